@@ -1,0 +1,39 @@
+import initSqlJs from 'sql.js';
+import type { Migration, Row, SqlParams, Statement, Store } from './types';
+
+/**
+ * In-process, non-durable store for unit tests of the code built on `Store`.
+ * Same SQL semantics as the real store (same sql.js build), none of its durability.
+ */
+export async function openMemoryStore(migrations: Migration[]): Promise<Store> {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.exec('PRAGMA foreign_keys = ON');
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) db.exec(m.sql);
+  return {
+    async all<T extends object = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+      const stmt = db.prepare(sql);
+      try {
+        if (params) stmt.bind(params);
+        const rows: T[] = [];
+        while (stmt.step()) rows.push(stmt.getAsObject() as T);
+        return rows;
+      } finally {
+        stmt.free();
+      }
+    },
+    async write(statements: Statement[]): Promise<void> {
+      db.exec('BEGIN');
+      try {
+        for (const s of statements) db.run(s.sql, s.params ?? []);
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+    },
+    async close(): Promise<void> {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { readerViewSchema } from './cards';
+import { sessionStateSchema } from './session';
+
+/** Everything the main process pushes to the renderer. */
+export const events = {
+  'cards.changed': z.array(readerViewSchema),
+  'session.changed': sessionStateSchema,
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const eventNames = Object.keys(events) as EventName[];

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { readerViewSchema, pinStateSchema, cardDate } from './cards';
+import { sessionStateSchema, accessMode } from './session';
+import { insKey, dossierRefSchema, emergencySummarySchema, sexSchema } from './patient';
+import { documentMetaSchema, documentContentSchema, documentFilterSchema, visibilitySchema, documentStatus } from './documents';
+import { accessHistoryEntrySchema } from './audit';
+
+const empty = z.strictObject({});
+const pdfFileSchema = z.object({ fileName: z.string(), pdfBase64: z.string() });
+
+/**
+ * Every request the renderer can make. Inputs are strict: unknown fields are refused, so a payload
+ * crafted outside the UI cannot slip extra options past the main process.
+ */
+export const methods = {
+  'app.info': {
+    input: empty,
+    output: z.object({
+      version: z.string(),
+      host: z.enum(['desktop', 'web']),
+      simulation: z.boolean(),
+      production: z.boolean(),
+      /** French warnings an administrator must see (unprotected key file…). */
+      warnings: z.array(z.string()),
+    }),
+  },
+  'cards.list': { input: empty, output: z.array(readerViewSchema) },
+
+  'session.get': { input: empty, output: sessionStateSchema },
+  'session.verifyPin': {
+    // The PIN crosses the boundary once, inbound only; it is never echoed, logged or stored.
+    input: z.strictObject({ reader: z.string().min(1).max(200), pin: z.string().regex(/^\d{4,8}$/) }),
+    output: z.object({ success: z.boolean(), pin: pinStateSchema }),
+  },
+  'session.lock': { input: empty, output: sessionStateSchema },
+
+  'patient.selectBeneficiary': {
+    input: z.strictObject({ index: z.number().int().min(0).max(32) }),
+    output: sessionStateSchema,
+  },
+  'patient.keepOpen': { input: z.strictObject({ keep: z.boolean() }), output: sessionStateSchema },
+  'patient.close': { input: empty, output: sessionStateSchema },
+  'patient.search': {
+    input: z.strictObject({
+      insKey: insKey.optional(),
+      name: z.string().min(2).max(100).optional(),
+      birthDate: cardDate.optional(),
+    }),
+    output: z.array(dossierRefSchema),
+  },
+  'patient.open': {
+    input: z.strictObject({
+      insKey: insKey,
+      mode: accessMode,
+      reason: z.string().trim().min(1).max(1000).optional(),
+    }),
+    output: sessionStateSchema,
+  },
+
+  'summary.get': { input: z.strictObject({ insKey: insKey }), output: emergencySummarySchema },
+
+  'documents.list': {
+    input: z.strictObject({ insKey: insKey, filter: documentFilterSchema.optional() }),
+    output: z.array(documentMetaSchema),
+  },
+  'documents.get': {
+    input: z.strictObject({ insKey: insKey, id: z.string().min(1).max(200) }),
+    output: documentContentSchema,
+  },
+  'documents.deposit': {
+    input: z.strictObject({
+      insKey: insKey,
+      fileName: z.string().min(1).max(255),
+      /** Up to ~20 MB of content. */
+      contentBase64: z.string().min(1).max(28_000_000),
+      title: z.string().max(300).optional(),
+      typeCode: z.string().max(40).optional(),
+      visibility: visibilitySchema,
+      replacesId: z.string().max(200).optional(),
+    }),
+    output: documentMetaSchema,
+  },
+  'documents.update': {
+    input: z.strictObject({
+      insKey: insKey,
+      id: z.string().min(1).max(200),
+      status: documentStatus.optional(),
+      visibility: visibilitySchema.optional(),
+    }),
+    output: documentMetaSchema,
+  },
+  'documents.delete': {
+    input: z.strictObject({ insKey: insKey, id: z.string().min(1).max(200) }),
+    output: z.object({ deleted: z.literal(true) }),
+  },
+
+  'dossier.create': {
+    input: z.strictObject({
+      beneficiaryIndex: z.number().int().min(0).max(32),
+      identity: z.strictObject({
+        /** The beneficiary's own NIR, confirmed at the desk (a child's differs from the card's). */
+        matricule: z.string().regex(/^[0-9]{5}[0-9AB][0-9]{9}$/i),
+        sex: sexSchema,
+        birthPlaceCode: z.string().max(10).optional(),
+        identityDocumentChecked: z.boolean(),
+      }),
+      consent: z.strictObject({
+        patientInformed: z.literal(true),
+        brisDeGlaceOpposition: z.boolean(),
+        centre15Opposition: z.boolean(),
+      }),
+    }),
+    output: z.object({ dossier: dossierRefSchema, accessCodes: pdfFileSchema }),
+  },
+  'dossier.close': {
+    input: z.strictObject({ insKey: insKey, reason: z.string().trim().min(1).max(500) }),
+    output: dossierRefSchema,
+  },
+  'dossier.reactivate': { input: z.strictObject({ insKey: insKey }), output: dossierRefSchema },
+  'dossier.accessHistory': {
+    input: z.strictObject({ insKey: insKey }),
+    output: z.array(accessHistoryEntrySchema),
+  },
+
+  'simulator.profiles': {
+    input: empty,
+    output: z.array(z.object({ id: z.string(), label: z.string(), kind: z.string() })),
+  },
+  'simulator.insert': {
+    input: z.strictObject({ reader: z.string().min(1).max(200), profileId: z.string().min(1).max(100) }),
+    output: z.object({ ok: z.literal(true) }),
+  },
+  'simulator.remove': {
+    input: z.strictObject({ reader: z.string().min(1).max(200) }),
+    output: z.object({ ok: z.literal(true) }),
+  },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export const methodNames = Object.keys(methods) as MethodName[];
