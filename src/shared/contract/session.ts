@@ -29,6 +29,8 @@ export const patientContextSchema = z.object({
   source: z.enum(['vitale', 'search']),
   keepOpen: z.boolean(),
   dossier: dossierRefSchema.nullable(),
+  /** French explanation when no dossier could be opened for the selected beneficiary. */
+  notice: z.string().optional(),
   access: z
     .object({
       mode: accessMode,

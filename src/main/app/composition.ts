@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiError } from '../../shared/contract';
+import { createDispatcher, EventBus, type Dispatch, type Handlers } from '../bridge/dispatcher';
+import type { Logger } from '../log/logger';
+import { CardService } from '../cards/card-service';
+import type { CardTransport } from '../cards/transport/card-transport';
+import { SimulatedTransport } from '../cards/transport/simulated-transport';
+import { loadCardProfiles } from '../cards/emulator';
+import { SessionService } from '../session/session-service';
+import { DmpService } from '../dmp/dmp-service';
+import { dmpMigrations } from '../dmp/migrations';
+import { openStore } from '../store';
+import { resolveStoreKey, type KeySource } from './store-key';
+import { sessionDossiers } from './session-dossiers';
+import { createHandlers } from './handlers';
+import { CardSimulator } from './card-simulator';
+import { resourcesDir } from './paths';
+
+export interface BuildOptions {
+  host: 'desktop' | 'web';
+  /** Holds `store/` and the key; created on first use. */
+  dataDir: string;
+  /** Simulated readers and the simulator panel instead of pcscd. */
+  simulation: boolean;
+  /** Refuses test and demo cards. */
+  production: boolean;
+  key: KeySource;
+  log: Logger;
+  /** CDA files imported at start when not yet in the store (demo dossiers). */
+  seedFiles?: string[];
+  /** Replaces the card transport (tests). */
+  transport?: CardTransport;
+}
+
+export interface App {
+  dispatch: Dispatch;
+  bus: EventBus;
+  handlers: Handlers;
+  simulator: CardSimulator | null;
+  close(): Promise<void>;
+}
+
+/**
+ * The one composition root: builds every main-process service without importing Electron, so the
+ * Electron shell, the browser host and the tests all run the same code.
+ */
+export async function buildApp(options: BuildOptions): Promise<App> {
+  const { log } = options;
+  const warnings: string[] = [];
+  const key = await resolveStoreKey(options.key, log);
+  warnings.push(...key.warnings);
+  const store = await openStore({ dir: join(options.dataDir, 'store'), key: key.key, migrations: dmpMigrations, log: log.child('store') });
+  const dmp = new DmpService({ store, log: log.child('dmp') });
+
+  for (const file of options.seedFiles ?? []) await seed(dmp, file, log);
+
+  let simulator: CardSimulator | null = null;
+  let transport: CardTransport;
+  if (options.transport) {
+    transport = options.transport;
+  } else if (options.simulation) {
+    const simulated = new SimulatedTransport();
+    simulator = new CardSimulator(simulated, loadCardProfiles(join(resourcesDir(), 'cards')));
+    transport = simulated;
+  } else {
+    const { PcscliteTransport } = await import('../cards/transport/pcsclite-transport');
+    transport = new PcscliteTransport({ log: log.child('pcsc') });
+  }
+  const cards = new CardService({ transport, production: options.production, log: log.child('cards') });
+  const session = new SessionService(cards, sessionDossiers(dmp), log.child('session'), { production: options.production });
+
+  const bus = new EventBus(log.child('bus'));
+  cards.onChange((readers) => bus.emit('cards.changed', readers));
+  session.onChange((state) => bus.emit('session.changed', state));
+
+  const packageJson = JSON.parse(await readFile(join(resourcesDir(), '..', 'package.json'), 'utf8')) as { version: string };
+  const handlers = createHandlers({
+    info: {
+      version: packageJson.version,
+      host: options.host,
+      simulation: simulator !== null,
+      production: options.production,
+      warnings,
+    },
+    session,
+    dmp,
+    cards,
+    simulator,
+  });
+  await cards.start();
+
+  return {
+    dispatch: createDispatcher(handlers, log.child('api')),
+    bus,
+    handlers,
+    simulator,
+    async close() {
+      session.dispose();
+      await cards.stop();
+      await store.close();
+    },
+  };
+}
+
+async function seed(dmp: DmpService, file: string, log: Logger): Promise<void> {
+  try {
+    await dmp.importCda(new Uint8Array(await readFile(file)), { create: true, depositor: 'system' });
+    log.info('demo document imported');
+  } catch (err) {
+    // Already there from a previous start: nothing to do.
+    if (err instanceof ApiError && err.code === 'CONFLICT') return;
+    throw err;
+  }
+}

@@ -1,0 +1,95 @@
+import { ApiError, type Beneficiary } from '../../shared/contract';
+import type { Handlers } from '../bridge/dispatcher';
+import type { SessionService } from '../session/session-service';
+import type { DmpService } from '../dmp/dmp-service';
+import type { CardService } from '../cards/card-service';
+import type { CardSimulator } from './card-simulator';
+
+export interface HandlerDeps {
+  info: { version: string; host: 'desktop' | 'web'; simulation: boolean; production: boolean; warnings: string[] };
+  session: SessionService;
+  dmp: DmpService;
+  cards: CardService;
+  simulator: CardSimulator | null;
+}
+
+/**
+ * Binds each contract method to the services. Every patient-data method goes through the session:
+ * nobody authenticated → LOCKED; a dossier not opened in this session → FORBIDDEN.
+ */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { session, dmp, cards } = deps;
+  const simulator = (): CardSimulator => {
+    if (!deps.simulator) throw new ApiError('UNSUPPORTED', 'Le simulateur de cartes n’est pas activé sur ce poste.');
+    return deps.simulator;
+  };
+  const beneficiaryFor = (index: number): Beneficiary => {
+    const beneficiary = session.get().patient?.beneficiaries[index];
+    if (!beneficiary) throw new ApiError('NOT_FOUND', 'Ce bénéficiaire ne figure pas sur la carte Vitale lue.');
+    return beneficiary;
+  };
+
+  return {
+    'app.info': async () => deps.info,
+    'cards.list': async () => cards.readers(),
+
+    'session.get': async () => session.get(),
+    'session.verifyPin': async ({ reader, pin }) => session.verifyPin(reader, pin),
+    'session.lock': async () => session.lock(),
+
+    'patient.selectBeneficiary': async ({ index }) => session.selectBeneficiary(index),
+    'patient.keepOpen': async ({ keep }) => session.keepOpen(keep),
+    'patient.close': async () => session.closePatient(),
+    'patient.search': async (query) => {
+      session.actor();
+      return dmp.searchDossiers(query);
+    },
+    'patient.open': async ({ insKey, mode, reason }) => session.openDossier(insKey, mode, reason),
+
+    'summary.get': async ({ insKey }) => dmp.getSummary(session.currentAccess(insKey), insKey),
+
+    'documents.list': async ({ insKey, filter }) => dmp.listDocuments(session.currentAccess(insKey), insKey, filter ?? {}),
+    'documents.get': async ({ insKey, id }) => dmp.getDocument(session.currentAccess(insKey), insKey, id),
+    'documents.deposit': async (input) => dmp.depositDocument(session.currentAccess(input.insKey), input),
+    'documents.update': async ({ insKey, id, status, visibility }) =>
+      dmp.updateDocument(session.currentAccess(insKey), insKey, id, {
+        ...(status ? { status } : {}),
+        ...(visibility ? { visibility } : {}),
+      }),
+    'documents.delete': async ({ insKey, id }) => {
+      await dmp.deleteDocument(session.currentAccess(insKey), insKey, id);
+      return { deleted: true as const };
+    },
+
+    'dossier.create': async ({ beneficiaryIndex, identity, consent }) => {
+      const created = await dmp.createDossier(session.actor('normal'), {
+        beneficiary: beneficiaryFor(beneficiaryIndex),
+        identity,
+        consent: { brisDeGlaceOpposition: consent.brisDeGlaceOpposition, centre15Opposition: consent.centre15Opposition },
+      });
+      return {
+        dossier: created.dossier,
+        accessCodes: {
+          fileName: `codes-acces-${created.dossier.ins.matricule.slice(-4)}.pdf`,
+          pdfBase64: Buffer.from(created.pdf).toString('base64'),
+        },
+      };
+    },
+    'dossier.close': async ({ insKey, reason }) => dmp.closeDossier(session.actor('normal'), insKey, reason),
+    'dossier.reactivate': async ({ insKey }) => dmp.reactivateDossier(session.actor('normal'), insKey),
+    'dossier.accessHistory': async ({ insKey }) => {
+      session.currentAccess(insKey);
+      return dmp.accessHistory(insKey);
+    },
+
+    'simulator.profiles': async () => simulator().profiles(),
+    'simulator.insert': async ({ reader, profileId }) => {
+      simulator().insert(reader, profileId);
+      return { ok: true as const };
+    },
+    'simulator.remove': async ({ reader }) => {
+      simulator().remove(reader);
+      return { ok: true as const };
+    },
+  };
+}

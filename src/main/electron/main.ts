@@ -1,0 +1,113 @@
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, type WebFrameMain } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { join, normalize, sep, extname } from 'node:path';
+import { buildApp, type App } from '../app/composition';
+import { createLogger } from '../log/logger';
+import { IPC_INVOKE, IPC_EVENT } from '../../shared/ipc-channels';
+import { contentSecurityPolicy } from '../bridge/loopback-host';
+import { appPaths } from '../app/paths';
+
+/**
+ * The thin Electron shell: a hardened window, the app:// protocol, and the contract bound to
+ * ipcMain. Every service is built by the composition root, which does not import Electron.
+ */
+const APP_ORIGIN = 'app://poste-dmp';
+const rendererDir = join(__dirname, '../renderer');
+const devUrl = process.env.ELECTRON_RENDERER_URL;
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+app.enableSandbox();
+
+const log = createLogger({ file: join(app.getPath('userData'), 'logs', 'poste-dmp.log') });
+let services: App | null = null;
+
+function isTrustedSender(frame: WebFrameMain | null): boolean {
+  if (!frame || frame.parent !== null) return false;
+  const origin = new URL(frame.url).origin;
+  return origin === APP_ORIGIN || (devUrl !== undefined && origin === new URL(devUrl).origin);
+}
+
+async function serveRenderer(request: Request): Promise<Response> {
+  const path = decodeURIComponent(new URL(request.url).pathname);
+  const relative = normalize(path === '/' ? 'index.html' : path).replace(/^([/\\])+/, '');
+  const file = join(rendererDir, relative);
+  if (!file.startsWith(rendererDir + sep)) return new Response('', { status: 404 });
+  try {
+    const body = await readFile(file);
+    const type = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }[extname(file)] ?? 'application/octet-stream';
+    return new Response(body, {
+      headers: { 'content-type': type, 'content-security-policy': contentSecurityPolicy(APP_ORIGIN) },
+    });
+  } catch {
+    return new Response('', { status: 404 });
+  }
+}
+
+function lockDown(): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-navigate', (event, url) => {
+      const target = new URL(url).origin;
+      if (target !== APP_ORIGIN && !(devUrl && target === new URL(devUrl).origin)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+}
+
+async function createWindow(): Promise<void> {
+  const win = new BrowserWindow({
+    width: 1366,
+    height: 768,
+    title: 'Poste DMP',
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.cjs'),
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+    },
+  });
+  const unsubscribe = services!.bus.subscribe((event, payload) => {
+    if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, { event, payload });
+  });
+  win.on('closed', unsubscribe);
+  await win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
+}
+
+void app.whenReady().then(async () => {
+  lockDown();
+  protocol.handle('app', serveRenderer);
+  const paths = appPaths(app.getPath('userData'));
+  services = await buildApp({
+    host: 'desktop',
+    dataDir: paths.dataDir,
+    simulation: process.env.POSTE_DMP_SIMULATION === '1',
+    production: app.isPackaged && process.env.POSTE_DMP_TEST_CARDS !== '1',
+    key: {
+      kind: 'wrapped',
+      path: paths.wrappedKeyFile,
+      backend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os',
+      available: safeStorage.isEncryptionAvailable(),
+      wrap: (secret: string) => safeStorage.encryptString(secret),
+      unwrap: (blob: Buffer) => safeStorage.decryptString(blob),
+    },
+    log,
+  });
+  ipcMain.handle(IPC_INVOKE, async (event, method: unknown, input: unknown) => {
+    if (!isTrustedSender(event.senderFrame)) {
+      log.warn('IPC refused from an untrusted frame');
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'Expéditeur non autorisé.' } };
+    }
+    return services!.dispatch(method, input);
+  });
+  await createWindow();
+});
+
+app.on('window-all-closed', () => {
+  void (services?.close() ?? Promise.resolve()).finally(() => app.quit());
+});

@@ -1,0 +1,300 @@
+import {
+  ApiError,
+  type AccessMode,
+  type CardInfo,
+  type CpxCardInfo,
+  type DossierRef,
+  type PinState,
+  type ReaderView,
+  type SessionState,
+  type VitaleCardInfo,
+} from '../../shared/contract';
+import type { Logger } from '../log/logger';
+
+/** What the session needs from the card layer. */
+export interface SessionCards {
+  readers(): ReaderView[];
+  onChange(listener: (readers: ReaderView[]) => void): () => void;
+  verifyPin(reader: string, pin: Uint8Array): Promise<{ success: boolean; pin: PinState }>;
+}
+
+export interface SessionActor {
+  professional: NonNullable<SessionState['professional']>;
+  mode: AccessMode;
+  reason?: string;
+}
+
+/** What the session needs from the DMP host. */
+export interface SessionDossiers {
+  findForBeneficiary(
+    actor: SessionActor,
+    beneficiary: VitaleCardInfo['beneficiaries'][number],
+    cardStatus: VitaleCardInfo['status'],
+  ): Promise<DossierRef | null>;
+  /** Checks the access rules, audits, and returns the dossier; throws ApiError when refused. */
+  open(actor: SessionActor, insKey: string, viaPatientCard: boolean): Promise<DossierRef>;
+}
+
+/**
+ * The clinician's session: who is authenticated (CPS + PIN), which patient is in context and how
+ * the dossier was opened. Card events drive it; removing the CPS locks it at once.
+ */
+export class SessionService {
+  private state: SessionState = { status: 'no_card', professional: null, pin: null, patient: null };
+  private authenticatedSerial: string | null = null;
+  private vitaleAtr: string | null = null;
+  private readonly listeners = new Set<(state: SessionState) => void>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly cards: SessionCards,
+    private readonly dossiers: SessionDossiers,
+    private readonly log: Logger,
+    private readonly options: { production: boolean; now?: () => Date } = { production: false },
+  ) {
+    this.unsubscribe = cards.onChange((readers) => void this.onReaders(readers));
+    void this.onReaders(cards.readers());
+  }
+
+  private now(): string {
+    return (this.options.now?.() ?? new Date()).toISOString();
+  }
+
+  get(): SessionState {
+    return structuredClone(this.state);
+  }
+
+  onChange(listener: (state: SessionState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.listeners.clear();
+  }
+
+  /** The PIN arrives as digits once; it is copied into a buffer that is zeroed whatever happens. */
+  async verifyPin(reader: string, pin: string): Promise<{ success: boolean; pin: PinState }> {
+    const card = this.professionalCard();
+    if (!card || card.reader !== reader) {
+      throw new ApiError('CARD_ERROR', 'Aucune carte professionnelle dans ce lecteur.');
+    }
+    if (card.info.pin.blocked) {
+      throw new ApiError(
+        'PIN_BLOCKED',
+        'Carte bloquée : trop de codes erronés. Débloquez-la avec votre code de déblocage (procédure ANS).',
+      );
+    }
+    const buffer = new TextEncoder().encode(pin);
+    let result: { success: boolean; pin: PinState };
+    try {
+      result = await this.cards.verifyPin(reader, buffer);
+    } finally {
+      buffer.fill(0);
+    }
+    if (result.success) {
+      this.authenticatedSerial = card.info.serial;
+      this.log.info('professional authenticated', { cardKind: card.info.kind });
+      this.update({ status: 'authenticated', pin: result.pin });
+      await this.onReaders(this.cards.readers());
+    } else {
+      this.update({ status: result.pin.blocked ? 'pin_blocked' : 'pin_required', pin: result.pin });
+    }
+    return result;
+  }
+
+  lock(): SessionState {
+    this.authenticatedSerial = null;
+    const card = this.professionalCard();
+    this.update({ status: card ? 'locked' : 'no_card', patient: null });
+    return this.get();
+  }
+
+  async selectBeneficiary(index: number): Promise<SessionState> {
+    const patient = this.state.patient;
+    const actor = this.actor('normal');
+    const vitale = this.vitaleCard();
+    if (!patient || patient.source !== 'vitale' || !vitale) {
+      throw new ApiError('NOT_FOUND', 'Aucune carte Vitale n’est lue.');
+    }
+    const beneficiary = vitale.info.beneficiaries[index];
+    if (!beneficiary) throw new ApiError('NOT_FOUND', 'Ce bénéficiaire ne figure pas sur la carte.');
+    const base = { ...patient, selectedIndex: index, dossier: null, access: null };
+    delete base.notice;
+    this.update({ patient: base });
+    const dossier = await this.dossiers.findForBeneficiary(actor, beneficiary, vitale.info.status);
+    if (!dossier) {
+      this.update({
+        patient: { ...base, notice: 'Aucun dossier DMP trouvé pour ce bénéficiaire sur ce poste.' },
+      });
+      return this.get();
+    }
+    let opened: DossierRef;
+    try {
+      opened = await this.dossiers.open(actor, dossier.insKey, true);
+    } catch (err) {
+      if (err instanceof ApiError) this.update({ patient: { ...base, notice: err.message } });
+      throw err;
+    }
+    this.update({
+      patient: { ...patient, selectedIndex: index, dossier: opened, access: { mode: 'normal', since: this.now() } },
+    });
+    return this.get();
+  }
+
+  keepOpen(keep: boolean): SessionState {
+    if (!this.state.patient) throw new ApiError('NOT_FOUND', 'Aucun dossier patient n’est ouvert.');
+    this.update({ patient: { ...this.state.patient, keepOpen: keep } });
+    return this.get();
+  }
+
+  closePatient(): SessionState {
+    this.update({ patient: null });
+    return this.get();
+  }
+
+  async openDossier(insKey: string, mode: AccessMode, reason?: string): Promise<SessionState> {
+    const actor = this.actor(mode, reason);
+    const opened = await this.dossiers.open(actor, insKey, false);
+    this.update({
+      patient: {
+        beneficiaries: [],
+        selectedIndex: null,
+        source: 'search',
+        keepOpen: true,
+        dossier: opened,
+        access: { mode, ...(reason ? { reason } : {}), since: this.now() },
+      },
+    });
+    return this.get();
+  }
+
+  /** The actor for a request, or LOCKED when nobody is authenticated. */
+  actor(mode?: AccessMode, reason?: string): SessionActor {
+    if (this.state.status !== 'authenticated' || !this.state.professional) {
+      throw new ApiError('LOCKED', 'Session verrouillée : insérez votre carte professionnelle et saisissez votre code.');
+    }
+    const access = this.state.patient?.access;
+    const effectiveMode = mode ?? access?.mode ?? 'normal';
+    const effectiveReason = reason ?? (mode === undefined ? access?.reason : undefined);
+    return {
+      professional: this.state.professional,
+      mode: effectiveMode,
+      ...(effectiveReason ? { reason: effectiveReason } : {}),
+    };
+  }
+
+  /** The dossier currently open, with the mode it was opened in; refuses any other INS. */
+  currentAccess(insKey: string): SessionActor {
+    const actor = this.actor();
+    const dossier = this.state.patient?.dossier;
+    if (!dossier || dossier.insKey.toUpperCase() !== insKey.toUpperCase()) {
+      throw new ApiError('FORBIDDEN', 'Ce dossier n’est pas ouvert dans la session : ouvrez-le d’abord.');
+    }
+    return actor;
+  }
+
+  private async onReaders(readers: ReaderView[]): Promise<void> {
+    const cpx = findCard(readers, (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf');
+    if (!cpx) {
+      if (this.authenticatedSerial) this.log.info('professional card removed: session locked');
+      this.authenticatedSerial = null;
+      this.vitaleAtr = null;
+      this.update({
+        status: this.state.status === 'authenticated' || this.state.status === 'locked' ? 'locked' : 'no_card',
+        professional: null,
+        pin: null,
+        patient: null,
+      });
+      return;
+    }
+    if (this.options.production && cpx.info.status !== 'production') {
+      this.log.warn('test or demo professional card refused in production');
+      this.authenticatedSerial = null;
+      this.update({ status: 'no_card', professional: null, pin: null, patient: null });
+      return;
+    }
+    const professional = {
+      reader: cpx.reader,
+      cardKind: cpx.info.kind,
+      serial: cpx.info.serial,
+      holder: cpx.info.holder,
+    };
+    const sameCard = this.authenticatedSerial === cpx.info.serial;
+    if (!sameCard) {
+      this.authenticatedSerial = null;
+      this.update({
+        status: cpx.info.pin.blocked ? 'pin_blocked' : this.state.status === 'locked' ? 'locked' : 'pin_required',
+        professional,
+        pin: cpx.info.pin,
+        patient: null,
+      });
+      return;
+    }
+    this.update({ status: 'authenticated', professional });
+    await this.onVitale(readers);
+  }
+
+  private async onVitale(readers: ReaderView[]): Promise<void> {
+    const vitale = findCard(readers, (c): c is VitaleCardInfo => c.kind === 'vitale');
+    const patient = this.state.patient;
+    if (!vitale) {
+      this.vitaleAtr = null;
+      if (patient?.source === 'vitale' && !patient.keepOpen) this.update({ patient: null });
+      return;
+    }
+    if (this.options.production && vitale.info.status !== 'production') {
+      this.log.warn('test or demo Vitale card refused in production');
+      if (patient?.source === 'vitale' && !patient.keepOpen) this.update({ patient: null });
+      return;
+    }
+    const identity = `${vitale.reader}|${vitale.info.atr}|${vitale.info.beneficiaries.map((b) => b.nir + b.birthDate).join(',')}`;
+    if (identity === this.vitaleAtr && patient?.source === 'vitale') return;
+    if (patient?.keepOpen && patient.source === 'search') return;
+    this.vitaleAtr = identity;
+    this.update({
+      patient: {
+        beneficiaries: vitale.info.beneficiaries,
+        selectedIndex: null,
+        source: 'vitale',
+        keepOpen: false,
+        dossier: null,
+        access: null,
+      },
+    });
+    if (vitale.info.beneficiaries.length === 1) {
+      try {
+        await this.selectBeneficiary(0);
+      } catch (err) {
+        this.log.info('automatic dossier opening refused', {
+          code: err instanceof ApiError ? err.code : 'INTERNAL',
+        });
+      }
+    }
+  }
+
+  private professionalCard(): { reader: string; info: CpxCardInfo } | null {
+    return findCard(this.cards.readers(), (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf');
+  }
+
+  private vitaleCard(): { reader: string; info: VitaleCardInfo } | null {
+    return findCard(this.cards.readers(), (c): c is VitaleCardInfo => c.kind === 'vitale');
+  }
+
+  private update(patch: Partial<SessionState>): void {
+    this.state = { ...this.state, ...patch };
+    const snapshot = this.get();
+    for (const listener of this.listeners) listener(snapshot);
+  }
+}
+
+function findCard<T extends CardInfo>(
+  readers: ReaderView[],
+  match: (card: CardInfo) => card is T,
+): { reader: string; info: T } | null {
+  for (const reader of readers) {
+    if (reader.card && match(reader.card)) return { reader: reader.name, info: reader.card };
+  }
+  return null;
+}

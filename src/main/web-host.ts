@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from './app/composition';
+import { startLoopbackHost } from './bridge/loopback-host';
+import { createLogger } from './log/logger';
+import { projectRoot, resourcesDir } from './app/paths';
+
+/**
+ * `npm run web`: the real main-process services behind a loopback WebSocket, serving the built
+ * renderer to any browser on this machine. Simulated card readers unless `--pcsc` is given.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string' },
+      pcsc: { type: 'boolean', default: false },
+      'no-seed': { type: 'boolean', default: false },
+    },
+  });
+  const root = projectRoot();
+  const dataDir = values.data ?? join(root, '.data', 'web');
+  const log = createLogger({ file: join(dataDir, 'logs', 'web-host.log') });
+  const app = await buildApp({
+    host: 'web',
+    dataDir,
+    simulation: !values.pcsc,
+    production: false,
+    key: { kind: 'file', path: join(dataDir, 'store.key') },
+    log,
+    seedFiles: values['no-seed'] ? [] : [join(resourcesDir(), 'demo', 'VSM_1.4_2022.01.xml')],
+  });
+  const host = await startLoopbackHost({
+    dispatch: app.dispatch,
+    bus: app.bus,
+    staticDir: join(root, 'out', 'renderer'),
+    log: log.child('host'),
+    ...(values.port ? { port: Number(values.port) } : {}),
+  });
+  // The only line on stdout: tests and scripts read the URL from it.
+  process.stdout.write(`Poste DMP (navigateur) : ouvrez ${host.url}\n`);
+  const stop = async (): Promise<void> => {
+    await host.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Poste DMP : démarrage impossible — ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import { test, expect } from './support/web-host';
+import type { Page } from '@playwright/test';
+
+async function insertCard(page: Page, readerLabel: string, cardLabel: string | RegExp): Promise<void> {
+  const simulator = page.getByRole('complementary', { name: 'Simulateur de cartes' });
+  const select = simulator.getByLabel(readerLabel);
+  const option = select.locator('option', { hasText: cardLabel });
+  await select.selectOption({ value: (await option.first().getAttribute('value')) ?? '' });
+  await select.locator('xpath=..').getByRole('button', { name: 'Insérer' }).click();
+}
+
+test('GP: CPS + PIN + Vitale opens the urgent summary of the seeded demo patient', async ({ page, host }) => {
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { name: 'Bienvenue' })).toBeVisible();
+
+  await insertCard(page, 'Lecteur simulé CPS', /généraliste/i);
+  await expect(page.getByRole('heading', { name: 'Code porteur' })).toBeVisible();
+  await expect(page.getByText('3 essais restants').first()).toBeVisible();
+  await page.getByLabel('Code à 4 chiffres').fill('1234');
+  await page.getByRole('button', { name: 'Valider' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Authentifié' })).toBeVisible();
+
+  await insertCard(page, 'Lecteur simulé Vitale', /PAT-TROIS/i);
+  const banner = page.getByRole('banner', { name: 'Patient' });
+  await expect(banner).toContainText('PAT-TROIS');
+  await expect(banner).toContainText('279035121518989');
+
+  // Values from the VSM fixture imported at start (an allergy to paracetamol, PLAVIX and COUMADINE).
+  await expect(page.getByTestId('allergies')).toContainText(/parac[ée]tamol/i);
+  await expect(page.getByTestId('medications')).toContainText(/PLAVIX/i);
+  await expect(page.getByTestId('medications')).toContainText(/COUMADINE/i);
+  await page.screenshot({ path: 'test-results/walking-slice-emergency-view.png', fullPage: true });
+});

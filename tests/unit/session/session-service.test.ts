@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import type { CpxCardInfo, DossierRef, PinState, ReaderView, VitaleCardInfo } from '../../../src/shared/contract';
+import { ApiError } from '../../../src/shared/contract';
+import { SessionService, type SessionCards, type SessionDossiers } from '../../../src/main/session/session-service';
+import { silentLogger } from '../../../src/main/log/logger';
+
+const cps: CpxCardInfo = {
+  kind: 'cps',
+  atr: '3B',
+  serial: 'SERIAL-1',
+  status: 'test',
+  holder: {
+    nationalId: '810001234567',
+    nationalIdType: 'RPPS',
+    lastName: 'MEDECIN',
+    firstName: 'Anne',
+    professionCode: '10',
+    professionLabel: 'Médecin',
+    situations: [],
+  },
+  pin: { triesLeft: 3, triesMax: 3, blocked: false },
+};
+const vitale = (n: number): VitaleCardInfo => ({
+  kind: 'vitale',
+  atr: '3B75',
+  status: 'test',
+  beneficiaries: Array.from({ length: n }, (_, i) => ({
+    index: i,
+    lastName: 'PAT',
+    firstName: `ENFANT${i}`,
+    birthDate: '2015-01-01',
+    nir: '279035121518989',
+    nirKeyValid: true,
+  })),
+});
+const dossier: DossierRef = {
+  insKey: '279035121518989@1.2.250.1.213.1.4.10',
+  ins: { matricule: '279035121518989', oid: '1.2.250.1.213.1.4.10', status: 'qualified' },
+  identity: { birthName: 'PAT', firstNames: 'ENFANT0', birthDate: '2015-01-01', sex: 'F' },
+  status: 'active',
+  testIdentity: true,
+};
+
+class FakeCards implements SessionCards {
+  views: ReaderView[] = [
+    { name: 'CPS', card: null },
+    { name: 'Vitale', card: null },
+  ];
+  private listener: ((r: ReaderView[]) => void) | null = null;
+  lastPin: Uint8Array | null = null;
+  constructor(private readonly correctPin = '1234') {}
+  readers(): ReaderView[] {
+    return this.views;
+  }
+  onChange(listener: (r: ReaderView[]) => void): () => void {
+    this.listener = listener;
+    return () => (this.listener = null);
+  }
+  set(reader: string, card: ReaderView['card']): void {
+    this.views = this.views.map((v) => (v.name === reader ? { ...v, card } : v));
+    this.listener?.(this.views);
+  }
+  async verifyPin(_reader: string, pin: Uint8Array): Promise<{ success: boolean; pin: PinState }> {
+    this.lastPin = pin;
+    const ok = new TextDecoder().decode(pin) === this.correctPin;
+    return { success: ok, pin: { triesLeft: ok ? 3 : 2, triesMax: 3, blocked: false } };
+  }
+}
+
+const dossiers = (opened: string[] = []): SessionDossiers => ({
+  findForBeneficiary: async (_a, b) => (b.index === 0 ? dossier : null),
+  open: async (actor, insKey) => {
+    if (actor.mode === 'bris_de_glace' && !actor.reason) throw new ApiError('FORBIDDEN', 'Motif obligatoire.');
+    opened.push(`${insKey}|${actor.mode}`);
+    return dossier;
+  },
+});
+
+const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+describe('session', () => {
+  it('asks for the PIN when a CPS is inserted and zeroes the PIN buffer after use', async () => {
+    const cards = new FakeCards();
+    const session = new SessionService(cards, dossiers(), silentLogger);
+    cards.set('CPS', cps);
+    expect(session.get().status).toBe('pin_required');
+    const wrong = await session.verifyPin('CPS', '0000');
+    expect(wrong.success).toBe(false);
+    expect(session.get().status).toBe('pin_required');
+    expect(session.get().pin?.triesLeft).toBe(2);
+    expect([...cards.lastPin!]).toEqual([0, 0, 0, 0]);
+    await session.verifyPin('CPS', '1234');
+    expect(session.get().status).toBe('authenticated');
+    expect([...cards.lastPin!]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('opens the dossier of a single-beneficiary Vitale and closes it when the card leaves', async () => {
+    const cards = new FakeCards();
+    const opened: string[] = [];
+    const session = new SessionService(cards, dossiers(opened), silentLogger);
+    cards.set('CPS', cps);
+    await session.verifyPin('CPS', '1234');
+    cards.set('Vitale', vitale(1));
+    await flush();
+    expect(session.get().patient?.dossier?.insKey).toBe(dossier.insKey);
+    expect(opened).toEqual([`${dossier.insKey}|normal`]);
+    cards.set('Vitale', null);
+    await flush();
+    expect(session.get().patient).toBeNull();
+  });
+
+  it('keeps the dossier open after the Vitale leaves when the clinician asked to', async () => {
+    const cards = new FakeCards();
+    const session = new SessionService(cards, dossiers(), silentLogger);
+    cards.set('CPS', cps);
+    await session.verifyPin('CPS', '1234');
+    cards.set('Vitale', vitale(1));
+    await flush();
+    session.keepOpen(true);
+    cards.set('Vitale', null);
+    await flush();
+    expect(session.get().patient?.dossier?.insKey).toBe(dossier.insKey);
+  });
+
+  it('offers a picker for a family card and opens only the chosen beneficiary', async () => {
+    const cards = new FakeCards();
+    const session = new SessionService(cards, dossiers(), silentLogger);
+    cards.set('CPS', cps);
+    await session.verifyPin('CPS', '1234');
+    cards.set('Vitale', vitale(3));
+    await flush();
+    expect(session.get().patient?.selectedIndex).toBeNull();
+    expect(session.get().patient?.beneficiaries).toHaveLength(3);
+    await session.selectBeneficiary(2);
+    expect(session.get().patient?.dossier).toBeNull();
+    expect(session.get().patient?.notice).toMatch(/Aucun dossier/);
+    await session.selectBeneficiary(0);
+    expect(session.get().patient?.dossier?.insKey).toBe(dossier.insKey);
+  });
+
+  it('locks at once and forgets the patient when the CPS is removed; the PIN is needed again', async () => {
+    const cards = new FakeCards();
+    const states: string[] = [];
+    const session = new SessionService(cards, dossiers(), silentLogger);
+    session.onChange((s) => states.push(s.status));
+    cards.set('CPS', cps);
+    await session.verifyPin('CPS', '1234');
+    cards.set('Vitale', vitale(1));
+    await flush();
+    cards.set('CPS', null);
+    // Synchronous with the card event: nothing of the patient survives the removal.
+    expect(session.get()).toMatchObject({ status: 'locked', professional: null, patient: null });
+    expect(() => session.actor()).toThrow(ApiError);
+    cards.set('CPS', cps);
+    expect(session.get().status).toBe('locked');
+    expect(session.get().professional?.serial).toBe('SERIAL-1');
+    await session.verifyPin('CPS', '1234');
+    expect(session.get().status).toBe('authenticated');
+    expect(states).toContain('locked');
+  });
+
+  it('refuses test cards in production mode', () => {
+    const cards = new FakeCards();
+    const session = new SessionService(cards, dossiers(), silentLogger, { production: true });
+    cards.set('CPS', cps);
+    expect(session.get().status).toBe('no_card');
+  });
+
+  it('records the mode and reason of a bris de glace opening and refuses it without reason', async () => {
+    const cards = new FakeCards();
+    const opened: string[] = [];
+    const session = new SessionService(cards, dossiers(opened), silentLogger);
+    cards.set('CPS', cps);
+    await session.verifyPin('CPS', '1234');
+    await expect(session.openDossier(dossier.insKey, 'bris_de_glace')).rejects.toThrow('Motif obligatoire.');
+    await session.openDossier(dossier.insKey, 'bris_de_glace', 'Patient inconscient');
+    expect(session.get().patient?.access).toMatchObject({ mode: 'bris_de_glace', reason: 'Patient inconscient' });
+    expect(session.currentAccess(dossier.insKey)).toMatchObject({ mode: 'bris_de_glace', reason: 'Patient inconscient' });
+    expect(() => session.currentAccess('1234567890123@1.2.250.1.213.1.4.10')).toThrow(/pas ouvert/);
+  });
+});
