@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app/composition';
 import { startLoopbackHost } from './bridge/loopback-host';
 import { createLogger } from './log/logger';
-import { projectRoot, resourcesDir } from './app/paths';
+import { dataLayout, defaultDataDir, projectRoot, resourcesDir } from './app/paths';
 
 /**
  * `npm run web`: the real main-process services behind a loopback WebSocket, serving the built
@@ -19,14 +19,15 @@ async function main(): Promise<void> {
     },
   });
   const root = projectRoot();
-  const dataDir = values.data ?? join(root, '.data', 'web');
-  const log = createLogger({ file: join(dataDir, 'logs', 'web-host.log') });
+  const dataDir = values.data ?? defaultDataDir();
+  const layout = dataLayout(dataDir);
+  const log = createLogger({ file: layout.logFile });
   const app = await buildApp({
     host: 'web',
     dataDir,
     simulation: !values.pcsc,
     production: false,
-    key: { kind: 'file', path: join(dataDir, 'store.key') },
+    key: { kind: 'file', path: layout.keyFile },
     log,
     seedFiles: values['no-seed'] ? [] : [join(resourcesDir(), 'demo', 'VSM_1.4_2022.01.xml')],
   });

@@ -15,7 +15,7 @@ import { resolveStoreKey, type KeySource } from './store-key';
 import { sessionDossiers } from './session-dossiers';
 import { createHandlers } from './handlers';
 import { CardSimulator } from './card-simulator';
-import { resourcesDir } from './paths';
+import { dataLayout, resourcesDir } from './paths';
 
 export interface BuildOptions {
   host: 'desktop' | 'web';
@@ -50,7 +50,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const warnings: string[] = [];
   const key = await resolveStoreKey(options.key, log);
   warnings.push(...key.warnings);
-  const store = await openStore({ dir: join(options.dataDir, 'store'), key: key.key, migrations: dmpMigrations, log: log.child('store') });
+  const store = await openStore({ dir: dataLayout(options.dataDir).storeDir, key: key.key, migrations: dmpMigrations, log: log.child('store') });
   const dmp = new DmpService({ store, log: log.child('dmp') });
 
   for (const file of options.seedFiles ?? []) await seed(dmp, file, log);

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 
 /** Files the app keeps in its data folder. */
 export function appPaths(root: string): { dataDir: string; storeDir: string; wrappedKeyFile: string; logFile: string } {
@@ -26,3 +27,18 @@ export function projectRoot(): string {
 }
 
 export const resourcesDir = (): string => join(projectRoot(), 'resources');
+
+/**
+ * Data folder of the browser host and the CLI: `$POSTE_DMP_DATA`, else the XDG data folder. The
+ * desktop app keeps its own in Electron's userData, with its key wrapped by the OS keyring.
+ */
+export function defaultDataDir(): string {
+  if (process.env.POSTE_DMP_DATA) return resolve(process.env.POSTE_DMP_DATA);
+  const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'poste-dmp');
+}
+
+/** Where a data folder keeps the store and, outside Electron, its key file. */
+export function dataLayout(dataDir: string): { storeDir: string; keyFile: string; logFile: string } {
+  return { storeDir: join(dataDir, 'store'), keyFile: join(dataDir, 'store.key'), logFile: join(dataDir, 'logs', 'poste-dmp.log') };
+}

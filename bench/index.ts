@@ -1,0 +1,64 @@
+import { cpus } from 'node:os';
+import type { BenchResult } from './types';
+
+/**
+ * `npm run bench [-- <cards|store|ui|import|search|all>…] [--quick]`: prints a table per bench and
+ * one JSON line per bench (prefixed `BENCH `) for docs/performance.md and for comparisons.
+ */
+type Bench = (opts: { quick: boolean }) => Promise<BenchResult>;
+
+const benches: Record<string, () => Promise<Bench>> = {
+  cards: async () => (await import('./cards')).benchCards,
+  store: async () => (await import('./store')).benchStore,
+  import: async () => (await import('./import')).benchImport,
+  search: async () => (await import('./search')).benchSearch,
+  ui: async () => (await import('./ui')).benchUi,
+};
+
+function format(result: BenchResult): string {
+  const header = ['figure', 'unit', 'median', 'p95', 'min', 'max', 'n', 'target', 'meets'];
+  const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const rows = result.rows.map((r) => [
+    r.figure,
+    r.unit,
+    fmt(r.median),
+    fmt(r.p95),
+    fmt(r.min),
+    fmt(r.max),
+    String(r.n),
+    r.target ?? '',
+    r.meets === undefined ? '' : r.meets ? 'oui' : 'NON',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  return [`## ${result.name}`, ...(result.notes ?? []).map((n) => `   ${n}`), line(header), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const requested = args.filter((a) => !a.startsWith('--'));
+  const names = requested.length === 0 || requested.includes('all') ? Object.keys(benches) : requested;
+  const unknown = names.filter((n) => !benches[n]);
+  if (unknown.length) {
+    process.stderr.write(`Benchmark inconnu : ${unknown.join(', ')} (connus : ${Object.keys(benches).join(', ')})\n`);
+    process.exit(2);
+  }
+  const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, date: new Date().toISOString() };
+  process.stdout.write(`Poste DMP bench — ${machine.cores} cœurs, ${machine.cpu}, Node ${machine.node}, ${machine.date}${quick ? ' (rapide)' : ''}\n\n`);
+  let failed = false;
+  for (const name of names) {
+    try {
+      const bench = await benches[name]!();
+      const result = await bench({ quick });
+      process.stdout.write(`${format(result)}\n`);
+      process.stdout.write(`BENCH ${JSON.stringify({ ...result, machine, quick })}\n\n`);
+    } catch (err) {
+      failed = true;
+      process.stdout.write(`## ${name}\n   ÉCHEC : ${err instanceof Error ? err.message : String(err)}\n\n`);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+void main();
