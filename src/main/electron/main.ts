@@ -1,6 +1,7 @@
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, type WebFrameMain } from 'electron';
 import { readFile } from 'node:fs/promises';
-import { join, normalize, sep, extname } from 'node:path';
+import { dirname, join, normalize, sep, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildApp, type App } from '../app/composition';
 import { createLogger } from '../log/logger';
 import { IPC_INVOKE, IPC_EVENT } from '../../shared/ipc-channels';
@@ -12,7 +13,8 @@ import { appPaths } from '../app/paths';
  * ipcMain. Every service is built by the composition root, which does not import Electron.
  */
 const APP_ORIGIN = 'app://poste-dmp';
-const rendererDir = join(__dirname, '../renderer');
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = join(here, '../renderer');
 const devUrl = process.env.ELECTRON_RENDERER_URL;
 
 protocol.registerSchemesAsPrivileged([
@@ -64,7 +66,7 @@ async function createWindow(): Promise<void> {
     height: 768,
     title: 'Poste DMP',
     webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
+      preload: join(here, '../preload/index.cjs'),
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
@@ -79,7 +81,7 @@ async function createWindow(): Promise<void> {
   await win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
 }
 
-void app.whenReady().then(async () => {
+async function start(): Promise<void> {
   lockDown();
   protocol.handle('app', serveRenderer);
   const paths = appPaths(app.getPath('userData'));
@@ -93,6 +95,7 @@ void app.whenReady().then(async () => {
       path: paths.wrappedKeyFile,
       backend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os',
       available: safeStorage.isEncryptionAvailable(),
+      allowInsecure: process.env.POSTE_DMP_ALLOW_INSECURE_KEY === '1',
       wrap: (secret: string) => safeStorage.encryptString(secret),
       unwrap: (blob: Buffer) => safeStorage.decryptString(blob),
     },
@@ -106,7 +109,16 @@ void app.whenReady().then(async () => {
     return services!.dispatch(method, input);
   });
   await createWindow();
-});
+}
+
+void app.whenReady().then(() =>
+  start().catch((err: unknown) => {
+    // A refused keyring or an unreadable store must stop the app with a clear French message.
+    log.error('start-up failed', { error: err instanceof Error ? err.message : 'unknown' });
+    dialog.showErrorBox('Poste DMP', err instanceof Error ? err.message : 'Démarrage impossible.');
+    app.exit(1);
+  }),
+);
 
 app.on('window-all-closed', () => {
   void (services?.close() ?? Promise.resolve()).finally(() => app.quit());

@@ -1,0 +1,42 @@
+import { ApiError } from '../../shared/contract';
+import type { Logger } from '../log/logger';
+import { loadOrCreateKeyFile, loadOrCreateWrappedKey, type StoreKey } from '../store/key';
+
+/**
+ * Where the store's data key comes from. The desktop app wraps it with the OS keyring (Electron
+ * `safeStorage`, passed in as two functions); the browser host, the CLI and tests keep it in a
+ * mode-0600 file and say so loudly.
+ */
+export type KeySource =
+  | { kind: 'file'; path: string }
+  | {
+      kind: 'wrapped';
+      path: string;
+      /** Electron's `getSelectedStorageBackend()` on Linux, `os` elsewhere. */
+      backend: string;
+      available: boolean;
+      /** Set only after the administrator accepted running without an OS keyring. */
+      allowInsecure?: boolean;
+      wrap(secret: string): Buffer;
+      unwrap(blob: Buffer): string;
+    };
+
+export async function resolveStoreKey(source: KeySource, log: Logger): Promise<{ key: StoreKey; warnings: string[] }> {
+  if (source.kind === 'file') {
+    const result = loadOrCreateKeyFile(source.path, log.child('key'));
+    return { key: result.key, warnings: [result.warning] };
+  }
+  const secure = source.available && source.backend !== 'basic_text' && source.backend !== 'unknown';
+  const result = loadOrCreateWrappedKey(
+    source.path,
+    { name: source.backend, secure, wrap: source.wrap, unwrap: source.unwrap },
+    log.child('key'),
+    { allowInsecure: source.allowInsecure ?? false },
+  );
+  if (!result.ok) throw new ApiError('UNAVAILABLE', result.message, `key backend ${result.backend} refused`);
+  const warnings = result.backendChanged
+    ? ['Le trousseau du système a changé depuis la création de la clé : faites vérifier la copie de secours de la clé.']
+    : [];
+  if (!secure) warnings.push('Mode dégradé : la clé des données n’est pas protégée par un trousseau du système.');
+  return { key: result.key, warnings };
+}
