@@ -99,7 +99,7 @@ export const methods = {
       beneficiaryIndex: z.number().int().min(0).max(32),
       identity: z.strictObject({
         /** The beneficiary's own NIR, confirmed at the desk (a child's differs from the card's). */
-        matricule: z.string().regex(/^[0-9]{5}[0-9AB][0-9]{9}$/i),
+        matricule: z.string().regex(/^[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}$/i),
         sex: sexSchema,
         birthPlaceCode: z.string().max(10).optional(),
         identityDocumentChecked: z.boolean(),

@@ -15,7 +15,7 @@ export const sexSchema = z.enum(['M', 'F', 'U']);
 
 export const insSchema = z.object({
   /** 15-character matricule (NIR or NIA, key included). */
-  matricule: z.string().regex(/^[0-9]{5}[0-9AB][0-9]{9}$/i),
+  matricule: z.string().regex(/^[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}$/i),
   oid: insOid,
   status: insStatus,
 });
@@ -32,7 +32,7 @@ export const identitySchema = z.object({
 export type Identity = z.infer<typeof identitySchema>;
 
 /** The key the UI and the CLI use to name a dossier: `<matricule>@<oid>`. */
-export const insKey = z.string().regex(/^[0-9]{5}[0-9AB][0-9]{9}@1\.2\.250\.1\.213\.1\.4\.(8|9|10|11)$/i);
+export const insKey = z.string().regex(/^[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}@1\.2\.250\.1\.213\.1\.4\.(8|9|10|11)$/i);
 export type InsKey = z.infer<typeof insKey>;
 
 export const dossierStatus = z.enum(['active', 'closed']);
