@@ -1,4 +1,4 @@
-import { ApiError, type Beneficiary } from '../../shared/contract';
+import { ApiError, type Beneficiary, type InsOid } from '../../shared/contract';
 import type { Handlers } from '../bridge/dispatcher';
 import type { SessionService } from '../session/session-service';
 import type { DmpService } from '../dmp/dmp-service';
@@ -22,6 +22,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const simulator = (): CardSimulator => {
     if (!deps.simulator) throw new ApiError('UNSUPPORTED', 'Le simulateur de cartes n’est pas activé sur ce poste.');
     return deps.simulator;
+  };
+  /** A test or demo Vitale gives test/demo INS OIDs, so test patients never get production INS. */
+  const insOidForCard = (): InsOid | undefined => {
+    const vitale = cards.readers().find((r) => r.card?.kind === 'vitale')?.card;
+    if (!vitale || vitale.kind !== 'vitale') return undefined;
+    return vitale.status === 'test' ? '1.2.250.1.213.1.4.10' : vitale.status === 'demo' ? '1.2.250.1.213.1.4.11' : undefined;
   };
   const beneficiaryFor = (index: number): Beneficiary => {
     const beneficiary = session.get().patient?.beneficiaries[index];
@@ -66,6 +72,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         beneficiary: beneficiaryFor(beneficiaryIndex),
         identity,
         consent: { brisDeGlaceOpposition: consent.brisDeGlaceOpposition, centre15Opposition: consent.centre15Opposition },
+        ...(insOidForCard() ? { oid: insOidForCard() } : {}),
       });
       return {
         dossier: created.dossier,

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import type { AccessMode, AuditAction } from '../../shared/contract';
+
+/** The hash that precedes the first entry of a chain. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What a caller records: who did what to which dossier. */
+export interface AuditEvent {
+  at: string;
+  /** National id of the professional (8+RPPS / 0+ADELI) or `system:<name>` for automated actors. */
+  actorId: string;
+  actorName: string;
+  cardSerial: string | null;
+  profession: string;
+  mode: AccessMode | null;
+  reason: string | null;
+  action: AuditAction;
+  insKey: string | null;
+  /** Document id, denial cause or other non-identifying detail. */
+  target: string | null;
+}
+
+/** One stored row of the chain. */
+export interface AuditEntry extends AuditEvent {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+/**
+ * Fixed field order, JSON-encoded as an array: the same entry always serialises to the same bytes,
+ * whatever order an object's keys happen to be in, and a null can never be confused with "null".
+ */
+export function canonicalAuditPayload(entry: Omit<AuditEntry, 'hash'>): string {
+  return JSON.stringify([
+    entry.seq,
+    entry.at,
+    entry.actorId,
+    entry.actorName,
+    entry.cardSerial,
+    entry.profession,
+    entry.mode,
+    entry.reason,
+    entry.action,
+    entry.insKey,
+    entry.target,
+    entry.prevHash,
+  ]);
+}
+
+export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256').update(canonicalAuditPayload(entry), 'utf8').digest('hex');
+}

@@ -1,0 +1,51 @@
+import type { AccessMode, Professional } from '../../shared/contract';
+import type { AuditEvent } from '../audit/audit-entry';
+import { situationIsCentre15Regulation, type Actor } from '../domain/access-policy';
+
+/** A professional working through the UI, authenticated by card and PIN. */
+export interface DmpActor {
+  professional: Professional;
+  mode: AccessMode;
+  reason?: string;
+}
+
+/** An automated caller on this machine (CLI run by hospital IT, import of a sending system). */
+export interface SystemActor {
+  system: string;
+}
+
+export function isSystemActor(actor: DmpActor | SystemActor): actor is SystemActor {
+  return 'system' in actor;
+}
+
+export function professionalName(professional: Professional): string {
+  const { firstName, lastName } = professional.holder;
+  return `${firstName} ${lastName}`.trim();
+}
+
+/** What the domain rules need to know about the person acting. */
+export function toDomainActor(professional: Professional): Actor {
+  const holder = professional.holder;
+  return {
+    nationalId: holder.nationalId,
+    cardKind: professional.cardKind,
+    professionCode: holder.professionCode,
+    ...(holder.specialtyCode ? { specialtyCode: holder.specialtyCode } : {}),
+    centre15Regulation: holder.situations.some((s) => situationIsCentre15Regulation(s)),
+  };
+}
+
+/** The "who" part of an audit entry. */
+export function auditWho(actor: DmpActor | SystemActor): Pick<AuditEvent, 'actorId' | 'actorName' | 'cardSerial' | 'profession' | 'mode' | 'reason'> {
+  if (isSystemActor(actor)) {
+    return { actorId: `system:${actor.system}`, actorName: `Système (${actor.system})`, cardSerial: null, profession: 'Système', mode: null, reason: null };
+  }
+  return {
+    actorId: actor.professional.holder.nationalId,
+    actorName: professionalName(actor.professional),
+    cardSerial: actor.professional.serial,
+    profession: actor.professional.holder.professionLabel,
+    mode: actor.mode,
+    reason: actor.mode !== 'normal' && actor.reason ? actor.reason : null,
+  };
+}

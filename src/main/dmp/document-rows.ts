@@ -1,0 +1,100 @@
+import type { ClinicalEntry, DocumentMeta, DocumentStatus, Visibility } from '../../shared/contract';
+import { toDocumentCategory } from '../domain/categories';
+import { kindForTypeCode, typeLabel } from '../domain/document-types';
+import type { DocumentFacts } from '../domain/access-policy';
+import { decodeVisibility } from '../domain/visibility';
+
+export interface DocumentRow {
+  id: string;
+  ins_key: string;
+  title: string;
+  type_code: string;
+  category: string;
+  format: string;
+  media_type: string | null;
+  author_name: string | null;
+  author_id: string | null;
+  author_profession: string | null;
+  document_date: string | null;
+  deposited_at: string;
+  status: string;
+  visibility: number;
+  version: number;
+  replaces_id: string | null;
+  set_id: string | null;
+}
+
+export const documentColumns =
+  'id, ins_key, title, type_code, category, format, media_type, author_name, author_id, author_profession, document_date, deposited_at, status, visibility, version, replaces_id, set_id';
+
+export function toDocumentMeta(row: DocumentRow, insKey: string): DocumentMeta {
+  return {
+    id: row.id,
+    insKey,
+    title: row.title,
+    typeCode: row.type_code,
+    typeLabel: typeLabel(row.type_code),
+    category: row.category,
+    format: row.format as DocumentMeta['format'],
+    ...(row.author_name ? { author: row.author_name } : {}),
+    ...(row.author_profession ? { authorProfession: row.author_profession } : {}),
+    ...(row.document_date ? { date: row.document_date } : {}),
+    depositedAt: row.deposited_at,
+    status: row.status as DocumentStatus,
+    visibility: decodeVisibility(Number(row.visibility)),
+    version: Number(row.version),
+    ...(row.replaces_id ? { replacesId: row.replaces_id } : {}),
+  };
+}
+
+export function toDocumentFacts(row: DocumentRow): DocumentFacts {
+  const kind = kindForTypeCode(row.type_code);
+  return {
+    category: toDocumentCategory(row.category),
+    status: row.status as DocumentStatus,
+    visibility: decodeVisibility(Number(row.visibility)) satisfies Visibility,
+    ...(row.author_id ? { authorId: row.author_id } : {}),
+    ...(kind ? { kind } : {}),
+  };
+}
+
+export interface EntryRow {
+  id: string;
+  document_id: string;
+  kind: string;
+  label: string;
+  code: string | null;
+  code_system: string | null;
+  code_display: string | null;
+  detail: string | null;
+  start_date: string | null;
+  end_date: string | null;
+  status: string | null;
+  author: string | null;
+  reimbursement_kind: string | null;
+}
+
+export const entryColumns =
+  'id, document_id, kind, label, code, code_system, code_display, detail, start_date, end_date, status, author, reimbursement_kind';
+
+/** An entry with where it came from, so a clinician can check it against its source document. */
+export function toClinicalEntry(row: EntryRow, source: DocumentRow): ClinicalEntry {
+  return {
+    id: row.id,
+    label: row.label,
+    ...(row.code
+      ? { code: { code: row.code, ...(row.code_system ? { system: row.code_system } : {}), ...(row.code_display ? { display: row.code_display } : {}) } }
+      : {}),
+    ...(row.detail ? { detail: row.detail } : {}),
+    ...(row.start_date ? { startDate: row.start_date } : {}),
+    ...(row.end_date ? { endDate: row.end_date } : {}),
+    ...(row.status ? { status: row.status } : {}),
+    ...(row.author ? { author: row.author } : {}),
+    provenance: {
+      documentId: source.id,
+      documentTitle: source.title,
+      ...(source.author_name ? { author: source.author_name } : {}),
+      ...(source.document_date ? { date: source.document_date } : {}),
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import type { Migration } from '../store/types';
+import { auditSchemaSql } from '../audit/schema';
+
+/**
+ * DMP schema. Names are kept twice: as written (for display) and normalised (upper case, no
+ * accents) so the search can use an index instead of scanning every dossier.
+ */
+const dossiersSql = `
+CREATE TABLE dossiers (
+  ins_key TEXT PRIMARY KEY,
+  matricule TEXT NOT NULL,
+  oid TEXT NOT NULL,
+  ins_status TEXT NOT NULL CHECK (ins_status IN ('provisional', 'fetched', 'qualified')),
+  status TEXT NOT NULL CHECK (status IN ('active', 'closed')),
+  birth_name TEXT NOT NULL,
+  used_name TEXT,
+  first_names TEXT NOT NULL,
+  birth_date TEXT NOT NULL,
+  sex TEXT NOT NULL CHECK (sex IN ('M', 'F', 'U')),
+  birth_place_code TEXT,
+  birth_name_norm TEXT NOT NULL,
+  used_name_norm TEXT,
+  test_identity INTEGER NOT NULL,
+  consent_by_id TEXT NOT NULL,
+  consent_by_name TEXT NOT NULL,
+  consent_at TEXT NOT NULL,
+  bris_de_glace_opposition INTEGER NOT NULL DEFAULT 0,
+  centre15_opposition INTEGER NOT NULL DEFAULT 0,
+  treating_physician_id TEXT,
+  created_at TEXT NOT NULL,
+  closed_reason TEXT,
+  closed_at TEXT,
+  access_login TEXT,
+  access_code_hash TEXT,
+  access_code_expires_at TEXT,
+  UNIQUE (matricule, oid)
+);
+CREATE INDEX dossiers_by_birth_name ON dossiers(birth_name_norm, birth_date);
+CREATE INDEX dossiers_by_used_name ON dossiers(used_name_norm, birth_date);
+CREATE INDEX dossiers_by_birth_date ON dossiers(birth_date, birth_name_norm);
+CREATE INDEX dossiers_by_matricule ON dossiers(matricule);
+
+CREATE TABLE dossier_professionals (
+  ins_key TEXT NOT NULL REFERENCES dossiers(ins_key) ON DELETE CASCADE,
+  national_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  relation TEXT NOT NULL CHECK (relation IN ('authorized', 'blocked')),
+  since TEXT NOT NULL,
+  PRIMARY KEY (ins_key, national_id)
+);
+`;
+
+const documentsSql = `
+CREATE TABLE documents (
+  id TEXT PRIMARY KEY,
+  ins_key TEXT NOT NULL REFERENCES dossiers(ins_key) ON DELETE CASCADE,
+  title TEXT NOT NULL,
+  type_code TEXT NOT NULL,
+  category TEXT NOT NULL,
+  format TEXT NOT NULL CHECK (format IN ('cda-structured', 'cda-unstructured', 'pdf', 'text')),
+  media_type TEXT,
+  author_name TEXT,
+  author_id TEXT,
+  author_profession TEXT,
+  document_date TEXT,
+  deposited_at TEXT NOT NULL,
+  deposited_by TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('approved', 'obsolete', 'archived')),
+  visibility INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  replaces_id TEXT,
+  set_id TEXT,
+  cda_id TEXT,
+  content BLOB NOT NULL,
+  -- What an unstructured CDA wraps (PDF, text…), kept apart so reading it needs no re-parse.
+  payload BLOB,
+  content_sha256 TEXT NOT NULL,
+  UNIQUE (ins_key, content_sha256)
+);
+CREATE INDEX documents_by_dossier ON documents(ins_key, status, document_date);
+CREATE INDEX documents_by_set ON documents(ins_key, set_id);
+
+CREATE TABLE document_sections (
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  code TEXT,
+  title TEXT,
+  narrative_html TEXT NOT NULL,
+  entry_count INTEGER NOT NULL,
+  PRIMARY KEY (document_id, position)
+);
+
+CREATE TABLE clinical_entries (
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  ins_key TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('allergy', 'medication', 'problem', 'immunization', 'reimbursement', 'contact', 'advanceDirective')),
+  label TEXT NOT NULL,
+  code TEXT,
+  code_system TEXT,
+  code_display TEXT,
+  detail TEXT,
+  start_date TEXT,
+  end_date TEXT,
+  status TEXT,
+  author TEXT,
+  reimbursement_kind TEXT,
+  section_code TEXT,
+  position INTEGER NOT NULL
+);
+CREATE INDEX clinical_entries_by_dossier ON clinical_entries(ins_key, kind);
+CREATE INDEX clinical_entries_by_document ON clinical_entries(document_id);
+`;
+
+export const dmpMigrations: Migration[] = [
+  { version: 1, name: 'dmp-dossiers', sql: dossiersSql },
+  { version: 2, name: 'dmp-documents', sql: documentsSql },
+  { version: 3, name: 'audit-log', sql: auditSchemaSql },
+];

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { AuditLog } from '../../../src/main/audit/audit-log';
+import { GENESIS_HASH, hashAuditEntry, type AuditEntry, type AuditEvent } from '../../../src/main/audit/audit-entry';
+import { describeAuditVerdict, verifyAuditChain } from '../../../src/main/audit/verify';
+import { auditSchemaSql } from '../../../src/main/audit/schema';
+import { openMemoryStore } from '../../../src/main/store/memory-store';
+
+function event(n: number): AuditEvent {
+  return {
+    at: `2026-01-01T00:00:${String(n % 60).padStart(2, '0')}.000Z`,
+    actorId: '810001234567',
+    actorName: 'Jean Médecin',
+    cardSerial: '0123456789',
+    profession: 'Médecin',
+    mode: 'normal',
+    reason: null,
+    action: 'dossier.read',
+    insKey: '279035121518989@1.2.250.1.213.1.4.10',
+    target: `t${n}`,
+  };
+}
+
+function chain(length: number): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  let prevHash = GENESIS_HASH;
+  for (let i = 1; i <= length; i++) {
+    const unhashed = { ...event(i), seq: i, prevHash };
+    const entry = { ...unhashed, hash: hashAuditEntry(unhashed) };
+    entries.push(entry);
+    prevHash = entry.hash;
+  }
+  return entries;
+}
+
+describe('verifyAuditChain', () => {
+  it('accepts an intact chain and the empty chain', () => {
+    expect(verifyAuditChain(chain(5))).toEqual({ ok: true, count: 5 });
+    expect(verifyAuditChain([])).toEqual({ ok: true, count: 0 });
+  });
+
+  it('reports an edited field at the edited entry', () => {
+    const entries = chain(5);
+    entries[2] = { ...(entries[2] as AuditEntry), action: 'document.read' };
+    expect(verifyAuditChain(entries)).toMatchObject({ ok: false, firstBadSeq: 3, problem: 'edited' });
+  });
+
+  it('reports an edit whose hash was recomputed, at the rewritten entry', () => {
+    const entries = chain(5);
+    const forged = { ...(entries[1] as AuditEntry), actorName: 'Quelqu’un d’autre' };
+    entries[1] = { ...forged, hash: hashAuditEntry(forged) };
+    expect(verifyAuditChain(entries)).toMatchObject({ ok: false, firstBadSeq: 2, problem: 'edited' });
+  });
+
+  it('reports a deleted entry in the middle and at the start', () => {
+    const entries = chain(5);
+    expect(verifyAuditChain([...entries.slice(0, 2), ...entries.slice(3)])).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'deleted' });
+    expect(verifyAuditChain(entries.slice(1))).toMatchObject({ ok: false, firstBadSeq: 2, problem: 'deleted' });
+  });
+
+  it('reports entries whose seqs were swapped as reordered', () => {
+    const entries = chain(5);
+    const second = entries[1] as AuditEntry;
+    const third = entries[2] as AuditEntry;
+    entries[1] = { ...third, seq: 2 };
+    entries[2] = { ...second, seq: 3 };
+    expect(verifyAuditChain(entries)).toMatchObject({ ok: false, firstBadSeq: 2, problem: 'reordered' });
+  });
+
+  it('reports rows cut off the end when an anchor is given', () => {
+    const entries = chain(5);
+    const anchor = { count: 5, lastHash: (entries[4] as AuditEntry).hash };
+    expect(verifyAuditChain(entries, anchor)).toEqual({ ok: true, count: 5 });
+    expect(verifyAuditChain(entries.slice(0, 4), anchor)).toMatchObject({ ok: false, firstBadSeq: 5, problem: 'truncated' });
+  });
+
+  it('detects any single-field change anywhere in the chain', () => {
+    const fields = ['at', 'actorId', 'actorName', 'cardSerial', 'profession', 'reason', 'insKey', 'target'] as const;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 7 }), fc.constantFrom(...fields), fc.string({ minLength: 1 }), (index, field, value) => {
+        const entries = chain(8);
+        const original = entries[index] as AuditEntry;
+        fc.pre(original[field] !== value);
+        entries[index] = { ...original, [field]: value };
+        const verdict = verifyAuditChain(entries);
+        expect(verdict.ok).toBe(false);
+        if (!verdict.ok) expect(verdict.firstBadSeq).toBe(index + 1);
+      }),
+    );
+  });
+
+  it('names the first bad entry in French', () => {
+    expect(describeAuditVerdict({ ok: false, count: 4, firstBadSeq: 3, problem: 'deleted' })).toMatch(/entrée n° 3.*supprimées/);
+    expect(describeAuditVerdict({ ok: true, count: 4 })).toMatch(/intègre/);
+  });
+});
+
+describe('AuditLog', () => {
+  const migrations = [{ version: 1, name: 'audit', sql: auditSchemaSql }];
+
+  it('chains appends, survives a reopen and refuses UPDATE/DELETE through the triggers', async () => {
+    const store = await openMemoryStore(migrations);
+    const log = await AuditLog.open(store);
+    await log.record([event(1)]);
+    await log.record([event(2), event(3)]);
+    const reopened = await AuditLog.open(store);
+    await reopened.record([event(4)]);
+    const entries = await reopened.entries();
+    expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(await reopened.verify()).toEqual({ ok: true, count: 4 });
+    await expect(store.write([{ sql: "UPDATE audit_log SET target = 'x' WHERE seq = 1" }])).rejects.toThrow(/append-only/);
+    await expect(store.write([{ sql: 'DELETE FROM audit_log WHERE seq = 1' }])).rejects.toThrow(/append-only/);
+  });
+
+  it('serialises concurrent appends into one unbroken chain', async () => {
+    const store = await openMemoryStore(migrations);
+    const log = await AuditLog.open(store);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => log.record([event(i)])));
+    expect(await log.verify()).toEqual({ ok: true, count: 20 });
+  });
+
+  it('leaves the head untouched when the transaction fails', async () => {
+    const store = await openMemoryStore(migrations);
+    const log = await AuditLog.open(store);
+    await log.record([event(1)]);
+    await expect(log.record([event(2)], [{ sql: 'INSERT INTO no_such_table VALUES (1)' }])).rejects.toThrow();
+    await log.record([event(3)]);
+    expect((await log.entries()).map((e) => e.target)).toEqual(['t1', 't3']);
+    expect(await log.verify()).toEqual({ ok: true, count: 2 });
+  });
+});

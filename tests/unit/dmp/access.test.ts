@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { DmpService } from '../../../src/main/dmp/dmp-service';
+import { dmpMigrations } from '../../../src/main/dmp/migrations';
+import { silentLogger } from '../../../src/main/log/logger';
+import { openMemoryStore } from '../../../src/main/store/memory-store';
+import type { Store } from '../../../src/main/store/types';
+import { actor, counterRandom, fixture, professional, testInsKey } from './helpers';
+
+async function seeded() {
+  const store = await openMemoryStore(dmpMigrations);
+  const dmp = new DmpService({ store, log: silentLogger, now: () => new Date('2022-06-01T00:00:00Z'), random: counterRandom() });
+  const { documentId } = await dmp.importCda(fixture('VSM_1.4_2022.01.xml'), { create: true, depositor: 'system' });
+  return { store, dmp, documentId };
+}
+
+async function deniedEntries(store: Store): Promise<{ target: string; mode: string | null }[]> {
+  return store.all("SELECT target, mode FROM audit_log WHERE action = 'access.denied' ORDER BY seq");
+}
+
+const doctor = professional();
+const nurse = professional({ nationalId: '810002222222', professionCode: '60', lastName: 'INFIRMIER' });
+
+describe('access decisions', () => {
+  it('lets an authorised doctor open the dossier and records the read', async () => {
+    const { dmp, store } = await seeded();
+    await expect(dmp.openDossier(actor(doctor), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await dmp.authorize(actor(doctor), testInsKey);
+    await expect(dmp.openDossier(actor(doctor), testInsKey)).resolves.toMatchObject({ insKey: testInsKey });
+    const actions = await store.all<{ action: string }>('SELECT action FROM audit_log WHERE ins_key = ? ORDER BY seq', [testInsKey]);
+    expect(actions.map((a) => a.action)).toEqual(['dossier.create', 'document.deposit', 'access.denied', 'dossier.read']);
+  });
+
+  it('refuses a CPE holder reading, and records the denied attempt', async () => {
+    const { dmp, store } = await seeded();
+    const secretary = professional({ nationalId: '0123456789', cardKind: 'cpe' });
+    await expect(dmp.openDossier(actor(secretary), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await deniedEntries(store)).toEqual([{ target: 'card.cpe-no-medical-content', mode: 'normal' }]);
+  });
+
+  it('refuses a professional the patient blocked, even in bris de glace', async () => {
+    const { dmp, store } = await seeded();
+    await dmp.setProfessionalBlocked(testInsKey, { nationalId: doctor.holder.nationalId, displayName: 'Jean MEDECIN' }, true);
+    await dmp.authorize(actor(doctor), testInsKey);
+    await expect(dmp.openDossier(actor(doctor), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient'), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await deniedEntries(store)).map((d) => d.target)).toEqual(['patient.blocked-professional', 'patient.blocked-professional']);
+  });
+
+  it('requires a reason for bris de glace and honours the patient’s opposition', async () => {
+    const { dmp, store } = await seeded();
+    await expect(dmp.openDossier(actor(doctor, 'bris_de_glace'), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient, détresse vitale'), testInsKey)).resolves.toMatchObject({
+      insKey: testInsKey,
+    });
+    await store.write([{ sql: 'UPDATE dossiers SET bris_de_glace_opposition = 1' }]);
+    await expect(dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient'), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await deniedEntries(store)).map((d) => d.target)).toEqual(['bdg.reason-required', 'bdg.patient-opposed']);
+    const history = await dmp.accessHistory(testInsKey);
+    const granted = history.find((h) => h.action === 'dossier.read');
+    expect(granted).toMatchObject({ mode: 'bris_de_glace', reason: 'Patient inconscient, détresse vitale', actor: 'Jean MEDECIN', profession: 'Médecin' });
+  });
+
+  it('hides a masked document from other professionals and records the attempt', async () => {
+    const { dmp, store, documentId } = await seeded();
+    await dmp.authorize(actor(doctor), testInsKey);
+    await dmp.authorize(actor(nurse), testInsKey);
+    await dmp.updateDocument(actor(doctor), testInsKey, documentId, {
+      visibility: { hiddenFromPatient: false, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: false },
+    });
+    // The domain answers NOT_FOUND so the existence of a masked document is not revealed.
+    await expect(dmp.getDocument(actor(nurse), testInsKey, documentId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await dmp.listDocuments(actor(nurse), testInsKey)).toEqual([]);
+    expect(await deniedEntries(store)).toEqual([{ target: `document.masked ${documentId}`, mode: 'normal' }]);
+  });
+
+  it('shows the access history newest first, as the patient sees it', async () => {
+    const { dmp } = await seeded();
+    await dmp.authorize(actor(doctor), testInsKey);
+    await dmp.openDossier(actor(doctor), testInsKey);
+    const history = await dmp.accessHistory(testInsKey);
+    expect(history.map((h) => h.action)).toEqual(['dossier.read', 'document.deposit', 'dossier.create']);
+    expect(history[0]).toMatchObject({ actionLabel: 'Consultation du dossier', mode: 'normal' });
+  });
+});
+
+describe('audit chain in the store', () => {
+  async function withActivity() {
+    const seededService = await seeded();
+    await seededService.dmp.authorize(actor(doctor), testInsKey);
+    for (let i = 0; i < 3; i++) await seededService.dmp.openDossier(actor(doctor), testInsKey);
+    return seededService;
+  }
+  // Tampering needs the append-only triggers out of the way first, as an attacker with the key would do.
+  const dropTriggers = [{ sql: 'DROP TRIGGER audit_log_no_update' }, { sql: 'DROP TRIGGER audit_log_no_delete' }];
+
+  it('verifies after real activity', async () => {
+    const { dmp } = await withActivity();
+    expect(await dmp.verifyAudit()).toEqual({ ok: true, count: 5 });
+  });
+
+  it('detects an edited row', async () => {
+    const { dmp, store } = await withActivity();
+    await store.write([...dropTriggers, { sql: "UPDATE audit_log SET actor_name = 'Personne' WHERE seq = 3" }]);
+    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 5, firstBadSeq: 3, problem: 'edited' });
+  });
+
+  it('detects a deleted row', async () => {
+    const { dmp, store } = await withActivity();
+    await store.write([...dropTriggers, { sql: 'DELETE FROM audit_log WHERE seq = 2' }]);
+    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 4, firstBadSeq: 3, problem: 'deleted' });
+  });
+
+  it('detects reordered rows', async () => {
+    const { dmp, store } = await withActivity();
+    await store.write([
+      ...dropTriggers,
+      { sql: 'UPDATE audit_log SET seq = -1 WHERE seq = 3' },
+      { sql: 'UPDATE audit_log SET seq = 3 WHERE seq = 4' },
+      { sql: 'UPDATE audit_log SET seq = 4 WHERE seq = -1' },
+    ]);
+    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 5, firstBadSeq: 3, problem: 'reordered' });
+  });
+
+  it('detects the last rows being cut off', async () => {
+    const { dmp, store } = await withActivity();
+    await store.write([...dropTriggers, { sql: 'DELETE FROM audit_log WHERE seq = 5' }]);
+    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 4, firstBadSeq: 5, problem: 'truncated' });
+  });
+});

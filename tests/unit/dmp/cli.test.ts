@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { importCommand } from '../../../src/main/cli/commands/import';
+import { summaryCommand } from '../../../src/main/cli/commands/summary';
+import { auditCommand } from '../../../src/main/cli/commands/audit';
+import type { CliContext } from '../../../src/main/dmp/cli-context';
+import { DmpService } from '../../../src/main/dmp/dmp-service';
+import { dmpMigrations } from '../../../src/main/dmp/migrations';
+import { silentLogger } from '../../../src/main/log/logger';
+import { openMemoryStore } from '../../../src/main/store/memory-store';
+import { fixturesDir } from './helpers';
+
+/** One memory store shared by every open, as a store directory would be. */
+async function context() {
+  const store = await openMemoryStore(dmpMigrations);
+  const service = new DmpService({ store, log: silentLogger, now: () => new Date('2022-06-01T00:00:00Z') });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const opened: string[] = [];
+  const ctx: CliContext = {
+    out: (s) => stdout.push(s),
+    err: (s) => stderr.push(s),
+    openService: async (dir) => {
+      opened.push(dir);
+      return { service, close: async () => undefined };
+    },
+    defaultStoreDir: '/default/store',
+  };
+  return { ctx, stdout, stderr, opened };
+}
+
+describe('CLI commands (memory store)', () => {
+  it('imports, continues past a bad file, and reports the failure in the exit code', async () => {
+    const { ctx, stdout, stderr, opened } = await context();
+    const code = await importCommand([`${fixturesDir}/VSM_1.4_2022.01.xml`, '/nonexistent/file.xml', '--create'], ctx);
+    expect(code).toBe(1);
+    expect(opened).toEqual(['/default/store']);
+    expect(stdout[0]).toMatch(/^OK VSM_1\.4_2022\.01\.xml : document \w+ \(dossier créé\) — sections=\d+/);
+    expect(stderr).toEqual(['ÉCHEC file.xml : fichier introuvable ou illisible.']);
+    expect(stdout.at(-1)).toBe('1 fichier(s) importé(s), 1 échec(s).');
+  });
+
+  it('prints a readable French summary without --json', async () => {
+    const { ctx, stdout } = await context();
+    await importCommand([`${fixturesDir}/VSM_1.4_2022.01.xml`, '--create', '--store', '/s'], ctx);
+    stdout.length = 0;
+    expect(await summaryCommand(['279035121518989@1.2.250.1.213.1.4.10', '--store', '/s'], ctx)).toBe(0);
+    const text = stdout.join('\n');
+    expect(text).toMatch(/^Synthèse d’urgence — /);
+    expect(text).toMatch(/Traitements en cours \(\d+\)\n {2}- .*PLAVIX.*\[source : /i);
+  });
+
+  it('verifies the audit chain', async () => {
+    const { ctx, stdout } = await context();
+    expect(await auditCommand(['verify'], ctx)).toBe(0);
+    expect(stdout).toEqual(['Journal d’audit intègre : 0 entrée(s) vérifiée(s).']);
+  });
+});
