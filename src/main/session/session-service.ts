@@ -10,6 +10,7 @@ import {
   type VitaleCardInfo,
 } from '../../shared/contract';
 import type { Logger } from '../log/logger';
+import { isCardError } from '../cards/errors';
 
 /** What the session needs from the card layer. */
 export interface SessionCards {
@@ -90,6 +91,8 @@ export class SessionService {
     let result: { success: boolean; pin: PinState };
     try {
       result = await this.cards.verifyPin(reader, buffer);
+    } catch (err) {
+      throw toApiError(err);
     } finally {
       buffer.fill(0);
     }
@@ -297,4 +300,11 @@ function findCard<T extends CardInfo>(
     if (reader.card && match(reader.card)) return { reader: reader.name, info: reader.card };
   }
   return null;
+}
+
+/** Card failures keep their French message; the code tells the UI whether the card is blocked. */
+function toApiError(err: unknown): unknown {
+  if (!isCardError(err)) return err;
+  const code = err.kind === 'pin-blocked' ? 'PIN_BLOCKED' : err.kind === 'pin-format' ? 'INVALID_INPUT' : 'CARD_ERROR';
+  return new ApiError(code, err.message, `card error ${err.kind}${err.detail ? `: ${err.detail}` : ''}`);
 }

@@ -179,3 +179,21 @@ describe('session', () => {
     expect(() => session.currentAccess('1234567890123@1.2.250.1.213.1.4.10')).toThrow(/pas ouvert/);
   });
 });
+
+describe('session and card failures', () => {
+  it('turns a card error during VERIFY into a French API error and still zeroes the PIN', async () => {
+    const { CardError } = await import('../../../src/main/cards/errors');
+    const cards = new FakeCards();
+    let seen: Uint8Array | null = null;
+    cards.verifyPin = async (_r, pin) => {
+      seen = pin;
+      throw new CardError('removed', { detail: 'SCardTransmit 0x80100069' });
+    };
+    const session = new SessionService(cards, dossiers(), silentLogger);
+    cards.set('CPS', cps);
+    const error = await session.verifyPin('CPS', '1234').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'CARD_ERROR', message: 'La carte a été retirée du lecteur.' });
+    expect([...seen!]).toEqual([0, 0, 0, 0]);
+  });
+});
