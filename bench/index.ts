@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { BenchResult } from './types';
 
 /**
@@ -34,10 +35,40 @@ function format(result: BenchResult): string {
   return [`## ${result.name}`, ...(result.notes ?? []).map((n) => `   ${n}`), line(header), ...rows.map(line)].join('\n');
 }
 
+function markdown(result: BenchResult): string {
+  const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const lines = [
+    `### ${result.name}`,
+    ...(result.notes ?? []).map((n) => `- ${n}`),
+    '',
+    '| figure | unit | median | p95 | min | max | n | target | meets |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...result.rows.map(
+      (r) =>
+        `| ${r.figure} | ${r.unit} | ${fmt(r.median)} | ${fmt(r.p95)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.n} | ${r.target ?? ''} | ${r.meets === undefined ? '' : r.meets ? 'oui' : '**NON**'} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+/** Replaces the generated block of docs/performance.md with this run's tables. */
+function writeDocs(header: string, results: BenchResult[]): void {
+  const path = 'docs/performance.md';
+  const start = '<!-- bench:results:start -->';
+  const end = '<!-- bench:results:end -->';
+  const doc = readFileSync(path, 'utf8');
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${path} lacks the ${start} … ${end} markers`);
+  const block = [start, '', header, '', ...results.map(markdown), '', end].join('\n\n').replace(/\n{3,}/g, '\n\n');
+  writeFileSync(path, doc.slice(0, from) + block + doc.slice(to + end.length));
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
   const requested = args.filter((a) => !a.startsWith('--'));
+  const results: BenchResult[] = [];
   const names = requested.length === 0 || requested.includes('all') ? Object.keys(benches) : requested;
   const unknown = names.filter((n) => !benches[n]);
   if (unknown.length) {
@@ -51,12 +82,16 @@ async function main(): Promise<void> {
     try {
       const bench = await benches[name]!();
       const result = await bench({ quick });
+      results.push(result);
       process.stdout.write(`${format(result)}\n`);
       process.stdout.write(`BENCH ${JSON.stringify({ ...result, machine, quick })}\n\n`);
     } catch (err) {
       failed = true;
       process.stdout.write(`## ${name}\n   ÉCHEC : ${err instanceof Error ? err.message : String(err)}\n\n`);
     }
+  }
+  if (args.includes('--write-docs')) {
+    writeDocs(`Run of ${machine.date} — ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}${quick ? ', --quick' : ''}.`, results);
   }
   process.exit(failed ? 1 : 0);
 }
