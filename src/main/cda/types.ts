@@ -53,6 +53,8 @@ export interface CdaSection {
   narrativeHtml: string;
   /** How many `entry` elements the section holds, extracted or not. */
   entryCount: number;
+  /** Nesting level: 0 for a top-level section; sections are listed depth-first, parent before children. */
+  depth?: number;
 }
 
 export type EntryKind = 'allergy' | 'medication' | 'problem' | 'immunization' | 'reimbursement' | 'contact' | 'advanceDirective';

@@ -25,10 +25,22 @@ app.enableSandbox();
 const log = createLogger({ file: join(app.getPath('userData'), 'logs', 'poste-dmp.log') });
 let services: App | null = null;
 
+/**
+ * Node's URL gives custom schemes an opaque origin ("null"), so compare scheme and host instead.
+ * Only the app's own pages (or the dev server while developing) may call the contract.
+ */
+function isAppUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'app:' && parsed.host === 'poste-dmp') return true;
+    return devUrl !== undefined && parsed.origin === new URL(devUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
 function isTrustedSender(frame: WebFrameMain | null): boolean {
-  if (!frame || frame.parent !== null) return false;
-  const origin = new URL(frame.url).origin;
-  return origin === APP_ORIGIN || (devUrl !== undefined && origin === new URL(devUrl).origin);
+  return frame !== null && frame.parent === null && isAppUrl(frame.url);
 }
 
 async function serveRenderer(request: Request): Promise<Response> {
@@ -53,8 +65,7 @@ function lockDown(): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-navigate', (event, url) => {
-      const target = new URL(url).origin;
-      if (target !== APP_ORIGIN && !(devUrl && target === new URL(devUrl).origin)) event.preventDefault();
+      if (!isAppUrl(url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });

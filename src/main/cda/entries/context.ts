@@ -1,0 +1,58 @@
+import { codedOf } from '../hl7/datatypes';
+import { attr, child, text } from '../xml/tree';
+import type { XmlElement } from '../xml/tree';
+
+/** What every entry reader needs besides the entry itself. */
+export interface EntryContext {
+  /** Narrative anchors by `ID`, to resolve `reference/@value="#…"`. */
+  idIndex: ReadonlyMap<string, XmlElement>;
+  sectionCode?: string;
+}
+
+/** Text of the narrative element a `reference` points to, when it resolves. */
+export function resolveReference(reference: XmlElement | undefined, ctx: EntryContext): string | undefined {
+  const value = attr(reference, 'value');
+  if (!value || !value.startsWith('#') || value.length < 2) return undefined;
+  const target = ctx.idIndex.get(value.slice(1));
+  return target ? capLabel(text(target)) : undefined;
+}
+
+const MAX_LABEL = 500;
+
+/** A reference may point at a whole table cell or paragraph: keep labels displayable. */
+function capLabel(value: string): string | undefined {
+  if (value === '') return undefined;
+  return value.length > MAX_LABEL ? `${value.slice(0, MAX_LABEL - 1)}…` : value;
+}
+
+/** originalText of a coded element: either inline text or a narrative reference. */
+export function originalTextOf(coded: XmlElement | undefined, ctx: EntryContext): string | undefined {
+  const original = child(coded, 'originalText');
+  if (!original) return undefined;
+  return resolveReference(child(original, 'reference'), ctx) ?? (textWithoutReference(original) || undefined);
+}
+
+function textWithoutReference(el: XmlElement): string {
+  return el.nodes
+    .filter((n): n is string => typeof n === 'string')
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Best human label for a coded element: displayName, then originalText, then the code itself. */
+export function labelOfCoded(coded: XmlElement | undefined, ctx: EntryContext): string | undefined {
+  const c = codedOf(coded);
+  return c?.display ?? originalTextOf(coded, ctx) ?? c?.code;
+}
+
+/** The narrative text the entry's own `text/reference` points to. */
+export function entryNarrative(act: XmlElement | undefined, ctx: EntryContext): string | undefined {
+  const textEl = child(act, 'text');
+  if (!textEl) return undefined;
+  return resolveReference(child(textEl, 'reference'), ctx) ?? (textWithoutReference(textEl) || undefined);
+}
+
+export function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return (value === undefined || value === '' ? {} : { [key]: value }) as Partial<Record<K, V>>;
+}

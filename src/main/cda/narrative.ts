@@ -1,0 +1,115 @@
+import { attr, child, findDescendants } from './xml/tree';
+import type { XmlElement } from './xml/tree';
+
+/**
+ * CDA narrative block → inert HTML. Only a whitelist of tags is emitted, text is always escaped and
+ * the only attributes are `class` (from a fixed styleCode map) and numeric `colspan`/`rowspan`:
+ * nothing that runs script, loads a resource or navigates can come out of here.
+ */
+
+const TAG_MAP: Readonly<Record<string, string>> = {
+  paragraph: 'p',
+  item: 'li',
+  table: 'table',
+  thead: 'thead',
+  tbody: 'tbody',
+  tfoot: 'tfoot',
+  tr: 'tr',
+  th: 'th',
+  td: 'td',
+  caption: 'caption',
+  content: 'span',
+  sub: 'sub',
+  sup: 'sup',
+  footnote: 'span',
+  footnoteRef: 'span',
+  // A link is shown as its text only: the document must never make the workstation navigate or fetch.
+  linkHtml: 'span',
+};
+
+const STYLE_CLASSES: Readonly<Record<string, string>> = {
+  bold: 'cda-bold',
+  italics: 'cda-italic',
+  underline: 'cda-underline',
+  emphasis: 'cda-emphasis',
+  lrule: 'cda-lrule',
+  rrule: 'cda-rrule',
+  toprule: 'cda-toprule',
+  botrule: 'cda-botrule',
+};
+
+/** Elements whose content is layout metadata, never shown. */
+const DROPPED = new Set(['col', 'colgroup']);
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function narrativeToHtml(textBlock: XmlElement | undefined): string {
+  if (!textBlock) return '';
+  const out: string[] = [];
+  renderChildren(textBlock, out);
+  return out.join('').trim();
+}
+
+function renderChildren(el: XmlElement, out: string[]): void {
+  for (const node of el.nodes) {
+    if (typeof node === 'string') out.push(escapeHtml(node.replace(/\s+/g, ' ')));
+    else renderElement(node, out);
+  }
+}
+
+function renderElement(el: XmlElement, out: string[]): void {
+  const name = el.local;
+  if (DROPPED.has(name)) return;
+  if (name === 'br') {
+    out.push('<br>');
+    return;
+  }
+  if (name === 'renderMultiMedia') {
+    out.push('<span class="cda-multimedia">[contenu multimédia non affiché]</span>');
+    return;
+  }
+  const tag = name === 'list' ? (attr(el, 'listType') === 'ordered' ? 'ol' : 'ul') : TAG_MAP[name];
+  if (!tag) {
+    // Unknown or hostile element (script, img, iframe…): drop the tag, keep its text escaped.
+    renderChildren(el, out);
+    return;
+  }
+  out.push(`<${tag}${safeAttributes(el, tag)}>`);
+  renderChildren(el, out);
+  out.push(`</${tag}>`);
+}
+
+function safeAttributes(el: XmlElement, tag: string): string {
+  const parts: string[] = [];
+  const classes = (attr(el, 'styleCode') ?? '')
+    .split(/\s+/)
+    .map((s) => STYLE_CLASSES[s.toLowerCase()])
+    .filter((c): c is string => c !== undefined);
+  if (classes.length > 0) parts.push(` class="${[...new Set(classes)].join(' ')}"`);
+  if (tag === 'td' || tag === 'th') {
+    for (const span of ['colspan', 'rowspan']) {
+      const value = attr(el, span);
+      if (value !== undefined && /^[1-9]\d{0,2}$/.test(value)) parts.push(` ${span}="${value}"`);
+    }
+  }
+  return parts.join('');
+}
+
+/**
+ * Narrative anchors (`ID` attributes inside section `text` blocks) targeted by `reference/@value="#…"`.
+ * Only the narrative is indexed: an `ID` on an entry (e.g. an observationMedia holding base64) is not a label.
+ */
+export function narrativeIdIndex(sections: readonly XmlElement[]): Map<string, XmlElement> {
+  const index = new Map<string, XmlElement>();
+  for (const section of sections) {
+    const block = child(section, 'text');
+    if (!block) continue;
+    for (const el of [block, ...findDescendants(block, (e) => e.attrs['ID'] !== undefined)]) {
+      const id = el.attrs['ID'];
+      if (id !== undefined && !index.has(id)) index.set(id, el);
+    }
+  }
+  return index;
+}
