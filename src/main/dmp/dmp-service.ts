@@ -103,6 +103,9 @@ const actionLabels: Record<AccessHistoryEntry['action'], string> = {
   'document.update': 'Modification d’un document',
   'document.delete': 'Suppression d’un document',
   'access.denied': 'Tentative d’accès refusée',
+  'access.authorize': 'Autorisation d’accès enregistrée',
+  'professional.block': 'Professionnel bloqué par le patient',
+  'professional.unblock': 'Professionnel débloqué par le patient',
   'accessCodes.print': 'Impression des codes d’accès',
 };
 
@@ -263,13 +266,17 @@ export class DmpService {
     if (options.treatingPhysician) {
       statements.push({ sql: 'UPDATE dossiers SET treating_physician_id = ? WHERE ins_key = ?', params: [domainActor.nationalId, row.ins_key] });
     }
-    await this.store.write(statements);
+    const already = await this.store.all('SELECT 1 FROM dossier_professionals WHERE ins_key = ? AND national_id = ?', [row.ins_key, domainActor.nationalId]);
+    // Only a new authorisation (or a médecin-traitant change) is an event in the patient's history.
+    if (already.length > 0 && !options.treatingPhysician) return;
+    await this.write([this.event(actor, 'access.authorize', row.ins_key, options.treatingPhysician ? 'médecin traitant' : null)], statements);
   }
 
   /** Patient-side control: block (or unblock) one professional. */
   async setProfessionalBlocked(insKey: string, professional: { nationalId: string; displayName: string }, blocked: boolean): Promise<void> {
     const { row } = await this.requireDossier(insKey);
-    await this.store.write([
+    const event = this.event({ system: 'patient' }, blocked ? 'professional.block' : 'professional.unblock', row.ins_key, professional.nationalId);
+    await this.write([event], [
       blocked
         ? {
             sql: `INSERT INTO dossier_professionals (ins_key, national_id, display_name, relation, since) VALUES (?, ?, ?, 'blocked', ?)

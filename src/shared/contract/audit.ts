@@ -12,6 +12,9 @@ export const auditActionSchema = z.enum([
   'document.update',
   'document.delete',
   'access.denied',
+  'access.authorize',
+  'professional.block',
+  'professional.unblock',
   'accessCodes.print',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;

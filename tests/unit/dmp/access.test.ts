@@ -27,7 +27,7 @@ describe('access decisions', () => {
     await dmp.authorize(actor(doctor), testInsKey);
     await expect(dmp.openDossier(actor(doctor), testInsKey)).resolves.toMatchObject({ insKey: testInsKey });
     const actions = await store.all<{ action: string }>('SELECT action FROM audit_log WHERE ins_key = ? ORDER BY seq', [testInsKey]);
-    expect(actions.map((a) => a.action)).toEqual(['dossier.create', 'document.deposit', 'access.denied', 'dossier.read']);
+    expect(actions.map((a) => a.action)).toEqual(['dossier.create', 'document.deposit', 'access.denied', 'access.authorize', 'dossier.read']);
   });
 
   it('refuses a CPE holder reading, and records the denied attempt', async () => {
@@ -78,8 +78,19 @@ describe('access decisions', () => {
     await dmp.authorize(actor(doctor), testInsKey);
     await dmp.openDossier(actor(doctor), testInsKey);
     const history = await dmp.accessHistory(testInsKey);
-    expect(history.map((h) => h.action)).toEqual(['dossier.read', 'document.deposit', 'dossier.create']);
+    expect(history.map((h) => h.action)).toEqual(['dossier.read', 'access.authorize', 'document.deposit', 'dossier.create']);
     expect(history[0]).toMatchObject({ actionLabel: 'Consultation du dossier', mode: 'normal' });
+  });
+});
+
+describe('patient controls are traced', () => {
+  it('records a block and an unblock in the access history', async () => {
+    const { dmp } = await seeded();
+    await dmp.setProfessionalBlocked(testInsKey, { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' }, true);
+    await dmp.setProfessionalBlocked(testInsKey, { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' }, false);
+    const history = await dmp.accessHistory(testInsKey);
+    expect(history.slice(0, 2).map((h) => h.action)).toEqual(['professional.unblock', 'professional.block']);
+    expect(await dmp.verifyAudit()).toMatchObject({ ok: true });
   });
 });
 
@@ -95,19 +106,19 @@ describe('audit chain in the store', () => {
 
   it('verifies after real activity', async () => {
     const { dmp } = await withActivity();
-    expect(await dmp.verifyAudit()).toEqual({ ok: true, count: 5 });
+    expect(await dmp.verifyAudit()).toEqual({ ok: true, count: 6 });
   });
 
   it('detects an edited row', async () => {
     const { dmp, store } = await withActivity();
     await store.write([...dropTriggers, { sql: "UPDATE audit_log SET actor_name = 'Personne' WHERE seq = 3" }]);
-    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 5, firstBadSeq: 3, problem: 'edited' });
+    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 6, firstBadSeq: 3, problem: 'edited' });
   });
 
   it('detects a deleted row', async () => {
     const { dmp, store } = await withActivity();
     await store.write([...dropTriggers, { sql: 'DELETE FROM audit_log WHERE seq = 2' }]);
-    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 4, firstBadSeq: 3, problem: 'deleted' });
+    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 5, firstBadSeq: 3, problem: 'deleted' });
   });
 
   it('detects reordered rows', async () => {
@@ -118,12 +129,12 @@ describe('audit chain in the store', () => {
       { sql: 'UPDATE audit_log SET seq = 3 WHERE seq = 4' },
       { sql: 'UPDATE audit_log SET seq = 4 WHERE seq = -1' },
     ]);
-    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 5, firstBadSeq: 3, problem: 'reordered' });
+    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 6, firstBadSeq: 3, problem: 'reordered' });
   });
 
   it('detects the last rows being cut off', async () => {
     const { dmp, store } = await withActivity();
-    await store.write([...dropTriggers, { sql: 'DELETE FROM audit_log WHERE seq = 5' }]);
-    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 4, firstBadSeq: 5, problem: 'truncated' });
+    await store.write([...dropTriggers, { sql: 'DELETE FROM audit_log WHERE seq = 6' }]);
+    expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 5, firstBadSeq: 6, problem: 'truncated' });
   });
 });
