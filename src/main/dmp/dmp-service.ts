@@ -378,7 +378,8 @@ export class DmpService {
 
   // ── Reading ───────────────────────────────────────────────────────────────────────────────────
 
-  async getSummary(actor: DmpActor | SystemActor, insKey: string): Promise<EmergencySummary> {
+  /** `asOf` evaluates the 24-month reimbursement window at another date (audits, historical documents). */
+  async getSummary(actor: DmpActor | SystemActor, insKey: string, options: { asOf?: Date } = {}): Promise<EmergencySummary> {
     const { row, facts } = await this.requireDossier(insKey);
     const key = row.ins_key;
     if (!isSystemActor(actor)) {
@@ -395,7 +396,7 @@ export class DmpService {
       return doc ? [{ entry, doc }] : [];
     });
     await this.write([this.event(actor, 'summary.read', key, null)]);
-    return buildSummary(toDossierRef(row), items, readable, this.now());
+    return buildSummary(toDossierRef(row), items, readable, options.asOf ?? this.now());
   }
 
   async listDocuments(actor: DmpActor, insKey: string, filter: DocumentFilter = {}): Promise<DocumentMeta[]> {

@@ -49,6 +49,21 @@ describe('CLI commands (memory store)', () => {
     expect(text).toMatch(/Traitements en cours \(\d+\)\n {2}- .*PLAVIX.*\[source : /i);
   });
 
+  it('evaluates the 24-month reimbursement window at the --as-of date', async () => {
+    const { ctx, stdout, stderr } = await context();
+    await importCommand([`${fixturesDir}/CNAM-HR_2021.01.xml`, '--create', '--store', '/s'], ctx);
+    const count = async (extra: string[]): Promise<number> => {
+      stdout.length = 0;
+      expect(await summaryCommand(['279035121518989', '--json', '--store', '/s', ...extra], ctx)).toBe(0);
+      return (JSON.parse(stdout.join('\n')) as { reimbursements: unknown[] }).reimbursements.length;
+    };
+    // The fixture's reimbursements date from 2019: outside the window in 2022, inside it as of 2020.
+    expect(await count([])).toBe(0);
+    expect(await count(['--as-of', '2020-06-30'])).toBeGreaterThan(10);
+    expect(await summaryCommand(['279035121518989', '--as-of', '30/06/2020', '--store', '/s'], ctx)).toBe(2);
+    expect(stderr.join('\n')).toMatch(/AAAA-MM-JJ/);
+  });
+
   it('verifies the audit chain', async () => {
     const { ctx, stdout } = await context();
     expect(await auditCommand(['verify'], ctx)).toBe(0);

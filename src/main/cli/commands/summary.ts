@@ -4,7 +4,24 @@ import type { DmpService } from '../../dmp/dmp-service';
 import { isMatricule } from '../../dmp/ins-key';
 import { parseArgs, UsageError, withService, type CliContext } from '../../dmp/cli-context';
 
-const usage = 'Usage : summary INS [--json] --store DOSSIER   (INS = matricule@OID ou matricule seul)';
+const usage =
+  'Usage : summary INS [--json] [--as-of AAAA-MM-JJ] --store DOSSIER   (INS = matricule@OID ou matricule seul ; --as-of : date de référence des 24 mois de remboursements)';
+
+/** Takes `--as-of DATE` / `--as-of=DATE` out of the arguments. */
+function extractAsOf(args: string[]): { rest: string[]; asOf?: Date } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--as-of') value = args[++i] ?? '';
+    else if (arg.startsWith('--as-of=')) value = arg.slice('--as-of='.length);
+    else rest.push(arg);
+  }
+  if (value === undefined) return { rest };
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59Z`) : new Date(NaN);
+  if (Number.isNaN(date.getTime())) throw new UsageError('Option --as-of : date attendue au format AAAA-MM-JJ.');
+  return { rest, asOf: date };
+}
 
 /** A bare matricule is accepted when exactly one dossier (whatever its OID) carries it. */
 async function resolveInsKey(service: DmpService, value: string): Promise<string> {
@@ -42,8 +59,11 @@ function asText(summary: EmergencySummary): string {
 /** `summary <INS> [--json]`: the emergency summary for hospital IT, read as the CLI system actor (audited). */
 export async function summaryCommand(args: string[], ctx: CliContext): Promise<number> {
   let parsed;
+  let asOf: Date | undefined;
   try {
-    parsed = parseArgs(args, ['--json']);
+    const extracted = extractAsOf(args);
+    asOf = extracted.asOf;
+    parsed = parseArgs(extracted.rest, ['--json']);
   } catch (err) {
     ctx.err(err instanceof UsageError ? `${err.message}\n${usage}` : usage);
     return 2;
@@ -55,7 +75,7 @@ export async function summaryCommand(args: string[], ctx: CliContext): Promise<n
   }
   return withService(ctx, parsed.storeDir, async (service) => {
     const insKey = await resolveInsKey(service, ins);
-    const summary = await service.getSummary({ system: 'cli' }, insKey);
+    const summary = await service.getSummary({ system: 'cli' }, insKey, asOf ? { asOf } : {});
     ctx.out(parsed.flags.has('--json') ? JSON.stringify(summary, null, 2) : asText(summary));
     return 0;
   });
