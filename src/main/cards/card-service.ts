@@ -59,8 +59,9 @@ export class CardService {
     this.unsubscribe = this.transport.onEvent((event) => this.onEvent(event));
     await this.transport.start();
     for (const reader of this.transport.readers()) {
-      this.ensureState(reader.name);
-      if (reader.atr) this.cardInserted(reader.name);
+      const state = this.ensureState(reader.name);
+      // The transport may already have announced this card through an event during start().
+      if (reader.atr && !state.present) this.cardInserted(reader.name);
     }
     this.publish();
   }
