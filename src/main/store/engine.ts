@@ -1,0 +1,469 @@
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import type { Logger } from '../log/logger';
+import { acquireDirectoryLock, fsyncDirectory, unlinkIfExists } from './durable-fs';
+import { StoreError, manualRestoreHint } from './errors';
+import { JournalWriter, journalFileName, parseJournalFileName, readJournal, type JournalContents } from './journal';
+import type { StoreKey } from './key';
+import { readSnapshotFile, readSnapshotHeader, SnapshotReadError, writeSnapshotFile, defaultChunkSize } from './snapshot-file';
+import { applyTransaction, checkStatements, pragmaNumber, queryRows } from './sql-exec';
+import { decodeTransaction, encodeTransaction } from './tx-codec';
+import type { Migration, Row, SqlParams, Statement } from './types';
+
+export interface CompactionPolicy {
+  /** Compact once the current journal holds this many transactions… */
+  records: number;
+  /** …or this many bytes, whichever comes first. */
+  bytes: number;
+}
+
+export const defaultCompactionPolicy: CompactionPolicy = { records: 2000, bytes: 32 * 1024 * 1024 };
+
+export interface EngineOptions {
+  dir: string;
+  key: StoreKey;
+  migrations: Migration[];
+  log: Logger;
+  snapshotEvery?: Partial<CompactionPolicy>;
+  /** Encryption chunk size for snapshots; tests lower it to exercise the chunking. */
+  chunkSize?: number;
+}
+
+/** What happened while opening, for the UI: anything but a clean open is reported here. */
+export interface StoreRecovery {
+  usedPreviousSnapshot: boolean;
+  droppedJournalTail: { generation: number; bytes: number; reason: string } | null;
+  /** French sentences to show the user; empty after a clean open. */
+  notices: string[];
+}
+
+export interface StoreStats {
+  /** Generation of the journal being appended to. */
+  generation: number;
+  /** Generation of the current snapshot file, null before the first compaction. */
+  snapshotGeneration: number | null;
+  journalRecords: number;
+  journalBytes: number;
+  snapshotBytes: number;
+  databaseBytes: number;
+  compactions: number;
+  schemaVersion: number;
+  /** Time the last open spent loading the snapshot, replaying the journal and migrating. */
+  openMs: number;
+}
+
+const snapshotName = 'snapshot';
+const previousName = 'snapshot.prev';
+const tempName = 'snapshot.tmp';
+
+let sqlModule: Promise<SqlJsStatic> | null = null;
+function loadSql(): Promise<SqlJsStatic> {
+  sqlModule ??= initSqlJs();
+  return sqlModule;
+}
+
+interface BaseImage {
+  generation: number;
+  plaintext: Uint8Array | null;
+  snapshotBytes: number;
+  previousGeneration: number | null;
+}
+
+/**
+ * The durable store itself, single-threaded: sql.js in memory, every committed transaction
+ * appended to an encrypted journal before it is acknowledged, compaction into an encrypted
+ * snapshot. Runs inside the store worker; tests may drive it directly.
+ */
+export class StoreEngine {
+  private compaction: Promise<void> | null = null;
+  private compactionScheduled = false;
+  private failure: StoreError | null = null;
+  private closed = false;
+  private compactions = 0;
+  private openMs = 0;
+
+  private constructor(
+    private readonly options: EngineOptions & { policy: CompactionPolicy },
+    private readonly db: Database,
+    private journal: JournalWriter,
+    private snapshotGeneration: number | null,
+    private previousGeneration: number | null,
+    private snapshotBytes: number,
+    private readonly releaseLock: () => void,
+    readonly recovery: StoreRecovery,
+  ) {}
+
+  static async open(options: EngineOptions): Promise<StoreEngine> {
+    const { dir, log } = options;
+    const started = performance.now();
+    const policy = { ...defaultCompactionPolicy, ...options.snapshotEvery };
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const releaseLock = acquireDirectoryLock(dir);
+    const recovery: StoreRecovery = { usedPreviousSnapshot: false, droppedJournalTail: null, notices: [] };
+    let db: Database | null = null;
+    let journal: JournalWriter | null = null;
+    try {
+      if (unlinkIfExists(join(dir, tempName))) log.info('removed unfinished snapshot left by an interrupted compaction');
+      const base = loadBaseImage(options, recovery);
+      const SQL = await loadSql();
+      db = base.plaintext ? new SQL.Database(base.plaintext) : new SQL.Database();
+      base.plaintext?.fill(0);
+      db.exec('PRAGMA foreign_keys = ON');
+      journal = replayJournals(db, options, base.generation, recovery);
+      const engine = new StoreEngine(
+        { ...options, policy },
+        db,
+        journal,
+        base.plaintext || existsSync(join(dir, snapshotName)) ? base.generation : null,
+        base.previousGeneration,
+        base.snapshotBytes,
+        releaseLock,
+        recovery,
+      );
+      engine.applyMigrations();
+      // A healthy current snapshot replaces the damaged one now rather than at the next compaction.
+      if (recovery.usedPreviousSnapshot) await engine.compact();
+      engine.openMs = performance.now() - started;
+      log.info('store opened', { ...engine.statsFields(), usedPrevious: recovery.usedPreviousSnapshot });
+      return engine;
+    } catch (err) {
+      journal?.close();
+      db?.close();
+      releaseLock();
+      throw err;
+    }
+  }
+
+  all<T extends object = Row>(sql: string, params?: SqlParams): T[] {
+    this.assertUsable();
+    return queryRows<T>(this.db, sql, params);
+  }
+
+  /** One transaction; durable on disk when this returns. */
+  write(statements: Statement[]): void {
+    this.assertUsable();
+    if (statements.length === 0) return;
+    checkStatements(statements);
+    const payload = encodeTransaction(statements);
+    applyTransaction(this.db, statements);
+    try {
+      this.journal.append(payload);
+    } catch (err) {
+      // Memory now holds a transaction the disk may not: refuse everything rather than diverge.
+      this.failure = new StoreError(
+        'IO',
+        'Le stockage local n’a pas pu enregistrer la dernière modification (disque plein ou indisponible). Redémarrez l’application.',
+        `journal append failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      this.options.log.error('journal append failed, store disabled', { detail: this.failure.detail });
+      throw this.failure;
+    }
+    this.scheduleCompactionIfDue();
+  }
+
+  /** Writes a snapshot and starts a new journal generation. Concurrent calls share one run. */
+  compact(): Promise<void> {
+    this.assertUsable();
+    this.compaction ??= this.runCompaction().finally(() => {
+      this.compaction = null;
+    });
+    return this.compaction;
+  }
+
+  stats(): StoreStats {
+    return {
+      generation: this.journal.generation,
+      snapshotGeneration: this.snapshotGeneration,
+      journalRecords: this.journal.records,
+      journalBytes: this.journal.bytes,
+      snapshotBytes: this.snapshotBytes,
+      databaseBytes: pragmaNumber(this.db, 'page_count') * pragmaNumber(this.db, 'page_size'),
+      compactions: this.compactions,
+      schemaVersion: pragmaNumber(this.db, 'user_version'),
+      openMs: this.openMs,
+    };
+  }
+
+  /** Compacts what the journal holds (so the next open is fast), then releases everything. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const { log } = this.options;
+    try {
+      await this.compaction?.catch(() => undefined);
+      if (!this.failure && this.journal.records > 0) await this.compact();
+    } catch (err) {
+      // The journal still holds every acknowledged transaction: closing stays safe.
+      log.error('compaction on close failed', { detail: err instanceof Error ? err.message : String(err) });
+    } finally {
+      this.closed = true;
+      this.journal.close();
+      this.db.close();
+      this.releaseLock();
+      log.info('store closed');
+    }
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw new StoreError('CLOSED', 'Le stockage local est fermé.', 'store used after close');
+    if (this.failure) throw this.failure;
+  }
+
+  private statsFields(): Record<string, number | null> {
+    const s = this.stats();
+    return { generation: s.generation, snapshotGeneration: s.snapshotGeneration, journalRecords: s.journalRecords, schemaVersion: s.schemaVersion };
+  }
+
+  private scheduleCompactionIfDue(): void {
+    const { policy, log } = this.options;
+    if (this.compactionScheduled || this.compaction) return;
+    if (this.journal.records < policy.records && this.journal.bytes < policy.bytes) return;
+    this.compactionScheduled = true;
+    // After the acknowledgement has been sent, not before.
+    setImmediate(() => {
+      this.compactionScheduled = false;
+      if (this.closed || this.failure) return;
+      this.compact().catch((err: unknown) => {
+        log.error('background compaction failed', { detail: err instanceof Error ? err.message : String(err) });
+      });
+    });
+  }
+
+  private async runCompaction(): Promise<void> {
+    const { dir, key, log } = this.options;
+    const started = Date.now();
+    // export() is only legal between transactions; the engine never holds one across an await.
+    const image = this.db.export();
+    const generation = this.journal.generation + 1;
+    log.info('compaction started', { generation, databaseBytes: image.length });
+    // The new journal exists before the snapshot that names it: a crash anywhere below leaves
+    // either (old snapshot + both journals) or (new snapshot + new journal), each replayed once.
+    const next = JournalWriter.create(join(dir, journalFileName(generation)), generation, key);
+    fsyncDirectory(dir);
+    const previousJournal = this.journal;
+    this.journal = next;
+    previousJournal.close();
+
+    const temp = join(dir, tempName);
+    let size: number;
+    try {
+      size = await writeSnapshotFile(temp, image, generation, key, this.options.chunkSize ?? defaultChunkSize);
+    } catch (err) {
+      unlinkIfExists(temp);
+      throw err;
+    } finally {
+      image.fill(0);
+    }
+    const current = join(dir, snapshotName);
+    const previous = join(dir, previousName);
+    let previousGeneration = this.previousGeneration;
+    if (existsSync(current)) {
+      // link, not rename: `snapshot` never disappears, even for an instant.
+      unlinkIfExists(previous);
+      linkSync(current, previous);
+      previousGeneration = this.snapshotGeneration;
+    }
+    renameSync(temp, current);
+    fsyncDirectory(dir);
+    this.snapshotGeneration = generation;
+    this.previousGeneration = previousGeneration;
+    this.snapshotBytes = size;
+    this.compactions += 1;
+    this.removeJournalsBefore(previousGeneration ?? generation);
+    log.info('compaction finished', { generation, snapshotBytes: size, ms: Date.now() - started });
+    this.scheduleCompactionIfDue();
+  }
+
+  /** Journals older than `.prev` can no longer be needed, even to recover from `.prev`. */
+  private removeJournalsBefore(generation: number): void {
+    for (const name of readdirSync(this.options.dir)) {
+      const g = parseJournalFileName(name);
+      if (g !== null && g < generation) unlinkIfExists(join(this.options.dir, name));
+    }
+  }
+
+  private applyMigrations(): void {
+    const { migrations, log } = this.options;
+    const sorted = [...migrations].sort((a, b) => a.version - b.version);
+    sorted.forEach((m, i) => {
+      if (!Number.isInteger(m.version) || m.version < 1 || (i > 0 && sorted[i - 1]?.version === m.version)) {
+        throw new StoreError('MIGRATION_FAILED', 'La mise à jour du schéma des données est invalide.', `bad migration version ${m.version} (${m.name})`);
+      }
+    });
+    const current = pragmaNumber(this.db, 'user_version');
+    const latest = sorted.at(-1)?.version ?? 0;
+    if (current > latest) {
+      throw new StoreError(
+        'TOO_NEW',
+        'Ces données ont été enregistrées par une version plus récente de Poste DMP. Mettez l’application à jour.',
+        `schema version ${current}, this build knows up to ${latest}`,
+      );
+    }
+    for (const m of sorted) {
+      if (m.version <= current) continue;
+      try {
+        this.write([{ sql: m.sql }, { sql: `PRAGMA user_version = ${m.version}` }]);
+      } catch (err) {
+        throw new StoreError(
+          'MIGRATION_FAILED',
+          'La mise à jour du schéma des données a échoué ; les données n’ont pas été modifiées.',
+          `migration ${m.version} (${m.name}): ${err instanceof StoreError ? err.detail : String(err)}`,
+        );
+      }
+      log.info('migration applied', { version: m.version, name: m.name });
+    }
+  }
+}
+
+/** The snapshot to start from: current, else `.prev` when current is damaged, else an empty base. */
+function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseImage {
+  const { dir, key, log } = options;
+  const current = join(dir, snapshotName);
+  const previous = join(dir, previousName);
+  const hasCurrent = existsSync(current);
+  const hasPrevious = existsSync(previous);
+  if (!hasCurrent && !hasPrevious) {
+    const journals = listJournals(dir);
+    if (journals.length > 0 && journals[0] !== 0) {
+      throw new StoreError(
+        'MISSING_FILE',
+        `Le fichier principal des données est introuvable alors que son journal existe. ${manualRestoreHint}`,
+        `no snapshot but journals start at generation ${journals[0]}`,
+      );
+    }
+    return { generation: 0, plaintext: null, snapshotBytes: 0, previousGeneration: null };
+  }
+
+  let currentError: SnapshotReadError | null = null;
+  if (hasCurrent) {
+    try {
+      const { generation, plaintext } = readSnapshotFile(current, key);
+      return { generation, plaintext, snapshotBytes: statSync(current).size, previousGeneration: hasPrevious ? generationOf(previous, options) : null };
+    } catch (err) {
+      if (!(err instanceof SnapshotReadError)) throw err;
+      currentError = err;
+    }
+    // A foreign or newer file is not damage: refuse rather than guess.
+    if (currentError.problem === 'FOREIGN_FILE' || currentError.problem === 'UNSUPPORTED_VERSION') throw currentError;
+    if (!hasPrevious) throw currentError;
+  }
+
+  let fallback: { generation: number; plaintext: Uint8Array };
+  try {
+    fallback = readSnapshotFile(previous, key);
+  } catch (err) {
+    if (currentError && err instanceof SnapshotReadError && err.problem === 'WRONG_KEY' && currentError.problem === 'WRONG_KEY') throw currentError;
+    if (currentError) {
+      throw new StoreError(currentError.reason, currentError.message, `${currentError.detail}; previous snapshot unusable too: ${err instanceof StoreError ? err.detail : String(err)}`);
+    }
+    throw err;
+  }
+  let quarantined: string | null = null;
+  if (hasCurrent) {
+    // Kept for investigation, and out of the way so the next compaction cannot make it `.prev`.
+    quarantined = `snapshot.corrupt-${Date.now()}`;
+    renameSync(current, join(dir, quarantined));
+    fsyncDirectory(dir);
+  }
+  log.error('current snapshot unusable, recovered from previous snapshot', {
+    reason: currentError?.detail ?? 'current snapshot missing',
+    previousGeneration: fallback.generation,
+    quarantined,
+  });
+  recovery.usedPreviousSnapshot = true;
+  recovery.notices.push(
+    'Le fichier principal des données était endommagé ou absent : les données ont été reconstituées à partir de la copie précédente et du journal.' +
+      (quarantined ? ` Le fichier endommagé a été conservé sous le nom « ${quarantined} ».` : ''),
+  );
+  return { generation: fallback.generation, plaintext: fallback.plaintext, snapshotBytes: statSync(previous).size, previousGeneration: fallback.generation };
+}
+
+function generationOf(path: string, options: EngineOptions): number | null {
+  try {
+    return readSnapshotHeader(path, options.key).generation;
+  } catch {
+    options.log.warn('previous snapshot header unreadable', { path: previousName });
+    return null;
+  }
+}
+
+function listJournals(dir: string): number[] {
+  return readdirSync(dir)
+    .map(parseJournalFileName)
+    .filter((g): g is number => g !== null)
+    .sort((a, b) => a - b);
+}
+
+/** Replays journals `base`, `base+1`, … in order; returns the writer for the last one. */
+function replayJournals(db: Database, options: EngineOptions, base: number, recovery: StoreRecovery): JournalWriter {
+  const { dir, key, log } = options;
+  const all = listJournals(dir);
+  const needed = all.filter((g) => g >= base);
+  if (needed.length === 0) {
+    if (all.length > 0 || base > 0) {
+      if (all.length > 0) {
+        throw new StoreError('MISSING_FILE', `Le journal des données le plus récent est introuvable. ${manualRestoreHint}`, `no journal for generation ${base} (have ${all.join(',')})`);
+      }
+      // A snapshot alone (restored from a backup): usable, but say so.
+      log.warn('snapshot without any journal, opening it as is', { generation: base });
+      recovery.notices.push('Les données ont été ouvertes à partir du seul fichier principal, sans journal : les dernières modifications peuvent manquer.');
+    }
+    const writer = JournalWriter.create(join(dir, journalFileName(base)), base, key);
+    fsyncDirectory(dir);
+    return writer;
+  }
+  needed.forEach((g, i) => {
+    if (g !== base + i) {
+      throw new StoreError('MISSING_FILE', `Une partie du journal des données est introuvable. ${manualRestoreHint}`, `journal generation ${base + i} missing (have ${needed.join(',')})`);
+    }
+  });
+
+  let last: JournalContents | null = null;
+  for (const [i, generation] of needed.entries()) {
+    const path = join(dir, journalFileName(generation));
+    const contents = readJournal(path, generation, key);
+    const isLast = i === needed.length - 1;
+    if ((contents.droppedReason || contents.tornHeader) && !isLast) {
+      throw new StoreError('CORRUPT_JOURNAL', `Le journal des données est endommagé. ${manualRestoreHint}`, `journal ${generation}: ${contents.droppedReason ?? 'incomplete header'}`);
+    }
+    contents.payloads.forEach((payload, sequence) => {
+      let statements: Statement[];
+      try {
+        statements = decodeTransaction(payload);
+        applyTransaction(db, statements);
+      } catch (err) {
+        throw new StoreError(
+          'REPLAY_FAILED',
+          `Le journal des données n’a pas pu être rejoué. ${manualRestoreHint}`,
+          `journal ${generation} record ${sequence}: ${err instanceof StoreError ? err.detail : String(err)}`,
+        );
+      }
+    });
+    last = contents;
+  }
+  if (!last) throw new Error('unreachable: no journal replayed');
+  const path = join(dir, journalFileName(last.generation));
+  if (last.tornHeader) {
+    log.warn('journal header incomplete (crash while creating it), recreating', { generation: last.generation, bytes: last.fileSize });
+    const writer = JournalWriter.create(path, last.generation, key);
+    fsyncDirectory(dir);
+    return writer;
+  }
+  if (last.droppedReason) {
+    const bytes = last.fileSize - last.validEnd;
+    recovery.droppedJournalTail = { generation: last.generation, bytes, reason: last.droppedReason };
+    recovery.notices.push('La dernière modification, interrompue avant d’avoir été confirmée, a été annulée.');
+    let kept: string | null = null;
+    if (/authentication|sequence/.test(last.droppedReason)) {
+      // A whole record that fails its tag is damage rather than an interrupted write: keep the bytes.
+      kept = `${journalFileName(last.generation)}.dropped-${Date.now()}`;
+      copyTail(path, join(dir, kept), last.validEnd);
+    }
+    log.warn('journal tail dropped', { generation: last.generation, offset: last.validEnd, bytes, reason: last.droppedReason, kept });
+  }
+  return JournalWriter.resume(path, last, key);
+}
+
+function copyTail(from: string, to: string, offset: number): void {
+  writeFileSync(to, readFileSync(from).subarray(offset), { mode: 0o600 });
+}

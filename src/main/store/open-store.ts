@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../log/logger';
+import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
+import { deserializeError, StoreError } from './errors';
+import type { StoreKey } from './key';
+import type { Migration, Row, SqlParams, Statement, Store } from './types';
+import type { WorkerMessage, WorkerOpenData, WorkerRequestBody } from './worker-protocol';
+
+export interface OpenStoreOptions {
+  /** Directory that holds `snapshot`, `snapshot.prev`, `journal.*`; created if absent (mode 0700). */
+  dir: string;
+  key: StoreKey;
+  migrations: Migration[];
+  log: Logger;
+  /** When to compact the journal into a new snapshot (defaults: 2000 transactions or 32 MB). */
+  snapshotEvery?: Partial<CompactionPolicy>;
+  /** Snapshot encryption chunk size in bytes (default 8 MB). */
+  chunkSize?: number;
+  /** Overrides where the worker entry is found (unusual bundling). */
+  workerUrl?: URL;
+}
+
+export interface OpenedStore extends Store {
+  /** Anything other than a clean open: show `notices` to the user. */
+  readonly recovery: StoreRecovery;
+  /** Snapshot now and start a new journal generation (also done in the background and on close). */
+  compact(): Promise<void>;
+  stats(): Promise<StoreStats>;
+}
+
+export interface WorkerEntry {
+  url: URL;
+  /** Under tsx, the worker is started from this bootstrap instead of `url` (see below). */
+  tsBootstrap: string | null;
+}
+
+/** Where the worker entry lives: next to this source under tsx/vitest, next to the bundle otherwise. */
+export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+  if (moduleUrl.endsWith('.ts')) return typeScriptEntry(new URL('./store-worker.ts', moduleUrl), moduleUrl);
+  // The bundler may place this code in a shared chunk one level below the entries.
+  const candidates = [new URL('./store-worker.js', moduleUrl), new URL('../store-worker.js', moduleUrl)];
+  const found = candidates.find((u) => u.protocol !== 'file:' || existsSync(fileURLToPath(u)));
+  return { url: found ?? (candidates[0] as URL), tsBootstrap: null };
+}
+
+/**
+ * On Node 20, `execArgv: ['--import', 'tsx']` does not reach a worker's entry module ("Unknown file
+ * extension .ts"), so the worker starts from a one-line script that registers tsx's ESM hooks in its
+ * own thread and then imports the TypeScript entry.
+ */
+function typeScriptEntry(url: URL, moduleUrl: string): WorkerEntry {
+  let tsxApi = 'tsx/esm/api';
+  try {
+    const tsxPackage = createRequire(moduleUrl).resolve('tsx/package.json');
+    tsxApi = pathToFileURL(join(dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
+  } catch {
+    // Left as a bare specifier: resolved from the working directory.
+  }
+  return {
+    url,
+    tsBootstrap: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`,
+  };
+}
+
+function startWorker(entry: WorkerEntry, workerData: WorkerOpenData): Worker {
+  if (entry.tsBootstrap) return new Worker(entry.tsBootstrap, { eval: true, workerData });
+  return new Worker(entry.url, { workerData });
+}
+
+/**
+ * Opens (or creates) the encrypted, journaled store. Resolves once the snapshot is loaded, the
+ * journal replayed and the migrations applied; rejects with a `StoreError` (French message) when
+ * the data cannot be opened as is — never with an empty database in place of existing data.
+ */
+export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
+  const { log } = options;
+  const entry = options.workerUrl
+    ? options.workerUrl.pathname.endsWith('.ts')
+      ? typeScriptEntry(options.workerUrl, options.workerUrl.href)
+      : { url: options.workerUrl, tsBootstrap: null }
+    : resolveWorkerEntry();
+  const workerData: WorkerOpenData = {
+    dir: options.dir,
+    key: new Uint8Array(options.key.key),
+    migrations: options.migrations.map((m) => ({ version: m.version, name: m.name, sql: m.sql })),
+    snapshotEvery: options.snapshotEvery,
+    chunkSize: options.chunkSize,
+  };
+  const worker = startWorker(entry, workerData);
+  // The worker got its own copy (structured clone): do not leave one more lying in this heap.
+  workerData.key.fill(0);
+
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let dead: StoreError | null = null;
+  let closing: Promise<void> | null = null;
+
+  return new Promise<OpenedStore>((resolveOpen, rejectOpen) => {
+    let opened = false;
+    const failAll = (err: StoreError): void => {
+      dead = err;
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+      if (!opened) rejectOpen(err);
+    };
+
+    worker.on('message', (message: WorkerMessage) => {
+      switch (message.kind) {
+        case 'log':
+          log[message.level](message.msg, message.fields);
+          return;
+        case 'open-failed': {
+          const err = deserializeError(message.error);
+          log.error('store open failed', { reason: err.reason, detail: err.detail });
+          failAll(err);
+          return;
+        }
+        case 'opened':
+          opened = true;
+          resolveOpen(makeStore(message.recovery));
+          return;
+        case 'reply': {
+          const p = pending.get(message.id);
+          if (!p) return;
+          pending.delete(message.id);
+          if (message.ok) p.resolve(message.value);
+          else p.reject(deserializeError(message.error));
+          return;
+        }
+      }
+    });
+    worker.on('error', (err) => {
+      log.error('store worker crashed', { detail: err.message });
+      failAll(new StoreError('WORKER_FAILED', 'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.', err.message));
+    });
+    worker.on('exit', (code) => {
+      if (pending.size > 0 || !opened || (!closing && !dead)) {
+        failAll(dead ?? new StoreError('WORKER_FAILED', 'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.', `worker exited with code ${code}`));
+      }
+    });
+
+    const call = <T>(request: WorkerRequestBody): Promise<T> => {
+      if (dead) return Promise.reject(dead);
+      const id = nextId++;
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        worker.postMessage({ ...request, id });
+      });
+    };
+
+    const makeStore = (recovery: StoreRecovery): OpenedStore => ({
+      recovery,
+      all<T extends object = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+        return call<T[]>(params === undefined ? { op: 'all', sql } : { op: 'all', sql, params });
+      },
+      write(statements: Statement[]): Promise<void> {
+        return call<void>({ op: 'write', statements });
+      },
+      compact: () => call<void>({ op: 'compact' }),
+      stats: () => call<StoreStats>({ op: 'stats' }),
+      close(): Promise<void> {
+        closing ??= (async () => {
+          if (dead) {
+            await worker.terminate();
+            return;
+          }
+          try {
+            await call<void>({ op: 'close' });
+          } finally {
+            dead = new StoreError('CLOSED', 'Le stockage local est fermé.', 'store used after close');
+            await worker.terminate();
+          }
+        })();
+        return closing;
+      },
+    });
+  });
+}

@@ -1,0 +1,76 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { LogFields, LogLevel, Logger } from '../log/logger';
+import { StoreEngine } from './engine';
+import { serializeError } from './errors';
+import { rawStoreKey } from './key';
+import type { WorkerMessage, WorkerOpenData, WorkerRequest } from './worker-protocol';
+
+/**
+ * Worker entry: hosts sql.js and every disk operation so the main thread (card events, IPC)
+ * never waits on a query, an fsync or a compaction. Requests are handled one at a time, in order.
+ */
+const port = parentPort;
+if (!port) throw new Error('store-worker must run in a worker thread');
+
+const post = (message: WorkerMessage): void => port.postMessage(message);
+
+function forwardingLogger(scope?: string): Logger {
+  const send = (level: LogLevel) => (msg: string, fields?: LogFields) => post({ kind: 'log', level, msg: scope ? `${scope}: ${msg}` : msg, fields });
+  return {
+    debug: send('debug'),
+    info: send('info'),
+    warn: send('warn'),
+    error: send('error'),
+    child: (s) => forwardingLogger(scope ? `${scope}.${s}` : s),
+  };
+}
+
+async function handle(engine: StoreEngine, request: WorkerRequest): Promise<unknown> {
+  switch (request.op) {
+    case 'all':
+      return engine.all(request.sql, request.params);
+    case 'write':
+      engine.write(request.statements);
+      return null;
+    case 'compact':
+      await engine.compact();
+      return null;
+    case 'stats':
+      return engine.stats();
+    case 'close':
+      await engine.close();
+      return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const data = workerData as WorkerOpenData;
+  let engine: StoreEngine;
+  try {
+    engine = await StoreEngine.open({
+      dir: data.dir,
+      key: rawStoreKey(data.key),
+      migrations: data.migrations,
+      log: forwardingLogger(),
+      snapshotEvery: data.snapshotEvery,
+      chunkSize: data.chunkSize,
+    });
+  } catch (err) {
+    post({ kind: 'open-failed', error: serializeError(err) });
+    port?.close();
+    return;
+  }
+  data.key.fill(0);
+  post({ kind: 'opened', recovery: engine.recovery });
+  port?.on('message', (request: WorkerRequest) => {
+    handle(engine, request).then(
+      (value) => {
+        post({ kind: 'reply', id: request.id, ok: true, value });
+        if (request.op === 'close') port.close();
+      },
+      (err: unknown) => post({ kind: 'reply', id: request.id, ok: false, error: serializeError(err) }),
+    );
+  });
+}
+
+void main();

@@ -1,0 +1,32 @@
+import type { LogFields, LogLevel } from '../log/logger';
+import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
+import type { SerializedStoreError } from './errors';
+import type { Migration, SqlParams, Statement } from './types';
+
+/** What the main thread passes to the worker at start (structured-clone safe). */
+export interface WorkerOpenData {
+  dir: string;
+  key: Uint8Array;
+  migrations: Migration[];
+  snapshotEvery?: Partial<CompactionPolicy>;
+  chunkSize?: number;
+}
+
+export type WorkerRequest =
+  | { id: number; op: 'all'; sql: string; params?: SqlParams }
+  | { id: number; op: 'write'; statements: Statement[] }
+  | { id: number; op: 'compact' }
+  | { id: number; op: 'stats' }
+  | { id: number; op: 'close' };
+
+export type WorkerMessage =
+  | { kind: 'opened'; recovery: StoreRecovery }
+  | { kind: 'open-failed'; error: SerializedStoreError }
+  | { kind: 'reply'; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: SerializedStoreError }
+  | { kind: 'log'; level: LogLevel; msg: string; fields?: LogFields };
+
+export type { StoreStats };
+
+/** A request before the client numbers it (`Omit` distributed over the union). */
+export type WorkerRequestBody = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
