@@ -21,7 +21,7 @@ test('GP: CPS + PIN + Vitale opens the urgent summary of the seeded demo patient
   await expect(page.getByRole('status').filter({ hasText: 'Authentifié' })).toBeVisible();
 
   await insertCard(page, 'Lecteur simulé Vitale', /PAT-TROIS/i);
-  const banner = page.getByRole('banner', { name: 'Patient' });
+  const banner = page.getByRole('region', { name: 'Patient' });
   await expect(banner).toContainText('PAT-TROIS');
   await expect(banner).toContainText('279035121518989');
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { createLogger } from '../../../src/main/log/logger';
 import { StoreEngine } from '../../../src/main/store/engine';
 import { rawStoreKey } from '../../../src/main/store/key';
@@ -26,7 +26,7 @@ const bundleDir = join(repoRoot, 'node_modules', '.cache', 'poste-dmp-crash-chil
 const childScript = join(bundleDir, 'crash-child.mjs');
 
 beforeAll(async () => {
-  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['sql.js'], logLevel: 'error' } as const;
+  const common: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['sql.js'], logLevel: 'error' };
   await build({ ...common, entryPoints: [childSource], outfile: childScript });
   await build({ ...common, entryPoints: [join(repoRoot, 'src/main/store/store-worker.ts')], outfile: join(bundleDir, 'store-worker.js') });
 }, 60_000);

@@ -3,15 +3,17 @@ import { createWsBridgeApi } from './ws-bridge';
 
 declare global {
   interface Window {
-    /** Set by the Electron preload; absent in the browser host. */
+    /** Set by the Electron preload (or by a test); absent in the browser host. */
     api?: Api;
   }
 }
 
-let api: Api | null = null;
+let bridgeApi: Api | null = null;
 
 /** The contract, whichever transport carries it: Electron's preload or the loopback bridge. */
 export function getApi(): Api {
-  api ??= window.api ?? createWsBridgeApi(window.location, window.history);
-  return api;
+  // window.api is read on every call (not cached) so component tests can swap in a fake per test.
+  if (window.api) return window.api;
+  bridgeApi ??= createWsBridgeApi(window.location, window.history);
+  return bridgeApi;
 }

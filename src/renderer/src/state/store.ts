@@ -1,6 +1,28 @@
 import { create, type StateCreator } from 'zustand';
-import type { EmergencySummary, MethodOutput, ReaderView, SessionState } from '../../../shared/contract';
+import type {
+  AccessHistoryEntry,
+  DocumentMeta,
+  EmergencySummary,
+  MethodInput,
+  MethodOutput,
+  ReaderView,
+  SessionState,
+} from '../../../shared/contract';
 import type { UiError } from '../api/errors';
+
+/** A remote list tied to the dossier it was loaded for, so a late answer for another patient is never shown. */
+export interface Remote<T> {
+  insKey: string | null;
+  data: T | null;
+  loading: boolean;
+  error: UiError | null;
+}
+
+export const idleRemote = <T>(): Remote<T> => ({ insKey: null, data: null, loading: false, error: null });
+
+export type DocumentFilter = NonNullable<MethodInput<'documents.list'>['filter']>;
+export type WorkspaceTab = 'summary' | 'documents' | 'history';
+export type AccessCodes = MethodOutput<'dossier.create'>['accessCodes'];
 
 export interface CardsSlice {
   readers: ReaderView[];
@@ -25,7 +47,26 @@ export interface AppSlice {
   setAppInfo(info: MethodOutput<'app.info'>): void;
 }
 
-export type Store = CardsSlice & SessionSlice & SummarySlice & AppSlice;
+export interface DossierSlice {
+  documents: Remote<DocumentMeta[]>;
+  documentFilter: DocumentFilter;
+  history: Remote<AccessHistoryEntry[]>;
+  activeTab: WorkspaceTab;
+  setDocuments(documents: Remote<DocumentMeta[]>): void;
+  setDocumentFilter(filter: DocumentFilter): void;
+  setHistory(history: Remote<AccessHistoryEntry[]>): void;
+  setActiveTab(tab: WorkspaceTab): void;
+  /** Forget everything loaded for the previous dossier (patient change, lock). */
+  resetDossier(): void;
+}
+
+export interface CreationSlice {
+  /** The access codes of the dossier created in this session, kept until the patient changes so they can be reprinted. */
+  created: { insKey: string; accessCodes: AccessCodes } | null;
+  setCreated(created: CreationSlice['created']): void;
+}
+
+export type Store = CardsSlice & SessionSlice & SummarySlice & AppSlice & DossierSlice & CreationSlice;
 
 const cardsSlice: StateCreator<Store, [], [], CardsSlice> = (set) => ({
   readers: [],
@@ -50,9 +91,28 @@ const appSlice: StateCreator<Store, [], [], AppSlice> = (set) => ({
   setAppInfo: (appInfo) => set({ appInfo }),
 });
 
+const dossierSlice: StateCreator<Store, [], [], DossierSlice> = (set) => ({
+  documents: idleRemote(),
+  documentFilter: {},
+  history: idleRemote(),
+  activeTab: 'summary',
+  setDocuments: (documents) => set({ documents }),
+  setDocumentFilter: (documentFilter) => set({ documentFilter }),
+  setHistory: (history) => set({ history }),
+  setActiveTab: (activeTab) => set({ activeTab }),
+  resetDossier: () => set({ documents: idleRemote(), documentFilter: {}, history: idleRemote(), activeTab: 'summary' }),
+});
+
+const creationSlice: StateCreator<Store, [], [], CreationSlice> = (set) => ({
+  created: null,
+  setCreated: (created) => set({ created }),
+});
+
 export const useStore = create<Store>()((...a) => ({
   ...cardsSlice(...a),
   ...sessionSlice(...a),
   ...summarySlice(...a),
   ...appSlice(...a),
+  ...dossierSlice(...a),
+  ...creationSlice(...a),
 }));

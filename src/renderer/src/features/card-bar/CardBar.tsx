@@ -1,5 +1,9 @@
-import type { ReaderView, SessionState } from '../../../../shared/contract';
+import { useState } from 'react';
+import type { CpxCardInfo, ReaderView, SessionState } from '../../../../shared/contract';
+import { getApi } from '../../api/client';
+import { toUiError } from '../../api/errors';
 import { useStore } from '../../state/store';
+import { pluralTries } from './tries';
 
 const kindLabel: Record<string, string> = {
   vitale: 'Carte Vitale',
@@ -21,7 +25,17 @@ const statusLabel: Record<SessionState['status'], string> = {
 /** Every reader, the card it holds and the session state: always visible. */
 export function CardBar(): React.JSX.Element {
   const readers = useStore((s) => s.readers);
-  const session = useStore((s) => s.session);
+  const status = useStore((s) => s.session?.status ?? 'no_card');
+  const pin = useStore((s) => s.session?.pin ?? null);
+  const [error, setError] = useState<string | null>(null);
+
+  const lock = (): void => {
+    setError(null);
+    getApi()
+      .session.lock({})
+      .catch((err: unknown) => setError(toUiError(err).message));
+  };
+
   return (
     <section className="card-bar" aria-label="Lecteurs de cartes">
       <ul className="readers">
@@ -33,12 +47,20 @@ export function CardBar(): React.JSX.Element {
           </li>
         ))}
       </ul>
-      <p className={`session-status session-status--${session?.status ?? 'no_card'}`} role="status">
-        {statusLabel[session?.status ?? 'no_card']}
-        {session?.pin && session.status !== 'authenticated' && !session.pin.blocked && (
-          <> · {session.pin.triesLeft} essai{session.pin.triesLeft > 1 ? 's' : ''} restant{session.pin.triesLeft > 1 ? 's' : ''}</>
-        )}
+      <p className={`session-status session-status--${status}`} role="status">
+        {statusLabel[status]}
+        {pin && status !== 'authenticated' && !pin.blocked && <> · {pluralTries(pin.triesLeft)}</>}
       </p>
+      {status === 'authenticated' && (
+        <button type="button" className="link" onClick={lock}>
+          Verrouiller
+        </button>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }
@@ -53,17 +75,36 @@ function ReaderCard({ reader }: { reader: ReaderView }): React.JSX.Element {
     return (
       <span className="reader__card">
         {kindLabel.vitale} · {n} bénéficiaire{n > 1 ? 's' : ''}
-        {card.status !== 'production' && <strong className="badge badge--test"> carte de {card.status}</strong>}
+        <CardStatusBadge status={card.status} />
       </span>
     );
   }
-  if ('holder' in card) {
+  if (!('holder' in card)) {
     return (
-      <span className="reader__card">
-        {kindLabel[card.kind]} · {card.holder.firstName} {card.holder.lastName} · {card.holder.professionLabel}
-        {card.holder.specialtyLabel ? ` (${card.holder.specialtyLabel})` : ''}
+      <span className="reader__card reader__card--error">
+        {kindLabel[card.kind]} : {card.reason}
       </span>
     );
   }
-  return <span className="reader__card reader__card--error">{kindLabel[card.kind]} : {card.reason}</span>;
+  return <CpxCard card={card} />;
+}
+
+function CpxCard({ card }: { card: CpxCardInfo }): React.JSX.Element {
+  const holder = card.holder;
+  return (
+    <span className="reader__card">
+      {kindLabel[card.kind]} · {holder.firstName} {holder.lastName} · {holder.professionLabel}
+      {holder.specialtyLabel ? ` (${holder.specialtyLabel})` : ''}
+      {' · '}
+      <span className={card.pin.blocked || card.pin.triesLeft <= 1 ? 'reader__pin reader__pin--alert' : 'reader__pin'}>
+        {card.pin.blocked ? 'code bloqué' : `code : ${pluralTries(card.pin.triesLeft)} sur ${card.pin.triesMax}`}
+      </span>
+      <CardStatusBadge status={card.status} />
+    </span>
+  );
+}
+
+function CardStatusBadge({ status }: { status: CpxCardInfo['status'] }): React.JSX.Element | null {
+  if (status === 'production') return null;
+  return <strong className="badge badge--test"> carte de {status === 'test' ? 'test' : 'démonstration'}</strong>;
 }

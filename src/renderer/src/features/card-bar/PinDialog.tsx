@@ -2,6 +2,7 @@ import { useId, useRef, useState } from 'react';
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import type { SessionState } from '../../../../shared/contract';
+import { pluralTries } from './tries';
 
 /**
  * Asks for the CPS code porteur. Digits only, masked, tries left shown before asking; a wrong code
@@ -25,6 +26,9 @@ export function PinDialog({ session }: { session: SessionState }): React.JSX.Ele
           Trois codes erronés ont bloqué cette carte. Débloquez-la avec votre code de déblocage à 8 chiffres
           (procédure de l’Agence du Numérique en Santé), puis réinsérez-la.
         </p>
+        <p>
+          Sans code de déblocage, contactez le service client e-CPS / CPS de l’Agence du Numérique en Santé.
+        </p>
       </div>
     );
   }
@@ -41,7 +45,7 @@ export function PinDialog({ session }: { session: SessionState }): React.JSX.Ele
         setError(
           result.pin.blocked
             ? 'Code erroné : la carte est maintenant bloquée.'
-            : `Code erroné. ${result.pin.triesLeft} essai${result.pin.triesLeft > 1 ? 's' : ''} restant${result.pin.triesLeft > 1 ? 's' : ''}.`,
+            : `Code erroné. ${pluralTries(result.pin.triesLeft)}.`,
         );
         inputRef.current?.focus();
       }
@@ -55,11 +59,12 @@ export function PinDialog({ session }: { session: SessionState }): React.JSX.Ele
   return (
     <form className="panel pin-dialog" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Code porteur</h2>
+      {session.status === 'locked' && <p role="status">Session verrouillée : saisissez votre code pour la reprendre.</p>}
       <p>
         {professional.holder.firstName} {professional.holder.lastName} — {professional.holder.professionLabel}
       </p>
       <p className={tries <= 1 ? 'warning' : undefined}>
-        {tries} essai{tries > 1 ? 's' : ''} restant{tries > 1 ? 's' : ''}
+        {pluralTries(tries)}
         {tries === 1 && ' : un code erroné bloquera la carte.'}
       </p>
       <label htmlFor={`${id}-pin`}>Code à 4 chiffres</label>

@@ -1,30 +1,105 @@
+import { useState } from 'react';
 import type { DossierRef, PatientContext } from '../../../../shared/contract';
-import { ageFrom, frenchDate, insStatusLabel } from './format';
-
-const sexLabel = { M: 'Homme', F: 'Femme', U: 'Sexe indéterminé' } as const;
-const modeLabel = { normal: 'Accès normal', bris_de_glace: 'Bris de glace', centre_15: 'Centre 15' } as const;
+import { getApi } from '../../api/client';
+import { toUiError } from '../../api/errors';
+import { Dialog } from '../../components/Dialog';
+import { BeneficiaryList } from './BeneficiaryPicker';
+import { accessModeLabel, ageLabel, frenchDate, identityKind, insStatusLabel, sexLabel } from './format';
 
 /** Whose dossier this is, and how it was opened: never in doubt. */
-export function PatientBanner(props: { dossier: DossierRef; patient: PatientContext; hasAllergies: boolean }): React.JSX.Element {
+export function PatientBanner(props: { dossier: DossierRef; patient: PatientContext; allergies: AllergyState }): React.JSX.Element {
   const { dossier, patient } = props;
   const id = dossier.identity;
-  const age = ageFrom(id.birthDate);
+  const age = ageLabel(id.birthDate);
+  const kind = identityKind(dossier);
+  const [error, setError] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
+
+  const run = (call: Promise<unknown>): void => {
+    setError(null);
+    call.catch((err: unknown) => setError(toUiError(err).message));
+  };
+
   return (
-    <header className="patient-banner" aria-label="Patient">
-      <div className="patient-banner__name">
-        <strong>{id.birthName.toUpperCase()}</strong> {id.firstNames}
-        {id.usedName && id.usedName !== id.birthName && <span> (nom utilisé : {id.usedName})</span>}
+    <section className={`patient-banner${kind ? ' patient-banner--test' : ''}`} aria-label="Patient">
+      <div className="patient-banner__row">
+        <div className="patient-banner__name">
+          <strong>{id.birthName.toUpperCase()}</strong> {id.firstNames}
+          {id.usedName && id.usedName !== id.birthName && <span> (nom utilisé : {id.usedName})</span>}
+        </div>
+        <div className="patient-banner__actions">
+          {patient.source === 'vitale' && patient.beneficiaries.length > 1 && (
+            <button type="button" className="link" onClick={() => setPicking(true)}>
+              Changer de bénéficiaire
+            </button>
+          )}
+          {patient.source === 'vitale' && (
+            <label className="inline-check">
+              <input
+                type="checkbox"
+                checked={patient.keepOpen}
+                onChange={(e) => run(getApi().patient.keepOpen({ keep: e.target.checked }))}
+              />
+              Garder ouvert après retrait de la Vitale
+            </label>
+          )}
+          <button type="button" className="link" onClick={() => run(getApi().patient.close({}))}>
+            Fermer le dossier
+          </button>
+        </div>
       </div>
       <div className="patient-banner__facts">
-        <span>Né(e) le {frenchDate(id.birthDate)}{age !== null && ` (${age} ans)`}</span>
+        <span>
+          Né(e) le {frenchDate(id.birthDate)}
+          {age !== null && ` (${age})`}
+        </span>
         <span>{sexLabel[id.sex]}</span>
         <span>
           INS {dossier.ins.matricule} · {insStatusLabel[dossier.ins.status] ?? dossier.ins.status}
         </span>
-        {dossier.testIdentity && <strong className="badge badge--test">Identité de test</strong>}
-        {props.hasAllergies && <strong className="badge badge--allergy">Allergies connues</strong>}
-        {patient.access && <span className="badge">{modeLabel[patient.access.mode]}</span>}
+        {dossier.status === 'closed' && <strong className="badge badge--alert">Dossier fermé</strong>}
+        {kind && <strong className="badge badge--test">{kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}</strong>}
+        <AllergyFlag state={props.allergies} />
+        {patient.access && (
+          <span className={patient.access.mode === 'normal' ? 'badge' : 'badge badge--alert'}>{accessModeLabel[patient.access.mode]}</span>
+        )}
       </div>
-    </header>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {picking && (
+        <Dialog title="Quel bénéficiaire de la carte Vitale ?" onClose={() => setPicking(false)}>
+          <BeneficiaryList
+            beneficiaries={patient.beneficiaries}
+            selectedIndex={patient.selectedIndex}
+            onPick={(index) => {
+              setPicking(false);
+              run(getApi().patient.selectBeneficiary({ index }));
+            }}
+          />
+          <button type="button" className="secondary" onClick={() => setPicking(false)}>
+            Annuler
+          </button>
+        </Dialog>
+      )}
+    </section>
   );
+}
+
+export type AllergyState = 'loading' | 'unknown' | 'none' | 'present';
+
+/** Reserved slot: the flag appears once the summary says so, without moving the rest of the banner. */
+function AllergyFlag({ state }: { state: AllergyState }): React.JSX.Element {
+  switch (state) {
+    case 'present':
+      return <strong className="badge badge--allergy">Allergies connues</strong>;
+    case 'none':
+      return <span className="badge">Aucune allergie renseignée</span>;
+    case 'unknown':
+      return <span className="badge">Allergies : non disponibles</span>;
+    case 'loading':
+      return <span className="badge badge--placeholder">Allergies : …</span>;
+  }
 }

@@ -1,59 +1,137 @@
+import { useState } from 'react';
+import type { DossierRef, PatientContext, SessionState } from '../../../../shared/contract';
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
-import { useStore } from '../../state/store';
-import type { SessionState } from '../../../../shared/contract';
-import { PatientBanner } from './PatientBanner';
+import { Tabs, type TabDef } from '../../components/Tabs';
+import { useStore, type WorkspaceTab } from '../../state/store';
+import { AccessCodesButton } from '../creation/AccessCodesButton';
+import { CreationWizard } from '../creation/CreationWizard';
+import { DocumentsTab } from '../dossier/DocumentsTab';
+import { EmergencyView, EmergencyViewSkeleton } from '../emergency/EmergencyView';
+import { AccessHistoryTab } from '../history/AccessHistoryTab';
+import { PatientSearch } from '../search/PatientSearch';
 import { BeneficiaryPicker } from './BeneficiaryPicker';
-import { EmergencyView } from '../emergency/EmergencyView';
-import { useState } from 'react';
+import { PatientBanner, type AllergyState } from './PatientBanner';
 
-/** The authenticated clinician's patient area: pick the beneficiary, then the urgent summary. */
+const tabs: readonly TabDef<WorkspaceTab>[] = [
+  { key: 'summary', label: 'Synthèse d’urgence' },
+  { key: 'documents', label: 'Documents' },
+  { key: 'history', label: 'Historique des accès' },
+];
+
+/** The authenticated professional's patient area: find or pick the patient, then the dossier. */
 export function PatientWorkspace({ session }: { session: SessionState }): React.JSX.Element {
+  const patient = session.patient;
+  const [error, setError] = useState<string | null>(null);
+
+  if (!patient) return <PatientSearch professional={session.professional} />;
+
+  if (patient.source === 'vitale' && patient.selectedIndex === null) {
+    const pick = (index: number): void => {
+      setError(null);
+      getApi()
+        .patient.selectBeneficiary({ index })
+        .catch((err: unknown) => setError(toUiError(err).message));
+    };
+    return <BeneficiaryPicker beneficiaries={patient.beneficiaries} onPick={pick} error={error} />;
+  }
+
+  if (!patient.dossier) return <NoDossier patient={patient} />;
+  // Keyed by dossier: nothing opened for one patient (viewer, dialogs) survives a switch to another.
+  return <DossierView key={patient.dossier.insKey} dossier={patient.dossier} patient={patient} />;
+}
+
+function DossierView({ dossier, patient }: { dossier: DossierRef; patient: PatientContext }): React.JSX.Element {
   const summary = useStore((s) => s.summary);
   const summaryError = useStore((s) => s.summaryError);
   const loading = useStore((s) => s.summaryLoading);
-  const [error, setError] = useState<string | null>(null);
-  const patient = session.patient;
-
-  if (!patient) {
-    return (
-      <div className="panel">
-        <h2>Aucun patient</h2>
-        <p>Insérez la carte Vitale du patient.</p>
-      </div>
-    );
-  }
-
-  const pick = (index: number): void => {
-    setError(null);
-    getApi()
-      .patient.selectBeneficiary({ index })
-      .catch((err: unknown) => setError(toUiError(err).message));
-  };
-
-  if (patient.source === 'vitale' && patient.selectedIndex === null) {
-    return <BeneficiaryPicker beneficiaries={patient.beneficiaries} onPick={pick} />;
-  }
-
-  if (!patient.dossier) {
-    return (
-      <div className="panel" role="status">
-        <h2>Dossier non ouvert</h2>
-        <p>{error ?? patient.notice ?? 'Recherche du dossier…'}</p>
-      </div>
-    );
-  }
+  const activeTab = useStore((s) => s.activeTab);
+  const setActiveTab = useStore((s) => s.setActiveTab);
+  const created = useStore((s) => s.created);
+  const allergies: AllergyState = summary ? (summary.allergies.length > 0 ? 'present' : 'none') : summaryError ? 'unknown' : 'loading';
 
   return (
     <div className="workspace">
-      <PatientBanner dossier={patient.dossier} patient={patient} hasAllergies={(summary?.allergies.length ?? 0) > 0} />
-      {loading && <p role="status">Chargement de la synthèse…</p>}
-      {summaryError && (
-        <p className="error" role="alert">
-          {summaryError.message}
+      <PatientBanner dossier={dossier} patient={patient} allergies={allergies} />
+      {created?.insKey === dossier.insKey && (
+        <div className="panel panel--ok" role="status">
+          <p>Dossier créé. Remettez au patient ses codes d’accès à Mon espace santé.</p>
+          <AccessCodesButton accessCodes={created.accessCodes} />
+        </div>
+      )}
+      <Tabs label="Dossier du patient" tabs={tabs} active={activeTab} onChange={setActiveTab}>
+        {activeTab === 'summary' && (
+          <>
+            {summaryError && (
+              <p className="error" role="alert">
+                {summaryError.message}
+              </p>
+            )}
+            {summary ? <EmergencyView summary={summary} /> : loading ? <EmergencyViewSkeleton /> : null}
+          </>
+        )}
+        {activeTab === 'documents' && <DocumentsTab insKey={dossier.insKey} />}
+        {activeTab === 'history' && <AccessHistoryTab insKey={dossier.insKey} />}
+      </Tabs>
+    </div>
+  );
+}
+
+/** The selected beneficiary has no dossier (or it could not be opened): say why, and offer to create one. */
+function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element {
+  const [creating, setCreating] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const beneficiary = patient.beneficiaries.find((b) => b.index === patient.selectedIndex) ?? null;
+
+  if (creating && patient.source === 'vitale') {
+    return <CreationWizard beneficiaries={patient.beneficiaries} initialIndex={patient.selectedIndex} onCancel={() => setCreating(false)} />;
+  }
+
+  const run = (call: Promise<unknown>): void => {
+    setError(null);
+    call.catch((err: unknown) => setError(toUiError(err).message));
+  };
+
+  return (
+    <section className="panel" aria-labelledby="no-dossier-title">
+      <h2 id="no-dossier-title">Dossier non ouvert</h2>
+      {beneficiary && (
+        <p>
+          {beneficiary.lastName} {beneficiary.firstName}
         </p>
       )}
-      {summary && <EmergencyView summary={summary} />}
-    </div>
+      <p role="status">{patient.notice ?? 'Recherche du dossier…'}</p>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form__actions">
+        {patient.source === 'vitale' && (
+          <button type="button" onClick={() => setCreating(true)}>
+            Créer le DMP
+          </button>
+        )}
+        {patient.source === 'vitale' && patient.beneficiaries.length > 1 && (
+          <ChangeBeneficiary patient={patient} onPick={(index) => run(getApi().patient.selectBeneficiary({ index }))} />
+        )}
+        <button type="button" className="secondary" onClick={() => run(getApi().patient.close({}))}>
+          Fermer
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function ChangeBeneficiary({ patient, onPick }: { patient: PatientContext; onPick(index: number): void }): React.JSX.Element {
+  const others = patient.beneficiaries.filter((b) => b.index !== patient.selectedIndex);
+  return (
+    <>
+      {others.map((b) => (
+        <button key={b.index} type="button" className="secondary" onClick={() => onPick(b.index)}>
+          Choisir {b.firstName} {b.lastName}
+        </button>
+      ))}
+    </>
   );
 }

@@ -1,0 +1,31 @@
+import { useState } from 'react';
+import type { AccessCodes } from '../../state/store';
+import { base64ToBytes, looksLikePdf } from '../../lib/base64';
+import { downloadBlob } from '../../lib/download';
+
+/** Saves the access-code PDF the main process produced, under the name it chose, for printing. */
+export function AccessCodesButton({ accessCodes }: { accessCodes: AccessCodes }): React.JSX.Element {
+  const [error, setError] = useState<string | null>(null);
+  const print = (): void => {
+    setError(null);
+    try {
+      const bytes = base64ToBytes(accessCodes.pdfBase64);
+      if (!looksLikePdf(bytes)) throw new Error('Le document des codes d’accès reçu n’est pas un PDF.');
+      downloadBlob(new Blob([bytes], { type: 'application/pdf' }), accessCodes.fileName);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <div>
+      <button type="button" onClick={print}>
+        Imprimer les codes d’accès
+      </button>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

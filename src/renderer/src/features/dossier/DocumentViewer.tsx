@@ -1,0 +1,128 @@
+import { useEffect, useState } from 'react';
+import type { DocumentContent, DocumentMeta } from '../../../../shared/contract';
+import { getApi } from '../../api/client';
+import { toUiError } from '../../api/errors';
+import { Dialog } from '../../components/Dialog';
+import { base64ToBytes, looksLikePdf } from '../../lib/base64';
+import { downloadBlob } from '../../lib/download';
+import { frenchDate } from '../patient/format';
+import { DocumentBadges } from './DocumentBadges';
+
+type Loaded = { content: DocumentContent; error: null } | { content: null; error: string };
+
+/**
+ * One document: warnings first, then the narrative (inert, sandboxed) and the embedded PDF if any.
+ * Opened from the list (metadata known) or from the summary (only id and title known until loaded).
+ */
+export function DocumentViewer(props: { insKey: string; id: string; title: string; meta?: DocumentMeta; onClose(): void }): React.JSX.Element {
+  const { insKey, id } = props;
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const meta = props.meta ?? loaded?.content?.meta ?? null;
+
+  useEffect(() => {
+    let current = true;
+    getApi()
+      .documents.get({ insKey, id })
+      .then((content) => current && setLoaded({ content, error: null }))
+      .catch((err: unknown) => current && setLoaded({ content: null, error: toUiError(err).message }));
+    return () => {
+      current = false;
+    };
+  }, [insKey, id]);
+
+  return (
+    <Dialog title={props.title} onClose={props.onClose}>
+      <div className="viewer">
+        {meta && (
+          <>
+            <p className="viewer__meta">
+              {meta.typeLabel}
+              {meta.author && ` · ${meta.author}`}
+              {` · ${frenchDate(meta.date ?? meta.depositedAt)}`}
+            </p>
+            <DocumentBadges meta={meta} />
+          </>
+        )}
+        {loaded === null && (
+          <p role="status" className="viewer__loading">
+            Chargement du document…
+          </p>
+        )}
+        {loaded?.error && (
+          <p className="error" role="alert">
+            {loaded.error}
+          </p>
+        )}
+        {loaded?.content && <DocumentBody content={loaded.content} />}
+        <div className="form__actions">
+          <button type="button" className="secondary" onClick={props.onClose}>
+            Fermer
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+function DocumentBody({ content }: { content: DocumentContent }): React.JSX.Element {
+  const hasBody = Boolean(content.narrativeHtml) || Boolean(content.pdfBase64);
+  return (
+    <>
+      {content.warnings.length > 0 && (
+        <div className="viewer__warnings" role="alert" aria-label="Avertissements">
+          <ul>
+            {content.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {content.narrativeHtml && (
+        // sandbox="" (no allow-scripts, no same-origin): even if the main process let something active
+        // through, it could neither run nor reach the app.
+        <iframe className="viewer__frame" title={`Contenu : ${content.meta.title}`} sandbox="" srcDoc={content.narrativeHtml} />
+      )}
+      {content.pdfBase64 && <PdfPart base64={content.pdfBase64} title={content.meta.title} />}
+      {!hasBody && <p className="empty">Ce document n’a pas de contenu affichable.</p>}
+    </>
+  );
+}
+
+function PdfPart({ base64, title }: { base64: string; title: string }): React.JSX.Element {
+  const [pdf, setPdf] = useState<{ url: string; blob: Blob } | { error: string } | null>(null);
+
+  useEffect(() => {
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = base64ToBytes(base64);
+    } catch (err) {
+      setPdf({ error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    if (!looksLikePdf(bytes)) {
+      setPdf({ error: 'Le PDF joint au document est illisible.' });
+      return;
+    }
+    const blob = new Blob([bytes], { type: 'application/pdf' });
+    const url = URL.createObjectURL(blob);
+    setPdf({ url, blob });
+    return () => URL.revokeObjectURL(url);
+  }, [base64]);
+
+  if (pdf === null) return <p className="viewer__loading">Préparation du PDF…</p>;
+  if ('error' in pdf) {
+    return (
+      <p className="error" role="alert">
+        {pdf.error}
+      </p>
+    );
+  }
+  return (
+    <div className="viewer__pdf">
+      <iframe className="viewer__frame" title={`PDF : ${title}`} src={pdf.url} />
+      <button type="button" className="secondary" onClick={() => downloadBlob(pdf.blob, `${title}.pdf`)}>
+        Enregistrer le PDF
+      </button>
+    </div>
+  );
+}

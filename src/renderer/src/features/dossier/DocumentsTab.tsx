@@ -1,0 +1,158 @@
+import { useEffect, useState } from 'react';
+import type { DocumentMeta } from '../../../../shared/contract';
+import { getApi } from '../../api/client';
+import { toUiError } from '../../api/errors';
+import { loadDocuments } from '../../state/dossier-loaders';
+import { useStore, type DocumentFilter } from '../../state/store';
+import { frenchDate } from '../patient/format';
+import { DepositDialog } from './DepositDialog';
+import { DocumentBadges } from './DocumentBadges';
+import { DocumentFilters } from './DocumentFilters';
+import { DocumentViewer } from './DocumentViewer';
+import { VisibilityDialog } from './VisibilityDialog';
+import { categoryLabel } from './labels';
+
+/** The dossier's documents: filter, open, deposit, archive or restore. */
+export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element {
+  const documents = useStore((s) => s.documents);
+  const filter = useStore((s) => s.documentFilter);
+  const setFilter = useStore((s) => s.setDocumentFilter);
+  const [opened, setOpened] = useState<DocumentMeta | null>(null);
+  const [depositing, setDepositing] = useState(false);
+  const [editingVisibility, setEditingVisibility] = useState<DocumentMeta | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void loadDocuments(getApi(), insKey, filter);
+  }, [insKey, filter]);
+
+  const reload = (): void => void loadDocuments(getApi(), insKey, filter);
+  const applyFilter = (next: DocumentFilter): void => setFilter(next);
+
+  const toggleArchive = async (meta: DocumentMeta): Promise<void> => {
+    setActionError(null);
+    try {
+      await getApi().documents.update({ insKey, id: meta.id, status: meta.status === 'archived' ? 'approved' : 'archived' });
+      reload();
+    } catch (err) {
+      setActionError(toUiError(err).message);
+    }
+  };
+
+  const rows = documents.insKey === insKey ? documents.data : null;
+
+  return (
+    <div className="documents">
+      <div className="documents__toolbar">
+        <DocumentFilters filter={filter} onChange={applyFilter} />
+        <button type="button" onClick={() => setDepositing(true)}>
+          Déposer un document
+        </button>
+      </div>
+      {documents.error && (
+        <p className="error" role="alert">
+          {documents.error.message}
+        </p>
+      )}
+      {actionError && (
+        <p className="error" role="alert">
+          {actionError}
+        </p>
+      )}
+      <p className="sr-only" role="status">
+        {documents.loading ? 'Chargement des documents…' : rows ? `${rows.length} document${rows.length > 1 ? 's' : ''}` : ''}
+      </p>
+      <table className="doc-table" aria-busy={documents.loading}>
+        <caption className="sr-only">Documents du dossier</caption>
+        <thead>
+          <tr>
+            <th scope="col">Document</th>
+            <th scope="col">Catégorie</th>
+            <th scope="col">Auteur</th>
+            <th scope="col">Date</th>
+            <th scope="col">Visibilité et statut</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows === null && documents.loading && <SkeletonRows />}
+          {rows?.length === 0 && (
+            <tr>
+              <td colSpan={6} className="empty">
+                Aucune donnée
+              </td>
+            </tr>
+          )}
+          {rows?.map((meta) => (
+            <tr key={meta.id} className={meta.status === 'approved' ? undefined : 'doc-table__row--inactive'}>
+              <td>
+                <strong>{meta.title}</strong>
+                <br />
+                <span className="muted">{meta.typeLabel}</span>
+                {meta.version > 1 && <span className="muted"> · version {meta.version}</span>}
+              </td>
+              <td>{categoryLabel(meta.category)}</td>
+              <td>
+                {meta.author ?? '—'}
+                {meta.authorProfession && <span className="muted"> ({meta.authorProfession})</span>}
+              </td>
+              <td>{frenchDate(meta.date ?? meta.depositedAt)}</td>
+              <td>
+                <DocumentBadges meta={meta} />
+              </td>
+              <td className="doc-table__actions">
+                <button type="button" onClick={() => setOpened(meta)} aria-label={`Ouvrir « ${meta.title} »`}>
+                  Ouvrir
+                </button>
+                <button type="button" className="secondary" onClick={() => setEditingVisibility(meta)} aria-label={`Visibilité de « ${meta.title} »`}>
+                  Visibilité
+                </button>
+                {meta.status !== 'obsolete' && (
+                  <button type="button" className="secondary" onClick={() => void toggleArchive(meta)} aria-label={`${meta.status === 'archived' ? 'Restaurer' : 'Archiver'} « ${meta.title} »`}>
+                    {meta.status === 'archived' ? 'Restaurer' : 'Archiver'}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {opened && <DocumentViewer insKey={insKey} id={opened.id} title={opened.title} meta={opened} onClose={() => setOpened(null)} />}
+      {editingVisibility && (
+        <VisibilityDialog
+          insKey={insKey}
+          meta={editingVisibility}
+          onClose={() => setEditingVisibility(null)}
+          onSaved={() => {
+            setEditingVisibility(null);
+            reload();
+          }}
+        />
+      )}
+      {depositing && (
+        <DepositDialog
+          insKey={insKey}
+          onClose={() => setDepositing(false)}
+          onDeposited={() => {
+            setDepositing(false);
+            reload();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function SkeletonRows(): React.JSX.Element {
+  return (
+    <>
+      {[0, 1, 2].map((i) => (
+        <tr key={i} className="skeleton-row" aria-hidden="true">
+          <td colSpan={6}>
+            <span className="skeleton" />
+          </td>
+        </tr>
+      ))}
+    </>
+  );
+}
