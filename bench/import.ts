@@ -2,8 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCda } from '../src/main/cda/import';
 import { summarise, type BenchResult, type BenchRow } from './types';
+import { sharedCdaFixturesDir } from '../tests/support/shared-fixtures';
 
-const FIXTURE_DIR = '/work/shared/fixtures/cda';
+const FIXTURE_DIR = sharedCdaFixturesDir();
 const IPS_FIXTURE = 'IPS-FR_2024.01.xml';
 const IPS_TARGET_MS = 500;
 

@@ -27,7 +27,7 @@ const loinc = typeCodeSystems.loinc;
 
 /**
  * The types the product handles. "fixture": read from ClinicalDocument/code of the CI-SIS examples in
- * /work/shared/fixtures/cda. Labels follow TRE_A04-Loinc (ANS, version 2023-01-27, as published in
+ * ../shared/fixtures/cda. Labels follow TRE_A04-Loinc (ANS, version 2023-01-27, as published in
  * ansforge/IG-fhir-mesures-de-sante); the DMP accepts the JDV_J66 subset of it.
  */
 export const documentTypes: readonly DocumentType[] = [

@@ -11,8 +11,9 @@ import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
 import { generateStoreKey, openStore } from '../../../src/main/store';
+import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
-const fixturesDir = '/work/shared/fixtures/cda';
+const fixturesDir = sharedCdaFixturesDir();
 const fixtures = ['VSM_1.4_2022.01.xml', 'CNAM-HR_2021.01.xml', 'VAC_2023.01.xml', 'DOC_NON_STRUCTURE_CDA-R2-N1.xml'].map((f) => join(fixturesDir, f));
 const root = mkdtempSync(join(tmpdir(), 'poste-dmp-cli-'));
 const key = generateStoreKey();

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessMode, Professional } from '../../../src/shared/contract';
 import type { DmpActor } from '../../../src/main/dmp/dmp-service';
+import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
-export const fixturesDir = '/work/shared/fixtures/cda';
+export const fixturesDir = sharedCdaFixturesDir();
 export const testInsKey = '279035121518989@1.2.250.1.213.1.4.10';
 
 export function fixtureNames(): string[] {

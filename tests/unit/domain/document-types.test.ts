@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { categoryForTypeCode, documentTypes, findDocumentType, kindForTypeCode, typeLabel } from '../../../src/main/domain/document-types';
+import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
 describe('document types', () => {
   it.each([
@@ -51,9 +52,9 @@ describe('document types', () => {
   });
 });
 
-const fixtureDir = '/work/shared/fixtures/cda';
+const fixtureDir = sharedCdaFixturesDir();
 
-describe.skipIf(!existsSync(fixtureDir))('CI-SIS fixtures', () => {
+describe('CI-SIS fixtures', () => {
   it("knows every fixture's ClinicalDocument/code", () => {
     const files = readdirSync(fixtureDir).filter((f) => f.endsWith('.xml'));
     expect(files.length).toBeGreaterThan(0);

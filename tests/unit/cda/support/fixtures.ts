@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { sharedCdaFixturesDir } from '../../../support/shared-fixtures';
 
-export const sharedFixtureDir = '/work/shared/fixtures/cda';
+export const sharedFixtureDir = sharedCdaFixturesDir();
 export const localFixtureDir = join(import.meta.dirname, '../../../fixtures/cda');
 
 export function sharedFixtures(): string[] {
