@@ -31,7 +31,13 @@ CREATE INDEX entries_by_dossier ON entries(ins_key, created_at);`,
 
 const entriesPerDossier = 3;
 const entryBytes = 900;
-const commitTarget = { text: 'p95 ≤ 50 ms', p95Max: 50 };
+/** Issue targets (2-core build machine): durable commit p95 ≤ 10 ms, ≥ 100× faster than naive; cold open 10k ≤ 1 s, 100k ≤ 10 s. */
+const commitTarget = { text: 'p95 ≤ 10 ms', p95Max: 10 }; // stated at 100k; shown at every scale
+const speedupTarget = { text: '≥ 100×', minAtLeast: 100 };
+const coldOpenTargets: Record<number, { text: string; p95Max: number }> = {
+  10_000: { text: '≤ 1 s', p95Max: 1_000 },
+  100_000: { text: '≤ 10 s', p95Max: 10_000 },
+};
 
 function insKey(i: number): string {
   return `2${String(i).padStart(12, '0')}`;
@@ -96,7 +102,8 @@ async function naiveCommit(db: Database, dir: string, key: StoreKey, statements:
 const mb = (bytes: number): number => bytes / (1024 * 1024);
 
 export async function benchStore(opts: { quick: boolean; scales?: number[] }): Promise<BenchResult> {
-  const scales = opts.scales ?? (opts.quick ? [1_000, 10_000] : [1_000, 10_000, 100_000]);
+  // Quick mode keeps every scale (the targets are stated at 100k) and cuts repetitions instead.
+  const scales = opts.scales ?? [1_000, 10_000, 100_000];
   const commits = opts.quick ? 40 : 200;
   const log = createLogger({ sink: () => undefined, level: 'error' });
   const SQL = await initSqlJs();
@@ -122,7 +129,7 @@ export async function benchStore(opts: { quick: boolean; scales?: number[] }): P
       const snapshotBytes = await seedStoreDirectory(dir, image, key);
       notes.push(`${label} : base ${mb(image.length).toFixed(1)} Mo, instantané chiffré ${mb(snapshotBytes).toFixed(1)} Mo.`);
 
-      const naiveRuns = opts.quick ? (dossiers >= 10_000 ? 5 : 15) : dossiers >= 100_000 ? 3 : dossiers >= 10_000 ? 10 : 30;
+      const naiveRuns = opts.quick ? (dossiers >= 100_000 ? 2 : dossiers >= 10_000 ? 5 : 15) : dossiers >= 100_000 ? 3 : dossiers >= 10_000 ? 10 : 30;
       const naive: number[] = [];
       for (let i = 0; i < naiveRuns; i++) {
         const t = performance.now();
@@ -138,7 +145,7 @@ export async function benchStore(opts: { quick: boolean; scales?: number[] }): P
       const loads: number[] = [];
       let rssAdded = 0;
       const journal: number[] = [];
-      const openRuns = opts.quick ? 2 : 3;
+      const openRuns = opts.quick ? (dossiers >= 100_000 ? 1 : 2) : 3;
       for (let o = 0; o < openRuns; o++) {
         const rssBefore = process.memoryUsage().rss;
         const t = performance.now();
@@ -164,7 +171,10 @@ export async function benchStore(opts: { quick: boolean; scales?: number[] }): P
       }
       rows.push(summarise(`commit durable (journal) — ${label}`, 'ms', journal, commitTarget));
       rows.push(summarise(`commit naïf (export+chiffrement+fsync+rename) — ${label}`, 'ms', naive));
-      rows.push(summarise(`ouverture à froid (worker compris) — ${label}`, 'ms', opens));
+      // Ratio of medians, measured in the same run on the same data.
+      const speedup = summarise('x', 'x', naive).median / summarise('x', 'x', journal).median;
+      rows.push(summarise(`commit durable : facteur de gain sur le naïf — ${label}`, '×', [speedup], dossiers >= 100_000 ? speedupTarget : undefined));
+      rows.push(summarise(`ouverture à froid (worker compris) — ${label}`, 'ms', opens, coldOpenTargets[dossiers]));
       rows.push(summarise(`chargement instantané + journal dans le worker — ${label}`, 'ms', loads));
       rows.push(summarise(`mémoire résidente ajoutée par le store ouvert — ${label}`, 'Mo', [rssAdded]));
     }

@@ -4,6 +4,7 @@ import type { SessionService } from '../session/session-service';
 import type { DmpService } from '../dmp/dmp-service';
 import type { CardService } from '../cards/card-service';
 import type { CardSimulator } from './card-simulator';
+import { insOidForCardStatus } from '../domain/ins';
 
 export interface HandlerDeps {
   info: { version: string; host: 'desktop' | 'web'; simulation: boolean; production: boolean; warnings: string[] };
@@ -26,8 +27,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   /** A test or demo Vitale gives test/demo INS OIDs, so test patients never get production INS. */
   const insOidForCard = (): InsOid | undefined => {
     const vitale = cards.readers().find((r) => r.card?.kind === 'vitale')?.card;
-    if (!vitale || vitale.kind !== 'vitale') return undefined;
-    return vitale.status === 'test' ? '1.2.250.1.213.1.4.10' : vitale.status === 'demo' ? '1.2.250.1.213.1.4.11' : undefined;
+    if (!vitale || vitale.kind !== 'vitale' || vitale.status === 'production') return undefined;
+    return insOidForCardStatus(vitale.status);
   };
   const beneficiaryFor = (index: number): Beneficiary => {
     const beneficiary = session.get().patient?.beneficiaries[index];

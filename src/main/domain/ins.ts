@@ -11,6 +11,14 @@ export const insOids = {
 
 const knownOids: readonly string[] = Object.values(insOids);
 
+/**
+ * The INS OID a Vitale card's people belong to: test and demo cards only ever give test and demo
+ * identities; a production card gives the NIR OID (an NIA is only known from INSi, not the card).
+ */
+export function insOidForCardStatus(status: 'production' | 'test' | 'demo'): InsOid {
+  return status === 'test' ? insOids.test : status === 'demo' ? insOids.demo : insOids.nir;
+}
+
 export interface InsRef {
   matricule: string;
   oid: InsOid;
