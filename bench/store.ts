@@ -170,6 +170,8 @@ export async function benchStore(opts: { quick: boolean; scales?: number[] }): P
         await store.close();
       }
       rows.push(summarise(`commit durable (journal) — ${label}`, 'ms', journal, commitTarget));
+      const slowest = journal.indexOf(Math.max(...journal));
+      notes.push(`${label} : commit le plus lent n° ${slowest + 1} sur ${journal.length} (${journal[slowest]?.toFixed(0)} ms).`);
       rows.push(summarise(`commit naïf (export+chiffrement+fsync+rename) — ${label}`, 'ms', naive));
       // Ratio of medians, measured in the same run on the same data.
       const speedup = summarise('x', 'x', naive).median / summarise('x', 'x', journal).median;
