@@ -7,7 +7,8 @@ import { swHex } from '../iso7816/status-words';
 import { childTlv, findTlv, type TlvNode } from '../iso7816/tlv';
 import type { CardSession } from '../transport/card-transport';
 import { cardStatusFrom } from './card-status';
-import { civilityLabels, practiceModeLabels, professionLabels, specialtyLabels } from './cpx-codes';
+import { civilityLabels, practiceModeLabels, specialtyLabels } from './cpx-codes';
+import { toHealthProfession, professionLabel } from '../../domain/professions';
 import { decodeUtf8, parseTlvOrThrow, readBinaryAll, select } from './file-io';
 
 /** IAS-ECC PKCS#15 application of CPS3 (contact), ANS CryptoLib card-cps3.c. */
@@ -150,7 +151,7 @@ export function decodeHolder(nodes: readonly TlvNode[]): { kind: CpxCardInfo['ki
     lastName,
     firstName,
     professionCode,
-    professionLabel: professionLabels[professionCode] ?? role ?? (professionCode ? `Profession ${professionCode}` : 'Personnel non professionnel de santé'),
+    professionLabel: (toHealthProfession(professionCode) ? professionLabel(professionCode) : undefined) ?? role ?? (professionCode ? `Profession ${professionCode}` : 'Personnel non professionnel de santé'),
     situations: [],
   };
   if (civilityCode) holder.civility = civilityLabels[civilityCode] ?? civilityCode;

@@ -1,26 +1,11 @@
 import type { DocumentMeta } from '../../../../shared/contract';
+import { categoryLabels } from '../../../../shared/catalog/document-categories';
 
-/**
- * Labels of the matrice d'habilitations categories. The ids come from the main process as plain strings;
- * an id not listed here is shown as received rather than hidden.
- */
-export const categoryLabels: Record<string, string> = {
-  syntheses: 'Synthèses',
-  traitements_soins: 'Traitements et soins',
-  comptes_rendus: 'Comptes rendus',
-  imagerie: 'Imagerie médicale',
-  biologie: 'Biologie',
-  prevention: 'Prévention et vaccination',
-  certificats: 'Certificats et déclarations',
-  remboursement: 'Données de remboursement',
-  espace_patient: 'Documents déposés par le patient',
-  sante_mentale: 'Santé mentale et psychiatrie',
-  telemedecine: 'Télémédecine',
-  non_classe: 'Autres documents',
-};
+export { categoryLabels };
 
+/** Category ids come from the main process as plain strings; an unknown id is shown as received, not hidden. */
 export function categoryLabel(id: string): string {
-  return categoryLabels[id] ?? id;
+  return (categoryLabels as Record<string, string>)[id] ?? id;
 }
 
 export interface Badge {
