@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumArgs, chromiumExecutablePath } from './tests/support/chromium';
 
 /** Debian's Chromium, headless, against the browser host (no Playwright browser download). */
 export default defineConfig({
@@ -12,16 +13,8 @@ export default defineConfig({
     viewport: { width: 1366, height: 768 },
     locale: 'fr-FR',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-      ],
+      executablePath: chromiumExecutablePath(),
+      args: [...chromiumArgs],
     },
     trace: 'off',
   },

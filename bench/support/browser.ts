@@ -1,24 +1,14 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
-
-/** Same flags as the e2e tests (playwright.config.ts): Debian's Chromium, no GPU, no background traffic. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+import { chromiumArgs, chromiumExecutablePath } from '../../tests/support/chromium';
 
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const executablePath = chromiumExecutablePath();
   if (!existsSync(executablePath))
     throw new Error(
       `Chromium introuvable (${executablePath}) : installez le paquet chromium ou définissez CHROMIUM_PATH.`,
     );
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath, args: [...chromiumArgs] });
 }
 
 export async function openWorkstation(browser: Browser, url: string): Promise<Page> {
