@@ -1,5 +1,7 @@
 import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './types';
 
 /**
@@ -79,21 +81,51 @@ async function main(): Promise<void> {
   process.stdout.write(`Poste DMP bench — ${machine.cores} cœurs, ${machine.cpu}, Node ${machine.node}, ${machine.date}${quick ? ' (rapide)' : ''}\n\n`);
   let failed = false;
   for (const name of names) {
-    try {
-      const bench = await benches[name]!();
-      const result = await bench({ quick });
-      results.push(result);
-      process.stdout.write(`${format(result)}\n`);
-      process.stdout.write(`BENCH ${JSON.stringify({ ...result, machine, quick })}\n\n`);
-    } catch (err) {
-      failed = true;
-      process.stdout.write(`## ${name}\n   ÉCHEC : ${err instanceof Error ? err.message : String(err)}\n\n`);
-    }
+    // Each bench gets its own process when several run, so one bench's heap (a 100k store…) never
+    // inflates the next one's memory figures.
+    const outcome = names.length > 1 ? await runInChild(name, quick) : await runHere(name, quick, machine);
+    if (outcome) results.push(outcome);
+    else failed = true;
   }
   if (args.includes('--write-docs')) {
     writeDocs(`Run of ${machine.date} — ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}${quick ? ', --quick' : ''}.`, results);
   }
   process.exit(failed ? 1 : 0);
+}
+
+type Machine = { cores: number; cpu: string; node: string; date: string };
+
+async function runHere(name: string, quick: boolean, machine: Machine): Promise<BenchResult | null> {
+  try {
+    const bench = await benches[name]!();
+    const result = await bench({ quick });
+    process.stdout.write(`${format(result)}\n`);
+    process.stdout.write(`BENCH ${JSON.stringify({ ...result, machine, quick })}\n\n`);
+    return result;
+  } catch (err) {
+    process.stdout.write(`## ${name}\n   ÉCHEC : ${err instanceof Error ? err.message : String(err)}\n\n`);
+    return null;
+  }
+}
+
+/** Runs one bench in a fresh `node` (same loader flags), echoes its output, returns its result. */
+function runInChild(name: string, quick: boolean): Promise<BenchResult | null> {
+  const script = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, [...process.execArgv, script, name, ...(quick ? ['--quick'] : []), '--child'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      // The child's own header line is dropped: the parent printed one for the whole run.
+      process.stdout.write(output.split('\n').slice(2).join('\n'));
+      const line = output.split('\n').find((l) => l.startsWith('BENCH '));
+      resolve(code === 0 && line ? (JSON.parse(line.slice(6)) as BenchResult) : null);
+    });
+  });
 }
 
 void main();
