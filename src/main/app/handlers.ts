@@ -47,10 +47,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'patient.selectBeneficiary': async ({ index }) => session.selectBeneficiary(index),
     'patient.keepOpen': async ({ keep }) => session.keepOpen(keep),
     'patient.close': async () => session.closePatient(),
-    'patient.search': async (query) => {
-      session.actor();
-      return dmp.searchDossiers(query);
-    },
+    'patient.search': async (query) => dmp.searchDossiersAs(session.actor('normal'), query),
     'patient.open': async ({ insKey, mode, reason }) => session.openDossier(insKey, mode, reason),
 
     'summary.get': async ({ insKey }) => dmp.getSummary(session.currentAccess(insKey), insKey),

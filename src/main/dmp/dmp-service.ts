@@ -103,6 +103,7 @@ const actionLabels: Record<AccessHistoryEntry['action'], string> = {
   'document.update': 'Modification d’un document',
   'document.delete': 'Suppression d’un document',
   'access.denied': 'Tentative d’accès refusée',
+  'patient.search': 'Recherche de patient',
   'access.authorize': 'Autorisation d’accès enregistrée',
   'professional.block': 'Professionnel bloqué par le patient',
   'professional.unblock': 'Professionnel débloqué par le patient',
@@ -217,6 +218,18 @@ export class DmpService {
   }
 
   // ── Dossiers ──────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A professional's search is traced (who, which criteria, how many results — not the names
+   * typed, which stay out of the trail) so a name lookup without the patient's card is visible to
+   * a security auditor.
+   */
+  async searchDossiersAs(actor: DmpActor, query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
+    const found = await this.searchDossiers(query);
+    const criteria = [query.insKey ? 'INS' : null, query.name ? 'nom' : null, query.birthDate ? 'date de naissance' : null].filter(Boolean).join(' + ');
+    await this.write([this.event(actor, 'patient.search', null, `${criteria || 'aucun critère'} ; ${found.length} résultat(s)`)]);
+    return found;
+  }
 
   async searchDossiers(query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
     if (query.insKey !== undefined) {

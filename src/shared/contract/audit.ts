@@ -12,6 +12,7 @@ export const auditActionSchema = z.enum([
   'document.update',
   'document.delete',
   'access.denied',
+  'patient.search',
   'access.authorize',
   'professional.block',
   'professional.unblock',

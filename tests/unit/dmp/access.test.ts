@@ -83,6 +83,20 @@ describe('access decisions', () => {
   });
 });
 
+describe('patient search is traced', () => {
+  it('records who searched, with which criteria and how many results, but not the name typed', async () => {
+    const { dmp, store } = await seeded();
+    const found = await dmp.searchDossiersAs(actor(doctor), { name: 'pat-trois', birthDate: '1979-03-28' });
+    expect(found.map((d) => d.insKey)).toEqual([testInsKey]);
+    const rows = await store.all<{ action: string; target: string; actor_id: string; ins_key: string | null }>(
+      "SELECT action, target, actor_id, ins_key FROM audit_log WHERE action = 'patient.search'",
+    );
+    expect(rows).toEqual([{ action: 'patient.search', target: 'nom + date de naissance ; 1 résultat(s)', actor_id: doctor.holder.nationalId, ins_key: null }]);
+    expect(JSON.stringify(rows)).not.toMatch(/PAT-TROIS|pat-trois/i);
+    expect(await dmp.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
+
 describe('patient controls are traced', () => {
   it('records a block and an unblock in the access history', async () => {
     const { dmp } = await seeded();
