@@ -23,6 +23,9 @@ interface ReaderState {
   generation: number;
 }
 
+/** Name of the line the card bar shows while the PC/SC service is unreachable. */
+export const SERVICE_VIEW_NAME = 'Service des cartes (PC/SC)';
+
 const MESSAGES = {
   removedDuringRead: 'La carte a été retirée pendant sa lecture : réinsérez-la.',
   serviceLost: 'Le service des cartes à puce (PC/SC) ne répond plus ; nouvelle tentative en cours.',
@@ -43,6 +46,7 @@ export class CardService {
   private readonly production: boolean;
   private readonly log: Logger;
   private readonly states = new Map<string, ReaderState>();
+  private serviceLost = false;
   private readonly changeListeners = new Set<(readers: ReaderView[]) => void>();
   private readonly removedListeners = new Set<(reader: string, previous: CardInfo | null) => void>();
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -74,12 +78,15 @@ export class CardService {
   }
 
   readers(): ReaderView[] {
-    return [...this.states.values()].map((state) => {
+    const views = [...this.states.values()].map((state) => {
       const view: ReaderView = { name: state.name, card: state.card ? structuredClone(state.card) : null };
       if (state.error !== undefined) view.error = state.error;
       if (state.busy) view.busy = true;
       return view;
     });
+    // With pcscd gone the transport has no readers left to carry the message: show it on its own line.
+    if (this.serviceLost) views.push({ name: SERVICE_VIEW_NAME, card: null, error: MESSAGES.serviceLost });
+    return views;
   }
 
   onChange(listener: (readers: ReaderView[]) => void): () => void {
@@ -174,6 +181,7 @@ export class CardService {
         this.publish();
         return;
       case 'service-lost':
+        this.serviceLost = true;
         this.log.error('smart-card service lost', { detail: event.detail });
         for (const state of this.states.values()) {
           if (state.present) this.cardRemoved(state.name);
@@ -182,6 +190,7 @@ export class CardService {
         this.publish();
         return;
       case 'service-restored':
+        this.serviceLost = false;
         this.log.info('smart-card service restored');
         for (const state of this.states.values()) state.error = undefined;
         for (const reader of this.transport.readers()) {

@@ -251,3 +251,31 @@ describe('CardService.verifyPin', () => {
     await service.stop();
   });
 });
+
+describe('CardService when the PC/SC service goes away', () => {
+  it('shows a French line while pcscd is unreachable and removes it once the service is back', async () => {
+    const { SERVICE_VIEW_NAME } = await import('../../../src/main/cards/card-service');
+    let emit: (event: import('../../../src/main/cards/transport/card-transport').TransportEvent) => void = () => undefined;
+    const transport: import('../../../src/main/cards/transport/card-transport').CardTransport = {
+      start: async () => undefined,
+      stop: async () => undefined,
+      readers: () => [],
+      onEvent: (listener) => {
+        emit = listener;
+        return () => undefined;
+      },
+      connect: async () => {
+        throw new CardError('no-service');
+      },
+    };
+    const service = new CardService({ transport, production: false, log: createLogger({ sink: () => undefined }) });
+    await service.start();
+    expect(service.readers()).toEqual([]);
+    emit({ type: 'service-lost', detail: 'pcscd unreachable at start' });
+    const lost = service.readers();
+    expect(lost).toEqual([{ name: SERVICE_VIEW_NAME, card: null, error: expect.stringMatching(/PC\/SC/) }]);
+    expect(readerViewSchema.array().safeParse(lost).success).toBe(true);
+    emit({ type: 'service-restored' });
+    expect(service.readers()).toEqual([]);
+  });
+});
