@@ -51,6 +51,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const key = await resolveStoreKey(options.key, log);
   warnings.push(...key.warnings);
   const store = await openStore({ dir: dataLayout(options.dataDir).storeDir, key: key.key, migrations: dmpMigrations, log: log.child('store') });
+  // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
+  warnings.push(...store.recovery.notices);
   const dmp = new DmpService({ store, log: log.child('dmp') });
 
   for (const file of options.seedFiles ?? []) await seed(dmp, file, log);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type App } from '../../../src/main/app/composition';
@@ -172,5 +172,28 @@ describe('clinician session through the composition root (simulated readers, rea
     expect(after).toHaveLength(before.length);
     const history = await call<{ reason?: string }[]>(second.app, 'dossier.accessHistory', { insKey: DEMO_INS });
     expect(history.filter((h) => h.reason === 'Test de persistance').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('store recovery reaches the administrator', () => {
+  it('drops a torn journal tail on restart, keeps every acknowledged write, and says so in app.info', async () => {
+    const first = await start();
+    await authenticate(first.app, 'cps-medecin-urgentiste');
+    await call(first.app, 'patient.open', { insKey: DEMO_INS, mode: 'bris_de_glace', reason: 'Avant la coupure' });
+    await first.app.close();
+    app = null;
+    // A write interrupted mid-record, as a power cut would leave it.
+    const storeDir = join(first.dataDir, 'store');
+    const journal = readdirSync(storeDir).filter((f) => f.startsWith('journal.')).sort().pop();
+    expect(journal).toBeDefined();
+    appendFileSync(join(storeDir, journal!), Buffer.from([0, 0, 1, 0, 42, 42, 42]));
+
+    const second = await start(first.dataDir);
+    const info = await call<{ warnings: string[] }>(second.app, 'app.info');
+    expect(info.warnings.join(' ')).toMatch(/interrompue avant d’avoir été confirmée/);
+    await authenticate(second.app, 'cps-medecin-urgentiste');
+    await call(second.app, 'patient.open', { insKey: DEMO_INS, mode: 'bris_de_glace', reason: 'Après la coupure' });
+    const history = await call<{ reason?: string }[]>(second.app, 'dossier.accessHistory', { insKey: DEMO_INS });
+    expect(history.some((h) => h.reason === 'Avant la coupure')).toBe(true);
   });
 });
