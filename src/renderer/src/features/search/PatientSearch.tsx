@@ -3,6 +3,7 @@ import type { AccessMode, DossierRef, InsOid, Professional } from '../../../../s
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { AccessReasonDialog } from '../access/AccessReasonDialog';
+import { CloseDossierDialog } from '../management/CloseDossierDialog';
 import { displayName, frenchDate, identityKind, insStatusLabel, sexLabel } from '../patient/format';
 import { oidChoices, toInsKey } from './ins-input';
 
@@ -23,9 +24,23 @@ export function PatientSearch({ professional }: { professional: Professional | n
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<{ mode: Exceptional; dossier: DossierRef } | null>(null);
+  const [closing, setClosing] = useState<DossierRef | null>(null);
 
   const isCps = professional?.cardKind === 'cps';
   const isDoctor = isCps && professional?.holder.professionCode === DOCTOR;
+  // Students (CPF) do not manage dossiers; the main process checks it again.
+  const canManage = professional?.cardKind === 'cps' || professional?.cardKind === 'cpe';
+
+  const replace = (updated: DossierRef): void =>
+    setResults((current) => current?.map((d) => (d.insKey === updated.insKey ? updated : d)) ?? null);
+
+  const reactivate = (dossier: DossierRef): void => {
+    setError(null);
+    getApi()
+      .dossier.reactivate({ insKey: dossier.insKey })
+      .then(replace)
+      .catch((err: unknown) => setError(toUiError(err).message));
+  };
 
   const search = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
@@ -131,11 +146,15 @@ export function PatientSearch({ professional }: { professional: Professional | n
                 canCentre15={isDoctor}
                 onOpen={() => openNormal(dossier)}
                 onExceptional={(mode) => setDialog({ mode, dossier })}
+                {...(canManage ? { onCloseDossier: () => setClosing(dossier), onReactivate: () => reactivate(dossier) } : {})}
               />
             ))}
           </ul>
         )}
       </div>
+      {closing && (
+        <CloseDossierDialog dossier={closing} patientLabel={displayName(closing)} onDone={replace} onClose={() => setClosing(null)} />
+      )}
       {dialog && (
         <AccessReasonDialog
           mode={dialog.mode}
@@ -154,6 +173,8 @@ function SearchResult(props: {
   canCentre15: boolean;
   onOpen(): void;
   onExceptional(mode: Exceptional): void;
+  onCloseDossier?: () => void;
+  onReactivate?: () => void;
 }): React.JSX.Element {
   const { dossier } = props;
   const kind = identityKind(dossier);
@@ -179,6 +200,16 @@ function SearchResult(props: {
         {props.canCentre15 && (
           <button type="button" className="secondary" onClick={() => props.onExceptional('centre_15')}>
             Centre 15…
+          </button>
+        )}
+        {props.onCloseDossier && dossier.status === 'active' && (
+          <button type="button" className="secondary" onClick={props.onCloseDossier} aria-label={`Fermer le dossier de ${label}`}>
+            Fermer le dossier…
+          </button>
+        )}
+        {props.onReactivate && dossier.status === 'closed' && (
+          <button type="button" className="secondary" onClick={props.onReactivate} aria-label={`Réactiver le dossier de ${label}`}>
+            Réactiver
           </button>
         )}
       </div>
