@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { connect as connectSocket } from 'node:net';
 import { dirname } from 'node:path';
 import type { Logger } from '../../log/logger';
 import { silentLogger } from '../../log/logger';
@@ -7,6 +6,11 @@ import { CardError } from '../errors';
 import { toHex } from '../hex';
 import type { CardSession, CardTransport, Disposition, Protocol, ReaderStatus, TransportEvent } from './card-transport';
 import { describePcscFailure, endsSession, pcscCardError, toCardError } from './pcsc-errors';
+import { probePcscd, type PcscdProbeResult } from './pcscd-probe';
+import { NO_CARD, trackCardState, type TrackedCard } from './card-state-tracking';
+
+export { probePcscd, type PcscdProbeResult } from './pcscd-probe';
+export { NO_CARD, trackCardState, type TrackedCard, type CardChange } from './card-state-tracking';
 
 /**
  * CardTransport over the real pcscd, through the node-pcsclite native addon (the only module that
@@ -30,8 +34,6 @@ import { describePcscFailure, endsSession, pcscCardError, toCardError } from './
  *   watchdog on the first reader listing, and the per-call timeouts.
  */
 
-const STATE_PRESENT = 0x0020;
-const STATE_MUTE = 0x0200;
 const SHARE_SHARED = 0x0002;
 const PROTOCOL_T0 = 0x0001;
 const PROTOCOL_T1 = 0x0002;
@@ -77,78 +79,6 @@ export function parseReaderNames(raw: Buffer): string[] {
     .toString('utf8')
     .split('\u0000')
     .filter((name) => name.length > 0);
-}
-
-export type PcscdProbeResult = 'alive' | 'absent' | 'unresponsive';
-
-const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
-const CMD_VERSION = 0x11;
-/** pcsc-lite 1.8.x–2.x speak 4.4; a different server answers with its own version, which is enough. */
-const PROTOCOL_VERSION = { major: 4, minor: 4 };
-
-/**
- * Asks pcscd for its protocol version over its socket, asynchronously. The addon establishes its
- * context synchronously on the JS thread and a frozen pcscd blocks that call forever (observed with
- * SIGSTOP): checking first keeps the app responsive. A race remains if pcscd freezes in between.
- */
-export function probePcscd(options: { socketPath?: string; timeoutMs?: number } = {}): Promise<PcscdProbeResult> {
-  const socketPath = options.socketPath ?? process.env.PCSCLITE_CSOCK_NAME ?? PCSCD_SOCKET;
-  return new Promise((resolve) => {
-    const socket = connectSocket(socketPath);
-    let received = 0;
-    const finish = (result: PcscdProbeResult): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(result);
-    };
-    const timer = setTimeout(() => finish('unresponsive'), options.timeoutMs ?? 1_500);
-    socket.once('connect', () => {
-      const message = Buffer.alloc(20);
-      message.writeUInt32LE(12, 0);
-      message.writeUInt32LE(CMD_VERSION, 4);
-      message.writeInt32LE(PROTOCOL_VERSION.major, 8);
-      message.writeInt32LE(PROTOCOL_VERSION.minor, 12);
-      socket.write(message);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received >= 12) finish('alive');
-    });
-    socket.once('error', () => finish('absent'));
-    socket.once('close', () => finish(received >= 12 ? 'alive' : 'absent'));
-  });
-}
-
-export interface TrackedCard {
-  present: boolean;
-  /** pcsc-lite's insertion/removal counter (high 16 bits of dwEventState); null before the first status. */
-  counter: number | null;
-  atr: Uint8Array | null;
-}
-
-export type CardChange = 'inserted' | 'removed';
-
-export const NO_CARD: TrackedCard = { present: false, counter: null, atr: null };
-
-/**
- * Card insert/remove from one reader status. Duplicate statuses (same presence, same counter) give
- * nothing; a changed counter while a card stays present means it was pulled and re-inserted (or
- * swapped) between two statuses, which must still reach the app as a removal then an insertion.
- */
-export function trackCardState(previous: TrackedCard, state: number, atr: Uint8Array | null): { next: TrackedCard; changes: CardChange[] } {
-  const flags = state & 0xffff;
-  const counter = state >>> 16;
-  // A mute card answered no ATR: nothing can be read from it, so for the app the slot is empty.
-  const present = (flags & STATE_PRESENT) !== 0 && (flags & STATE_MUTE) === 0;
-  const next: TrackedCard = { present, counter, atr: present ? (atr ?? new Uint8Array(0)) : null };
-  if (previous.present && !present) return { next, changes: ['removed'] };
-  if (!previous.present && present) return { next, changes: ['inserted'] };
-  if (previous.present && present) {
-    const counterMoved = previous.counter !== null && previous.counter !== counter;
-    const atrChanged = atr !== null && atr.length > 0 && previous.atr !== null && toHex(previous.atr) !== toHex(atr);
-    if (counterMoved || atrChanged) return { next, changes: ['removed', 'inserted'] };
-  }
-  return { next, changes: [] };
 }
 
 /** Runs tasks one after another; a failed task does not block the next. */
