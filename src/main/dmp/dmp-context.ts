@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../../shared/contract';
+import { AuditLog } from '../audit/audit-log';
+import type { AuditEvent } from '../audit/audit-entry';
+import { decideDocumentRead, type Decision, type DossierFacts } from '../domain/access-policy';
+import { formatInsKey, tryParseInsKey } from '../domain/ins';
+import type { Logger } from '../log/logger';
+import type { Statement, Store } from '../store/types';
+import { auditWho, isSystemActor, toDomainActor, type DmpActor, type SystemActor } from './actors';
+import { toDocumentFacts, type DocumentRow } from './document-rows';
+import { loadDossierFacts, loadDossierRow, type DossierRow } from './dossier-rows';
+
+export interface DmpContextOptions {
+  store: Store;
+  log: Logger;
+  now?: () => Date;
+  random?: (n: number) => Uint8Array;
+}
+
+function notFound(): ApiError {
+  return new ApiError('NOT_FOUND', 'Aucun DMP n’existe pour cet INS sur ce poste.');
+}
+
+/**
+ * What every DMP operation shares: the store, the clock, the randomness and the audit writer, so
+ * that each change and its audit entries go through one place and one transaction.
+ */
+export class DmpContext {
+  readonly store: Store;
+  readonly log: Logger;
+  readonly now: () => Date;
+  readonly random: (n: number) => Uint8Array;
+  readonly audit: Promise<AuditLog>;
+
+  constructor(options: DmpContextOptions) {
+    this.store = options.store;
+    this.log = options.log;
+    this.now = options.now ?? (() => new Date());
+    this.random = options.random ?? ((n) => new Uint8Array(randomBytes(n)));
+    this.audit = AuditLog.open(this.store);
+    // Surface a failed load on first use, not as an unhandled rejection at construction.
+    this.audit.catch(() => undefined);
+  }
+
+  event(actor: DmpActor | SystemActor, action: AuditEvent['action'], insKey: string | null, target: string | null): AuditEvent {
+    return { at: this.now().toISOString(), ...auditWho(actor), action, insKey, target };
+  }
+
+  async write(events: AuditEvent[], statements: Statement[] = []): Promise<void> {
+    try {
+      await (await this.audit).record(events, statements);
+    } catch (err) {
+      // Two requests racing past the duplicate checks meet the unique indexes instead: same answer as the check.
+      const text = err instanceof ApiError ? `${err.logDetail ?? ''} ${err.message}` : err instanceof Error ? err.message : '';
+      if (/UNIQUE constraint failed/i.test(text)) {
+        throw new ApiError('CONFLICT', 'Cet élément existe déjà (dossier ou document identique déjà enregistré).', 'unique constraint');
+      }
+      throw err;
+    }
+  }
+
+  /** Throws the domain's refusal after recording it, so denied attempts show in the patient's history. */
+  async enforce(actor: DmpActor, insKey: string, decision: Decision, target?: string): Promise<void> {
+    if (decision.allowed) return;
+    const detail = target ? `${decision.rule} ${target}` : decision.rule;
+    try {
+      await this.write([this.event(actor, 'access.denied', insKey, detail)]);
+    } catch (err) {
+      this.log.error('could not audit a denied access', { rule: decision.rule, error: err instanceof Error ? err.message : 'unknown' });
+    }
+    this.log.info('access denied', { rule: decision.rule, mode: actor.mode });
+    throw new ApiError(decision.code, decision.message, `rule ${decision.rule}`);
+  }
+
+  /**
+   * System actors (CLI, imports) are trusted local administration: they see what any professional
+   * could, but never a document the patient masked from professionals.
+   */
+  mayRead(actor: DmpActor | SystemActor, facts: DossierFacts, doc: DocumentRow): boolean {
+    const docFacts = toDocumentFacts(doc);
+    if (isSystemActor(actor)) return !docFacts.visibility.maskedFromProfessionals;
+    return decideDocumentRead(toDomainActor(actor.professional), facts, actor.mode, docFacts).allowed;
+  }
+
+  async requireDossier(insKey: string): Promise<{ row: DossierRow; facts: DossierFacts }> {
+    const ins = tryParseInsKey(insKey);
+    if (!ins) throw new ApiError('INVALID_INPUT', 'Identifiant INS invalide : format attendu « matricule@OID ».');
+    const row = await loadDossierRow(this.store, formatInsKey(ins));
+    if (!row) throw notFound();
+    return { row, facts: await loadDossierFacts(this.store, row) };
+  }
+}
