@@ -1,8 +1,6 @@
-import { useId, useRef, useState } from 'react';
 import type { AccessMode } from '../../../../shared/contract';
 import { getApi } from '../../api/client';
-import { toUiError } from '../../api/errors';
-import { Dialog } from '../../components/Dialog';
+import { ReasonDialog } from '../../components/ReasonDialog';
 
 type ExceptionalMode = Exclude<AccessMode, 'normal'>;
 
@@ -25,59 +23,21 @@ const copy: Record<ExceptionalMode, { title: string; explanation: string; submit
 
 /** The reason is mandatory: the submit button stays disabled until it holds more than blanks. */
 export function AccessReasonDialog(props: { mode: ExceptionalMode; insKey: string; patientLabel: string; onClose(): void }): React.JSX.Element {
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const id = useId();
-  const textareaRef = useRef<HTMLTextAreaElement>(null);
   const text = copy[props.mode];
-
-  const submit = async (event: React.FormEvent): Promise<void> => {
-    event.preventDefault();
-    const trimmed = reason.trim();
-    if (!trimmed) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await getApi().patient.open({ insKey: props.insKey, mode: props.mode, reason: trimmed });
-      props.onClose();
-    } catch (err) {
-      setError(toUiError(err).message);
-      setBusy(false);
-    }
-  };
-
   return (
-    <Dialog title={text.title} tone="alert" onClose={props.onClose} initialFocus={textareaRef}>
-      <form onSubmit={(e) => void submit(e)} className="form">
-        <p>Patient : {props.patientLabel}</p>
-        <p className="dialog__explanation">{text.explanation}</p>
-        <label htmlFor={`${id}-reason`}>Motif (obligatoire)</label>
-        <textarea
-          id={`${id}-reason`}
-          ref={textareaRef}
-          rows={3}
-          maxLength={1000}
-          required
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
-        />
-        {error && (
-          <p id={`${id}-error`} className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="form__actions">
-          <button type="button" className="secondary" onClick={props.onClose}>
-            Annuler
-          </button>
-          <button type="submit" className="danger" disabled={busy || reason.trim().length === 0}>
-            {text.submit}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <ReasonDialog
+      title={text.title}
+      tone="alert"
+      label="Motif (obligatoire)"
+      maxLength={1000}
+      submitLabel={text.submit}
+      onSubmit={async (reason) => {
+        await getApi().patient.open({ insKey: props.insKey, mode: props.mode, reason });
+      }}
+      onClose={props.onClose}
+    >
+      <p>Patient : {props.patientLabel}</p>
+      <p className="dialog__explanation">{text.explanation}</p>
+    </ReasonDialog>
   );
 }
