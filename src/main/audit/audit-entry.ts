@@ -28,11 +28,11 @@ export interface AuditEntry extends AuditEvent {
 }
 
 /**
- * Fixed field order, JSON-encoded as an array: the same entry always serialises to the same bytes,
- * whatever order an object's keys happen to be in, and a null can never be confused with "null".
+ * Every hashed field, in the one fixed order used both for hashing and for storing (the columns of
+ * audit_log before `hash`), so the two can never drift apart.
  */
-export function canonicalAuditPayload(entry: Omit<AuditEntry, 'hash'>): string {
-  return JSON.stringify([
+export function auditFieldValues(entry: Omit<AuditEntry, 'hash'>): (string | number | null)[] {
+  return [
     entry.seq,
     entry.at,
     entry.actorId,
@@ -45,7 +45,15 @@ export function canonicalAuditPayload(entry: Omit<AuditEntry, 'hash'>): string {
     entry.insKey,
     entry.target,
     entry.prevHash,
-  ]);
+  ];
+}
+
+/**
+ * JSON-encoded as an array: the same entry always serialises to the same bytes, whatever order an
+ * object's keys happen to be in, and a null can never be confused with "null".
+ */
+export function canonicalAuditPayload(entry: Omit<AuditEntry, 'hash'>): string {
+  return JSON.stringify(auditFieldValues(entry));
 }
 
 export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {

@@ -1,6 +1,6 @@
 import type { AccessMode, AuditAction } from '../../shared/contract';
 import type { Statement, Store } from '../store/types';
-import { GENESIS_HASH, hashAuditEntry, type AuditEntry, type AuditEvent } from './audit-entry';
+import { auditFieldValues, GENESIS_HASH, hashAuditEntry, type AuditEntry, type AuditEvent } from './audit-entry';
 import { verifyAuditChain, type AuditAnchor, type AuditChainVerdict } from './verify';
 
 interface AuditRow {
@@ -42,21 +42,7 @@ function fromRow(row: AuditRow): AuditEntry {
 function insertStatement(entry: AuditEntry): Statement {
   return {
     sql: `INSERT INTO audit_log (${selectColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    params: [
-      entry.seq,
-      entry.at,
-      entry.actorId,
-      entry.actorName,
-      entry.cardSerial,
-      entry.profession,
-      entry.mode,
-      entry.reason,
-      entry.action,
-      entry.insKey,
-      entry.target,
-      entry.prevHash,
-      entry.hash,
-    ],
+    params: [...auditFieldValues(entry), entry.hash],
   };
 }
 
