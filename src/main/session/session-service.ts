@@ -43,7 +43,8 @@ export interface SessionDossiers {
 export class SessionService {
   private state: SessionState = { status: 'no_card', professional: null, pin: null, patient: null };
   private authenticatedSerial: string | null = null;
-  private vitaleAtr: string | null = null;
+  /** Which Vitale (reader, ATR, beneficiaries) the patient context was built from, to ignore repeated events. */
+  private vitaleSeen: string | null = null;
   private readonly listeners = new Set<(state: SessionState) => void>();
   private readonly unsubscribe: () => void;
 
@@ -203,7 +204,7 @@ export class SessionService {
     if (!cpx) {
       if (this.authenticatedSerial) this.log.info('professional card removed: session locked');
       this.authenticatedSerial = null;
-      this.vitaleAtr = null;
+      this.vitaleSeen = null;
       this.update({
         status: this.state.status === 'authenticated' || this.state.status === 'locked' ? 'locked' : 'no_card',
         professional: null,
@@ -243,7 +244,7 @@ export class SessionService {
     const vitale = findCard(readers, (c): c is VitaleCardInfo => c.kind === 'vitale');
     const patient = this.state.patient;
     if (!vitale) {
-      this.vitaleAtr = null;
+      this.vitaleSeen = null;
       if (patient?.source === 'vitale' && !patient.keepOpen) this.update({ patient: null });
       return;
     }
@@ -253,9 +254,9 @@ export class SessionService {
       return;
     }
     const identity = `${vitale.reader}|${vitale.info.atr}|${vitale.info.beneficiaries.map((b) => b.nir + b.birthDate).join(',')}`;
-    if (identity === this.vitaleAtr && patient?.source === 'vitale') return;
+    if (identity === this.vitaleSeen && patient?.source === 'vitale') return;
     if (patient?.keepOpen && patient.source === 'search') return;
-    this.vitaleAtr = identity;
+    this.vitaleSeen = identity;
     this.update({
       patient: {
         beneficiaries: vitale.info.beneficiaries,
