@@ -8,6 +8,7 @@ import type { CardTransport } from '../cards/transport/card-transport';
 import { SimulatedTransport } from '../cards/transport/simulated-transport';
 import { loadCardProfiles } from '../cards/emulator';
 import { SessionService } from '../session/session-service';
+import { readersForDisplay } from '../session/reader-display';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store';
@@ -50,7 +51,12 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const warnings: string[] = [];
   const key = await resolveStoreKey(options.key, log);
   warnings.push(...key.warnings);
-  const store = await openStore({ dir: dataLayout(options.dataDir).storeDir, key: key.key, migrations: dmpMigrations, log: log.child('store') });
+  const store = await openStore({
+    dir: dataLayout(options.dataDir).storeDir,
+    key: key.key,
+    migrations: dmpMigrations,
+    log: log.child('store'),
+  });
   // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
   warnings.push(...store.recovery.notices);
   const dmp = new DmpService({ store, log: log.child('dmp') });
@@ -70,13 +76,26 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     transport = new PcscliteTransport({ log: log.child('pcsc') });
   }
   const cards = new CardService({ transport, production: options.production, log: log.child('cards') });
-  const session = new SessionService(cards, sessionDossiers(dmp), log.child('session'), { production: options.production });
+  const session = new SessionService(cards, sessionDossiers(dmp), log.child('session'), {
+    production: options.production,
+  });
 
   const bus = new EventBus(log.child('bus'));
-  cards.onChange((readers) => bus.emit('cards.changed', readers));
-  session.onChange((state) => bus.emit('session.changed', state));
+  // The reader list is re-sent whenever authentication is gained or lost, since what it shows depends on it.
+  let shownAsAuthenticated = false;
+  cards.onChange((readers) => bus.emit('cards.changed', readersForDisplay(readers, session.get())));
+  session.onChange((state) => {
+    bus.emit('session.changed', state);
+    const authenticated = state.status === 'authenticated';
+    if (authenticated !== shownAsAuthenticated) {
+      shownAsAuthenticated = authenticated;
+      bus.emit('cards.changed', readersForDisplay(cards.readers(), state));
+    }
+  });
 
-  const packageJson = JSON.parse(await readFile(join(resourcesDir(), '..', 'package.json'), 'utf8')) as { version: string };
+  const packageJson = JSON.parse(await readFile(join(resourcesDir(), '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const handlers = createHandlers({
     info: {
       version: packageJson.version,

@@ -76,7 +76,11 @@ export const otherCardSchema = z.object({
 });
 export type OtherCardInfo = z.infer<typeof otherCardSchema>;
 
-export const cardInfoSchema = z.discriminatedUnion('kind', [vitaleCardSchema, cpxCardSchema, otherCardSchema]);
+export const cardInfoSchema = z.discriminatedUnion('kind', [
+  vitaleCardSchema,
+  cpxCardSchema,
+  otherCardSchema,
+]);
 export type CardInfo = z.infer<typeof cardInfoSchema>;
 
 export const readerViewSchema = z.object({
@@ -88,3 +92,26 @@ export const readerViewSchema = z.object({
   busy: z.boolean().optional(),
 });
 export type ReaderView = z.infer<typeof readerViewSchema>;
+
+/**
+ * What the renderer may learn of a Vitale while no professional is authenticated (CPS or CPE +
+ * PIN): that one is in the reader, and whether it is a test card. No names, NIR, birth dates,
+ * beneficiary count or ATR.
+ */
+export const vitaleHiddenSchema = z.object({
+  kind: z.literal('vitale-hidden'),
+  status: cardStatus,
+});
+export type VitaleHidden = z.infer<typeof vitaleHiddenSchema>;
+
+export const displayedCardSchema = z.discriminatedUnion('kind', [
+  vitaleCardSchema,
+  vitaleHiddenSchema,
+  cpxCardSchema,
+  otherCardSchema,
+]);
+export type DisplayedCard = z.infer<typeof displayedCardSchema>;
+
+/** A reader as the renderer sees it (`cards.list`, `cards.changed`): a Vitale is hidden before login. */
+export const readerDisplaySchema = readerViewSchema.extend({ card: displayedCardSchema.nullable() });
+export type ReaderDisplay = z.infer<typeof readerDisplaySchema>;

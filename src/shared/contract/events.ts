@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { readerViewSchema } from './cards';
+import { readerDisplaySchema } from './cards';
 import { sessionStateSchema } from './session';
 
 /** Everything the main process pushes to the renderer. */
 export const events = {
-  'cards.changed': z.array(readerViewSchema),
+  'cards.changed': z.array(readerDisplaySchema),
   'session.changed': sessionStateSchema,
 } as const;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readerViewSchema, pinStateSchema, cardDate } from './cards';
+import { readerDisplaySchema, pinStateSchema, cardDate } from './cards';
 import { sessionStateSchema, accessMode } from './session';
 import { insKey, dossierRefSchema, emergencySummarySchema, sexSchema } from './patient';
 import { documentMetaSchema, documentContentSchema, documentFilterSchema, visibilitySchema, documentStatus } from './documents';
@@ -24,7 +24,7 @@ export const methods = {
       warnings: z.array(z.string()),
     }),
   },
-  'cards.list': { input: empty, output: z.array(readerViewSchema) },
+  'cards.list': { input: empty, output: z.array(readerDisplaySchema) },
 
   'session.get': { input: empty, output: sessionStateSchema },
   'session.verifyPin': {

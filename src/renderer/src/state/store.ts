@@ -5,7 +5,7 @@ import type {
   EmergencySummary,
   MethodInput,
   MethodOutput,
-  ReaderView,
+  ReaderDisplay,
   SessionState,
 } from '../../../shared/contract';
 import type { UiError } from '../api/errors';
@@ -25,8 +25,8 @@ export type WorkspaceTab = 'summary' | 'documents' | 'history';
 export type AccessCodes = MethodOutput<'dossier.create'>['accessCodes'];
 
 export interface CardsSlice {
-  readers: ReaderView[];
-  setReaders(readers: ReaderView[]): void;
+  readers: ReaderDisplay[];
+  setReaders(readers: ReaderDisplay[]): void;
 }
 
 export interface SessionSlice {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CpxCardInfo, ReaderView, SessionState } from '../../../../shared/contract';
+import type { CpxCardInfo, ReaderDisplay, SessionState } from '../../../../shared/contract';
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { useStore } from '../../state/store';
@@ -65,11 +65,19 @@ export function CardBar(): React.JSX.Element {
   );
 }
 
-function ReaderCard({ reader }: { reader: ReaderView }): React.JSX.Element {
+function ReaderCard({ reader }: { reader: ReaderDisplay }): React.JSX.Element {
   if (reader.busy) return <span className="reader__card">Lecture…</span>;
   if (reader.error) return <span className="reader__card reader__card--error">{reader.error}</span>;
   const card = reader.card;
   if (!card) return <span className="reader__card reader__card--none">Vide</span>;
+  if (card.kind === 'vitale-hidden') {
+    return (
+      <span className="reader__card">
+        {kindLabel.vitale} présente · identité affichée après votre code
+        <CardStatusBadge status={card.status} />
+      </span>
+    );
+  }
   if (card.kind === 'vitale') {
     const n = card.beneficiaries.length;
     return (
@@ -96,8 +104,14 @@ function CpxCard({ card }: { card: CpxCardInfo }): React.JSX.Element {
       {kindLabel[card.kind]} · {holder.firstName} {holder.lastName} · {holder.professionLabel}
       {holder.specialtyLabel ? ` (${holder.specialtyLabel})` : ''}
       {' · '}
-      <span className={card.pin.blocked || card.pin.triesLeft <= 1 ? 'reader__pin reader__pin--alert' : 'reader__pin'}>
-        {card.pin.blocked ? 'code bloqué' : `code : ${pluralTries(card.pin.triesLeft)} sur ${card.pin.triesMax}`}
+      <span
+        className={
+          card.pin.blocked || card.pin.triesLeft <= 1 ? 'reader__pin reader__pin--alert' : 'reader__pin'
+        }
+      >
+        {card.pin.blocked
+          ? 'code bloqué'
+          : `code : ${pluralTries(card.pin.triesLeft)} sur ${card.pin.triesMax}`}
       </span>
       <CardStatusBadge status={card.status} />
     </span>
@@ -106,5 +120,7 @@ function CpxCard({ card }: { card: CpxCardInfo }): React.JSX.Element {
 
 function CardStatusBadge({ status }: { status: CpxCardInfo['status'] }): React.JSX.Element | null {
   if (status === 'production') return null;
-  return <strong className="badge badge--test"> carte de {status === 'test' ? 'test' : 'démonstration'}</strong>;
+  return (
+    <strong className="badge badge--test"> carte de {status === 'test' ? 'test' : 'démonstration'}</strong>
+  );
 }
