@@ -14,6 +14,7 @@ import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store';
 import { resolveStoreKey, type KeySource } from './store-key';
 import { sessionDossiers } from './session-dossiers';
+import { auditKeySource, openAuditTrail } from './audit-trail';
 import { createHandlers } from './handlers';
 import { CardSimulator } from './card-simulator';
 import { dataLayout, resourcesDir } from './paths';
@@ -59,7 +60,13 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   });
   // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
   warnings.push(...store.recovery.notices);
-  const dmp = new DmpService({ store, log: log.child('dmp') });
+  const audit = await openAuditTrail(auditKeySource(options.key, options.dataDir), options.dataDir, log);
+  for (const w of audit.warnings) if (!warnings.includes(w)) warnings.push(w);
+  const dmp = new DmpService({
+    store,
+    log: log.child('dmp'),
+    audit: { keys: audit.keys, witness: audit.checkpoints },
+  });
 
   for (const file of options.seedFiles ?? []) await seed(dmp, file, log);
 
@@ -119,6 +126,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     async close() {
       session.dispose();
       await cards.stop();
+      await audit.checkpoints.flush();
       await store.close();
     },
   };

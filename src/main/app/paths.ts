@@ -4,7 +4,12 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 
 /** Files the app keeps in its data folder. */
-export function appPaths(root: string): { dataDir: string; storeDir: string; wrappedKeyFile: string; logFile: string } {
+export function appPaths(root: string): {
+  dataDir: string;
+  storeDir: string;
+  wrappedKeyFile: string;
+  logFile: string;
+} {
   return {
     dataDir: root,
     storeDir: join(root, 'store'),
@@ -38,7 +43,24 @@ export function defaultDataDir(): string {
   return join(base, 'poste-dmp');
 }
 
-/** Where a data folder keeps the store and, outside Electron, its key file. */
-export function dataLayout(dataDir: string): { storeDir: string; keyFile: string; logFile: string } {
-  return { storeDir: join(dataDir, 'store'), keyFile: join(dataDir, 'store.key'), logFile: join(dataDir, 'logs', 'poste-dmp.log') };
+/**
+ * Where a data folder keeps the store and, outside Electron, its key file; plus the audit trail's
+ * own files, deliberately outside `store/` and under a key of their own (see src/main/audit/README.md).
+ */
+export function dataLayout(dataDir: string): {
+  storeDir: string;
+  keyFile: string;
+  logFile: string;
+  auditKeyFile: string;
+  auditCheckpointsFile: string;
+  auditPublicKeyFile: string;
+} {
+  return {
+    storeDir: join(dataDir, 'store'),
+    keyFile: join(dataDir, 'store.key'),
+    logFile: join(dataDir, 'logs', 'poste-dmp.log'),
+    auditKeyFile: join(dataDir, 'audit.key'),
+    auditCheckpointsFile: join(dataDir, 'audit-checkpoints.log'),
+    auditPublicKeyFile: join(dataDir, 'audit-checkpoints.pub.pem'),
+  };
 }

@@ -25,13 +25,19 @@ export interface AuditEntry extends AuditEvent {
   seq: number;
   prevHash: string;
   hash: string;
+  /**
+   * HMAC-SHA-256 of `hash` under the audit key (see audit-keys.ts); null only for entries written
+   * before entries were authenticated (a prefix of the chain, covered by the later MACs through
+   * the hash links).
+   */
+  mac: string | null;
 }
 
 /**
  * Every hashed field, in the one fixed order used both for hashing and for storing (the columns of
  * audit_log before `hash`), so the two can never drift apart.
  */
-export function auditFieldValues(entry: Omit<AuditEntry, 'hash'>): (string | number | null)[] {
+export function auditFieldValues(entry: Omit<AuditEntry, 'hash' | 'mac'>): (string | number | null)[] {
   return [
     entry.seq,
     entry.at,
@@ -52,10 +58,10 @@ export function auditFieldValues(entry: Omit<AuditEntry, 'hash'>): (string | num
  * JSON-encoded as an array: the same entry always serialises to the same bytes, whatever order an
  * object's keys happen to be in, and a null can never be confused with "null".
  */
-export function canonicalAuditPayload(entry: Omit<AuditEntry, 'hash'>): string {
+export function canonicalAuditPayload(entry: Omit<AuditEntry, 'hash' | 'mac'>): string {
   return JSON.stringify(auditFieldValues(entry));
 }
 
-export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
+export function hashAuditEntry(entry: Omit<AuditEntry, 'hash' | 'mac'>): string {
   return createHash('sha256').update(canonicalAuditPayload(entry), 'utf8').digest('hex');
 }

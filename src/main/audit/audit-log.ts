@@ -1,7 +1,25 @@
 import type { AccessMode, AuditAction } from '../../shared/contract';
 import type { Statement, Store } from '../store/types';
-import { auditFieldValues, GENESIS_HASH, hashAuditEntry, type AuditEntry, type AuditEvent } from './audit-entry';
+import {
+  auditFieldValues,
+  GENESIS_HASH,
+  hashAuditEntry,
+  type AuditEntry,
+  type AuditEvent,
+} from './audit-entry';
+import { ephemeralAuditKeys, macAuditHash, type AuditKeys } from './audit-keys';
 import { verifyAuditChain, type AuditAnchor, type AuditChainVerdict } from './verify';
+
+/** Told the new head after each durable append (checkpoints.ts signs it into a file outside the store). */
+export interface AuditHeadWitness {
+  note(head: AuditAnchor): void;
+}
+
+export interface AuditLogOptions {
+  /** Defaults to keys that live only in this process (memory stores, unit tests). */
+  keys?: AuditKeys;
+  witness?: AuditHeadWitness;
+}
 
 interface AuditRow {
   seq: number;
@@ -17,9 +35,12 @@ interface AuditRow {
   target: string | null;
   prev_hash: string;
   hash: string;
+  mac?: string | null;
 }
 
-const selectColumns = 'seq, at, actor_id, actor_name, card_serial, profession, mode, reason, action, ins_key, target, prev_hash, hash';
+const chainColumns =
+  'seq, at, actor_id, actor_name, card_serial, profession, mode, reason, action, ins_key, target, prev_hash, hash';
+const selectColumns = `${chainColumns}, mac`;
 
 function fromRow(row: AuditRow): AuditEntry {
   return {
@@ -36,13 +57,14 @@ function fromRow(row: AuditRow): AuditEntry {
     target: row.target,
     prevHash: row.prev_hash,
     hash: row.hash,
+    mac: row.mac ?? null,
   };
 }
 
 function insertStatement(entry: AuditEntry): Statement {
   return {
-    sql: `INSERT INTO audit_log (${selectColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    params: [...auditFieldValues(entry), entry.hash],
+    sql: `INSERT INTO audit_log (${selectColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    params: [...auditFieldValues(entry), entry.hash, entry.mac],
   };
 }
 
@@ -64,13 +86,36 @@ export class AuditLog {
   private constructor(
     private readonly store: Store,
     private head: AuditAnchor,
+    private readonly keys: AuditKeys,
+    private readonly witness: AuditHeadWitness | null,
+    /** False on a store opened read-only before the `mac` column was added (no migration there). */
+    private readonly hasMacColumn: boolean,
   ) {}
 
-  /** Loads the head (last hash and count) once, at start. */
-  static async open(store: Store): Promise<AuditLog> {
-    const rows = await store.all<{ count: number; last_hash: string }>('SELECT count, last_hash FROM audit_head WHERE id = 1');
+  /** Loads the head (last hash and count) once, at start, and has the witness record it. */
+  static async open(store: Store, options: AuditLogOptions = {}): Promise<AuditLog> {
+    const rows = await store.all<{ count: number; last_hash: string }>(
+      'SELECT count, last_hash FROM audit_head WHERE id = 1',
+    );
+    const columns = await store.all<{ name: string }>("SELECT name FROM pragma_table_info('audit_log')");
     const row = rows[0];
-    return new AuditLog(store, row ? { count: Number(row.count), lastHash: row.last_hash } : { count: 0, lastHash: GENESIS_HASH });
+    const head = row
+      ? { count: Number(row.count), lastHash: row.last_hash }
+      : { count: 0, lastHash: GENESIS_HASH };
+    const log = new AuditLog(
+      store,
+      head,
+      options.keys ?? ephemeralAuditKeys(),
+      options.witness ?? null,
+      columns.some((c) => c.name === 'mac'),
+    );
+    if (head.count > 0) log.witness?.note(head);
+    return log;
+  }
+
+  /** The head as this process last wrote or loaded it. */
+  currentHead(): AuditAnchor {
+    return { ...this.head };
   }
 
   /**
@@ -83,12 +128,15 @@ export class AuditLog {
       const entries: AuditEntry[] = [];
       for (const event of events) {
         const unhashed = { ...event, seq: head.count + 1, prevHash: head.lastHash };
-        const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed) };
+        const hash = hashAuditEntry(unhashed);
+        const entry: AuditEntry = { ...unhashed, hash, mac: macAuditHash(this.keys, hash) };
         entries.push(entry);
         head = { count: entry.seq, lastHash: entry.hash };
       }
       await this.store.write([...statements, ...entries.map(insertStatement), headStatement(head)]);
       this.head = head;
+      // Only once durable: a checkpoint may lag the chain after a crash, never run ahead of it.
+      if (entries.length > 0) this.witness?.note(head);
       return entries;
     };
     const result = this.queue.then(run, run);
@@ -97,19 +145,33 @@ export class AuditLog {
   }
 
   async entries(): Promise<AuditEntry[]> {
-    const rows = await this.store.all<AuditRow>(`SELECT ${selectColumns} FROM audit_log ORDER BY seq`);
+    const rows = await this.store.all<AuditRow>(
+      `SELECT ${this.hasMacColumn ? selectColumns : chainColumns} FROM audit_log ORDER BY seq`,
+    );
     return rows.map(fromRow);
   }
 
   async entriesForDossier(insKey: string): Promise<AuditEntry[]> {
-    const rows = await this.store.all<AuditRow>(`SELECT ${selectColumns} FROM audit_log WHERE ins_key = ? ORDER BY seq DESC`, [insKey]);
+    const rows = await this.store.all<AuditRow>(
+      `SELECT ${this.hasMacColumn ? selectColumns : chainColumns} FROM audit_log WHERE ins_key = ? ORDER BY seq DESC`,
+      [insKey],
+    );
     return rows.map(fromRow);
   }
 
-  /** Verifies the stored rows against the stored head. */
-  async verify(): Promise<AuditChainVerdict> {
-    const heads = await this.store.all<{ count: number; last_hash: string }>('SELECT count, last_hash FROM audit_head WHERE id = 1');
+  /** The head row as stored (count and last hash), re-read rather than taken from memory. */
+  async storedHead(): Promise<AuditAnchor> {
+    const heads = await this.store.all<{ count: number; last_hash: string }>(
+      'SELECT count, last_hash FROM audit_head WHERE id = 1',
+    );
     const head = heads[0];
-    return verifyAuditChain(await this.entries(), head ? { count: Number(head.count), lastHash: head.last_hash } : { count: 0, lastHash: GENESIS_HASH });
+    return head
+      ? { count: Number(head.count), lastHash: head.last_hash }
+      : { count: 0, lastHash: GENESIS_HASH };
+  }
+
+  /** Verifies the stored rows against the stored head and each entry's HMAC under this log's keys. */
+  async verify(): Promise<AuditChainVerdict> {
+    return verifyAuditChain(await this.entries(), await this.storedHead(), this.keys);
   }
 }

@@ -28,3 +28,9 @@ CREATE TABLE audit_head (
   last_hash TEXT NOT NULL
 );
 `;
+
+/**
+ * Each entry's HMAC under the audit key (kept outside the store): a rewrite with the store key alone
+ * can recompute the SHA-256 links but not these. Entries written before this migration keep NULL.
+ */
+export const auditMacSql = 'ALTER TABLE audit_log ADD COLUMN mac TEXT;';

@@ -12,7 +12,8 @@ const usage = `Poste DMP — commandes
   cards [--json]                         lecteurs et cartes présentes (aucun code demandé)
   import <fichier.xml…> [--create]       dépose des documents CDA dans le dossier de leur INS
   summary <INS> [--json]                 synthèse d'urgence d'un dossier
-  audit verify                           vérifie la chaîne de la traçabilité
+  audit verify                           vérifie la traçabilité (lecture seule : chaîne, HMAC, points de contrôle)
+  audit export-checkpoints               exporte les points de contrôle signés et leur clé publique
   generate --patients N [--seed S]       génère une population synthétique
 
 Options communes : --store DIR (dossier de données ; défaut : ${defaultDataDir()})`;
@@ -24,7 +25,12 @@ async function main(argv: string[]): Promise<number> {
   const storeFlag = args.indexOf('--store');
   const dataDir = resolve(storeFlag >= 0 && args[storeFlag + 1] ? args[storeFlag + 1]! : defaultDataDir());
   const log = createLogger({ file: dataLayout(dataDir).logFile });
-  const ctx = { out, err, openService: (dir: string) => openDmpForCli(resolve(dir), log), defaultStoreDir: dataDir };
+  const ctx = {
+    out,
+    err,
+    openService: (dir: string) => openDmpForCli(resolve(dir), log),
+    defaultStoreDir: dataDir,
+  };
 
   switch (command) {
     case 'cards': {
@@ -41,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'audit': {
       const { auditCommand } = await import('./commands/audit');
-      return auditCommand(withStore(args, dataDir), ctx);
+      return auditCommand(withStore(args, dataDir), { ...ctx, log });
     }
     case 'generate': {
       const { generateCommand } = await import('./commands/generate');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../shared/contract';
-import { AuditLog } from '../audit/audit-log';
+import { AuditLog, type AuditLogOptions } from '../audit/audit-log';
 import type { AuditEvent } from '../audit/audit-entry';
 import { decideDocumentRead, type Decision, type DossierFacts } from '../domain/access-policy';
 import { formatInsKey, tryParseInsKey } from '../domain/ins';
@@ -15,6 +15,7 @@ export interface DmpContextOptions {
   log: Logger;
   now?: () => Date;
   random?: (n: number) => Uint8Array;
+  audit?: AuditLogOptions;
 }
 
 function notFound(): ApiError {
@@ -37,12 +38,17 @@ export class DmpContext {
     this.log = options.log;
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? ((n) => new Uint8Array(randomBytes(n)));
-    this.audit = AuditLog.open(this.store);
+    this.audit = AuditLog.open(this.store, options.audit);
     // Surface a failed load on first use, not as an unhandled rejection at construction.
     this.audit.catch(() => undefined);
   }
 
-  event(actor: DmpActor | SystemActor, action: AuditEvent['action'], insKey: string | null, target: string | null): AuditEvent {
+  event(
+    actor: DmpActor | SystemActor,
+    action: AuditEvent['action'],
+    insKey: string | null,
+    target: string | null,
+  ): AuditEvent {
     return { at: this.now().toISOString(), ...auditWho(actor), action, insKey, target };
   }
 
@@ -51,9 +57,18 @@ export class DmpContext {
       await (await this.audit).record(events, statements);
     } catch (err) {
       // Two requests racing past the duplicate checks meet the unique indexes instead: same answer as the check.
-      const text = err instanceof ApiError ? `${err.logDetail ?? ''} ${err.message}` : err instanceof Error ? err.message : '';
+      const text =
+        err instanceof ApiError
+          ? `${err.logDetail ?? ''} ${err.message}`
+          : err instanceof Error
+            ? err.message
+            : '';
       if (/UNIQUE constraint failed/i.test(text)) {
-        throw new ApiError('CONFLICT', 'Cet élément existe déjà (dossier ou document identique déjà enregistré).', 'unique constraint');
+        throw new ApiError(
+          'CONFLICT',
+          'Cet élément existe déjà (dossier ou document identique déjà enregistré).',
+          'unique constraint',
+        );
       }
       throw err;
     }
@@ -66,7 +81,10 @@ export class DmpContext {
     try {
       await this.write([this.event(actor, 'access.denied', insKey, detail)]);
     } catch (err) {
-      this.log.error('could not audit a denied access', { rule: decision.rule, error: err instanceof Error ? err.message : 'unknown' });
+      this.log.error('could not audit a denied access', {
+        rule: decision.rule,
+        error: err instanceof Error ? err.message : 'unknown',
+      });
     }
     this.log.info('access denied', { rule: decision.rule, mode: actor.mode });
     throw new ApiError(decision.code, decision.message, `rule ${decision.rule}`);
@@ -84,7 +102,8 @@ export class DmpContext {
 
   async requireDossier(insKey: string): Promise<{ row: DossierRow; facts: DossierFacts }> {
     const ins = tryParseInsKey(insKey);
-    if (!ins) throw new ApiError('INVALID_INPUT', 'Identifiant INS invalide : format attendu « matricule@OID ».');
+    if (!ins)
+      throw new ApiError('INVALID_INPUT', 'Identifiant INS invalide : format attendu « matricule@OID ».');
     const row = await loadDossierRow(this.store, formatInsKey(ins));
     if (!row) throw notFound();
     return { row, facts: await loadDossierFacts(this.store, row) };

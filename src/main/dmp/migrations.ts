@@ -1,5 +1,5 @@
 import type { Migration } from '../store/types';
-import { auditSchemaSql } from '../audit/schema';
+import { auditMacSql, auditSchemaSql } from '../audit/schema';
 
 /**
  * DMP schema. Names are kept twice: as written (for display) and normalised (upper case, no
@@ -116,4 +116,5 @@ export const dmpMigrations: Migration[] = [
   { version: 1, name: 'dmp-dossiers', sql: dossiersSql },
   { version: 2, name: 'dmp-documents', sql: documentsSql },
   { version: 3, name: 'audit-log', sql: auditSchemaSql },
+  { version: 4, name: 'audit-entry-mac', sql: auditMacSql },
 ];

@@ -1,12 +1,33 @@
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import type { Logger } from '../log/logger';
 import { acquireDirectoryLock, fsyncDirectory, unlinkIfExists } from './durable-fs';
 import { StoreError, manualRestoreHint } from './errors';
-import { JournalWriter, journalFileName, parseJournalFileName, readJournal, type JournalContents } from './journal';
+import {
+  JournalWriter,
+  journalFileName,
+  parseJournalFileName,
+  readJournal,
+  type JournalContents,
+} from './journal';
 import type { StoreKey } from './key';
-import { readSnapshotFile, readSnapshotHeader, SnapshotReadError, writeSnapshotFile, defaultChunkSize } from './snapshot-file';
+import {
+  readSnapshotFile,
+  readSnapshotHeader,
+  SnapshotReadError,
+  writeSnapshotFile,
+  defaultChunkSize,
+} from './snapshot-file';
 import { applyTransaction, checkStatements, pragmaNumber, queryRows } from './sql-exec';
 import { decodeTransaction, encodeTransaction } from './tx-codec';
 import type { Migration, Row, SqlParams, Statement } from './types';
@@ -28,6 +49,12 @@ export interface EngineOptions {
   snapshotEvery?: Partial<CompactionPolicy>;
   /** Encryption chunk size for snapshots; tests lower it to exercise the chunking. */
   chunkSize?: number;
+  /**
+   * Inspect without changing anything (audit verification): no lock file, no migration, no
+   * compaction, no journal created, resumed or truncated, no damaged file renamed; writes refused.
+   * What a normal open would repair is still reported in `recovery`.
+   */
+  readOnly?: boolean;
 }
 
 /** What happened while opening, for the UI: anything but a clean open is reported here. */
@@ -86,7 +113,9 @@ export class StoreEngine {
   private constructor(
     private readonly options: EngineOptions & { policy: CompactionPolicy },
     private readonly db: Database,
-    private journal: JournalWriter,
+    /** Null when opened read-only. */
+    private journal: JournalWriter | null,
+    private readonly replayedGeneration: number,
     private snapshotGeneration: number | null,
     private previousGeneration: number | null,
     private snapshotBytes: number,
@@ -98,32 +127,44 @@ export class StoreEngine {
     const { dir, log } = options;
     const started = performance.now();
     const policy = { ...defaultCompactionPolicy, ...options.snapshotEvery };
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const releaseLock = acquireDirectoryLock(dir);
+    if (options.readOnly) {
+      if (!existsSync(dir))
+        throw new StoreError(
+          'MISSING_FILE',
+          'Aucune donnée n’a été trouvée dans ce dossier.',
+          `read-only open of missing ${dir}`,
+        );
+    } else mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const releaseLock = options.readOnly ? () => undefined : acquireDirectoryLock(dir);
     const recovery: StoreRecovery = { usedPreviousSnapshot: false, droppedJournalTail: null, notices: [] };
     let db: Database | null = null;
     let journal: JournalWriter | null = null;
     try {
-      if (unlinkIfExists(join(dir, tempName))) log.info('removed unfinished snapshot left by an interrupted compaction');
+      if (!options.readOnly && unlinkIfExists(join(dir, tempName)))
+        log.info('removed unfinished snapshot left by an interrupted compaction');
       const base = loadBaseImage(options, recovery);
       const SQL = await loadSql();
       db = base.plaintext ? new SQL.Database(base.plaintext) : new SQL.Database();
       base.plaintext?.fill(0);
       db.exec('PRAGMA foreign_keys = ON');
-      journal = replayJournals(db, options, base.generation, recovery);
+      const replayed = replayJournals(db, options, base.generation, recovery);
+      journal = replayed.writer;
       const engine = new StoreEngine(
         { ...options, policy },
         db,
         journal,
+        replayed.generation,
         base.plaintext || existsSync(join(dir, snapshotName)) ? base.generation : null,
         base.previousGeneration,
         base.snapshotBytes,
         releaseLock,
         recovery,
       );
-      engine.applyMigrations();
-      // A healthy current snapshot replaces the damaged one now rather than at the next compaction.
-      if (recovery.usedPreviousSnapshot) await engine.compact();
+      if (!options.readOnly) {
+        engine.applyMigrations();
+        // A healthy current snapshot replaces the damaged one now rather than at the next compaction.
+        if (recovery.usedPreviousSnapshot) await engine.compact();
+      }
       engine.openMs = performance.now() - started;
       log.info('store opened', { ...engine.statsFields(), usedPrevious: recovery.usedPreviousSnapshot });
       return engine;
@@ -142,13 +183,13 @@ export class StoreEngine {
 
   /** One transaction; durable on disk when this returns. */
   write(statements: Statement[]): void {
-    this.assertUsable();
+    const journal = this.writableJournal();
     if (statements.length === 0) return;
     checkStatements(statements);
     const payload = encodeTransaction(statements);
     applyTransaction(this.db, statements);
     try {
-      this.journal.append(payload);
+      journal.append(payload);
     } catch (err) {
       // Memory now holds a transaction the disk may not: refuse everything rather than diverge.
       this.failure = new StoreError(
@@ -164,7 +205,7 @@ export class StoreEngine {
 
   /** Writes a snapshot and starts a new journal generation. Concurrent calls share one run. */
   compact(): Promise<void> {
-    this.assertUsable();
+    this.writableJournal();
     this.compaction ??= this.runCompaction().finally(() => {
       this.compaction = null;
     });
@@ -173,10 +214,10 @@ export class StoreEngine {
 
   stats(): StoreStats {
     return {
-      generation: this.journal.generation,
+      generation: this.journal?.generation ?? this.replayedGeneration,
       snapshotGeneration: this.snapshotGeneration,
-      journalRecords: this.journal.records,
-      journalBytes: this.journal.bytes,
+      journalRecords: this.journal?.records ?? 0,
+      journalBytes: this.journal?.bytes ?? 0,
       snapshotBytes: this.snapshotBytes,
       databaseBytes: pragmaNumber(this.db, 'page_count') * pragmaNumber(this.db, 'page_size'),
       compactions: this.compactions,
@@ -191,13 +232,13 @@ export class StoreEngine {
     const { log } = this.options;
     try {
       await this.compaction?.catch(() => undefined);
-      if (!this.failure && this.journal.records > 0) await this.compact();
+      if (!this.failure && this.journal && this.journal.records > 0) await this.compact();
     } catch (err) {
       // The journal still holds every acknowledged transaction: closing stays safe.
       log.error('compaction on close failed', { detail: err instanceof Error ? err.message : String(err) });
     } finally {
       this.closed = true;
-      this.journal.close();
+      this.journal?.close();
       this.db.close();
       this.releaseLock();
       log.info('store closed');
@@ -209,14 +250,30 @@ export class StoreEngine {
     if (this.failure) throw this.failure;
   }
 
+  private writableJournal(): JournalWriter {
+    this.assertUsable();
+    if (!this.journal)
+      throw new StoreError(
+        'READ_ONLY_VIOLATION',
+        'Le stockage est ouvert en lecture seule.',
+        'write on a read-only store',
+      );
+    return this.journal;
+  }
+
   private statsFields(): Record<string, number | null> {
     const s = this.stats();
-    return { generation: s.generation, snapshotGeneration: s.snapshotGeneration, journalRecords: s.journalRecords, schemaVersion: s.schemaVersion };
+    return {
+      generation: s.generation,
+      snapshotGeneration: s.snapshotGeneration,
+      journalRecords: s.journalRecords,
+      schemaVersion: s.schemaVersion,
+    };
   }
 
   private scheduleCompactionIfDue(): void {
     const { policy, log } = this.options;
-    if (this.compactionScheduled || this.compaction) return;
+    if (this.compactionScheduled || this.compaction || !this.journal) return;
     if (this.journal.records < policy.records && this.journal.bytes < policy.bytes) return;
     this.compactionScheduled = true;
     // After the acknowledgement has been sent, not before.
@@ -224,7 +281,9 @@ export class StoreEngine {
       this.compactionScheduled = false;
       if (this.closed || this.failure) return;
       this.compact().catch((err: unknown) => {
-        log.error('background compaction failed', { detail: err instanceof Error ? err.message : String(err) });
+        log.error('background compaction failed', {
+          detail: err instanceof Error ? err.message : String(err),
+        });
       });
     });
   }
@@ -234,36 +293,42 @@ export class StoreEngine {
     const started = Date.now();
     // export() is only legal between transactions; the engine never holds one across an await.
     const image = this.db.export();
-    const generation = this.journal.generation + 1;
+    const current = this.writableJournal();
+    const generation = current.generation + 1;
     log.info('compaction started', { generation, databaseBytes: image.length });
     // The new journal exists before the snapshot that names it: a crash anywhere below leaves
     // either (old snapshot + both journals) or (new snapshot + new journal), each replayed once.
     const next = JournalWriter.create(join(dir, journalFileName(generation)), generation, key);
     fsyncDirectory(dir);
-    const previousJournal = this.journal;
     this.journal = next;
-    previousJournal.close();
+    current.close();
 
     const temp = join(dir, tempName);
     let size: number;
     try {
-      size = await writeSnapshotFile(temp, image, generation, key, this.options.chunkSize ?? defaultChunkSize);
+      size = await writeSnapshotFile(
+        temp,
+        image,
+        generation,
+        key,
+        this.options.chunkSize ?? defaultChunkSize,
+      );
     } catch (err) {
       unlinkIfExists(temp);
       throw err;
     } finally {
       image.fill(0);
     }
-    const current = join(dir, snapshotName);
+    const currentPath = join(dir, snapshotName);
     const previous = join(dir, previousName);
     let previousGeneration = this.previousGeneration;
-    if (existsSync(current)) {
+    if (existsSync(currentPath)) {
       // link, not rename: `snapshot` never disappears, even for an instant.
       unlinkIfExists(previous);
-      linkSync(current, previous);
+      linkSync(currentPath, previous);
       previousGeneration = this.snapshotGeneration;
     }
-    renameSync(temp, current);
+    renameSync(temp, currentPath);
     fsyncDirectory(dir);
     this.snapshotGeneration = generation;
     this.previousGeneration = previousGeneration;
@@ -287,7 +352,11 @@ export class StoreEngine {
     const sorted = [...migrations].sort((a, b) => a.version - b.version);
     sorted.forEach((m, i) => {
       if (!Number.isInteger(m.version) || m.version < 1 || (i > 0 && sorted[i - 1]?.version === m.version)) {
-        throw new StoreError('MIGRATION_FAILED', 'La mise à jour du schéma des données est invalide.', `bad migration version ${m.version} (${m.name})`);
+        throw new StoreError(
+          'MIGRATION_FAILED',
+          'La mise à jour du schéma des données est invalide.',
+          `bad migration version ${m.version} (${m.name})`,
+        );
       }
     });
     const current = pragmaNumber(this.db, 'user_version');
@@ -338,13 +407,19 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
   if (hasCurrent) {
     try {
       const { generation, plaintext } = readSnapshotFile(current, key);
-      return { generation, plaintext, snapshotBytes: statSync(current).size, previousGeneration: hasPrevious ? generationOf(previous, options) : null };
+      return {
+        generation,
+        plaintext,
+        snapshotBytes: statSync(current).size,
+        previousGeneration: hasPrevious ? generationOf(previous, options) : null,
+      };
     } catch (err) {
       if (!(err instanceof SnapshotReadError)) throw err;
       currentError = err;
     }
     // A foreign or newer file is not damage: refuse rather than guess.
-    if (currentError.problem === 'FOREIGN_FILE' || currentError.problem === 'UNSUPPORTED_VERSION') throw currentError;
+    if (currentError.problem === 'FOREIGN_FILE' || currentError.problem === 'UNSUPPORTED_VERSION')
+      throw currentError;
     if (!hasPrevious) throw currentError;
   }
 
@@ -352,14 +427,24 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
   try {
     fallback = readSnapshotFile(previous, key);
   } catch (err) {
-    if (currentError && err instanceof SnapshotReadError && err.problem === 'WRONG_KEY' && currentError.problem === 'WRONG_KEY') throw currentError;
+    if (
+      currentError &&
+      err instanceof SnapshotReadError &&
+      err.problem === 'WRONG_KEY' &&
+      currentError.problem === 'WRONG_KEY'
+    )
+      throw currentError;
     if (currentError) {
-      throw new StoreError(currentError.reason, currentError.message, `${currentError.detail}; previous snapshot unusable too: ${err instanceof StoreError ? err.detail : String(err)}`);
+      throw new StoreError(
+        currentError.reason,
+        currentError.message,
+        `${currentError.detail}; previous snapshot unusable too: ${err instanceof StoreError ? err.detail : String(err)}`,
+      );
     }
     throw err;
   }
   let quarantined: string | null = null;
-  if (hasCurrent) {
+  if (hasCurrent && !options.readOnly) {
     // Kept for investigation, and out of the way so the next compaction cannot make it `.prev`.
     quarantined = `snapshot.corrupt-${Date.now()}`;
     renameSync(current, join(dir, quarantined));
@@ -375,7 +460,12 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
     'Le fichier principal des données était endommagé ou absent : les données ont été reconstituées à partir de la copie précédente et du journal.' +
       (quarantined ? ` Le fichier endommagé a été conservé sous le nom « ${quarantined} ».` : ''),
   );
-  return { generation: fallback.generation, plaintext: fallback.plaintext, snapshotBytes: statSync(previous).size, previousGeneration: fallback.generation };
+  return {
+    generation: fallback.generation,
+    plaintext: fallback.plaintext,
+    snapshotBytes: statSync(previous).size,
+    previousGeneration: fallback.generation,
+  };
 }
 
 function generationOf(path: string, options: EngineOptions): number | null {
@@ -394,27 +484,43 @@ function listJournals(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** Replays journals `base`, `base+1`, … in order; returns the writer for the last one. */
-function replayJournals(db: Database, options: EngineOptions, base: number, recovery: StoreRecovery): JournalWriter {
+/** Replays journals `base`, `base+1`, … in order; returns the writer for the last one (none when read-only). */
+function replayJournals(
+  db: Database,
+  options: EngineOptions,
+  base: number,
+  recovery: StoreRecovery,
+): { writer: JournalWriter | null; generation: number } {
   const { dir, key, log } = options;
   const all = listJournals(dir);
   const needed = all.filter((g) => g >= base);
   if (needed.length === 0) {
     if (all.length > 0 || base > 0) {
       if (all.length > 0) {
-        throw new StoreError('MISSING_FILE', `Le journal des données le plus récent est introuvable. ${manualRestoreHint}`, `no journal for generation ${base} (have ${all.join(',')})`);
+        throw new StoreError(
+          'MISSING_FILE',
+          `Le journal des données le plus récent est introuvable. ${manualRestoreHint}`,
+          `no journal for generation ${base} (have ${all.join(',')})`,
+        );
       }
       // A snapshot alone (restored from a backup): usable, but say so.
       log.warn('snapshot without any journal, opening it as is', { generation: base });
-      recovery.notices.push('Les données ont été ouvertes à partir du seul fichier principal, sans journal : les dernières modifications peuvent manquer.');
+      recovery.notices.push(
+        'Les données ont été ouvertes à partir du seul fichier principal, sans journal : les dernières modifications peuvent manquer.',
+      );
     }
+    if (options.readOnly) return { writer: null, generation: base };
     const writer = JournalWriter.create(join(dir, journalFileName(base)), base, key);
     fsyncDirectory(dir);
-    return writer;
+    return { writer, generation: base };
   }
   needed.forEach((g, i) => {
     if (g !== base + i) {
-      throw new StoreError('MISSING_FILE', `Une partie du journal des données est introuvable. ${manualRestoreHint}`, `journal generation ${base + i} missing (have ${needed.join(',')})`);
+      throw new StoreError(
+        'MISSING_FILE',
+        `Une partie du journal des données est introuvable. ${manualRestoreHint}`,
+        `journal generation ${base + i} missing (have ${needed.join(',')})`,
+      );
     }
   });
 
@@ -424,7 +530,11 @@ function replayJournals(db: Database, options: EngineOptions, base: number, reco
     const contents = readJournal(path, generation, key);
     const isLast = i === needed.length - 1;
     if ((contents.droppedReason || contents.tornHeader) && !isLast) {
-      throw new StoreError('CORRUPT_JOURNAL', `Le journal des données est endommagé. ${manualRestoreHint}`, `journal ${generation}: ${contents.droppedReason ?? 'incomplete header'}`);
+      throw new StoreError(
+        'CORRUPT_JOURNAL',
+        `Le journal des données est endommagé. ${manualRestoreHint}`,
+        `journal ${generation}: ${contents.droppedReason ?? 'incomplete header'}`,
+      );
     }
     contents.payloads.forEach((payload, sequence) => {
       let statements: Statement[];
@@ -444,24 +554,37 @@ function replayJournals(db: Database, options: EngineOptions, base: number, reco
   if (!last) throw new Error('unreachable: no journal replayed');
   const path = join(dir, journalFileName(last.generation));
   if (last.tornHeader) {
-    log.warn('journal header incomplete (crash while creating it), recreating', { generation: last.generation, bytes: last.fileSize });
+    log.warn('journal header incomplete (crash while creating it), recreating', {
+      generation: last.generation,
+      bytes: last.fileSize,
+    });
+    if (options.readOnly) return { writer: null, generation: last.generation };
     const writer = JournalWriter.create(path, last.generation, key);
     fsyncDirectory(dir);
-    return writer;
+    return { writer, generation: last.generation };
   }
   if (last.droppedReason) {
     const bytes = last.fileSize - last.validEnd;
     recovery.droppedJournalTail = { generation: last.generation, bytes, reason: last.droppedReason };
-    recovery.notices.push('La dernière modification, interrompue avant d’avoir été confirmée, a été annulée.');
+    recovery.notices.push(
+      'La dernière modification, interrompue avant d’avoir été confirmée, a été annulée.',
+    );
     let kept: string | null = null;
-    if (/authentication|sequence/.test(last.droppedReason)) {
+    if (/authentication|sequence/.test(last.droppedReason) && !options.readOnly) {
       // A whole record that fails its tag is damage rather than an interrupted write: keep the bytes.
       kept = `${journalFileName(last.generation)}.dropped-${Date.now()}`;
       copyTail(path, join(dir, kept), last.validEnd);
     }
-    log.warn('journal tail dropped', { generation: last.generation, offset: last.validEnd, bytes, reason: last.droppedReason, kept });
+    log.warn('journal tail dropped', {
+      generation: last.generation,
+      offset: last.validEnd,
+      bytes,
+      reason: last.droppedReason,
+      kept,
+    });
   }
-  return JournalWriter.resume(path, last, key);
+  if (options.readOnly) return { writer: null, generation: last.generation };
+  return { writer: JournalWriter.resume(path, last, key), generation: last.generation };
 }
 
 function copyTail(from: string, to: string, offset: number): void {

@@ -1,4 +1,10 @@
-export { openStore, resolveWorkerEntry, type OpenStoreOptions, type OpenedStore, type WorkerEntry } from './open-store';
+export {
+  openStore,
+  resolveWorkerEntry,
+  type OpenStoreOptions,
+  type OpenedStore,
+  type WorkerEntry,
+} from './open-store';
 export { StoreError, manualRestoreHint, type StoreErrorReason } from './errors';
 export type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
 export {
@@ -9,6 +15,7 @@ export {
   parseRecoveryKey,
   plainKeyFileWarning,
   rawStoreKey,
+  readKeyFile,
   type KeyFileResult,
   type KeyWrapBackend,
   type StoreKey,

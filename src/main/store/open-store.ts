@@ -22,6 +22,8 @@ export interface OpenStoreOptions {
   chunkSize?: number;
   /** Overrides where the worker entry is found (unusual bundling). */
   workerUrl?: URL;
+  /** Inspect only (audit verification): see `EngineOptions.readOnly`. */
+  readOnly?: boolean;
 }
 
 export interface OpenedStore extends Store {
@@ -89,6 +91,7 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
     migrations: options.migrations.map((m) => ({ version: m.version, name: m.name, sql: m.sql })),
     snapshotEvery: options.snapshotEvery,
     chunkSize: options.chunkSize,
+    readOnly: options.readOnly ?? false,
   };
   const worker = startWorker(entry, workerData);
   // The worker got its own copy (structured clone): do not leave one more lying in this heap.
@@ -135,11 +138,24 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
     });
     worker.on('error', (err) => {
       log.error('store worker crashed', { detail: err.message });
-      failAll(new StoreError('WORKER_FAILED', 'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.', err.message));
+      failAll(
+        new StoreError(
+          'WORKER_FAILED',
+          'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.',
+          err.message,
+        ),
+      );
     });
     worker.on('exit', (code) => {
       if (pending.size > 0 || !opened || (!closing && !dead)) {
-        failAll(dead ?? new StoreError('WORKER_FAILED', 'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.', `worker exited with code ${code}`));
+        failAll(
+          dead ??
+            new StoreError(
+              'WORKER_FAILED',
+              'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.',
+              `worker exited with code ${code}`,
+            ),
+        );
       }
     });
 

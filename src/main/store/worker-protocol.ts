@@ -10,6 +10,7 @@ export interface WorkerOpenData {
   migrations: Migration[];
   snapshotEvery?: Partial<CompactionPolicy>;
   chunkSize?: number;
+  readOnly?: boolean;
 }
 
 export type WorkerRequest =
@@ -29,4 +30,8 @@ export type WorkerMessage =
 export type { StoreStats };
 
 /** A request before the client numbers it (`Omit` distributed over the union). */
-export type WorkerRequestBody = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+export type WorkerRequestBody = WorkerRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, 'id'>
+    : never
+  : never;

@@ -10,13 +10,21 @@ import type { CliContext } from '../../../src/main/dmp/cli-context';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
-import { generateStoreKey, openStore } from '../../../src/main/store';
+import { loadOrCreateKeyFile, openStore, readKeyFile } from '../../../src/main/store';
+import { dataLayout } from '../../../src/main/app/paths';
+import { auditKeySource, openAuditTrail } from '../../../src/main/app/audit-trail';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
 const fixturesDir = sharedCdaFixturesDir();
-const fixtures = ['VSM_1.4_2022.01.xml', 'CNAM-HR_2021.01.xml', 'VAC_2023.01.xml', 'DOC_NON_STRUCTURE_CDA-R2-N1.xml'].map((f) => join(fixturesDir, f));
+const fixtures = [
+  'VSM_1.4_2022.01.xml',
+  'CNAM-HR_2021.01.xml',
+  'VAC_2023.01.xml',
+  'DOC_NON_STRUCTURE_CDA-R2-N1.xml',
+].map((f) => join(fixturesDir, f));
 const root = mkdtempSync(join(tmpdir(), 'poste-dmp-cli-'));
-const key = generateStoreKey();
+/** A data folder in the CLI's layout: `store/`, `store.key`, `audit.key`, `audit-checkpoints.log`. */
+const layout = dataLayout(root);
 
 function context(): CliContext & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -27,8 +35,31 @@ function context(): CliContext & { stdout: string[]; stderr: string[] } {
     out: (s) => stdout.push(s),
     err: (s) => stderr.push(s),
     openService: async (dir) => {
-      const store = await openStore({ dir, key, migrations: dmpMigrations, log: silentLogger });
-      return { service: new DmpService({ store, log: silentLogger, now: () => new Date('2022-06-01T00:00:00Z') }), close: () => store.close() };
+      const audit = await openAuditTrail(
+        auditKeySource({ kind: 'file', path: dataLayout(dir).keyFile }, dir),
+        dir,
+        silentLogger,
+      );
+      const key = loadOrCreateKeyFile(dataLayout(dir).keyFile, silentLogger).key;
+      const store = await openStore({
+        dir: dataLayout(dir).storeDir,
+        key,
+        migrations: dmpMigrations,
+        log: silentLogger,
+      });
+      const service = new DmpService({
+        store,
+        log: silentLogger,
+        now: () => new Date('2022-06-01T00:00:00Z'),
+        audit: { keys: audit.keys, witness: audit.checkpoints },
+      });
+      return {
+        service,
+        close: async () => {
+          await audit.checkpoints.flush();
+          await store.close();
+        },
+      };
     },
   };
 }
@@ -36,7 +67,7 @@ function context(): CliContext & { stdout: string[]; stderr: string[] } {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('CLI commands on the real encrypted store', () => {
-  const storeDir = join(root, 'store');
+  const storeDir = root;
 
   it('refuses to import into a missing dossier without --create, then imports with it', async () => {
     const refused = context();
@@ -85,8 +116,16 @@ describe('CLI commands on the real encrypted store', () => {
     expect(await auditCommand(['verify', '--store', storeDir], ok)).toBe(0);
     expect(ok.stdout.join('')).toMatch(/intègre/);
 
-    const store = await openStore({ dir: storeDir, key, migrations: dmpMigrations, log: silentLogger });
-    await store.write([{ sql: 'DROP TRIGGER audit_log_no_update' }, { sql: "UPDATE audit_log SET actor_name = 'Quelqu’un' WHERE seq = 2" }]);
+    const store = await openStore({
+      dir: layout.storeDir,
+      key: readKeyFile(layout.keyFile),
+      migrations: dmpMigrations,
+      log: silentLogger,
+    });
+    await store.write([
+      { sql: 'DROP TRIGGER audit_log_no_update' },
+      { sql: "UPDATE audit_log SET actor_name = 'Quelqu’un' WHERE seq = 2" },
+    ]);
     await store.close();
 
     const bad = context();

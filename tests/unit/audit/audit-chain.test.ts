@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AuditLog } from '../../../src/main/audit/audit-log';
-import { GENESIS_HASH, hashAuditEntry, type AuditEntry, type AuditEvent } from '../../../src/main/audit/audit-entry';
+import {
+  GENESIS_HASH,
+  hashAuditEntry,
+  type AuditEntry,
+  type AuditEvent,
+} from '../../../src/main/audit/audit-entry';
 import { describeAuditVerdict, verifyAuditChain } from '../../../src/main/audit/verify';
-import { auditSchemaSql } from '../../../src/main/audit/schema';
+import { auditMacSql, auditSchemaSql } from '../../../src/main/audit/schema';
 import { openMemoryStore } from '../../../src/main/store/memory-store';
+import { ephemeralAuditKeys, macAuditHash } from '../../../src/main/audit/audit-keys';
 
 function event(n: number): AuditEvent {
   return {
@@ -26,7 +32,7 @@ function chain(length: number): AuditEntry[] {
   let prevHash = GENESIS_HASH;
   for (let i = 1; i <= length; i++) {
     const unhashed = { ...event(i), seq: i, prevHash };
-    const entry = { ...unhashed, hash: hashAuditEntry(unhashed) };
+    const entry = { ...unhashed, hash: hashAuditEntry(unhashed), mac: null };
     entries.push(entry);
     prevHash = entry.hash;
   }
@@ -54,8 +60,16 @@ describe('verifyAuditChain', () => {
 
   it('reports a deleted entry in the middle and at the start', () => {
     const entries = chain(5);
-    expect(verifyAuditChain([...entries.slice(0, 2), ...entries.slice(3)])).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'deleted' });
-    expect(verifyAuditChain(entries.slice(1))).toMatchObject({ ok: false, firstBadSeq: 2, problem: 'deleted' });
+    expect(verifyAuditChain([...entries.slice(0, 2), ...entries.slice(3)])).toMatchObject({
+      ok: false,
+      firstBadSeq: 4,
+      problem: 'deleted',
+    });
+    expect(verifyAuditChain(entries.slice(1))).toMatchObject({
+      ok: false,
+      firstBadSeq: 2,
+      problem: 'deleted',
+    });
   });
 
   it('reports entries whose seqs were swapped as reordered', () => {
@@ -71,45 +85,107 @@ describe('verifyAuditChain', () => {
     const entries = chain(5);
     const anchor = { count: 5, lastHash: (entries[4] as AuditEntry).hash };
     expect(verifyAuditChain(entries, anchor)).toEqual({ ok: true, count: 5 });
-    expect(verifyAuditChain(entries.slice(0, 4), anchor)).toMatchObject({ ok: false, firstBadSeq: 5, problem: 'truncated' });
+    expect(verifyAuditChain(entries.slice(0, 4), anchor)).toMatchObject({
+      ok: false,
+      firstBadSeq: 5,
+      problem: 'truncated',
+    });
   });
 
   it('detects any single-field change anywhere in the chain', () => {
-    const fields = ['at', 'actorId', 'actorName', 'cardSerial', 'profession', 'reason', 'insKey', 'target'] as const;
+    const fields = [
+      'at',
+      'actorId',
+      'actorName',
+      'cardSerial',
+      'profession',
+      'reason',
+      'insKey',
+      'target',
+    ] as const;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 7 }), fc.constantFrom(...fields), fc.string({ minLength: 1 }), (index, field, value) => {
-        const entries = chain(8);
-        const original = entries[index] as AuditEntry;
-        fc.pre(original[field] !== value);
-        entries[index] = { ...original, [field]: value };
-        const verdict = verifyAuditChain(entries);
-        expect(verdict.ok).toBe(false);
-        if (!verdict.ok) expect(verdict.firstBadSeq).toBe(index + 1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 7 }),
+        fc.constantFrom(...fields),
+        fc.string({ minLength: 1 }),
+        (index, field, value) => {
+          const entries = chain(8);
+          const original = entries[index] as AuditEntry;
+          fc.pre(original[field] !== value);
+          entries[index] = { ...original, [field]: value };
+          const verdict = verifyAuditChain(entries);
+          expect(verdict.ok).toBe(false);
+          if (!verdict.ok) expect(verdict.firstBadSeq).toBe(index + 1);
+        },
+      ),
     );
   });
 
   it('names the first bad entry in French', () => {
-    expect(describeAuditVerdict({ ok: false, count: 4, firstBadSeq: 3, problem: 'deleted' })).toMatch(/entrée n° 3.*supprimées/);
+    expect(describeAuditVerdict({ ok: false, count: 4, firstBadSeq: 3, problem: 'deleted' })).toMatch(
+      /entrée n° 3.*supprimées/,
+    );
     expect(describeAuditVerdict({ ok: true, count: 4 })).toMatch(/intègre/);
   });
 });
 
 describe('AuditLog', () => {
-  const migrations = [{ version: 1, name: 'audit', sql: auditSchemaSql }];
+  const migrations = [
+    { version: 1, name: 'audit', sql: auditSchemaSql },
+    { version: 2, name: 'audit-mac', sql: auditMacSql },
+  ];
 
   it('chains appends, survives a reopen and refuses UPDATE/DELETE through the triggers', async () => {
     const store = await openMemoryStore(migrations);
-    const log = await AuditLog.open(store);
+    const keys = ephemeralAuditKeys();
+    const log = await AuditLog.open(store, { keys });
     await log.record([event(1)]);
     await log.record([event(2), event(3)]);
-    const reopened = await AuditLog.open(store);
+    const reopened = await AuditLog.open(store, { keys });
     await reopened.record([event(4)]);
     const entries = await reopened.entries();
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     expect(await reopened.verify()).toEqual({ ok: true, count: 4 });
-    await expect(store.write([{ sql: "UPDATE audit_log SET target = 'x' WHERE seq = 1" }])).rejects.toThrow(/append-only/);
-    await expect(store.write([{ sql: 'DELETE FROM audit_log WHERE seq = 1' }])).rejects.toThrow(/append-only/);
+    await expect(store.write([{ sql: "UPDATE audit_log SET target = 'x' WHERE seq = 1" }])).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(store.write([{ sql: 'DELETE FROM audit_log WHERE seq = 1' }])).rejects.toThrow(
+      /append-only/,
+    );
+  });
+
+  it('authenticates each entry with the audit key: another key, a forged or a missing MAC fail', async () => {
+    const store = await openMemoryStore(migrations);
+    const keys = ephemeralAuditKeys();
+    const log = await AuditLog.open(store, { keys });
+    await log.record([event(1), event(2), event(3)]);
+    const entries = await log.entries();
+    expect(entries.every((e) => e.mac === macAuditHash(keys, e.hash))).toBe(true);
+    const anchor = await log.storedHead();
+    expect(verifyAuditChain(entries, anchor, keys)).toEqual({ ok: true, count: 3 });
+    expect(verifyAuditChain(entries, anchor, ephemeralAuditKeys())).toMatchObject({
+      ok: false,
+      firstBadSeq: 1,
+      problem: 'unauthenticated',
+    });
+    // Rewritten with a recomputed hash but without the key: the old MAC no longer fits.
+    const forged = { ...(entries[1] as AuditEntry), reason: 'autre motif' };
+    const rehashed = [entries[0] as AuditEntry, { ...forged, hash: hashAuditEntry(forged) }];
+    expect(verifyAuditChain(rehashed, undefined, keys)).toMatchObject({
+      ok: false,
+      firstBadSeq: 2,
+      problem: 'unauthenticated',
+    });
+    // A MAC missing after one that is present is not a pre-upgrade entry.
+    const stripped = entries.map((e, i) => (i === 2 ? { ...e, mac: null } : e));
+    expect(verifyAuditChain(stripped, anchor, keys)).toMatchObject({
+      ok: false,
+      firstBadSeq: 3,
+      problem: 'unauthenticated',
+    });
+    // Entries written before MACs existed (a prefix) are accepted and counted.
+    const legacy = entries.map((e, i) => (i === 0 ? { ...e, mac: null } : e));
+    expect(verifyAuditChain(legacy, anchor, keys)).toEqual({ ok: true, count: 3, unauthenticatedPrefix: 1 });
   });
 
   it('serialises concurrent appends into one unbroken chain', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importCommand } from '../../../src/main/cli/commands/import';
 import { summaryCommand } from '../../../src/main/cli/commands/summary';
@@ -31,7 +34,10 @@ async function context() {
 describe('CLI commands (memory store)', () => {
   it('imports, continues past a bad file, and reports the failure in the exit code', async () => {
     const { ctx, stdout, stderr, opened } = await context();
-    const code = await importCommand([`${fixturesDir}/VSM_1.4_2022.01.xml`, '/nonexistent/file.xml', '--create'], ctx);
+    const code = await importCommand(
+      [`${fixturesDir}/VSM_1.4_2022.01.xml`, '/nonexistent/file.xml', '--create'],
+      ctx,
+    );
     expect(code).toBe(1);
     expect(opened).toEqual(['/default/store']);
     expect(stdout[0]).toMatch(/^OK VSM_1\.4_2022\.01\.xml : document \w+ \(dossier créé\) — sections=\d+/);
@@ -64,9 +70,19 @@ describe('CLI commands (memory store)', () => {
     expect(stderr.join('\n')).toMatch(/AAAA-MM-JJ/);
   });
 
-  it('verifies the audit chain', async () => {
-    const { ctx, stdout } = await context();
-    expect(await auditCommand(['verify'], ctx)).toBe(0);
-    expect(stdout).toEqual(['Journal d’audit intègre : 0 entrée(s) vérifiée(s).']);
+  it('audit verify reads the data folder only: an empty folder is refused in French and left empty', async () => {
+    // The chain itself is verified on real folders in tests/integration/audit/tamper.test.ts.
+    const { ctx, stderr, opened } = await context();
+    const empty = mkdtempSync(join(tmpdir(), 'poste-dmp-audit-empty-'));
+    try {
+      expect(await auditCommand(['verify', '--store', empty], ctx)).toBe(1);
+      expect(stderr.join('\n')).toMatch(
+        /Vérification impossible : Le fichier de clé .*store\.key.* est introuvable/,
+      );
+      expect(readdirSync(empty)).toEqual([]);
+      expect(opened).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

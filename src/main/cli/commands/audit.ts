@@ -1,10 +1,15 @@
-import { describeAuditVerdict } from '../../audit/verify';
-import { parseArgs, UsageError, withService, type CliContext } from '../../dmp/cli-context';
+import { errorMessage, parseArgs, UsageError, type CliContext } from '../../dmp/cli-context';
+import { silentLogger, type Logger } from '../../log/logger';
+import { checkAuditTrail, exportCheckpoints } from '../audit-trail';
 
-const usage = 'Usage : audit verify --store DOSSIER';
+const usage = 'Usage : audit verify --store DOSSIER | audit export-checkpoints --store DOSSIER';
 
-/** `audit verify`: exit 0 when the hash chain is intact, 1 naming the first bad entry otherwise. */
-export async function auditCommand(args: string[], ctx: CliContext): Promise<number> {
+/**
+ * `audit verify`: exit 0 when the chain, its HMACs and the signed checkpoints all agree and the
+ * store opened without recovery; 1 with the cause in French otherwise. The store is only read.
+ * `audit export-checkpoints`: prints the signed checkpoints and their public key (JSON).
+ */
+export async function auditCommand(args: string[], ctx: CliContext & { log?: Logger }): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs(args, []);
@@ -12,17 +17,32 @@ export async function auditCommand(args: string[], ctx: CliContext): Promise<num
     ctx.err(err instanceof UsageError ? `${err.message}\n${usage}` : usage);
     return 2;
   }
-  if (parsed.positional.length !== 1 || parsed.positional[0] !== 'verify') {
+  const [sub, ...rest] = parsed.positional;
+  const dataDir = parsed.storeDir ?? ctx.defaultStoreDir;
+  if (rest.length > 0 || (sub !== 'verify' && sub !== 'export-checkpoints')) {
     ctx.err(usage);
     return 2;
   }
-  return withService(ctx, parsed.storeDir, async (service) => {
-    const verdict = await service.verifyAudit();
-    if (verdict.ok) {
-      ctx.out(describeAuditVerdict(verdict));
+  if (!dataDir) {
+    ctx.err('Indiquez le dossier du stockage avec --store DOSSIER.');
+    return 2;
+  }
+  try {
+    if (sub === 'export-checkpoints') {
+      ctx.out(exportCheckpoints(dataDir));
       return 0;
     }
-    ctx.err(describeAuditVerdict(verdict));
+    const report = await checkAuditTrail(dataDir, ctx.log ?? silentLogger);
+    for (const notice of report.notices) ctx.out(`Information : ${notice}`);
+    if (report.ok) {
+      ctx.out(report.summary);
+      return 0;
+    }
+    for (const failure of report.failures) ctx.err(failure);
+    ctx.err('Journal d’audit NON vérifié.');
     return 1;
-  });
+  } catch (err) {
+    ctx.err(`Vérification impossible : ${errorMessage(err)}`);
+    return 1;
+  }
 }

@@ -1,0 +1,162 @@
+import { sign, verify, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { AuditEntry } from './audit-entry';
+import type { AuditKeys } from './audit-keys';
+import type { AuditHeadWitness } from './audit-log';
+import type { AuditAnchor } from './verify';
+
+/**
+ * Signed checkpoints of the audit chain's head, appended to a file OUTSIDE the store
+ * (`<data>/audit-checkpoints.log`), one JSON object per line:
+ *
+ *   {"v":1,"seq":N,"head":"<sha-256 hex of entry N>","at":"<ISO time>","sig":"<base64 Ed25519>"}
+ *
+ * The signature covers `poste-dmp/audit-checkpoint/v1`, seq, head and at, one per line. Restoring an
+ * older snapshot, cutting the journal at a record boundary or rewriting the chain with the store
+ * key leaves the store self-consistent, but no longer matching these lines.
+ */
+export interface AuditCheckpoint {
+  v: 1;
+  seq: number;
+  head: string;
+  at: string;
+  sig: string;
+}
+
+const signedLabel = 'poste-dmp/audit-checkpoint/v1';
+
+function signedBytes(c: Pick<AuditCheckpoint, 'seq' | 'head' | 'at'>): Buffer {
+  return Buffer.from(`${signedLabel}\n${c.seq}\n${c.head}\n${c.at}`, 'utf8');
+}
+
+export function signCheckpoint(keys: AuditKeys, head: AuditAnchor, at: string): AuditCheckpoint {
+  const unsigned = { seq: head.count, head: head.lastHash, at };
+  return { v: 1, ...unsigned, sig: sign(null, signedBytes(unsigned), keys.signingKey).toString('base64') };
+}
+
+export function checkpointSignatureValid(publicKey: KeyObject, c: AuditCheckpoint): boolean {
+  try {
+    return verify(null, signedBytes(c), publicKey, Buffer.from(c.sig, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Appends a checkpoint after each durable audit write. Writes are serialised and coalesced: while
+ * one line is being written and synced, later heads replace each other and only the newest is
+ * written next. A failure is logged by the caller's `onError` and never blocks the audited action.
+ */
+export class CheckpointLog implements AuditHeadWitness {
+  private pending: AuditAnchor | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly path: string,
+    private readonly keys: AuditKeys,
+    private readonly options: { now?: () => Date; onError?: (err: unknown) => void } = {},
+  ) {}
+
+  note(head: AuditAnchor): void {
+    if (head.count === 0) return;
+    this.pending = { ...head };
+    this.running ??= this.drain().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Resolves once every noted head has been written (or has failed). */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending) {
+      const head = this.pending;
+      this.pending = null;
+      const line = `${JSON.stringify(signCheckpoint(this.keys, head, (this.options.now?.() ?? new Date()).toISOString()))}\n`;
+      try {
+        const file = await open(this.path, 'a', 0o600);
+        try {
+          await file.write(line);
+          await file.datasync();
+        } finally {
+          await file.close();
+        }
+      } catch (err) {
+        this.options.onError?.(err);
+      }
+    }
+  }
+}
+
+export interface CheckpointFile {
+  checkpoints: AuditCheckpoint[];
+  /** French: lines that are not valid signed checkpoints (tampering). */
+  problems: string[];
+  /** A last line cut short (crash while appending): reported, not held against the chain. */
+  tornLastLine: boolean;
+  missing: boolean;
+}
+
+export function readCheckpointFile(path: string, publicKey: KeyObject): CheckpointFile {
+  if (!existsSync(path)) return { checkpoints: [], problems: [], tornLastLine: false, missing: true };
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  const tornLastLine = lines.at(-1) !== '';
+  // The last element is either "" (file ends with a newline) or the torn line: neither is a checkpoint.
+  const complete = lines.slice(0, -1);
+  const checkpoints: AuditCheckpoint[] = [];
+  const problems: string[] = [];
+  complete.forEach((line, i) => {
+    const parsed = parseCheckpoint(line);
+    if (!parsed) problems.push(`ligne ${i + 1} du fichier des points de contrôle illisible`);
+    else if (!checkpointSignatureValid(publicKey, parsed))
+      problems.push(`ligne ${i + 1} du fichier des points de contrôle : signature invalide`);
+    else checkpoints.push(parsed);
+  });
+  return { checkpoints, problems, tornLastLine, missing: false };
+}
+
+function parseCheckpoint(line: string): AuditCheckpoint | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const c = value as Partial<AuditCheckpoint> | null;
+  if (
+    !c ||
+    c.v !== 1 ||
+    !Number.isInteger(c.seq) ||
+    (c.seq ?? 0) < 1 ||
+    typeof c.head !== 'string' ||
+    typeof c.at !== 'string' ||
+    typeof c.sig !== 'string'
+  ) {
+    return null;
+  }
+  return { v: 1, seq: c.seq as number, head: c.head, at: c.at, sig: c.sig };
+}
+
+/**
+ * Each checkpoint must name an entry the chain still holds, with the same hash. The first that does
+ * not is described in French; null when all match.
+ */
+export function compareWithCheckpoints(
+  entries: readonly AuditEntry[],
+  checkpoints: readonly AuditCheckpoint[],
+): string | null {
+  for (const c of checkpoints) {
+    const entry = entries[c.seq - 1];
+    if (!entry || entry.seq !== c.seq) {
+      return `la chaîne s’arrête à l’entrée n° ${entries.length} alors qu’un point de contrôle signé du ${c.at} en attestait ${c.seq} : des entrées ont disparu (journal tronqué ou copie antérieure restaurée)`;
+    }
+    if (entry.hash !== c.head) {
+      return `l’entrée n° ${c.seq} ne correspond plus au point de contrôle signé du ${c.at} : la chaîne a été réécrite`;
+    }
+  }
+  return null;
+}
