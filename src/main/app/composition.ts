@@ -9,6 +9,7 @@ import { SimulatedTransport } from '../cards/transport/simulated-transport';
 import { loadCardProfiles } from '../cards/emulator';
 import { SessionService } from '../session/session-service';
 import { readersForDisplay } from '../session/reader-display';
+import type { SessionRules } from '../session/session-rules';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store';
@@ -33,6 +34,8 @@ export interface BuildOptions {
   seedFiles?: string[];
   /** Replaces the card transport (tests). */
   transport?: CardTransport;
+  /** Inactivity lock and emergency-access durations (defaults in session/session-rules.ts). */
+  sessionRules?: Partial<SessionRules>;
 }
 
 export interface App {
@@ -85,6 +88,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const cards = new CardService({ transport, production: options.production, log: log.child('cards') });
   const session = new SessionService(cards, sessionDossiers(dmp), log.child('session'), {
     production: options.production,
+    ...(options.sessionRules ? { rules: options.sessionRules } : {}),
   });
 
   const bus = new EventBus(log.child('bus'));

@@ -52,6 +52,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'session.get': async () => session.get(),
     'session.verifyPin': async ({ reader, pin }) => session.verifyPin(reader, pin),
     'session.lock': async () => session.lock(),
+    'session.selectSituation': async ({ index }) => session.selectSituation(index),
 
     'patient.selectBeneficiary': async ({ index }) => session.selectBeneficiary(index),
     'patient.keepOpen': async ({ keep }) => session.keepOpen(keep),

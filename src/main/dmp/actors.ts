@@ -31,8 +31,22 @@ export function toDomainActor(professional: Professional): Actor {
     cardKind: professional.cardKind,
     professionCode: holder.professionCode,
     ...(holder.specialtyCode ? { specialtyCode: holder.specialtyCode } : {}),
-    centre15Regulation: holder.situations.some((s) => situationIsCentre15Regulation(s)),
+    // The situation chosen after the PIN, not "any situation on the card": a doctor who also works
+    // shifts at the SAMU is a regulator only while working there.
+    centre15Regulation: selectedSituationIsRegulation(professional),
   };
+}
+
+export function selectedSituation(
+  professional: Professional,
+): Professional['holder']['situations'][number] | null {
+  const index = professional.situationIndex;
+  return index === null || index === undefined ? null : (professional.holder.situations[index] ?? null);
+}
+
+export function selectedSituationIsRegulation(professional: Professional): boolean {
+  const situation = selectedSituation(professional);
+  return situation !== null && situationIsCentre15Regulation(situation);
 }
 
 /** The "who" part of an audit entry. */

@@ -11,6 +11,14 @@ import {
 } from '../../shared/contract';
 import type { Logger } from '../log/logger';
 import { isCardError } from '../cards/errors';
+import { situationIsCentre15Regulation } from '../domain/access-policy';
+import {
+  Deadline,
+  defaultSessionRules,
+  realScheduler,
+  type Scheduler,
+  type SessionRules,
+} from './session-rules';
 
 /** What the session needs from the card layer. */
 export interface SessionCards {
@@ -36,13 +44,28 @@ export interface SessionDossiers {
   open(actor: SessionActor, insKey: string, viaPatientCard: boolean): Promise<DossierRef>;
 }
 
+export interface SessionOptions {
+  production: boolean;
+  now?: () => Date;
+  rules?: Partial<SessionRules>;
+  scheduler?: Scheduler;
+}
+
 /**
- * The clinician's session: who is authenticated (CPS + PIN), which patient is in context and how
- * the dossier was opened. Card events drive it; removing the CPS locks it at once.
+ * The clinician's session: who is authenticated (CPS + PIN), in which practice situation, which
+ * patient is in context and how the dossier was opened. Card events drive it; removing the CPS
+ * locks it at once, and so does inactivity. Bris de glace and Centre 15 cover the one patient they
+ * were opened for, and end with that patient's context or after a set time.
  */
 export class SessionService {
   private state: SessionState = { status: 'no_card', professional: null, pin: null, patient: null };
   private authenticatedSerial: string | null = null;
+  /** Situation chosen for a card; kept across a lock so resuming with the PIN does not ask again. */
+  private situationChoice: { serial: string; index: number } | null = null;
+  private readonly rules: SessionRules;
+  private readonly scheduler: Scheduler;
+  private readonly inactivity: Deadline;
+  private readonly emergencyEnd: Deadline;
   /** Which Vitale (reader, ATR, beneficiaries) the patient context was built from, to ignore repeated events. */
   private vitaleSeen: string | null = null;
   private readonly listeners = new Set<(state: SessionState) => void>();
@@ -52,14 +75,18 @@ export class SessionService {
     private readonly cards: SessionCards,
     private readonly dossiers: SessionDossiers,
     private readonly log: Logger,
-    private readonly options: { production: boolean; now?: () => Date } = { production: false },
+    private readonly options: SessionOptions = { production: false },
   ) {
+    this.rules = { ...defaultSessionRules, ...options.rules };
+    this.scheduler = options.scheduler ?? realScheduler;
+    this.inactivity = new Deadline(this.scheduler, () => this.lockAfterInactivity());
+    this.emergencyEnd = new Deadline(this.scheduler, () => this.endExpiredEmergencyAccess());
     this.unsubscribe = cards.onChange((readers) => void this.onReaders(readers));
     void this.onReaders(cards.readers());
   }
 
   private now(): string {
-    return (this.options.now?.() ?? new Date()).toISOString();
+    return (this.options.now?.() ?? new Date(this.scheduler.now())).toISOString();
   }
 
   get(): SessionState {
@@ -74,6 +101,13 @@ export class SessionService {
   dispose(): void {
     this.unsubscribe();
     this.listeners.clear();
+    this.inactivity.cancel();
+    this.emergencyEnd.cancel();
+  }
+
+  /** A request from the clinician: pushes the inactivity lock back. */
+  touch(): void {
+    if (this.authenticatedSerial) this.inactivity.set(this.rules.inactivityLockMs);
   }
 
   /** The PIN arrives as digits once; it is copied into a buffer that is zeroed whatever happens. */
@@ -99,8 +133,13 @@ export class SessionService {
     }
     if (result.success) {
       this.authenticatedSerial = card.info.serial;
+      if (this.situationChoice?.serial !== card.info.serial) this.situationChoice = null;
+      // One situation (or none on the card): nothing to choose.
+      if (!this.situationChoice && card.info.holder.situations.length === 1)
+        this.situationChoice = { serial: card.info.serial, index: 0 };
       this.log.info('professional authenticated', { cardKind: card.info.kind });
-      this.update({ status: 'authenticated', pin: result.pin });
+      this.update({ pin: result.pin });
+      this.touch();
       await this.onReaders(this.cards.readers());
     } else {
       this.update({ status: result.pin.blocked ? 'pin_blocked' : 'pin_required', pin: result.pin });
@@ -110,9 +149,51 @@ export class SessionService {
 
   lock(): SessionState {
     this.authenticatedSerial = null;
+    this.inactivity.cancel();
     const card = this.professionalCard();
-    this.update({ status: card ? 'locked' : 'no_card', patient: null });
+    this.update({
+      status: card ? 'locked' : 'no_card',
+      patient: null,
+      professional: card ? this.professionalView(card.reader, card.info) : null,
+    });
     return this.get();
+  }
+
+  /** The practice situation (lieu / mode d'exercice) the professional works in for this session. */
+  async selectSituation(index: number): Promise<SessionState> {
+    const card = this.professionalCard();
+    if (!card || this.authenticatedSerial !== card.info.serial) {
+      throw new ApiError(
+        'LOCKED',
+        'Session verrouillée : insérez votre carte professionnelle et saisissez votre code.',
+      );
+    }
+    if (!card.info.holder.situations[index])
+      throw new ApiError('NOT_FOUND', 'Cette situation d’exercice ne figure pas sur la carte.');
+    const changed = this.situationChoice?.index !== index;
+    this.situationChoice = { serial: card.info.serial, index };
+    this.touch();
+    // What the professional may do depends on the situation: a patient opened under another one is closed.
+    if (changed && this.state.patient) this.update({ patient: null });
+    this.vitaleSeen = null;
+    await this.onReaders(this.cards.readers());
+    return this.get();
+  }
+
+  private lockAfterInactivity(): void {
+    if (!this.authenticatedSerial) return;
+    this.log.info('session locked after inactivity', {
+      minutes: Math.round(this.rules.inactivityLockMs / 60_000),
+    });
+    this.lock();
+  }
+
+  /** Time is up for bris de glace / Centre 15: the patient's context closes (reopening needs a new reason). */
+  private endExpiredEmergencyAccess(): void {
+    const access = this.state.patient?.access;
+    if (!access || access.mode === 'normal') return;
+    this.log.info('emergency access ended: time limit reached', { mode: access.mode });
+    this.update({ patient: null });
   }
 
   async selectBeneficiary(index: number): Promise<SessionState> {
@@ -142,7 +223,12 @@ export class SessionService {
       throw err;
     }
     this.update({
-      patient: { ...patient, selectedIndex: index, dossier: opened, access: { mode: 'normal', since: this.now() } },
+      patient: {
+        ...patient,
+        selectedIndex: index,
+        dossier: opened,
+        access: { mode: 'normal', since: this.now() },
+      },
     });
     return this.get();
   }
@@ -161,6 +247,10 @@ export class SessionService {
   async openDossier(insKey: string, mode: AccessMode, reason?: string): Promise<SessionState> {
     const actor = this.actor(mode, reason);
     const opened = await this.dossiers.open(actor, insKey, false);
+    const emergency = mode !== 'normal';
+    const until = emergency
+      ? new Date(this.scheduler.now() + this.rules.emergencyAccessMs).toISOString()
+      : undefined;
     this.update({
       patient: {
         beneficiaries: [],
@@ -168,18 +258,34 @@ export class SessionService {
         source: 'search',
         keepOpen: true,
         dossier: opened,
-        access: { mode, ...(reason ? { reason } : {}), since: this.now() },
+        access: { mode, ...(reason ? { reason } : {}), since: this.now(), ...(until ? { until } : {}) },
       },
     });
+    if (emergency) this.emergencyEnd.set(this.rules.emergencyAccessMs);
     return this.get();
   }
 
-  /** The actor for a request, or LOCKED when nobody is authenticated. */
+  /** The actor for a request, or LOCKED when nobody is authenticated. Counts as activity. */
   actor(mode?: AccessMode, reason?: string): SessionActor {
-    if (this.state.status !== 'authenticated' || !this.state.professional) {
-      throw new ApiError('LOCKED', 'Session verrouillée : insérez votre carte professionnelle et saisissez votre code.');
+    if (this.state.status === 'situation_required') {
+      throw new ApiError(
+        'LOCKED',
+        'Choisissez d’abord votre situation d’exercice (lieu et mode d’exercice).',
+      );
     }
+    if (this.state.status !== 'authenticated' || !this.state.professional) {
+      throw new ApiError(
+        'LOCKED',
+        'Session verrouillée : insérez votre carte professionnelle et saisissez votre code.',
+      );
+    }
+    this.touch();
     const access = this.state.patient?.access;
+    if (access?.until && this.scheduler.now() >= Date.parse(access.until)) {
+      // A late timer must not leave an expired emergency access usable.
+      this.endExpiredEmergencyAccess();
+      if (mode === undefined) throw new ApiError('FORBIDDEN', emergencyEndedMessage);
+    }
     const effectiveMode = mode ?? access?.mode ?? 'normal';
     const effectiveReason = reason ?? (mode === undefined ? access?.reason : undefined);
     return {
@@ -200,13 +306,23 @@ export class SessionService {
   }
 
   private async onReaders(readers: ReaderView[]): Promise<void> {
-    const cpx = findCard(readers, (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf');
+    const cpx = findCard(
+      readers,
+      (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf',
+    );
     if (!cpx) {
       if (this.authenticatedSerial) this.log.info('professional card removed: session locked');
       this.authenticatedSerial = null;
+      this.situationChoice = null;
+      this.inactivity.cancel();
       this.vitaleSeen = null;
       this.update({
-        status: this.state.status === 'authenticated' || this.state.status === 'locked' ? 'locked' : 'no_card',
+        status:
+          this.state.status === 'authenticated' ||
+          this.state.status === 'situation_required' ||
+          this.state.status === 'locked'
+            ? 'locked'
+            : 'no_card',
         professional: null,
         pin: null,
         patient: null,
@@ -219,25 +335,45 @@ export class SessionService {
       this.update({ status: 'no_card', professional: null, pin: null, patient: null });
       return;
     }
-    const professional = {
-      reader: cpx.reader,
-      cardKind: cpx.info.kind,
-      serial: cpx.info.serial,
-      holder: cpx.info.holder,
-    };
     const sameCard = this.authenticatedSerial === cpx.info.serial;
     if (!sameCard) {
       this.authenticatedSerial = null;
+      this.inactivity.cancel();
+      if (this.situationChoice?.serial !== cpx.info.serial) this.situationChoice = null;
+      const professional = this.professionalView(cpx.reader, cpx.info);
       this.update({
-        status: cpx.info.pin.blocked ? 'pin_blocked' : this.state.status === 'locked' ? 'locked' : 'pin_required',
+        status: cpx.info.pin.blocked
+          ? 'pin_blocked'
+          : this.state.status === 'locked'
+            ? 'locked'
+            : 'pin_required',
         professional,
         pin: cpx.info.pin,
         patient: null,
       });
       return;
     }
+    const professional = this.professionalView(cpx.reader, cpx.info);
+    if (!this.situationChoice && cpx.info.holder.situations.length > 1) {
+      this.update({ status: 'situation_required', professional, patient: null });
+      return;
+    }
     this.update({ status: 'authenticated', professional });
     await this.onVitale(readers);
+  }
+
+  /** The professional as the session shows it, with the chosen situation when there is one. */
+  private professionalView(reader: string, info: CpxCardInfo): NonNullable<SessionState['professional']> {
+    const index = this.situationChoice?.serial === info.serial ? this.situationChoice.index : null;
+    const situation = index === null ? undefined : info.holder.situations[index];
+    return {
+      reader,
+      cardKind: info.kind,
+      serial: info.serial,
+      holder: info.holder,
+      situationIndex: index,
+      centre15Regulation: situation ? situationIsCentre15Regulation(situation) : false,
+    };
   }
 
   private async onVitale(readers: ReaderView[]): Promise<void> {
@@ -279,7 +415,10 @@ export class SessionService {
   }
 
   private professionalCard(): { reader: string; info: CpxCardInfo } | null {
-    return findCard(this.cards.readers(), (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf');
+    return findCard(
+      this.cards.readers(),
+      (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf',
+    );
   }
 
   private vitaleCard(): { reader: string; info: VitaleCardInfo } | null {
@@ -287,11 +426,17 @@ export class SessionService {
   }
 
   private update(patch: Partial<SessionState>): void {
+    // Emergency access lives exactly as long as the context it was opened for.
+    if ('patient' in patch && (!patch.patient?.access || patch.patient.access.mode === 'normal'))
+      this.emergencyEnd.cancel();
     this.state = { ...this.state, ...patch };
     const snapshot = this.get();
     for (const listener of this.listeners) listener(snapshot);
   }
 }
+
+const emergencyEndedMessage =
+  'L’accès exceptionnel (bris de glace ou Centre 15) a pris fin : rouvrez le dossier avec un nouveau motif si nécessaire.';
 
 function findCard<T extends CardInfo>(
   readers: ReaderView[],
@@ -306,6 +451,7 @@ function findCard<T extends CardInfo>(
 /** Card failures keep their French message; the code tells the UI whether the card is blocked. */
 function toApiError(err: unknown): unknown {
   if (!isCardError(err)) return err;
-  const code = err.kind === 'pin-blocked' ? 'PIN_BLOCKED' : err.kind === 'pin-format' ? 'INVALID_INPUT' : 'CARD_ERROR';
+  const code =
+    err.kind === 'pin-blocked' ? 'PIN_BLOCKED' : err.kind === 'pin-format' ? 'INVALID_INPUT' : 'CARD_ERROR';
   return new ApiError(code, err.message, `card error ${err.kind}${err.detail ? `: ${err.detail}` : ''}`);
 }

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { readerDisplaySchema, pinStateSchema, cardDate } from './cards';
 import { sessionStateSchema, accessMode } from './session';
 import { insKey, dossierRefSchema, emergencySummarySchema, sexSchema } from './patient';
-import { documentMetaSchema, documentContentSchema, documentFilterSchema, visibilitySchema, documentStatus } from './documents';
+import {
+  documentMetaSchema,
+  documentContentSchema,
+  documentFilterSchema,
+  visibilitySchema,
+  documentStatus,
+} from './documents';
 import { accessHistoryEntrySchema } from './audit';
 
 const empty = z.strictObject({});
@@ -33,6 +39,10 @@ export const methods = {
     output: z.object({ success: z.boolean(), pin: pinStateSchema }),
   },
   'session.lock': { input: empty, output: sessionStateSchema },
+  'session.selectSituation': {
+    input: z.strictObject({ index: z.number().int().min(0).max(31) }),
+    output: sessionStateSchema,
+  },
 
   'patient.selectBeneficiary': {
     input: z.strictObject({ index: z.number().int().min(0).max(32) }),

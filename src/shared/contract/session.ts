@@ -9,8 +9,9 @@ export const sessionStatus = z.enum([
   'no_card', // no professional card inserted
   'pin_required',
   'pin_blocked',
+  'situation_required', // PIN verified, the card has several practice situations: one must be chosen
   'authenticated',
-  'locked', // card removed after authentication: PIN needed again
+  'locked', // card removed, manual lock or inactivity after authentication: PIN needed again
 ]);
 export type SessionStatus = z.infer<typeof sessionStatus>;
 
@@ -19,6 +20,10 @@ export const professionalSchema = z.object({
   cardKind: z.enum(['cps', 'cpe', 'cpf']),
   serial: z.string(),
   holder: cpxHolderSchema,
+  /** Index in `holder.situations` of the practice situation chosen after the PIN; null or absent until chosen. */
+  situationIndex: z.number().int().nonnegative().nullable().optional(),
+  /** True when that situation is a SAMU–Centre 15 regulation one: only then is Centre 15 offered. */
+  centre15Regulation: z.boolean().optional(),
 });
 export type Professional = z.infer<typeof professionalSchema>;
 
@@ -36,6 +41,8 @@ export const patientContextSchema = z.object({
       mode: accessMode,
       reason: z.string().optional(),
       since: z.string(),
+      /** Bris de glace and Centre 15 end at this time (ISO) if the patient's context has not closed before. */
+      until: z.string().optional(),
     })
     .nullable(),
 });

@@ -7,6 +7,7 @@ import { SimulatorPanel } from '../features/simulator/SimulatorPanel';
 import { LockScreen } from '../features/lock/LockScreen';
 import { PatientWorkspace } from '../features/patient/PatientWorkspace';
 import { AccessModeBanner } from '../features/access/AccessModeBanner';
+import { SituationPicker } from '../features/situation/SituationPicker';
 
 export function App(): React.JSX.Element {
   const session = useStore((s) => s.session);
@@ -25,7 +26,12 @@ export function App(): React.JSX.Element {
           </h1>
           <CardBar />
           {simulation && (
-            <button type="button" className="link" onClick={() => setShowSimulator((v) => !v)} aria-expanded={showSimulator}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => setShowSimulator((v) => !v)}
+              aria-expanded={showSimulator}
+            >
               Simulateur
             </button>
           )}
@@ -63,6 +69,8 @@ function MainContent({ session }: { session: SessionState | null }): React.JSX.E
       return <PinDialog session={session} />;
     case 'locked':
       return session.professional ? <PinDialog session={session} /> : <LockScreen />;
+    case 'situation_required':
+      return <SituationPicker session={session} />;
     case 'authenticated':
       return <PatientWorkspace session={session} />;
   }

@@ -18,6 +18,7 @@ const statusLabel: Record<SessionState['status'], string> = {
   no_card: 'Aucune carte professionnelle',
   pin_required: 'Code porteur requis',
   pin_blocked: 'Carte bloquée',
+  situation_required: 'Situation d’exercice à choisir',
   authenticated: 'Authentifié',
   locked: 'Session verrouillée',
 };
