@@ -1,7 +1,17 @@
 import { test, expect } from './support/web-host';
-import { expectNoSeriousA11yViolations, insertCard, removeCard, screenshot, signIn, VITALE_READER } from './support/journey';
+import {
+  expectNoSeriousA11yViolations,
+  insertCard,
+  removeCard,
+  screenshot,
+  signIn,
+  VITALE_READER,
+} from './support/journey';
 
-test('GP: CPS généraliste + PIN + family Vitale → pick a child → no dossier notice → demo patient summary', async ({ page, host }) => {
+test('GP: CPS généraliste + PIN + family Vitale → pick a child → no dossier notice → demo patient summary', async ({
+  page,
+  host,
+}) => {
   await page.goto(host.url);
   await signIn(page, /généraliste/i);
 

@@ -1,6 +1,14 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/web-host';
-import { CPS_READER, expectNoSeriousA11yViolations, insertCard, removeCard, screenshot, signIn, VITALE_READER } from './support/journey';
+import {
+  CPS_READER,
+  expectNoSeriousA11yViolations,
+  insertCard,
+  removeCard,
+  screenshot,
+  signIn,
+  VITALE_READER,
+} from './support/journey';
 
 const PSY_TYPE = '68599-0'; // Synthèse psychiatrique: santé mentale, outside a pharmacist's matrix row
 
@@ -21,8 +29,16 @@ async function relayKeepingForbiddenDocument(page: Page): Promise<void> {
       server.send(message);
     });
     server.onMessage((message) => {
-      const data = JSON.parse(String(message)) as { id?: number; response?: { ok: boolean; value?: { id: string; typeCode: string }[] } };
-      if (typeof data.id === 'number' && listRequests.delete(data.id) && data.response?.ok && data.response.value) {
+      const data = JSON.parse(String(message)) as {
+        id?: number;
+        response?: { ok: boolean; value?: { id: string; typeCode: string }[] };
+      };
+      if (
+        typeof data.id === 'number' &&
+        listRequests.delete(data.id) &&
+        data.response?.ok &&
+        data.response.value
+      ) {
         const psy = data.response.value.find((d) => d.typeCode === PSY_TYPE);
         if (psy) remembered = psy;
         else if (remembered) data.response.value.push(remembered as { id: string; typeCode: string });
@@ -34,7 +50,10 @@ async function relayKeepingForbiddenDocument(page: Page): Promise<void> {
   });
 }
 
-test('Pharmacist opening a document type the matrix forbids gets a plain-French refusal', async ({ page, host }) => {
+test('Pharmacist opening a document type the matrix forbids gets a plain-French refusal', async ({
+  page,
+  host,
+}) => {
   await relayKeepingForbiddenDocument(page);
   await page.goto(host.url);
 
@@ -76,7 +95,10 @@ test('Pharmacist opening a document type the matrix forbids gets a plain-French 
   await expect(viewer).toHaveCount(0);
 });
 
-test('Removing the CPS mid-consultation locks the screen and leaves no patient data visible', async ({ page, host }) => {
+test('Removing the CPS mid-consultation locks the screen and leaves no patient data visible', async ({
+  page,
+  host,
+}) => {
   await page.goto(host.url);
   await signIn(page, /généraliste/i);
   await insertCard(page, VITALE_READER, /PAT-TROIS/i);

@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { test, expect } from './support/web-host';
-import { expectNoSeriousA11yViolations, insertCard, screenshot, signIn, VITALE_READER } from './support/journey';
+import {
+  expectNoSeriousA11yViolations,
+  insertCard,
+  screenshot,
+  signIn,
+  VITALE_READER,
+} from './support/journey';
 
-test('Secretary: CPE + Vitale (adult alone) → create the DMP with consent → access-code PDF', async ({ page, host }) => {
+test('Secretary: CPE + Vitale (adult alone) → create the DMP with consent → access-code PDF', async ({
+  page,
+  host,
+}) => {
   await page.goto(host.url);
   await signIn(page, /secrétaire/i);
   await insertCard(page, VITALE_READER, /adulte seul/i);
@@ -16,7 +25,9 @@ test('Secretary: CPE + Vitale (adult alone) → create the DMP with consent → 
   await wizard.getByRole('button', { name: 'Suivant' }).click();
 
   // The only beneficiary is the card holder: the card NIR is prefilled, with the child warning still shown.
-  await expect(wizard.getByLabel('Matricule INS du bénéficiaire (15 caractères)')).toHaveValue('285022B11542341');
+  await expect(wizard.getByLabel('Matricule INS du bénéficiaire (15 caractères)')).toHaveValue(
+    '285022B11542341',
+  );
   await expect(wizard.getByRole('note')).toContainText('L’INS d’un enfant ou d’un ayant droit est différent');
   await wizard.getByLabel('Femme').check();
   await wizard.getByLabel('Pièce d’identité vérifiée').check();

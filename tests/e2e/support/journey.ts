@@ -13,7 +13,11 @@ export async function insertCard(page: Page, readerLabel: string, cardLabel: str
 }
 
 export async function removeCard(page: Page, readerLabel: string): Promise<void> {
-  await simulator(page).getByLabel(readerLabel).locator('xpath=..').getByRole('button', { name: 'Retirer' }).click();
+  await simulator(page)
+    .getByLabel(readerLabel)
+    .locator('xpath=..')
+    .getByRole('button', { name: 'Retirer' })
+    .click();
 }
 
 export const CPS_READER = 'Lecteur simulé CPS';
@@ -39,7 +43,9 @@ export async function expectNoSeriousA11yViolations(page: Page, context: string)
     .exclude('iframe[sandbox]')
     .analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const report = serious.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
   expect(report, `axe violations on ${context}`).toEqual([]);
 }
 
