@@ -4,6 +4,7 @@ import {
   CPS_READER,
   expectNoSeriousA11yViolations,
   insertCard,
+  patientAuthorises,
   removeCard,
   screenshot,
   signIn,
@@ -60,6 +61,7 @@ test('Pharmacist opening a document type the matrix forbids gets a plain-French 
   // A GP deposits a psychiatric summary in the demo patient's dossier.
   await signIn(page, /généraliste/i);
   await insertCard(page, VITALE_READER, /PAT-TROIS/i);
+  await patientAuthorises(page);
   await page.getByRole('tab', { name: 'Documents' }).click();
   await page.getByRole('button', { name: 'Déposer un document' }).click();
   const deposit = page.getByRole('dialog', { name: 'Déposer un document' });
@@ -78,6 +80,7 @@ test('Pharmacist opening a document type the matrix forbids gets a plain-French 
   // The pharmacist takes over the workstation with the same Vitale.
   await removeCard(page, CPS_READER);
   await signIn(page, /pharmacien/i);
+  await patientAuthorises(page);
   await expect(page.getByRole('region', { name: 'Patient' })).toContainText('PAT-TROIS');
   await page.getByRole('tab', { name: 'Documents' }).click();
   await page.getByRole('button', { name: 'Ouvrir « Synthèse psychiatrique de test »' }).click();
@@ -102,12 +105,20 @@ test('Removing the CPS mid-consultation locks the screen and leaves no patient d
   await page.goto(host.url);
   await signIn(page, /généraliste/i);
   await insertCard(page, VITALE_READER, /PAT-TROIS/i);
+  await patientAuthorises(page);
   await expect(page.getByTestId('medications')).toContainText(/PLAVIX/i);
 
   await removeCard(page, CPS_READER);
   await expect(page.getByRole('heading', { name: 'Session verrouillée' })).toBeVisible();
   const main = page.getByRole('main');
-  for (const text of ['PAT-TROIS', '279035121518989', 'PLAVIX', 'PARACETAMOL', 'Paracétamol']) {
+  for (const text of [
+    'PAT-TROIS',
+    '279035121518989',
+    '2 79 03 51 215 189 89',
+    'PLAVIX',
+    'PARACETAMOL',
+    'Paracétamol',
+  ]) {
     await expect(main).not.toContainText(text);
   }
   await expect(page.getByRole('region', { name: 'Patient' })).toHaveCount(0);

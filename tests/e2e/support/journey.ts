@@ -24,6 +24,15 @@ export const CPS_READER = 'Lecteur simulé CPS';
 export const VITALE_READER = 'Lecteur simulé Vitale';
 export const DEMO_INS_KEY = '279035121518989@1.2.250.1.213.1.4.10';
 
+/**
+ * The Vitale found the patient's dossier but the professional is not yet authorised: the patient,
+ * present, authorises them (the explicit action the DMP records), and the dossier opens.
+ */
+export async function patientAuthorises(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Le patient présent autorise l’accès' }).click();
+  await expect(page.getByRole('region', { name: 'Patient' })).toBeVisible();
+}
+
 /** Inserts a professional card and types its PIN (1234 for every simulated profile). */
 export async function signIn(page: Page, cardLabel: string | RegExp, pin = '1234'): Promise<void> {
   await insertCard(page, CPS_READER, cardLabel);
