@@ -16,6 +16,8 @@ import { openStore } from '../store';
 import { resolveStoreKey, type KeySource } from './store-key';
 import { sessionDossiers } from './session-dossiers';
 import { auditKeySource, openAuditTrail } from './audit-trail';
+import { IdentityReference } from '../identity/identity-reference';
+import { readReferenceFile } from '../identity/reference-file';
 import { createHandlers } from './handlers';
 import { CardSimulator } from './card-simulator';
 import { dataLayout, resourcesDir } from './paths';
@@ -32,6 +34,8 @@ export interface BuildOptions {
   log: Logger;
   /** CDA files imported at start when not yet in the store (demo dossiers). */
   seedFiles?: string[];
+  /** Reference identities (JSON, see resources/identity) added to the identity reference at start (demo data). */
+  identitySeedFiles?: string[];
   /** Replaces the card transport (tests). */
   transport?: CardTransport;
   /** Inactivity lock and emergency-access durations (defaults in session/session-rules.ts). */
@@ -70,6 +74,9 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     log: log.child('dmp'),
     audit: { keys: audit.keys, witness: audit.checkpoints },
   });
+  const identities = new IdentityReference(store);
+  for (const file of options.identitySeedFiles ?? [])
+    await identities.register(await readReferenceFile(file));
 
   for (const file of options.seedFiles ?? []) await seed(dmp, file, log);
 
@@ -86,7 +93,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     transport = new PcscliteTransport({ log: log.child('pcsc') });
   }
   const cards = new CardService({ transport, production: options.production, log: log.child('cards') });
-  const session = new SessionService(cards, sessionDossiers(dmp), log.child('session'), {
+  const session = new SessionService(cards, sessionDossiers(dmp, identities), log.child('session'), {
     production: options.production,
     ...(options.sessionRules ? { rules: options.sessionRules } : {}),
   });
@@ -117,6 +124,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     },
     session,
     dmp,
+    identities,
     cards,
     simulator,
   });

@@ -118,8 +118,22 @@ class FakeCards implements SessionCards {
 }
 
 const opened: string[] = [];
+const identity = {
+  matricule: '279035121518989',
+  oid: '1.2.250.1.213.1.4.10',
+  birthName: 'PAT',
+  firstNames: 'UN',
+  birthDate: '2015-01-01',
+  sex: 'F',
+  birthPlaceCode: '75056',
+} as const;
 const dossiers: SessionDossiers = {
-  findForBeneficiary: async () => dossier,
+  identifyBeneficiary: async () => ({ kind: 'identity', identity }),
+  openForIdentity: async (actor) => {
+    opened.push(`${dossier.insKey}|${actor.mode}|${actor.professional.situationIndex ?? '-'}`);
+    return { kind: 'open', dossier };
+  },
+  authorizeAndOpen: async () => ({ kind: 'open', dossier }),
   open: async (actor, insKey) => {
     opened.push(`${insKey}|${actor.mode}|${actor.professional.situationIndex ?? '-'}`);
     return dossier;
