@@ -1,5 +1,12 @@
 import { test, expect } from './support/web-host';
-import { DEMO_INS_KEY, expectNoSeriousA11yViolations, screenshot, signIn } from './support/journey';
+import {
+  CPS_READER,
+  DEMO_INS_KEY,
+  expectNoSeriousA11yViolations,
+  removeCard,
+  screenshot,
+  signIn,
+} from './support/journey';
 
 const REASON = 'Patient inconscient, détresse respiratoire, aucun proche joignable';
 
@@ -49,23 +56,31 @@ test('Emergency doctor: no Vitale → INS search → bris de glace with reason �
   await screenshot(page, 'emergency-bris-de-glace-history');
 });
 
-test('Centre 15 is offered to a CPS médecin; the main process refuses a non-regulating doctor in plain French', async ({
+test('Centre 15 is offered only in a regulation situation chosen after the PIN, and ends with the patient’s context', async ({
   page,
   host,
 }) => {
   await page.goto(host.url);
-  await signIn(page, /urgentiste/i);
+  // An emergency doctor working in the emergency department: no Centre 15 (finding 6).
+  await signIn(page, /urgentiste/i, '1234', /Urgences/);
   const search = page.getByRole('region', { name: 'Rechercher un dossier' });
   await search.getByLabel('INS (matricule ou matricule@OID)').fill(DEMO_INS_KEY);
   await search.getByRole('button', { name: 'Rechercher' }).click();
-  await search.getByRole('button', { name: 'Centre 15…' }).click();
+  await expect(search.getByRole('button', { name: 'Bris de glace…' })).toBeVisible();
+  await expect(search.getByRole('button', { name: 'Centre 15…' })).toHaveCount(0);
+  await removeCard(page, CPS_READER);
 
+  // The regulating doctor picks the SAMU situation after the PIN: Centre 15 is offered.
+  await signIn(page, /régulatrice/i, '1234', /régulation médicale/);
+  await search.getByLabel('INS (matricule ou matricule@OID)').fill(DEMO_INS_KEY);
+  await search.getByRole('button', { name: 'Rechercher' }).click();
+  await search.getByRole('button', { name: 'Centre 15…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Accès Centre 15 (régulation)' });
   await dialog.getByLabel('Motif (obligatoire)').fill('Appel au 15 : malaise sur la voie publique');
   await dialog.getByRole('button', { name: 'Ouvrir en mode Centre 15' }).click();
-  await expect(dialog.getByRole('alert')).toHaveText(/réservé au médecin régulateur/);
-  await expect(page.getByTestId('access-banner')).toHaveCount(0);
-  await expect(page.getByRole('region', { name: 'Patient' })).toHaveCount(0);
-  await expectNoSeriousA11yViolations(page, 'centre 15 refusal');
-  await screenshot(page, 'emergency-centre15-refusal');
+  const banner = page.getByTestId('access-banner');
+  await expect(banner).toContainText('Accès Centre 15 (régulation)');
+  await expect(banner).toContainText('jusqu’à');
+  await expectNoSeriousA11yViolations(page, 'centre 15 access');
+  await screenshot(page, 'emergency-centre15-regulation');
 });

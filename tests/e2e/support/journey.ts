@@ -33,12 +33,29 @@ export async function patientAuthorises(page: Page): Promise<void> {
   await expect(page.getByRole('region', { name: 'Patient' })).toBeVisible();
 }
 
-/** Inserts a professional card and types its PIN (1234 for every simulated profile). */
-export async function signIn(page: Page, cardLabel: string | RegExp, pin = '1234'): Promise<void> {
+/**
+ * Inserts a professional card and types its PIN (1234 for every simulated profile). A card with
+ * several practice situations then asks for one: `situation` names it (default: the first offered).
+ */
+export async function signIn(
+  page: Page,
+  cardLabel: string | RegExp,
+  pin = '1234',
+  situation?: string | RegExp,
+): Promise<void> {
   await insertCard(page, CPS_READER, cardLabel);
   await expect(page.getByRole('heading', { name: 'Code porteur' })).toBeVisible();
   await page.getByLabel('Code à 4 chiffres').fill(pin);
   await page.getByRole('button', { name: 'Valider' }).click();
+  const status = page.getByRole('status').filter({ hasText: /Authentifié|Situation d’exercice à choisir/ });
+  await expect(status).toBeVisible();
+  if ((await status.textContent())?.includes('Situation d’exercice à choisir')) {
+    const picker = page.getByRole('region', { name: 'Situation d’exercice' });
+    const choice = situation
+      ? picker.getByRole('button', { name: situation })
+      : picker.getByRole('button').first();
+    await choice.click();
+  }
   await expect(page.getByRole('status').filter({ hasText: 'Authentifié' })).toBeVisible();
 }
 

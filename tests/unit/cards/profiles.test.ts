@@ -8,6 +8,7 @@ import { allProfiles, profile, profilesDir } from './helpers';
 const required = [
   'cps-medecin-generaliste',
   'cps-medecin-urgentiste',
+  'cps-medecin-regulateur',
   'cps-pharmacien',
   'cps-infirmier',
   'cpe-secretaire-medicale',
