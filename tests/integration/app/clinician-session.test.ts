@@ -90,6 +90,9 @@ async function authenticate(a: App, profileId: string): Promise<void> {
     pin: '1234',
   });
   expect(result.success).toBe(true);
+  // A card with several practice situations asks for one after the PIN (issue 11, finding 6).
+  const state = await call<SessionState>(a, 'session.get');
+  if (state.status === 'situation_required') await call(a, 'session.selectSituation', { index: 0 });
 }
 
 describe('clinician session through the composition root (simulated readers, real store)', () => {

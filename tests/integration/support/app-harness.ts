@@ -78,4 +78,7 @@ export async function authenticate(a: App, profileId: string): Promise<void> {
     pin: '1234',
   });
   expect(result.success).toBe(true);
+  // A card with several practice situations asks for one after the PIN.
+  const state = await call<SessionState>(a, 'session.get');
+  if (state.status === 'situation_required') await call(a, 'session.selectSituation', { index: 0 });
 }
