@@ -56,7 +56,7 @@ test('Emergency doctor: no Vitale → INS search → bris de glace with reason �
   await screenshot(page, 'emergency-bris-de-glace-history');
 });
 
-test('Centre 15 is offered only in a regulation situation chosen after the PIN, and ends with the patient’s context', async ({
+test('Centre 15 is offered only in a regulation situation chosen after the PIN, and the banner shows when the access ends', async ({
   page,
   host,
 }) => {
