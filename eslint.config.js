@@ -5,12 +5,12 @@ import reactHooks from 'eslint-plugin-react-hooks';
 const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'net', 'http', 'events', 'stream', 'buffer', 'url', 'util'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'resources/**', '.data/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'resources/**', '.data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     // Plain Node scripts (not type-checked).
-    files: ['scripts/**/*.mjs', '*.js'],
+    files: ['scripts/**/*.mjs', 'packaging/**/*.mjs', '*.js', '*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
@@ -52,7 +52,7 @@ export default tseslint.config(
 
 /** Electron is imported only by the thin shell; the pcsclite addon only by its transport adapter. */
 function importBoundaries() {
-  const noElectron = { selector: "ImportDeclaration[source.value=/^electron/]", message: 'Electron is imported only in src/main/electron and src/preload.' };
+  const noElectron = { selector: "ImportDeclaration[source.value=/^electron(\\u002F.*)?$/]", message: 'Electron is imported only in src/main/electron and src/preload.' };
   const noAddon = { selector: "ImportDeclaration[source.value='pcsclite']", message: 'Only the pcsclite transport adapter loads the addon.' };
   const shell = ['src/main/electron/**', 'src/preload/**'];
   const adapter = ['src/main/cards/transport/pcsclite-transport.ts'];
