@@ -9,7 +9,7 @@ import { accessCodesPdf } from './access-codes-pdf';
 import { hashOneTimeCode, newLogin, newOneTimeCode, validUntil } from './access-codes';
 import { professionalName, toDomainActor, type DmpActor } from './actors';
 import type { DmpContext } from './dmp-context';
-import { dossierColumns, loadDossierRow, toDossierRef, type DossierRow } from './dossier-rows';
+import { dossierColumns, toDossierRef, type DossierRow } from './dossier-rows';
 import { insertDossierStatement } from './dossier-writes';
 import { normaliseName } from './names';
 
