@@ -12,13 +12,16 @@ import { resourcesDir } from '../../../src/main/app/paths';
 describe('simulator card profiles', () => {
   const profiles = loadCardProfiles(join(resourcesDir(), 'cards'));
 
-  it.each(profiles.map((p) => [p.id, p] as const))('%s reads as a test or demo card, or not at all', async (_id, p) => {
-    const transport = new SimulatedTransport({ readers: ['R'] });
-    transport.insert('R', createVirtualCard(p));
-    const session = await transport.connect('R');
-    const info = await readCardInfo(session).catch(() => null);
-    if (info && 'status' in info) expect(info.status).not.toBe('production');
-  });
+  it.each(profiles.map((p) => [p.id, p] as const))(
+    '%s reads as a test or demo card, or not at all',
+    async (_id, p) => {
+      const transport = new SimulatedTransport({ readers: ['R'] });
+      transport.insert('R', createVirtualCard(p));
+      const session = await transport.connect('R');
+      const info = await readCardInfo(session).catch(() => null);
+      if (info && 'status' in info) expect(info.status).not.toBe('production');
+    },
+  );
 
   it('covers CPS, CPE and Vitale profiles', () => {
     expect(new Set(profiles.map((p) => p.kind))).toEqual(new Set(['vitale', 'cps', 'cpe', 'other']));
