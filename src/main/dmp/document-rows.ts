@@ -1,4 +1,10 @@
-import type { ClinicalEntry, DocumentMeta, DocumentStatus, Visibility } from '../../shared/contract';
+import type {
+  ClinicalEntry,
+  DocumentMeta,
+  DocumentStatus,
+  Provenance,
+  Visibility,
+} from '../../shared/contract';
 import { toDocumentCategory } from '../domain/categories';
 import { kindForTypeCode, typeLabel } from '../domain/document-types';
 import type { DocumentFacts } from '../domain/access-policy';
@@ -83,18 +89,30 @@ export function toClinicalEntry(row: EntryRow, source: DocumentRow): ClinicalEnt
     id: row.id,
     label: row.label,
     ...(row.code
-      ? { code: { code: row.code, ...(row.code_system ? { system: row.code_system } : {}), ...(row.code_display ? { display: row.code_display } : {}) } }
+      ? {
+          code: {
+            code: row.code,
+            ...(row.code_system ? { system: row.code_system } : {}),
+            ...(row.code_display ? { display: row.code_display } : {}),
+          },
+        }
       : {}),
     ...(row.detail ? { detail: row.detail } : {}),
     ...(row.start_date ? { startDate: row.start_date } : {}),
     ...(row.end_date ? { endDate: row.end_date } : {}),
     ...(row.status ? { status: row.status } : {}),
     ...(row.author ? { author: row.author } : {}),
-    provenance: {
-      documentId: source.id,
-      documentTitle: source.title,
-      ...(source.author_name ? { author: source.author_name } : {}),
-      ...(source.document_date ? { date: source.document_date } : {}),
-    },
+    provenance: provenanceOf(row, source),
+    sources: [provenanceOf(row, source)],
+  };
+}
+
+export function provenanceOf(row: Pick<EntryRow, 'id'>, source: DocumentRow): Provenance {
+  return {
+    documentId: source.id,
+    documentTitle: source.title,
+    ...(source.author_name ? { author: source.author_name } : {}),
+    ...(source.document_date ? { date: source.document_date } : {}),
+    entryId: row.id,
   };
 }
