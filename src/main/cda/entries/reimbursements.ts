@@ -7,6 +7,7 @@ import type { EntryContext } from './context';
 import { entryNarrative, labelOfCoded, optional, originalTextOf } from './context';
 import { authorName, hasTemplate, joinDetail, periodOf, productOf, quantityText, related, statusOf } from './common';
 import { CNAM_MEDICINE_SYSTEMS, TEMPLATES } from './templates';
+import { atcGroupLabel } from './labels';
 
 /** Which reimbursed care an entry of the CNAM-HR document describes, from its templates. */
 export function classifyReimbursement(act: XmlElement): ReimbursementKind {
@@ -25,13 +26,12 @@ export function readReimbursement(act: XmlElement, ctx: EntryContext): Extracted
     kind: 'reimbursement',
     reimbursementKind: kind,
     ...base,
-    ...optional('status', statusOf(act)),
     ...optional('sectionCode', ctx.sectionCode),
     templateIds: templateIdsOf(act),
   };
 }
 
-type Parts = Pick<ExtractedEntry, 'label' | 'code' | 'detail' | 'startDate' | 'endDate' | 'author'>;
+type Parts = Pick<ExtractedEntry, 'label' | 'code' | 'detail' | 'startDate' | 'endDate' | 'author' | 'reimbursement'>;
 
 /** Medicines and vaccines: the CIP/UCD code, the dispensing date and pharmacy, the prescriber. */
 function readDispensed(act: XmlElement, ctx: EntryContext): Parts {
@@ -48,7 +48,22 @@ function readDispensed(act: XmlElement, ctx: EntryContext): Parts {
     ...optional('detail', joinDetail([quantity ? `quantité délivrée : ${quantity}` : undefined, pharmacy ? `délivré par ${pharmacy}` : undefined])),
     ...optional('startDate', dispensedOn ?? startDate),
     ...optional('author', prescriber ?? authorName(act)),
+    reimbursement: {
+      ...optional('quantity', quantity),
+      ...optional('prescriber', prescriber ?? authorName(act)),
+      ...optional('pharmacy', pharmacy),
+      ...optional('therapeuticClass', therapeuticClassOf(product.codeEl)),
+    },
   };
+}
+
+/** CNAM therapeutic group (ATC, 3 characters) of a dispensed medicine, in sentence case. */
+const CNAM_ATC_SYSTEM = '1.2.250.1.215.200.1.2.1';
+function therapeuticClassOf(codeEl: XmlElement | undefined): string | undefined {
+  const atc = codedOf(children(codeEl, 'translation').find((t) => attr(t, 'codeSystem') === CNAM_ATC_SYSTEM || attr(t, 'codeSystem') === '2.16.840.1.113883.6.73'));
+  if (!atc) return undefined;
+  const label = atc.display ?? atcGroupLabel(atc.code);
+  return label ? label.charAt(0).toUpperCase() + label.slice(1).toLowerCase() : undefined;
 }
 
 function cnamMedicineCode(codeEl: XmlElement | undefined): Coded | undefined {
@@ -70,6 +85,7 @@ function readDevice(act: XmlElement, ctx: EntryContext): Parts {
     ...optional('startDate', deliveredOn ?? startDate),
     ...optional('endDate', endDate),
     ...optional('author', authorName(act)),
+    reimbursement: { ...optional('quantity', quantity), ...optional('pharmacy', supplier), ...optional('prescriber', authorName(act)) },
   };
 }
 
@@ -85,6 +101,7 @@ function readStay(act: XmlElement, ctx: EntryContext): Parts {
     ...optional('detail', joinDetail([codedOf(codeEl)?.display, place ? `lieu : ${place}` : undefined])),
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),
+    reimbursement: { ...optional('pharmacy', place) },
   };
 }
 
@@ -100,5 +117,6 @@ function readAct(act: XmlElement, ctx: EntryContext): Parts {
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),
     ...optional('author', performer?.name ?? authorName(act)),
+    reimbursement: { ...optional('performer', performer?.name ?? performer?.organization), ...optional('prescriber', authorName(act)) },
   };
 }
