@@ -3,7 +3,7 @@ import type { ExtractedEntry } from '../types';
 import { child, path, templateIdsOf, text } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
-import { entryNarrative, labelOfCoded, optional, originalTextOf } from './context';
+import { entryNarrative, labelOfCoded, optional, originalTextOf, resolveReference } from './context';
 import { anchorOf, authorName, clinicalStatusOf, detailOf, factsOf, hasTemplate, isNegated, periodOf, related, severityOf, statusOf } from './common';
 import { concernStatusLabel } from './labels';
 import { TEMPLATES } from './templates';
@@ -24,8 +24,11 @@ export function readAllergy(obs: XmlElement, ctx: EntryContext, concernStatus?: 
   const valueLabel = labelOfCoded(value, ctx);
   const agent = allergen?.display ?? allergenName ?? originalTextOf(allergenCode, ctx);
   // Label is the agent (« PARACETAMOL »); the kind of reaction goes to the facts.
-  const label = agent ?? valueLabel ?? entryNarrative(obs, ctx) ?? 'Allergie sans libellé';
   const type = codedOf(child(obs, 'code'))?.display;
+  // A questionnaire row (« Allergie alimentaire : Oui/Non ») answers in the narrative: « Non » states an absence.
+  const answer = originalTextOf(value, ctx) ?? resolveReference(child(child(obs, 'text'), 'reference'), ctx);
+  const answeredNo = agent === undefined && answer !== undefined && /^non$/i.test(answer.trim());
+  const label = agent ?? valueLabel ?? type ?? entryNarrative(obs, ctx) ?? 'Allergie sans libellé';
   // Some producers carry the reaction itself (« Urticaire ») in `value` rather than in a MFST observation.
   const valueReaction = agent !== undefined && valueLabel !== undefined && valueLabel !== type ? valueLabel : undefined;
   const reactions = related(obs, 'MFST').map((r) => {
@@ -50,7 +53,7 @@ export function readAllergy(obs: XmlElement, ctx: EntryContext, concernStatus?: 
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),
     ...optional('status', clinicalStatusOf(obs) ?? concernStatus),
-    ...(isNegated(obs) ? { negated: true } : {}),
+    ...(isNegated(obs) || answeredNo ? { negated: true } : {}),
     ...optional('anchor', anchorOf(obs)),
     ...optional('author', authorName(obs) ?? concernAuthor),
     ...optional('sectionCode', ctx.sectionCode),

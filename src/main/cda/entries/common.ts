@@ -3,7 +3,7 @@ import { codedOf, timeOf } from '../hl7/datatypes';
 import { attr, child, children, templateIdsOf, text } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
-import { labelOfCoded, originalTextOf } from './context';
+import { isYesNo, labelOfCoded, originalTextOf } from './context';
 import { TEMPLATES } from './templates';
 import { quantityLabel, severityLabel, statusLabel } from './labels';
 import type { EntryFact } from '../types';
@@ -108,9 +108,4 @@ export function factsOf(pairs: [string, string | undefined][]): EntryFact[] | un
 /** One-line detail from facts: « Posologie : … ; Voie : … ». */
 export function detailOf(facts: EntryFact[] | undefined): string | undefined {
   return facts && facts.length > 0 ? facts.map((f) => `${f.label} : ${f.value}`).join(' ; ') : undefined;
-}
-
-/** Narrative words that answer a question rather than name a thing. */
-export function isYesNo(value: string): boolean {
-  return /^(oui|non|yes|no|x|vrai|faux)$/i.test(value.trim());
 }
