@@ -80,7 +80,7 @@ export interface EntryRow {
   status: string | null;
   author: string | null;
   reimbursement_kind: string | null;
-  /** JSON of `EntryData` (migration 4); NULL for rows written before it. */
+  /** JSON of `EntryData` (migration 5); NULL for rows written before it. */
   data: string | null;
 }
 

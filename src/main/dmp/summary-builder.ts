@@ -309,7 +309,7 @@ export function buildSummary(dossier: DossierRef, items: readonly SourcedEntry[]
   const mergedMedications = mergeFacts(medications, (e) => `${factKey(e, false)}|${e.state ?? ''}`).sort(newestFirst);
 
   // Header participants of one document (correspondants, préleveurs…) are not people to notify: only
-  // the roles below reach the summary; rows from before migration 4 (no role) stay with the contacts.
+  // the roles below reach the summary; rows from before migration 5 (no role) stay with the contacts.
   const byRole = (roles: EntryData['contactRole'][]): ClinicalEntry[] =>
     mergeFacts(
       ofKind('contact')
