@@ -16,7 +16,12 @@ import type { Store } from '../store/types';
 import { AccessHistory } from './access-history';
 import type { DmpActor, SystemActor } from './actors';
 import { DmpContext } from './dmp-context';
-import { DocumentOperations, type DepositInput, type DocumentFilter, type ImportResult } from './document-operations';
+import {
+  DocumentOperations,
+  type DepositInput,
+  type DocumentFilter,
+  type ImportResult,
+} from './document-operations';
 import { DossierOperations, type CreateDossierInput, type CreatedDossier } from './dossier-operations';
 import { SummaryOperations } from './summary-operations';
 
@@ -56,8 +61,16 @@ export class DmpService {
   // ── Import and deposit ────────────────────────────────────────────────────────────────────────
 
   /** Deposits a CDA into the dossier of the INS it carries (hospital feeds, demo seeding, CLI). */
-  importCda(bytes: Uint8Array, opts: { create: boolean; depositor: 'system' | DmpActor }): Promise<ImportResult> {
+  importCda(
+    bytes: Uint8Array,
+    opts: { create: boolean; depositor: 'system' | DmpActor },
+  ): Promise<ImportResult> {
     return this.documents.importCda(bytes, opts);
+  }
+
+  /** Records (log + audit) an import refused before the file could be read, then throws its French reason. */
+  refuseImportFile(cause: string, message: string): Promise<never> {
+    return this.documents.refuseImportFile(cause, message);
   }
 
   /** Deposit from the workstation: CDA (structured or not), plain PDF or text, authored by the CPS holder. */
@@ -68,7 +81,10 @@ export class DmpService {
   // ── Dossiers ──────────────────────────────────────────────────────────────────────────────────
 
   /** Traced search: criteria kinds and result count go to the audit trail, never the names typed. */
-  searchDossiersAs(actor: DmpActor, query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
+  searchDossiersAs(
+    actor: DmpActor,
+    query: { insKey?: string; name?: string; birthDate?: string },
+  ): Promise<DossierRef[]> {
     return this.dossiers.searchDossiersAs(actor, query);
   }
 
@@ -82,7 +98,11 @@ export class DmpService {
   }
 
   /** Patient-side control: block (or unblock) one professional. */
-  setProfessionalBlocked(insKey: string, professional: { nationalId: string; displayName: string }, blocked: boolean): Promise<void> {
+  setProfessionalBlocked(
+    insKey: string,
+    professional: { nationalId: string; displayName: string },
+    blocked: boolean,
+  ): Promise<void> {
     return this.dossiers.setProfessionalBlocked(insKey, professional, blocked);
   }
 
@@ -96,7 +116,10 @@ export class DmpService {
   }
 
   /** A dossier for the same matricule (any OID), and the dossiers of people with the same five traits. */
-  creationCheck(beneficiary: Beneficiary, identity: ReferenceIdentity): Promise<{ existing: DossierRef | null; homonyms: DossierRef[] }> {
+  creationCheck(
+    beneficiary: Beneficiary,
+    identity: ReferenceIdentity,
+  ): Promise<{ existing: DossierRef | null; homonyms: DossierRef[] }> {
     return this.dossiers.creationCheck(beneficiary, identity);
   }
 
@@ -120,7 +143,11 @@ export class DmpService {
   // ── Reading ───────────────────────────────────────────────────────────────────────────────────
 
   /** `asOf` evaluates the 24-month reimbursement window at another date (audits, historical documents). */
-  getSummary(actor: DmpActor | SystemActor, insKey: string, options: { asOf?: Date } = {}): Promise<EmergencySummary> {
+  getSummary(
+    actor: DmpActor | SystemActor,
+    insKey: string,
+    options: { asOf?: Date } = {},
+  ): Promise<EmergencySummary> {
     return this.summary.getSummary(actor, insKey, options);
   }
 
@@ -132,7 +159,12 @@ export class DmpService {
     return this.documents.getDocument(actor, insKey, id);
   }
 
-  updateDocument(actor: DmpActor, insKey: string, id: string, change: { status?: DocumentStatus; visibility?: Visibility }): Promise<DocumentMeta> {
+  updateDocument(
+    actor: DmpActor,
+    insKey: string,
+    id: string,
+    change: { status?: DocumentStatus; visibility?: Visibility },
+  ): Promise<DocumentMeta> {
     return this.documents.updateDocument(actor, insKey, id, change);
   }
 

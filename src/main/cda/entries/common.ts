@@ -3,7 +3,7 @@ import { codedOf, timeOf } from '../hl7/datatypes';
 import { attr, child, children, templateIdsOf, text } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
-import { isYesNo, labelOfCoded, originalTextOf } from './context';
+import { isYesNo, originalTextOf } from './context';
 import { TEMPLATES } from './templates';
 import { quantityLabel, severityLabel, statusLabel } from './labels';
 import type { EntryFact } from '../types';
@@ -18,7 +18,11 @@ export function authorName(act: XmlElement): string | undefined {
 export function related(act: XmlElement, typeCode?: string): XmlElement[] {
   return children(act, 'entryRelationship')
     .filter((r) => typeCode === undefined || attr(r, 'typeCode') === typeCode)
-    .flatMap((r) => r.children.filter((c) => c.local !== 'templateId' && c.local !== 'sequenceNumber' && c.local !== 'seperatableInd'));
+    .flatMap((r) =>
+      r.children.filter(
+        (c) => c.local !== 'templateId' && c.local !== 'sequenceNumber' && c.local !== 'seperatableInd',
+      ),
+    );
 }
 
 export function hasTemplate(el: XmlElement, templateId: string): boolean {
@@ -58,12 +62,18 @@ export function routeText(act: XmlElement, ctx: EntryContext): string | undefine
 }
 
 /** Product of a substanceAdministration: name, code and lot. */
-export function productOf(act: XmlElement, ctx: EntryContext): { name?: string; codeEl?: XmlElement; lot?: string } {
+export function productOf(
+  act: XmlElement,
+  ctx: EntryContext,
+): { name?: string; codeEl?: XmlElement; lot?: string } {
   const material = child(child(child(act, 'consumable'), 'manufacturedProduct'), 'manufacturedMaterial');
   const codeEl = child(material, 'code');
   // The coded name wins over the narrative: a table cell may say « Oui » where the code names the vaccine.
   const narrative = originalTextOf(codeEl, ctx);
-  const name = text(child(material, 'name')) || codedOf(codeEl)?.display || (narrative && !isYesNo(narrative) ? narrative : undefined);
+  const name =
+    text(child(material, 'name')) ||
+    codedOf(codeEl)?.display ||
+    (narrative && !isYesNo(narrative) ? narrative : undefined);
   const lot = text(child(material, 'lotNumberText')) || undefined;
   return { ...(name ? { name } : {}), ...(codeEl ? { codeEl } : {}), ...(lot ? { lot } : {}) };
 }
@@ -101,7 +111,9 @@ export function isNegated(act: XmlElement): boolean {
 
 /** Labelled facts, dropping the empty ones. */
 export function factsOf(pairs: [string, string | undefined][]): EntryFact[] | undefined {
-  const facts = pairs.filter((p): p is [string, string] => p[1] !== undefined && p[1] !== '').map(([label, value]) => ({ label, value }));
+  const facts = pairs
+    .filter((p): p is [string, string] => p[1] !== undefined && p[1] !== '')
+    .map(([label, value]) => ({ label, value }));
   return facts.length > 0 ? facts : undefined;
 }
 
