@@ -43,6 +43,7 @@ import { loadDossierFacts, loadDossierRow, type DossierRow } from './dossier-row
 import { dossierFromCda } from './dossier-writes';
 import { escapeHtml } from './html';
 import { parseCdaOrThrow } from './parse-cda';
+import { readPdfAttachments } from '../cda/attachments';
 
 export interface ImportResult {
   insKey: string;
@@ -279,11 +280,12 @@ export class DocumentOperations {
       id,
     );
     const meta = toDocumentMeta(doc, key);
-    const body = await this.documentBody(doc);
+    const { attachmentWarnings, ...body } = await this.documentBody(doc);
     await this.ctx.write([this.ctx.event(actor, 'document.read', key, id)]);
     const warnings = [...displayWarnings(meta.visibility)];
     if (meta.status === 'obsolete') warnings.push('Ce document a été remplacé par une version plus récente.');
     if (meta.status === 'archived') warnings.push('Ce document est archivé.');
+    warnings.push(...(attachmentWarnings ?? []));
     return { meta, ...body, warnings };
   }
 
@@ -376,7 +378,46 @@ export class DocumentOperations {
     return rows[0] ?? null;
   }
 
-  private async documentBody(doc: DocumentRow): Promise<{ narrativeHtml?: string; pdfBase64?: string }> {
+  /** PDFs embedded in a structured CDA (lab report PDF…), read from the stored document so « Ouvrir » works. */
+  private async embeddedPdfs(
+    doc: DocumentRow,
+  ): Promise<Pick<DocumentContent, 'attachments'> & { attachmentWarnings?: string[] }> {
+    const rows = await this.ctx.store.all<{ content: Uint8Array }>(
+      'SELECT content FROM documents WHERE id = ?',
+      [doc.id],
+    );
+    const content = rows[0]?.content;
+    if (!content) return {};
+    let found;
+    try {
+      found = readPdfAttachments(content);
+    } catch {
+      this.ctx.log.warn('stored CDA unreadable for attachments', { documentId: doc.id });
+      return {};
+    }
+    const attachments = found.attachments.map((a) => ({
+      id: a.id,
+      mediaType: a.mediaType,
+      label: a.label,
+      base64: Buffer.from(a.content).toString('base64'),
+    }));
+    return {
+      ...(attachments.length > 0 ? { attachments } : {}),
+      ...(found.unreadable > 0
+        ? {
+            attachmentWarnings: [
+              `${found.unreadable} document(s) PDF joint(s) incomplet(s) ou illisible(s) : non affiché(s).`,
+            ],
+          }
+        : {}),
+    };
+  }
+
+  private async documentBody(
+    doc: DocumentRow,
+  ): Promise<
+    Pick<DocumentContent, 'narrativeHtml' | 'pdfBase64' | 'attachments'> & { attachmentWarnings?: string[] }
+  > {
     if (doc.format === 'cda-structured') {
       const sections = await this.ctx.store.all<{ title: string | null; narrative_html: string }>(
         'SELECT title, narrative_html FROM document_sections WHERE document_id = ? ORDER BY position',
@@ -387,7 +428,7 @@ export class DocumentOperations {
           (s) => `<section>${s.title ? `<h2>${escapeHtml(s.title)}</h2>` : ''}${s.narrative_html}</section>`,
         )
         .join('\n');
-      return { narrativeHtml: html };
+      return { narrativeHtml: html, ...(await this.embeddedPdfs(doc)) };
     }
     const column = doc.format === 'cda-unstructured' ? 'payload' : 'content';
     const rows = await this.ctx.store.all<{ data: Uint8Array | null }>(
