@@ -22,20 +22,33 @@ const T = {
  * code (no-known-…), a code whose name is « Aucun », or a product with neither code nor name.
  */
 function isNoneKnown(entryBlock: string): boolean {
-  if (/code="no-known-[a-z-]+"/.test(entryBlock) || /codeSystem="2\.16\.840\.1\.113883\.5\.1150\.1"/.test(entryBlock)) return true;
+  if (
+    /code="no-known-[a-z-]+"/.test(entryBlock) ||
+    /codeSystem="2\.16\.840\.1\.113883\.5\.1150\.1"/.test(entryBlock)
+  )
+    return true;
   if (/<code\b[^>]*displayName="Aucun"/.test(entryBlock)) return true;
-  return /<manufacturedMaterial>\s*<code nullFlavor="NA"\s*\/>\s*<name nullFlavor="NA"\s*\/>/.test(entryBlock);
+  return /<manufacturedMaterial>\s*<code nullFlavor="NA"\s*\/>\s*<name nullFlavor="NA"\s*\/>/.test(
+    entryBlock,
+  );
 }
 
 /** Laboratory observations (IHE PaLM template) with a value that is not null-flavoured, anywhere in the entry. */
 export function labObservationCount(entryBlock: string): number {
   let n = 0;
   for (const m of entryBlock.matchAll(/<observation\b[^>]*>([\s\S]*?)<\/observation>/g)) {
-    const body = m[1] as string;
-    const own = body.split(/<entryRelationship|<referenceRange/)[0] as string;
-    if (own.includes(`root="${T.labObservation}"`) && /<value\b(?![^>]*nullFlavor)[^>]*(?:value="[^"]+"|code="[^"]+"|\/?>[^<\s])/.test(own)) n++;
+    const own = (m[1] as string).split(/<entryRelationship|<referenceRange/)[0] as string;
+    if (own.includes(`root="${T.labObservation}"`) && hasValue(own)) n++;
   }
   return n;
+}
+
+/** A `value` that says something: an attribute value or code, or content (originalText, low/high, text). */
+function hasValue(own: string): boolean {
+  const m = /<value\b([^>]*?)(\/?)>/.exec(own);
+  if (!m || /nullFlavor=/.test(m[1] as string)) return false;
+  if (/\s(value|code)="[^"]+"/.test(m[1] as string)) return true;
+  return m[2] !== '/';
 }
 
 export type CountKey = string; // `${sectionCode}|${kind}` or `${sectionCode}|reimbursement:${kind}`
@@ -71,7 +84,9 @@ export function independentCounts(rawXml: string): Map<CountKey, number> {
   const headerContacts =
     (header.match(/<guardian>/g) ?? []).length +
     (header.match(/<informant>/g) ?? []).length +
-    (header.match(/<participant\b[\s\S]*?<\/participant>/g) ?? []).filter((p) => p.includes('<associatedEntity')).length;
+    (header.match(/<participant\b[\s\S]*?<\/participant>/g) ?? []).filter((p) =>
+      p.includes('<associatedEntity'),
+    ).length;
   add(counts, '|contact', headerContacts);
 
   // Walk sections with a stack of section codes; entries are never nested in other entries.
@@ -94,7 +109,17 @@ export function independentCounts(rawXml: string): Map<CountKey, number> {
     const has = (id: string): boolean => top.templates.includes(id);
     const none = isNoneKnown(token);
     if (reimbursementDoc) {
-      const kind = has(T.immunization) ? 'vaccine' : has(T.medication) ? 'medicine' : has(T.device) ? 'device' : top.tag === 'encounter' ? 'stay' : top.tag === 'procedure' ? 'act' : 'other';
+      const kind = has(T.immunization)
+        ? 'vaccine'
+        : has(T.medication)
+          ? 'medicine'
+          : has(T.device)
+            ? 'device'
+            : top.tag === 'encounter'
+              ? 'stay'
+              : top.tag === 'procedure'
+                ? 'act'
+                : 'other';
       add(counts, none ? `${section}|noneKnown` : `${section}|reimbursement:${kind}`, 1);
       continue;
     }
@@ -104,7 +129,8 @@ export function independentCounts(rawXml: string): Map<CountKey, number> {
     else if (has(T.immunization)) add(counts, `${section}|${none ? 'noneKnown' : 'immunization'}`, 1);
     else if (has(T.medication)) add(counts, `${section}|${none ? 'noneKnown' : 'medication'}`, 1);
     else if (has(T.advanceDirective)) add(counts, `${section}|advanceDirective`, 1);
-    else if (has(T.device) && top.tag === 'supply') add(counts, `${section}|${none ? 'noneKnown' : 'device'}`, 1);
+    else if (has(T.device) && top.tag === 'supply')
+      add(counts, `${section}|${none ? 'noneKnown' : 'device'}`, 1);
     else if (has(T.procedure)) {
       const mood = /^<entry\b[^>]*>\s*<procedure\b[^>]*moodCode="([A-Z]+)"/.exec(token)?.[1] ?? 'EVN';
       if (none) add(counts, `${section}|noneKnown`, 1);
