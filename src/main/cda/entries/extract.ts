@@ -31,7 +31,11 @@ export function statementOf(entry: XmlElement): XmlElement | undefined {
  * A « nothing known » statement (no-known-allergies, « Aucun », a nameless placeholder) becomes a
  * `noneKnown` entry, never an item.
  */
-export function extractEntry(entry: XmlElement, ctx: EntryContext, reimbursementDocument: boolean): ExtractedEntry[] | undefined {
+export function extractEntry(
+  entry: XmlElement,
+  ctx: EntryContext,
+  reimbursementDocument: boolean,
+): ExtractedEntry[] | undefined {
   const act = statementOf(entry);
   if (!act) return [];
   const items = readItems(act, ctx, reimbursementDocument);
@@ -89,7 +93,11 @@ function nonEmpty(entries: ExtractedEntry[]): ExtractedEntry[] | undefined {
   return entries.length > 0 ? entries : undefined;
 }
 
-export function extractSectionEntries(entries: readonly XmlElement[], ctx: EntryContext, reimbursementDocument: boolean): EntryExtraction {
+export function extractSectionEntries(
+  entries: readonly XmlElement[],
+  ctx: EntryContext,
+  reimbursementDocument: boolean,
+): EntryExtraction {
   const out: ExtractedEntry[] = [];
   const unknownTemplates: string[] = [];
   for (const entry of entries) {

@@ -43,14 +43,26 @@ export function PatientWorkspace({ session }: { session: SessionState }): React.
   return <DossierView key={patient.dossier.insKey} dossier={patient.dossier} patient={patient} />;
 }
 
-function DossierView({ dossier, patient }: { dossier: DossierRef; patient: PatientContext }): React.JSX.Element {
+function DossierView({
+  dossier,
+  patient,
+}: {
+  dossier: DossierRef;
+  patient: PatientContext;
+}): React.JSX.Element {
   const summary = useStore((s) => s.summary);
   const summaryError = useStore((s) => s.summaryError);
   const loading = useStore((s) => s.summaryLoading);
   const activeTab = useStore((s) => s.activeTab);
   const setActiveTab = useStore((s) => s.setActiveTab);
   const created = useStore((s) => s.created);
-  const allergies: AllergyState = summary ? (summary.allergies.length > 0 ? 'present' : 'none') : summaryError ? 'unknown' : 'loading';
+  const allergies: AllergyState = summary
+    ? summary.allergies.length > 0
+      ? 'present'
+      : 'none'
+    : summaryError
+      ? 'unknown'
+      : 'loading';
 
   return (
     <div className="workspace">
@@ -90,7 +102,8 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const beneficiary = patient.beneficiaries.find((b) => b.index === patient.selectedIndex) ?? null;
-  const lookedUp = patient.notice !== undefined || patient.identity !== undefined || patient.candidates !== undefined;
+  const lookedUp =
+    patient.notice !== undefined || patient.identity !== undefined || patient.candidates !== undefined;
   const canCreate =
     patient.source === 'vitale' &&
     patient.dossierExists !== true &&
@@ -125,7 +138,11 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
         </>
       )}
       {patient.candidates && patient.candidates.length > 0 && (
-        <IdentityCandidates candidates={patient.candidates} busy={busy} onChoose={(index) => run(() => getApi().patient.chooseIdentity({ index }))} />
+        <IdentityCandidates
+          candidates={patient.candidates}
+          busy={busy}
+          onChoose={(index) => run(() => getApi().patient.chooseIdentity({ index }))}
+        />
       )}
       {error && (
         <p className="error" role="alert">
@@ -134,7 +151,11 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
       )}
       <div className="form__actions">
         {patient.authorizationRequired && (
-          <button type="button" disabled={busy} onClick={() => run(() => getApi().patient.authorizeAccess({}))}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => run(() => getApi().patient.authorizeAccess({}))}
+          >
             Le patient présent autorise l’accès
           </button>
         )}
@@ -144,7 +165,10 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
           </button>
         )}
         {patient.source === 'vitale' && patient.beneficiaries.length > 1 && (
-          <ChangeBeneficiary patient={patient} onPick={(index) => run(() => getApi().patient.selectBeneficiary({ index }))} />
+          <ChangeBeneficiary
+            patient={patient}
+            onPick={(index) => run(() => getApi().patient.selectBeneficiary({ index }))}
+          />
         )}
         <button type="button" className="secondary" onClick={() => run(() => getApi().patient.close({}))}>
           Fermer
@@ -154,7 +178,13 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
   );
 }
 
-function ChangeBeneficiary({ patient, onPick }: { patient: PatientContext; onPick(index: number): void }): React.JSX.Element {
+function ChangeBeneficiary({
+  patient,
+  onPick,
+}: {
+  patient: PatientContext;
+  onPick(index: number): void;
+}): React.JSX.Element {
   const others = patient.beneficiaries.filter((b) => b.index !== patient.selectedIndex);
   return (
     <>
