@@ -50,7 +50,9 @@ describe('CLI commands (memory store)', () => {
     const text = stdout.join('\n');
     expect(text).toMatch(/^Synthèse d’urgence — /);
     // The VSM dates from 2020: its open-ended PLAVIX is not asserted as current years later (issue 10).
-    expect(text).toMatch(/Autres traitements \(terminés, prévus ou à vérifier\) \(\d+\)\n {2}- .*PLAVIX.*à vérifier.*\[source : /i);
+    expect(text).toMatch(
+      /Autres traitements \(terminés, prévus ou à vérifier\) \(\d+\)\n {2}- .*PLAVIX.*à vérifier.*\[source : /i,
+    );
     expect(text).toMatch(/^Synthèse du \d{2}\/\d{2}\/\d{4} ; dossier mis à jour le /m);
     expect(text).not.toMatch(/G-A\d+|\bcompleted\b|\bactive\b/);
   });
