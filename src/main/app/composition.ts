@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { readImportFile } from '../dmp/import-file';
 import { join } from 'node:path';
 import { ApiError } from '../../shared/contract';
 import { createDispatcher, EventBus, type Dispatch, type Handlers } from '../bridge/dispatcher';
 import type { Logger } from '../log/logger';
 import { CardService } from '../cards/card-service';
 import type { CardTransport } from '../cards/transport/card-transport';
-import { SimulatedTransport } from '../cards/transport/simulated-transport';
-import { loadCardProfiles } from '../cards/emulator';
 import { SessionService } from '../session/session-service';
 import { readersForDisplay } from '../session/reader-display';
 import type { SessionRules } from '../session/session-rules';
@@ -19,7 +18,7 @@ import { auditKeySource, openAuditTrail } from './audit-trail';
 import { IdentityReference } from '../identity/identity-reference';
 import { readReferenceFile } from '../identity/reference-file';
 import { createHandlers } from './handlers';
-import { CardSimulator } from './card-simulator';
+import type { CardSimulator } from './card-simulator';
 import { dataLayout, resourcesDir } from './paths';
 
 export interface BuildOptions {
@@ -84,10 +83,14 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   let transport: CardTransport;
   if (options.transport) {
     transport = options.transport;
+  } else if (options.simulation && process.env.POSTE_DMP_BUILD_SIMULATOR !== '0') {
+    // electron.vite.config.ts replaces the variable with "0" in a packaging build
+    // (POSTE_DMP_PACKAGE=1): the condition folds to false and the simulator's chunk is dropped.
+    const simulated = (await import('./simulated-cards')).createSimulatedCards();
+    simulator = simulated.simulator;
+    transport = simulated.transport;
   } else if (options.simulation) {
-    const simulated = new SimulatedTransport();
-    simulator = new CardSimulator(simulated, loadCardProfiles(join(resourcesDir(), 'cards')));
-    transport = simulated;
+    throw new Error('Le simulateur de cartes n’est pas inclus dans cette version de Poste DMP.');
   } else {
     const { PcscliteTransport } = await import('../cards/transport/pcsclite-transport');
     transport = new PcscliteTransport({ log: log.child('pcsc') });
@@ -146,7 +149,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
 
 async function seed(dmp: DmpService, file: string, log: Logger): Promise<void> {
   try {
-    await dmp.importCda(new Uint8Array(await readFile(file)), { create: true, depositor: 'system' });
+    await dmp.importCda(await readImportFile(file), { create: true, depositor: 'system' });
     log.info('demo document imported');
   } catch (err) {
     // Already there from a previous start: nothing to do.

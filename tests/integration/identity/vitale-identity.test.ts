@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../../src/main/app/composition';
 import { resourcesDir } from '../../../src/main/app/paths';
 import { createLogger } from '../../../src/main/log/logger';
-import type { ReferenceIdentity, ResponseEnvelope, SessionState } from '../../../src/shared/contract';
+import type { ReferenceIdentity, SessionState } from '../../../src/shared/contract';
+import { call, sessionWhere } from '../support/app-calls';
 import { matriculeKey } from '../../../src/shared/identity/ins';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
@@ -94,27 +95,7 @@ async function start(): Promise<{ app: App; logLines: string[] }> {
   return { app, logLines };
 }
 
-async function call<T = unknown>(a: App, method: string, input: unknown = {}): Promise<T> {
-  const response: ResponseEnvelope = await a.dispatch(method, input);
-  if (!response.ok) throw Object.assign(new Error(response.error.message), { code: response.error.code });
-  return response.value as T;
-}
-
-function session(a: App, match: (s: SessionState) => boolean): Promise<SessionState> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error('no matching session.changed event'));
-    }, 10_000);
-    const off = a.bus.subscribe((name, payload) => {
-      if (name === 'session.changed' && match(payload as SessionState)) {
-        clearTimeout(timer);
-        off();
-        resolve(payload as SessionState);
-      }
-    });
-  });
-}
+const session = sessionWhere;
 
 async function signIn(a: App, profileId: string): Promise<void> {
   // After a CPS was removed the session stays « verrouillée » until a PIN is entered.

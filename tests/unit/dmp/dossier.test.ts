@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Beneficiary, ReferenceIdentity } from '../../../src/shared/contract';
 import type { CreateDossierInput } from '../../../src/main/dmp/dmp-service';
-import { DmpService } from '../../../src/main/dmp/dmp-service';
-import { dmpMigrations } from '../../../src/main/dmp/migrations';
-import { createLogger } from '../../../src/main/log/logger';
 import { matriculeKey } from '../../../src/shared/identity/ins';
-import { openMemoryStore } from '../../../src/main/store/memory-store';
 import type { Store } from '../../../src/main/store/types';
-import { actor, counterRandom, fixture, professional, testInsKey } from './helpers';
+import { actor, fixture, loggedService, professional, testInsKey } from './helpers';
 
 function nir(body13: string): string {
   return `${body13}${String(matriculeKey(body13)).padStart(2, '0')}`;
@@ -34,18 +30,7 @@ const parent: Beneficiary = {
 };
 const consent = { brisDeGlaceOpposition: false, centre15Opposition: true };
 
-async function service() {
-  const lines: string[] = [];
-  const store = await openMemoryStore(dmpMigrations);
-  const log = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
-  const dmp = new DmpService({
-    store,
-    log,
-    now: () => new Date('2026-03-01T09:00:00Z'),
-    random: counterRandom(),
-  });
-  return { store, dmp, lines };
-}
+const service = loggedService;
 
 async function everyTextIn(store: Store): Promise<string> {
   const tables = await store.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'");

@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessMode, Professional } from '../../../src/shared/contract';
-import type { DmpActor } from '../../../src/main/dmp/dmp-service';
+import { DmpService, type DmpActor } from '../../../src/main/dmp/dmp-service';
+import { dmpMigrations } from '../../../src/main/dmp/migrations';
+import { createLogger } from '../../../src/main/log/logger';
+import { openMemoryStore } from '../../../src/main/store/memory-store';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
 export const fixturesDir = sharedCdaFixturesDir();
@@ -52,4 +55,13 @@ export function counterRandom(): (n: number) => Uint8Array {
   let counter = 1;
   return (n) =>
     Uint8Array.from({ length: n }, () => (counter = (counter * 1103515245 + 12345) % 2 ** 31) & 0xff);
+}
+
+/** A DMP service on an in-memory store at a fixed date, with its log lines kept for assertions. */
+export async function loggedService(now = new Date('2026-03-01T09:00:00Z')) {
+  const lines: string[] = [];
+  const store = await openMemoryStore(dmpMigrations);
+  const log = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
+  const dmp = new DmpService({ store, log, now: () => now, random: counterRandom() });
+  return { store, dmp, lines };
 }

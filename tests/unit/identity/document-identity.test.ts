@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DmpService } from '../../../src/main/dmp/dmp-service';
-import { dmpMigrations } from '../../../src/main/dmp/migrations';
-import { createLogger } from '../../../src/main/log/logger';
-import { openMemoryStore } from '../../../src/main/store/memory-store';
 import { matriculeKey } from '../../../src/shared/identity/ins';
-import { actor, counterRandom, fixture, fixturesDir, professional, testInsKey } from '../dmp/helpers';
+import { actor, fixture, fixturesDir, loggedService, professional, testInsKey } from '../dmp/helpers';
 
 /** The VAC-NOTE fixture's patient: PAT-TROIS Dominique, F, born 1979-03-28, INS 279035121518989 (test OID). */
 const original = new TextDecoder().decode(fixture('VAC-NOTE_2023.01.xml'));
@@ -17,18 +13,7 @@ function withKey(body13: string): string {
   return body13 + String(matriculeKey(body13)).padStart(2, '0');
 }
 
-async function service() {
-  const lines: string[] = [];
-  const store = await openMemoryStore(dmpMigrations);
-  const log = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
-  const dmp = new DmpService({
-    store,
-    log,
-    now: () => new Date('2026-03-01T09:00:00Z'),
-    random: counterRandom(),
-  });
-  return { store, dmp, lines };
-}
+const service = loggedService;
 
 async function refusals(store: Awaited<ReturnType<typeof service>>['store']) {
   return store.all<{ ins_key: string | null; target: string }>(
