@@ -10,12 +10,13 @@ import { loadCardProfiles } from '../cards/emulator';
 import { SessionService } from '../session/session-service';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
-import { openStore } from '../store';
-import { resolveStoreKey, type KeySource } from './store-key';
+import { openStore, type OpenedStore } from '../store';
+import type { KeySource } from './store-key';
+import { claimDataFolder } from './data-folder';
 import { sessionDossiers } from './session-dossiers';
 import { createHandlers } from './handlers';
 import { CardSimulator } from './card-simulator';
-import { dataLayout, resourcesDir } from './paths';
+import { resourcesDir } from './paths';
 
 export interface BuildOptions {
   host: 'desktop' | 'web';
@@ -48,9 +49,21 @@ export interface App {
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { log } = options;
   const warnings: string[] = [];
-  const key = await resolveStoreKey(options.key, log);
-  warnings.push(...key.warnings);
-  const store = await openStore({ dir: dataLayout(options.dataDir).storeDir, key: key.key, migrations: dmpMigrations, log: log.child('store') });
+  // The data-folder lock is held from before the key is resolved until after the store is closed.
+  const folder = await claimDataFolder(options.dataDir, { key: options.key, log });
+  warnings.push(...folder.warnings);
+  let store: OpenedStore;
+  try {
+    store = await openStore({
+      dir: folder.layout.storeDir,
+      key: folder.key,
+      migrations: dmpMigrations,
+      log: log.child('store'),
+    });
+  } catch (err) {
+    folder.release();
+    throw err;
+  }
   // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
   warnings.push(...store.recovery.notices);
   const dmp = new DmpService({ store, log: log.child('dmp') });
@@ -70,13 +83,17 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     transport = new PcscliteTransport({ log: log.child('pcsc') });
   }
   const cards = new CardService({ transport, production: options.production, log: log.child('cards') });
-  const session = new SessionService(cards, sessionDossiers(dmp), log.child('session'), { production: options.production });
+  const session = new SessionService(cards, sessionDossiers(dmp), log.child('session'), {
+    production: options.production,
+  });
 
   const bus = new EventBus(log.child('bus'));
   cards.onChange((readers) => bus.emit('cards.changed', readers));
   session.onChange((state) => bus.emit('session.changed', state));
 
-  const packageJson = JSON.parse(await readFile(join(resourcesDir(), '..', 'package.json'), 'utf8')) as { version: string };
+  const packageJson = JSON.parse(await readFile(join(resourcesDir(), '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const handlers = createHandlers({
     info: {
       version: packageJson.version,
@@ -100,7 +117,11 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     async close() {
       session.dispose();
       await cards.stop();
-      await store.close();
+      try {
+        await store.close();
+      } finally {
+        folder.release();
+      }
     },
   };
 }

@@ -1,19 +1,61 @@
-import type { Logger } from '../log/logger';
-import type { Store } from '../store/types';
+import { createLogger } from '../log/logger';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store';
-import { resolveStoreKey } from '../app/store-key';
+import { checkDataFolder, claimDataFolder } from '../app/data-folder';
 import { dataLayout } from '../app/paths';
+import type { OpenedForCli, OpenRequest } from './cli-context';
 
-/** Opens the DMP service on a data folder for a headless command (initialised on first use). */
+/**
+ * Opens the DMP service on a data folder for a headless command: the same data-folder lock and key
+ * rules as the browser host. Warnings and recovery notices go to stderr: an administrator running
+ * the command must see them. Nothing is created before the folder has been checked (read-only
+ * commands never create one).
+ */
 export async function openDmpForCli(
-  dataDir: string,
-  log: Logger,
-): Promise<{ service: DmpService; store: Store; close(): Promise<void> }> {
-  const layout = dataLayout(dataDir);
-  const key = await resolveStoreKey({ kind: 'file', path: layout.keyFile }, log);
-  for (const warning of key.warnings) process.stderr.write(`Attention : ${warning}\n`);
-  const store = await openStore({ dir: layout.storeDir, key: key.key, migrations: dmpMigrations, log: log.child('store') });
-  return { service: new DmpService({ store, log: log.child('dmp') }), store, close: () => store.close() };
+  request: OpenRequest,
+  stderr: (s: string) => void,
+): Promise<OpenedForCli> {
+  checkDataFolder(request.dataDir, { mustExist: request.readOnly });
+  const layout = dataLayout(request.dataDir);
+  const folderLog = createLogger({ file: layout.logFile });
+  const folder = await claimDataFolder(request.dataDir, {
+    key: { kind: 'file', path: layout.keyFile },
+    log: folderLog,
+    mustExist: request.readOnly,
+    ...(request.waitMs !== null
+      ? {
+          waitMs: request.waitMs,
+          onWait: (holder) =>
+            stderr(
+              `Le dossier de données est utilisé par une autre instance${holder ? ` (processus ${holder.pid})` : ''} : ` +
+                `attente de sa libération (au plus ${Math.round(request.waitMs! / 1000)} s)…`,
+            ),
+        }
+      : {}),
+  });
+  for (const warning of folder.warnings) stderr(`Attention : ${warning}`);
+  try {
+    const store = await openStore({
+      dir: folder.layout.storeDir,
+      key: folder.key,
+      migrations: dmpMigrations,
+      log: folderLog.child('store'),
+    });
+    for (const notice of store.recovery.notices) stderr(`Récupération : ${notice}`);
+    return {
+      service: new DmpService({ store, log: folderLog.child('dmp') }),
+      store,
+      close: async () => {
+        try {
+          await store.close();
+        } finally {
+          folder.release();
+        }
+      },
+    };
+  } catch (err) {
+    folder.release();
+    throw err;
+  }
 }

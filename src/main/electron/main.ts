@@ -1,4 +1,13 @@
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, type WebFrameMain } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  protocol,
+  safeStorage,
+  session,
+  type WebFrameMain,
+} from 'electron';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +15,7 @@ import { buildApp, type App } from '../app/composition';
 import { createLogger } from '../log/logger';
 import { IPC_INVOKE, IPC_EVENT } from '../../shared/ipc-channels';
 import { contentSecurityPolicy } from '../bridge/loopback-host';
-import { appPaths } from '../app/paths';
+import { dataLayout } from '../app/paths';
 
 /**
  * The thin Electron shell: a hardened window, the app:// protocol, and the contract bound to
@@ -50,7 +59,9 @@ async function serveRenderer(request: Request): Promise<Response> {
   if (!file.startsWith(rendererDir + sep)) return new Response('', { status: 404 });
   try {
     const body = await readFile(file);
-    const type = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }[extname(file)] ?? 'application/octet-stream';
+    const type =
+      { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }[extname(file)] ??
+      'application/octet-stream';
     return new Response(body, {
       headers: { 'content-type': type, 'content-security-policy': contentSecurityPolicy(APP_ORIGIN) },
     });
@@ -95,7 +106,7 @@ async function createWindow(): Promise<void> {
 async function start(): Promise<void> {
   lockDown();
   protocol.handle('app', serveRenderer);
-  const paths = appPaths(app.getPath('userData'));
+  const paths = dataLayout(app.getPath('userData'));
   services = await buildApp({
     host: 'desktop',
     dataDir: paths.dataDir,

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** A rename or a new file is atomic but not durable until its directory entry is flushed. */
@@ -11,10 +11,15 @@ export function fsyncDirectory(dir: string): void {
   }
 }
 
-/** Writes a whole small file with mode 0600: temp → fsync → rename → fsync directory. */
-export function writeFileDurably(path: string, data: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o600);
+/**
+ * Creates a whole small file with mode 0600 only if `path` does not exist: written and fsynced
+ * under a private name (opened `wx`), then `link()`ed into place, which fails when something is
+ * already there. Unlike an exclusive open of `path` itself, nobody can ever see it empty or half
+ * written. False when `path` existed (nothing changed).
+ */
+export function createFileExclusively(path: string, data: Uint8Array): boolean {
+  const tmp = `${path}.new-${process.pid}-${Date.now()}`;
+  const fd = openSync(tmp, 'wx', 0o600);
   try {
     let offset = 0;
     while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
@@ -22,8 +27,16 @@ export function writeFileDurably(path: string, data: Uint8Array): void {
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, path);
+  try {
+    linkSync(tmp, path);
+  } catch (err) {
+    if (isErrno(err, 'EEXIST')) return false;
+    throw err;
+  } finally {
+    unlinkIfExists(tmp);
+  }
   fsyncDirectory(dirname(path));
+  return true;
 }
 
 export function unlinkIfExists(path: string): boolean {

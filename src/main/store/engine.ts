@@ -13,6 +13,7 @@ import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import type { Logger } from '../log/logger';
 import { fsyncDirectory, unlinkIfExists } from './durable-fs';
 import { acquireDirectoryLock } from './dir-lock';
+import { previousName, snapshotName } from './store-files';
 import { StoreError, manualRestoreHint } from './errors';
 import {
   JournalWriter,
@@ -75,8 +76,6 @@ export interface StoreStats {
   openMs: number;
 }
 
-const snapshotName = 'snapshot';
-const previousName = 'snapshot.prev';
 const tempName = 'snapshot.tmp';
 
 let sqlModule: Promise<SqlJsStatic> | null = null;
@@ -208,13 +207,18 @@ export class StoreEngine {
     };
   }
 
-  /** Compacts what the journal holds (so the next open is fast), then releases everything. */
+  /**
+   * Waits for a running compaction, compacts only if one is due (as after any write: the journal
+   * is bounded by the policy, so the next open replays at most that much), then releases
+   * everything. Not compacting on every close is what keeps a one-document CLI import from
+   * rewriting the whole encrypted snapshot.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     const { log } = this.options;
     try {
       await this.compaction?.catch(() => undefined);
-      if (!this.failure && this.journal.records > 0) await this.compact();
+      if (!this.failure && this.compactionDue()) await this.compact();
     } catch (err) {
       // The journal still holds every acknowledged transaction: closing stays safe.
       log.error('compaction on close failed', { detail: err instanceof Error ? err.message : String(err) });
@@ -242,10 +246,14 @@ export class StoreEngine {
     };
   }
 
+  private compactionDue(): boolean {
+    const { policy } = this.options;
+    return this.journal.records >= policy.records || this.journal.bytes >= policy.bytes;
+  }
+
   private scheduleCompactionIfDue(): void {
     const { policy, log } = this.options;
-    if (this.compactionScheduled || this.compaction) return;
-    if (this.journal.records < policy.records && this.journal.bytes < policy.bytes) return;
+    if (this.compactionScheduled || this.compaction || !this.compactionDue()) return;
     this.compactionScheduled = true;
     // After the acknowledgement has been sent, not before.
     setImmediate(() => {

@@ -18,6 +18,9 @@ export type StoreErrorReason =
   | 'CLOSED'
   | 'WORKER_FAILED'
   | 'KEY_INVALID'
+  | 'KEY_MISSING'
+  | 'NO_STORE'
+  | 'NOT_A_DATA_FOLDER'
   | 'KEY_UNWRAP_FAILED';
 
 const apiCodeFor: Record<StoreErrorReason, ApiErrorCode> = {
@@ -37,6 +40,9 @@ const apiCodeFor: Record<StoreErrorReason, ApiErrorCode> = {
   CLOSED: 'UNAVAILABLE',
   WORKER_FAILED: 'UNAVAILABLE',
   KEY_INVALID: 'CORRUPT_DATA',
+  KEY_MISSING: 'CORRUPT_DATA',
+  NO_STORE: 'NOT_FOUND',
+  NOT_A_DATA_FOLDER: 'INVALID_INPUT',
   KEY_UNWRAP_FAILED: 'CORRUPT_DATA',
 };
 

@@ -1,6 +1,13 @@
-export { openStore, resolveWorkerEntry, type OpenStoreOptions, type OpenedStore, type WorkerEntry } from './open-store';
+export {
+  openStore,
+  resolveWorkerEntry,
+  type OpenStoreOptions,
+  type OpenedStore,
+  type WorkerEntry,
+} from './open-store';
 export { StoreError, manualRestoreHint, type StoreErrorReason } from './errors';
 export type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
+export { storeHasData } from './store-files';
 export {
   formatRecoveryKey,
   generateStoreKey,
@@ -9,6 +16,7 @@ export {
   parseRecoveryKey,
   plainKeyFileWarning,
   rawStoreKey,
+  type KeyCreation,
   type KeyFileResult,
   type KeyWrapBackend,
   type StoreKey,

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from '../log/logger';
-import { writeFileDurably } from './durable-fs';
+import { createFileExclusively } from './durable-fs';
 import { StoreError } from './errors';
 
 export const keyLength = 32;
@@ -15,7 +15,11 @@ export interface StoreKey {
 
 export function rawStoreKey(key: Uint8Array): StoreKey {
   if (key.length !== keyLength) {
-    throw new StoreError('KEY_INVALID', 'La clé de chiffrement des données est invalide.', `key has ${key.length} bytes, expected ${keyLength}`);
+    throw new StoreError(
+      'KEY_INVALID',
+      'La clé de chiffrement des données est invalide.',
+      `key has ${key.length} bytes, expected ${keyLength}`,
+    );
   }
   return { kind: 'raw', key: new Uint8Array(key) };
 }
@@ -46,24 +50,51 @@ export interface KeyFileResult {
 
 const keyFileName = 'store.key';
 
+/** What to do when the key file does not exist. */
+export interface KeyCreation {
+  /**
+   * False when a store already exists beside it: a new random key could never read it, and writing
+   * one would hide the real problem (a lost key file) behind "wrong key".
+   */
+  mayCreate: boolean;
+}
+
+function missingKey(path: string): StoreError {
+  return new StoreError(
+    'KEY_MISSING',
+    `Fichier de clé introuvable : ${path}. Les données existantes ne peuvent pas être lues sans lui ; ` +
+      'restaurez ce fichier (ou la copie de secours de la clé). Aucune nouvelle clé n’a été créée.',
+    `key file ${path} missing while the store holds data`,
+  );
+}
+
 /**
  * Key for the browser host, the CLI and tests: a random DEK kept in a mode-0600 file, base64.
- * `location` is either the key file itself or a directory that holds `store.key`.
+ * `location` is either the key file itself or a directory that holds `store.key`. Call it under the
+ * data-folder lock: the file is created exclusively (a second creator would fail, never overwrite),
+ * and only when `creation.mayCreate`.
  */
-export function loadOrCreateKeyFile(location: string, log: Logger): KeyFileResult {
-  const path = existsSync(location) && statSync(location).isDirectory() ? join(location, keyFileName) : location;
+export function loadOrCreateKeyFile(
+  location: string,
+  log: Logger,
+  creation: KeyCreation = { mayCreate: true },
+): KeyFileResult {
+  const path =
+    existsSync(location) && statSync(location).isDirectory() ? join(location, keyFileName) : location;
   let created = false;
-  let key: StoreKey;
-  if (existsSync(path)) {
-    key = parseKeyText(readFileSync(path, 'utf8'), path);
-    const mode = statSync(path).mode & 0o777;
-    if ((mode & 0o077) !== 0) log.warn('key file readable by other users', { path, mode: mode.toString(8) });
-  } else {
-    mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-    key = generateStoreKey();
-    writeFileDurably(path, Buffer.from(`${Buffer.from(key.key).toString('base64')}\n`, 'utf8'));
-    created = true;
+  if (!existsSync(path)) {
+    if (!creation.mayCreate) throw missingKey(path);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const key = generateStoreKey();
+    created = createFileExclusively(
+      path,
+      Buffer.from(`${Buffer.from(key.key).toString('base64')}\n`, 'utf8'),
+    );
+    if (!created) log.warn('key file appeared while creating it; using the existing one', { path });
   }
+  const key = parseKeyText(readFileSync(path, 'utf8'), path);
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) log.warn('key file readable by other users', { path, mode: mode.toString(8) });
   log.warn('store key kept in a plain file, not protected by an OS keyring', { path, created });
   return { key, path, created, warning: plainKeyFileWarning };
 }
@@ -72,7 +103,11 @@ function parseKeyText(text: string, origin: string): StoreKey {
   const trimmed = text.trim();
   const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : Buffer.alloc(0);
   if (bytes.length !== keyLength) {
-    throw new StoreError('KEY_INVALID', 'Le fichier de clé de chiffrement est illisible ou endommagé.', `invalid key text in ${origin}`);
+    throw new StoreError(
+      'KEY_INVALID',
+      'Le fichier de clé de chiffrement est illisible ou endommagé.',
+      `invalid key text in ${origin}`,
+    );
   }
   return rawStoreKey(bytes);
 }
@@ -110,7 +145,7 @@ export function loadOrCreateWrappedKey(
   path: string,
   backend: KeyWrapBackend,
   log: Logger,
-  options: { allowInsecure?: boolean } = {},
+  options: { allowInsecure?: boolean; mayCreate?: boolean } = {},
 ): WrappedKeyResult {
   if (!backend.secure && !options.allowInsecure) {
     log.warn('refusing insecure key wrap backend', { backend: backend.name });
@@ -124,6 +159,7 @@ export function loadOrCreateWrappedKey(
     };
   }
   if (!existsSync(path)) {
+    if (options.mayCreate === false) throw missingKey(path);
     const key = generateStoreKey();
     const file: WrappedKeyFile = {
       format: 'poste-dmp-wrapped-key',
@@ -131,10 +167,12 @@ export function loadOrCreateWrappedKey(
       backend: backend.name,
       wrapped: backend.wrap(Buffer.from(key.key).toString('base64')).toString('base64'),
     };
-    mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-    writeFileDurably(path, Buffer.from(JSON.stringify(file), 'utf8'));
-    log.info('wrapped store key created', { backend: backend.name });
-    return { ok: true, key, created: true, backend: backend.name, backendChanged: false };
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (createFileExclusively(path, Buffer.from(JSON.stringify(file), 'utf8'))) {
+      log.info('wrapped store key created', { backend: backend.name });
+      return { ok: true, key, created: true, backend: backend.name, backendChanged: false };
+    }
+    log.warn('wrapped key file appeared while creating it; using the existing one');
   }
   const file = parseWrappedKeyFile(readFileSync(path, 'utf8'));
   const backendChanged = file.backend !== backend.name;
@@ -152,7 +190,13 @@ export function loadOrCreateWrappedKey(
       `unwrap failed (${err instanceof Error ? err.message : String(err)})`,
     );
   }
-  return { ok: true, key: parseKeyText(keyText, path), created: false, backend: backend.name, backendChanged };
+  return {
+    ok: true,
+    key: parseKeyText(keyText, path),
+    created: false,
+    backend: backend.name,
+    backendChanged,
+  };
 }
 
 function parseWrappedKeyFile(text: string): WrappedKeyFile {
@@ -163,8 +207,18 @@ function parseWrappedKeyFile(text: string): WrappedKeyFile {
     value = null;
   }
   const v = value as Partial<WrappedKeyFile> | null;
-  if (!v || v.format !== 'poste-dmp-wrapped-key' || v.version !== 1 || typeof v.backend !== 'string' || typeof v.wrapped !== 'string') {
-    throw new StoreError('KEY_INVALID', 'Le fichier de clé protégée est illisible ou endommagé.', 'wrapped key file does not parse');
+  if (
+    !v ||
+    v.format !== 'poste-dmp-wrapped-key' ||
+    v.version !== 1 ||
+    typeof v.backend !== 'string' ||
+    typeof v.wrapped !== 'string'
+  ) {
+    throw new StoreError(
+      'KEY_INVALID',
+      'Le fichier de clé protégée est illisible ou endommagé.',
+      'wrapped key file does not parse',
+    );
   }
   return v as WrappedKeyFile;
 }
@@ -181,7 +235,11 @@ export function formatRecoveryKey(key: StoreKey): string {
 export function parseRecoveryKey(text: string): StoreKey {
   const hex = text.replace(/[\s-]/g, '');
   if (!/^[0-9A-Fa-f]{64}$/.test(hex)) {
-    throw new StoreError('KEY_INVALID', 'La clé de secours saisie est invalide (64 caractères hexadécimaux attendus).', 'bad recovery key text');
+    throw new StoreError(
+      'KEY_INVALID',
+      'La clé de secours saisie est invalide (64 caractères hexadécimaux attendus).',
+      'bad recovery key text',
+    );
   }
   return rawStoreKey(Buffer.from(hex, 'hex'));
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ApiError } from '../../../src/shared/contract';
 import { accessCodesPdf } from '../../../src/main/dmp/access-codes-pdf';
-import { parseArgs, UsageError } from '../../../src/main/dmp/cli-context';
+import { dataOptions, parseCommandArgs, UsageError } from '../../../src/main/cli/cli-context';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { normaliseName } from '../../../src/main/dmp/names';
@@ -16,7 +16,11 @@ describe('hostile or malformed input', () => {
     const dmp = new DmpService({ store, log: silentLogger });
     const xmlish = fc.oneof(
       fc.uint8Array({ maxLength: 300 }),
-      fc.string({ maxLength: 300 }).map((s) => new TextEncoder().encode(`<?xml version="1.0"?><ClinicalDocument xmlns="urn:hl7-org:v3">${s}`)),
+      fc
+        .string({ maxLength: 300 })
+        .map((s) =>
+          new TextEncoder().encode(`<?xml version="1.0"?><ClinicalDocument xmlns="urn:hl7-org:v3">${s}`),
+        ),
       fc.integer({ min: 1, max: 5000 }).map((cut) => fixture('VAC-NOTE_2023.01.xml').subarray(0, cut)),
     );
     await fc.assert(
@@ -38,7 +42,9 @@ describe('hostile or malformed input', () => {
     const store = await openMemoryStore(dmpMigrations);
     const dmp = new DmpService({ store, log: silentLogger });
     const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><ClinicalDocument>&lol2;</ClinicalDocument>`;
-    await expect(dmp.importCda(new TextEncoder().encode(bomb), { create: true, depositor: 'system' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(
+      dmp.importCda(new TextEncoder().encode(bomb), { create: true, depositor: 'system' }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('never logs the NIR or the patient name while importing and reading', async () => {
@@ -49,7 +55,9 @@ describe('hostile or malformed input', () => {
     const doctor = professional();
     await dmp.authorize(actor(doctor), testInsKey);
     await dmp.getSummary(actor(doctor), testInsKey);
-    await expect(dmp.getSummary(actor(professional({ nationalId: '0999', cardKind: 'cpe' })), testInsKey)).rejects.toBeInstanceOf(ApiError);
+    await expect(
+      dmp.getSummary(actor(professional({ nationalId: '0999', cardKind: 'cpe' })), testInsKey),
+    ).rejects.toBeInstanceOf(ApiError);
     const [dossier] = await dmp.searchDossiers({ insKey: testInsKey });
     expect(lines.length).toBeGreaterThan(0);
     const logged = lines.join('\n');
@@ -60,7 +68,7 @@ describe('hostile or malformed input', () => {
 
 describe('small helpers', () => {
   it('normalises names to upper-case A–Z words only', () => {
-    expect(normaliseName("  Élise-Marie d’Arc  ")).toBe('ELISE MARIE D ARC');
+    expect(normaliseName('  Élise-Marie d’Arc  ')).toBe('ELISE MARIE D ARC');
     expect(normaliseName('Œdipe Straße')).toBe('OEDIPE STRASSE');
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {
@@ -85,13 +93,18 @@ describe('small helpers', () => {
   });
 
   it('parses CLI arguments and refuses unknown options', () => {
-    expect(parseArgs(['a.xml', '--create', '--store', '/d', 'b.xml'], ['--create'])).toEqual({
-      positional: ['a.xml', 'b.xml'],
-      flags: new Set(['--create']),
-      storeDir: '/d',
+    const options = { ...dataOptions, create: { type: 'boolean' } } as const;
+    const parsed = parseCommandArgs(['a.xml', '--create', '--data', '/d', 'b.xml'], options);
+    expect(parsed.positionals).toEqual(['a.xml', 'b.xml']);
+    expect(parsed.values).toMatchObject({ create: true, data: '/d' });
+    expect(parseCommandArgs(['--data=/x'], options).values.data).toBe('/x');
+    expect(() => parseCommandArgs(['--force'], options)).toThrow(new UsageError('Option inconnue : --force'));
+    expect(() => parseCommandArgs(['--data'], options)).toThrow(UsageError);
+    // `--wait` takes an optional number of seconds; a 15-digit INS after it is not one.
+    expect(parseCommandArgs(['--wait', '5', 'a.xml'], options).values.wait).toBe('5');
+    expect(parseCommandArgs(['--wait', '279035121518989'], options)).toMatchObject({
+      values: { wait: '600' },
+      positionals: ['279035121518989'],
     });
-    expect(parseArgs(['--store=/x'], []).storeDir).toBe('/x');
-    expect(() => parseArgs(['--force'], ['--create'])).toThrow(UsageError);
-    expect(() => parseArgs(['--store'], [])).toThrow(UsageError);
   });
 });

@@ -1,4 +1,12 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../../src/main/store/errors';
@@ -22,7 +30,10 @@ describe('StoreEngine', () => {
     const h = harness();
     const a = await h.open();
     a.write(insertTx(1));
-    a.write([{ sql: 'CREATE TABLE blobs (b BLOB)' }, { sql: 'INSERT INTO blobs VALUES (?)', params: [new Uint8Array([0, 1, 255])] }]);
+    a.write([
+      { sql: 'CREATE TABLE blobs (b BLOB)' },
+      { sql: 'INSERT INTO blobs VALUES (?)', params: [new Uint8Array([0, 1, 255])] },
+    ]);
     await a.close();
     const b = await h.open();
     expect(txCounts(b).get(1)).toBe(3);
@@ -122,6 +133,7 @@ describe('StoreEngine', () => {
     const h = harness();
     const live = await h.open();
     live.write(insertTx(1));
+    await live.compact();
     await live.close();
     const journal = join(h.dir, journalFileName(1));
     // A complete-looking record header with a body that cannot authenticate.
@@ -180,6 +192,7 @@ describe('StoreEngine', () => {
     const h = harness();
     const s = await h.open();
     s.write(insertTx(1));
+    await s.compact();
     await s.close();
     const snapshot = join(h.dir, 'snapshot');
     truncateSync(snapshot, statSync(snapshot).size - 100);
@@ -207,6 +220,7 @@ describe('StoreEngine', () => {
     const h = harness();
     const s = await h.open();
     s.write(insertTx(1));
+    await s.compact();
     await s.close();
     const { rmSync } = await import('node:fs');
     rmSync(join(h.dir, 'snapshot'));
@@ -214,7 +228,10 @@ describe('StoreEngine', () => {
   });
 
   it('applies migrations once each, in order, and records the version', async () => {
-    const h = harness([itemsMigration, { version: 2, name: 'seed', sql: "INSERT INTO items (tx, body) VALUES (0, 'seed')" }]);
+    const h = harness([
+      itemsMigration,
+      { version: 2, name: 'seed', sql: "INSERT INTO items (tx, body) VALUES (0, 'seed')" },
+    ]);
     const a = await h.open();
     expect(a.stats().schemaVersion).toBe(2);
     await a.close();
@@ -235,7 +252,10 @@ describe('StoreEngine', () => {
   });
 
   it('rolls back a failing migration entirely', async () => {
-    const h = harness([itemsMigration, { version: 2, name: 'broken', sql: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);' }]);
+    const h = harness([
+      itemsMigration,
+      { version: 2, name: 'broken', sql: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);' },
+    ]);
     await expectStoreError(h.open(), 'MIGRATION_FAILED');
     const ok = await h.open({ migrations: [itemsMigration] });
     expect(ok.stats().schemaVersion).toBe(1);
@@ -246,7 +266,9 @@ describe('StoreEngine', () => {
   it('makes a failing transaction all-or-nothing and stays usable', async () => {
     const h = harness();
     const s = await h.open();
-    expect(() => s.write([...insertTx(1), { sql: 'INSERT INTO missing_table VALUES (1)' }])).toThrow(StoreError);
+    expect(() => s.write([...insertTx(1), { sql: 'INSERT INTO missing_table VALUES (1)' }])).toThrow(
+      StoreError,
+    );
     expect(txCounts(s).size).toBe(0);
     expect(s.stats().journalRecords).toBe(1); // the migration only
     s.write(insertTx(2));
@@ -257,7 +279,9 @@ describe('StoreEngine', () => {
   it('refuses parameters the journal could not replay faithfully', async () => {
     const h = harness();
     const s = await h.open();
-    const bad = [{ sql: 'INSERT INTO items (tx, body) VALUES (?, ?)', params: [1, true as unknown as string] }];
+    const bad = [
+      { sql: 'INSERT INTO items (tx, body) VALUES (?, ?)', params: [1, true as unknown as string] },
+    ];
     expect(() => s.write(bad)).toThrow(StoreError);
     expect(txCounts(s).size).toBe(0);
     await s.close();
@@ -266,9 +290,31 @@ describe('StoreEngine', () => {
   it('never lets all() modify the database', async () => {
     const h = harness();
     const s = await h.open();
-    expect(() => s.all("INSERT INTO items (tx, body) VALUES (1, 'sneaky')")).toThrow(expect.objectContaining({ reason: 'READ_ONLY_VIOLATION' }));
+    expect(() => s.all("INSERT INTO items (tx, body) VALUES (1, 'sneaky')")).toThrow(
+      expect.objectContaining({ reason: 'READ_ONLY_VIOLATION' }),
+    );
     expect(txCounts(s).size).toBe(0);
     await s.close();
+  });
+
+  it('does not rewrite the snapshot on close unless a compaction is due', async () => {
+    const h = harness();
+    const policy = { snapshotEvery: { records: 5 } };
+    const s = await h.open(policy);
+    s.write(insertTx(1));
+    await s.close();
+    // Only the journal holds the transaction: no snapshot was written for one write.
+    expect(existsSync(join(h.dir, 'snapshot'))).toBe(false);
+    const again = await h.open(policy);
+    expect(txCounts(again).get(1)).toBe(3);
+    for (let tx = 2; tx <= 6; tx++) again.write(insertTx(tx));
+    await again.close();
+    // Past the policy's threshold: compacted by the time close returns.
+    expect(existsSync(join(h.dir, 'snapshot'))).toBe(true);
+    const last = await h.open(policy);
+    expect(last.stats().journalRecords).toBe(0);
+    expect(txCounts(last).size).toBe(6);
+    await last.close();
   });
 
   it('refuses a second opener of the same directory', async () => {
@@ -303,6 +349,7 @@ describe('StoreEngine', () => {
     s.write(insertTx(1));
     await s.compact(); // snapshot 1 + journal 1
     s.write(insertTx(2));
+    await s.compact();
     await s.close(); // snapshot 2 + journal 2
     // As if the process died while creating journal 3, before snapshot 3 existed.
     writeFileSync(join(h.dir, journalFileName(3)), Buffer.from('PDMPJR'));
@@ -321,6 +368,7 @@ describe('StoreEngine', () => {
     const live = await h.open();
     for (let tx = 1; tx <= 3; tx++) live.write(insertTx(tx));
     const image = crashImage(h.dir); // journal 0 only
+    await live.compact();
     await live.close();
     const journal0 = join(image, journalFileName(0));
     truncateSync(journal0, statSync(journal0).size - 5);

@@ -1,3 +1,4 @@
+import { exitCode, parseCommandArgs, UsageError } from '../cli-context';
 import type { Beneficiary, CardInfo } from '../../../shared/contract/cards';
 import { atrHex } from '../../cards/atr';
 import { CardError } from '../../cards/errors';
@@ -11,12 +12,14 @@ import { silentLogger } from '../../log/logger';
  * asking for any PIN. A support tool run locally by staff: NIRs are printed, never logged.
  */
 
-export const EXIT_OK = 0;
-export const EXIT_USAGE = 1;
-export const EXIT_NO_SERVICE = 2;
+export const EXIT_OK = exitCode.ok;
+/** pcscd not running: a failure like any other (2 is kept for usage errors, as in every command). */
+export const EXIT_NO_SERVICE = exitCode.failed;
 
 type CardJson =
-  | (Omit<Extract<CardInfo, { kind: 'vitale' }>, 'beneficiaries'> & { beneficiaries: Omit<Beneficiary, 'index'>[] })
+  | (Omit<Extract<CardInfo, { kind: 'vitale' }>, 'beneficiaries'> & {
+      beneficiaries: Omit<Beneficiary, 'index'>[];
+    })
   | Exclude<CardInfo, { kind: 'vitale' }>;
 
 export interface ReaderReport {
@@ -40,11 +43,31 @@ const NO_SERVICE_MESSAGE =
   'Le service des cartes à puce (pcscd) ne fonctionne pas : aucun lecteur ne peut être interrogé.\n' +
   'Démarrez-le (par exemple « sudo systemctl start pcscd ») puis relancez la commande.';
 
-export async function cardsCommand(args: string[], out: (s: string) => void, deps: CardsCommandDeps = {}): Promise<number> {
-  const json = args.includes('--json');
-  if (args.includes('--help') || args.includes('-h')) {
-    out('Usage : cards [--json]\n  Liste les lecteurs de cartes et décode les cartes présentes (aucun code demandé).');
-    return EXIT_OK;
+const usage =
+  'Usage : cards [--json]\n  Liste les lecteurs de cartes et décode les cartes présentes (aucun code demandé).';
+
+/** `err` defaults to `out`: this command reports on stdout, usage errors go to stderr when given. */
+export async function cardsCommand(
+  args: string[],
+  out: (s: string) => void,
+  deps: CardsCommandDeps = {},
+  err: (s: string) => void = out,
+): Promise<number> {
+  let json: boolean;
+  try {
+    const { values, positionals } = parseCommandArgs(args, {
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (positionals.length > 0) throw new UsageError(`Argument inattendu : ${positionals.join(' ')}`);
+    if (values.help === true) {
+      out(usage);
+      return EXIT_OK;
+    }
+    json = values.json === true;
+  } catch (error) {
+    err(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+    return exitCode.usage;
   }
   const log = deps.log ?? silentLogger;
   const transport = await (deps.createTransport ?? defaultTransport(log))();
@@ -52,7 +75,9 @@ export async function cardsCommand(args: string[], out: (s: string) => void, dep
     try {
       await transport.start();
     } catch (error) {
-      log.warn('card transport failed to start', { error: error instanceof Error ? error.message : String(error) });
+      log.warn('card transport failed to start', {
+        error: error instanceof Error ? error.message : String(error),
+      });
       out(NO_SERVICE_MESSAGE);
       return EXIT_NO_SERVICE;
     }
@@ -76,7 +101,10 @@ function defaultTransport(log: Logger): () => Promise<CardTransport & { isServic
   };
 }
 
-export async function collectReport(transport: CardTransport, log: Logger = silentLogger): Promise<CardsReport> {
+export async function collectReport(
+  transport: CardTransport,
+  log: Logger = silentLogger,
+): Promise<CardsReport> {
   const readers: ReaderReport[] = [];
   for (const reader of transport.readers()) {
     if (reader.atr === null) {
@@ -86,13 +114,23 @@ export async function collectReport(transport: CardTransport, log: Logger = sile
     try {
       readers.push({ name: reader.name, card: toJson(await readOne(transport, reader.name)) });
     } catch (error) {
-      const message = error instanceof CardError ? error.message : 'Erreur inattendue pendant la lecture de la carte.';
+      const message =
+        error instanceof CardError ? error.message : 'Erreur inattendue pendant la lecture de la carte.';
       log.warn('card read failed', {
         reader: reader.name,
         kind: error instanceof CardError ? error.kind : 'unexpected',
-        detail: error instanceof CardError ? (error.detail ?? null) : error instanceof Error ? error.message : String(error),
+        detail:
+          error instanceof CardError
+            ? (error.detail ?? null)
+            : error instanceof Error
+              ? error.message
+              : String(error),
       });
-      readers.push({ name: reader.name, card: { kind: 'unknown', atr: atrHex(reader.atr), reason: message }, error: message });
+      readers.push({
+        name: reader.name,
+        card: { kind: 'unknown', atr: atrHex(reader.atr), reason: message },
+        error: message,
+      });
     }
   }
   return { readers };
@@ -156,7 +194,8 @@ function describeCard(card: CardJson): string[] {
         `  Statut : ${card.status}`,
         '  Nom                  Prénom           Naissance    NIR               Clé',
         ...card.beneficiaries.map(
-          (b) => `  ${b.lastName.padEnd(20)} ${b.firstName.padEnd(16)} ${b.birthDate.padEnd(12)} ${b.nir.padEnd(17)} ${b.nirKeyValid ? 'valide' : 'INVALIDE'}`,
+          (b) =>
+            `  ${b.lastName.padEnd(20)} ${b.firstName.padEnd(16)} ${b.birthDate.padEnd(12)} ${b.nir.padEnd(17)} ${b.nirKeyValid ? 'valide' : 'INVALIDE'}`,
         ),
       ];
     case 'cps':
