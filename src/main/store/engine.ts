@@ -252,7 +252,7 @@ export class StoreEngine {
   }
 
   private scheduleCompactionIfDue(): void {
-    const { policy, log } = this.options;
+    const { log } = this.options;
     if (this.compactionScheduled || this.compaction || !this.compactionDue()) return;
     this.compactionScheduled = true;
     // After the acknowledgement has been sent, not before.
