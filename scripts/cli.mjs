@@ -27,12 +27,19 @@ export function bundleIsOutdated() {
 /** The CLI and, beside it, the store worker (where `resolveWorkerEntry` looks for it). */
 export async function buildCliBundle() {
   const { build } = await import('esbuild');
+  // Dependencies are bundled too (tree-shaken, no per-package resolution at start-up), except sql.js
+  // (finds its .wasm beside itself), the native pcsclite addon and pdf-lib (large, imported only when
+  // a letter is printed, which no command does). CommonJS dependencies inside an
+  // ES module bundle need a real `require` for Node built-ins.
   const common = {
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    external: ['sql.js', 'pcsclite', 'pdf-lib'],
+    banner: {
+      js: "import { createRequire as __cliCreateRequire } from 'node:module'; const require = __cliCreateRequire(import.meta.url);",
+    },
     logLevel: 'error',
     sourcemap: 'linked',
   };

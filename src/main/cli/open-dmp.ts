@@ -1,7 +1,7 @@
 import { createLogger } from '../log/logger';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
-import { openStore } from '../store';
+import { openStore } from '../store/open-store';
 import { checkDataFolder, claimDataFolder } from '../app/data-folder';
 import { dataLayout } from '../app/paths';
 import type { OpenedForCli, OpenRequest } from './cli-context';

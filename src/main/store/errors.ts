@@ -1,4 +1,4 @@
-import { ApiError, type ApiErrorCode } from '../../shared/contract/errors';
+import { ApiError, type ApiErrorCode } from '../../shared/contract/api-error';
 
 /** Why the store refused to open or to run an operation. Stable: tests and the UI switch on it. */
 export type StoreErrorReason =

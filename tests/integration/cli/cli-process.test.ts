@@ -136,7 +136,7 @@ describe('CLI processes', () => {
   });
 
   it('several processes started together on a new folder end with one key that opens the store', async () => {
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       const data = freshDir();
       const runs = await Promise.all(
         [vsm, vac, cnam].map((file) => runCli(['import', file, '--create', '--data', data, '--wait', '120'])),
@@ -153,7 +153,7 @@ describe('CLI processes', () => {
       expect(verify.code).toBe(0);
       expect(verify.stdout).toMatch(/intègre/);
     }
-  });
+  }, 400_000);
 
   it('generate: the same seed gives the same population, dated from the documented reference date', async () => {
     const byDefault = freshDir();
