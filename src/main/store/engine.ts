@@ -39,9 +39,21 @@ export interface CompactionPolicy {
   records: number;
   /** …or this many bytes, whichever comes first. */
   bytes: number;
+  /**
+   * Lower thresholds checked on close only: a journal this large is cheaper to fold into the
+   * snapshot once than to replay at every open, while a few small transactions (a CLI import) are
+   * not worth rewriting the whole snapshot for.
+   */
+  closeRecords: number;
+  closeBytes: number;
 }
 
-export const defaultCompactionPolicy: CompactionPolicy = { records: 2000, bytes: 32 * 1024 * 1024 };
+export const defaultCompactionPolicy: CompactionPolicy = {
+  records: 2000,
+  bytes: 32 * 1024 * 1024,
+  closeRecords: 250,
+  closeBytes: 4 * 1024 * 1024,
+};
 
 export interface EngineOptions {
   dir: string;
@@ -208,9 +220,8 @@ export class StoreEngine {
   }
 
   /**
-   * Waits for a running compaction, compacts only if one is due (as after any write: the journal
-   * is bounded by the policy, so the next open replays at most that much), then releases
-   * everything. Not compacting on every close is what keeps a one-document CLI import from
+   * Waits for a running compaction, compacts only if the journal reached the policy's close
+   * thresholds (so the next open replays at most that much), then releases everything. Not compacting on every close is what keeps a one-document CLI import from
    * rewriting the whole encrypted snapshot.
    */
   async close(): Promise<void> {
@@ -218,7 +229,7 @@ export class StoreEngine {
     const { log } = this.options;
     try {
       await this.compaction?.catch(() => undefined);
-      if (!this.failure && this.compactionDue()) await this.compact();
+      if (!this.failure && this.compactionDue('close')) await this.compact();
     } catch (err) {
       // The journal still holds every acknowledged transaction: closing stays safe.
       log.error('compaction on close failed', { detail: err instanceof Error ? err.message : String(err) });
@@ -246,9 +257,11 @@ export class StoreEngine {
     };
   }
 
-  private compactionDue(): boolean {
+  private compactionDue(when: 'write' | 'close' = 'write'): boolean {
     const { policy } = this.options;
-    return this.journal.records >= policy.records || this.journal.bytes >= policy.bytes;
+    const records = when === 'close' ? Math.min(policy.records, policy.closeRecords) : policy.records;
+    const bytes = when === 'close' ? Math.min(policy.bytes, policy.closeBytes) : policy.bytes;
+    return this.journal.records >= records || this.journal.bytes >= bytes;
   }
 
   private scheduleCompactionIfDue(): void {
