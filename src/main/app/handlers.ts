@@ -7,13 +7,7 @@ import type { CardSimulator } from './card-simulator';
 import { insOidForCardStatus } from '../domain/ins';
 
 export interface HandlerDeps {
-  info: {
-    version: string;
-    host: 'desktop' | 'web';
-    simulation: boolean;
-    production: boolean;
-    warnings: string[];
-  };
+  info: { version: string; host: 'desktop' | 'web'; simulation: boolean; production: boolean; warnings: string[] };
   session: SessionService;
   dmp: DmpService;
   cards: CardService;
@@ -27,8 +21,7 @@ export interface HandlerDeps {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { session, dmp, cards } = deps;
   const simulator = (): CardSimulator => {
-    if (!deps.simulator)
-      throw new ApiError('UNSUPPORTED', 'Le simulateur de cartes n’est pas activé sur ce poste.');
+    if (!deps.simulator) throw new ApiError('UNSUPPORTED', 'Le simulateur de cartes n’est pas activé sur ce poste.');
     return deps.simulator;
   };
   /** A test or demo Vitale gives test/demo INS OIDs, so test patients never get production INS. */
@@ -39,8 +32,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   };
   const beneficiaryFor = (index: number): Beneficiary => {
     const beneficiary = session.get().patient?.beneficiaries[index];
-    if (!beneficiary)
-      throw new ApiError('NOT_FOUND', 'Ce bénéficiaire ne figure pas sur la carte Vitale lue.');
+    if (!beneficiary) throw new ApiError('NOT_FOUND', 'Ce bénéficiaire ne figure pas sur la carte Vitale lue.');
     return beneficiary;
   };
 
@@ -60,8 +52,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'summary.get': async ({ insKey }) => dmp.getSummary(session.currentAccess(insKey), insKey),
 
-    'documents.list': async ({ insKey, filter }) =>
-      dmp.listDocuments(session.currentAccess(insKey), insKey, filter ?? {}),
+    'documents.list': async ({ insKey, filter }) => dmp.listDocuments(session.currentAccess(insKey), insKey, filter ?? {}),
     'documents.get': async ({ insKey, id }) => dmp.getDocument(session.currentAccess(insKey), insKey, id),
     'documents.deposit': async (input) => dmp.depositDocument(session.currentAccess(input.insKey), input),
     'documents.update': async ({ insKey, id, status, visibility }) =>
@@ -78,10 +69,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const created = await dmp.createDossier(session.actor('normal'), {
         beneficiary: beneficiaryFor(beneficiaryIndex),
         identity,
-        consent: {
-          brisDeGlaceOpposition: consent.brisDeGlaceOpposition,
-          centre15Opposition: consent.centre15Opposition,
-        },
+        consent: { brisDeGlaceOpposition: consent.brisDeGlaceOpposition, centre15Opposition: consent.centre15Opposition },
         ...(insOidForCard() ? { oid: insOidForCard() } : {}),
       });
       return {

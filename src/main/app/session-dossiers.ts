@@ -18,11 +18,7 @@ function sameBirthDate(cardDate: string, dossierDate: string): boolean {
  */
 export function sessionDossiers(dmp: DmpService): SessionDossiers {
   return {
-    async findForBeneficiary(
-      _actor: SessionActor,
-      beneficiary: Beneficiary,
-      status: CardStatus,
-    ): Promise<DossierRef | null> {
+    async findForBeneficiary(_actor: SessionActor, beneficiary: Beneficiary, status: CardStatus): Promise<DossierRef | null> {
       const byIns = await dmp.searchDossiers({ insKey: `${beneficiary.nir}@${insOidForCardStatus(status)}` });
       const own = byIns.find((d) => sameBirthDate(beneficiary.birthDate, d.identity.birthDate));
       if (own) return own;
@@ -30,9 +26,7 @@ export function sessionDossiers(dmp: DmpService): SessionDossiers {
       const matches = byName.filter(
         (d) =>
           sameBirthDate(beneficiary.birthDate, d.identity.birthDate) &&
-          normaliseName(d.identity.firstNames)
-            .split(' ')
-            .includes(normaliseName(beneficiary.firstName).split(' ')[0] ?? ''),
+          normaliseName(d.identity.firstNames).split(' ').includes(normaliseName(beneficiary.firstName).split(' ')[0] ?? ''),
       );
       return matches.length === 1 ? (matches[0] ?? null) : null;
     },

@@ -42,12 +42,7 @@ export class DmpContext {
     this.audit.catch(() => undefined);
   }
 
-  event(
-    actor: DmpActor | SystemActor,
-    action: AuditEvent['action'],
-    insKey: string | null,
-    target: string | null,
-  ): AuditEvent {
+  event(actor: DmpActor | SystemActor, action: AuditEvent['action'], insKey: string | null, target: string | null): AuditEvent {
     return { at: this.now().toISOString(), ...auditWho(actor), action, insKey, target };
   }
 
@@ -56,18 +51,9 @@ export class DmpContext {
       await (await this.audit).record(events, statements);
     } catch (err) {
       // Two requests racing past the duplicate checks meet the unique indexes instead: same answer as the check.
-      const text =
-        err instanceof ApiError
-          ? `${err.logDetail ?? ''} ${err.message}`
-          : err instanceof Error
-            ? err.message
-            : '';
+      const text = err instanceof ApiError ? `${err.logDetail ?? ''} ${err.message}` : err instanceof Error ? err.message : '';
       if (/UNIQUE constraint failed/i.test(text)) {
-        throw new ApiError(
-          'CONFLICT',
-          'Cet élément existe déjà (dossier ou document identique déjà enregistré).',
-          'unique constraint',
-        );
+        throw new ApiError('CONFLICT', 'Cet élément existe déjà (dossier ou document identique déjà enregistré).', 'unique constraint');
       }
       throw err;
     }
@@ -80,10 +66,7 @@ export class DmpContext {
     try {
       await this.write([this.event(actor, 'access.denied', insKey, detail)]);
     } catch (err) {
-      this.log.error('could not audit a denied access', {
-        rule: decision.rule,
-        error: err instanceof Error ? err.message : 'unknown',
-      });
+      this.log.error('could not audit a denied access', { rule: decision.rule, error: err instanceof Error ? err.message : 'unknown' });
     }
     this.log.info('access denied', { rule: decision.rule, mode: actor.mode });
     throw new ApiError(decision.code, decision.message, `rule ${decision.rule}`);
@@ -101,8 +84,7 @@ export class DmpContext {
 
   async requireDossier(insKey: string): Promise<{ row: DossierRow; facts: DossierFacts }> {
     const ins = tryParseInsKey(insKey);
-    if (!ins)
-      throw new ApiError('INVALID_INPUT', 'Identifiant INS invalide : format attendu « matricule@OID ».');
+    if (!ins) throw new ApiError('INVALID_INPUT', 'Identifiant INS invalide : format attendu « matricule@OID ».');
     const row = await loadDossierRow(this.store, formatInsKey(ins));
     if (!row) throw notFound();
     return { row, facts: await loadDossierFacts(this.store, row) };

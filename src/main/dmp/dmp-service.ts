@@ -13,12 +13,7 @@ import type { Store } from '../store/types';
 import { AccessHistory } from './access-history';
 import type { DmpActor, SystemActor } from './actors';
 import { DmpContext } from './dmp-context';
-import {
-  DocumentOperations,
-  type DepositInput,
-  type DocumentFilter,
-  type ImportResult,
-} from './document-operations';
+import { DocumentOperations, type DepositInput, type DocumentFilter, type ImportResult } from './document-operations';
 import { DossierOperations, type CreateDossierInput, type CreatedDossier } from './dossier-operations';
 import { SummaryOperations } from './summary-operations';
 
@@ -58,10 +53,7 @@ export class DmpService {
   // ── Import and deposit ────────────────────────────────────────────────────────────────────────
 
   /** Deposits a CDA into the dossier of the INS it carries (hospital feeds, demo seeding, CLI). */
-  importCda(
-    bytes: Uint8Array,
-    opts: { create: boolean; depositor: 'system' | DmpActor },
-  ): Promise<ImportResult> {
+  importCda(bytes: Uint8Array, opts: { create: boolean; depositor: 'system' | DmpActor }): Promise<ImportResult> {
     return this.documents.importCda(bytes, opts);
   }
 
@@ -73,10 +65,7 @@ export class DmpService {
   // ── Dossiers ──────────────────────────────────────────────────────────────────────────────────
 
   /** Traced search: criteria kinds and result count go to the audit trail, never the names typed. */
-  searchDossiersAs(
-    actor: DmpActor,
-    query: { insKey?: string; name?: string; birthDate?: string },
-  ): Promise<DossierRef[]> {
+  searchDossiersAs(actor: DmpActor, query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
     return this.dossiers.searchDossiersAs(actor, query);
   }
 
@@ -90,11 +79,7 @@ export class DmpService {
   }
 
   /** Patient-side control: block (or unblock) one professional. */
-  setProfessionalBlocked(
-    insKey: string,
-    professional: { nationalId: string; displayName: string },
-    blocked: boolean,
-  ): Promise<void> {
+  setProfessionalBlocked(insKey: string, professional: { nationalId: string; displayName: string }, blocked: boolean): Promise<void> {
     return this.dossiers.setProfessionalBlocked(insKey, professional, blocked);
   }
 
@@ -117,11 +102,7 @@ export class DmpService {
   // ── Reading ───────────────────────────────────────────────────────────────────────────────────
 
   /** `asOf` evaluates the 24-month reimbursement window at another date (audits, historical documents). */
-  getSummary(
-    actor: DmpActor | SystemActor,
-    insKey: string,
-    options: { asOf?: Date } = {},
-  ): Promise<EmergencySummary> {
+  getSummary(actor: DmpActor | SystemActor, insKey: string, options: { asOf?: Date } = {}): Promise<EmergencySummary> {
     return this.summary.getSummary(actor, insKey, options);
   }
 
@@ -133,12 +114,7 @@ export class DmpService {
     return this.documents.getDocument(actor, insKey, id);
   }
 
-  updateDocument(
-    actor: DmpActor,
-    insKey: string,
-    id: string,
-    change: { status?: DocumentStatus; visibility?: Visibility },
-  ): Promise<DocumentMeta> {
+  updateDocument(actor: DmpActor, insKey: string, id: string, change: { status?: DocumentStatus; visibility?: Visibility }): Promise<DocumentMeta> {
     return this.documents.updateDocument(actor, insKey, id, change);
   }
 

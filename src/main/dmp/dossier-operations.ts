@@ -1,13 +1,6 @@
 import { ApiError, type Beneficiary, type DossierRef, type InsOid } from '../../shared/contract';
 import { canReadMedicalContent, decideDossierAccess, decideDossierManagement } from '../domain/access-policy';
-import {
-  beneficiaryNeedsOwnIns,
-  formatInsKey,
-  insOids,
-  isTestOid,
-  tryParseInsKey,
-  validateIns,
-} from '../domain/ins';
+import { beneficiaryNeedsOwnIns, formatInsKey, insOids, isTestOid, tryParseInsKey, validateIns } from '../domain/ins';
 import { redactNir } from '../log/logger';
 import type { Statement } from '../store/types';
 import { accessCodesPdf } from './access-codes-pdf';
@@ -20,12 +13,7 @@ import { normaliseName } from './names';
 
 export interface CreateDossierInput {
   beneficiary: Beneficiary;
-  identity: {
-    matricule: string;
-    sex: 'M' | 'F' | 'U';
-    birthPlaceCode?: string;
-    identityDocumentChecked: boolean;
-  };
+  identity: { matricule: string; sex: 'M' | 'F' | 'U'; birthPlaceCode?: string; identityDocumentChecked: boolean };
   consent: { brisDeGlaceOpposition: boolean; centre15Opposition: boolean };
   /** OID matching the Vitale card's status (production → NIR, test, demo); NIR/NIA by first digit otherwise. */
   oid?: InsOid;
@@ -56,26 +44,10 @@ export class DossierOperations {
    * typed, which stay out of the trail) so a name lookup without the patient's card is visible to
    * a security auditor.
    */
-  async searchDossiersAs(
-    actor: DmpActor,
-    query: { insKey?: string; name?: string; birthDate?: string },
-  ): Promise<DossierRef[]> {
+  async searchDossiersAs(actor: DmpActor, query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
     const found = await this.searchDossiers(query);
-    const criteria = [
-      query.insKey ? 'INS' : null,
-      query.name ? 'nom' : null,
-      query.birthDate ? 'date de naissance' : null,
-    ]
-      .filter(Boolean)
-      .join(' + ');
-    await this.ctx.write([
-      this.ctx.event(
-        actor,
-        'patient.search',
-        null,
-        `${criteria || 'aucun critère'} ; ${found.length} résultat(s)`,
-      ),
-    ]);
+    const criteria = [query.insKey ? 'INS' : null, query.name ? 'nom' : null, query.birthDate ? 'date de naissance' : null].filter(Boolean).join(' + ');
+    await this.ctx.write([this.ctx.event(actor, 'patient.search', null, `${criteria || 'aucun critère'} ; ${found.length} résultat(s)`)]);
     return found;
   }
 
@@ -83,17 +55,11 @@ export class DossierOperations {
     if (query.insKey !== undefined) {
       const ins = tryParseInsKey(query.insKey);
       if (!ins) return [];
-      const rows = await this.ctx.store.all<DossierRow>(
-        `SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`,
-        [formatInsKey(ins)],
-      );
+      const rows = await this.ctx.store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`, [formatInsKey(ins)]);
       return rows.filter((r) => !query.birthDate || r.birth_date === query.birthDate).map(toDossierRef);
     }
     const name = query.name !== undefined ? normaliseName(query.name) : '';
-    const birth =
-      query.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(query.birthDate)
-        ? birthDatePattern(query.birthDate)
-        : null;
+    const birth = query.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(query.birthDate) ? birthDatePattern(query.birthDate) : null;
     if (name.length < 2 && !birth) return [];
     let rows: DossierRow[];
     if (name.length >= 2) {
@@ -117,11 +83,7 @@ export class DossierOperations {
   }
 
   /** Records that the patient, present, let this professional in (TD0.3); only after an explicit user action. */
-  async authorize(
-    actor: DmpActor,
-    insKey: string,
-    options: { treatingPhysician?: boolean } = {},
-  ): Promise<void> {
+  async authorize(actor: DmpActor, insKey: string, options: { treatingPhysician?: boolean } = {}): Promise<void> {
     const { row } = await this.ctx.requireDossier(insKey);
     const domainActor = toDomainActor(actor.professional);
     // Someone who may not read medical content gains nothing from an authorisation; the opening that follows refuses and audits.
@@ -131,81 +93,36 @@ export class DossierOperations {
         // A patient's block is never lifted by an authorisation recorded at the desk.
         sql: `INSERT INTO dossier_professionals (ins_key, national_id, display_name, relation, since) VALUES (?, ?, ?, 'authorized', ?)
               ON CONFLICT(ins_key, national_id) DO NOTHING`,
-        params: [
-          row.ins_key,
-          domainActor.nationalId,
-          professionalName(actor.professional),
-          this.ctx.now().toISOString(),
-        ],
+        params: [row.ins_key, domainActor.nationalId, professionalName(actor.professional), this.ctx.now().toISOString()],
       },
     ];
     if (options.treatingPhysician) {
-      statements.push({
-        sql: 'UPDATE dossiers SET treating_physician_id = ? WHERE ins_key = ?',
-        params: [domainActor.nationalId, row.ins_key],
-      });
+      statements.push({ sql: 'UPDATE dossiers SET treating_physician_id = ? WHERE ins_key = ?', params: [domainActor.nationalId, row.ins_key] });
     }
-    const already = await this.ctx.store.all(
-      'SELECT 1 FROM dossier_professionals WHERE ins_key = ? AND national_id = ?',
-      [row.ins_key, domainActor.nationalId],
-    );
+    const already = await this.ctx.store.all('SELECT 1 FROM dossier_professionals WHERE ins_key = ? AND national_id = ?', [row.ins_key, domainActor.nationalId]);
     // Only a new authorisation (or a médecin-traitant change) is an event in the patient's history.
     if (already.length > 0 && !options.treatingPhysician) return;
-    await this.ctx.write(
-      [
-        this.ctx.event(
-          actor,
-          'access.authorize',
-          row.ins_key,
-          options.treatingPhysician ? 'médecin traitant' : null,
-        ),
-      ],
-      statements,
-    );
+    await this.ctx.write([this.ctx.event(actor, 'access.authorize', row.ins_key, options.treatingPhysician ? 'médecin traitant' : null)], statements);
   }
 
   /** Patient-side control: block (or unblock) one professional. */
-  async setProfessionalBlocked(
-    insKey: string,
-    professional: { nationalId: string; displayName: string },
-    blocked: boolean,
-  ): Promise<void> {
+  async setProfessionalBlocked(insKey: string, professional: { nationalId: string; displayName: string }, blocked: boolean): Promise<void> {
     const { row } = await this.ctx.requireDossier(insKey);
-    const event = this.ctx.event(
-      { system: 'patient' },
-      blocked ? 'professional.block' : 'professional.unblock',
-      row.ins_key,
-      professional.nationalId,
-    );
-    await this.ctx.write(
-      [event],
-      [
-        blocked
-          ? {
-              sql: `INSERT INTO dossier_professionals (ins_key, national_id, display_name, relation, since) VALUES (?, ?, ?, 'blocked', ?)
+    const event = this.ctx.event({ system: 'patient' }, blocked ? 'professional.block' : 'professional.unblock', row.ins_key, professional.nationalId);
+    await this.ctx.write([event], [
+      blocked
+        ? {
+            sql: `INSERT INTO dossier_professionals (ins_key, national_id, display_name, relation, since) VALUES (?, ?, ?, 'blocked', ?)
                   ON CONFLICT(ins_key, national_id) DO UPDATE SET relation = 'blocked', since = excluded.since`,
-              params: [
-                row.ins_key,
-                professional.nationalId,
-                professional.displayName,
-                this.ctx.now().toISOString(),
-              ],
-            }
-          : {
-              sql: "DELETE FROM dossier_professionals WHERE ins_key = ? AND national_id = ? AND relation = 'blocked'",
-              params: [row.ins_key, professional.nationalId],
-            },
-      ],
-    );
+            params: [row.ins_key, professional.nationalId, professional.displayName, this.ctx.now().toISOString()],
+          }
+        : { sql: "DELETE FROM dossier_professionals WHERE ins_key = ? AND national_id = ? AND relation = 'blocked'", params: [row.ins_key, professional.nationalId] },
+    ]);
   }
 
   async openDossier(actor: DmpActor, insKey: string): Promise<DossierRef> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
-    await this.ctx.enforce(
-      actor,
-      row.ins_key,
-      decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason),
-    );
+    await this.ctx.enforce(actor, row.ins_key, decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason));
     await this.ctx.write([this.ctx.event(actor, 'dossier.read', row.ins_key, null)]);
     return toDossierRef(row);
   }
@@ -213,29 +130,20 @@ export class DossierOperations {
   async createDossier(actor: DmpActor, input: CreateDossierInput): Promise<CreatedDossier> {
     const domainActor = toDomainActor(actor.professional);
     const management = decideDossierManagement(domainActor, 'create');
-    if (!management.allowed)
-      throw new ApiError(management.code, management.message, `rule ${management.rule}`);
+    if (!management.allowed) throw new ApiError(management.code, management.message, `rule ${management.rule}`);
     const matricule = input.identity.matricule.trim().toUpperCase();
     const { beneficiary } = input;
-    if (
-      matricule === beneficiary.nir.trim().toUpperCase() &&
-      beneficiaryNeedsOwnIns(beneficiary.nir, beneficiary)
-    ) {
+    if (matricule === beneficiary.nir.trim().toUpperCase() && beneficiaryNeedsOwnIns(beneficiary.nir, beneficiary)) {
       throw new ApiError(
         'INVALID_INPUT',
         'Ce numéro est celui de l’ouvrant droit inscrit sur la carte Vitale, pas celui de ce bénéficiaire : saisissez le NIR propre du bénéficiaire (son INS).',
       );
     }
-    const oid =
-      input.oid ?? (matricule.startsWith('7') || matricule.startsWith('8') ? insOids.nia : insOids.nir);
-    const validation = validateIns(
-      { matricule, oid },
-      { sex: input.identity.sex, birthDate: beneficiary.birthDate },
-    );
+    const oid = input.oid ?? (matricule.startsWith('7') || matricule.startsWith('8') ? insOids.nia : insOids.nir);
+    const validation = validateIns({ matricule, oid }, { sex: input.identity.sex, birthDate: beneficiary.birthDate });
     if (!validation.valid) throw new ApiError('INVALID_INPUT', validation.errors.join(' '));
     const insKey = formatInsKey({ matricule, oid });
-    if (await loadDossierRow(this.ctx.store, insKey))
-      throw new ApiError('CONFLICT', 'Un DMP existe déjà pour cet INS.');
+    if (await loadDossierRow(this.ctx.store, insKey)) throw new ApiError('CONFLICT', 'Un DMP existe déjà pour cet INS.');
 
     const now = this.ctx.now();
     const login = newLogin(this.ctx.random);
@@ -274,13 +182,7 @@ export class DossierOperations {
       issuedAt: now.toISOString(),
       issuedBy: professionalName(actor.professional),
     });
-    await this.ctx.write(
-      [
-        this.ctx.event(actor, 'dossier.create', insKey, null),
-        this.ctx.event(actor, 'accessCodes.print', insKey, null),
-      ],
-      [insert],
-    );
+    await this.ctx.write([this.ctx.event(actor, 'dossier.create', insKey, null), this.ctx.event(actor, 'accessCodes.print', insKey, null)], [insert]);
     this.ctx.log.info('dossier created', { ins: redactNir(matricule), warnings: validation.warnings.length });
     return { dossier: toDossierRef(row), accessCodes: { login, oneTimeCode }, pdf };
   }
@@ -292,35 +194,19 @@ export class DossierOperations {
     if (row.status === 'closed') throw new ApiError('CONFLICT', 'Ce DMP est déjà fermé.');
     const trimmed = reason.trim();
     if (trimmed === '') throw new ApiError('INVALID_INPUT', 'Le motif de fermeture est obligatoire.');
-    await this.ctx.write(
-      [this.ctx.event(actor, 'dossier.close', row.ins_key, trimmed)],
-      [
-        {
-          sql: "UPDATE dossiers SET status = 'closed', closed_reason = ?, closed_at = ? WHERE ins_key = ?",
-          params: [trimmed, this.ctx.now().toISOString(), row.ins_key],
-        },
-      ],
-    );
+    await this.ctx.write([this.ctx.event(actor, 'dossier.close', row.ins_key, trimmed)], [
+      { sql: "UPDATE dossiers SET status = 'closed', closed_reason = ?, closed_at = ? WHERE ins_key = ?", params: [trimmed, this.ctx.now().toISOString(), row.ins_key] },
+    ]);
     return toDossierRef({ ...row, status: 'closed' });
   }
 
   async reactivateDossier(actor: DmpActor, insKey: string): Promise<DossierRef> {
     const { row } = await this.ctx.requireDossier(insKey);
-    await this.ctx.enforce(
-      actor,
-      row.ins_key,
-      decideDossierManagement(toDomainActor(actor.professional), 'reactivate'),
-    );
+    await this.ctx.enforce(actor, row.ins_key, decideDossierManagement(toDomainActor(actor.professional), 'reactivate'));
     if (row.status !== 'closed') throw new ApiError('CONFLICT', 'Ce DMP est déjà actif.');
-    await this.ctx.write(
-      [this.ctx.event(actor, 'dossier.reactivate', row.ins_key, null)],
-      [
-        {
-          sql: "UPDATE dossiers SET status = 'active', closed_reason = NULL, closed_at = NULL WHERE ins_key = ?",
-          params: [row.ins_key],
-        },
-      ],
-    );
+    await this.ctx.write([this.ctx.event(actor, 'dossier.reactivate', row.ins_key, null)], [
+      { sql: "UPDATE dossiers SET status = 'active', closed_reason = NULL, closed_at = NULL WHERE ins_key = ?", params: [row.ins_key] },
+    ]);
     return toDossierRef({ ...row, status: 'active' });
   }
 }

@@ -42,9 +42,7 @@ export function toDossierRef(row: DossierRow): DossierRef {
 }
 
 export async function loadDossierRow(store: Store, insKey: string): Promise<DossierRow | null> {
-  const rows = await store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`, [
-    insKey,
-  ]);
+  const rows = await store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`, [insKey]);
   return rows[0] ?? null;
 }
 

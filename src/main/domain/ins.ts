@@ -51,7 +51,7 @@ export function parseInsKey(key: string): InsRef {
   const trimmed = key.trim();
   const at = trimmed.indexOf('@');
   if (at < 0 || at !== trimmed.lastIndexOf('@')) {
-    throw new InsKeyError('Identifiant INS invalide : format attendu « matricule@OID ».');
+    throw new InsKeyError("Identifiant INS invalide : format attendu « matricule@OID ».");
   }
   const matricule = trimmed.slice(0, at).toUpperCase();
   const oid = trimmed.slice(at + 1);
@@ -59,9 +59,7 @@ export function parseInsKey(key: string): InsRef {
     throw new InsKeyError('Identifiant INS invalide : le matricule doit compter 15 caractères (NIR ou NIA).');
   }
   if (!isInsOid(oid)) {
-    throw new InsKeyError(
-      "Identifiant INS invalide : l'OID n'est pas celui d'un NIR, d'un NIA ou d'une identité de test.",
-    );
+    throw new InsKeyError("Identifiant INS invalide : l'OID n'est pas celui d'un NIR, d'un NIA ou d'une identité de test.");
   }
   return { matricule, oid };
 }
@@ -122,8 +120,7 @@ export function validateIns(ins: InsRef, traits: DeclaredTraits = {}): InsValida
     warnings.push(`Le sexe déclaré (${traits.sex}) ne correspond pas au premier chiffre du matricule INS.`);
   }
   const birth = traits.birthDate ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(traits.birthDate) : null;
-  if (traits.birthDate && !birth)
-    warnings.push('La date de naissance déclarée est mal formée (AAAA-MM-JJ attendu).');
+  if (traits.birthDate && !birth) warnings.push('La date de naissance déclarée est mal formée (AAAA-MM-JJ attendu).');
   if (birth) {
     const [, year = '', month = ''] = birth;
     if (year.slice(2) !== matricule.slice(1, 3)) {

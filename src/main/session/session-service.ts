@@ -142,12 +142,7 @@ export class SessionService {
       throw err;
     }
     this.update({
-      patient: {
-        ...patient,
-        selectedIndex: index,
-        dossier: opened,
-        access: { mode: 'normal', since: this.now() },
-      },
+      patient: { ...patient, selectedIndex: index, dossier: opened, access: { mode: 'normal', since: this.now() } },
     });
     return this.get();
   }
@@ -182,10 +177,7 @@ export class SessionService {
   /** The actor for a request, or LOCKED when nobody is authenticated. */
   actor(mode?: AccessMode, reason?: string): SessionActor {
     if (this.state.status !== 'authenticated' || !this.state.professional) {
-      throw new ApiError(
-        'LOCKED',
-        'Session verrouillée : insérez votre carte professionnelle et saisissez votre code.',
-      );
+      throw new ApiError('LOCKED', 'Session verrouillée : insérez votre carte professionnelle et saisissez votre code.');
     }
     const access = this.state.patient?.access;
     const effectiveMode = mode ?? access?.mode ?? 'normal';
@@ -208,17 +200,13 @@ export class SessionService {
   }
 
   private async onReaders(readers: ReaderView[]): Promise<void> {
-    const cpx = findCard(
-      readers,
-      (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf',
-    );
+    const cpx = findCard(readers, (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf');
     if (!cpx) {
       if (this.authenticatedSerial) this.log.info('professional card removed: session locked');
       this.authenticatedSerial = null;
       this.vitaleSeen = null;
       this.update({
-        status:
-          this.state.status === 'authenticated' || this.state.status === 'locked' ? 'locked' : 'no_card',
+        status: this.state.status === 'authenticated' || this.state.status === 'locked' ? 'locked' : 'no_card',
         professional: null,
         pin: null,
         patient: null,
@@ -241,11 +229,7 @@ export class SessionService {
     if (!sameCard) {
       this.authenticatedSerial = null;
       this.update({
-        status: cpx.info.pin.blocked
-          ? 'pin_blocked'
-          : this.state.status === 'locked'
-            ? 'locked'
-            : 'pin_required',
+        status: cpx.info.pin.blocked ? 'pin_blocked' : this.state.status === 'locked' ? 'locked' : 'pin_required',
         professional,
         pin: cpx.info.pin,
         patient: null,
@@ -295,10 +279,7 @@ export class SessionService {
   }
 
   private professionalCard(): { reader: string; info: CpxCardInfo } | null {
-    return findCard(
-      this.cards.readers(),
-      (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf',
-    );
+    return findCard(this.cards.readers(), (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf');
   }
 
   private vitaleCard(): { reader: string; info: VitaleCardInfo } | null {
@@ -325,7 +306,6 @@ function findCard<T extends CardInfo>(
 /** Card failures keep their French message; the code tells the UI whether the card is blocked. */
 function toApiError(err: unknown): unknown {
   if (!isCardError(err)) return err;
-  const code =
-    err.kind === 'pin-blocked' ? 'PIN_BLOCKED' : err.kind === 'pin-format' ? 'INVALID_INPUT' : 'CARD_ERROR';
+  const code = err.kind === 'pin-blocked' ? 'PIN_BLOCKED' : err.kind === 'pin-format' ? 'INVALID_INPUT' : 'CARD_ERROR';
   return new ApiError(code, err.message, `card error ${err.kind}${err.detail ? `: ${err.detail}` : ''}`);
 }

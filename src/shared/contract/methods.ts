@@ -2,13 +2,7 @@ import { z } from 'zod';
 import { readerViewSchema, pinStateSchema, cardDate } from './cards';
 import { sessionStateSchema, accessMode } from './session';
 import { insKey, dossierRefSchema, emergencySummarySchema, sexSchema } from './patient';
-import {
-  documentMetaSchema,
-  documentContentSchema,
-  documentFilterSchema,
-  visibilitySchema,
-  documentStatus,
-} from './documents';
+import { documentMetaSchema, documentContentSchema, documentFilterSchema, visibilitySchema, documentStatus } from './documents';
 import { accessHistoryEntrySchema } from './audit';
 
 const empty = z.strictObject({});

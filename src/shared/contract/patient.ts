@@ -32,9 +32,7 @@ export const identitySchema = z.object({
 export type Identity = z.infer<typeof identitySchema>;
 
 /** The key the UI and the CLI use to name a dossier: `<matricule>@<oid>`. */
-export const insKey = z
-  .string()
-  .regex(/^[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}@1\.2\.250\.1\.213\.1\.4\.(8|9|10|11)$/i);
+export const insKey = z.string().regex(/^[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}@1\.2\.250\.1\.213\.1\.4\.(8|9|10|11)$/i);
 export type InsKey = z.infer<typeof insKey>;
 
 export const dossierStatus = z.enum(['active', 'closed']);

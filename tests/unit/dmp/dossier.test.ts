@@ -15,34 +15,15 @@ function nir(body13: string): string {
 // Parent born in March 1979; the card lists the child (2012) under the parent's NIR.
 const parentNir = nir('1790375123456');
 const childNir = nir('2120675123789');
-const child: Beneficiary = {
-  index: 1,
-  lastName: 'MARTIN',
-  firstName: 'Léa',
-  birthDate: '2012-06-14',
-  nir: parentNir,
-  nirKeyValid: true,
-};
-const parent: Beneficiary = {
-  index: 0,
-  lastName: 'MARTIN',
-  firstName: 'Paul',
-  birthDate: '1979-03-28',
-  nir: parentNir,
-  nirKeyValid: true,
-};
+const child: Beneficiary = { index: 1, lastName: 'MARTIN', firstName: 'Léa', birthDate: '2012-06-14', nir: parentNir, nirKeyValid: true };
+const parent: Beneficiary = { index: 0, lastName: 'MARTIN', firstName: 'Paul', birthDate: '1979-03-28', nir: parentNir, nirKeyValid: true };
 const consent = { brisDeGlaceOpposition: false, centre15Opposition: true };
 
 async function service() {
   const lines: string[] = [];
   const store = await openMemoryStore(dmpMigrations);
   const log = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
-  const dmp = new DmpService({
-    store,
-    log,
-    now: () => new Date('2026-03-01T09:00:00Z'),
-    random: counterRandom(),
-  });
+  const dmp = new DmpService({ store, log, now: () => new Date('2026-03-01T09:00:00Z'), random: counterRandom() });
   return { store, dmp, lines };
 }
 
@@ -51,8 +32,7 @@ async function everyTextIn(store: Store): Promise<string> {
   const parts: string[] = [];
   for (const { name } of tables) {
     for (const row of await store.all(`SELECT * FROM ${name}`)) {
-      for (const value of Object.values(row))
-        parts.push(value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : String(value));
+      for (const value of Object.values(row)) parts.push(value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : String(value));
     }
   }
   return parts.join('\n');
@@ -81,22 +61,11 @@ describe('DmpService.createDossier', () => {
     expect(lines.join('\n')).not.toContain(created.accessCodes.oneTimeCode);
     expect(lines.join('\n')).not.toContain(childNir);
     expect(lines.join('\n')).not.toMatch(/MARTIN|Léa/);
-    const [row] = await store.all<{
-      consent_by_id: string;
-      consent_by_name: string;
-      consent_at: string;
-      centre15_opposition: number;
-    }>('SELECT consent_by_id, consent_by_name, consent_at, centre15_opposition FROM dossiers');
-    expect(row).toEqual({
-      consent_by_id: '0123456789',
-      consent_by_name: 'Jean ACCUEIL',
-      consent_at: '2026-03-01T09:00:00.000Z',
-      centre15_opposition: 1,
-    });
-    expect((await dmp.accessHistory(created.dossier.insKey)).map((h) => h.action)).toEqual([
-      'accessCodes.print',
-      'dossier.create',
-    ]);
+    const [row] = await store.all<{ consent_by_id: string; consent_by_name: string; consent_at: string; centre15_opposition: number }>(
+      'SELECT consent_by_id, consent_by_name, consent_at, centre15_opposition FROM dossiers',
+    );
+    expect(row).toEqual({ consent_by_id: '0123456789', consent_by_name: 'Jean ACCUEIL', consent_at: '2026-03-01T09:00:00.000Z', centre15_opposition: 1 });
+    expect((await dmp.accessHistory(created.dossier.insKey)).map((h) => h.action)).toEqual(['accessCodes.print', 'dossier.create']);
   });
 
   it('refuses a child’s INS equal to the parent’s card NIR', async () => {
@@ -106,10 +75,7 @@ describe('DmpService.createDossier', () => {
       identity: { matricule: parentNir, sex: 'F', identityDocumentChecked: true },
       consent,
     });
-    await expect(attempt).rejects.toMatchObject({
-      code: 'INVALID_INPUT',
-      message: expect.stringMatching(/ouvrant droit/),
-    });
+    await expect(attempt).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/ouvrant droit/) });
     expect(await store.all('SELECT ins_key FROM dossiers')).toEqual([]);
   });
 
@@ -121,35 +87,19 @@ describe('DmpService.createDossier', () => {
       consent,
       oid: '1.2.250.1.213.1.4.10',
     });
-    expect(created.dossier).toMatchObject({
-      insKey: `${parentNir}@1.2.250.1.213.1.4.10`,
-      testIdentity: true,
-      ins: { status: 'provisional' },
-    });
+    expect(created.dossier).toMatchObject({ insKey: `${parentNir}@1.2.250.1.213.1.4.10`, testIdentity: true, ins: { status: 'provisional' } });
   });
 
   it('refuses a wrong NIR key, a duplicate INS and a student card', async () => {
     const { dmp } = await service();
     const wrongKey = `${childNir.slice(0, 13)}${childNir.endsWith('01') ? '02' : '01'}`;
-    const input = {
-      beneficiary: child,
-      identity: { matricule: wrongKey, sex: 'F' as const, identityDocumentChecked: true },
-      consent,
-    };
-    await expect(dmp.createDossier(actor(professional()), input)).rejects.toMatchObject({
-      code: 'INVALID_INPUT',
-      message: expect.stringMatching(/clé/),
-    });
+    const input = { beneficiary: child, identity: { matricule: wrongKey, sex: 'F' as const, identityDocumentChecked: true }, consent };
+    await expect(dmp.createDossier(actor(professional()), input)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/clé/) });
     const good = { ...input, identity: { ...input.identity, matricule: childNir } };
     await dmp.createDossier(actor(professional()), good);
     await expect(dmp.createDossier(actor(professional()), good)).rejects.toMatchObject({ code: 'CONFLICT' });
     const student = professional({ nationalId: '810005555555', cardKind: 'cpf' });
-    await expect(
-      dmp.createDossier(actor(student), {
-        ...good,
-        identity: { ...good.identity, matricule: nir('2120675123790') },
-      }),
-    ).rejects.toMatchObject({
+    await expect(dmp.createDossier(actor(student), { ...good, identity: { ...good.identity, matricule: nir('2120675123790') } })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
   });
@@ -161,16 +111,10 @@ describe('closing, reactivating and searching', () => {
     await dmp.importCda(fixture('VAC-NOTE_2023.01.xml'), { create: true, depositor: 'system' });
     const doctor = professional();
     await dmp.authorize(actor(doctor), testInsKey);
-    await expect(dmp.closeDossier(actor(doctor), testInsKey, '  ')).rejects.toMatchObject({
-      code: 'INVALID_INPUT',
-    });
-    expect(await dmp.closeDossier(actor(doctor), testInsKey, 'Demande du patient')).toMatchObject({
-      status: 'closed',
-    });
+    await expect(dmp.closeDossier(actor(doctor), testInsKey, '  ')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await dmp.closeDossier(actor(doctor), testInsKey, 'Demande du patient')).toMatchObject({ status: 'closed' });
     await expect(dmp.openDossier(actor(doctor), testInsKey)).rejects.toMatchObject({ code: 'LOCKED' });
-    await expect(dmp.closeDossier(actor(doctor), testInsKey, 'encore')).rejects.toMatchObject({
-      code: 'CONFLICT',
-    });
+    await expect(dmp.closeDossier(actor(doctor), testInsKey, 'encore')).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await dmp.reactivateDossier(actor(doctor), testInsKey)).toMatchObject({ status: 'active' });
     await expect(dmp.openDossier(actor(doctor), testInsKey)).resolves.toMatchObject({ status: 'active' });
     const history = await dmp.accessHistory(testInsKey);
@@ -187,18 +131,14 @@ describe('closing, reactivating and searching', () => {
     await dmp.importCda(fixture('VAC-NOTE_2023.01.xml'), { create: true, depositor: 'system' });
     const [imported] = await dmp.searchDossiers({ insKey: testInsKey });
     expect(imported).toBeDefined();
-    const names = async (q: { name?: string; birthDate?: string }) =>
-      (await dmp.searchDossiers(q)).map((d) => d.identity.firstNames);
+    const names = async (q: { name?: string; birthDate?: string }) => (await dmp.searchDossiers(q)).map((d) => d.identity.firstNames);
     expect(await names({ name: 'leveque' })).toEqual(['Zoé']);
     expect(await names({ name: 'Lév' })).toEqual(['Zoé']);
     expect(await names({ name: 'leveque', birthDate: '2012-06-14' })).toEqual(['Zoé']);
     expect(await names({ name: 'leveque', birthDate: '2012-06-00' })).toEqual(['Zoé']);
     expect(await names({ name: 'leveque', birthDate: '2011-06-14' })).toEqual([]);
-    expect(await names({ name: imported?.identity.birthName.toLowerCase() ?? 'x' })).toEqual([
-      imported?.identity.firstNames,
-    ]);
-    if (imported?.identity.usedName)
-      expect(await names({ name: imported.identity.usedName })).toContain(imported.identity.firstNames);
+    expect(await names({ name: imported?.identity.birthName.toLowerCase() ?? 'x' })).toEqual([imported?.identity.firstNames]);
+    if (imported?.identity.usedName) expect(await names({ name: imported.identity.usedName })).toContain(imported.identity.firstNames);
     expect(await dmp.searchDossiers({ name: '%' })).toEqual([]);
     expect(await dmp.searchDossiers({ insKey: 'not-an-ins' })).toEqual([]);
     expect(await dmp.searchDossiers({})).toEqual([]);

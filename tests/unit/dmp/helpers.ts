@@ -17,14 +17,7 @@ export function fixture(name: string): Uint8Array {
   return new Uint8Array(readFileSync(join(fixturesDir, name)));
 }
 
-export function professional(
-  overrides: {
-    nationalId?: string;
-    cardKind?: 'cps' | 'cpe' | 'cpf';
-    professionCode?: string;
-    lastName?: string;
-  } = {},
-): Professional {
+export function professional(overrides: { nationalId?: string; cardKind?: 'cps' | 'cpe' | 'cpf'; professionCode?: string; lastName?: string } = {}): Professional {
   const professionCode = overrides.professionCode ?? '10';
   return {
     reader: 'Lecteur CPS',
@@ -36,8 +29,7 @@ export function professional(
       lastName: overrides.lastName ?? 'MEDECIN',
       firstName: 'Jean',
       professionCode,
-      professionLabel:
-        professionCode === '10' ? 'Médecin' : professionCode === '60' ? 'Infirmier' : 'Secrétaire médicale',
+      professionLabel: professionCode === '10' ? 'Médecin' : professionCode === '60' ? 'Infirmier' : 'Secrétaire médicale',
       situations: [{ label: 'Cabinet du Dr Médecin' }],
     },
   };
@@ -50,6 +42,5 @@ export function actor(p: Professional, mode: AccessMode = 'normal', reason?: str
 /** A deterministic byte source, so ids and codes are reproducible. */
 export function counterRandom(): (n: number) => Uint8Array {
   let counter = 1;
-  return (n) =>
-    Uint8Array.from({ length: n }, () => (counter = (counter * 1103515245 + 12345) % 2 ** 31) & 0xff);
+  return (n) => Uint8Array.from({ length: n }, () => (counter = (counter * 1103515245 + 12345) % 2 ** 31) & 0xff);
 }

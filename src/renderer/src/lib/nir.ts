@@ -7,11 +7,9 @@ export function isValidMatricule(value: string): boolean {
   const body = value.slice(0, 13).toUpperCase();
   const department = body.slice(5, 7);
   const digits =
-    department === '2A'
-      ? `${body.slice(0, 5)}19${body.slice(7)}`
-      : department === '2B'
-        ? `${body.slice(0, 5)}18${body.slice(7)}`
-        : body;
+    department === '2A' ? `${body.slice(0, 5)}19${body.slice(7)}`
+    : department === '2B' ? `${body.slice(0, 5)}18${body.slice(7)}`
+    : body;
   if (!/^\d{13}$/.test(digits)) return false;
   const key = 97n - (BigInt(digits) % 97n);
   return key === BigInt(value.slice(13));

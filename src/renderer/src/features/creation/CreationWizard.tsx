@@ -23,25 +23,12 @@ interface IdentityDraft {
 }
 
 /** Front-desk creation of a DMP, with the patient present: who, checked identity, consent, then the access codes. */
-export function CreationWizard(props: {
-  beneficiaries: Beneficiary[];
-  initialIndex: number | null;
-  onCancel(): void;
-}): React.JSX.Element {
+export function CreationWizard(props: { beneficiaries: Beneficiary[]; initialIndex: number | null; onCancel(): void }): React.JSX.Element {
   const id = useId();
   const [step, setStep] = useState<Step>('beneficiary');
   const [index, setIndex] = useState<number>(props.initialIndex ?? props.beneficiaries[0]?.index ?? 0);
-  const [identity, setIdentity] = useState<IdentityDraft>({
-    matricule: '',
-    sex: null,
-    birthPlaceCode: '',
-    identityDocumentChecked: false,
-  });
-  const [consent, setConsent] = useState({
-    patientInformed: false,
-    acceptsBrisDeGlace: true,
-    acceptsCentre15: true,
-  });
+  const [identity, setIdentity] = useState<IdentityDraft>({ matricule: '', sex: null, birthPlaceCode: '', identityDocumentChecked: false });
+  const [consent, setConsent] = useState({ patientInformed: false, acceptsBrisDeGlace: true, acceptsCentre15: true });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const created = useStore((s) => s.created);
@@ -100,11 +87,7 @@ export function CreationWizard(props: {
       <h2 id={`${id}-title`}>Création du DMP</h2>
       <ol className="wizard__steps" aria-label="Étapes">
         {steps.map((s, i) => (
-          <li
-            key={s.key}
-            aria-current={s.key === step ? 'step' : undefined}
-            className={i < currentStep ? 'done' : undefined}
-          >
+          <li key={s.key} aria-current={s.key === step ? 'step' : undefined} className={i < currentStep ? 'done' : undefined}>
             {s.label}
           </li>
         ))}
@@ -117,12 +100,7 @@ export function CreationWizard(props: {
             const age = ageLabel(b.birthDate);
             return (
               <label key={b.index} className="inline-check">
-                <input
-                  type="radio"
-                  name={`${id}-beneficiary`}
-                  checked={b.index === index}
-                  onChange={() => setIndex(b.index)}
-                />
+                <input type="radio" name={`${id}-beneficiary`} checked={b.index === index} onChange={() => setIndex(b.index)} />
                 {b.lastName} {b.firstName} — né(e) le {frenchDate(b.birthDate)}
                 {age !== null && ` (${age})`}
               </label>
@@ -148,9 +126,8 @@ export function CreationWizard(props: {
             — né(e) le {frenchDate(beneficiary.birthDate)}
           </p>
           <p className="notice" role="note">
-            Le numéro imprimé sur la carte Vitale est celui de l’assuré (ouvrant droit). L’INS d’un enfant ou
-            d’un ayant droit est différent : saisissez le matricule propre au bénéficiaire
-            {holder ? ' (prérempli ici car il s’agit de l’assuré)' : ''}.
+            Le numéro imprimé sur la carte Vitale est celui de l’assuré (ouvrant droit). L’INS d’un enfant ou d’un ayant droit
+            est différent : saisissez le matricule propre au bénéficiaire{holder ? ' (prérempli ici car il s’agit de l’assuré)' : ''}.
           </p>
           <div className="form__field">
             <label htmlFor={`${id}-matricule`}>Matricule INS du bénéficiaire (15 caractères)</label>
@@ -160,31 +137,19 @@ export function CreationWizard(props: {
               maxLength={15}
               autoComplete="off"
               spellCheck={false}
-              onChange={(e) =>
-                setIdentity((d) => ({ ...d, matricule: e.target.value.replace(/\s+/g, '').toUpperCase() }))
-              }
+              onChange={(e) => setIdentity((d) => ({ ...d, matricule: e.target.value.replace(/\s+/g, '').toUpperCase() }))}
               aria-invalid={identity.matricule.length > 0 && !matriculeValid ? true : undefined}
               aria-describedby={`${id}-matricule-help`}
             />
-            <span
-              id={`${id}-matricule-help`}
-              className={identity.matricule.length === 15 && !matriculeValid ? 'error' : 'hint'}
-            >
-              {identity.matricule.length === 15 && !matriculeValid
-                ? 'Matricule invalide (clé de contrôle incorrecte).'
-                : '13 chiffres et la clé.'}
+            <span id={`${id}-matricule-help`} className={identity.matricule.length === 15 && !matriculeValid ? 'error' : 'hint'}>
+              {identity.matricule.length === 15 && !matriculeValid ? 'Matricule invalide (clé de contrôle incorrecte).' : '13 chiffres et la clé.'}
             </span>
           </div>
           <fieldset>
             <legend>Sexe</legend>
             {(['F', 'M', 'U'] as const).map((s) => (
               <label key={s} className="inline-check">
-                <input
-                  type="radio"
-                  name={`${id}-sex`}
-                  checked={identity.sex === s}
-                  onChange={() => setIdentity((d) => ({ ...d, sex: s }))}
-                />
+                <input type="radio" name={`${id}-sex`} checked={identity.sex === s} onChange={() => setIdentity((d) => ({ ...d, sex: s }))} />
                 {sexLabel[s]}
               </label>
             ))}
@@ -225,35 +190,19 @@ export function CreationWizard(props: {
           <fieldset>
             <legend>Information et consentement du patient</legend>
             <label className="inline-check">
-              <input
-                type="checkbox"
-                checked={consent.patientInformed}
-                onChange={(e) => setConsent((c) => ({ ...c, patientInformed: e.target.checked }))}
-              />
+              <input type="checkbox" checked={consent.patientInformed} onChange={(e) => setConsent((c) => ({ ...c, patientInformed: e.target.checked }))} />
               Le patient a été informé et consent à la création de son DMP
             </label>
             <label className="inline-check">
-              <input
-                type="checkbox"
-                checked={consent.acceptsBrisDeGlace}
-                onChange={(e) => setConsent((c) => ({ ...c, acceptsBrisDeGlace: e.target.checked }))}
-              />
+              <input type="checkbox" checked={consent.acceptsBrisDeGlace} onChange={(e) => setConsent((c) => ({ ...c, acceptsBrisDeGlace: e.target.checked }))} />
               Accepte l’accès en bris de glace
             </label>
-            {!consent.acceptsBrisDeGlace && (
-              <p className="notice">Opposition à l’accès en bris de glace : elle sera enregistrée.</p>
-            )}
+            {!consent.acceptsBrisDeGlace && <p className="notice">Opposition à l’accès en bris de glace : elle sera enregistrée.</p>}
             <label className="inline-check">
-              <input
-                type="checkbox"
-                checked={consent.acceptsCentre15}
-                onChange={(e) => setConsent((c) => ({ ...c, acceptsCentre15: e.target.checked }))}
-              />
+              <input type="checkbox" checked={consent.acceptsCentre15} onChange={(e) => setConsent((c) => ({ ...c, acceptsCentre15: e.target.checked }))} />
               Accepte l’accès par le centre 15
             </label>
-            {!consent.acceptsCentre15 && (
-              <p className="notice">Opposition à l’accès par le centre 15 : elle sera enregistrée.</p>
-            )}
+            {!consent.acceptsCentre15 && <p className="notice">Opposition à l’accès par le centre 15 : elle sera enregistrée.</p>}
           </fieldset>
           {error && (
             <p className="error" role="alert">

@@ -41,26 +41,14 @@ export function PatientWorkspace({ session }: { session: SessionState }): React.
   return <DossierView key={patient.dossier.insKey} dossier={patient.dossier} patient={patient} />;
 }
 
-function DossierView({
-  dossier,
-  patient,
-}: {
-  dossier: DossierRef;
-  patient: PatientContext;
-}): React.JSX.Element {
+function DossierView({ dossier, patient }: { dossier: DossierRef; patient: PatientContext }): React.JSX.Element {
   const summary = useStore((s) => s.summary);
   const summaryError = useStore((s) => s.summaryError);
   const loading = useStore((s) => s.summaryLoading);
   const activeTab = useStore((s) => s.activeTab);
   const setActiveTab = useStore((s) => s.setActiveTab);
   const created = useStore((s) => s.created);
-  const allergies: AllergyState = summary
-    ? summary.allergies.length > 0
-      ? 'present'
-      : 'none'
-    : summaryError
-      ? 'unknown'
-      : 'loading';
+  const allergies: AllergyState = summary ? (summary.allergies.length > 0 ? 'present' : 'none') : summaryError ? 'unknown' : 'loading';
 
   return (
     <div className="workspace">
@@ -96,13 +84,7 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
   const beneficiary = patient.beneficiaries.find((b) => b.index === patient.selectedIndex) ?? null;
 
   if (creating && patient.source === 'vitale') {
-    return (
-      <CreationWizard
-        beneficiaries={patient.beneficiaries}
-        initialIndex={patient.selectedIndex}
-        onCancel={() => setCreating(false)}
-      />
-    );
+    return <CreationWizard beneficiaries={patient.beneficiaries} initialIndex={patient.selectedIndex} onCancel={() => setCreating(false)} />;
   }
 
   const run = (call: Promise<unknown>): void => {
@@ -131,10 +113,7 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
           </button>
         )}
         {patient.source === 'vitale' && patient.beneficiaries.length > 1 && (
-          <ChangeBeneficiary
-            patient={patient}
-            onPick={(index) => run(getApi().patient.selectBeneficiary({ index }))}
-          />
+          <ChangeBeneficiary patient={patient} onPick={(index) => run(getApi().patient.selectBeneficiary({ index }))} />
         )}
         <button type="button" className="secondary" onClick={() => run(getApi().patient.close({}))}>
           Fermer
@@ -144,13 +123,7 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
   );
 }
 
-function ChangeBeneficiary({
-  patient,
-  onPick,
-}: {
-  patient: PatientContext;
-  onPick(index: number): void;
-}): React.JSX.Element {
+function ChangeBeneficiary({ patient, onPick }: { patient: PatientContext; onPick(index: number): void }): React.JSX.Element {
   const others = patient.beneficiaries.filter((b) => b.index !== patient.selectedIndex);
   return (
     <>
