@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     key: { kind: 'file', path: layout.keyFile },
     log,
     seedFiles: values['no-seed'] ? [] : [join(resourcesDir(), 'demo', 'VSM_1.4_2022.01.xml')],
+    identitySeedFiles: values['no-seed'] ? [] : [join(resourcesDir(), 'identity', 'demo-identities.json')],
   });
   const host = await startLoopbackHost({
     dispatch: app.dispatch,
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Poste DMP : démarrage impossible — ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `Poste DMP : démarrage impossible — ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -14,6 +14,8 @@ import { openStore, type OpenedStore } from '../store';
 import type { KeySource } from './store-key';
 import { claimDataFolder } from './data-folder';
 import { sessionDossiers } from './session-dossiers';
+import { IdentityReference } from '../identity/identity-reference';
+import { readReferenceFile } from '../identity/reference-file';
 import { createHandlers } from './handlers';
 import { CardSimulator } from './card-simulator';
 import { resourcesDir } from './paths';
@@ -30,6 +32,8 @@ export interface BuildOptions {
   log: Logger;
   /** CDA files imported at start when not yet in the store (demo dossiers). */
   seedFiles?: string[];
+  /** Reference identities (JSON, see resources/identity) added to the identity reference at start (demo data). */
+  identitySeedFiles?: string[];
   /** Replaces the card transport (tests). */
   transport?: CardTransport;
 }
@@ -67,6 +71,9 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
   warnings.push(...store.recovery.notices);
   const dmp = new DmpService({ store, log: log.child('dmp') });
+  const identities = new IdentityReference(store);
+  for (const file of options.identitySeedFiles ?? [])
+    await identities.register(await readReferenceFile(file));
 
   for (const file of options.seedFiles ?? []) await seed(dmp, file, log);
 
@@ -83,7 +90,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     transport = new PcscliteTransport({ log: log.child('pcsc') });
   }
   const cards = new CardService({ transport, production: options.production, log: log.child('cards') });
-  const session = new SessionService(cards, sessionDossiers(dmp), log.child('session'), {
+  const session = new SessionService(cards, sessionDossiers(dmp, identities), log.child('session'), {
     production: options.production,
   });
 
@@ -104,6 +111,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     },
     session,
     dmp,
+    identities,
     cards,
     simulator,
   });

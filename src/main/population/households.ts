@@ -1,8 +1,8 @@
-import { nirKey } from '../domain/nir';
+import { insOids, matriculeKey } from '../../shared/identity/ins';
 import { Random } from './random';
 import { femaleFirstNames, maleFirstNames, surnames } from './catalog';
 
-export const TEST_INS_OID = '1.2.250.1.213.1.4.10';
+export const TEST_INS_OID = insOids.test;
 
 export interface PersonIdentity {
   matricule: string;
@@ -23,8 +23,25 @@ export interface Household {
 }
 
 const departments: readonly (readonly [string, number])[] = [
-  ['75', 10], ['13', 8], ['69', 7], ['59', 9], ['33', 5], ['31', 5], ['44', 5], ['67', 4], ['06', 4],
-  ['34', 4], ['76', 4], ['92', 6], ['93', 6], ['94', 5], ['2A', 1], ['2B', 1], ['974', 3], ['35', 4], ['29', 3],
+  ['75', 10],
+  ['13', 8],
+  ['69', 7],
+  ['59', 9],
+  ['33', 5],
+  ['31', 5],
+  ['44', 5],
+  ['67', 4],
+  ['06', 4],
+  ['34', 4],
+  ['76', 4],
+  ['92', 6],
+  ['93', 6],
+  ['94', 5],
+  ['2A', 1],
+  ['2B', 1],
+  ['974', 3],
+  ['35', 4],
+  ['29', 3],
 ];
 
 /** A birth date whose age follows a rough French age pyramid (more adults than elderly). */
@@ -42,10 +59,17 @@ function nirFor(rng: Random, sex: 'M' | 'F', date: string): { nir: string; place
   const commune = String(rng.int(1, dept.length === 3 ? 99 : 899)).padStart(dept.length === 3 ? 2 : 3, '0');
   const order = String(rng.int(1, 999)).padStart(3, '0');
   const body = `${sex === 'M' ? 1 : 2}${date.slice(2, 4)}${date.slice(5, 7)}${dept}${commune}${order}`;
-  return { nir: body + String(nirKey(body)).padStart(2, '0'), place: `${dept}${commune}`.slice(0, 5) };
+  return { nir: body + String(matriculeKey(body)).padStart(2, '0'), place: `${dept}${commune}`.slice(0, 5) };
 }
 
-function person(rng: Random, reference: Date, sex: 'M' | 'F', lastName: string, age: [number, number], usedName?: string): PersonIdentity {
+function person(
+  rng: Random,
+  reference: Date,
+  sex: 'M' | 'F',
+  lastName: string,
+  age: [number, number],
+  usedName?: string,
+): PersonIdentity {
   const date = birthDate(rng, reference, age[0], age[1]);
   const { nir, place } = nirFor(rng, sex, date);
   const first = rng.weighted(sex === 'F' ? femaleFirstNames : maleFirstNames);
@@ -81,15 +105,23 @@ export function* households(seed: string, patients: number, reference: Date): Ge
     if (kind !== 'single') {
       const partnerSex = first.sex === 'F' ? 'M' : 'F';
       const partnerName = rng.weighted(surnames);
-      members.push(person(rng, reference, partnerSex, partnerName, adultAge, partnerSex === 'F' ? family : undefined));
+      members.push(
+        person(rng, reference, partnerSex, partnerName, adultAge, partnerSex === 'F' ? family : undefined),
+      );
     }
     if (kind === 'family') {
       const children = rng.int(1, 3);
-      for (let c = 0; c < children; c++) members.push(person(rng, reference, rng.chance(0.5) ? 'F' : 'M', family, [0, 15]));
+      for (let c = 0; c < children; c++)
+        members.push(person(rng, reference, rng.chance(0.5) ? 'F' : 'M', family, [0, 15]));
       if (rng.chance(0.05)) {
         const twin = members[members.length - 1]!;
         const { nir, place } = nirFor(rng, twin.sex, twin.birthDate);
-        members.push({ ...person(rng, reference, twin.sex, family, [0, 15]), birthDate: twin.birthDate, matricule: nir, birthPlaceCode: place });
+        members.push({
+          ...person(rng, reference, twin.sex, family, [0, 15]),
+          birthDate: twin.birthDate,
+          matricule: nir,
+          birthPlaceCode: place,
+        });
       }
     }
     const kept = members.slice(0, patients - count);

@@ -17,12 +17,21 @@ async function read(p: CardProfile): Promise<VitaleCardInfo> {
 }
 
 describe('readVitale through the simulated transport', () => {
-  it('reads the demo patient PAT-TROIS with a valid NIR', async () => {
+  it('reads the demo patient PAT-TROIS with a valid NIR, on a card marked as a test card', async () => {
     const info = await read(profile('vitale-pat-trois'));
     expect(cardInfoSchema.parse(info)).toEqual(info);
-    expect(info.status).toBe('production');
+    // A simulator card is never a production card: its people belong to the test INS register.
+    expect(info.status).toBe('test');
     expect(info.beneficiaries).toEqual([
-      { index: 0, lastName: 'PAT-TROIS', firstName: 'DOMINIQUE', birthDate: '1979-03-28', nir: '279035121518989', nirKeyValid: true },
+      {
+        index: 0,
+        lastName: 'PAT-TROIS',
+        firstName: 'DOMINIQUE',
+        birthDate: '1979-03-28',
+        nir: '279035121518989',
+        nirKeyValid: true,
+        birthRank: 1,
+      },
     ]);
   });
 
@@ -36,6 +45,8 @@ describe('readVitale through the simulated transport', () => {
       'ENZO 2016-11-30',
     ]);
     expect(info.beneficiaries.map((b) => b.index)).toEqual([0, 1, 2, 3, 4]);
+    // The twins LEA and NOE share a birth date; their rank (project-defined tag 83) tells them apart.
+    expect(info.beneficiaries.map((b) => b.birthRank)).toEqual([1, 1, 1, 2, 1]);
     const nirs = new Set(info.beneficiaries.map((b) => b.nir));
     expect(nirs.size).toBe(1);
     expect([...nirs][0]).toMatch(/^178062A/);
@@ -85,7 +96,14 @@ describe('decodeBeneficiaries', () => {
     const identity = nodes('65 18 80 06 44 55 50 4F 4E 54 81 04 4A 45 41 4E 82 08 31 39 37 30 30 31 30 31');
     const nirFile = nodes(`93 0F ${Buffer.from('279035121518989').toString('hex')}`);
     expect(decodeBeneficiaries(identity, nirFile)).toEqual([
-      { index: 0, lastName: 'DUPONT', firstName: 'JEAN', birthDate: '1970-01-01', nir: '279035121518989', nirKeyValid: true },
+      {
+        index: 0,
+        lastName: 'DUPONT',
+        firstName: 'JEAN',
+        birthDate: '1970-01-01',
+        nir: '279035121518989',
+        nirKeyValid: true,
+      },
     ]);
   });
 

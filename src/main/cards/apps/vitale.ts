@@ -1,5 +1,5 @@
 import type { Beneficiary, VitaleCardInfo } from '../../../shared/contract/cards';
-import { nirKeyValid } from '../../domain/nir';
+import { matriculeKeyValid } from '../../../shared/identity/ins';
 import { atrHex } from '../atr';
 import { CardError } from '../errors';
 import { fromHex } from '../hex';
@@ -19,6 +19,8 @@ const TAG_BENEFICIARY = 0x65;
 const TAG_LAST_NAME = 0x80;
 const TAG_FIRST_NAME = 0x81;
 const TAG_BIRTH_DATE = 0x82;
+/** Project-defined (docs/cards.md): the on-card coding of the rang de naissance is not public. One ASCII digit. */
+const TAG_BIRTH_RANK = 0x83;
 const TAG_NIR = 0x93;
 
 /**
@@ -30,11 +32,17 @@ const TAG_NIR = 0x93;
 export async function readVitale(session: CardSession): Promise<VitaleCardInfo> {
   const mf = await select(session, 'fid', MF, 0x00);
   if (mf.sw !== 0x9000) throw new CardError('status', { detail: `SELECT MF: SW ${swHex(mf.sw)}` });
-  const identity = parseTlvOrThrow(await readBinaryAll(session, { sfi: VITALE_DATA_SFI, what: 'Vitale identity' }), 'Vitale identity');
+  const identity = parseTlvOrThrow(
+    await readBinaryAll(session, { sfi: VITALE_DATA_SFI, what: 'Vitale identity' }),
+    'Vitale identity',
+  );
   const app = await select(session, 'aid', VITALE_AID, 0x00);
   let nirFile: TlvNode[] = [];
   if (app.sw === 0x9000) {
-    nirFile = parseTlvOrThrow(await readBinaryAll(session, { sfi: VITALE_DATA_SFI, what: 'Vitale NIR' }), 'Vitale NIR');
+    nirFile = parseTlvOrThrow(
+      await readBinaryAll(session, { sfi: VITALE_DATA_SFI, what: 'Vitale NIR' }),
+      'Vitale NIR',
+    );
   } else if (app.sw !== 0x6a82) {
     throw new CardError('status', { detail: `SELECT VITALE: SW ${swHex(app.sw)}` });
   }
@@ -46,24 +54,45 @@ export async function readVitale(session: CardSession): Promise<VitaleCardInfo> 
   };
 }
 
-export function decodeBeneficiaries(identity: readonly TlvNode[], nirFile: readonly TlvNode[]): Beneficiary[] {
+export function decodeBeneficiaries(
+  identity: readonly TlvNode[],
+  nirFile: readonly TlvNode[],
+): Beneficiary[] {
   const entries = findAllTlv(identity, TAG_BENEFICIARY);
-  if (entries.length === 0) throw new CardError('malformed', { detail: 'Vitale identity file has no beneficiary (tag 65)' });
+  if (entries.length === 0)
+    throw new CardError('malformed', { detail: 'Vitale identity file has no beneficiary (tag 65)' });
   const fileNirs = findAllTlv(nirFile, TAG_NIR).map((n) => decodeLatin1(n.value));
   return entries.map((entry, index) => {
     const lastName = requiredText(entry, TAG_LAST_NAME, index);
     const firstName = requiredText(entry, TAG_FIRST_NAME, index);
     const birthDate = decodeBirthDate(entry, index);
     const own = childTlv(entry, TAG_NIR);
-    const nir = own ? decodeLatin1(own.value) : fileNirs.length === entries.length ? (fileNirs[index] ?? '') : (fileNirs[0] ?? '');
-    return { index, lastName, firstName, birthDate, nir, nirKeyValid: nirKeyValid(nir) };
+    const nir = own
+      ? decodeLatin1(own.value)
+      : fileNirs.length === entries.length
+        ? (fileNirs[index] ?? '')
+        : (fileNirs[0] ?? '');
+    const rank = childTlv(entry, TAG_BIRTH_RANK);
+    const birthRank = rank ? Number(decodeLatin1(rank.value)) : NaN;
+    return {
+      index,
+      lastName,
+      firstName,
+      birthDate,
+      nir,
+      nirKeyValid: matriculeKeyValid(nir),
+      ...(Number.isInteger(birthRank) && birthRank >= 1 && birthRank <= 9 ? { birthRank } : {}),
+    };
   });
 }
 
 function requiredText(entry: TlvNode, tag: number, index: number): string {
   const node = childTlv(entry, tag);
   const text = node ? decodeLatin1(node.value) : '';
-  if (!text) throw new CardError('malformed', { detail: `beneficiary ${index}: tag ${tag.toString(16)} missing or empty` });
+  if (!text)
+    throw new CardError('malformed', {
+      detail: `beneficiary ${index}: tag ${tag.toString(16)} missing or empty`,
+    });
   return text;
 }
 
@@ -72,7 +101,10 @@ function decodeBirthDate(entry: TlvNode, index: number): string {
   const node = childTlv(entry, TAG_BIRTH_DATE);
   const text = node ? decodeLatin1(node.value) : '';
   const match = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
-  if (!match) throw new CardError('malformed', { detail: `beneficiary ${index}: birth date not YYYYMMDD (${text.length} chars)` });
+  if (!match)
+    throw new CardError('malformed', {
+      detail: `beneficiary ${index}: birth date not YYYYMMDD (${text.length} chars)`,
+    });
   const [, year, month, day] = match;
   if (Number(month) > 12 || Number(day) > 31) {
     throw new CardError('malformed', { detail: `beneficiary ${index}: birth date out of range` });
