@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { readImportFile } from '../dmp/import-file';
 import { join } from 'node:path';
 import { ApiError } from '../../shared/contract';
 import { createDispatcher, EventBus, type Dispatch, type Handlers } from '../bridge/dispatcher';
@@ -138,7 +139,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
 
 async function seed(dmp: DmpService, file: string, log: Logger): Promise<void> {
   try {
-    await dmp.importCda(new Uint8Array(await readFile(file)), { create: true, depositor: 'system' });
+    await dmp.importCda(await readImportFile(file), { create: true, depositor: 'system' });
     log.info('demo document imported');
   } catch (err) {
     // Already there from a previous start: nothing to do.

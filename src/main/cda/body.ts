@@ -1,4 +1,5 @@
 import { CdaError } from './errors';
+import { looksLikeCompletePdf, looksLikePdf } from './pdf';
 import { codedOf } from './hl7/datatypes';
 import { narrativeIdIndex, narrativeToHtml } from './narrative';
 import { extractSectionEntries } from './entries/extract';
@@ -73,7 +74,7 @@ function readStructured(structured: XmlElement, reimbursementDocument: boolean):
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** nonXMLBody: the embedded file, base64-checked, and for a PDF the `%PDF` signature. */
+/** nonXMLBody: the embedded file, base64-checked, and for a PDF its `%PDF-` header and `%%EOF` trailer. */
 export function readNonXmlBody(nonXml: XmlElement): CdaBody {
   const textEl = child(nonXml, 'text');
   if (!textEl)
@@ -108,23 +109,19 @@ export function readNonXmlBody(nonXml: XmlElement): CdaBody {
       'unsupported nonXMLBody representation',
     );
   }
-  if (mediaType === 'application/pdf' && !startsWithPdfSignature(content)) {
+  if (mediaType === 'application/pdf' && !looksLikePdf(content)) {
     throw new CdaError(
       'bad-body',
       "le contenu annoncé comme PDF n'en est pas un.",
       'application/pdf payload without %PDF signature',
     );
   }
+  if (mediaType === 'application/pdf' && !looksLikeCompletePdf(content)) {
+    throw new CdaError(
+      'bad-body',
+      'le PDF joint est incomplet (fichier tronqué) : il ne pourrait pas être ouvert.',
+      'application/pdf payload without %%EOF trailer',
+    );
+  }
   return { kind: 'unstructured', mediaType, content };
-}
-
-function startsWithPdfSignature(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 5 &&
-    bytes[0] === 0x25 &&
-    bytes[1] === 0x50 &&
-    bytes[2] === 0x44 &&
-    bytes[3] === 0x46 &&
-    bytes[4] === 0x2d
-  );
 }

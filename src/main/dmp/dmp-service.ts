@@ -68,6 +68,11 @@ export class DmpService {
     return this.documents.importCda(bytes, opts);
   }
 
+  /** Records (log + audit) an import refused before the file could be read, then throws its French reason. */
+  refuseImportFile(cause: string, message: string): Promise<never> {
+    return this.documents.refuseImportFile(cause, message);
+  }
+
   /** Deposit from the workstation: CDA (structured or not), plain PDF or text, authored by the CPS holder. */
   depositDocument(actor: DmpActor, input: DepositInput): Promise<DocumentMeta> {
     return this.documents.depositDocument(actor, input);

@@ -43,6 +43,7 @@ import { loadDossierFacts, loadDossierRow, type DossierRow } from './dossier-row
 import { dossierFromCda } from './dossier-writes';
 import { escapeHtml } from './html';
 import { parseCdaOrThrow } from './parse-cda';
+import { readPdfAttachments } from '../cda/attachments';
 
 export interface ImportResult {
   insKey: string;
@@ -78,9 +79,10 @@ export class DocumentOperations {
     bytes: Uint8Array,
     opts: { create: boolean; depositor: 'system' | DmpActor },
   ): Promise<ImportResult> {
-    if (bytes.length === 0) throw new ApiError('INVALID_INPUT', 'Le fichier est vide.');
-    const cda = parseCdaOrThrow(bytes);
     const actor: DmpActor | SystemActor = opts.depositor === 'system' ? { system: 'import' } : opts.depositor;
+    if (bytes.length === 0)
+      return this.ctx.refuseDocument(actor, null, 'file: empty', 'Le fichier est vide.');
+    const cda = await this.parseOrRefuse(actor, null, bytes);
     const ins = insFromPatientIds(cda.header.patient.ids);
     if (!ins) {
       return this.ctx.refuseDocument(
@@ -159,12 +161,13 @@ export class DocumentOperations {
     if (!check.ok) throw new ApiError('INVALID_INPUT', check.message);
 
     const bytes = decodeBase64(input.contentBase64);
-    if (bytes.length === 0) throw new ApiError('INVALID_INPUT', 'Le fichier est vide.');
+    if (bytes.length === 0)
+      return this.ctx.refuseDocument(actor, insKey, 'file: empty', 'Le fichier est vide.');
     const kind = depositKind(input.fileName, bytes);
     const visibilityMask = encodeVisibility(input.visibility);
     let doc: NewDocument;
     if (kind === 'cda') {
-      const cda = parseCdaOrThrow(bytes);
+      const cda = await this.parseOrRefuse(actor, insKey, bytes);
       const ins = insFromPatientIds(cda.header.patient.ids);
       if (!ins || formatInsKey(ins) !== insKey) {
         return this.ctx.refuseDocument(
@@ -277,11 +280,12 @@ export class DocumentOperations {
       id,
     );
     const meta = toDocumentMeta(doc, key);
-    const body = await this.documentBody(doc);
+    const { attachmentWarnings, ...body } = await this.documentBody(doc);
     await this.ctx.write([this.ctx.event(actor, 'document.read', key, id)]);
     const warnings = [...displayWarnings(meta.visibility)];
     if (meta.status === 'obsolete') warnings.push('Ce document a été remplacé par une version plus récente.');
     if (meta.status === 'archived') warnings.push('Ce document est archivé.');
+    warnings.push(...(attachmentWarnings ?? []));
     return { meta, ...body, warnings };
   }
 
@@ -374,7 +378,46 @@ export class DocumentOperations {
     return rows[0] ?? null;
   }
 
-  private async documentBody(doc: DocumentRow): Promise<{ narrativeHtml?: string; pdfBase64?: string }> {
+  /** PDFs embedded in a structured CDA (lab report PDF…), read from the stored document so « Ouvrir » works. */
+  private async embeddedPdfs(
+    doc: DocumentRow,
+  ): Promise<Pick<DocumentContent, 'attachments'> & { attachmentWarnings?: string[] }> {
+    const rows = await this.ctx.store.all<{ content: Uint8Array }>(
+      'SELECT content FROM documents WHERE id = ?',
+      [doc.id],
+    );
+    const content = rows[0]?.content;
+    if (!content) return {};
+    let found;
+    try {
+      found = readPdfAttachments(content);
+    } catch {
+      this.ctx.log.warn('stored CDA unreadable for attachments', { documentId: doc.id });
+      return {};
+    }
+    const attachments = found.attachments.map((a) => ({
+      id: a.id,
+      mediaType: a.mediaType,
+      label: a.label,
+      base64: Buffer.from(a.content).toString('base64'),
+    }));
+    return {
+      ...(attachments.length > 0 ? { attachments } : {}),
+      ...(found.unreadable > 0
+        ? {
+            attachmentWarnings: [
+              `${found.unreadable} document(s) PDF joint(s) incomplet(s) ou illisible(s) : non affiché(s).`,
+            ],
+          }
+        : {}),
+    };
+  }
+
+  private async documentBody(
+    doc: DocumentRow,
+  ): Promise<
+    Pick<DocumentContent, 'narrativeHtml' | 'pdfBase64' | 'attachments'> & { attachmentWarnings?: string[] }
+  > {
     if (doc.format === 'cda-structured') {
       const sections = await this.ctx.store.all<{ title: string | null; narrative_html: string }>(
         'SELECT title, narrative_html FROM document_sections WHERE document_id = ? ORDER BY position',
@@ -385,7 +428,7 @@ export class DocumentOperations {
           (s) => `<section>${s.title ? `<h2>${escapeHtml(s.title)}</h2>` : ''}${s.narrative_html}</section>`,
         )
         .join('\n');
-      return { narrativeHtml: html };
+      return { narrativeHtml: html, ...(await this.embeddedPdfs(doc)) };
     }
     const column = doc.format === 'cda-unstructured' ? 'payload' : 'content';
     const rows = await this.ctx.store.all<{ data: Uint8Array | null }>(
@@ -407,6 +450,31 @@ export class DocumentOperations {
     return {
       narrativeHtml: `<p>${escapeHtml(`Contenu au format ${mediaType || 'inconnu'} : il ne peut pas être affiché ici.`)}</p>`,
     };
+  }
+
+  /**
+   * Parses a CDA; a document the importer cannot read safely is refused through the one refusal path
+   * (log + audit line), with the importer's French reason for the user.
+   */
+  private async parseOrRefuse(
+    actor: DmpActor | SystemActor,
+    insKey: string | null,
+    bytes: Uint8Array,
+  ): Promise<CdaDocument> {
+    try {
+      return parseCdaOrThrow(bytes);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'INVALID_INPUT') {
+        this.ctx.log.warn('CDA unreadable', { detail: err.logDetail ?? 'unknown' });
+        return this.ctx.refuseDocument(actor, insKey, `cda: ${cdaRefusalCode(err.logDetail)}`, err.message);
+      }
+      throw err;
+    }
+  }
+
+  /** A file refused before it could be read (too large, not a file): audited without a dossier. */
+  async refuseImportFile(cause: string, message: string): Promise<never> {
+    return this.ctx.refuseDocument({ system: 'import' }, null, cause, message);
   }
 
   private newId(): string {
@@ -495,7 +563,12 @@ export class DocumentOperations {
       entries: cda.entries,
     };
     if (isEmptyDocument(doc))
-      throw new ApiError('INVALID_INPUT', 'Le document est vide : un envoi sans contenu est refusé.');
+      return this.ctx.refuseDocument(
+        actor,
+        insKey,
+        'file: empty document',
+        'Le document est vide : un envoi sans contenu est refusé.',
+      );
     return doc;
   }
 
@@ -508,9 +581,19 @@ export class DocumentOperations {
     visibilityMask: number,
   ): Promise<NewDocument> {
     if (kind === 'pdf' && !looksLikeCompletePdf(bytes))
-      throw new ApiError('INVALID_INPUT', 'Ce fichier n’est pas un PDF complet et lisible.');
+      return this.ctx.refuseDocument(
+        actor,
+        insKey,
+        'pdf: incomplete',
+        'Ce fichier n’est pas un PDF complet et lisible.',
+      );
     if (kind === 'text' && decodeText(bytes).trim() === '')
-      throw new ApiError('INVALID_INPUT', 'Le document est vide : un envoi sans contenu est refusé.');
+      return this.ctx.refuseDocument(
+        actor,
+        insKey,
+        'file: empty document',
+        'Le document est vide : un envoi sans contenu est refusé.',
+      );
     const typeCode = input.typeCode?.trim();
     if (!typeCode)
       throw new ApiError(
@@ -542,6 +625,11 @@ export class DocumentOperations {
       entries: [],
     };
   }
+}
+
+/** The stable part of a parser refusal (`cda encoding: …` → `encoding`), for the audit line. */
+function cdaRefusalCode(detail: string | undefined): string {
+  return /^cda ([a-z-]+):/.exec(detail ?? '')?.[1] ?? 'unreadable';
 }
 
 const freshDossierFacts: DossierFacts = {

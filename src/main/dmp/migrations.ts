@@ -150,9 +150,47 @@ CREATE TABLE dossier_legal_representatives (
 );
 `;
 
+/**
+ * Issue 10: new entry kinds (devices, procedures, risk factors, lab results, « nothing known »
+ * statements) and a JSON `data` column for what a row of fixed columns cannot hold (labelled facts,
+ * negation, lab value, contact role…). SQLite cannot relax a CHECK in place, so the table is rebuilt;
+ * existing rows keep `data` NULL and are read as before.
+ */
+const clinicalEntriesV5Sql = `
+CREATE TABLE clinical_entries_v5 (
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  ins_key TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('allergy', 'medication', 'problem', 'immunization', 'reimbursement', 'contact', 'advanceDirective',
+    'device', 'procedure', 'riskFactor', 'labResult', 'noneKnown')),
+  label TEXT NOT NULL,
+  code TEXT,
+  code_system TEXT,
+  code_display TEXT,
+  detail TEXT,
+  start_date TEXT,
+  end_date TEXT,
+  status TEXT,
+  author TEXT,
+  reimbursement_kind TEXT,
+  section_code TEXT,
+  position INTEGER NOT NULL,
+  data TEXT
+);
+INSERT INTO clinical_entries_v5 (id, document_id, ins_key, kind, label, code, code_system, code_display, detail, start_date, end_date,
+  status, author, reimbursement_kind, section_code, position)
+  SELECT id, document_id, ins_key, kind, label, code, code_system, code_display, detail, start_date, end_date,
+  status, author, reimbursement_kind, section_code, position FROM clinical_entries;
+DROP TABLE clinical_entries;
+ALTER TABLE clinical_entries_v5 RENAME TO clinical_entries;
+CREATE INDEX clinical_entries_by_dossier ON clinical_entries(ins_key, kind);
+CREATE INDEX clinical_entries_by_document ON clinical_entries(document_id);
+`;
+
 export const dmpMigrations: Migration[] = [
   { version: 1, name: 'dmp-dossiers', sql: dossiersSql },
   { version: 2, name: 'dmp-documents', sql: documentsSql },
   { version: 3, name: 'audit-log', sql: auditSchemaSql },
   { version: 4, name: 'identity-vigilance', sql: identitySql },
+  { version: 5, name: 'clinical-entries-v5', sql: clinicalEntriesV5Sql },
 ];

@@ -28,11 +28,15 @@ describe('narrative → inert HTML', () => {
     expect(html).toBe('<p>aalert(1)</p>');
   });
 
-  it('drops event-handler and style attributes', () => {
+  it('drops event-handler and style attributes, keeping a narrative ID as a prefixed anchor for « Source »', () => {
     const html = render(
       '<paragraph onclick="x()" style="background:url(http://e.vil)"><content onerror="alert(1)" ID="a1">t</content></paragraph>',
     );
-    expect(html).toBe('<p><span>t</span></p>');
+    expect(html).toBe('<p><span id="cda-a1">t</span></p>');
+  });
+
+  it('drops an ID that is not a plain identifier', () => {
+    expect(render('<content ID="a&quot; onclick=&quot;x()">t</content>')).toBe('<span>t</span>');
   });
 
   it('renders linkHtml as plain text, never as a link', () => {

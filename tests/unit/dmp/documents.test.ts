@@ -53,6 +53,24 @@ describe('reading documents', () => {
     ).toBe('%PDF-');
   });
 
+  it('returns the PDF a structured lab report embeds, so it can be opened (issue 10)', async () => {
+    const { dmp } = await seeded();
+    const { documentId } = await dmp.importCda(fixture('BIO-CR-BIO_2024.01_TSH_1.xml'), {
+      create: false,
+      depositor: 'system',
+    });
+    const report = documentContentSchema.parse(await dmp.getDocument(actor(doctor), testInsKey, documentId));
+    expect(report.meta.format).toBe('cda-structured');
+    expect(report.attachments).toHaveLength(1);
+    const pdf = Buffer.from(report.attachments?.[0]?.base64 ?? '', 'base64');
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.subarray(-1024).toString('latin1')).toContain('%%EOF');
+    expect(report.attachments?.[0]).toMatchObject({
+      mediaType: 'application/pdf',
+      label: 'Document PDF joint n° 1',
+    });
+  });
+
   it('lists documents newest first, filtered by category and archive status', async () => {
     const { dmp, ids } = await seeded();
     const all = await dmp.listDocuments(actor(doctor), testInsKey);

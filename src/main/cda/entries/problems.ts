@@ -4,17 +4,34 @@ import { child, templateIdsOf } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
 import { entryNarrative, labelOfCoded, optional } from './context';
-import { authorName, clinicalStatusOf, hasTemplate, periodOf, related, statusOf } from './common';
+import {
+  anchorOf,
+  authorName,
+  clinicalStatusOf,
+  detailOf,
+  factsOf,
+  hasTemplate,
+  isNegated,
+  periodOf,
+  related,
+  severityOf,
+  statusOf,
+} from './common';
+import { concernStatusLabel } from './labels';
 import { TEMPLATES } from './templates';
 
 /** Problem Concern Entry → one problem per Problem Entry observation it groups. */
 export function readProblemConcern(concern: XmlElement, ctx: EntryContext): ExtractedEntry[] {
-  const concernStatus = statusOf(concern);
+  const concernStatus = concernStatusLabel(statusOf(concern));
   return related(concern, 'SUBJ')
     .filter((obs) => hasTemplate(obs, TEMPLATES.problem) && !hasTemplate(obs, TEMPLATES.allergy))
     .map((obs) => readProblem(obs, ctx, concernStatus, authorName(concern)));
 }
 
+/**
+ * A problem observation. `negationInd="true"` means the document states the problem is absent
+ * (« pas d'embolie pulmonaire »): the entry is kept, marked negated, and never shown as a problem.
+ */
 export function readProblem(
   obs: XmlElement,
   ctx: EntryContext,
@@ -30,14 +47,20 @@ export function readProblem(
     labelOfCoded(child(obs, 'code'), ctx) ??
     'Problème sans libellé';
   const { startDate, endDate } = periodOf(obs);
+  const severity = severityOf(obs);
+  const facts = factsOf([['Sévérité', severity]]);
   return {
     kind: 'problem',
     label,
     ...optional('code', code),
-    ...optional('detail', codedOf(child(obs, 'code'))?.display),
+    ...optional('facts', facts),
+    ...optional('detail', detailOf(facts)),
+    ...optional('severity', severity),
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),
-    ...optional('status', clinicalStatusOf(obs) ?? concernStatus ?? statusOf(obs)),
+    ...optional('status', clinicalStatusOf(obs) ?? concernStatus),
+    ...(isNegated(obs) ? { negated: true } : {}),
+    ...optional('anchor', anchorOf(obs)),
     ...optional('author', authorName(obs) ?? concernAuthor),
     ...optional('sectionCode', ctx.sectionCode),
     templateIds: templateIdsOf(obs),

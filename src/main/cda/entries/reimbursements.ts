@@ -5,17 +5,9 @@ import { attr, child, children, path, templateIdsOf, text } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
 import { entryNarrative, labelOfCoded, optional, originalTextOf } from './context';
-import {
-  authorName,
-  hasTemplate,
-  joinDetail,
-  periodOf,
-  productOf,
-  quantityText,
-  related,
-  statusOf,
-} from './common';
+import { authorName, hasTemplate, joinDetail, periodOf, productOf, quantityText, related } from './common';
 import { CNAM_MEDICINE_SYSTEMS, TEMPLATES } from './templates';
+import { atcGroupLabel } from './labels';
 
 /** Which reimbursed care an entry of the CNAM-HR document describes, from its templates. */
 export function classifyReimbursement(act: XmlElement): ReimbursementKind {
@@ -41,13 +33,15 @@ export function readReimbursement(act: XmlElement, ctx: EntryContext): Extracted
     kind: 'reimbursement',
     reimbursementKind: kind,
     ...base,
-    ...optional('status', statusOf(act)),
     ...optional('sectionCode', ctx.sectionCode),
     templateIds: templateIdsOf(act),
   };
 }
 
-type Parts = Pick<ExtractedEntry, 'label' | 'code' | 'detail' | 'startDate' | 'endDate' | 'author'>;
+type Parts = Pick<
+  ExtractedEntry,
+  'label' | 'code' | 'detail' | 'startDate' | 'endDate' | 'author' | 'reimbursement'
+>;
 
 /** Medicines and vaccines: the CIP/UCD code, the dispensing date and pharmacy, the prescriber. */
 function readDispensed(act: XmlElement, ctx: EntryContext): Parts {
@@ -71,7 +65,26 @@ function readDispensed(act: XmlElement, ctx: EntryContext): Parts {
     ),
     ...optional('startDate', dispensedOn ?? startDate),
     ...optional('author', prescriber ?? authorName(act)),
+    reimbursement: {
+      ...optional('quantity', quantity),
+      ...optional('prescriber', prescriber ?? authorName(act)),
+      ...optional('pharmacy', pharmacy),
+      ...optional('therapeuticClass', therapeuticClassOf(product.codeEl)),
+    },
   };
+}
+
+/** CNAM therapeutic group (ATC, 3 characters) of a dispensed medicine, in sentence case. */
+const CNAM_ATC_SYSTEM = '1.2.250.1.215.200.1.2.1';
+function therapeuticClassOf(codeEl: XmlElement | undefined): string | undefined {
+  const atc = codedOf(
+    children(codeEl, 'translation').find(
+      (t) => attr(t, 'codeSystem') === CNAM_ATC_SYSTEM || attr(t, 'codeSystem') === '2.16.840.1.113883.6.73',
+    ),
+  );
+  if (!atc) return undefined;
+  const label = atc.display ?? atcGroupLabel(atc.code);
+  return label ? label.charAt(0).toUpperCase() + label.slice(1).toLowerCase() : undefined;
 }
 
 function cnamMedicineCode(codeEl: XmlElement | undefined): Coded | undefined {
@@ -106,6 +119,11 @@ function readDevice(act: XmlElement, ctx: EntryContext): Parts {
     ...optional('startDate', deliveredOn ?? startDate),
     ...optional('endDate', endDate),
     ...optional('author', authorName(act)),
+    reimbursement: {
+      ...optional('quantity', quantity),
+      ...optional('pharmacy', supplier),
+      ...optional('prescriber', authorName(act)),
+    },
   };
 }
 
@@ -122,6 +140,7 @@ function readStay(act: XmlElement, ctx: EntryContext): Parts {
     ...optional('detail', joinDetail([codedOf(codeEl)?.display, place ? `lieu : ${place}` : undefined])),
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),
+    reimbursement: { ...optional('pharmacy', place) },
   };
 }
 
@@ -137,5 +156,9 @@ function readAct(act: XmlElement, ctx: EntryContext): Parts {
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),
     ...optional('author', performer?.name ?? authorName(act)),
+    reimbursement: {
+      ...optional('performer', performer?.name ?? performer?.organization),
+      ...optional('prescriber', authorName(act)),
+    },
   };
 }

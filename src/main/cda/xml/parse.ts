@@ -9,6 +9,8 @@ import type { XmlElement, XmlNode } from './tree';
 
 export interface ParsedXml {
   root: XmlElement;
+  /** French notes about repairs made while reading (mislabelled encoding). */
+  notes: string[];
 }
 
 interface OpenElement {
@@ -34,7 +36,9 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = default
       `input of ${size} bytes exceeds ${limits.maxBytes}`,
     );
   }
-  const source = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : decodeXmlBytes(input);
+  const decoded =
+    typeof input === 'string' ? { text: input.replace(/^\uFEFF/, ''), notes: [] } : decodeXmlBytes(input);
+  const source = decoded.text;
   if (!source.trimStart().startsWith('<')) {
     throw new CdaError(
       'malformed',
@@ -139,7 +143,7 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = default
     );
   }
   if (!root) throw new CdaError('malformed', 'aucun élément racine.', 'no root element');
-  return { root };
+  return { root, notes: decoded.notes };
 }
 
 /** Keeps the reason of a saxes error but drops anything quoted from the document. */

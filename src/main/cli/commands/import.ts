@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   dataOptions,
@@ -10,6 +9,7 @@ import {
   withService,
   type CliContext,
 } from '../cli-context';
+import { ImportFileError, readImportFile } from '../../dmp/import-file';
 
 const usage = 'Usage : import FICHIER.xml… [--create] [--data DOSSIER] [--wait [SECONDES]]';
 
@@ -32,9 +32,15 @@ export function importCommand(args: string[], ctx: CliContext): Promise<number> 
           const name = basename(file);
           let bytes: Uint8Array;
           try {
-            bytes = new Uint8Array(await readFile(file));
-          } catch {
-            ctx.err(`ÉCHEC ${name} : fichier introuvable ou illisible.`);
+            bytes = await readImportFile(file);
+          } catch (err) {
+            const refusal =
+              err instanceof ImportFileError
+                ? err
+                : new ImportFileError('file: unreadable', 'fichier introuvable ou illisible.');
+            // Logged and audited like any refused document; the refusal itself is what we print.
+            await service.refuseImportFile(refusal.reason, refusal.userMessage).catch(() => undefined);
+            ctx.err(`ÉCHEC ${name} : ${refusal.userMessage}`);
             failures++;
             continue;
           }

@@ -97,16 +97,19 @@ export function session(overrides: Partial<SessionState> = {}): SessionState {
   };
 }
 
+const vsmSource = {
+  documentId: 'doc-vsm',
+  documentTitle: 'Synthèse VSM',
+  author: 'Dr Paul MEDECIN',
+  date: '2022-01-15',
+};
+
 function entry(id: string, label: string, extra: Partial<ClinicalEntry> = {}): ClinicalEntry {
   return {
     id,
     label,
-    provenance: {
-      documentId: 'doc-vsm',
-      documentTitle: 'Synthèse VSM',
-      author: 'Dr Paul MEDECIN',
-      date: '2022-01-15',
-    },
+    provenance: vsmSource,
+    sources: [vsmSource],
     ...extra,
   };
 }
@@ -130,6 +133,17 @@ export function summary(overrides: Partial<EmergencySummary> = {}): EmergencySum
     contacts: [],
     advanceDirectives: [],
     latestDocuments: [],
+    generatedAt: '2026-11-23T10:15:00.000Z',
+    dossierUpdatedAt: '2026-10-02T09:00:00.000Z',
+    otherMedications: [],
+    devices: [],
+    procedures: [],
+    riskFactors: [],
+    labResults: [],
+    noneKnown: [],
+    reimbursementLines: [],
+    trustedPersons: [],
+    treatingPhysicians: [],
     ...overrides,
   };
 }
