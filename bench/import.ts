@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCda } from '../src/main/cda/import';
 import { summarise, type BenchResult, type BenchRow } from './types';
+import { prepareDataDir } from './support/population';
+import { projectRoot } from '../src/main/app/paths';
 import { sharedCdaFixturesDir, sharedCorpusDir } from '../tests/support/shared-fixtures';
 
 const FIXTURE_DIRS = [sharedCdaFixturesDir(), sharedCorpusDir()];
@@ -78,13 +81,84 @@ export async function benchImport(opts: { quick: boolean }): Promise<BenchResult
       ),
     );
   }
+  const cli = await cliImportIntoLargeFolder(opts.quick);
+  rows.push(cli.row);
   return {
     name: 'Import CDA (analyse XML + extraction)',
     rows,
     notes: [
       `${files.length} documents CI-SIS officiels (10 fixtures + corpus), ${rounds} passes après une passe de chauffe, parse synchrone sur le thread courant.`,
+      cli.note,
     ],
   };
+}
+
+const CLI_IMPORT_TARGET_MS = 300;
+const CLI_FOLDER_PATIENTS = 10_000;
+
+/**
+ * Wall time of `npm run cli -- import <one file> --create` as a hospital system runs it, file after
+ * file, into a data folder holding 10 000 synthetic dossiers: process start, lock and key, store
+ * open, import, close. Measured on the bundle `npm run cli` runs (built first), without npm itself.
+ */
+async function cliImportIntoLargeFolder(quick: boolean): Promise<{ row: BenchRow; note: string }> {
+  const { buildCliBundle, cliBundle } = (await import(join(projectRoot(), 'scripts', 'cli.mjs'))) as {
+    buildCliBundle: () => Promise<void>;
+    cliBundle: string;
+  };
+  await buildCliBundle();
+  const folder = await prepareDataDir({
+    patients: CLI_FOLDER_PATIENTS,
+    seed: 'bench-cli-import',
+    reference: new Date('2026-01-01T12:00:00Z'),
+  });
+  try {
+    // The corpus documents: one distinct document per run.
+    const corpus = sharedCorpusDir();
+    const candidates = readdirSync(corpus)
+      .filter((f) => f.endsWith('.xml'))
+      .sort()
+      .map((f) => join(corpus, f));
+    const runs = (quick ? 5 : 15) + 1;
+    const samples: number[] = [];
+    let failures = 0;
+    // One warm-up run: the first start reads the bundle and sql.js from a cold page cache.
+    for (const file of candidates) {
+      if (samples.length >= runs) break;
+      const started = performance.now();
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [cliBundle, 'import', file, '--create', '--data', folder.dataDir],
+          { stdio: 'ignore' },
+        );
+        child.on('error', reject);
+        child.on('exit', (c) => resolve(c));
+      });
+      const ms = performance.now() - started;
+      // A corpus file the import refuses (no INS, duplicate…) does not measure an import.
+      if (code !== 0) {
+        failures++;
+        continue;
+      }
+      samples.push(ms);
+    }
+    samples.shift();
+    return {
+      row: summarise(
+        `CLI : import d’un fichier dans un dossier de données de ${CLI_FOLDER_PATIENTS} dossiers`,
+        'ms',
+        samples,
+        {
+          text: `médiane ≤ ${CLI_IMPORT_TARGET_MS} ms`,
+          medianMax: CLI_IMPORT_TARGET_MS,
+        },
+      ),
+      note: `CLI : ${samples.length} imports mesurés (processus complet : démarrage, verrou, clé, ouverture, import, fermeture ; première exécution écartée), ${failures} fichier(s) du corpus refusé(s) et non comptés.`,
+    };
+  } finally {
+    folder.dispose();
+  }
 }
 
 function largeUnstructuredCda(pdfBytes: number): Uint8Array {

@@ -30,7 +30,9 @@ export async function openAuditTrail(
   log: Logger,
 ): Promise<AuditTrailSetup> {
   const layout = dataLayout(dataDir);
-  const secret = await resolveStoreKey(source, log.child('audit-key'));
+  // Created on first use like the store key; a lost audit key is not replaced silently for the old
+  // entries: they stop verifying, which `audit verify` reports.
+  const secret = await resolveStoreKey(source, log.child('audit-key'), { mayCreate: true });
   const keys = deriveAuditKeys(secret.key.key);
   secret.key.key.fill(0);
   const pem = exportAuditPublicKey(keys);

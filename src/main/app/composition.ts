@@ -11,15 +11,16 @@ import { readersForDisplay } from '../session/reader-display';
 import type { SessionRules } from '../session/session-rules';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
-import { openStore } from '../store';
-import { resolveStoreKey, type KeySource } from './store-key';
+import { openStore, type OpenedStore } from '../store';
+import type { KeySource } from './store-key';
+import { claimDataFolder } from './data-folder';
 import { sessionDossiers } from './session-dossiers';
 import { auditKeySource, openAuditTrail } from './audit-trail';
 import { IdentityReference } from '../identity/identity-reference';
 import { readReferenceFile } from '../identity/reference-file';
 import { createHandlers } from './handlers';
 import type { CardSimulator } from './card-simulator';
-import { dataLayout, resourcesDir } from './paths';
+import { resourcesDir } from './paths';
 
 export interface BuildOptions {
   host: 'desktop' | 'web';
@@ -56,14 +57,21 @@ export interface App {
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { log } = options;
   const warnings: string[] = [];
-  const key = await resolveStoreKey(options.key, log);
-  warnings.push(...key.warnings);
-  const store = await openStore({
-    dir: dataLayout(options.dataDir).storeDir,
-    key: key.key,
-    migrations: dmpMigrations,
-    log: log.child('store'),
-  });
+  // The data-folder lock is held from before the key is resolved until after the store is closed.
+  const folder = await claimDataFolder(options.dataDir, { key: options.key, log });
+  warnings.push(...folder.warnings);
+  let store: OpenedStore;
+  try {
+    store = await openStore({
+      dir: folder.layout.storeDir,
+      key: folder.key,
+      migrations: dmpMigrations,
+      log: log.child('store'),
+    });
+  } catch (err) {
+    folder.release();
+    throw err;
+  }
   // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
   warnings.push(...store.recovery.notices);
   const audit = await openAuditTrail(auditKeySource(options.key, options.dataDir), options.dataDir, log);
@@ -142,7 +150,11 @@ export async function buildApp(options: BuildOptions): Promise<App> {
       session.dispose();
       await cards.stop();
       await audit.checkpoints.flush();
-      await store.close();
+      try {
+        await store.close();
+      } finally {
+        folder.release();
+      }
     },
   };
 }

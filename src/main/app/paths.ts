@@ -2,21 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-
-/** Files the app keeps in its data folder. */
-export function appPaths(root: string): {
-  dataDir: string;
-  storeDir: string;
-  wrappedKeyFile: string;
-  logFile: string;
-} {
-  return {
-    dataDir: root,
-    storeDir: join(root, 'store'),
-    wrappedKeyFile: join(root, 'store-key.wrapped'),
-    logFile: join(root, 'logs', 'poste-dmp.log'),
-  };
-}
+import { lockFileName } from '../store/dir-lock';
 
 /**
  * The repository/app root, found from this module whether it runs from `src/main/app` (tsx) or from
@@ -43,21 +29,31 @@ export function defaultDataDir(): string {
   return join(base, 'poste-dmp');
 }
 
-/**
- * Where a data folder keeps the store and, outside Electron, its key file; plus the audit trail's
- * own files, deliberately outside `store/` and under a key of their own (see src/main/audit/README.md).
- */
-export function dataLayout(dataDir: string): {
+/** The one layout of a data folder, for the desktop app, the browser host, the CLI and the benchmarks. */
+export interface DataLayout {
+  dataDir: string;
+  /** The encrypted store (its own `LOCK` inside is the store engine's). */
   storeDir: string;
+  /** Browser host and CLI: the data key in a plain mode-0600 file. */
   keyFile: string;
+  /** Desktop app: the data key wrapped by the OS keyring. */
+  wrappedKeyFile: string;
+  /** Held by the one process using this folder: covers the key, the store and the logs. */
+  lockFile: string;
   logFile: string;
+  /** The audit trail's own key and signed checkpoints, deliberately outside `store/` (src/main/audit/README.md). */
   auditKeyFile: string;
   auditCheckpointsFile: string;
   auditPublicKeyFile: string;
-} {
+}
+
+export function dataLayout(dataDir: string): DataLayout {
   return {
+    dataDir,
     storeDir: join(dataDir, 'store'),
     keyFile: join(dataDir, 'store.key'),
+    wrappedKeyFile: join(dataDir, 'store-key.wrapped'),
+    lockFile: join(dataDir, lockFileName),
     logFile: join(dataDir, 'logs', 'poste-dmp.log'),
     auditKeyFile: join(dataDir, 'audit.key'),
     auditCheckpointsFile: join(dataDir, 'audit-checkpoints.log'),

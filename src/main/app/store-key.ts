@@ -1,6 +1,6 @@
 import { ApiError } from '../../shared/contract';
 import type { Logger } from '../log/logger';
-import { loadOrCreateKeyFile, loadOrCreateWrappedKey, type StoreKey } from '../store/key';
+import { loadOrCreateKeyFile, loadOrCreateWrappedKey, type KeyCreation, type StoreKey } from '../store/key';
 
 /**
  * Where the store's data key comes from. The desktop app wraps it with the OS keyring (Electron
@@ -21,12 +21,17 @@ export type KeySource =
       unwrap(blob: Buffer): string;
     };
 
+/**
+ * Call under the data-folder lock (see data-folder.ts). A key is created only when `creation`
+ * allows it: never beside an existing store.
+ */
 export async function resolveStoreKey(
   source: KeySource,
   log: Logger,
+  creation: KeyCreation,
 ): Promise<{ key: StoreKey; warnings: string[] }> {
   if (source.kind === 'file') {
-    const result = loadOrCreateKeyFile(source.path, log.child('key'));
+    const result = loadOrCreateKeyFile(source.path, log.child('key'), creation);
     return { key: result.key, warnings: [result.warning] };
   }
   const secure = source.available && source.backend !== 'basic_text' && source.backend !== 'unknown';
@@ -34,7 +39,7 @@ export async function resolveStoreKey(
     source.path,
     { name: source.backend, secure, wrap: source.wrap, unwrap: source.unwrap },
     log.child('key'),
-    { allowInsecure: source.allowInsecure ?? false },
+    { allowInsecure: source.allowInsecure ?? false, mayCreate: creation.mayCreate },
   );
   if (!result.ok) throw new ApiError('UNAVAILABLE', result.message, `key backend ${result.backend} refused`);
   const warnings = result.backendChanged

@@ -1,3 +1,4 @@
+import { SerialQueue } from '../concurrency/serial-queue';
 import type { AccessMode, AuditAction } from '../../shared/contract';
 import type { Statement, Store } from '../store/types';
 import {
@@ -81,7 +82,7 @@ function headStatement(head: AuditAnchor): Statement {
  * same seq or chain onto the same predecessor.
  */
 export class AuditLog {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   private constructor(
     private readonly store: Store,
@@ -139,9 +140,7 @@ export class AuditLog {
       if (entries.length > 0) this.witness?.note(head);
       return entries;
     };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.queue.run(run);
   }
 
   async entries(): Promise<AuditEntry[]> {

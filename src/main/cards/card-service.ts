@@ -1,3 +1,4 @@
+import { SerialQueue } from '../concurrency/serial-queue';
 import type { CardInfo, CpxCardInfo, PinState, ReaderView } from '../../shared/contract/cards';
 import type { Logger } from '../log/logger';
 import {
@@ -55,7 +56,7 @@ export class CardService {
   private serviceLost = false;
   private readonly changeListeners = new Set<(readers: ReaderView[]) => void>();
   private readonly removedListeners = new Set<(reader: string, previous: CardInfo | null) => void>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queues = new Map<string, SerialQueue>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(options: CardServiceOptions) {
@@ -80,7 +81,7 @@ export class CardService {
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.transport.stop();
-    await Promise.allSettled([...this.queues.values()]);
+    await Promise.all([...this.queues.values()].map((queue) => queue.idle()));
   }
 
   readers(): ReaderView[] {
@@ -299,13 +300,12 @@ export class CardService {
 
   /** One card operation at a time per reader: reads and PIN checks never interleave their APDUs. */
   private enqueue<T>(reader: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(reader) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    this.queues.set(
-      reader,
-      run.catch(() => undefined),
-    );
-    return run;
+    let queue = this.queues.get(reader);
+    if (!queue) {
+      queue = new SerialQueue();
+      this.queues.set(reader, queue);
+    }
+    return queue.run(task);
   }
 
   private publish(): void {

@@ -1,72 +1,72 @@
 import { resolve } from 'node:path';
-import { createLogger } from '../log/logger';
-import { dataLayout, defaultDataDir } from '../app/paths';
+import { defaultDataDir } from '../app/paths';
+import { defaultWaitSeconds, exitCode, type CliContext } from './cli-context';
+import { defaultReferenceDate } from './commands/generate';
 import { openDmpForCli } from './open-dmp';
 
 /**
  * `npm run cli -- <command>`: headless tools for support staff and hospital IT.
- * Output goes to stdout; logs go to the data folder's log file, never to the terminal.
+ * Output goes to stdout; errors, warnings and recovery notices to stderr; logs to the data folder's
+ * log file, never to the terminal. Exit codes: 0 done, 1 refused or failed, 2 bad usage.
  */
 const usage = `Poste DMP — commandes
 
   cards [--json]                         lecteurs et cartes présentes (aucun code demandé)
   import <fichier.xml…> [--create]       dépose des documents CDA dans le dossier de leur INS
-  summary <INS> [--json]                 synthèse d'urgence d'un dossier
+  summary <INS> [--json] [--as-of DATE]  synthèse d'urgence d'un dossier (lecture seule)
   audit verify                           vérifie la traçabilité (lecture seule : chaîne, HMAC, points de contrôle)
   audit export-checkpoints               exporte les points de contrôle signés et leur clé publique
-  generate --patients N [--seed S]       génère une population synthétique
+  generate --patients N [--seed S] [--reference-date AAAA-MM-JJ]
+                                         génère une population synthétique (date par défaut : ${defaultReferenceDate})
 
-Options communes : --store DIR (dossier de données ; défaut : ${defaultDataDir()})`;
+Options communes :
+  --data DOSSIER      dossier de données (celui qui contient « store/ » et « store.key » ;
+                      défaut : $POSTE_DMP_DATA, sinon ${defaultDataDir()})
+  --wait [SECONDES]   attendre qu'une autre instance libère le dossier (défaut ${defaultWaitSeconds} s)
+                      au lieu d'échouer aussitôt`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   const out = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
   const err = (s: string): void => void process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
-  const storeFlag = args.indexOf('--store');
-  const dataDir = resolve(storeFlag >= 0 && args[storeFlag + 1] ? args[storeFlag + 1]! : defaultDataDir());
-  const log = createLogger({ file: dataLayout(dataDir).logFile });
-  const ctx = {
+  const ctx: CliContext = {
     out,
     err,
-    openService: (dir: string) => openDmpForCli(resolve(dir), log),
-    defaultStoreDir: dataDir,
+    open: (request) => openDmpForCli({ ...request, dataDir: resolve(request.dataDir) }, err),
+    defaultDataDir: defaultDataDir(),
   };
 
   switch (command) {
     case 'cards': {
       const { cardsCommand } = await import('./commands/cards');
-      return cardsCommand(args, out);
+      return cardsCommand(args, out, {}, err);
     }
     case 'import': {
       const { importCommand } = await import('./commands/import');
-      return importCommand(withStore(args, dataDir), ctx);
+      return importCommand(args, ctx);
     }
     case 'summary': {
       const { summaryCommand } = await import('./commands/summary');
-      return summaryCommand(withStore(args, dataDir), ctx);
+      return summaryCommand(args, ctx);
     }
     case 'audit': {
       const { auditCommand } = await import('./commands/audit');
-      return auditCommand(withStore(args, dataDir), { ...ctx, log });
+      return auditCommand(args, ctx);
     }
     case 'generate': {
       const { generateCommand } = await import('./commands/generate');
-      return generateCommand(withStore(args, dataDir), ctx);
+      return generateCommand(args, ctx);
     }
     case undefined:
     case 'help':
     case '--help':
+    case '-h':
       out(usage);
-      return 0;
+      return exitCode.ok;
     default:
       err(`Commande inconnue : ${command}\n\n${usage}`);
-      return 2;
+      return exitCode.usage;
   }
-}
-
-/** Commands always receive an explicit `--store`, so they never guess the default themselves. */
-function withStore(args: string[], dataDir: string): string[] {
-  return args.includes('--store') ? args : [...args, '--store', dataDir];
 }
 
 main(process.argv.slice(2)).then(

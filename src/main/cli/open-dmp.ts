@@ -1,42 +1,73 @@
-import type { Logger } from '../log/logger';
-import type { Store } from '../store/types';
+import { createLogger } from '../log/logger';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
-import { openStore } from '../store';
-import { resolveStoreKey } from '../app/store-key';
+import { openStore } from '../store/open-store';
+import { checkDataFolder, claimDataFolder } from '../app/data-folder';
 import { dataLayout } from '../app/paths';
 import { auditKeySource, openAuditTrail } from '../app/audit-trail';
+import type { OpenedForCli, OpenRequest } from './cli-context';
 
-/** Opens the DMP service on a data folder for a headless command (initialised on first use). */
+/**
+ * Opens the DMP service on a data folder for a headless command: the same data-folder lock and key
+ * rules as the browser host. Warnings and recovery notices go to stderr: an administrator running
+ * the command must see them. Nothing is created before the folder has been checked (read-only
+ * commands never create one).
+ */
 export async function openDmpForCli(
-  dataDir: string,
-  log: Logger,
-): Promise<{ service: DmpService; store: Store; close(): Promise<void> }> {
-  const layout = dataLayout(dataDir);
-  const key = await resolveStoreKey({ kind: 'file', path: layout.keyFile }, log);
-  for (const warning of key.warnings) process.stderr.write(`Attention : ${warning}\n`);
-  // Entries the CLI writes (imports, traced reads) are authenticated and checkpointed like the app's.
-  const audit = await openAuditTrail(
-    auditKeySource({ kind: 'file', path: layout.keyFile }, dataDir),
-    dataDir,
-    log,
-  );
-  const store = await openStore({
-    dir: layout.storeDir,
-    key: key.key,
-    migrations: dmpMigrations,
-    log: log.child('store'),
+  request: OpenRequest,
+  stderr: (s: string) => void,
+): Promise<OpenedForCli> {
+  checkDataFolder(request.dataDir, { mustExist: request.readOnly });
+  const layout = dataLayout(request.dataDir);
+  const folderLog = createLogger({ file: layout.logFile });
+  const folder = await claimDataFolder(request.dataDir, {
+    key: { kind: 'file', path: layout.keyFile },
+    log: folderLog,
+    mustExist: request.readOnly,
+    ...(request.waitMs !== null
+      ? {
+          waitMs: request.waitMs,
+          onWait: (holder) =>
+            stderr(
+              `Le dossier de données est utilisé par une autre instance${holder ? ` (processus ${holder.pid})` : ''} : ` +
+                `attente de sa libération (au plus ${Math.round(request.waitMs! / 1000)} s)…`,
+            ),
+        }
+      : {}),
   });
-  return {
-    service: new DmpService({
+  for (const warning of folder.warnings) stderr(`Attention : ${warning}`);
+  try {
+    // Entries the CLI writes (imports, traced reads) are authenticated and checkpointed like the app's.
+    const audit = await openAuditTrail(
+      auditKeySource({ kind: 'file', path: folder.layout.keyFile }, request.dataDir),
+      request.dataDir,
+      folderLog,
+    );
+    const store = await openStore({
+      dir: folder.layout.storeDir,
+      key: folder.key,
+      migrations: dmpMigrations,
+      log: folderLog.child('store'),
+    });
+    for (const notice of store.recovery.notices) stderr(`Récupération : ${notice}`);
+    return {
+      service: new DmpService({
+        store,
+        log: folderLog.child('dmp'),
+        audit: { keys: audit.keys, witness: audit.checkpoints },
+      }),
       store,
-      log: log.child('dmp'),
-      audit: { keys: audit.keys, witness: audit.checkpoints },
-    }),
-    store,
-    async close() {
-      await audit.checkpoints.flush();
-      await store.close();
-    },
-  };
+      close: async () => {
+        try {
+          await audit.checkpoints.flush();
+          await store.close();
+        } finally {
+          folder.release();
+        }
+      },
+    };
+  } catch (err) {
+    folder.release();
+    throw err;
+  }
 }

@@ -1,4 +1,4 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { PDFFont, PDFPage } from 'pdf-lib';
 
 export interface AccessCodesLetter {
   /** As it should be printed: "Prénom NOM". */
@@ -45,13 +45,14 @@ class Writer {
     private readonly page: PDFPage,
     private readonly regular: PDFFont,
     private readonly bold: PDFFont,
+    private readonly ink: ReturnType<typeof import('pdf-lib').rgb>,
   ) {}
 
   line(text: string, options: { size?: number; bold?: boolean; gap?: number } = {}): void {
     const size = options.size ?? 11;
     const font = options.bold ? this.bold : this.regular;
     for (const chunk of this.wrap(printable(text), font, size)) {
-      this.page.drawText(chunk, { x: margin, y: this.y, size, font, color: rgb(0.1, 0.1, 0.1) });
+      this.page.drawText(chunk, { x: margin, y: this.y, size, font, color: this.ink });
       this.y -= size * 1.4;
     }
     this.y -= options.gap ?? 2;
@@ -83,6 +84,8 @@ class Writer {
  * only its hash.
  */
 export async function accessCodesPdf(letter: AccessCodesLetter): Promise<Uint8Array> {
+  // Loaded on first use: pdf-lib is the largest dependency, and a CLI import never prints a letter.
+  const { PDFDocument, StandardFonts, rgb } = await import('pdf-lib');
   const pdf = await PDFDocument.create();
   pdf.setTitle('Mon espace santé — vos codes d’accès');
   pdf.setLanguage('fr-FR');
@@ -92,6 +95,7 @@ export async function accessCodesPdf(letter: AccessCodesLetter): Promise<Uint8Ar
     page,
     await pdf.embedFont(StandardFonts.Helvetica),
     await pdf.embedFont(StandardFonts.HelveticaBold),
+    rgb(0.1, 0.1, 0.1),
   );
 
   w.line('Mon espace santé', { size: 20, bold: true });

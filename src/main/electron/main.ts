@@ -15,7 +15,7 @@ import { buildApp, type App } from '../app/composition';
 import { createLogger } from '../log/logger';
 import { IPC_INVOKE, IPC_EVENT } from '../../shared/ipc-channels';
 import { contentSecurityPolicy } from '../bridge/loopback-host';
-import { appPaths, projectRoot } from '../app/paths';
+import { dataLayout, projectRoot } from '../app/paths';
 import { shellSwitches } from './switches';
 
 /**
@@ -167,7 +167,7 @@ async function createWindow(): Promise<void> {
 async function start(): Promise<void> {
   lockDown();
   protocol.handle('app', serveRenderer);
-  const paths = appPaths(app.getPath('userData'));
+  const paths = dataLayout(app.getPath('userData'));
   services = await buildApp({
     host: 'desktop',
     dataDir: paths.dataDir,

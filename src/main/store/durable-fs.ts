@@ -1,16 +1,5 @@
-import {
-  closeSync,
-  fsyncSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-  constants,
-} from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
-import { StoreError } from './errors';
 
 /** A rename or a new file is atomic but not durable until its directory entry is flushed. */
 export function fsyncDirectory(dir: string): void {
@@ -22,7 +11,7 @@ export function fsyncDirectory(dir: string): void {
   }
 }
 
-/** Writes a whole small file with mode 0600: temp → fsync → rename → fsync directory. */
+/** Replaces a small file atomically and durably (temp, fsync, rename, directory fsync), mode 0600. */
 export function writeFileDurably(path: string, data: Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w', 0o600);
@@ -37,6 +26,34 @@ export function writeFileDurably(path: string, data: Uint8Array): void {
   fsyncDirectory(dirname(path));
 }
 
+/**
+ * Creates a whole small file with mode 0600 only if `path` does not exist: written and fsynced
+ * under a private name (opened `wx`), then `link()`ed into place, which fails when something is
+ * already there. Unlike an exclusive open of `path` itself, nobody can ever see it empty or half
+ * written. False when `path` existed (nothing changed).
+ */
+export function createFileExclusively(path: string, data: Uint8Array): boolean {
+  const tmp = `${path}.new-${process.pid}-${Date.now()}`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    let offset = 0;
+    while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(tmp, path);
+  } catch (err) {
+    if (isErrno(err, 'EEXIST')) return false;
+    throw err;
+  } finally {
+    unlinkIfExists(tmp);
+  }
+  fsyncDirectory(dirname(path));
+  return true;
+}
+
 export function unlinkIfExists(path: string): boolean {
   try {
     unlinkSync(path);
@@ -49,55 +66,4 @@ export function unlinkIfExists(path: string): boolean {
 
 export function isErrno(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
-}
-
-function pidIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isErrno(err, 'EPERM');
-  }
-}
-
-/**
- * One process at a time per store directory: two writers appending to the same journal would
- * interleave records. A lock left by a dead process (crash, SIGKILL) is taken over.
- */
-export function acquireDirectoryLock(dir: string): () => void {
-  const path = `${dir}/LOCK`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => {
-        unlinkIfExists(path);
-      };
-    } catch (err) {
-      if (!isErrno(err, 'EEXIST')) throw err;
-      const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
-      if (Number.isInteger(holder) && holder > 0 && (holder === process.pid || pidIsAlive(holder))) {
-        throw new StoreError(
-          'LOCKED',
-          'Les données sont déjà ouvertes par une autre instance de l’application. Fermez-la puis réessayez.',
-          `store directory locked by pid ${holder}`,
-        );
-      }
-      // Stale (its holder died without closing): replace it atomically.
-      const stale = `${path}.stale-${process.pid}`;
-      try {
-        linkSync(path, stale);
-        unlinkSync(path);
-        unlinkSync(stale);
-      } catch (e) {
-        if (!isErrno(e, 'ENOENT') && !isErrno(e, 'EEXIST')) throw e;
-      }
-    }
-  }
-  throw new StoreError(
-    'LOCKED',
-    'Impossible de verrouiller le dossier de données.',
-    'lock takeover raced twice',
-  );
 }

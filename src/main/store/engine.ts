@@ -11,7 +11,9 @@ import {
 import { join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import type { Logger } from '../log/logger';
-import { acquireDirectoryLock, fsyncDirectory, unlinkIfExists } from './durable-fs';
+import { fsyncDirectory, unlinkIfExists } from './durable-fs';
+import { acquireDirectoryLock } from './dir-lock';
+import { previousName, snapshotName } from './store-files';
 import { StoreError, manualRestoreHint } from './errors';
 import {
   JournalWriter,
@@ -37,9 +39,21 @@ export interface CompactionPolicy {
   records: number;
   /** …or this many bytes, whichever comes first. */
   bytes: number;
+  /**
+   * Lower thresholds checked on close only: a journal this large is cheaper to fold into the
+   * snapshot once than to replay at every open, while a few small transactions (a CLI import) are
+   * not worth rewriting the whole snapshot for.
+   */
+  closeRecords: number;
+  closeBytes: number;
 }
 
-export const defaultCompactionPolicy: CompactionPolicy = { records: 2000, bytes: 32 * 1024 * 1024 };
+export const defaultCompactionPolicy: CompactionPolicy = {
+  records: 2000,
+  bytes: 32 * 1024 * 1024,
+  closeRecords: 250,
+  closeBytes: 4 * 1024 * 1024,
+};
 
 export interface EngineOptions {
   dir: string;
@@ -80,8 +94,6 @@ export interface StoreStats {
   openMs: number;
 }
 
-const snapshotName = 'snapshot';
-const previousName = 'snapshot.prev';
 const tempName = 'snapshot.tmp';
 
 let sqlModule: Promise<SqlJsStatic> | null = null;
@@ -226,13 +238,17 @@ export class StoreEngine {
     };
   }
 
-  /** Compacts what the journal holds (so the next open is fast), then releases everything. */
+  /**
+   * Waits for a running compaction, compacts only if the journal reached the policy's close
+   * thresholds (so the next open replays at most that much), then releases everything. Not compacting on every close is what keeps a one-document CLI import from
+   * rewriting the whole encrypted snapshot.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     const { log } = this.options;
     try {
       await this.compaction?.catch(() => undefined);
-      if (!this.failure && this.journal && this.journal.records > 0) await this.compact();
+      if (!this.failure && this.compactionDue('close')) await this.compact();
     } catch (err) {
       // The journal still holds every acknowledged transaction: closing stays safe.
       log.error('compaction on close failed', { detail: err instanceof Error ? err.message : String(err) });
@@ -271,10 +287,18 @@ export class StoreEngine {
     };
   }
 
+  private compactionDue(when: 'write' | 'close' = 'write'): boolean {
+    const { policy } = this.options;
+    const records = when === 'close' ? Math.min(policy.records, policy.closeRecords) : policy.records;
+    const bytes = when === 'close' ? Math.min(policy.bytes, policy.closeBytes) : policy.bytes;
+    // A read-only open has no journal writer: nothing is ever due.
+    if (!this.journal) return false;
+    return this.journal.records >= records || this.journal.bytes >= bytes;
+  }
+
   private scheduleCompactionIfDue(): void {
-    const { policy, log } = this.options;
-    if (this.compactionScheduled || this.compaction || !this.journal) return;
-    if (this.journal.records < policy.records && this.journal.bytes < policy.bytes) return;
+    const { log } = this.options;
+    if (this.compactionScheduled || this.compaction || !this.compactionDue()) return;
     this.compactionScheduled = true;
     // After the acknowledgement has been sent, not before.
     setImmediate(() => {

@@ -1,4 +1,4 @@
-import { ApiError, type ApiErrorCode } from '../../shared/contract/errors';
+import { ApiError, type ApiErrorCode } from '../../shared/contract/api-error';
 
 /** Why the store refused to open or to run an operation. Stable: tests and the UI switch on it. */
 export type StoreErrorReason =
@@ -18,6 +18,9 @@ export type StoreErrorReason =
   | 'CLOSED'
   | 'WORKER_FAILED'
   | 'KEY_INVALID'
+  | 'KEY_MISSING'
+  | 'NO_STORE'
+  | 'NOT_A_DATA_FOLDER'
   | 'KEY_UNWRAP_FAILED';
 
 const apiCodeFor: Record<StoreErrorReason, ApiErrorCode> = {
@@ -37,6 +40,9 @@ const apiCodeFor: Record<StoreErrorReason, ApiErrorCode> = {
   CLOSED: 'UNAVAILABLE',
   WORKER_FAILED: 'UNAVAILABLE',
   KEY_INVALID: 'CORRUPT_DATA',
+  KEY_MISSING: 'CORRUPT_DATA',
+  NO_STORE: 'NOT_FOUND',
+  NOT_A_DATA_FOLDER: 'INVALID_INPUT',
   KEY_UNWRAP_FAILED: 'CORRUPT_DATA',
 };
 

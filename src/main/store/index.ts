@@ -7,6 +7,7 @@ export {
 } from './open-store';
 export { StoreError, manualRestoreHint, type StoreErrorReason } from './errors';
 export type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
+export { storeHasData } from './store-files';
 export {
   formatRecoveryKey,
   generateStoreKey,
@@ -16,6 +17,7 @@ export {
   plainKeyFileWarning,
   rawStoreKey,
   readKeyFile,
+  type KeyCreation,
   type KeyFileResult,
   type KeyWrapBackend,
   type StoreKey,

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from '../log/logger';
-import { writeFileDurably } from './durable-fs';
+import { createFileExclusively } from './durable-fs';
 import { StoreError } from './errors';
 
 export const keyLength = 32;
@@ -50,25 +50,51 @@ export interface KeyFileResult {
 
 const keyFileName = 'store.key';
 
+/** What to do when the key file does not exist. */
+export interface KeyCreation {
+  /**
+   * False when a store already exists beside it: a new random key could never read it, and writing
+   * one would hide the real problem (a lost key file) behind "wrong key".
+   */
+  mayCreate: boolean;
+}
+
+function missingKey(path: string): StoreError {
+  return new StoreError(
+    'KEY_MISSING',
+    `Fichier de clé introuvable : ${path}. Les données existantes ne peuvent pas être lues sans lui ; ` +
+      'restaurez ce fichier (ou la copie de secours de la clé). Aucune nouvelle clé n’a été créée.',
+    `key file ${path} missing while the store holds data`,
+  );
+}
+
 /**
  * Key for the browser host, the CLI and tests: a random DEK kept in a mode-0600 file, base64.
- * `location` is either the key file itself or a directory that holds `store.key`.
+ * `location` is either the key file itself or a directory that holds `store.key`. Call it under the
+ * data-folder lock: the file is created exclusively (a second creator would fail, never overwrite),
+ * and only when `creation.mayCreate`.
  */
-export function loadOrCreateKeyFile(location: string, log: Logger): KeyFileResult {
+export function loadOrCreateKeyFile(
+  location: string,
+  log: Logger,
+  creation: KeyCreation = { mayCreate: true },
+): KeyFileResult {
   const path =
     existsSync(location) && statSync(location).isDirectory() ? join(location, keyFileName) : location;
   let created = false;
-  let key: StoreKey;
-  if (existsSync(path)) {
-    key = parseKeyText(readFileSync(path, 'utf8'), path);
-    const mode = statSync(path).mode & 0o777;
-    if ((mode & 0o077) !== 0) log.warn('key file readable by other users', { path, mode: mode.toString(8) });
-  } else {
-    mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-    key = generateStoreKey();
-    writeFileDurably(path, Buffer.from(`${Buffer.from(key.key).toString('base64')}\n`, 'utf8'));
-    created = true;
+  if (!existsSync(path)) {
+    if (!creation.mayCreate) throw missingKey(path);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const key = generateStoreKey();
+    created = createFileExclusively(
+      path,
+      Buffer.from(`${Buffer.from(key.key).toString('base64')}\n`, 'utf8'),
+    );
+    if (!created) log.warn('key file appeared while creating it; using the existing one', { path });
   }
+  const key = parseKeyText(readFileSync(path, 'utf8'), path);
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) log.warn('key file readable by other users', { path, mode: mode.toString(8) });
   log.warn('store key kept in a plain file, not protected by an OS keyring', { path, created });
   return { key, path, created, warning: plainKeyFileWarning };
 }
@@ -130,7 +156,7 @@ export function loadOrCreateWrappedKey(
   path: string,
   backend: KeyWrapBackend,
   log: Logger,
-  options: { allowInsecure?: boolean } = {},
+  options: { allowInsecure?: boolean; mayCreate?: boolean } = {},
 ): WrappedKeyResult {
   if (!backend.secure && !options.allowInsecure) {
     log.warn('refusing insecure key wrap backend', { backend: backend.name });
@@ -144,6 +170,7 @@ export function loadOrCreateWrappedKey(
     };
   }
   if (!existsSync(path)) {
+    if (options.mayCreate === false) throw missingKey(path);
     const key = generateStoreKey();
     const file: WrappedKeyFile = {
       format: 'poste-dmp-wrapped-key',
@@ -151,10 +178,12 @@ export function loadOrCreateWrappedKey(
       backend: backend.name,
       wrapped: backend.wrap(Buffer.from(key.key).toString('base64')).toString('base64'),
     };
-    mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-    writeFileDurably(path, Buffer.from(JSON.stringify(file), 'utf8'));
-    log.info('wrapped store key created', { backend: backend.name });
-    return { ok: true, key, created: true, backend: backend.name, backendChanged: false };
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (createFileExclusively(path, Buffer.from(JSON.stringify(file), 'utf8'))) {
+      log.info('wrapped store key created', { backend: backend.name });
+      return { ok: true, key, created: true, backend: backend.name, backendChanged: false };
+    }
+    log.warn('wrapped key file appeared while creating it; using the existing one');
   }
   const file = parseWrappedKeyFile(readFileSync(path, 'utf8'));
   const backendChanged = file.backend !== backend.name;

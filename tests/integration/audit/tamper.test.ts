@@ -17,7 +17,7 @@ import { dataLayout } from '../../../src/main/app/paths';
 import { GENESIS_HASH, hashAuditEntry, type AuditEntry } from '../../../src/main/audit/audit-entry';
 import { verifyAuditChain } from '../../../src/main/audit/verify';
 import { auditCommand } from '../../../src/main/cli/commands/audit';
-import type { CliContext } from '../../../src/main/dmp/cli-context';
+import type { CliContext } from '../../../src/main/cli/cli-context';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
@@ -100,13 +100,14 @@ function context(): CliContext & { stdout: string[]; stderr: string[] } {
     stderr,
     out: (s) => stdout.push(s),
     err: (s) => stderr.push(s),
-    openService: () => Promise.reject(new Error('audit verify must not open the service')),
+    open: () => Promise.reject(new Error('audit verify must not open the service')),
+    defaultDataDir: '/nonexistent/poste-dmp-default',
   };
 }
 
 async function verify(dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const ctx = context();
-  const code = await auditCommand(['verify', '--store', dataDir], ctx);
+  const code = await auditCommand(['verify', '--data', dataDir], ctx);
   return { code, stdout: ctx.stdout.join('\n'), stderr: ctx.stderr.join('\n') };
 }
 
@@ -339,7 +340,7 @@ describe('audit verify against tampered data folders (finding 7)', () => {
   it('refuses without the audit key and exports the checkpoints with their public key', async () => {
     const dir = copyOfPristine();
     const ctx = context();
-    expect(await auditCommand(['export-checkpoints', '--store', dir], ctx)).toBe(0);
+    expect(await auditCommand(['export-checkpoints', '--data', dir], ctx)).toBe(0);
     const exported = JSON.parse(ctx.stdout.join('\n')) as {
       publicKey: string;
       checkpoints: { seq: number; sig: string }[];

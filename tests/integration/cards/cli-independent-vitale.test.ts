@@ -24,7 +24,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'poste-dmp-cli-cards-'));
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'cards', ...args, '--store', dataDir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'cards', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -128,11 +128,11 @@ describe('cards CLI with an independently emulated Vitale', () => {
     expect(stdout).toMatch(/MARTIN\s+CLAIRE\s+1979-03-00\s+279035121518989\s+valide/);
   });
 
-  it('says pcscd is not running and exits with 2 once it is stopped', async () => {
+  it('says pcscd is not running and exits with 1 once it is stopped (2 is for usage errors, in every command)', async () => {
     await pcscd?.stop();
     pcscd = null;
     const { code, stdout } = await runCli(['--json']);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(stdout).toContain('Le service des cartes à puce (pcscd) ne fonctionne pas');
   });
 });

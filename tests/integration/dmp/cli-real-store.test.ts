@@ -6,7 +6,7 @@ import { emergencySummarySchema } from '../../../src/shared/contract';
 import { auditCommand } from '../../../src/main/cli/commands/audit';
 import { importCommand } from '../../../src/main/cli/commands/import';
 import { summaryCommand } from '../../../src/main/cli/commands/summary';
-import type { CliContext } from '../../../src/main/dmp/cli-context';
+import type { CliContext } from '../../../src/main/cli/cli-context';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
@@ -34,7 +34,8 @@ function context(): CliContext & { stdout: string[]; stderr: string[] } {
     stderr,
     out: (s) => stdout.push(s),
     err: (s) => stderr.push(s),
-    openService: async (dir) => {
+    open: async (request) => {
+      const dir = request.dataDir;
       const audit = await openAuditTrail(
         auditKeySource({ kind: 'file', path: dataLayout(dir).keyFile }, dir),
         dir,
@@ -55,12 +56,14 @@ function context(): CliContext & { stdout: string[]; stderr: string[] } {
       });
       return {
         service,
+        store,
         close: async () => {
           await audit.checkpoints.flush();
           await store.close();
         },
       };
     },
+    defaultDataDir: join(root, 'default-unused'),
   };
 }
 
@@ -71,22 +74,22 @@ describe('CLI commands on the real encrypted store', () => {
 
   it('refuses to import into a missing dossier without --create, then imports with it', async () => {
     const refused = context();
-    expect(await importCommand([fixtures[0] as string, '--store', storeDir], refused)).toBe(1);
+    expect(await importCommand([fixtures[0] as string, '--data', root], refused)).toBe(1);
     expect(refused.stderr.join('\n')).toMatch(/ÉCHEC VSM_1\.4_2022\.01\.xml : Aucun DMP.*--create/);
 
     const ctx = context();
-    expect(await importCommand([...fixtures, '--create', '--store', storeDir], ctx)).toBe(0);
+    expect(await importCommand([...fixtures, '--create', '--data', root], ctx)).toBe(0);
     expect(ctx.stdout[0]).toMatch(/^OK VSM_1\.4_2022\.01\.xml : document [0-9a-f]{32} \(dossier créé\)/);
     expect(ctx.stdout.at(-1)).toBe('4 fichier(s) importé(s), 0 échec(s).');
 
     const again = context();
-    expect(await importCommand([fixtures[0] as string, '--store', storeDir], again)).toBe(1);
+    expect(await importCommand([fixtures[0] as string, '--data', root], again)).toBe(1);
     expect(again.stderr.join('\n')).toMatch(/déjà été déposé/);
   });
 
   it('prints the emergency summary as JSON after a reopen, from a bare matricule, audited as the CLI', async () => {
     const ctx = context();
-    expect(await summaryCommand(['279035121518989', '--json', '--store', storeDir], ctx)).toBe(0);
+    expect(await summaryCommand(['279035121518989', '--json', '--data', root], ctx)).toBe(0);
     const summary = emergencySummarySchema.parse(JSON.parse(ctx.stdout.join('\n')));
     expect(summary.dossier.insKey).toBe('279035121518989@1.2.250.1.213.1.4.10');
     // The VSM dates from 2020: read today, its open-ended PLAVIX is shown apart, « à vérifier » (issue 10).
@@ -95,7 +98,7 @@ describe('CLI commands on the real encrypted store', () => {
     expect(summary.otherMedications.every((m) => m.provenance.documentTitle.length > 0)).toBe(true);
 
     const history = context();
-    await history.openService(storeDir).then(async ({ service, close }) => {
+    await history.open({ dataDir: root, readOnly: true, waitMs: null }).then(async ({ service, close }) => {
       const [latest] = await service.accessHistory('279035121518989@1.2.250.1.213.1.4.10');
       await close();
       expect(latest).toMatchObject({ action: 'summary.read', actor: 'Système (cli)' });
@@ -104,18 +107,21 @@ describe('CLI commands on the real encrypted store', () => {
 
   it('reports usage errors with exit code 2 and unknown dossiers with 1', async () => {
     const ctx = context();
-    expect(await summaryCommand(['--store', storeDir], ctx)).toBe(2);
-    expect(await summaryCommand(['123', '--store', storeDir], ctx)).toBe(1);
-    expect(await summaryCommand(['180017512345672', '--store', storeDir], ctx)).toBe(1);
-    expect(await importCommand(['--bogus', '--store', storeDir], ctx)).toBe(2);
-    expect(await auditCommand(['check', '--store', storeDir], ctx)).toBe(2);
-    expect(await auditCommand(['verify'], ctx)).toBe(2);
+    expect(await summaryCommand(['--data', root], ctx)).toBe(2);
+    expect(await summaryCommand(['123', '--data', root], ctx)).toBe(1);
+    expect(await summaryCommand(['180017512345672', '--data', root], ctx)).toBe(1);
+    expect(await importCommand(['--bogus', '--data', root], ctx)).toBe(2);
+    expect(await auditCommand(['check', '--data', root], ctx)).toBe(2);
+    expect(await auditCommand(['verify', '--store', root], ctx)).toBe(2);
+    expect(ctx.stderr.join('\n')).toMatch(
+      /--store n’existe plus : indiquez le dossier de données avec --data/,
+    );
     expect(ctx.stderr.join('\n')).toMatch(/Aucun DMP/);
   });
 
   it('verifies the audit chain, then names the first bad entry once a row is tampered with', async () => {
     const ok = context();
-    expect(await auditCommand(['verify', '--store', storeDir], ok)).toBe(0);
+    expect(await auditCommand(['verify', '--data', root], ok)).toBe(0);
     expect(ok.stdout.join('')).toMatch(/intègre/);
 
     const store = await openStore({
@@ -131,7 +137,7 @@ describe('CLI commands on the real encrypted store', () => {
     await store.close();
 
     const bad = context();
-    expect(await auditCommand(['verify', '--store', storeDir], bad)).toBe(1);
+    expect(await auditCommand(['verify', '--data', root], bad)).toBe(1);
     expect(bad.stderr.join('')).toMatch(/entrée n° 2 — son contenu a été modifié/);
   });
 });

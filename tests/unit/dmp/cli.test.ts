@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { importCommand } from '../../../src/main/cli/commands/import';
 import { summaryCommand } from '../../../src/main/cli/commands/summary';
 import { auditCommand } from '../../../src/main/cli/commands/audit';
-import type { CliContext } from '../../../src/main/dmp/cli-context';
+import type { CliContext } from '../../../src/main/cli/cli-context';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
@@ -22,11 +22,11 @@ async function context() {
   const ctx: CliContext = {
     out: (s) => stdout.push(s),
     err: (s) => stderr.push(s),
-    openService: async (dir) => {
-      opened.push(dir);
-      return { service, close: async () => undefined };
+    open: async (request) => {
+      opened.push(request.dataDir);
+      return { service, store, close: async () => undefined };
     },
-    defaultStoreDir: '/default/store',
+    defaultDataDir: '/default/data',
   };
   return { ctx, stdout, stderr, opened };
 }
@@ -39,7 +39,7 @@ describe('CLI commands (memory store)', () => {
       ctx,
     );
     expect(code).toBe(1);
-    expect(opened).toEqual(['/default/store']);
+    expect(opened).toEqual(['/default/data']);
     expect(stdout[0]).toMatch(/^OK VSM_1\.4_2022\.01\.xml : document \w+ \(dossier créé\) — sections=\d+/);
     expect(stderr).toEqual(['ÉCHEC file.xml : fichier introuvable ou illisible.']);
     expect(stdout.at(-1)).toBe('1 fichier(s) importé(s), 1 échec(s).');
@@ -47,9 +47,9 @@ describe('CLI commands (memory store)', () => {
 
   it('prints a readable French summary without --json', async () => {
     const { ctx, stdout } = await context();
-    await importCommand([`${fixturesDir}/VSM_1.4_2022.01.xml`, '--create', '--store', '/s'], ctx);
+    await importCommand([`${fixturesDir}/VSM_1.4_2022.01.xml`, '--create', '--data', '/s'], ctx);
     stdout.length = 0;
-    expect(await summaryCommand(['279035121518989@1.2.250.1.213.1.4.10', '--store', '/s'], ctx)).toBe(0);
+    expect(await summaryCommand(['279035121518989@1.2.250.1.213.1.4.10', '--data', '/s'], ctx)).toBe(0);
     const text = stdout.join('\n');
     expect(text).toMatch(/^Synthèse d’urgence — /);
     // The VSM dates from 2020: its open-ended PLAVIX is not asserted as current years later (issue 10).
@@ -62,16 +62,16 @@ describe('CLI commands (memory store)', () => {
 
   it('evaluates the 24-month reimbursement window at the --as-of date', async () => {
     const { ctx, stdout, stderr } = await context();
-    await importCommand([`${fixturesDir}/CNAM-HR_2021.01.xml`, '--create', '--store', '/s'], ctx);
+    await importCommand([`${fixturesDir}/CNAM-HR_2021.01.xml`, '--create', '--data', '/s'], ctx);
     const count = async (extra: string[]): Promise<number> => {
       stdout.length = 0;
-      expect(await summaryCommand(['279035121518989', '--json', '--store', '/s', ...extra], ctx)).toBe(0);
+      expect(await summaryCommand(['279035121518989', '--json', '--data', '/s', ...extra], ctx)).toBe(0);
       return (JSON.parse(stdout.join('\n')) as { reimbursements: unknown[] }).reimbursements.length;
     };
     // The fixture's reimbursements date from 2019: outside the window in 2022, inside it as of 2020.
     expect(await count([])).toBe(0);
     expect(await count(['--as-of', '2020-06-30'])).toBeGreaterThan(10);
-    expect(await summaryCommand(['279035121518989', '--as-of', '30/06/2020', '--store', '/s'], ctx)).toBe(2);
+    expect(await summaryCommand(['279035121518989', '--as-of', '30/06/2020', '--data', '/s'], ctx)).toBe(2);
     expect(stderr.join('\n')).toMatch(/AAAA-MM-JJ/);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ApiError } from '../../../src/shared/contract';
 import { accessCodesPdf } from '../../../src/main/dmp/access-codes-pdf';
-import { parseArgs, UsageError } from '../../../src/main/dmp/cli-context';
+import { dataOptions, parseCommandArgs, UsageError } from '../../../src/main/cli/cli-context';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { normaliseName } from '../../../src/main/dmp/names';
@@ -97,13 +97,18 @@ describe('small helpers', () => {
   });
 
   it('parses CLI arguments and refuses unknown options', () => {
-    expect(parseArgs(['a.xml', '--create', '--store', '/d', 'b.xml'], ['--create'])).toEqual({
-      positional: ['a.xml', 'b.xml'],
-      flags: new Set(['--create']),
-      storeDir: '/d',
+    const options = { ...dataOptions, create: { type: 'boolean' } } as const;
+    const parsed = parseCommandArgs(['a.xml', '--create', '--data', '/d', 'b.xml'], options);
+    expect(parsed.positionals).toEqual(['a.xml', 'b.xml']);
+    expect(parsed.values).toMatchObject({ create: true, data: '/d' });
+    expect(parseCommandArgs(['--data=/x'], options).values.data).toBe('/x');
+    expect(() => parseCommandArgs(['--force'], options)).toThrow(new UsageError('Option inconnue : --force'));
+    expect(() => parseCommandArgs(['--data'], options)).toThrow(UsageError);
+    // `--wait` takes an optional number of seconds; a 15-digit INS after it is not one.
+    expect(parseCommandArgs(['--wait', '5', 'a.xml'], options).values.wait).toBe('5');
+    expect(parseCommandArgs(['--wait', '279035121518989'], options)).toMatchObject({
+      values: { wait: '600' },
+      positionals: ['279035121518989'],
     });
-    expect(parseArgs(['--store=/x'], []).storeDir).toBe('/x');
-    expect(() => parseArgs(['--force'], ['--create'])).toThrow(UsageError);
-    expect(() => parseArgs(['--store'], [])).toThrow(UsageError);
   });
 });

@@ -133,6 +133,7 @@ describe('StoreEngine', () => {
     const h = harness();
     const live = await h.open();
     live.write(insertTx(1));
+    await live.compact();
     await live.close();
     const journal = join(h.dir, journalFileName(1));
     // A complete-looking record header with a body that cannot authenticate.
@@ -191,6 +192,7 @@ describe('StoreEngine', () => {
     const h = harness();
     const s = await h.open();
     s.write(insertTx(1));
+    await s.compact();
     await s.close();
     const snapshot = join(h.dir, 'snapshot');
     truncateSync(snapshot, statSync(snapshot).size - 100);
@@ -218,6 +220,7 @@ describe('StoreEngine', () => {
     const h = harness();
     const s = await h.open();
     s.write(insertTx(1));
+    await s.compact();
     await s.close();
     const { rmSync } = await import('node:fs');
     rmSync(join(h.dir, 'snapshot'));
@@ -294,6 +297,26 @@ describe('StoreEngine', () => {
     await s.close();
   });
 
+  it('does not rewrite the snapshot on close unless a compaction is due', async () => {
+    const h = harness();
+    const policy = { snapshotEvery: { records: 5 } };
+    const s = await h.open(policy);
+    s.write(insertTx(1));
+    await s.close();
+    // Only the journal holds the transaction: no snapshot was written for one write.
+    expect(existsSync(join(h.dir, 'snapshot'))).toBe(false);
+    const again = await h.open(policy);
+    expect(txCounts(again).get(1)).toBe(3);
+    for (let tx = 2; tx <= 6; tx++) again.write(insertTx(tx));
+    await again.close();
+    // Past the policy's threshold: compacted by the time close returns.
+    expect(existsSync(join(h.dir, 'snapshot'))).toBe(true);
+    const last = await h.open(policy);
+    expect(last.stats().journalRecords).toBe(0);
+    expect(txCounts(last).size).toBe(6);
+    await last.close();
+  });
+
   it('refuses a second opener of the same directory', async () => {
     const h = harness();
     const s = await h.open();
@@ -326,6 +349,7 @@ describe('StoreEngine', () => {
     s.write(insertTx(1));
     await s.compact(); // snapshot 1 + journal 1
     s.write(insertTx(2));
+    await s.compact();
     await s.close(); // snapshot 2 + journal 2
     // As if the process died while creating journal 3, before snapshot 3 existed.
     writeFileSync(join(h.dir, journalFileName(3)), Buffer.from('PDMPJR'));
@@ -344,6 +368,7 @@ describe('StoreEngine', () => {
     const live = await h.open();
     for (let tx = 1; tx <= 3; tx++) live.write(insertTx(tx));
     const image = crashImage(h.dir); // journal 0 only
+    await live.compact();
     await live.close();
     const journal0 = join(image, journalFileName(0));
     truncateSync(journal0, statSync(journal0).size - 5);

@@ -43,6 +43,19 @@ describe('store keys', () => {
     expect(JSON.stringify(lines)).not.toContain(Buffer.from(first.key.key).toString('base64'));
   });
 
+  it('never creates a key where it may not (a store exists beside it), naming the missing file', () => {
+    const path = join(tempDir(), 'store.key');
+    expect(() => loadOrCreateKeyFile(path, captureLog().log, { mayCreate: false })).toThrow(
+      `Fichier de clé introuvable : ${path}`,
+    );
+    expect(existsSync(path)).toBe(false);
+    const wrapped = join(tempDir(), 'store-key.wrapped');
+    expect(() =>
+      loadOrCreateWrappedKey(wrapped, fakeBackend('kwallet6'), captureLog().log, { mayCreate: false }),
+    ).toThrow(expect.objectContaining({ reason: 'KEY_MISSING' }));
+    expect(existsSync(wrapped)).toBe(false);
+  });
+
   it('refuses a damaged key file rather than generating a new key over it', () => {
     const path = join(tempDir(), 'k');
     writeFileSync(path, 'not a key');

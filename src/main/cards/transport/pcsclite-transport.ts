@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { SerialQueue } from '../../concurrency/serial-queue';
 import type { Logger } from '../../log/logger';
 import { silentLogger } from '../../log/logger';
 import { CardError } from '../errors';
@@ -100,16 +101,6 @@ export function parseReaderNames(raw: Buffer): string[] {
     .filter((name) => name.length > 0);
 }
 
-/** Runs tasks one after another; a failed task does not block the next. */
-class TaskQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 interface OpenHandle {
   protocol: Protocol;
   sessions: Set<PcscliteSession>;
@@ -122,7 +113,7 @@ interface ReaderEntry {
   native: NativeCardReader;
   card: TrackedCard;
   /** One queue per reader: the libuv pool would otherwise run transmits in any order. */
-  queue: TaskQueue;
+  queue: SerialQueue;
   handle: OpenHandle | null;
   statusSeen: boolean;
 }
@@ -438,7 +429,7 @@ export class PcscliteTransport implements CardTransport {
       name,
       native,
       card: NO_CARD,
-      queue: new TaskQueue(),
+      queue: new SerialQueue(),
       handle: null,
       statusSeen: false,
     };

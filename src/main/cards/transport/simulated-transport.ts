@@ -1,3 +1,4 @@
+import { SerialQueue } from '../../concurrency/serial-queue';
 import { atrProtocols } from '../atr';
 import type { VirtualCard } from '../emulator/virtual-card';
 import { CardError } from '../errors';
@@ -20,7 +21,7 @@ interface Slot {
   insertion: number;
   /** Bumped when a session closes with reset/unpower: other open sessions see "reset" (PC/SC rule). */
   resets: number;
-  queue: Promise<unknown>;
+  queue: SerialQueue;
 }
 
 /**
@@ -103,7 +104,7 @@ export class SimulatedTransport implements CardTransport {
   }
 
   private addSlot(name: string): void {
-    this.slots.set(name, { name, card: null, insertion: 0, resets: 0, queue: Promise.resolve() });
+    this.slots.set(name, { name, card: null, insertion: 0, resets: 0, queue: new SerialQueue() });
   }
 
   private slot(reader: string): Slot {
@@ -157,9 +158,7 @@ class SimulatedSession implements CardSession {
         command.fill(0);
       }
     };
-    const result = this.slot.queue.then(run, run);
-    this.slot.queue = result.catch(() => undefined);
-    return result;
+    return this.slot.queue.run(run);
   }
 
   async close(disposition: Disposition): Promise<void> {

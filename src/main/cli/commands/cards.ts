@@ -1,3 +1,4 @@
+import { exitCode, parseCommandArgs, UsageError } from '../cli-context';
 import type { Beneficiary, CardInfo } from '../../../shared/contract/cards';
 import { atrHex } from '../../cards/atr';
 import { CardError } from '../../cards/errors';
@@ -11,9 +12,9 @@ import { silentLogger } from '../../log/logger';
  * asking for any PIN. A support tool run locally by staff: NIRs are printed, never logged.
  */
 
-export const EXIT_OK = 0;
-export const EXIT_USAGE = 1;
-export const EXIT_NO_SERVICE = 2;
+export const EXIT_OK = exitCode.ok;
+/** pcscd not running: a failure like any other (2 is kept for usage errors, as in every command). */
+export const EXIT_NO_SERVICE = exitCode.failed;
 
 type CardJson =
   | (Omit<Extract<CardInfo, { kind: 'vitale' }>, 'beneficiaries'> & {
@@ -42,17 +43,31 @@ const NO_SERVICE_MESSAGE =
   'Le service des cartes à puce (pcscd) ne fonctionne pas : aucun lecteur ne peut être interrogé.\n' +
   'Démarrez-le (par exemple « sudo systemctl start pcscd ») puis relancez la commande.';
 
+const usage =
+  'Usage : cards [--json]\n  Liste les lecteurs de cartes et décode les cartes présentes (aucun code demandé).';
+
+/** `err` defaults to `out`: this command reports on stdout, usage errors go to stderr when given. */
 export async function cardsCommand(
   args: string[],
   out: (s: string) => void,
   deps: CardsCommandDeps = {},
+  err: (s: string) => void = out,
 ): Promise<number> {
-  const json = args.includes('--json');
-  if (args.includes('--help') || args.includes('-h')) {
-    out(
-      'Usage : cards [--json]\n  Liste les lecteurs de cartes et décode les cartes présentes (aucun code demandé).',
-    );
-    return EXIT_OK;
+  let json: boolean;
+  try {
+    const { values, positionals } = parseCommandArgs(args, {
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (positionals.length > 0) throw new UsageError(`Argument inattendu : ${positionals.join(' ')}`);
+    if (values.help === true) {
+      out(usage);
+      return EXIT_OK;
+    }
+    json = values.json === true;
+  } catch (error) {
+    err(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+    return exitCode.usage;
   }
   const log = deps.log ?? silentLogger;
   const transport = await (deps.createTransport ?? defaultTransport(log))();

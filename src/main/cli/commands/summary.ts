@@ -12,26 +12,26 @@ import {
   tryParseInsKey,
 } from '../../../shared/identity/ins';
 import type { DmpService } from '../../dmp/dmp-service';
-import { parseArgs, UsageError, withService, type CliContext } from '../../dmp/cli-context';
+import {
+  dataOptions,
+  exitCode,
+  openRequest,
+  runCommand,
+  UsageError,
+  withService,
+  type CliContext,
+} from '../cli-context';
 
 const usage =
-  'Usage : summary INS [--json] [--as-of AAAA-MM-JJ] --store DOSSIER   (INS = matricule@OID ou matricule seul ; --as-of : date de référence des 24 mois de remboursements)';
+  'Usage : summary INS [--json] [--as-of AAAA-MM-JJ] [--data DOSSIER] [--wait [SECONDES]]   (INS = matricule@OID ou matricule seul ; --as-of : date de référence des 24 mois de remboursements)';
 
-/** Takes `--as-of DATE` / `--as-of=DATE` out of the arguments. */
-function extractAsOf(args: string[]): { rest: string[]; asOf?: Date } {
-  const rest: string[] = [];
-  let value: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--as-of') value = args[++i] ?? '';
-    else if (arg.startsWith('--as-of=')) value = arg.slice('--as-of='.length);
-    else rest.push(arg);
-  }
-  if (value === undefined) return { rest };
+/** `--as-of AAAA-MM-JJ`: the end of that day, UTC. */
+function parseAsOf(value: string): Date {
   const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59Z`) : new Date(NaN);
-  if (Number.isNaN(date.getTime()))
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
     throw new UsageError('Option --as-of : date attendue au format AAAA-MM-JJ.');
-  return { rest, asOf: date };
+  }
+  return date;
 }
 
 /** A bare matricule is accepted when exactly one dossier (whatever its OID) carries it. */
@@ -124,26 +124,18 @@ function asText(summary: EmergencySummary): string {
 }
 
 /** `summary <INS> [--json]`: the emergency summary for hospital IT, read as the CLI system actor (audited). */
-export async function summaryCommand(args: string[], ctx: CliContext): Promise<number> {
-  let parsed;
-  let asOf: Date | undefined;
-  try {
-    const extracted = extractAsOf(args);
-    asOf = extracted.asOf;
-    parsed = parseArgs(extracted.rest, ['--json']);
-  } catch (err) {
-    ctx.err(err instanceof UsageError ? `${err.message}\n${usage}` : usage);
-    return 2;
-  }
-  const [ins, ...extra] = parsed.positional;
-  if (!ins || extra.length > 0) {
-    ctx.err(usage);
-    return 2;
-  }
-  return withService(ctx, parsed.storeDir, async (service) => {
-    const insKey = await resolveInsKey(service, ins);
-    const summary = await service.getSummary({ system: 'cli' }, insKey, asOf ? { asOf } : {});
-    ctx.out(parsed.flags.has('--json') ? JSON.stringify(summary, null, 2) : asText(summary));
-    return 0;
+export function summaryCommand(args: string[], ctx: CliContext): Promise<number> {
+  const options = { ...dataOptions, json: { type: 'boolean' }, 'as-of': { type: 'string' } } as const;
+  return runCommand(ctx, args, options, usage, async ({ values, positionals }) => {
+    const [ins, ...extra] = positionals;
+    if (!ins) throw new UsageError('Indiquez l’INS du patient.');
+    if (extra.length > 0) throw new UsageError(`Argument inattendu : ${extra.join(' ')}`);
+    const asOf = values['as-of'] === undefined ? undefined : parseAsOf(values['as-of']);
+    return withService(ctx, openRequest(values, ctx, true), async ({ service }) => {
+      const insKey = await resolveInsKey(service, ins);
+      const summary = await service.getSummary({ system: 'cli' }, insKey, asOf ? { asOf } : {});
+      ctx.out(values.json === true ? JSON.stringify(summary, null, 2) : asText(summary));
+      return exitCode.ok;
+    });
   });
 }
