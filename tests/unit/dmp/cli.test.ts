@@ -80,10 +80,8 @@ describe('CLI commands (memory store)', () => {
     const { ctx, stderr, opened } = await context();
     const empty = mkdtempSync(join(tmpdir(), 'poste-dmp-audit-empty-'));
     try {
-      expect(await auditCommand(['verify', '--store', empty], ctx)).toBe(1);
-      expect(stderr.join('\n')).toMatch(
-        /Vérification impossible : Le fichier de clé .*store\.key.* est introuvable/,
-      );
+      expect(await auditCommand(['verify', '--data', empty], ctx)).toBe(1);
+      expect(stderr.join('\n')).toMatch(/Vérification impossible : Aucune donnée Poste DMP dans .*rien n’a été créé/);
       expect(readdirSync(empty)).toEqual([]);
       expect(opened).toEqual([]);
     } finally {
