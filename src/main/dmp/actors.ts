@@ -32,6 +32,7 @@ export function toDomainActor(professional: Professional): Actor {
     professionCode: holder.professionCode,
     ...(holder.specialtyCode ? { specialtyCode: holder.specialtyCode } : {}),
     centre15Regulation: holder.situations.some((s) => situationIsCentre15Regulation(s)),
+    structureIds: holder.situations.flatMap((s) => (s.structureId ? [s.structureId] : [])),
   };
 }
 
