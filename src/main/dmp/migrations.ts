@@ -113,6 +113,44 @@ CREATE INDEX clinical_entries_by_document ON clinical_entries(document_id);
 `;
 
 /**
+ * Identity vigilance (RNIV): the identity reference (the INSi stand-in, its own tables), whether an
+ * identity document was checked (validée / qualifiée), and a minor's legal representatives, who
+ * give consent in the minor's name. CHECK constraints cannot be altered in SQLite without
+ * rebuilding `dossiers` (whose cascades would empty the documents), so the RNIV status is derived
+ * from `ins_status` (where the INS came from) and `identity_verified`.
+ */
+const identitySql = `
+CREATE TABLE identity_reference (
+  matricule TEXT NOT NULL,
+  oid TEXT NOT NULL,
+  birth_name TEXT NOT NULL,
+  first_names TEXT NOT NULL,
+  birth_date TEXT NOT NULL,
+  sex TEXT NOT NULL CHECK (sex IN ('M', 'F', 'U')),
+  birth_place_code TEXT NOT NULL,
+  birth_name_norm TEXT NOT NULL,
+  first_name_norm TEXT NOT NULL,
+  card_nir TEXT,
+  birth_rank INTEGER,
+  PRIMARY KEY (matricule, oid)
+);
+CREATE INDEX identity_reference_by_card ON identity_reference(card_nir, birth_date);
+CREATE INDEX identity_reference_by_traits ON identity_reference(birth_name_norm, birth_date);
+
+ALTER TABLE dossiers ADD COLUMN identity_verified INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dossiers ADD COLUMN consent_given_by TEXT NOT NULL DEFAULT 'patient';
+
+CREATE TABLE dossier_legal_representatives (
+  ins_key TEXT NOT NULL REFERENCES dossiers(ins_key) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  last_name TEXT NOT NULL,
+  first_names TEXT NOT NULL,
+  relation TEXT NOT NULL,
+  PRIMARY KEY (ins_key, position)
+);
+`;
+
+/**
  * Logical deletion (a deleted document stays for the legal retention period, hidden from every list) and
  * the author's structure, so an establishment's documents can be managed by the establishment.
  */
@@ -126,5 +164,6 @@ export const dmpMigrations: Migration[] = [
   { version: 1, name: 'dmp-dossiers', sql: dossiersSql },
   { version: 2, name: 'dmp-documents', sql: documentsSql },
   { version: 3, name: 'audit-log', sql: auditSchemaSql },
+  { version: 4, name: 'identity-vigilance', sql: identitySql },
   { version: 5, name: 'document-logical-deletion', sql: documentWritesSql },
 ];
