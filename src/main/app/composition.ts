@@ -70,7 +70,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     transport = new PcscliteTransport({ log: log.child('pcsc') });
   }
   const cards = new CardService({ transport, production: options.production, log: log.child('cards') });
-  const session = new SessionService(cards, sessionDossiers(dmp), log.child('session'), { production: options.production });
+  const patientDossiers = sessionDossiers(dmp);
+  const session = new SessionService(cards, patientDossiers, log.child('session'), { production: options.production });
 
   const bus = new EventBus(log.child('bus'));
   cards.onChange((readers) => bus.emit('cards.changed', readers));
@@ -89,6 +90,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     dmp,
     cards,
     simulator,
+    patientDossiers,
   });
   await cards.start();
 

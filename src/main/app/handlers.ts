@@ -1,10 +1,11 @@
 import { ApiError, type Beneficiary, type InsOid } from '../../shared/contract';
 import type { Handlers } from '../bridge/dispatcher';
-import type { SessionService } from '../session/session-service';
+import type { SessionDossiers, SessionService } from '../session/session-service';
 import type { DmpService } from '../dmp/dmp-service';
 import type { CardService } from '../cards/card-service';
 import type { CardSimulator } from './card-simulator';
 import { insOidForCardStatus } from '../domain/ins';
+import { patientPresence } from './patient-presence';
 
 export interface HandlerDeps {
   info: { version: string; host: 'desktop' | 'web'; simulation: boolean; production: boolean; warnings: string[] };
@@ -12,6 +13,8 @@ export interface HandlerDeps {
   dmp: DmpService;
   cards: CardService;
   simulator: CardSimulator | null;
+  /** How the session finds a Vitale beneficiary's dossier: the same look-up tells whether the patient is present. */
+  patientDossiers: SessionDossiers;
 }
 
 /**
@@ -30,6 +33,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (!vitale || vitale.kind !== 'vitale' || vitale.status === 'production') return undefined;
     return insOidForCardStatus(vitale.status);
   };
+  const presence = patientPresence({ session, readers: () => cards.readers(), dossiers: deps.patientDossiers });
   const beneficiaryFor = (index: number): Beneficiary => {
     const beneficiary = session.get().patient?.beneficiaries[index];
     if (!beneficiary) throw new ApiError('NOT_FOUND', 'Ce bénéficiaire ne figure pas sur la carte Vitale lue.');
@@ -55,11 +59,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'documents.list': async ({ insKey, filter }) => dmp.listDocuments(session.currentAccess(insKey), insKey, filter ?? {}),
     'documents.get': async ({ insKey, id }) => dmp.getDocument(session.currentAccess(insKey), insKey, id),
     'documents.deposit': async (input) => dmp.depositDocument(session.currentAccess(input.insKey), input),
-    'documents.update': async ({ insKey, id, status, visibility }) =>
-      dmp.updateDocument(session.currentAccess(insKey), insKey, id, {
-        ...(status ? { status } : {}),
-        ...(visibility ? { visibility } : {}),
-      }),
+    'documents.update': async ({ insKey, id, status, visibility, atPatientRequest }) => {
+      const actor = session.currentAccess(insKey);
+      return dmp.updateDocument(
+        actor,
+        insKey,
+        id,
+        { ...(status ? { status } : {}), ...(visibility ? { visibility } : {}) },
+        { atPatientRequest: atPatientRequest === true, patientPresent: await presence.isPresentFor(actor, insKey) },
+      );
+    },
     'documents.delete': async ({ insKey, id }) => {
       await dmp.deleteDocument(session.currentAccess(insKey), insKey, id);
       return { deleted: true as const };
@@ -80,12 +89,31 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         },
       };
     },
-    'dossier.close': async ({ insKey, reason }) => dmp.closeDossier(session.actor('normal'), insKey, reason),
-    'dossier.reactivate': async ({ insKey }) => dmp.reactivateDossier(session.actor('normal'), insKey),
-    'dossier.accessHistory': async ({ insKey }) => {
-      session.currentAccess(insKey);
-      return dmp.accessHistory(insKey);
+    // Governance acts run in the session's current mode: an emergency access is refused by the domain.
+    'dossier.close': async ({ insKey, reason, atPatientRequest }) => {
+      const actor = session.actor();
+      return dmp.closeDossier(actor, insKey, reason, { atPatientRequest, patientPresent: await presence.isPresentFor(actor, insKey) });
     },
+    'dossier.reactivate': async ({ insKey, reason, atPatientRequest }) => {
+      const actor = session.actor();
+      return dmp.reactivateDossier(actor, insKey, reason, { atPatientRequest, patientPresent: await presence.isPresentFor(actor, insKey) });
+    },
+    'dossier.ofPresentPatient': async () => presence.dossierOfPresentPatient(session.actor()),
+    'dossier.declareTreatingPhysician': async ({ insKey, patientConsent }) => {
+      const actor = session.currentAccess(insKey);
+      await dmp.declareTreatingPhysician(actor, insKey, { patientConsent, patientPresent: await presence.isPresentFor(actor, insKey) });
+      return { ok: true as const };
+    },
+    'dossier.professionals': async ({ insKey }) => {
+      session.currentAccess(insKey);
+      return dmp.professionals(insKey);
+    },
+    'dossier.recordBlock': async ({ insKey, nationalId, blocked, atPatientRequest }) => {
+      const actor = session.currentAccess(insKey);
+      await dmp.recordProfessionalBlock(actor, insKey, { nationalId, blocked }, { atPatientRequest, patientPresent: await presence.isPresentFor(actor, insKey) });
+      return { ok: true as const };
+    },
+    'dossier.accessHistory': async ({ insKey }) => dmp.accessHistory({ actor: session.currentAccess(insKey) }, insKey),
 
     'simulator.profiles': async () => simulator().profiles(),
     'simulator.insert': async ({ reader, profileId }) => {

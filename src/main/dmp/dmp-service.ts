@@ -10,15 +10,17 @@ import type {
 import type { AuditChainVerdict } from '../audit/verify';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/types';
-import { AccessHistory } from './access-history';
+import { AccessHistory, type HistoryReadBy } from './access-history';
 import type { DmpActor, SystemActor } from './actors';
 import { DmpContext } from './dmp-context';
-import { DocumentOperations, type DepositInput, type DocumentFilter, type ImportResult } from './document-operations';
+import { DocumentOperations, type DepositInput, type DocumentFilter, type ImportResult, type PatientBasis as DocumentBasis } from './document-operations';
+import type { PatientBasis } from '../domain/governance';
 import { DossierOperations, type CreateDossierInput, type CreatedDossier } from './dossier-operations';
 import { SummaryOperations } from './summary-operations';
 
 export type { DmpActor, SystemActor } from './actors';
 export type { DepositInput, DocumentFilter, ImportResult } from './document-operations';
+export type { HistoryReadBy } from './access-history';
 export type { CreateDossierInput, CreatedDossier } from './dossier-operations';
 
 export interface DmpServiceOptions {
@@ -64,11 +66,15 @@ export class DmpService {
 
   // ── Dossiers ──────────────────────────────────────────────────────────────────────────────────
 
-  /** Traced search: criteria kinds and result count go to the audit trail, never the names typed. */
+  /**
+   * A professional's search: INS, or birth-name prefix (3 letters) with a complete birth date; 20
+   * results at most; rate-limited; each patient found gets a line in their history.
+   */
   searchDossiersAs(actor: DmpActor, query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
     return this.dossiers.searchDossiersAs(actor, query);
   }
 
+  /** The session's own look-up of a Vitale beneficiary's dossier; never exposed to a professional's query. */
   searchDossiers(query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
     return this.dossiers.searchDossiers(query);
   }
@@ -76,6 +82,21 @@ export class DmpService {
   /** Records that the patient, present, let this professional in (TD0.3); only after an explicit user action. */
   authorize(actor: DmpActor, insKey: string, options: { treatingPhysician?: boolean } = {}): Promise<void> {
     return this.dossiers.authorize(actor, insKey, options);
+  }
+
+  /** The doctor in session becomes the médecin traitant, with the patient present and consenting. */
+  declareTreatingPhysician(actor: DmpActor, insKey: string, basis: { patientPresent: boolean; patientConsent: boolean }): Promise<void> {
+    return this.dossiers.declareTreatingPhysician(actor, insKey, basis);
+  }
+
+  /** A professional records the patient's block (or unblock) of another professional. */
+  recordProfessionalBlock(actor: DmpActor, insKey: string, target: { nationalId: string; blocked: boolean }, basis: PatientBasis): Promise<void> {
+    return this.dossiers.recordProfessionalBlock(actor, insKey, target, basis);
+  }
+
+  /** Professionals the patient authorised or blocked, médecin traitant flagged. */
+  professionals(insKey: string): ReturnType<DossierOperations['professionals']> {
+    return this.dossiers.professionals(insKey);
   }
 
   /** Patient-side control: block (or unblock) one professional. */
@@ -91,12 +112,13 @@ export class DmpService {
     return this.dossiers.createDossier(actor, input);
   }
 
-  closeDossier(actor: DmpActor, insKey: string, reason: string): Promise<DossierRef> {
-    return this.dossiers.closeDossier(actor, insKey, reason);
+  /** The patient's decision, with the patient present or on their written request, and a reason. */
+  closeDossier(actor: DmpActor, insKey: string, reason: string, basis: PatientBasis): Promise<DossierRef> {
+    return this.dossiers.closeDossier(actor, insKey, reason, basis);
   }
 
-  reactivateDossier(actor: DmpActor, insKey: string): Promise<DossierRef> {
-    return this.dossiers.reactivateDossier(actor, insKey);
+  reactivateDossier(actor: DmpActor, insKey: string, reason: string, basis: PatientBasis): Promise<DossierRef> {
+    return this.dossiers.reactivateDossier(actor, insKey, reason, basis);
   }
 
   // ── Reading ───────────────────────────────────────────────────────────────────────────────────
@@ -114,8 +136,15 @@ export class DmpService {
     return this.documents.getDocument(actor, insKey, id);
   }
 
-  updateDocument(actor: DmpActor, insKey: string, id: string, change: { status?: DocumentStatus; visibility?: Visibility }): Promise<DocumentMeta> {
-    return this.documents.updateDocument(actor, insKey, id, change);
+  /** Only the author (or their structure); a visibility change also at the request of the patient present. */
+  updateDocument(
+    actor: DmpActor,
+    insKey: string,
+    id: string,
+    change: { status?: DocumentStatus; visibility?: Visibility },
+    basis: DocumentBasis = {},
+  ): Promise<DocumentMeta> {
+    return this.documents.updateDocument(actor, insKey, id, change, basis);
   }
 
   deleteDocument(actor: DmpActor, insKey: string, id: string): Promise<void> {
@@ -124,9 +153,9 @@ export class DmpService {
 
   // ── Audit ─────────────────────────────────────────────────────────────────────────────────────
 
-  /** The dossier's history as the patient sees it, newest first. */
-  accessHistory(insKey: string): Promise<AccessHistoryEntry[]> {
-    return this.history.accessHistory(insKey);
+  /** The dossier's history in French sentences, newest first; a professional's reading is audited. */
+  accessHistory(by: HistoryReadBy, insKey: string): Promise<AccessHistoryEntry[]> {
+    return this.history.accessHistory(by, insKey);
   }
 
   verifyAudit(): Promise<AuditChainVerdict> {

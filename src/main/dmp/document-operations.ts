@@ -5,12 +5,13 @@ import { decideDeposit, decideDocumentRead, decideDossierAccess, decideDossierMa
 import { categoryForTypeCode } from '../domain/document-types';
 import { formatInsKey } from '../domain/ins';
 import { displayWarnings, encodeVisibility, validateVisibilityAtDeposit } from '../domain/visibility';
+import { decideDocumentChange, type DocumentChange } from '../domain/write-policy';
 import { redactNir } from '../log/logger';
 import type { Statement } from '../store/types';
 import { auditWho, isSystemActor, professionalName, toDomainActor, type DmpActor, type SystemActor } from './actors';
 import { decodeBase64, decodeText, depositKind, looksLikeCompletePdf } from './deposit-input';
 import type { DmpContext } from './dmp-context';
-import { documentColumns, toDocumentFacts, toDocumentMeta, type DocumentRow } from './document-rows';
+import { documentColumns, toDocumentAuthorship, toDocumentFacts, toDocumentMeta, type DocumentRow } from './document-rows';
 import { countEntries, insertDocumentStatements, isEmptyDocument, sha256Hex, type NewDocument } from './document-writes';
 import { loadDossierFacts, loadDossierRow, type DossierRow } from './dossier-rows';
 import { dossierFromCda } from './dossier-writes';
@@ -34,6 +35,12 @@ export interface DepositInput {
   typeCode?: string;
   visibility: Visibility;
   replacesId?: string;
+}
+
+/** Whose decision a change records: the patient's (present, or on their written request), else the author's. */
+export interface PatientBasis {
+  atPatientRequest?: boolean;
+  patientPresent?: boolean;
 }
 
 export interface DocumentFilter {
@@ -79,7 +86,14 @@ export class DocumentOperations {
       throw new ApiError('LOCKED', 'Ce DMP est fermé : aucun document ne peut y être ajouté.');
     }
 
-    const doc = await this.documentFromCda(cda, bytes, insKey, actor, { visibilityMask: encodeVisibility(normal) });
+    const doc = await this.documentFromCda(
+      cda,
+      bytes,
+      insKey,
+      actor,
+      { visibilityMask: encodeVisibility(normal) },
+      isSystemActor(actor) ? null : await loadDossierFacts(this.ctx.store, row),
+    );
     statements.push(...insertDocumentStatements(doc));
     events.push(this.ctx.event(actor, 'document.deposit', insKey, doc.id));
     await this.ctx.write(events, statements);
@@ -106,9 +120,9 @@ export class DocumentOperations {
       if (!ins || formatInsKey(ins) !== insKey) {
         throw new ApiError('INVALID_INPUT', 'Ce document concerne un autre patient que le dossier ouvert (INS différent).');
       }
-      doc = await this.documentFromCda(cda, bytes, insKey, actor, { visibilityMask, replacesId: input.replacesId, title: input.title });
+      doc = await this.documentFromCda(cda, bytes, insKey, actor, { visibilityMask, replacesId: input.replacesId, title: input.title }, facts);
     } else {
-      doc = await this.documentFromFile(kind, bytes, insKey, actor, input, visibilityMask);
+      doc = await this.documentFromFile(kind, bytes, insKey, actor, input, visibilityMask, facts);
     }
     // The depositing professional signs the deposit with their CPS: they are its author here.
     Object.assign(doc, this.authorFromCps(actor));
@@ -123,7 +137,7 @@ export class DocumentOperations {
     const key = row.ins_key;
     await this.ctx.enforce(actor, key, decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason));
     const docs = await this.ctx.store.all<DocumentRow>(
-      `SELECT ${documentColumns} FROM documents WHERE ins_key = ? ORDER BY COALESCE(document_date, deposited_at) DESC, deposited_at DESC`,
+      `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND deleted_at IS NULL ORDER BY COALESCE(document_date, deposited_at) DESC, deposited_at DESC`,
       [key],
     );
     const from = filter.from?.slice(0, 10);
@@ -145,7 +159,7 @@ export class DocumentOperations {
     const { row, facts } = await this.ctx.requireDossier(insKey);
     const key = row.ins_key;
     const doc = await this.documentRow(key, id);
-    if (!doc) {
+    if (!doc || doc.deleted_at !== null) {
       await this.ctx.enforce(actor, key, decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason));
       throw new ApiError('NOT_FOUND', 'Ce document n’existe pas dans ce DMP.');
     }
@@ -159,51 +173,92 @@ export class DocumentOperations {
     return { meta, ...body, warnings };
   }
 
-  async updateDocument(actor: DmpActor, insKey: string, id: string, change: { status?: DocumentStatus; visibility?: Visibility }): Promise<DocumentMeta> {
-    const { row, facts, doc } = await this.requireWritableDocument(actor, insKey, id);
+  async updateDocument(
+    actor: DmpActor,
+    insKey: string,
+    id: string,
+    change: { status?: DocumentStatus; visibility?: Visibility },
+    basis: PatientBasis = {},
+  ): Promise<DocumentMeta> {
+    const { row, facts, doc } = await this.requireChangeableDocument(actor, insKey, id, change.visibility !== undefined ? 'visibility' : 'status', basis);
+    if (change.visibility !== undefined && change.status !== undefined) await this.requireChangeableDocument(actor, insKey, id, 'status', basis);
     const key = row.ins_key;
     const sets: string[] = [];
     const params: (string | number)[] = [];
+    const what: string[] = [];
     if (change.status !== undefined && change.status !== doc.status) {
       // Archiving is a toggle between approved and archived; obsolescence only comes from a new version.
       const toggles = (doc.status === 'approved' && change.status === 'archived') || (doc.status === 'archived' && change.status === 'approved');
       if (!toggles) throw new ApiError('INVALID_INPUT', 'Seul l’archivage (ou le désarchivage) d’un document à jour est possible.');
       sets.push('status = ?');
       params.push(change.status);
+      what.push(change.status === 'archived' ? 'archivage' : 'désarchivage');
     }
     if (change.visibility !== undefined) {
       const check = validateVisibilityAtDeposit(change.visibility, { allowInvisibleAndMasked: false, secretMinor: facts.isMinorInSecretMode === true });
       if (!check.ok) throw new ApiError('INVALID_INPUT', check.message);
       sets.push('visibility = ?');
       params.push(encodeVisibility(change.visibility));
+      what.push('visibilité');
     }
     if (sets.length > 0) {
-      await this.ctx.write([this.ctx.event(actor, 'document.update', key, id)], [
+      // The target keeps the document id first (the history looks its title up) and what changed, on whose decision.
+      const onBehalf = basis.atPatientRequest ? ' à la demande du patient' : '';
+      await this.ctx.write([this.ctx.event(actor, 'document.update', key, `${id} ${what.join(' et ')}${onBehalf}`)], [
         { sql: `UPDATE documents SET ${sets.join(', ')} WHERE id = ? AND ins_key = ?`, params: [...params, id, key] },
       ]);
     }
     return toDocumentMeta((await this.documentRow(key, id)) as DocumentRow, key);
   }
 
+  /**
+   * Logical deletion: the document stays for the legal retention period, hidden from lists, readers and
+   * the summary (its entries go with it); nothing is erased or cascaded.
+   */
   async deleteDocument(actor: DmpActor, insKey: string, id: string): Promise<void> {
-    const { row, doc } = await this.requireWritableDocument(actor, insKey, id);
-    const statements: Statement[] = [{ sql: 'DELETE FROM documents WHERE id = ? AND ins_key = ?', params: [id, row.ins_key] }];
+    const { row, doc } = await this.requireChangeableDocument(actor, insKey, id, 'delete', {});
+    const at = this.ctx.now().toISOString();
+    const statements: Statement[] = [
+      { sql: 'UPDATE documents SET deleted_at = ?, deleted_by = ? WHERE id = ? AND ins_key = ? AND deleted_at IS NULL', params: [at, auditWho(actor).actorId, id, row.ins_key] },
+    ];
     // Deleting the latest version puts the one it replaced back in force.
     if (doc.replaces_id && doc.status === 'approved') {
-      statements.push({ sql: "UPDATE documents SET status = 'approved' WHERE id = ? AND ins_key = ? AND status = 'obsolete'", params: [doc.replaces_id, row.ins_key] });
+      statements.push({
+        sql: "UPDATE documents SET status = 'approved' WHERE id = ? AND ins_key = ? AND status = 'obsolete' AND deleted_at IS NULL",
+        params: [doc.replaces_id, row.ins_key],
+      });
     }
     await this.ctx.write([this.ctx.event(actor, 'document.delete', row.ins_key, id)], statements);
   }
 
-  /** Changing a document needs both the right to feed the dossier and the right to read that document. */
-  private async requireWritableDocument(actor: DmpActor, insKey: string, id: string): Promise<{ row: DossierRow; facts: DossierFacts; doc: DocumentRow }> {
+  /** Changing a document: the write policy decides, from the read rules and who wrote it. Refusals are audited. */
+  private async requireChangeableDocument(
+    actor: DmpActor,
+    insKey: string,
+    id: string,
+    change: DocumentChange,
+    basis: PatientBasis,
+  ): Promise<{ row: DossierRow; facts: DossierFacts; doc: DocumentRow }> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
-    const domainActor = toDomainActor(actor.professional);
-    await this.ctx.enforce(actor, row.ins_key, decideDeposit(domainActor, facts), id);
     const doc = await this.documentRow(row.ins_key, id);
-    if (!doc) throw new ApiError('NOT_FOUND', 'Ce document n’existe pas dans ce DMP.');
-    await this.ctx.enforce(actor, row.ins_key, decideDocumentRead(domainActor, facts, actor.mode, toDocumentFacts(doc)), id);
+    const domainActor = toDomainActor(actor.professional);
+    if (!doc) {
+      await this.ctx.enforce(actor, row.ins_key, decideDeposit(domainActor, facts));
+      throw new ApiError('NOT_FOUND', 'Ce document n’existe pas dans ce DMP.');
+    }
+    await this.enforceChange(actor, row.ins_key, facts, doc, change, basis);
     return { row, facts, doc };
+  }
+
+  private async enforceChange(actor: DmpActor, insKey: string, facts: DossierFacts, doc: DocumentRow, change: DocumentChange, basis: PatientBasis): Promise<void> {
+    const domainActor = toDomainActor(actor.professional);
+    const decision = decideDocumentChange(domainActor, facts, change, toDocumentAuthorship(doc), {
+      mode: actor.mode,
+      read: decideDocumentRead(domainActor, facts, actor.mode, toDocumentFacts(doc)),
+      atPatientRequest: basis.atPatientRequest === true,
+      patientPresent: basis.patientPresent === true,
+    });
+    await this.ctx.enforce(actor, insKey, decision, doc.id);
   }
 
   private async documentRow(insKey: string, id: string): Promise<DocumentRow | null> {
@@ -237,23 +292,40 @@ export class DocumentOperations {
   private authorFromCps(actor: DmpActor | SystemActor): Partial<NewDocument> {
     if (isSystemActor(actor)) return {};
     const holder = actor.professional.holder;
-    return { authorName: professionalName(actor.professional), authorId: holder.nationalId, authorProfession: holder.professionLabel };
+    const structureId = holder.situations.find((s) => s.structureId)?.structureId;
+    return {
+      authorName: professionalName(actor.professional),
+      authorId: holder.nationalId,
+      authorProfession: holder.professionLabel,
+      ...(structureId ? { authorStructureId: structureId } : {}),
+    };
   }
 
-  /** Version chain: an explicit `replacesId`, or else the CDA setId of a document already in force. */
-  private async predecessor(insKey: string, replacesId: string | undefined, setId: string | undefined): Promise<DocumentRow | null> {
+  /**
+   * Version chain: an explicit `replacesId`, or else the CDA setId of a document already in force. A
+   * professional replaces only what the write policy lets them change (which needs reading it too);
+   * `facts` is null for system imports.
+   */
+  private async predecessor(insKey: string, replacesId: string | undefined, setId: string | undefined, actor: DmpActor | SystemActor, facts: DossierFacts | null): Promise<DocumentRow | null> {
+    let previous: DocumentRow | null = null;
     if (replacesId !== undefined) {
       const doc = await this.documentRow(insKey, replacesId);
-      if (!doc) throw new ApiError('NOT_FOUND', 'Le document à remplacer n’existe pas dans ce DMP.');
-      if (doc.status !== 'approved') throw new ApiError('CONFLICT', 'Seule la version en vigueur d’un document peut être remplacée.');
-      return doc;
+      if (!doc || doc.deleted_at !== null) {
+        if (!isSystemActor(actor) && facts) await this.ctx.enforce(actor, insKey, decideDeposit(toDomainActor(actor.professional), facts));
+        throw new ApiError('NOT_FOUND', 'Le document à remplacer n’existe pas dans ce DMP.');
+      }
+      previous = doc;
+    } else if (setId !== undefined) {
+      const rows = await this.ctx.store.all<DocumentRow>(
+        `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND set_id = ? AND status = 'approved' AND deleted_at IS NULL ORDER BY version DESC LIMIT 1`,
+        [insKey, setId],
+      );
+      previous = rows[0] ?? null;
     }
-    if (setId === undefined) return null;
-    const rows = await this.ctx.store.all<DocumentRow>(
-      `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND set_id = ? AND status = 'approved' ORDER BY version DESC LIMIT 1`,
-      [insKey, setId],
-    );
-    return rows[0] ?? null;
+    if (!previous) return null;
+    if (!isSystemActor(actor) && facts) await this.enforceChange(actor, insKey, facts, previous, 'replace', {});
+    if (previous.status !== 'approved') throw new ApiError('CONFLICT', 'Seule la version en vigueur d’un document peut être remplacée.');
+    return previous;
   }
 
   private async refuseDuplicate(insKey: string, sha256: string): Promise<void> {
@@ -267,11 +339,12 @@ export class DocumentOperations {
     insKey: string,
     actor: DmpActor | SystemActor,
     opts: { visibilityMask: number; replacesId?: string | undefined; title?: string | undefined },
+    facts: DossierFacts | null,
   ): Promise<NewDocument> {
     const sha256 = sha256Hex(bytes);
     await this.refuseDuplicate(insKey, sha256);
     const { header, body } = cda;
-    const previous = await this.predecessor(insKey, opts.replacesId, header.setId);
+    const previous = await this.predecessor(insKey, opts.replacesId, header.setId, actor, facts);
     const author = header.author;
     const doc: NewDocument = {
       id: this.newId(),
@@ -308,6 +381,7 @@ export class DocumentOperations {
     actor: DmpActor,
     input: DepositInput,
     visibilityMask: number,
+    facts: DossierFacts,
   ): Promise<NewDocument> {
     if (kind === 'pdf' && !looksLikeCompletePdf(bytes)) throw new ApiError('INVALID_INPUT', 'Ce fichier n’est pas un PDF complet et lisible.');
     if (kind === 'text' && decodeText(bytes).trim() === '') throw new ApiError('INVALID_INPUT', 'Le document est vide : un envoi sans contenu est refusé.');
@@ -315,7 +389,7 @@ export class DocumentOperations {
     if (!typeCode) throw new ApiError('INVALID_INPUT', 'Précisez le type de document (code LOINC) pour un dépôt PDF ou texte.');
     const sha256 = sha256Hex(bytes);
     await this.refuseDuplicate(insKey, sha256);
-    const previous = await this.predecessor(insKey, input.replacesId, undefined);
+    const previous = await this.predecessor(insKey, input.replacesId, undefined, actor, facts);
     return {
       id: this.newId(),
       insKey,

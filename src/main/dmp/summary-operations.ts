@@ -19,7 +19,7 @@ export class SummaryOperations {
     } else if (row.status === 'closed') {
       throw new ApiError('LOCKED', 'Ce DMP est fermé : il ne peut plus être consulté. Il peut être réactivé à la demande du patient.');
     }
-    const docs = await this.ctx.store.all<DocumentRow>(`SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND status = 'approved'`, [key]);
+    const docs = await this.ctx.store.all<DocumentRow>(`SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND status = 'approved' AND deleted_at IS NULL`, [key]);
     const readable = docs.filter((d) => this.ctx.mayRead(actor, facts, d));
     const byId = new Map(readable.map((d) => [d.id, d]));
     const entries = await this.ctx.store.all<EntryRow>(`SELECT ${entryColumns} FROM clinical_entries WHERE ins_key = ? ORDER BY document_id, position`, [key]);

@@ -9,10 +9,10 @@ export const searchResultLimit = 20;
 export const minimumNamePrefix = 3;
 
 export type SearchQuery = { insKey?: string | undefined; name?: string | undefined; birthDate?: string | undefined };
-export type ValidSearch = { kind: 'ins'; insKey: string } | { kind: 'identity'; namePrefix: string; birthDate: string };
+export type ValidSearch = { kind: 'ins'; insKey: string } | { kind: 'identity'; name: string; birthDate: string };
 export type SearchCheck = { ok: true; search: ValidSearch } | { ok: false; message: string };
 
-/** Upper case, no accents, letters only: how names are compared. */
+/** Letters only, accents removed: what counts towards the minimum prefix. */
 function letters(name: string): string {
   return name
     .normalize('NFD')
@@ -41,7 +41,7 @@ export function checkSearchQuery(query: SearchQuery): SearchCheck {
       message: `Recherche par INS, ou par les ${minimumNamePrefix} premières lettres du nom de naissance au moins avec la date de naissance complète (jour, mois et année).`,
     };
   }
-  return { ok: true, search: { kind: 'identity', namePrefix: prefix, birthDate: query.birthDate as string } };
+  return { ok: true, search: { kind: 'identity', name: (query.name ?? '').trim(), birthDate: query.birthDate as string } };
 }
 
 /** Per-professional token bucket: a burst of `capacity` searches, then one more every `refillMs`. */
