@@ -55,7 +55,7 @@ describe('access decisions', () => {
     await store.write([{ sql: 'UPDATE dossiers SET bris_de_glace_opposition = 1' }]);
     await expect(dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient'), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await deniedEntries(store)).map((d) => d.target)).toEqual(['bdg.reason-required', 'bdg.patient-opposed']);
-    const history = await dmp.accessHistory(testInsKey);
+    const history = await dmp.accessHistory({ patient: true }, testInsKey);
     const granted = history.find((h) => h.action === 'dossier.read');
     expect(granted).toMatchObject({ mode: 'bris_de_glace', reason: 'Patient inconscient, détresse vitale', actor: 'Jean MEDECIN', profession: 'Médecin' });
   });
@@ -64,9 +64,14 @@ describe('access decisions', () => {
     const { dmp, store, documentId } = await seeded();
     await dmp.authorize(actor(doctor), testInsKey);
     await dmp.authorize(actor(nurse), testInsKey);
-    await dmp.updateDocument(actor(doctor), testInsKey, documentId, {
-      visibility: { hiddenFromPatient: false, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: false },
-    });
+    // The patient, present, asks their doctor to mask the document (the doctor is not its author).
+    await dmp.updateDocument(
+      actor(doctor),
+      testInsKey,
+      documentId,
+      { visibility: { hiddenFromPatient: false, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: false } },
+      { atPatientRequest: true, patientPresent: true },
+    );
     // The domain answers NOT_FOUND so the existence of a masked document is not revealed.
     await expect(dmp.getDocument(actor(nurse), testInsKey, documentId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await dmp.listDocuments(actor(nurse), testInsKey)).toEqual([]);
@@ -77,9 +82,9 @@ describe('access decisions', () => {
     const { dmp } = await seeded();
     await dmp.authorize(actor(doctor), testInsKey);
     await dmp.openDossier(actor(doctor), testInsKey);
-    const history = await dmp.accessHistory(testInsKey);
+    const history = await dmp.accessHistory({ patient: true }, testInsKey);
     expect(history.map((h) => h.action)).toEqual(['dossier.read', 'access.authorize', 'document.deposit', 'dossier.create']);
-    expect(history[0]).toMatchObject({ actionLabel: 'Consultation du dossier', mode: 'normal' });
+    expect(history[0]).toMatchObject({ description: 'A ouvert le dossier.', mode: 'normal' });
   });
 });
 
@@ -91,7 +96,10 @@ describe('patient search is traced', () => {
     const rows = await store.all<{ action: string; target: string; actor_id: string; ins_key: string | null }>(
       "SELECT action, target, actor_id, ins_key FROM audit_log WHERE action = 'patient.search'",
     );
-    expect(rows).toEqual([{ action: 'patient.search', target: 'nom + date de naissance ; 1 résultat(s)', actor_id: doctor.holder.nationalId, ins_key: null }]);
+    expect(rows).toEqual([
+      { action: 'patient.search', target: 'début du nom de naissance et date de naissance ; 1 résultat(s)', actor_id: doctor.holder.nationalId, ins_key: null },
+      { action: 'patient.search', target: 'début du nom de naissance et date de naissance', actor_id: doctor.holder.nationalId, ins_key: testInsKey },
+    ]);
     expect(JSON.stringify(rows)).not.toMatch(/PAT-TROIS|pat-trois/i);
     expect(await dmp.verifyAudit()).toMatchObject({ ok: true });
   });
@@ -102,7 +110,7 @@ describe('patient controls are traced', () => {
     const { dmp } = await seeded();
     await dmp.setProfessionalBlocked(testInsKey, { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' }, true);
     await dmp.setProfessionalBlocked(testInsKey, { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' }, false);
-    const history = await dmp.accessHistory(testInsKey);
+    const history = await dmp.accessHistory({ patient: true }, testInsKey);
     expect(history.slice(0, 2).map((h) => h.action)).toEqual(['professional.unblock', 'professional.block']);
     expect(await dmp.verifyAudit()).toMatchObject({ ok: true });
   });

@@ -65,7 +65,7 @@ describe('DmpService.createDossier', () => {
       'SELECT consent_by_id, consent_by_name, consent_at, centre15_opposition FROM dossiers',
     );
     expect(row).toEqual({ consent_by_id: '0123456789', consent_by_name: 'Jean ACCUEIL', consent_at: '2026-03-01T09:00:00.000Z', centre15_opposition: 1 });
-    expect((await dmp.accessHistory(created.dossier.insKey)).map((h) => h.action)).toEqual(['accessCodes.print', 'dossier.create']);
+    expect((await dmp.accessHistory({ patient: true }, created.dossier.insKey)).map((h) => h.action)).toEqual(['accessCodes.print', 'dossier.create']);
   });
 
   it('refuses a child’s INS equal to the parent’s card NIR', async () => {
@@ -110,15 +110,16 @@ describe('closing, reactivating and searching', () => {
     const { dmp } = await service();
     await dmp.importCda(fixture('VAC-NOTE_2023.01.xml'), { create: true, depositor: 'system' });
     const doctor = professional();
+    const present = { patientPresent: true, atPatientRequest: false };
     await dmp.authorize(actor(doctor), testInsKey);
-    await expect(dmp.closeDossier(actor(doctor), testInsKey, '  ')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    expect(await dmp.closeDossier(actor(doctor), testInsKey, 'Demande du patient')).toMatchObject({ status: 'closed' });
+    await expect(dmp.closeDossier(actor(doctor), testInsKey, '  ', present)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await dmp.closeDossier(actor(doctor), testInsKey, 'Demande du patient', present)).toMatchObject({ status: 'closed' });
     await expect(dmp.openDossier(actor(doctor), testInsKey)).rejects.toMatchObject({ code: 'LOCKED' });
-    await expect(dmp.closeDossier(actor(doctor), testInsKey, 'encore')).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(await dmp.reactivateDossier(actor(doctor), testInsKey)).toMatchObject({ status: 'active' });
+    await expect(dmp.closeDossier(actor(doctor), testInsKey, 'encore', present)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await dmp.reactivateDossier(actor(doctor), testInsKey, 'Le patient revient sur sa décision', present)).toMatchObject({ status: 'active' });
     await expect(dmp.openDossier(actor(doctor), testInsKey)).resolves.toMatchObject({ status: 'active' });
-    const history = await dmp.accessHistory(testInsKey);
-    expect(history.find((h) => h.action === 'dossier.close')).toMatchObject({ target: 'Demande du patient' });
+    const history = await dmp.accessHistory({ patient: true }, testInsKey);
+    expect(history.find((h) => h.action === 'dossier.close')).toMatchObject({ description: 'A clôturé le DMP (patient présent ; Demande du patient).' });
   });
 
   it('finds dossiers by accent- and case-insensitive name prefix, birth or used name, with birth date', async () => {
