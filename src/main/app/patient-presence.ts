@@ -7,7 +7,11 @@ import type { DossierRef } from '../../shared/contract';
  * from it, and the beneficiary picked designates this dossier (found the same way the session finds
  * it). Computed here from the cards, never taken from the renderer.
  */
-export function patientPresence(deps: { session: SessionService; readers(): ReaderView[]; dossiers: SessionDossiers }): {
+export function patientPresence(deps: {
+  session: SessionService;
+  readers(): ReaderView[];
+  dossiers: SessionDossiers;
+}): {
   dossierOfPresentPatient(actor: SessionActor): Promise<DossierRef | null>;
   isPresentFor(actor: SessionActor, insKey: string): Promise<boolean>;
 } {

@@ -51,18 +51,31 @@ export class AccessHistory {
    */
   async accessHistory(by: HistoryReadBy, insKey: string): Promise<AccessHistoryEntry[]> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
-    if ('actor' in by) await this.ctx.write([this.ctx.event(by.actor, 'dossier.read', row.ins_key, 'historique des accès')]);
-    const reader: HistoryReader = 'actor' in by ? { kind: 'professional', nationalId: by.actor.professional.holder.nationalId } : { kind: 'patient' };
-    const docs = await this.ctx.store.all<DocumentRow>(`SELECT ${documentColumns} FROM documents WHERE ins_key = ?`, [row.ins_key]);
+    if ('actor' in by)
+      await this.ctx.write([this.ctx.event(by.actor, 'dossier.read', row.ins_key, 'historique des accès')]);
+    const reader: HistoryReader =
+      'actor' in by
+        ? { kind: 'professional', nationalId: by.actor.professional.holder.nationalId }
+        : { kind: 'patient' };
+    const docs = await this.ctx.store.all<DocumentRow>(
+      `SELECT ${documentColumns} FROM documents WHERE ins_key = ?`,
+      [row.ins_key],
+    );
     const titles = new Map<string, string>();
     for (const doc of docs) {
-      const readable = 'actor' in by ? this.ctx.mayRead(by.actor, facts, doc) : !toDocumentFacts(doc).visibility.hiddenFromPatient;
+      const readable =
+        'actor' in by
+          ? this.ctx.mayRead(by.actor, facts, doc)
+          : !toDocumentFacts(doc).visibility.hiddenFromPatient;
       if (readable) titles.set(doc.id, doc.title);
     }
     const names = new Map(
-      (await this.ctx.store.all<{ national_id: string; display_name: string }>('SELECT national_id, display_name FROM dossier_professionals WHERE ins_key = ?', [row.ins_key])).map(
-        (p) => [p.national_id, p.display_name],
-      ),
+      (
+        await this.ctx.store.all<{ national_id: string; display_name: string }>(
+          'SELECT national_id, display_name FROM dossier_professionals WHERE ins_key = ?',
+          [row.ins_key],
+        )
+      ).map((p) => [p.national_id, p.display_name]),
     );
     const entries = await (await this.ctx.audit).entriesForDossier(row.ins_key);
     return entries.map((e) => {
@@ -101,10 +114,19 @@ function firstToken(target: string | null): string | undefined {
 }
 
 /** One French sentence per audit entry; the subject is the professional shown in the same row. */
-export function describe(e: Pick<AuditEntry, 'action' | 'target'>, titles: Map<string, string>, names: Map<string, string>): string {
+export function describe(
+  e: Pick<AuditEntry, 'action' | 'target'>,
+  titles: Map<string, string>,
+  names: Map<string, string>,
+): string {
   const doc = (): string => documentPhrase(firstToken(e.target), titles);
   const sentences: Record<AuditAction, () => string> = {
-    'dossier.read': () => (e.target === 'historique des accès' ? 'A consulté l’historique des accès au dossier.' : e.target ? 'A consulté la liste des documents.' : 'A ouvert le dossier.'),
+    'dossier.read': () =>
+      e.target === 'historique des accès'
+        ? 'A consulté l’historique des accès au dossier.'
+        : e.target
+          ? 'A consulté la liste des documents.'
+          : 'A ouvert le dossier.',
     'dossier.create': () => 'A créé le dossier.',
     'dossier.close': () => `A clôturé le DMP (${e.target ?? 'motif non précisé'}).`,
     'dossier.reactivate': () => `A réactivé le DMP (${e.target ?? 'motif non précisé'}).`,
@@ -120,10 +142,16 @@ export function describe(e: Pick<AuditEntry, 'action' | 'target'>, titles: Map<s
       const cause = refusalCauses[firstToken(e.target) ?? ''];
       return cause ? `Accès refusé : ${cause}.` : 'Accès refusé.';
     },
-    'patient.search': () => (e.target ? `A trouvé votre dossier par une recherche (${e.target}).` : 'A recherché un patient.'),
-    'access.authorize': () => (e.target === 'médecin traitant' ? 'A été déclaré médecin traitant, avec votre accord.' : 'A été autorisé à consulter votre dossier.'),
-    'professional.block': () => `A enregistré votre blocage de ${names.get(e.target ?? '') ?? 'un professionnel'}.`,
-    'professional.unblock': () => `A enregistré la levée de votre blocage de ${names.get(e.target ?? '') ?? 'un professionnel'}.`,
+    'patient.search': () =>
+      e.target ? `A trouvé votre dossier par une recherche (${e.target}).` : 'A recherché un patient.',
+    'access.authorize': () =>
+      e.target === 'médecin traitant'
+        ? 'A été déclaré médecin traitant, avec votre accord.'
+        : 'A été autorisé à consulter votre dossier.',
+    'professional.block': () =>
+      `A enregistré votre blocage de ${names.get(e.target ?? '') ?? 'un professionnel'}.`,
+    'professional.unblock': () =>
+      `A enregistré la levée de votre blocage de ${names.get(e.target ?? '') ?? 'un professionnel'}.`,
     'accessCodes.print': () => 'A imprimé vos codes d’accès à Mon espace santé.',
     'document.refused': () => 'Un document adressé à votre dossier a été refusé.',
     'identity.lookup': () => 'A vérifié votre identité auprès du référentiel INS.',

@@ -35,8 +35,14 @@ function isHealthCps(actor: Actor): boolean {
 }
 
 function inCareTeam(actor: Actor, dossier: DossierFacts): boolean {
-  const blocked = dossier.blockedProfessionalIds.includes(actor.nationalId) && dossier.treatingPhysicianId !== actor.nationalId;
-  return !blocked && (dossier.treatingPhysicianId === actor.nationalId || dossier.authorizedProfessionalIds.includes(actor.nationalId));
+  const blocked =
+    dossier.blockedProfessionalIds.includes(actor.nationalId) &&
+    dossier.treatingPhysicianId !== actor.nationalId;
+  return (
+    !blocked &&
+    (dossier.treatingPhysicianId === actor.nationalId ||
+      dossier.authorizedProfessionalIds.includes(actor.nationalId))
+  );
 }
 
 /**
@@ -44,12 +50,25 @@ function inCareTeam(actor: Actor, dossier: DossierFacts): boolean {
  * mode only, with the patient present; on the patient's written request without them, only a CPS
  * holder of the care team (someone the patient already trusts with the dossier). Never a student (CPF).
  */
-export function decideDossierGovernance(actor: Actor, dossier: DossierFacts, mode: AccessMode, action: GovernanceAction, basis: PatientBasis, reason: string): Decision {
+export function decideDossierGovernance(
+  actor: Actor,
+  dossier: DossierFacts,
+  mode: AccessMode,
+  action: GovernanceAction,
+  basis: PatientBasis,
+  reason: string,
+): Decision {
   if (mode !== 'normal') {
-    return refuse(governanceRules.emergency, 'Un accès en mode bris de glace ou Centre 15 ne permet ni de clôturer ni de réactiver un DMP.');
+    return refuse(
+      governanceRules.emergency,
+      'Un accès en mode bris de glace ou Centre 15 ne permet ni de clôturer ni de réactiver un DMP.',
+    );
   }
   if (!isHealthCps(actor) && actor.cardKind !== 'cpe') {
-    return refuse(governanceRules.cardNotAllowed, 'Votre carte ne permet pas de clôturer ou de réactiver un DMP.');
+    return refuse(
+      governanceRules.cardNotAllowed,
+      'Votre carte ne permet pas de clôturer ou de réactiver un DMP.',
+    );
   }
   if (!basis.patientPresent) {
     if (!basis.atPatientRequest) {
@@ -68,7 +87,12 @@ export function decideDossierGovernance(actor: Actor, dossier: DossierFacts, mod
     }
   }
   if (reason.trim() === '') {
-    return refuse(governanceRules.reasonRequired, action === 'close' ? 'Le motif de clôture est obligatoire.' : 'Le motif de réactivation est obligatoire.');
+    return refuse(
+      governanceRules.reasonRequired,
+      action === 'close'
+        ? 'Le motif de clôture est obligatoire.'
+        : 'Le motif de réactivation est obligatoire.',
+    );
   }
   return { allowed: true };
 }
@@ -77,13 +101,27 @@ export function decideDossierGovernance(actor: Actor, dossier: DossierFacts, mod
  * Declaring the médecin traitant (TD0.3 `i_setTreatingPhysician`): the doctor themself, with a CPS, in
  * normal mode, with the patient present and consenting (assumption T1).
  */
-export function decideTreatingPhysicianDeclaration(actor: Actor, mode: AccessMode, basis: { patientPresent: boolean; patientConsent: boolean }): Decision {
-  if (mode !== 'normal') return refuse(governanceRules.emergency, 'Un accès en mode bris de glace ou Centre 15 ne permet pas de déclarer un médecin traitant.');
+export function decideTreatingPhysicianDeclaration(
+  actor: Actor,
+  mode: AccessMode,
+  basis: { patientPresent: boolean; patientConsent: boolean },
+): Decision {
+  if (mode !== 'normal')
+    return refuse(
+      governanceRules.emergency,
+      'Un accès en mode bris de glace ou Centre 15 ne permet pas de déclarer un médecin traitant.',
+    );
   if (actor.cardKind !== 'cps' || toHealthProfession(actor.professionCode) !== '10') {
-    return refuse(governanceRules.notDoctor, 'Seul un médecin muni de sa carte CPS peut être déclaré médecin traitant.');
+    return refuse(
+      governanceRules.notDoctor,
+      'Seul un médecin muni de sa carte CPS peut être déclaré médecin traitant.',
+    );
   }
   if (!basis.patientPresent || !basis.patientConsent) {
-    return refuse(governanceRules.patientAbsent, 'La déclaration du médecin traitant se fait avec le patient présent (sa carte Vitale lue) et son accord.');
+    return refuse(
+      governanceRules.patientAbsent,
+      'La déclaration du médecin traitant se fait avec le patient présent (sa carte Vitale lue) et son accord.',
+    );
   }
   return { allowed: true };
 }
@@ -93,16 +131,38 @@ export function decideTreatingPhysicianDeclaration(actor: Actor, mode: AccessMod
  * normal mode, with the patient present or on their written request; the médecin traitant cannot be
  * blocked (Mon espace santé rule, assumption B2).
  */
-export function decideBlockRecording(actor: Actor, dossier: DossierFacts, mode: AccessMode, target: { nationalId: string; blocked: boolean }, basis: PatientBasis): Decision {
-  if (mode !== 'normal') return refuse(governanceRules.emergency, 'Un accès en mode bris de glace ou Centre 15 ne permet pas de modifier les choix du patient.');
+export function decideBlockRecording(
+  actor: Actor,
+  dossier: DossierFacts,
+  mode: AccessMode,
+  target: { nationalId: string; blocked: boolean },
+  basis: PatientBasis,
+): Decision {
+  if (mode !== 'normal')
+    return refuse(
+      governanceRules.emergency,
+      'Un accès en mode bris de glace ou Centre 15 ne permet pas de modifier les choix du patient.',
+    );
   if (!isHealthCps(actor) && actor.cardKind !== 'cpe') {
-    return refuse(governanceRules.cardNotAllowed, 'Votre carte ne permet pas d’enregistrer les choix du patient.');
+    return refuse(
+      governanceRules.cardNotAllowed,
+      'Votre carte ne permet pas d’enregistrer les choix du patient.',
+    );
   }
-  if (!basis.patientPresent && !(basis.atPatientRequest && isHealthCps(actor) && inCareTeam(actor, dossier))) {
-    return refuse(governanceRules.patientAbsent, 'Le blocage d’un professionnel s’enregistre avec le patient présent (sa carte Vitale lue) ou à sa demande écrite.');
+  if (
+    !basis.patientPresent &&
+    !(basis.atPatientRequest && isHealthCps(actor) && inCareTeam(actor, dossier))
+  ) {
+    return refuse(
+      governanceRules.patientAbsent,
+      'Le blocage d’un professionnel s’enregistre avec le patient présent (sa carte Vitale lue) ou à sa demande écrite.',
+    );
   }
   if (target.blocked && dossier.treatingPhysicianId === target.nationalId) {
-    return refuse(governanceRules.treatingNotBlockable, 'Le médecin traitant ne peut pas être bloqué : le patient doit d’abord en changer.');
+    return refuse(
+      governanceRules.treatingNotBlockable,
+      'Le médecin traitant ne peut pas être bloqué : le patient doit d’abord en changer.',
+    );
   }
   return { allowed: true };
 }

@@ -10,7 +10,14 @@ export type HistoryReader = { kind: 'patient' } | { kind: 'professional'; nation
  * The reason someone gave for a bris de glace or Centre 15 access is shown to the patient, to the
  * professional who wrote it, and to the médecin traitant; not to other readers (assumption H1).
  */
-export function mayReadAccessReason(reader: HistoryReader, entryActorId: string, dossier: Pick<DossierFacts, 'treatingPhysicianId'>): boolean {
+export function mayReadAccessReason(
+  reader: HistoryReader,
+  entryActorId: string,
+  dossier: Pick<DossierFacts, 'treatingPhysicianId'>,
+): boolean {
   if (reader.kind === 'patient') return true;
-  return reader.nationalId === entryActorId || (dossier.treatingPhysicianId !== undefined && dossier.treatingPhysicianId === reader.nationalId);
+  return (
+    reader.nationalId === entryActorId ||
+    (dossier.treatingPhysicianId !== undefined && dossier.treatingPhysicianId === reader.nationalId)
+  );
 }

@@ -8,8 +8,13 @@ export const searchResultLimit = 20;
 /** Letters of the birth name, at least, and only with a complete birth date. */
 export const minimumNamePrefix = 3;
 
-export type SearchQuery = { insKey?: string | undefined; name?: string | undefined; birthDate?: string | undefined };
-export type ValidSearch = { kind: 'ins'; insKey: string } | { kind: 'identity'; name: string; birthDate: string };
+export type SearchQuery = {
+  insKey?: string | undefined;
+  name?: string | undefined;
+  birthDate?: string | undefined;
+};
+export type ValidSearch =
+  { kind: 'ins'; insKey: string } | { kind: 'identity'; name: string; birthDate: string };
 export type SearchCheck = { ok: true; search: ValidSearch } | { ok: false; message: string };
 
 /** Letters only, accents removed: what counts towards the minimum prefix. */
@@ -33,7 +38,8 @@ export function isCompleteBirthDate(date: string): boolean {
 
 /** An INS alone, or a birth-name prefix of three letters or more with a complete birth date. */
 export function checkSearchQuery(query: SearchQuery): SearchCheck {
-  if (query.insKey !== undefined && query.insKey.trim() !== '') return { ok: true, search: { kind: 'ins', insKey: query.insKey.trim() } };
+  if (query.insKey !== undefined && query.insKey.trim() !== '')
+    return { ok: true, search: { kind: 'ins', insKey: query.insKey.trim() } };
   const prefix = letters(query.name ?? '');
   if (prefix.length < minimumNamePrefix || !isCompleteBirthDate(query.birthDate ?? '')) {
     return {
@@ -41,7 +47,10 @@ export function checkSearchQuery(query: SearchQuery): SearchCheck {
       message: `Recherche par INS, ou par les ${minimumNamePrefix} premières lettres du nom de naissance au moins avec la date de naissance complète (jour, mois et année).`,
     };
   }
-  return { ok: true, search: { kind: 'identity', name: (query.name ?? '').trim(), birthDate: query.birthDate as string } };
+  return {
+    ok: true,
+    search: { kind: 'identity', name: (query.name ?? '').trim(), birthDate: query.birthDate as string },
+  };
 }
 
 /** Per-professional token bucket: a burst of `capacity` searches, then one more every `refillMs`. */
@@ -57,15 +66,24 @@ export interface Bucket {
   at: number;
 }
 
-export type TakeResult = { allowed: true; bucket: Bucket } | { allowed: false; bucket: Bucket; retryInMs: number };
+export type TakeResult =
+  { allowed: true; bucket: Bucket } | { allowed: false; bucket: Bucket; retryInMs: number };
 
-export function takeToken(bucket: Bucket | undefined, nowMs: number, policy: RatePolicy = searchRatePolicy): TakeResult {
+export function takeToken(
+  bucket: Bucket | undefined,
+  nowMs: number,
+  policy: RatePolicy = searchRatePolicy,
+): TakeResult {
   const start = bucket ?? { tokens: policy.capacity, at: nowMs };
   // A clock going backwards refills nothing.
   const elapsed = Math.max(0, nowMs - start.at);
   const tokens = Math.min(policy.capacity, start.tokens + elapsed / policy.refillMs);
   if (tokens >= 1) return { allowed: true, bucket: { tokens: tokens - 1, at: nowMs } };
-  return { allowed: false, bucket: { tokens, at: nowMs }, retryInMs: Math.ceil((1 - tokens) * policy.refillMs) };
+  return {
+    allowed: false,
+    bucket: { tokens, at: nowMs },
+    retryInMs: Math.ceil((1 - tokens) * policy.refillMs),
+  };
 }
 
 export function rateLimitMessage(retryInMs: number): string {

@@ -45,20 +45,32 @@ export function isAuthorOrAuthorStructure(actor: Actor, doc: DocumentAuthorship)
   return doc.authorStructureId !== undefined && (actor.structureIds ?? []).includes(doc.authorStructureId);
 }
 
-export function decideDocumentChange(actor: Actor, dossier: DossierFacts, change: DocumentChange, doc: DocumentAuthorship, ctx: ChangeContext): Decision {
+export function decideDocumentChange(
+  actor: Actor,
+  dossier: DossierFacts,
+  change: DocumentChange,
+  doc: DocumentAuthorship,
+  ctx: ChangeContext,
+): Decision {
   // Emergency access exists to read in an emergency, never to reshape the record.
   if (ctx.mode !== 'normal') {
     return {
       allowed: false,
       code: 'FORBIDDEN',
       rule: writeRules.emergencyReadOnly,
-      message: 'En mode bris de glace ou Centre 15, le DMP est en lecture seule : aucun document ne peut être modifié, remplacé ou supprimé.',
+      message:
+        'En mode bris de glace ou Centre 15, le DMP est en lecture seule : aucun document ne peut être modifié, remplacé ou supprimé.',
     };
   }
   const deposit = decideDeposit(actor, dossier);
   if (!deposit.allowed) return deposit;
   if (doc.deleted) {
-    return { allowed: false, code: 'NOT_FOUND', rule: writeRules.deleted, message: 'Ce document n’existe pas dans ce DMP.' };
+    return {
+      allowed: false,
+      code: 'NOT_FOUND',
+      rule: writeRules.deleted,
+      message: 'Ce document n’existe pas dans ce DMP.',
+    };
   }
   if (!ctx.read.allowed) return ctx.read;
   if (isAuthorOrAuthorStructure(actor, doc)) return { allowed: true };
