@@ -60,12 +60,9 @@ export function AccessHistoryTab({ insKey }: { insKey: string }): React.JSX.Elem
                 <td>{frenchDateTime(entry.at)}</td>
                 <td>{entry.actor}</td>
                 <td>{entry.profession}</td>
-                <td>
-                  {entry.actionLabel}
-                  {entry.target && <span className="muted"> · {entry.target}</span>}
-                </td>
+                <td>{entry.description}</td>
                 <td>{entry.mode ? exceptional ? <strong className="badge badge--alert">{accessModeLabel[entry.mode]}</strong> : accessModeLabel[entry.mode] : '—'}</td>
-                <td>{entry.reason ?? '—'}</td>
+                <td>{entry.reason ?? (entry.reasonWithheld ? <span className="muted">Motif réservé au patient et à son médecin traitant</span> : '—')}</td>
               </tr>
             );
           })}

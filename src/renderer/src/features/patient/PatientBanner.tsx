@@ -43,8 +43,9 @@ export function PatientBanner(props: { dossier: DossierRef; patient: PatientCont
               Garder ouvert après retrait de la Vitale
             </label>
           )}
+          {/* Leaves this view only; closing the DMP itself is on the « Gestion du DMP » tab. */}
           <button type="button" className="link" onClick={() => run(getApi().patient.close({}))}>
-            Fermer le dossier
+            Quitter le dossier
           </button>
         </div>
       </div>
@@ -57,7 +58,7 @@ export function PatientBanner(props: { dossier: DossierRef; patient: PatientCont
         <span>
           INS {dossier.ins.matricule} · {insStatusLabel[dossier.ins.status] ?? dossier.ins.status}
         </span>
-        {dossier.status === 'closed' && <strong className="badge badge--alert">Dossier fermé</strong>}
+        {dossier.status === 'closed' && <strong className="badge badge--alert">DMP clôturé</strong>}
         {kind && <strong className="badge badge--test">{kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}</strong>}
         <AllergyFlag state={props.allergies} />
         {patient.access && (

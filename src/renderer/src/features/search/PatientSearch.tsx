@@ -3,7 +3,6 @@ import type { AccessMode, DossierRef, InsOid, Professional } from '../../../../s
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { AccessReasonDialog } from '../access/AccessReasonDialog';
-import { CloseDossierDialog } from '../management/CloseDossierDialog';
 import { displayName, frenchDate, identityKind, insStatusLabel, sexLabel } from '../patient/format';
 import { oidChoices, toInsKey } from './ins-input';
 
@@ -24,23 +23,9 @@ export function PatientSearch({ professional }: { professional: Professional | n
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<{ mode: Exceptional; dossier: DossierRef } | null>(null);
-  const [closing, setClosing] = useState<DossierRef | null>(null);
 
   const isCps = professional?.cardKind === 'cps';
   const isDoctor = isCps && professional?.holder.professionCode === DOCTOR;
-  // Students (CPF) do not manage dossiers; the main process checks it again.
-  const canManage = professional?.cardKind === 'cps' || professional?.cardKind === 'cpe';
-
-  const replace = (updated: DossierRef): void =>
-    setResults((current) => current?.map((d) => (d.insKey === updated.insKey ? updated : d)) ?? null);
-
-  const reactivate = (dossier: DossierRef): void => {
-    setError(null);
-    getApi()
-      .dossier.reactivate({ insKey: dossier.insKey })
-      .then(replace)
-      .catch((err: unknown) => setError(toUiError(err).message));
-  };
 
   const search = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
@@ -54,8 +39,8 @@ export function PatientSearch({ professional }: { professional: Professional | n
       }
       input = { insKey: key };
     } else {
-      if (name.trim().length < 2 || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) {
-        setError('Indiquez le nom (2 caractères au moins) et la date de naissance.');
+      if (name.replace(/[^\p{L}]/gu, '').length < 3 || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) {
+        setError('Indiquez au moins les 3 premières lettres du nom de naissance et la date de naissance complète.');
         return;
       }
       input = { name: name.trim(), birthDate };
@@ -146,15 +131,11 @@ export function PatientSearch({ professional }: { professional: Professional | n
                 canCentre15={isDoctor}
                 onOpen={() => openNormal(dossier)}
                 onExceptional={(mode) => setDialog({ mode, dossier })}
-                {...(canManage ? { onCloseDossier: () => setClosing(dossier), onReactivate: () => reactivate(dossier) } : {})}
               />
             ))}
           </ul>
         )}
       </div>
-      {closing && (
-        <CloseDossierDialog dossier={closing} patientLabel={displayName(closing)} onDone={replace} onClose={() => setClosing(null)} />
-      )}
       {dialog && (
         <AccessReasonDialog
           mode={dialog.mode}
@@ -173,8 +154,6 @@ function SearchResult(props: {
   canCentre15: boolean;
   onOpen(): void;
   onExceptional(mode: Exceptional): void;
-  onCloseDossier?: () => void;
-  onReactivate?: () => void;
 }): React.JSX.Element {
   const { dossier } = props;
   const kind = identityKind(dossier);
@@ -185,7 +164,7 @@ function SearchResult(props: {
         <strong>{label}</strong> · né(e) le {frenchDate(dossier.identity.birthDate)} · {sexLabel[dossier.identity.sex]}
         <br />
         INS {dossier.ins.matricule} · {insStatusLabel[dossier.ins.status] ?? dossier.ins.status}
-        {dossier.status === 'closed' && <strong className="badge badge--alert"> Dossier fermé</strong>}
+        {dossier.status === 'closed' && <strong className="badge badge--alert"> DMP clôturé</strong>}
         {kind && <strong className="badge badge--test"> {kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}</strong>}
       </div>
       <div className="result__actions">
@@ -200,16 +179,6 @@ function SearchResult(props: {
         {props.canCentre15 && (
           <button type="button" className="secondary" onClick={() => props.onExceptional('centre_15')}>
             Centre 15…
-          </button>
-        )}
-        {props.onCloseDossier && dossier.status === 'active' && (
-          <button type="button" className="secondary" onClick={props.onCloseDossier} aria-label={`Fermer le dossier de ${label}`}>
-            Fermer le dossier…
-          </button>
-        )}
-        {props.onReactivate && dossier.status === 'closed' && (
-          <button type="button" className="secondary" onClick={props.onReactivate} aria-label={`Réactiver le dossier de ${label}`}>
-            Réactiver
           </button>
         )}
       </div>
