@@ -13,6 +13,8 @@ import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store';
 import { resolveStoreKey, type KeySource } from './store-key';
 import { sessionDossiers } from './session-dossiers';
+import { IdentityReference } from '../identity/identity-reference';
+import { readReferenceFile } from '../identity/reference-file';
 import { createHandlers } from './handlers';
 import { CardSimulator } from './card-simulator';
 import { dataLayout, resourcesDir } from './paths';
@@ -29,6 +31,8 @@ export interface BuildOptions {
   log: Logger;
   /** CDA files imported at start when not yet in the store (demo dossiers). */
   seedFiles?: string[];
+  /** Reference identities (JSON, see resources/identity) added to the identity reference at start (demo data). */
+  identitySeedFiles?: string[];
   /** Replaces the card transport (tests). */
   transport?: CardTransport;
 }
@@ -54,6 +58,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
   warnings.push(...store.recovery.notices);
   const dmp = new DmpService({ store, log: log.child('dmp') });
+  const identities = new IdentityReference(store);
+  for (const file of options.identitySeedFiles ?? []) await identities.register(await readReferenceFile(file));
 
   for (const file of options.seedFiles ?? []) await seed(dmp, file, log);
 
@@ -70,8 +76,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     transport = new PcscliteTransport({ log: log.child('pcsc') });
   }
   const cards = new CardService({ transport, production: options.production, log: log.child('cards') });
-  const patientDossiers = sessionDossiers(dmp);
-  const session = new SessionService(cards, patientDossiers, log.child('session'), { production: options.production });
+  const session = new SessionService(cards, sessionDossiers(dmp, identities), log.child('session'), { production: options.production });
 
   const bus = new EventBus(log.child('bus'));
   cards.onChange((readers) => bus.emit('cards.changed', readers));
@@ -88,9 +93,9 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     },
     session,
     dmp,
+    identities,
     cards,
     simulator,
-    patientDossiers,
   });
   await cards.start();
 

@@ -1,13 +1,16 @@
 import type {
   AccessHistoryEntry,
+  Beneficiary,
   DocumentContent,
   DocumentMeta,
   DocumentStatus,
   DossierRef,
   EmergencySummary,
+  ReferenceIdentity,
   Visibility,
 } from '../../shared/contract';
 import type { AuditChainVerdict } from '../audit/verify';
+import type { Decision } from '../domain/access-policy';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/types';
 import { AccessHistory, type HistoryReadBy } from './access-history';
@@ -104,8 +107,23 @@ export class DmpService {
     return this.dossiers.setProfessionalBlocked(insKey, professional, blocked);
   }
 
+  /** What opening the dossier would decide, with nothing opened, audited or authorised. */
+  accessDecision(actor: DmpActor, insKey: string): Promise<Decision> {
+    return this.dossiers.accessDecision(actor, insKey);
+  }
+
   openDossier(actor: DmpActor, insKey: string): Promise<DossierRef> {
     return this.dossiers.openDossier(actor, insKey);
+  }
+
+  /** A dossier for the same matricule (any OID), and the dossiers of people with the same five traits. */
+  creationCheck(beneficiary: Beneficiary, identity: ReferenceIdentity): Promise<{ existing: DossierRef | null; homonyms: DossierRef[] }> {
+    return this.dossiers.creationCheck(beneficiary, identity);
+  }
+
+  /** Traces a query of the identity reference (no patient named: criteria kind and number of answers). */
+  traceIdentityLookup(actor: DmpActor, criteria: string, answers: number): Promise<void> {
+    return this.dossiers.traceIdentityLookup(actor, criteria, answers);
   }
 
   createDossier(actor: DmpActor, input: CreateDossierInput): Promise<CreatedDossier> {

@@ -3,7 +3,9 @@ import type { AuditEvent } from '../audit/audit-entry';
 import type { CdaDocument } from '../cda/types';
 import { decideDeposit, decideDocumentRead, decideDossierAccess, decideDossierManagement, type DossierFacts } from '../domain/access-policy';
 import { categoryForTypeCode } from '../domain/document-types';
-import { formatInsKey } from '../domain/ins';
+import { formatInsKey, type InsRef } from '../../shared/identity/ins';
+import { rnivStatusOf } from './dossier-rows';
+import { documentIdentityProblems, insFromPatientIds, traitsDiffer } from '../identity/document-identity';
 import { displayWarnings, encodeVisibility, validateVisibilityAtDeposit } from '../domain/visibility';
 import { decideDocumentChange, type DocumentChange } from '../domain/write-policy';
 import { redactNir } from '../log/logger';
@@ -16,7 +18,6 @@ import { countEntries, insertDocumentStatements, isEmptyDocument, sha256Hex, typ
 import { loadDossierFacts, loadDossierRow, type DossierRow } from './dossier-rows';
 import { dossierFromCda } from './dossier-writes';
 import { escapeHtml } from './html';
-import { insFromPatientIds } from './ins-key';
 import { parseCdaOrThrow } from './parse-cda';
 
 export interface ImportResult {
@@ -58,12 +59,15 @@ export class DocumentOperations {
   async importCda(bytes: Uint8Array, opts: { create: boolean; depositor: 'system' | DmpActor }): Promise<ImportResult> {
     if (bytes.length === 0) throw new ApiError('INVALID_INPUT', 'Le fichier est vide.');
     const cda = parseCdaOrThrow(bytes);
-    const ins = insFromPatientIds(cda.header.patient.ids);
-    if (!ins) throw new ApiError('INVALID_INPUT', 'Le document ne porte pas l’INS du patient : il ne peut pas être rattaché à un DMP.');
-    const insKey = formatInsKey(ins);
     const actor: DmpActor | SystemActor = opts.depositor === 'system' ? { system: 'import' } : opts.depositor;
+    const ins = insFromPatientIds(cda.header.patient.ids);
+    if (!ins) {
+      return this.ctx.refuseDocument(actor, null, 'identity: no INS', 'Le document ne porte pas l’INS du patient : il ne peut pas être rattaché à un DMP.');
+    }
+    const insKey = formatInsKey(ins);
 
     let row = await loadDossierRow(this.ctx.store, insKey);
+    await this.checkDocumentIdentity(actor, cda, ins, row);
     const statements: Statement[] = [];
     const events: AuditEvent[] = [];
     const created = row === null;
@@ -106,6 +110,15 @@ export class DocumentOperations {
     const { row, facts } = await this.ctx.requireDossier(input.insKey);
     const insKey = row.ins_key;
     await this.ctx.enforce(actor, insKey, decideDeposit(toDomainActor(actor.professional), facts));
+    // Since October 2023 the DMP is fed only under a qualified INS (domain.md §1, INS).
+    if (rnivStatusOf(row) !== 'qualified') {
+      return this.ctx.refuseDocument(
+        actor,
+        insKey,
+        'identity: INS not qualified',
+        'L’INS de ce patient n’est pas qualifiée (identité non vérifiée sur une pièce d’identité à haut niveau de confiance) : le DMP ne peut pas être alimenté.',
+      );
+    }
     const check = validateVisibilityAtDeposit(input.visibility, { allowInvisibleAndMasked: false, secretMinor: false });
     if (!check.ok) throw new ApiError('INVALID_INPUT', check.message);
 
@@ -118,8 +131,9 @@ export class DocumentOperations {
       const cda = parseCdaOrThrow(bytes);
       const ins = insFromPatientIds(cda.header.patient.ids);
       if (!ins || formatInsKey(ins) !== insKey) {
-        throw new ApiError('INVALID_INPUT', 'Ce document concerne un autre patient que le dossier ouvert (INS différent).');
+        return this.ctx.refuseDocument(actor, insKey, 'identity: other INS', 'Ce document concerne un autre patient que le dossier ouvert (INS différent).');
       }
+      await this.checkDocumentIdentity(actor, cda, ins, row);
       doc = await this.documentFromCda(cda, bytes, insKey, actor, { visibilityMask, replacesId: input.replacesId, title: input.title }, facts);
     } else {
       doc = await this.documentFromFile(kind, bytes, insKey, actor, input, visibilityMask, facts);
@@ -130,6 +144,28 @@ export class DocumentOperations {
     this.ctx.log.info('document deposited', { ins: redactNir(row.matricule), documentId: doc.id, format: doc.format });
     const stored = await this.documentRow(insKey, doc.id);
     return toDocumentMeta(stored as DocumentRow, insKey);
+  }
+
+  /**
+   * Identity vigilance before anything is written: the INS a document carries must be well formed,
+   * its key right and consistent with the document's own traits, the names free of hidden
+   * characters, and, when the dossier exists, the document's patient must be the dossier's person.
+   */
+  private async checkDocumentIdentity(actor: DmpActor | SystemActor, cda: CdaDocument, ins: InsRef, row: DossierRow | null): Promise<void> {
+    const patient = cda.header.patient;
+    const problems = documentIdentityProblems(ins, patient);
+    if (row) {
+      problems.push(
+        ...traitsDiffer(patient, { birthName: row.birth_name, usedName: row.used_name ?? undefined, firstNames: row.first_names, birthDate: row.birth_date, sex: row.sex as 'M' | 'F' | 'U' }),
+      );
+    }
+    if (problems.length === 0) return;
+    await this.ctx.refuseDocument(
+      actor,
+      row ? row.ins_key : null,
+      `identity: ${problems.map((p) => p.code).join(', ')}`,
+      `Document refusé, identité du patient incohérente : ${problems.map((p) => p.message).join(' ')}`,
+    );
   }
 
   async listDocuments(actor: DmpActor, insKey: string, filter: DocumentFilter = {}): Promise<DocumentMeta[]> {

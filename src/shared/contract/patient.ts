@@ -1,21 +1,20 @@
 import { z } from 'zod';
+import { insKeyPattern, insOidValues, matriculeSource } from '../identity/ins';
 
-export const insOid = z.enum([
-  '1.2.250.1.213.1.4.8', // NIR
-  '1.2.250.1.213.1.4.9', // NIA
-  '1.2.250.1.213.1.4.10', // test
-  '1.2.250.1.213.1.4.11', // demo
-]);
+export const insOid = z.enum(insOidValues);
 export type InsOid = z.infer<typeof insOid>;
 
-export const insStatus = z.enum(['provisional', 'fetched', 'qualified']);
+/** RNIV: provisoire, récupérée (identity reference), validée (identity document checked), qualifiée (both). */
+export const insStatus = z.enum(['provisional', 'fetched', 'validated', 'qualified']);
 export type InsStatus = z.infer<typeof insStatus>;
 
 export const sexSchema = z.enum(['M', 'F', 'U']);
 
+/** 15-character matricule (NIR or NIA, key included); lower-case 2a/2b accepted as typed. */
+export const matriculeSchema = z.string().regex(new RegExp(`^${matriculeSource}$`, 'i'));
+
 export const insSchema = z.object({
-  /** 15-character matricule (NIR or NIA, key included). */
-  matricule: z.string().regex(/^[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}$/i),
+  matricule: matriculeSchema,
   oid: insOid,
   status: insStatus,
 });
@@ -32,8 +31,23 @@ export const identitySchema = z.object({
 export type Identity = z.infer<typeof identitySchema>;
 
 /** The key the UI and the CLI use to name a dossier: `<matricule>@<oid>`. */
-export const insKey = z.string().regex(/^[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}@1\.2\.250\.1\.213\.1\.4\.(8|9|10|11)$/i);
+export const insKey = z.string().regex(new RegExp(insKeyPattern.source, 'i'));
 export type InsKey = z.infer<typeof insKey>;
+
+/**
+ * One identity as the identity reference (the INSi stand-in) answers it: the INS and the five
+ * reference traits. Shown side by side when several people match, for a human choice.
+ */
+export const referenceIdentitySchema = z.object({
+  matricule: matriculeSchema,
+  oid: insOid,
+  birthName: z.string(),
+  firstNames: z.string(),
+  birthDate: z.string(),
+  sex: sexSchema,
+  birthPlaceCode: z.string(),
+});
+export type ReferenceIdentity = z.infer<typeof referenceIdentitySchema>;
 
 export const dossierStatus = z.enum(['active', 'closed']);
 

@@ -31,6 +31,7 @@ async function start(dataDir?: string): Promise<{ app: App; dataDir: string; log
     key: { kind: 'file', path: join(dir, 'store.key') },
     log: createLogger({ sink: (l) => logLines.push(l), level: 'debug' }),
     seedFiles: [join(resourcesDir(), 'demo', 'VSM_1.4_2022.01.xml')],
+    identitySeedFiles: [join(resourcesDir(), 'identity', 'demo-identities.json')],
   });
   return { app, dataDir: dir, logLines };
 }

@@ -1,7 +1,6 @@
 import { ApiError, type EmergencySummary } from '../../../shared/contract';
-import { formatInsKey, insOids, tryParseInsKey } from '../../domain/ins';
+import { formatInsKey, insOids, matriculePattern, normaliseMatricule, tryParseInsKey } from '../../../shared/identity/ins';
 import type { DmpService } from '../../dmp/dmp-service';
-import { isMatricule } from '../../dmp/ins-key';
 import { parseArgs, UsageError, withService, type CliContext } from '../../dmp/cli-context';
 
 const usage =
@@ -27,10 +26,10 @@ function extractAsOf(args: string[]): { rest: string[]; asOf?: Date } {
 async function resolveInsKey(service: DmpService, value: string): Promise<string> {
   const parsed = tryParseInsKey(value);
   if (parsed) return formatInsKey(parsed);
-  if (!isMatricule(value)) throw new ApiError('INVALID_INPUT', 'INS invalide : indiquez « matricule@OID » ou un matricule de 15 caractères.');
+  if (!matriculePattern.test(normaliseMatricule(value))) throw new ApiError('INVALID_INPUT', 'INS invalide : indiquez « matricule@OID » ou un matricule de 15 caractères.');
   const found: string[] = [];
   for (const oid of Object.values(insOids)) {
-    const key = formatInsKey({ matricule: value.trim().toUpperCase(), oid });
+    const key = formatInsKey({ matricule: value, oid });
     if ((await service.searchDossiers({ insKey: key })).length > 0) found.push(key);
   }
   if (found.length === 0) throw new ApiError('NOT_FOUND', 'Aucun DMP n’existe pour cet INS sur ce poste.');

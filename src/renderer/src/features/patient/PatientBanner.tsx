@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import type { DossierRef, PatientContext } from '../../../../shared/contract';
+import { formatMatricule, rnivStatusLabels } from '../../../../shared/identity/ins';
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { BeneficiaryList } from './BeneficiaryPicker';
-import { accessModeLabel, ageLabel, frenchDate, identityKind, insStatusLabel, sexLabel } from './format';
+import { accessModeLabel, ageLabel, frenchDate, identityKind, sexLabel } from './format';
 
 /** Whose dossier this is, and how it was opened: never in doubt. */
 export function PatientBanner(props: { dossier: DossierRef; patient: PatientContext; allergies: AllergyState }): React.JSX.Element {
@@ -56,7 +57,10 @@ export function PatientBanner(props: { dossier: DossierRef; patient: PatientCont
         </span>
         <span>{sexLabel[id.sex]}</span>
         <span>
-          INS {dossier.ins.matricule} · {insStatusLabel[dossier.ins.status] ?? dossier.ins.status}
+          INS {formatMatricule(dossier.ins.matricule)}{' '}
+          <strong className={`badge ${dossier.ins.status === 'qualified' ? 'badge--ins-qualified' : 'badge--ins-other'}`} data-testid="ins-status">
+            {rnivStatusLabels[dossier.ins.status]}
+          </strong>
         </span>
         {dossier.status === 'closed' && <strong className="badge badge--alert">DMP clôturé</strong>}
         {kind && <strong className="badge badge--test">{kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}</strong>}

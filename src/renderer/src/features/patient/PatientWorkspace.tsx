@@ -12,6 +12,8 @@ import { AccessHistoryTab } from '../history/AccessHistoryTab';
 import { DossierManagementTab } from '../management/DossierManagementTab';
 import { GovernanceDialog } from '../management/GovernanceDialog';
 import { PatientSearch } from '../search/PatientSearch';
+import { IdentityCandidates } from '../identity/IdentityCandidates';
+import { IdentityTraits } from '../identity/IdentityTraits';
 import { BeneficiaryPicker } from './BeneficiaryPicker';
 import { PatientBanner, type AllergyState } from './PatientBanner';
 import { displayName } from './format';
@@ -82,9 +84,15 @@ function DossierView({ dossier, patient, professional }: { dossier: DossierRef; 
   );
 }
 
-/** The selected beneficiary has no dossier (or it could not be opened): say why, and offer to create one. */
+/**
+ * The selected beneficiary's dossier is not open: say why. Several identities → a side-by-side
+ * choice; a dossier the professional is not yet authorised on → the patient's explicit
+ * authorisation; no dossier for a known identity (or no identity at all) → the creation. A dossier
+ * that exists is never offered for creation.
+ */
 function NoDossier({ patient, professional }: { patient: PatientContext; professional: Professional | null }): React.JSX.Element {
   const [creating, setCreating] = useState(false);
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [present, setPresent] = useState<DossierRef | null>(null);
   const [governing, setGoverning] = useState<'close' | 'reactivate' | null>(null);
@@ -98,40 +106,63 @@ function NoDossier({ patient, professional }: { patient: PatientContext; profess
       .catch(() => setPresent(null));
   }, [patient.source, selected, professional?.cardKind]);
   const beneficiary = patient.beneficiaries.find((b) => b.index === patient.selectedIndex) ?? null;
+  const lookedUp = patient.notice !== undefined || patient.identity !== undefined || patient.candidates !== undefined;
+  const canCreate =
+    patient.source === 'vitale' &&
+    patient.dossierExists !== true &&
+    (patient.candidates?.length ?? 0) === 0 &&
+    (patient.dossierExists === false || (patient.identity === undefined && lookedUp));
 
   if (creating && patient.source === 'vitale') {
-    return <CreationWizard beneficiaries={patient.beneficiaries} initialIndex={patient.selectedIndex} onCancel={() => setCreating(false)} />;
+    return <CreationWizard patient={patient} onCancel={() => setCreating(false)} />;
   }
 
-  const run = (call: Promise<unknown>): void => {
+  const run = (call: () => Promise<unknown>): void => {
     setError(null);
-    call.catch((err: unknown) => setError(toUiError(err).message));
+    setBusy(true);
+    call()
+      .catch((err: unknown) => setError(toUiError(err).message))
+      .finally(() => setBusy(false));
   };
 
   return (
-    <section className="panel" aria-labelledby="no-dossier-title">
+    <section className="panel panel--wide" aria-labelledby="no-dossier-title">
       <h2 id="no-dossier-title">Dossier non ouvert</h2>
       {beneficiary && (
         <p>
-          {beneficiary.lastName} {beneficiary.firstName}
+          Carte Vitale : {beneficiary.lastName} {beneficiary.firstName}
         </p>
       )}
-      <p role="status">{patient.notice ?? 'Recherche du dossier…'}</p>
+      <p role="status">{patient.notice ?? 'Recherche de l’identité et du dossier…'}</p>
+      {patient.identity && (
+        <>
+          <h3>Identité au référentiel INS</h3>
+          <IdentityTraits identity={patient.identity} />
+        </>
+      )}
+      {patient.candidates && patient.candidates.length > 0 && (
+        <IdentityCandidates candidates={patient.candidates} busy={busy} onChoose={(index) => run(() => getApi().patient.chooseIdentity({ index }))} />
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
         </p>
       )}
       <div className="form__actions">
-        {patient.source === 'vitale' && !present && (
+        {patient.authorizationRequired && (
+          <button type="button" disabled={busy} onClick={() => run(() => getApi().patient.authorizeAccess({}))}>
+            Le patient présent autorise l’accès
+          </button>
+        )}
+        {canCreate && !present && (
           <button type="button" onClick={() => setCreating(true)}>
             Créer le DMP
           </button>
         )}
         {patient.source === 'vitale' && patient.beneficiaries.length > 1 && (
-          <ChangeBeneficiary patient={patient} onPick={(index) => run(getApi().patient.selectBeneficiary({ index }))} />
+          <ChangeBeneficiary patient={patient} onPick={(index) => run(() => getApi().patient.selectBeneficiary({ index }))} />
         )}
-        <button type="button" className="secondary" onClick={() => run(getApi().patient.close({}))}>
+        <button type="button" className="secondary" onClick={() => run(() => getApi().patient.close({}))}>
           Quitter
         </button>
       </div>
@@ -153,7 +184,7 @@ function NoDossier({ patient, professional }: { patient: PatientContext; profess
           patientPresent
           onDone={(updated) => {
             setPresent(updated);
-            if (updated.status === 'active') run(getApi().patient.selectBeneficiary({ index: selected ?? 0 }));
+            if (updated.status === 'active') run(() => getApi().patient.selectBeneficiary({ index: selected ?? 0 }));
           }}
           onClose={() => setGoverning(null)}
         />

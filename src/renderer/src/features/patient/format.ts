@@ -36,11 +36,6 @@ export function ageLabel(birthDate: string, today = new Date()): string | null {
   return `${Math.max(0, months)} mois`;
 }
 
-export const insStatusLabel: Record<string, string> = {
-  provisional: 'INS provisoire',
-  fetched: 'INS récupérée',
-  qualified: 'INS qualifiée',
-};
 
 export const sexLabel = { M: 'Homme', F: 'Femme', U: 'Sexe indéterminé' } as const;
 
