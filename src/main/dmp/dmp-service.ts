@@ -102,11 +102,6 @@ export class DmpService {
     return this.dossiers.professionals(insKey);
   }
 
-  /** Patient-side control: block (or unblock) one professional. */
-  setProfessionalBlocked(insKey: string, professional: { nationalId: string; displayName: string }, blocked: boolean): Promise<void> {
-    return this.dossiers.setProfessionalBlocked(insKey, professional, blocked);
-  }
-
   /** What opening the dossier would decide, with nothing opened, audited or authorised. */
   accessDecision(actor: DmpActor, insKey: string): Promise<Decision> {
     return this.dossiers.accessDecision(actor, insKey);

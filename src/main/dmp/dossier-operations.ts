@@ -198,15 +198,15 @@ export class DossierOperations {
     }));
   }
 
-  /** Patient-side control: block (or unblock) one professional. */
-  async setProfessionalBlocked(
+  /** The block (or unblock) itself, in the patient's name, recorded by the professional who took the request. */
+  private async setProfessionalBlocked(
     insKey: string,
     professional: { nationalId: string; displayName: string },
     blocked: boolean,
-    recordedBy: DmpActor | null = null,
+    recordedBy: DmpActor,
   ): Promise<void> {
     const { row } = await this.ctx.requireDossier(insKey);
-    const event = this.ctx.event(recordedBy ?? { system: 'patient' }, blocked ? 'professional.block' : 'professional.unblock', row.ins_key, professional.nationalId);
+    const event = this.ctx.event(recordedBy, blocked ? 'professional.block' : 'professional.unblock', row.ins_key, professional.nationalId);
     await this.ctx.write([event], [
       blocked
         ? {

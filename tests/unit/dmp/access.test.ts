@@ -39,8 +39,8 @@ describe('access decisions', () => {
 
   it('refuses a professional the patient blocked, even in bris de glace', async () => {
     const { dmp, store } = await seeded();
-    await dmp.setProfessionalBlocked(testInsKey, { nationalId: doctor.holder.nationalId, displayName: 'Jean MEDECIN' }, true);
     await dmp.authorize(actor(doctor), testInsKey);
+    await dmp.recordProfessionalBlock(actor(nurse), testInsKey, { nationalId: doctor.holder.nationalId, blocked: true }, { patientPresent: true, atPatientRequest: true });
     await expect(dmp.openDossier(actor(doctor), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient'), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await deniedEntries(store)).map((d) => d.target)).toEqual(['patient.blocked-professional', 'patient.blocked-professional']);
@@ -108,8 +108,9 @@ describe('patient search is traced', () => {
 describe('patient controls are traced', () => {
   it('records a block and an unblock in the access history', async () => {
     const { dmp } = await seeded();
-    await dmp.setProfessionalBlocked(testInsKey, { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' }, true);
-    await dmp.setProfessionalBlocked(testInsKey, { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' }, false);
+    const request = { patientPresent: true, atPatientRequest: true };
+    await dmp.recordProfessionalBlock(actor(doctor), testInsKey, { nationalId: nurse.holder.nationalId, blocked: true }, request);
+    await dmp.recordProfessionalBlock(actor(doctor), testInsKey, { nationalId: nurse.holder.nationalId, blocked: false }, request);
     const history = await dmp.accessHistory({ patient: true }, testInsKey);
     expect(history.slice(0, 2).map((h) => h.action)).toEqual(['professional.unblock', 'professional.block']);
     expect(await dmp.verifyAudit()).toMatchObject({ ok: true });
