@@ -61,12 +61,20 @@ export async function benchImport(opts: { quick: boolean }): Promise<BenchResult
       parseCda(big);
       bigMs.push(performance.now() - start);
     }
-    rows.push(summarise(`parse unstructured CDA with a 20 MB PDF (${(big.byteLength / 1024 / 1024).toFixed(0)} MB of XML)`, 'ms', bigMs));
+    rows.push(
+      summarise(
+        `parse unstructured CDA with a 20 MB PDF (${(big.byteLength / 1024 / 1024).toFixed(0)} MB of XML)`,
+        'ms',
+        bigMs,
+      ),
+    );
   }
   return {
     name: 'Import CDA (analyse XML + extraction)',
     rows,
-    notes: [`${files.length} fixtures CI-SIS officielles, ${rounds} passes après une passe de chauffe, parse synchrone sur le thread courant.`],
+    notes: [
+      `${files.length} fixtures CI-SIS officielles, ${rounds} passes après une passe de chauffe, parse synchrone sur le thread courant.`,
+    ],
   };
 }
 

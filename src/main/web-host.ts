@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     await host.close();
     await app.close();
+    await log.flush();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Poste DMP : démarrage impossible — ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `Poste DMP : démarrage impossible — ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

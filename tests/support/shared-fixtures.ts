@@ -12,7 +12,9 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export function sharedCdaFixturesDir(): string {
   const dir = process.env.POSTE_DMP_SHARED_FIXTURES ?? join(repoRoot, '..', 'shared', 'fixtures', 'cda');
   if (!existsSync(dir)) {
-    throw new Error(`CI-SIS fixtures not found at ${dir}: expected ../shared/fixtures/cda beside the repository (or set POSTE_DMP_SHARED_FIXTURES)`);
+    throw new Error(
+      `CI-SIS fixtures not found at ${dir}: expected ../shared/fixtures/cda beside the repository (or set POSTE_DMP_SHARED_FIXTURES)`,
+    );
   }
   return dir;
 }

@@ -5,8 +5,6 @@ import { createDispatcher, EventBus, type Dispatch, type Handlers } from '../bri
 import type { Logger } from '../log/logger';
 import { CardService } from '../cards/card-service';
 import type { CardTransport } from '../cards/transport/card-transport';
-import { SimulatedTransport } from '../cards/transport/simulated-transport';
-import { loadCardProfiles } from '../cards/emulator';
 import { SessionService } from '../session/session-service';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
@@ -16,7 +14,7 @@ import { sessionDossiers } from './session-dossiers';
 import { IdentityReference } from '../identity/identity-reference';
 import { readReferenceFile } from '../identity/reference-file';
 import { createHandlers } from './handlers';
-import { CardSimulator } from './card-simulator';
+import type { CardSimulator } from './card-simulator';
 import { dataLayout, resourcesDir } from './paths';
 
 export interface BuildOptions {
@@ -54,12 +52,18 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const warnings: string[] = [];
   const key = await resolveStoreKey(options.key, log);
   warnings.push(...key.warnings);
-  const store = await openStore({ dir: dataLayout(options.dataDir).storeDir, key: key.key, migrations: dmpMigrations, log: log.child('store') });
+  const store = await openStore({
+    dir: dataLayout(options.dataDir).storeDir,
+    key: key.key,
+    migrations: dmpMigrations,
+    log: log.child('store'),
+  });
   // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
   warnings.push(...store.recovery.notices);
   const dmp = new DmpService({ store, log: log.child('dmp') });
   const identities = new IdentityReference(store);
-  for (const file of options.identitySeedFiles ?? []) await identities.register(await readReferenceFile(file));
+  for (const file of options.identitySeedFiles ?? [])
+    await identities.register(await readReferenceFile(file));
 
   for (const file of options.seedFiles ?? []) await seed(dmp, file, log);
 
@@ -67,22 +71,30 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   let transport: CardTransport;
   if (options.transport) {
     transport = options.transport;
+  } else if (options.simulation && process.env.POSTE_DMP_BUILD_SIMULATOR !== '0') {
+    // electron.vite.config.ts replaces the variable with "0" in a packaging build
+    // (POSTE_DMP_PACKAGE=1): the condition folds to false and the simulator's chunk is dropped.
+    const simulated = (await import('./simulated-cards')).createSimulatedCards();
+    simulator = simulated.simulator;
+    transport = simulated.transport;
   } else if (options.simulation) {
-    const simulated = new SimulatedTransport();
-    simulator = new CardSimulator(simulated, loadCardProfiles(join(resourcesDir(), 'cards')));
-    transport = simulated;
+    throw new Error('Le simulateur de cartes n’est pas inclus dans cette version de Poste DMP.');
   } else {
     const { PcscliteTransport } = await import('../cards/transport/pcsclite-transport');
     transport = new PcscliteTransport({ log: log.child('pcsc') });
   }
   const cards = new CardService({ transport, production: options.production, log: log.child('cards') });
-  const session = new SessionService(cards, sessionDossiers(dmp, identities), log.child('session'), { production: options.production });
+  const session = new SessionService(cards, sessionDossiers(dmp, identities), log.child('session'), {
+    production: options.production,
+  });
 
   const bus = new EventBus(log.child('bus'));
   cards.onChange((readers) => bus.emit('cards.changed', readers));
   session.onChange((state) => bus.emit('session.changed', state));
 
-  const packageJson = JSON.parse(await readFile(join(resourcesDir(), '..', 'package.json'), 'utf8')) as { version: string };
+  const packageJson = JSON.parse(await readFile(join(resourcesDir(), '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const handlers = createHandlers({
     info: {
       version: packageJson.version,

@@ -9,7 +9,13 @@ import type { CardSimulator } from './card-simulator';
 import { patientPresence } from './patient-presence';
 
 export interface HandlerDeps {
-  info: { version: string; host: 'desktop' | 'web'; simulation: boolean; production: boolean; warnings: string[] };
+  info: {
+    version: string;
+    host: 'desktop' | 'web';
+    simulation: boolean;
+    production: boolean;
+    warnings: string[];
+  };
   session: SessionService;
   dmp: DmpService;
   identities: IdentityReference;
@@ -24,7 +30,8 @@ export interface HandlerDeps {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { session, dmp, cards, identities } = deps;
   const simulator = (): CardSimulator => {
-    if (!deps.simulator) throw new ApiError('UNSUPPORTED', 'Le simulateur de cartes n’est pas activé sur ce poste.');
+    if (!deps.simulator)
+      throw new ApiError('UNSUPPORTED', 'Le simulateur de cartes n’est pas activé sur ce poste.');
     return deps.simulator;
   };
   /**
@@ -33,11 +40,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
    */
   const referenceIdentity = async (ins: { matricule: string; oid: string }): Promise<ReferenceIdentity> => {
     const identity = await identities.byIns(ins);
-    if (!identity) throw new ApiError('NOT_FOUND', 'Cette identité est inconnue du référentiel d’identités : recherchez-la à nouveau.');
+    if (!identity)
+      throw new ApiError(
+        'NOT_FOUND',
+        'Cette identité est inconnue du référentiel d’identités : recherchez-la à nouveau.',
+      );
     const vitale = cards.readers().find((r) => r.card?.kind === 'vitale')?.card;
     const status = vitale?.kind === 'vitale' ? vitale.status : 'production';
-    const consistent = status === 'production' ? !isTestOid(identity.oid) : identity.oid === insOidForCardStatus(status);
-    if (!consistent) throw new ApiError('FORBIDDEN', 'Une carte Vitale de test ne peut servir qu’à une identité de test, et une carte réelle qu’à une identité réelle.');
+    const consistent =
+      status === 'production' ? !isTestOid(identity.oid) : identity.oid === insOidForCardStatus(status);
+    if (!consistent)
+      throw new ApiError(
+        'FORBIDDEN',
+        'Une carte Vitale de test ne peut servir qu’à une identité de test, et une carte réelle qu’à une identité réelle.',
+      );
     return identity;
   };
   const presence = patientPresence({ session, readers: () => cards.readers(), dmp });
@@ -45,7 +61,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     answer.kind === 'none' ? [] : answer.kind === 'one' ? [answer.identity] : answer.candidates;
   const beneficiaryFor = (index: number): Beneficiary => {
     const beneficiary = session.get().patient?.beneficiaries[index];
-    if (!beneficiary) throw new ApiError('NOT_FOUND', 'Ce bénéficiaire ne figure pas sur la carte Vitale lue.');
+    if (!beneficiary)
+      throw new ApiError('NOT_FOUND', 'Ce bénéficiaire ne figure pas sur la carte Vitale lue.');
     return beneficiary;
   };
 
@@ -77,7 +94,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'summary.get': async ({ insKey }) => dmp.getSummary(session.currentAccess(insKey), insKey),
 
-    'documents.list': async ({ insKey, filter }) => dmp.listDocuments(session.currentAccess(insKey), insKey, filter ?? {}),
+    'documents.list': async ({ insKey, filter }) =>
+      dmp.listDocuments(session.currentAccess(insKey), insKey, filter ?? {}),
     'documents.get': async ({ insKey, id }) => dmp.getDocument(session.currentAccess(insKey), insKey, id),
     'documents.deposit': async (input) => dmp.depositDocument(session.currentAccess(input.insKey), input),
     'documents.update': async ({ insKey, id, status, visibility, atPatientRequest }) => {
@@ -87,7 +105,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         insKey,
         id,
         { ...(status ? { status } : {}), ...(visibility ? { visibility } : {}) },
-        { atPatientRequest: atPatientRequest === true, patientPresent: await presence.isPresentFor(actor, insKey) },
+        {
+          atPatientRequest: atPatientRequest === true,
+          patientPresent: await presence.isPresentFor(actor, insKey),
+        },
       );
     },
     'documents.delete': async ({ insKey, id }) => {
@@ -120,16 +141,25 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     // Governance acts run in the session's current mode: an emergency access is refused by the domain.
     'dossier.close': async ({ insKey, reason, atPatientRequest }) => {
       const actor = session.actor();
-      return dmp.closeDossier(actor, insKey, reason, { atPatientRequest, patientPresent: await presence.isPresentFor(actor, insKey) });
+      return dmp.closeDossier(actor, insKey, reason, {
+        atPatientRequest,
+        patientPresent: await presence.isPresentFor(actor, insKey),
+      });
     },
     'dossier.reactivate': async ({ insKey, reason, atPatientRequest }) => {
       const actor = session.actor();
-      return dmp.reactivateDossier(actor, insKey, reason, { atPatientRequest, patientPresent: await presence.isPresentFor(actor, insKey) });
+      return dmp.reactivateDossier(actor, insKey, reason, {
+        atPatientRequest,
+        patientPresent: await presence.isPresentFor(actor, insKey),
+      });
     },
     'dossier.ofPresentPatient': async () => presence.dossierOfPresentPatient(session.actor()),
     'dossier.declareTreatingPhysician': async ({ insKey, patientConsent }) => {
       const actor = session.currentAccess(insKey);
-      await dmp.declareTreatingPhysician(actor, insKey, { patientConsent, patientPresent: await presence.isPresentFor(actor, insKey) });
+      await dmp.declareTreatingPhysician(actor, insKey, {
+        patientConsent,
+        patientPresent: await presence.isPresentFor(actor, insKey),
+      });
       return { ok: true as const };
     },
     'dossier.professionals': async ({ insKey }) => {
@@ -138,10 +168,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'dossier.recordBlock': async ({ insKey, nationalId, blocked, atPatientRequest }) => {
       const actor = session.currentAccess(insKey);
-      await dmp.recordProfessionalBlock(actor, insKey, { nationalId, blocked }, { atPatientRequest, patientPresent: await presence.isPresentFor(actor, insKey) });
+      await dmp.recordProfessionalBlock(
+        actor,
+        insKey,
+        { nationalId, blocked },
+        { atPatientRequest, patientPresent: await presence.isPresentFor(actor, insKey) },
+      );
       return { ok: true as const };
     },
-    'dossier.accessHistory': async ({ insKey }) => dmp.accessHistory({ actor: session.currentAccess(insKey) }, insKey),
+    'dossier.accessHistory': async ({ insKey }) =>
+      dmp.accessHistory({ actor: session.currentAccess(insKey) }, insKey),
 
     'simulator.profiles': async () => simulator().profiles(),
     'simulator.insert': async ({ reader, profileId }) => {

@@ -8,7 +8,11 @@ import type { SessionActor, SessionService } from '../session/session-service';
  * from it, and the identity reference gave the selected beneficiary's INS, which names this dossier.
  * Computed here from the cards and the session, never taken from the renderer.
  */
-export function patientPresence(deps: { session: SessionService; readers(): ReaderView[]; dmp: DmpService }): {
+export function patientPresence(deps: {
+  session: SessionService;
+  readers(): ReaderView[];
+  dmp: DmpService;
+}): {
   /** The dossier of the patient present, even when this professional cannot open it (closed, CPE). */
   dossierOfPresentPatient(actor: SessionActor): Promise<DossierRef | null>;
   isPresentFor(actor: SessionActor, insKey: string): Promise<boolean>;
@@ -25,7 +29,8 @@ export function patientPresence(deps: { session: SessionService; readers(): Read
       const insKey = presentInsKey();
       if (!insKey) return null;
       const patient = deps.session.get().patient;
-      if (patient?.dossier && patient.dossier.insKey.toUpperCase() === insKey.toUpperCase()) return patient.dossier;
+      if (patient?.dossier && patient.dossier.insKey.toUpperCase() === insKey.toUpperCase())
+        return patient.dossier;
       const [found] = await deps.dmp.searchDossiers({ insKey });
       return found ?? null;
     },

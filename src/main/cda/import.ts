@@ -33,7 +33,8 @@ export function parseCda(input: Uint8Array | string, options: ParseCdaOptions = 
     return doc;
   } catch (err) {
     if (err instanceof CdaError) logger?.warn('cda refused', { code: err.code, detail: err.detail });
-    else logger?.error('cda import failed unexpectedly', { error: err instanceof Error ? err.name : 'unknown' });
+    else
+      logger?.error('cda import failed unexpectedly', { error: err instanceof Error ? err.name : 'unknown' });
     throw err;
   }
 }
@@ -41,10 +42,16 @@ export function parseCda(input: Uint8Array | string, options: ParseCdaOptions = 
 function readDocument(input: Uint8Array | string, limits: XmlLimits | undefined): CdaDocument {
   const { root } = parseXml(input, limits);
   if (root.local !== 'ClinicalDocument' || (root.ns !== HL7_NS && root.ns !== '')) {
-    throw new CdaError('not-cda', "ce n'est pas un document CDA (élément racine inattendu).", `root element is not hl7:ClinicalDocument (namespace ${root.ns === HL7_NS ? 'hl7' : 'other'})`);
+    throw new CdaError(
+      'not-cda',
+      "ce n'est pas un document CDA (élément racine inattendu).",
+      `root element is not hl7:ClinicalDocument (namespace ${root.ns === HL7_NS ? 'hl7' : 'other'})`,
+    );
   }
   const header = readHeader(root);
-  const reimbursementDocument = header.type.code === REIMBURSEMENT_DOCUMENT_CODE || header.templateIds.includes(REIMBURSEMENT_DOCUMENT_TEMPLATE);
+  const reimbursementDocument =
+    header.type.code === REIMBURSEMENT_DOCUMENT_CODE ||
+    header.templateIds.includes(REIMBURSEMENT_DOCUMENT_TEMPLATE);
   const { body, entries, warnings } = readBody(root, reimbursementDocument);
   return { header, body, entries: [...readHeaderContacts(root), ...entries], warnings };
 }

@@ -57,7 +57,8 @@ export interface CdaSection {
   depth?: number;
 }
 
-export type EntryKind = 'allergy' | 'medication' | 'problem' | 'immunization' | 'reimbursement' | 'contact' | 'advanceDirective';
+export type EntryKind =
+  'allergy' | 'medication' | 'problem' | 'immunization' | 'reimbursement' | 'contact' | 'advanceDirective';
 export type ReimbursementKind = 'medicine' | 'act' | 'stay' | 'device' | 'vaccine' | 'other';
 
 export interface ExtractedEntry {

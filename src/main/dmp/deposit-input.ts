@@ -19,7 +19,11 @@ function startsWithAscii(bytes: Uint8Array, prefix: string, from = 0): boolean {
 
 function firstNonSpace(bytes: Uint8Array): number {
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // UTF-8 byte order mark
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)
+  )
+    i++;
   return i;
 }
 
@@ -42,7 +46,10 @@ export function depositKind(fileName: string, bytes: Uint8Array): DepositKind {
   if (ext === 'txt') return 'text';
   if (looksLikePdf(bytes)) return 'pdf';
   if (bytes[firstNonSpace(bytes)] === 0x3c /* < */) return 'cda';
-  throw new ApiError('UNSUPPORTED', 'Format de fichier non pris en charge : déposez un document CDA (XML), un PDF ou un texte.');
+  throw new ApiError(
+    'UNSUPPORTED',
+    'Format de fichier non pris en charge : déposez un document CDA (XML), un PDF ou un texte.',
+  );
 }
 
 /** Text deposits must be valid UTF-8: a mis-decoded file would be stored as gibberish. */

@@ -16,7 +16,13 @@ import type { Store } from '../store/types';
 import { AccessHistory, type HistoryReadBy } from './access-history';
 import type { DmpActor, SystemActor } from './actors';
 import { DmpContext } from './dmp-context';
-import { DocumentOperations, type DepositInput, type DocumentFilter, type ImportResult, type PatientBasis as DocumentBasis } from './document-operations';
+import {
+  DocumentOperations,
+  type DepositInput,
+  type DocumentFilter,
+  type ImportResult,
+  type PatientBasis as DocumentBasis,
+} from './document-operations';
 import type { PatientBasis } from '../domain/governance';
 import { DossierOperations, type CreateDossierInput, type CreatedDossier } from './dossier-operations';
 import { SummaryOperations } from './summary-operations';
@@ -58,7 +64,10 @@ export class DmpService {
   // ── Import and deposit ────────────────────────────────────────────────────────────────────────
 
   /** Deposits a CDA into the dossier of the INS it carries (hospital feeds, demo seeding, CLI). */
-  importCda(bytes: Uint8Array, opts: { create: boolean; depositor: 'system' | DmpActor }): Promise<ImportResult> {
+  importCda(
+    bytes: Uint8Array,
+    opts: { create: boolean; depositor: 'system' | DmpActor },
+  ): Promise<ImportResult> {
     return this.documents.importCda(bytes, opts);
   }
 
@@ -73,7 +82,10 @@ export class DmpService {
    * A professional's search: INS, or birth-name prefix (3 letters) with a complete birth date; 20
    * results at most; rate-limited; each patient found gets a line in their history.
    */
-  searchDossiersAs(actor: DmpActor, query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
+  searchDossiersAs(
+    actor: DmpActor,
+    query: { insKey?: string; name?: string; birthDate?: string },
+  ): Promise<DossierRef[]> {
     return this.dossiers.searchDossiersAs(actor, query);
   }
 
@@ -88,12 +100,21 @@ export class DmpService {
   }
 
   /** The doctor in session becomes the médecin traitant, with the patient present and consenting. */
-  declareTreatingPhysician(actor: DmpActor, insKey: string, basis: { patientPresent: boolean; patientConsent: boolean }): Promise<void> {
+  declareTreatingPhysician(
+    actor: DmpActor,
+    insKey: string,
+    basis: { patientPresent: boolean; patientConsent: boolean },
+  ): Promise<void> {
     return this.dossiers.declareTreatingPhysician(actor, insKey, basis);
   }
 
   /** A professional records the patient's block (or unblock) of another professional. */
-  recordProfessionalBlock(actor: DmpActor, insKey: string, target: { nationalId: string; blocked: boolean }, basis: PatientBasis): Promise<void> {
+  recordProfessionalBlock(
+    actor: DmpActor,
+    insKey: string,
+    target: { nationalId: string; blocked: boolean },
+    basis: PatientBasis,
+  ): Promise<void> {
     return this.dossiers.recordProfessionalBlock(actor, insKey, target, basis);
   }
 
@@ -112,7 +133,10 @@ export class DmpService {
   }
 
   /** A dossier for the same matricule (any OID), and the dossiers of people with the same five traits. */
-  creationCheck(beneficiary: Beneficiary, identity: ReferenceIdentity): Promise<{ existing: DossierRef | null; homonyms: DossierRef[] }> {
+  creationCheck(
+    beneficiary: Beneficiary,
+    identity: ReferenceIdentity,
+  ): Promise<{ existing: DossierRef | null; homonyms: DossierRef[] }> {
     return this.dossiers.creationCheck(beneficiary, identity);
   }
 
@@ -130,14 +154,23 @@ export class DmpService {
     return this.dossiers.closeDossier(actor, insKey, reason, basis);
   }
 
-  reactivateDossier(actor: DmpActor, insKey: string, reason: string, basis: PatientBasis): Promise<DossierRef> {
+  reactivateDossier(
+    actor: DmpActor,
+    insKey: string,
+    reason: string,
+    basis: PatientBasis,
+  ): Promise<DossierRef> {
     return this.dossiers.reactivateDossier(actor, insKey, reason, basis);
   }
 
   // ── Reading ───────────────────────────────────────────────────────────────────────────────────
 
   /** `asOf` evaluates the 24-month reimbursement window at another date (audits, historical documents). */
-  getSummary(actor: DmpActor | SystemActor, insKey: string, options: { asOf?: Date } = {}): Promise<EmergencySummary> {
+  getSummary(
+    actor: DmpActor | SystemActor,
+    insKey: string,
+    options: { asOf?: Date } = {},
+  ): Promise<EmergencySummary> {
     return this.summary.getSummary(actor, insKey, options);
   }
 

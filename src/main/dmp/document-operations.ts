@@ -1,7 +1,19 @@
-import { ApiError, type DocumentContent, type DocumentMeta, type DocumentStatus, type Visibility } from '../../shared/contract';
+import {
+  ApiError,
+  type DocumentContent,
+  type DocumentMeta,
+  type DocumentStatus,
+  type Visibility,
+} from '../../shared/contract';
 import type { AuditEvent } from '../audit/audit-entry';
 import type { CdaDocument } from '../cda/types';
-import { decideDeposit, decideDocumentRead, decideDossierAccess, decideDossierManagement, type DossierFacts } from '../domain/access-policy';
+import {
+  decideDeposit,
+  decideDocumentRead,
+  decideDossierAccess,
+  decideDossierManagement,
+  type DossierFacts,
+} from '../domain/access-policy';
 import { categoryForTypeCode } from '../domain/document-types';
 import { formatInsKey, type InsRef } from '../../shared/identity/ins';
 import { rnivStatusOf } from './dossier-rows';
@@ -10,11 +22,30 @@ import { displayWarnings, encodeVisibility, validateVisibilityAtDeposit } from '
 import { decideDocumentChange, type DocumentChange } from '../domain/write-policy';
 import { redactNir } from '../log/logger';
 import type { Statement } from '../store/types';
-import { auditWho, isSystemActor, professionalName, toDomainActor, type DmpActor, type SystemActor } from './actors';
+import {
+  auditWho,
+  isSystemActor,
+  professionalName,
+  toDomainActor,
+  type DmpActor,
+  type SystemActor,
+} from './actors';
 import { decodeBase64, decodeText, depositKind, looksLikeCompletePdf } from './deposit-input';
 import type { DmpContext } from './dmp-context';
-import { documentColumns, toDocumentAuthorship, toDocumentFacts, toDocumentMeta, type DocumentRow } from './document-rows';
-import { countEntries, insertDocumentStatements, isEmptyDocument, sha256Hex, type NewDocument } from './document-writes';
+import {
+  documentColumns,
+  toDocumentAuthorship,
+  toDocumentFacts,
+  toDocumentMeta,
+  type DocumentRow,
+} from './document-rows';
+import {
+  countEntries,
+  insertDocumentStatements,
+  isEmptyDocument,
+  sha256Hex,
+  type NewDocument,
+} from './document-writes';
 import { loadDossierFacts, loadDossierRow, type DossierRow } from './dossier-rows';
 import { dossierFromCda } from './dossier-writes';
 import { escapeHtml } from './html';
@@ -56,13 +87,21 @@ export class DocumentOperations {
   constructor(private readonly ctx: DmpContext) {}
 
   /** Deposits a CDA into the dossier of the INS it carries (hospital feeds, demo seeding, CLI). */
-  async importCda(bytes: Uint8Array, opts: { create: boolean; depositor: 'system' | DmpActor }): Promise<ImportResult> {
+  async importCda(
+    bytes: Uint8Array,
+    opts: { create: boolean; depositor: 'system' | DmpActor },
+  ): Promise<ImportResult> {
     if (bytes.length === 0) throw new ApiError('INVALID_INPUT', 'Le fichier est vide.');
     const cda = parseCdaOrThrow(bytes);
     const actor: DmpActor | SystemActor = opts.depositor === 'system' ? { system: 'import' } : opts.depositor;
     const ins = insFromPatientIds(cda.header.patient.ids);
     if (!ins) {
-      return this.ctx.refuseDocument(actor, null, 'identity: no INS', 'Le document ne porte pas l’INS du patient : il ne peut pas être rattaché à un DMP.');
+      return this.ctx.refuseDocument(
+        actor,
+        null,
+        'identity: no INS',
+        'Le document ne porte pas l’INS du patient : il ne peut pas être rattaché à un DMP.',
+      );
     }
     const insKey = formatInsKey(ins);
 
@@ -73,7 +112,10 @@ export class DocumentOperations {
     const created = row === null;
     if (!row) {
       if (!opts.create) {
-        throw new ApiError('NOT_FOUND', 'Aucun DMP n’existe pour le patient de ce document. Créez d’abord le dossier (option --create pour un import).');
+        throw new ApiError(
+          'NOT_FOUND',
+          'Aucun DMP n’existe pour le patient de ce document. Créez d’abord le dossier (option --create pour un import).',
+        );
       }
       const draft = dossierFromCda(cda, ins.matricule, ins.oid, actor, this.ctx.now);
       if (!isSystemActor(actor)) {
@@ -85,7 +127,11 @@ export class DocumentOperations {
       events.push(this.ctx.event(actor, 'dossier.create', insKey, 'import CDA'));
       row = draft.row;
     } else if (!isSystemActor(actor)) {
-      await this.ctx.enforce(actor, insKey, decideDeposit(toDomainActor(actor.professional), await loadDossierFacts(this.ctx.store, row)));
+      await this.ctx.enforce(
+        actor,
+        insKey,
+        decideDeposit(toDomainActor(actor.professional), await loadDossierFacts(this.ctx.store, row)),
+      );
     } else if (row.status === 'closed') {
       throw new ApiError('LOCKED', 'Ce DMP est fermé : aucun document ne peut y être ajouté.');
     }
@@ -101,7 +147,12 @@ export class DocumentOperations {
     statements.push(...insertDocumentStatements(doc));
     events.push(this.ctx.event(actor, 'document.deposit', insKey, doc.id));
     await this.ctx.write(events, statements);
-    this.ctx.log.info('CDA imported', { ins: redactNir(ins.matricule), documentId: doc.id, created, entries: doc.entries.length });
+    this.ctx.log.info('CDA imported', {
+      ins: redactNir(ins.matricule),
+      documentId: doc.id,
+      created,
+      entries: doc.entries.length,
+    });
     return { insKey, documentId: doc.id, created, counts: countEntries(doc) };
   }
 
@@ -119,7 +170,10 @@ export class DocumentOperations {
         'L’INS de ce patient n’est pas qualifiée (identité non vérifiée sur une pièce d’identité à haut niveau de confiance) : le DMP ne peut pas être alimenté.',
       );
     }
-    const check = validateVisibilityAtDeposit(input.visibility, { allowInvisibleAndMasked: false, secretMinor: false });
+    const check = validateVisibilityAtDeposit(input.visibility, {
+      allowInvisibleAndMasked: false,
+      secretMinor: false,
+    });
     if (!check.ok) throw new ApiError('INVALID_INPUT', check.message);
 
     const bytes = decodeBase64(input.contentBase64);
@@ -131,17 +185,36 @@ export class DocumentOperations {
       const cda = parseCdaOrThrow(bytes);
       const ins = insFromPatientIds(cda.header.patient.ids);
       if (!ins || formatInsKey(ins) !== insKey) {
-        return this.ctx.refuseDocument(actor, insKey, 'identity: other INS', 'Ce document concerne un autre patient que le dossier ouvert (INS différent).');
+        return this.ctx.refuseDocument(
+          actor,
+          insKey,
+          'identity: other INS',
+          'Ce document concerne un autre patient que le dossier ouvert (INS différent).',
+        );
       }
       await this.checkDocumentIdentity(actor, cda, ins, row);
-      doc = await this.documentFromCda(cda, bytes, insKey, actor, { visibilityMask, replacesId: input.replacesId, title: input.title }, facts);
+      doc = await this.documentFromCda(
+        cda,
+        bytes,
+        insKey,
+        actor,
+        { visibilityMask, replacesId: input.replacesId, title: input.title },
+        facts,
+      );
     } else {
       doc = await this.documentFromFile(kind, bytes, insKey, actor, input, visibilityMask, facts);
     }
     // The depositing professional signs the deposit with their CPS: they are its author here.
     Object.assign(doc, this.authorFromCps(actor));
-    await this.ctx.write([this.ctx.event(actor, 'document.deposit', insKey, doc.id)], insertDocumentStatements(doc));
-    this.ctx.log.info('document deposited', { ins: redactNir(row.matricule), documentId: doc.id, format: doc.format });
+    await this.ctx.write(
+      [this.ctx.event(actor, 'document.deposit', insKey, doc.id)],
+      insertDocumentStatements(doc),
+    );
+    this.ctx.log.info('document deposited', {
+      ins: redactNir(row.matricule),
+      documentId: doc.id,
+      format: doc.format,
+    });
     const stored = await this.documentRow(insKey, doc.id);
     return toDocumentMeta(stored as DocumentRow, insKey);
   }
@@ -151,12 +224,23 @@ export class DocumentOperations {
    * its key right and consistent with the document's own traits, the names free of hidden
    * characters, and, when the dossier exists, the document's patient must be the dossier's person.
    */
-  private async checkDocumentIdentity(actor: DmpActor | SystemActor, cda: CdaDocument, ins: InsRef, row: DossierRow | null): Promise<void> {
+  private async checkDocumentIdentity(
+    actor: DmpActor | SystemActor,
+    cda: CdaDocument,
+    ins: InsRef,
+    row: DossierRow | null,
+  ): Promise<void> {
     const patient = cda.header.patient;
     const problems = documentIdentityProblems(ins, patient);
     if (row) {
       problems.push(
-        ...traitsDiffer(patient, { birthName: row.birth_name, usedName: row.used_name ?? undefined, firstNames: row.first_names, birthDate: row.birth_date, sex: row.sex as 'M' | 'F' | 'U' }),
+        ...traitsDiffer(patient, {
+          birthName: row.birth_name,
+          usedName: row.used_name ?? undefined,
+          firstNames: row.first_names,
+          birthDate: row.birth_date,
+          sex: row.sex as 'M' | 'F' | 'U',
+        }),
       );
     }
     if (problems.length === 0) return;
@@ -171,7 +255,11 @@ export class DocumentOperations {
   async listDocuments(actor: DmpActor, insKey: string, filter: DocumentFilter = {}): Promise<DocumentMeta[]> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
     const key = row.ins_key;
-    await this.ctx.enforce(actor, key, decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason));
+    await this.ctx.enforce(
+      actor,
+      key,
+      decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason),
+    );
     const docs = await this.ctx.store.all<DocumentRow>(
       `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND deleted_at IS NULL ORDER BY COALESCE(document_date, deposited_at) DESC, deposited_at DESC`,
       [key],
@@ -196,10 +284,19 @@ export class DocumentOperations {
     const key = row.ins_key;
     const doc = await this.documentRow(key, id);
     if (!doc || doc.deleted_at !== null) {
-      await this.ctx.enforce(actor, key, decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason));
+      await this.ctx.enforce(
+        actor,
+        key,
+        decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason),
+      );
       throw new ApiError('NOT_FOUND', 'Ce document n’existe pas dans ce DMP.');
     }
-    await this.ctx.enforce(actor, key, decideDocumentRead(toDomainActor(actor.professional), facts, actor.mode, toDocumentFacts(doc)), id);
+    await this.ctx.enforce(
+      actor,
+      key,
+      decideDocumentRead(toDomainActor(actor.professional), facts, actor.mode, toDocumentFacts(doc)),
+      id,
+    );
     const meta = toDocumentMeta(doc, key);
     const body = await this.documentBody(doc);
     await this.ctx.write([this.ctx.event(actor, 'document.read', key, id)]);
@@ -216,22 +313,38 @@ export class DocumentOperations {
     change: { status?: DocumentStatus; visibility?: Visibility },
     basis: PatientBasis = {},
   ): Promise<DocumentMeta> {
-    const { row, facts, doc } = await this.requireChangeableDocument(actor, insKey, id, change.visibility !== undefined ? 'visibility' : 'status', basis);
-    if (change.visibility !== undefined && change.status !== undefined) await this.requireChangeableDocument(actor, insKey, id, 'status', basis);
+    const { row, facts, doc } = await this.requireChangeableDocument(
+      actor,
+      insKey,
+      id,
+      change.visibility !== undefined ? 'visibility' : 'status',
+      basis,
+    );
+    if (change.visibility !== undefined && change.status !== undefined)
+      await this.requireChangeableDocument(actor, insKey, id, 'status', basis);
     const key = row.ins_key;
     const sets: string[] = [];
     const params: (string | number)[] = [];
     const what: string[] = [];
     if (change.status !== undefined && change.status !== doc.status) {
       // Archiving is a toggle between approved and archived; obsolescence only comes from a new version.
-      const toggles = (doc.status === 'approved' && change.status === 'archived') || (doc.status === 'archived' && change.status === 'approved');
-      if (!toggles) throw new ApiError('INVALID_INPUT', 'Seul l’archivage (ou le désarchivage) d’un document à jour est possible.');
+      const toggles =
+        (doc.status === 'approved' && change.status === 'archived') ||
+        (doc.status === 'archived' && change.status === 'approved');
+      if (!toggles)
+        throw new ApiError(
+          'INVALID_INPUT',
+          'Seul l’archivage (ou le désarchivage) d’un document à jour est possible.',
+        );
       sets.push('status = ?');
       params.push(change.status);
       what.push(change.status === 'archived' ? 'archivage' : 'désarchivage');
     }
     if (change.visibility !== undefined) {
-      const check = validateVisibilityAtDeposit(change.visibility, { allowInvisibleAndMasked: false, secretMinor: facts.isMinorInSecretMode === true });
+      const check = validateVisibilityAtDeposit(change.visibility, {
+        allowInvisibleAndMasked: false,
+        secretMinor: facts.isMinorInSecretMode === true,
+      });
       if (!check.ok) throw new ApiError('INVALID_INPUT', check.message);
       sets.push('visibility = ?');
       params.push(encodeVisibility(change.visibility));
@@ -240,9 +353,15 @@ export class DocumentOperations {
     if (sets.length > 0) {
       // The target keeps the document id first (the history looks its title up) and what changed, on whose decision.
       const onBehalf = basis.atPatientRequest ? ' à la demande du patient' : '';
-      await this.ctx.write([this.ctx.event(actor, 'document.update', key, `${id} ${what.join(' et ')}${onBehalf}`)], [
-        { sql: `UPDATE documents SET ${sets.join(', ')} WHERE id = ? AND ins_key = ?`, params: [...params, id, key] },
-      ]);
+      await this.ctx.write(
+        [this.ctx.event(actor, 'document.update', key, `${id} ${what.join(' et ')}${onBehalf}`)],
+        [
+          {
+            sql: `UPDATE documents SET ${sets.join(', ')} WHERE id = ? AND ins_key = ?`,
+            params: [...params, id, key],
+          },
+        ],
+      );
     }
     return toDocumentMeta((await this.documentRow(key, id)) as DocumentRow, key);
   }
@@ -255,7 +374,10 @@ export class DocumentOperations {
     const { row, doc } = await this.requireChangeableDocument(actor, insKey, id, 'delete', {});
     const at = this.ctx.now().toISOString();
     const statements: Statement[] = [
-      { sql: 'UPDATE documents SET deleted_at = ?, deleted_by = ? WHERE id = ? AND ins_key = ? AND deleted_at IS NULL', params: [at, auditWho(actor).actorId, id, row.ins_key] },
+      {
+        sql: 'UPDATE documents SET deleted_at = ?, deleted_by = ? WHERE id = ? AND ins_key = ? AND deleted_at IS NULL',
+        params: [at, auditWho(actor).actorId, id, row.ins_key],
+      },
     ];
     // Deleting the latest version puts the one it replaced back in force.
     if (doc.replaces_id && doc.status === 'approved') {
@@ -286,7 +408,14 @@ export class DocumentOperations {
     return { row, facts, doc };
   }
 
-  private async enforceChange(actor: DmpActor, insKey: string, facts: DossierFacts, doc: DocumentRow, change: DocumentChange, basis: PatientBasis): Promise<void> {
+  private async enforceChange(
+    actor: DmpActor,
+    insKey: string,
+    facts: DossierFacts,
+    doc: DocumentRow,
+    change: DocumentChange,
+    basis: PatientBasis,
+  ): Promise<void> {
     const domainActor = toDomainActor(actor.professional);
     const decision = decideDocumentChange(domainActor, facts, change, toDocumentAuthorship(doc), {
       mode: actor.mode,
@@ -298,7 +427,10 @@ export class DocumentOperations {
   }
 
   private async documentRow(insKey: string, id: string): Promise<DocumentRow | null> {
-    const rows = await this.ctx.store.all<DocumentRow>(`SELECT ${documentColumns} FROM documents WHERE id = ? AND ins_key = ?`, [id, insKey]);
+    const rows = await this.ctx.store.all<DocumentRow>(
+      `SELECT ${documentColumns} FROM documents WHERE id = ? AND ins_key = ?`,
+      [id, insKey],
+    );
     return rows[0] ?? null;
   }
 
@@ -308,17 +440,33 @@ export class DocumentOperations {
         'SELECT title, narrative_html FROM document_sections WHERE document_id = ? ORDER BY position',
         [doc.id],
       );
-      const html = sections.map((s) => `<section>${s.title ? `<h2>${escapeHtml(s.title)}</h2>` : ''}${s.narrative_html}</section>`).join('\n');
+      const html = sections
+        .map(
+          (s) => `<section>${s.title ? `<h2>${escapeHtml(s.title)}</h2>` : ''}${s.narrative_html}</section>`,
+        )
+        .join('\n');
       return { narrativeHtml: html };
     }
     const column = doc.format === 'cda-unstructured' ? 'payload' : 'content';
-    const rows = await this.ctx.store.all<{ data: Uint8Array | null }>(`SELECT ${column} AS data FROM documents WHERE id = ?`, [doc.id]);
+    const rows = await this.ctx.store.all<{ data: Uint8Array | null }>(
+      `SELECT ${column} AS data FROM documents WHERE id = ?`,
+      [doc.id],
+    );
     const data = rows[0]?.data;
-    if (!data) throw new ApiError('CORRUPT_DATA', 'Le contenu de ce document est introuvable dans le stockage local.');
-    const mediaType = doc.format === 'pdf' ? 'application/pdf' : doc.format === 'text' ? 'text/plain' : (doc.media_type ?? '');
+    if (!data)
+      throw new ApiError('CORRUPT_DATA', 'Le contenu de ce document est introuvable dans le stockage local.');
+    const mediaType =
+      doc.format === 'pdf'
+        ? 'application/pdf'
+        : doc.format === 'text'
+          ? 'text/plain'
+          : (doc.media_type ?? '');
     if (mediaType === 'application/pdf') return { pdfBase64: Buffer.from(data).toString('base64') };
-    if (mediaType.startsWith('text/')) return { narrativeHtml: `<pre>${escapeHtml(Buffer.from(data).toString('utf8'))}</pre>` };
-    return { narrativeHtml: `<p>${escapeHtml(`Contenu au format ${mediaType || 'inconnu'} : il ne peut pas être affiché ici.`)}</p>` };
+    if (mediaType.startsWith('text/'))
+      return { narrativeHtml: `<pre>${escapeHtml(Buffer.from(data).toString('utf8'))}</pre>` };
+    return {
+      narrativeHtml: `<p>${escapeHtml(`Contenu au format ${mediaType || 'inconnu'} : il ne peut pas être affiché ici.`)}</p>`,
+    };
   }
 
   private newId(): string {
@@ -342,12 +490,19 @@ export class DocumentOperations {
    * professional replaces only what the write policy lets them change (which needs reading it too);
    * `facts` is null for system imports.
    */
-  private async predecessor(insKey: string, replacesId: string | undefined, setId: string | undefined, actor: DmpActor | SystemActor, facts: DossierFacts | null): Promise<DocumentRow | null> {
+  private async predecessor(
+    insKey: string,
+    replacesId: string | undefined,
+    setId: string | undefined,
+    actor: DmpActor | SystemActor,
+    facts: DossierFacts | null,
+  ): Promise<DocumentRow | null> {
     let previous: DocumentRow | null = null;
     if (replacesId !== undefined) {
       const doc = await this.documentRow(insKey, replacesId);
       if (!doc || doc.deleted_at !== null) {
-        if (!isSystemActor(actor) && facts) await this.ctx.enforce(actor, insKey, decideDeposit(toDomainActor(actor.professional), facts));
+        if (!isSystemActor(actor) && facts)
+          await this.ctx.enforce(actor, insKey, decideDeposit(toDomainActor(actor.professional), facts));
         throw new ApiError('NOT_FOUND', 'Le document à remplacer n’existe pas dans ce DMP.');
       }
       previous = doc;
@@ -359,14 +514,23 @@ export class DocumentOperations {
       previous = rows[0] ?? null;
     }
     if (!previous) return null;
-    if (!isSystemActor(actor) && facts) await this.enforceChange(actor, insKey, facts, previous, 'replace', {});
-    if (previous.status !== 'approved') throw new ApiError('CONFLICT', 'Seule la version en vigueur d’un document peut être remplacée.');
+    if (!isSystemActor(actor) && facts)
+      await this.enforceChange(actor, insKey, facts, previous, 'replace', {});
+    if (previous.status !== 'approved')
+      throw new ApiError('CONFLICT', 'Seule la version en vigueur d’un document peut être remplacée.');
     return previous;
   }
 
   private async refuseDuplicate(insKey: string, sha256: string): Promise<void> {
-    const rows = await this.ctx.store.all<{ id: string }>('SELECT id FROM documents WHERE ins_key = ? AND content_sha256 = ?', [insKey, sha256]);
-    if (rows.length > 0) throw new ApiError('CONFLICT', 'Ce document a déjà été déposé dans ce DMP (contenu identique) : envoi refusé.');
+    const rows = await this.ctx.store.all<{ id: string }>(
+      'SELECT id FROM documents WHERE ins_key = ? AND content_sha256 = ?',
+      [insKey, sha256],
+    );
+    if (rows.length > 0)
+      throw new ApiError(
+        'CONFLICT',
+        'Ce document a déjà été déposé dans ce DMP (contenu identique) : envoi refusé.',
+      );
   }
 
   private async documentFromCda(
@@ -392,7 +556,9 @@ export class DocumentOperations {
       ...(body.kind === 'unstructured' ? { mediaType: body.mediaType, payload: body.content } : {}),
       ...(author?.name ? { authorName: author.name } : {}),
       ...(author?.nationalId ? { authorId: author.nationalId } : {}),
-      ...(author?.profession?.display || author?.profession?.code ? { authorProfession: author.profession.display ?? author.profession.code } : {}),
+      ...(author?.profession?.display || author?.profession?.code
+        ? { authorProfession: author.profession.display ?? author.profession.code }
+        : {}),
       ...(header.effectiveTime ? { date: header.effectiveTime } : {}),
       depositedAt: this.ctx.now().toISOString(),
       depositedBy: auditWho(actor).actorId,
@@ -406,7 +572,8 @@ export class DocumentOperations {
       sections: body.kind === 'structured' ? body.sections : [],
       entries: cda.entries,
     };
-    if (isEmptyDocument(doc)) throw new ApiError('INVALID_INPUT', 'Le document est vide : un envoi sans contenu est refusé.');
+    if (isEmptyDocument(doc))
+      throw new ApiError('INVALID_INPUT', 'Le document est vide : un envoi sans contenu est refusé.');
     return doc;
   }
 
@@ -419,10 +586,16 @@ export class DocumentOperations {
     visibilityMask: number,
     facts: DossierFacts,
   ): Promise<NewDocument> {
-    if (kind === 'pdf' && !looksLikeCompletePdf(bytes)) throw new ApiError('INVALID_INPUT', 'Ce fichier n’est pas un PDF complet et lisible.');
-    if (kind === 'text' && decodeText(bytes).trim() === '') throw new ApiError('INVALID_INPUT', 'Le document est vide : un envoi sans contenu est refusé.');
+    if (kind === 'pdf' && !looksLikeCompletePdf(bytes))
+      throw new ApiError('INVALID_INPUT', 'Ce fichier n’est pas un PDF complet et lisible.');
+    if (kind === 'text' && decodeText(bytes).trim() === '')
+      throw new ApiError('INVALID_INPUT', 'Le document est vide : un envoi sans contenu est refusé.');
     const typeCode = input.typeCode?.trim();
-    if (!typeCode) throw new ApiError('INVALID_INPUT', 'Précisez le type de document (code LOINC) pour un dépôt PDF ou texte.');
+    if (!typeCode)
+      throw new ApiError(
+        'INVALID_INPUT',
+        'Précisez le type de document (code LOINC) pour un dépôt PDF ou texte.',
+      );
     const sha256 = sha256Hex(bytes);
     await this.refuseDuplicate(insKey, sha256);
     const previous = await this.predecessor(insKey, input.replacesId, undefined, actor, facts);
@@ -439,7 +612,9 @@ export class DocumentOperations {
       depositedBy: auditWho(actor).actorId,
       visibilityMask,
       version: previous ? Number(previous.version) + 1 : 1,
-      ...(previous ? { replacesId: previous.id, ...(previous.set_id ? { setId: previous.set_id } : {}) } : {}),
+      ...(previous
+        ? { replacesId: previous.id, ...(previous.set_id ? { setId: previous.set_id } : {}) }
+        : {}),
       content: bytes,
       sha256,
       sections: [],
@@ -456,4 +631,8 @@ const freshDossierFacts: DossierFacts = {
   centre15Opposition: false,
 };
 
-const normal: Visibility = { hiddenFromPatient: false, maskedFromProfessionals: false, hiddenFromLegalRepresentatives: false };
+const normal: Visibility = {
+  hiddenFromPatient: false,
+  maskedFromProfessionals: false,
+  hiddenFromLegalRepresentatives: false,
+};

@@ -95,7 +95,13 @@ export function toClinicalEntry(row: EntryRow, source: DocumentRow): ClinicalEnt
     id: row.id,
     label: row.label,
     ...(row.code
-      ? { code: { code: row.code, ...(row.code_system ? { system: row.code_system } : {}), ...(row.code_display ? { display: row.code_display } : {}) } }
+      ? {
+          code: {
+            code: row.code,
+            ...(row.code_system ? { system: row.code_system } : {}),
+            ...(row.code_display ? { display: row.code_display } : {}),
+          },
+        }
       : {}),
     ...(row.detail ? { detail: row.detail } : {}),
     ...(row.start_date ? { startDate: row.start_date } : {}),

@@ -1,8 +1,20 @@
 import { ApiError, type Beneficiary, type DossierRef, type ReferenceIdentity } from '../../shared/contract';
-import { cardNirCannotBeBeneficiarys, checkIns, formatInsKey, isTestOid, normaliseMatricule, tryParseInsKey } from '../../shared/identity/ins';
+import {
+  cardNirCannotBeBeneficiarys,
+  checkIns,
+  formatInsKey,
+  isTestOid,
+  normaliseMatricule,
+  tryParseInsKey,
+} from '../../shared/identity/ins';
 import { ageOfMajority, ageOn, nameTraitProblem } from '../../shared/identity/traits';
 import { identityFitsCardBeneficiary } from '../identity/identity-reference';
-import { canReadMedicalContent, decideDossierAccess, decideDossierManagement, type Decision } from '../domain/access-policy';
+import {
+  canReadMedicalContent,
+  decideDossierAccess,
+  decideDossierManagement,
+  type Decision,
+} from '../domain/access-policy';
 import {
   decideBlockRecording,
   decideDossierGovernance,
@@ -10,7 +22,14 @@ import {
   type GovernanceAction,
   type PatientBasis,
 } from '../domain/governance';
-import { checkSearchQuery, rateLimitMessage, searchResultLimit, takeToken, type Bucket, type SearchQuery } from '../domain/search-policy';
+import {
+  checkSearchQuery,
+  rateLimitMessage,
+  searchResultLimit,
+  takeToken,
+  type Bucket,
+  type SearchQuery,
+} from '../domain/search-policy';
 import { redactNir } from '../log/logger';
 import type { Statement } from '../store/types';
 import { accessCodesPdf } from './access-codes-pdf';
@@ -35,7 +54,11 @@ export interface CreateDossierInput {
   /** An identity document of high trust was checked: the INS is then qualified. */
   identityDocumentChecked: boolean;
   legalRepresentatives: LegalRepresentative[];
-  consent: { givenBy: 'patient' | 'legal-representative'; brisDeGlaceOpposition: boolean; centre15Opposition: boolean };
+  consent: {
+    givenBy: 'patient' | 'legal-representative';
+    brisDeGlaceOpposition: boolean;
+    centre15Opposition: boolean;
+  };
   /** The desk checked that dossiers with the same five traits belong to other people. */
   homonymsConfirmed?: boolean;
 }
@@ -75,7 +98,9 @@ export class DossierOperations {
     const taken = takeToken(this.searchBuckets.get(who), this.ctx.now().getTime());
     this.searchBuckets.set(who, taken.bucket);
     if (!taken.allowed) {
-      await this.ctx.write([this.ctx.event(actor, 'patient.search', null, 'refusée : trop de recherches en peu de temps')]);
+      await this.ctx.write([
+        this.ctx.event(actor, 'patient.search', null, 'refusée : trop de recherches en peu de temps'),
+      ]);
       this.ctx.log.warn('patient search rate-limited', { retryInMs: taken.retryInMs });
       throw new ApiError('UNAVAILABLE', rateLimitMessage(taken.retryInMs), 'search rate limit');
     }
@@ -86,7 +111,11 @@ export class DossierOperations {
     if (check.search.kind === 'ins') {
       criteria = 'INS';
       const ins = tryParseInsKey(check.search.insKey);
-      rows = ins ? await this.ctx.store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`, [formatInsKey(ins)]) : [];
+      rows = ins
+        ? await this.ctx.store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`, [
+            formatInsKey(ins),
+          ])
+        : [];
     } else {
       criteria = 'début du nom de naissance et date de naissance';
       rows = await this.ctx.store.all<DossierRow>(
@@ -103,18 +132,26 @@ export class DossierOperations {
   }
 
   async traceIdentityLookup(actor: DmpActor, criteria: string, answers: number): Promise<void> {
-    await this.ctx.write([this.ctx.event(actor, 'identity.lookup', null, `${criteria} ; ${answers} identité(s)`)]);
+    await this.ctx.write([
+      this.ctx.event(actor, 'identity.lookup', null, `${criteria} ; ${answers} identité(s)`),
+    ]);
   }
 
   async searchDossiers(query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
     if (query.insKey !== undefined) {
       const ins = tryParseInsKey(query.insKey);
       if (!ins) return [];
-      const rows = await this.ctx.store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`, [formatInsKey(ins)]);
+      const rows = await this.ctx.store.all<DossierRow>(
+        `SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`,
+        [formatInsKey(ins)],
+      );
       return rows.filter((r) => !query.birthDate || r.birth_date === query.birthDate).map(toDossierRef);
     }
     const name = query.name !== undefined ? normaliseName(query.name) : '';
-    const birth = query.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(query.birthDate) ? birthDatePattern(query.birthDate) : null;
+    const birth =
+      query.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(query.birthDate)
+        ? birthDatePattern(query.birthDate)
+        : null;
     if (name.length < 2 && !birth) return [];
     let rows: DossierRow[];
     if (name.length >= 2) {
@@ -138,7 +175,11 @@ export class DossierOperations {
   }
 
   /** Records that the patient, present, let this professional in (TD0.3); only after an explicit user action. */
-  async authorize(actor: DmpActor, insKey: string, options: { treatingPhysician?: boolean } = {}): Promise<void> {
+  async authorize(
+    actor: DmpActor,
+    insKey: string,
+    options: { treatingPhysician?: boolean } = {},
+  ): Promise<void> {
     const { row } = await this.ctx.requireDossier(insKey);
     const domainActor = toDomainActor(actor.professional);
     // Someone who may not read medical content gains nothing from an authorisation; the opening that follows refuses and audits.
@@ -148,22 +189,51 @@ export class DossierOperations {
         // A patient's block is never lifted by an authorisation recorded at the desk.
         sql: `INSERT INTO dossier_professionals (ins_key, national_id, display_name, relation, since) VALUES (?, ?, ?, 'authorized', ?)
               ON CONFLICT(ins_key, national_id) DO NOTHING`,
-        params: [row.ins_key, domainActor.nationalId, professionalName(actor.professional), this.ctx.now().toISOString()],
+        params: [
+          row.ins_key,
+          domainActor.nationalId,
+          professionalName(actor.professional),
+          this.ctx.now().toISOString(),
+        ],
       },
     ];
     if (options.treatingPhysician) {
-      statements.push({ sql: 'UPDATE dossiers SET treating_physician_id = ? WHERE ins_key = ?', params: [domainActor.nationalId, row.ins_key] });
+      statements.push({
+        sql: 'UPDATE dossiers SET treating_physician_id = ? WHERE ins_key = ?',
+        params: [domainActor.nationalId, row.ins_key],
+      });
     }
-    const already = await this.ctx.store.all('SELECT 1 FROM dossier_professionals WHERE ins_key = ? AND national_id = ?', [row.ins_key, domainActor.nationalId]);
+    const already = await this.ctx.store.all(
+      'SELECT 1 FROM dossier_professionals WHERE ins_key = ? AND national_id = ?',
+      [row.ins_key, domainActor.nationalId],
+    );
     // Only a new authorisation (or a médecin-traitant change) is an event in the patient's history.
     if (already.length > 0 && !options.treatingPhysician) return;
-    await this.ctx.write([this.ctx.event(actor, 'access.authorize', row.ins_key, options.treatingPhysician ? 'médecin traitant' : null)], statements);
+    await this.ctx.write(
+      [
+        this.ctx.event(
+          actor,
+          'access.authorize',
+          row.ins_key,
+          options.treatingPhysician ? 'médecin traitant' : null,
+        ),
+      ],
+      statements,
+    );
   }
 
   /** The doctor in session becomes the médecin traitant, with the patient present and consenting (TD0.3 `i_setTreatingPhysician`). */
-  async declareTreatingPhysician(actor: DmpActor, insKey: string, basis: { patientPresent: boolean; patientConsent: boolean }): Promise<void> {
+  async declareTreatingPhysician(
+    actor: DmpActor,
+    insKey: string,
+    basis: { patientPresent: boolean; patientConsent: boolean },
+  ): Promise<void> {
     const { row } = await this.ctx.requireDossier(insKey);
-    await this.ctx.enforce(actor, row.ins_key, decideTreatingPhysicianDeclaration(toDomainActor(actor.professional), actor.mode, basis));
+    await this.ctx.enforce(
+      actor,
+      row.ins_key,
+      decideTreatingPhysicianDeclaration(toDomainActor(actor.professional), actor.mode, basis),
+    );
     await this.authorize(actor, row.ins_key, { treatingPhysician: true });
   }
 
@@ -175,16 +245,29 @@ export class DossierOperations {
     basis: PatientBasis,
   ): Promise<void> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
-    await this.ctx.enforce(actor, row.ins_key, decideBlockRecording(toDomainActor(actor.professional), facts, actor.mode, target, basis));
-    const known = await this.ctx.store.all<{ display_name: string }>('SELECT display_name FROM dossier_professionals WHERE ins_key = ? AND national_id = ?', [
+    await this.ctx.enforce(
+      actor,
       row.ins_key,
-      target.nationalId,
-    ]);
-    await this.setProfessionalBlocked(row.ins_key, { nationalId: target.nationalId, displayName: known[0]?.display_name ?? 'Professionnel' }, target.blocked, actor);
+      decideBlockRecording(toDomainActor(actor.professional), facts, actor.mode, target, basis),
+    );
+    const known = await this.ctx.store.all<{ display_name: string }>(
+      'SELECT display_name FROM dossier_professionals WHERE ins_key = ? AND national_id = ?',
+      [row.ins_key, target.nationalId],
+    );
+    await this.setProfessionalBlocked(
+      row.ins_key,
+      { nationalId: target.nationalId, displayName: known[0]?.display_name ?? 'Professionnel' },
+      target.blocked,
+      actor,
+    );
   }
 
   /** The professionals the patient authorised or blocked (TD0.2 list), médecin traitant flagged. */
-  async professionals(insKey: string): Promise<{ nationalId: string; name: string; relation: 'authorized' | 'blocked'; treatingPhysician: boolean }[]> {
+  async professionals(
+    insKey: string,
+  ): Promise<
+    { nationalId: string; name: string; relation: 'authorized' | 'blocked'; treatingPhysician: boolean }[]
+  > {
     const { row } = await this.ctx.requireDossier(insKey);
     const people = await this.ctx.store.all<{ national_id: string; display_name: string; relation: string }>(
       'SELECT national_id, display_name, relation FROM dossier_professionals WHERE ins_key = ? ORDER BY display_name',
@@ -206,16 +289,32 @@ export class DossierOperations {
     recordedBy: DmpActor,
   ): Promise<void> {
     const { row } = await this.ctx.requireDossier(insKey);
-    const event = this.ctx.event(recordedBy, blocked ? 'professional.block' : 'professional.unblock', row.ins_key, professional.nationalId);
-    await this.ctx.write([event], [
-      blocked
-        ? {
-            sql: `INSERT INTO dossier_professionals (ins_key, national_id, display_name, relation, since) VALUES (?, ?, ?, 'blocked', ?)
+    const event = this.ctx.event(
+      recordedBy,
+      blocked ? 'professional.block' : 'professional.unblock',
+      row.ins_key,
+      professional.nationalId,
+    );
+    await this.ctx.write(
+      [event],
+      [
+        blocked
+          ? {
+              sql: `INSERT INTO dossier_professionals (ins_key, national_id, display_name, relation, since) VALUES (?, ?, ?, 'blocked', ?)
                   ON CONFLICT(ins_key, national_id) DO UPDATE SET relation = 'blocked', since = excluded.since`,
-            params: [row.ins_key, professional.nationalId, professional.displayName, this.ctx.now().toISOString()],
-          }
-        : { sql: "DELETE FROM dossier_professionals WHERE ins_key = ? AND national_id = ? AND relation = 'blocked'", params: [row.ins_key, professional.nationalId] },
-    ]);
+              params: [
+                row.ins_key,
+                professional.nationalId,
+                professional.displayName,
+                this.ctx.now().toISOString(),
+              ],
+            }
+          : {
+              sql: "DELETE FROM dossier_professionals WHERE ins_key = ? AND national_id = ? AND relation = 'blocked'",
+              params: [row.ins_key, professional.nationalId],
+            },
+      ],
+    );
   }
 
   /** What opening the dossier would decide for this actor, without opening, auditing or authorising anything. */
@@ -226,7 +325,11 @@ export class DossierOperations {
 
   async openDossier(actor: DmpActor, insKey: string): Promise<DossierRef> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
-    await this.ctx.enforce(actor, row.ins_key, decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason));
+    await this.ctx.enforce(
+      actor,
+      row.ins_key,
+      decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason),
+    );
     await this.ctx.write([this.ctx.event(actor, 'dossier.read', row.ins_key, null)]);
     return toDossierRef(row);
   }
@@ -237,10 +340,16 @@ export class DossierOperations {
    * in the way: a dossier for the same matricule under any OID (the same person, never a second
    * dossier), and dossiers of other people with the same five traits (homonyms, for a human check).
    */
-  async creationCheck(beneficiary: Beneficiary, identity: ReferenceIdentity): Promise<{ existing: DossierRef | null; homonyms: DossierRef[] }> {
+  async creationCheck(
+    beneficiary: Beneficiary,
+    identity: ReferenceIdentity,
+  ): Promise<{ existing: DossierRef | null; homonyms: DossierRef[] }> {
     this.checkCreationIdentity(beneficiary, identity);
     const matricule = normaliseMatricule(identity.matricule);
-    const same = await this.ctx.store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE matricule = ? ORDER BY oid`, [matricule]);
+    const same = await this.ctx.store.all<DossierRow>(
+      `SELECT ${dossierColumns} FROM dossiers WHERE matricule = ? ORDER BY oid`,
+      [matricule],
+    );
     const traits = await this.ctx.store.all<DossierRow>(
       `SELECT ${dossierColumns} FROM dossiers WHERE birth_name_norm = ? AND birth_date = ? AND sex = ? AND matricule <> ?`,
       [normaliseName(identity.birthName), identity.birthDate, identity.sex, matricule],
@@ -249,7 +358,8 @@ export class DossierOperations {
     const homonyms = traits.filter(
       (r) =>
         firstName(r.first_names) === firstName(identity.firstNames) &&
-        (r.birth_place_code === null || r.birth_place_code.toUpperCase() === identity.birthPlaceCode.toUpperCase()),
+        (r.birth_place_code === null ||
+          r.birth_place_code.toUpperCase() === identity.birthPlaceCode.toUpperCase()),
     );
     const [existing] = same;
     return { existing: existing ? toDossierRef(existing) : null, homonyms: homonyms.map(toDossierRef) };
@@ -262,17 +372,27 @@ export class DossierOperations {
       return new ApiError('INVALID_INPUT', message, `dossier creation refused: ${cause}`);
     };
     // The parent's NIR printed on the card is never a child's INS (domain.md §1, INS).
-    if (matricule === normaliseMatricule(beneficiary.nir) && cardNirCannotBeBeneficiarys(beneficiary.nir, beneficiary)) {
+    if (
+      matricule === normaliseMatricule(beneficiary.nir) &&
+      cardNirCannotBeBeneficiarys(beneficiary.nir, beneficiary)
+    ) {
       throw refuse(
         'card holder NIR for another beneficiary',
         'Ce numéro est celui de l’ouvrant droit inscrit sur la carte Vitale, pas celui de ce bénéficiaire : son INS propre doit venir du référentiel d’identités.',
       );
     }
     if (!identityFitsCardBeneficiary(identity, beneficiary)) {
-      throw refuse('identity does not fit the card', 'L’identité choisie ne correspond pas au bénéficiaire de la carte Vitale (date de naissance ou prénom différents).');
+      throw refuse(
+        'identity does not fit the card',
+        'L’identité choisie ne correspond pas au bénéficiaire de la carte Vitale (date de naissance ou prénom différents).',
+      );
     }
     const insProblems = checkIns({ matricule, oid: identity.oid }, identity);
-    if (insProblems.length > 0) throw refuse(`INS: ${insProblems.map((p) => p.code).join(', ')}`, insProblems.map((p) => p.message).join(' '));
+    if (insProblems.length > 0)
+      throw refuse(
+        `INS: ${insProblems.map((p) => p.code).join(', ')}`,
+        insProblems.map((p) => p.message).join(' '),
+      );
     for (const [value, what] of [
       [identity.birthName, 'Le nom de naissance'],
       [identity.firstNames, 'Les prénoms'],
@@ -285,7 +405,8 @@ export class DossierOperations {
   async createDossier(actor: DmpActor, input: CreateDossierInput): Promise<CreatedDossier> {
     const domainActor = toDomainActor(actor.professional);
     const management = decideDossierManagement(domainActor, 'create');
-    if (!management.allowed) throw new ApiError(management.code, management.message, `rule ${management.rule}`);
+    if (!management.allowed)
+      throw new ApiError(management.code, management.message, `rule ${management.rule}`);
     const { beneficiary, identity } = input;
     const matricule = normaliseMatricule(identity.matricule);
     const check = await this.creationCheck(beneficiary, identity);
@@ -295,21 +416,38 @@ export class DossierOperations {
     };
 
     const now = this.ctx.now();
-    const minor = (ageOn(identity.birthDate, now.toISOString().slice(0, 10)) ?? ageOfMajority) < ageOfMajority;
-    const representatives = input.legalRepresentatives.map((r) => ({ ...r, lastName: r.lastName.trim(), firstNames: r.firstNames.trim() }));
+    const minor =
+      (ageOn(identity.birthDate, now.toISOString().slice(0, 10)) ?? ageOfMajority) < ageOfMajority;
+    const representatives = input.legalRepresentatives.map((r) => ({
+      ...r,
+      lastName: r.lastName.trim(),
+      firstNames: r.firstNames.trim(),
+    }));
     for (const r of representatives) {
-      const problem = nameTraitProblem(r.lastName, 'Le nom du représentant légal') ?? nameTraitProblem(r.firstNames, 'Les prénoms du représentant légal');
+      const problem =
+        nameTraitProblem(r.lastName, 'Le nom du représentant légal') ??
+        nameTraitProblem(r.firstNames, 'Les prénoms du représentant légal');
       if (problem) throw refuse('name characters', problem);
     }
     if (minor && (representatives.length === 0 || input.consent.givenBy !== 'legal-representative')) {
-      throw refuse('minor without legal representative', 'Ce patient est mineur : indiquez son ou ses représentants légaux, qui donnent le consentement à la création du DMP en son nom.');
+      throw refuse(
+        'minor without legal representative',
+        'Ce patient est mineur : indiquez son ou ses représentants légaux, qui donnent le consentement à la création du DMP en son nom.',
+      );
     }
     if (input.consent.givenBy === 'legal-representative' && representatives.length === 0) {
-      throw refuse('consent by nobody', 'Le consentement est donné par un représentant légal : indiquez qui.');
+      throw refuse(
+        'consent by nobody',
+        'Le consentement est donné par un représentant légal : indiquez qui.',
+      );
     }
 
     if (check.existing) {
-      throw new ApiError('CONFLICT', 'Un DMP existe déjà pour ce patient (même matricule INS) : ouvrez-le au lieu d’en créer un second.', 'dossier creation refused: same matricule');
+      throw new ApiError(
+        'CONFLICT',
+        'Un DMP existe déjà pour ce patient (même matricule INS) : ouvrez-le au lieu d’en créer un second.',
+        'dossier creation refused: same matricule',
+      );
     }
     if (check.homonyms.length > 0 && !input.homonymsConfirmed) {
       throw new ApiError(
@@ -345,7 +483,11 @@ export class DossierOperations {
     };
     const insert = insertDossierStatement(
       row,
-      { id: domainActor.nationalId, name: professionalName(actor.professional), giver: input.consent.givenBy },
+      {
+        id: domainActor.nationalId,
+        name: professionalName(actor.professional),
+        giver: input.consent.givenBy,
+      },
       { login, codeHash: hashOneTimeCode(login, oneTimeCode), expiresAt: expires.toISOString() },
       this.ctx.now,
     );
@@ -363,41 +505,83 @@ export class DossierOperations {
       issuedAt: now.toISOString(),
       issuedBy: professionalName(actor.professional),
     });
-    const consentNote = input.consent.givenBy === 'legal-representative' ? 'consentement du représentant légal' : 'consentement du patient';
+    const consentNote =
+      input.consent.givenBy === 'legal-representative'
+        ? 'consentement du représentant légal'
+        : 'consentement du patient';
     await this.ctx.write(
-      [this.ctx.event(actor, 'dossier.create', insKey, consentNote), this.ctx.event(actor, 'accessCodes.print', insKey, null)],
+      [
+        this.ctx.event(actor, 'dossier.create', insKey, consentNote),
+        this.ctx.event(actor, 'accessCodes.print', insKey, null),
+      ],
       [insert, ...representativeRows],
     );
-    this.ctx.log.info('dossier created', { ins: redactNir(matricule), minor, verified: input.identityDocumentChecked });
+    this.ctx.log.info('dossier created', {
+      ins: redactNir(matricule),
+      minor,
+      verified: input.identityDocumentChecked,
+    });
     return { dossier: toDossierRef(row), accessCodes: { login, oneTimeCode }, pdf };
   }
 
   /** TD1.4: the patient's decision, recorded with the patient present or on their written request, with a reason. */
-  async closeDossier(actor: DmpActor, insKey: string, reason: string, basis: PatientBasis): Promise<DossierRef> {
+  async closeDossier(
+    actor: DmpActor,
+    insKey: string,
+    reason: string,
+    basis: PatientBasis,
+  ): Promise<DossierRef> {
     const { row } = await this.requireGovernance(actor, insKey, 'close', reason, basis);
     if (row.status === 'closed') throw new ApiError('CONFLICT', 'Ce DMP est déjà clôturé.');
     const trimmed = reason.trim();
-    await this.ctx.write([this.ctx.event(actor, 'dossier.close', row.ins_key, governanceTarget(basis, trimmed))], [
-      { sql: "UPDATE dossiers SET status = 'closed', closed_reason = ?, closed_at = ? WHERE ins_key = ?", params: [trimmed, this.ctx.now().toISOString(), row.ins_key] },
-    ]);
+    await this.ctx.write(
+      [this.ctx.event(actor, 'dossier.close', row.ins_key, governanceTarget(basis, trimmed))],
+      [
+        {
+          sql: "UPDATE dossiers SET status = 'closed', closed_reason = ?, closed_at = ? WHERE ins_key = ?",
+          params: [trimmed, this.ctx.now().toISOString(), row.ins_key],
+        },
+      ],
+    );
     return toDossierRef({ ...row, status: 'closed' });
   }
 
   /** TD1.2: as closing, the patient's decision. */
-  async reactivateDossier(actor: DmpActor, insKey: string, reason: string, basis: PatientBasis): Promise<DossierRef> {
+  async reactivateDossier(
+    actor: DmpActor,
+    insKey: string,
+    reason: string,
+    basis: PatientBasis,
+  ): Promise<DossierRef> {
     const { row } = await this.requireGovernance(actor, insKey, 'reactivate', reason, basis);
     if (row.status !== 'closed') throw new ApiError('CONFLICT', 'Ce DMP est déjà actif.');
-    await this.ctx.write([this.ctx.event(actor, 'dossier.reactivate', row.ins_key, governanceTarget(basis, reason.trim()))], [
-      { sql: "UPDATE dossiers SET status = 'active', closed_reason = NULL, closed_at = NULL WHERE ins_key = ?", params: [row.ins_key] },
-    ]);
+    await this.ctx.write(
+      [this.ctx.event(actor, 'dossier.reactivate', row.ins_key, governanceTarget(basis, reason.trim()))],
+      [
+        {
+          sql: "UPDATE dossiers SET status = 'active', closed_reason = NULL, closed_at = NULL WHERE ins_key = ?",
+          params: [row.ins_key],
+        },
+      ],
+    );
     return toDossierRef({ ...row, status: 'active' });
   }
 
-  private async requireGovernance(actor: DmpActor, insKey: string, action: GovernanceAction, reason: string, basis: PatientBasis): Promise<{ row: DossierRow }> {
+  private async requireGovernance(
+    actor: DmpActor,
+    insKey: string,
+    action: GovernanceAction,
+    reason: string,
+    basis: PatientBasis,
+  ): Promise<{ row: DossierRow }> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
     const domainActor = toDomainActor(actor.professional);
     await this.ctx.enforce(actor, row.ins_key, decideDossierManagement(domainActor, action));
-    await this.ctx.enforce(actor, row.ins_key, decideDossierGovernance(domainActor, facts, actor.mode, action, basis, reason));
+    await this.ctx.enforce(
+      actor,
+      row.ins_key,
+      decideDossierGovernance(domainActor, facts, actor.mode, action, basis, reason),
+    );
     return { row };
   }
 }

@@ -25,10 +25,19 @@ function windowStart(now: Date): string {
   return start.toISOString().slice(0, 10);
 }
 
-const reimbursementKinds = new Set<ReimbursementGroup['kind']>(['medicine', 'act', 'stay', 'device', 'vaccine', 'other']);
+const reimbursementKinds = new Set<ReimbursementGroup['kind']>([
+  'medicine',
+  'act',
+  'stay',
+  'device',
+  'vaccine',
+  'other',
+]);
 
 function groupKey(row: EntryRow): string {
-  const identity = row.code ? `code:${row.code_system ?? ''}:${row.code}` : `label:${row.label.trim().toUpperCase()}`;
+  const identity = row.code
+    ? `code:${row.code_system ?? ''}:${row.code}`
+    : `label:${row.label.trim().toUpperCase()}`;
   return `${row.reimbursement_kind ?? 'other'}|${identity}`;
 }
 
@@ -41,7 +50,10 @@ export function groupReimbursements(items: readonly SourcedEntry[], now: Date): 
     if (when !== '' && when < since) continue;
     const key = groupKey(item.entry);
     const kind = item.entry.reimbursement_kind as ReimbursementGroup['kind'] | null;
-    const group = groups.get(key) ?? { kind: kind && reimbursementKinds.has(kind) ? kind : 'other', rows: [] };
+    const group = groups.get(key) ?? {
+      kind: kind && reimbursementKinds.has(kind) ? kind : 'other',
+      rows: [],
+    };
     group.rows.push(item);
     groups.set(key, group);
   }
@@ -59,7 +71,13 @@ export function groupReimbursements(items: readonly SourcedEntry[], now: Date): 
       entries,
     });
   }
-  return result.sort((a, b) => (day(a.lastDate) === day(b.lastDate) ? a.label.localeCompare(b.label, 'fr') : day(a.lastDate) < day(b.lastDate) ? 1 : -1));
+  return result.sort((a, b) =>
+    day(a.lastDate) === day(b.lastDate)
+      ? a.label.localeCompare(b.label, 'fr')
+      : day(a.lastDate) < day(b.lastDate)
+        ? 1
+        : -1,
+  );
 }
 
 /**
@@ -67,14 +85,21 @@ export function groupReimbursements(items: readonly SourcedEntry[], now: Date): 
  * Every line keeps its provenance; nothing is merged across documents, so the clinician sees which
  * source says what.
  */
-export function buildSummary(dossier: DossierRef, items: readonly SourcedEntry[], readableDocs: readonly DocumentRow[], now: Date): EmergencySummary {
+export function buildSummary(
+  dossier: DossierRef,
+  items: readonly SourcedEntry[],
+  readableDocs: readonly DocumentRow[],
+  now: Date,
+): EmergencySummary {
   const of = (kind: string): ClinicalEntry[] =>
     items
       .filter((i) => i.entry.kind === kind)
       .map(({ entry, doc }) => toClinicalEntry(entry, doc))
       .sort(newestFirst);
   const latestDocuments = [...readableDocs]
-    .sort((a, b) => (day(a.document_date ?? a.deposited_at) < day(b.document_date ?? b.deposited_at) ? 1 : -1))
+    .sort((a, b) =>
+      day(a.document_date ?? a.deposited_at) < day(b.document_date ?? b.deposited_at) ? 1 : -1,
+    )
     .slice(0, latestDocumentsShown)
     .map((d) => ({
       id: d.id,
@@ -88,7 +113,9 @@ export function buildSummary(dossier: DossierRef, items: readonly SourcedEntry[]
     dossier,
     allergies: of('allergy'),
     // "Current" treatments: a medication whose end date has passed is history, not something to act on.
-    medications: of('medication').filter((m) => !m.endDate || day(m.endDate) >= now.toISOString().slice(0, 10)),
+    medications: of('medication').filter(
+      (m) => !m.endDate || day(m.endDate) >= now.toISOString().slice(0, 10),
+    ),
     problems: of('problem'),
     immunizations: of('immunization'),
     reimbursements: groupReimbursements(

@@ -1,8 +1,22 @@
 import { z } from 'zod';
 import { readerViewSchema, pinStateSchema, cardDate } from './cards';
 import { sessionStateSchema, accessMode } from './session';
-import { insKey, insOid, dossierRefSchema, emergencySummarySchema, matriculeSchema, referenceIdentitySchema, sexSchema } from './patient';
-import { documentMetaSchema, documentContentSchema, documentFilterSchema, visibilitySchema, documentStatus } from './documents';
+import {
+  insKey,
+  insOid,
+  dossierRefSchema,
+  emergencySummarySchema,
+  matriculeSchema,
+  referenceIdentitySchema,
+  sexSchema,
+} from './patient';
+import {
+  documentMetaSchema,
+  documentContentSchema,
+  documentFilterSchema,
+  visibilitySchema,
+  documentStatus,
+} from './documents';
 import { accessHistoryEntrySchema } from './audit';
 
 const empty = z.strictObject({});
@@ -65,7 +79,10 @@ export const methods = {
    * for a homonym (same five traits).
    */
   'dossier.checkCreation': {
-    input: z.strictObject({ beneficiaryIndex: z.number().int().min(0).max(32), identity: z.strictObject({ matricule: matriculeSchema, oid: insOid }) }),
+    input: z.strictObject({
+      beneficiaryIndex: z.number().int().min(0).max(32),
+      identity: z.strictObject({ matricule: matriculeSchema, oid: insOid }),
+    }),
     output: z.object({ existing: dossierRefSchema.nullable(), homonyms: z.array(dossierRefSchema) }),
   },
   'patient.keepOpen': { input: z.strictObject({ keep: z.boolean() }), output: sessionStateSchema },
@@ -157,11 +174,19 @@ export const methods = {
   },
   /** Patient presence is established by the main process from the Vitale in the session, never sent. */
   'dossier.close': {
-    input: z.strictObject({ insKey: insKey, reason: z.string().trim().min(1).max(500), atPatientRequest: z.boolean() }),
+    input: z.strictObject({
+      insKey: insKey,
+      reason: z.string().trim().min(1).max(500),
+      atPatientRequest: z.boolean(),
+    }),
     output: dossierRefSchema,
   },
   'dossier.reactivate': {
-    input: z.strictObject({ insKey: insKey, reason: z.string().trim().min(1).max(500), atPatientRequest: z.boolean() }),
+    input: z.strictObject({
+      insKey: insKey,
+      reason: z.string().trim().min(1).max(500),
+      atPatientRequest: z.boolean(),
+    }),
     output: dossierRefSchema,
   },
   /** The dossier of the patient whose Vitale is in the session, even when it cannot be opened (closed, CPE). */
@@ -173,7 +198,12 @@ export const methods = {
   'dossier.professionals': {
     input: z.strictObject({ insKey: insKey }),
     output: z.array(
-      z.object({ nationalId: z.string(), name: z.string(), relation: z.enum(['authorized', 'blocked']), treatingPhysician: z.boolean() }),
+      z.object({
+        nationalId: z.string(),
+        name: z.string(),
+        relation: z.enum(['authorized', 'blocked']),
+        treatingPhysician: z.boolean(),
+      }),
     ),
   },
   'dossier.recordBlock': {

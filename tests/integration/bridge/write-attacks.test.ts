@@ -122,7 +122,9 @@ async function login(profileId: string): Promise<void> {
   }
   await client.call('simulator.insert', { reader: CPS_READER, profileId });
   // A new card after a locked session asks for the PIN from the lock screen: either status will do.
-  await client.sessionWhere((s) => s.professional !== null && (s.status === 'pin_required' || s.status === 'locked'));
+  await client.sessionWhere(
+    (s) => s.professional !== null && (s.status === 'pin_required' || s.status === 'locked'),
+  );
   expect(
     await client.call<{ success: boolean }>('session.verifyPin', { reader: CPS_READER, pin: '1234' }),
   ).toMatchObject({ success: true });
@@ -131,7 +133,8 @@ async function login(profileId: string): Promise<void> {
 /** The patient hands over their Vitale: the dossier opens, after the patient's explicit authorisation if needed. */
 async function patientArrives(): Promise<void> {
   const readers = await client.call<{ name: string; card: unknown }[]>('cards.list');
-  if (readers.find((r) => r.name === VITALE_READER)?.card) await client.call('simulator.remove', { reader: VITALE_READER });
+  if (readers.find((r) => r.name === VITALE_READER)?.card)
+    await client.call('simulator.remove', { reader: VITALE_READER });
   await client.call('simulator.insert', { reader: VITALE_READER, profileId: 'vitale-pat-trois' });
   const state = await client.sessionWhere(
     (s) => Boolean(s.patient?.dossier) || s.patient?.authorizationRequired === true,

@@ -31,7 +31,10 @@ async function context() {
 describe('CLI commands (memory store)', () => {
   it('imports, continues past a bad file, and reports the failure in the exit code', async () => {
     const { ctx, stdout, stderr, opened } = await context();
-    const code = await importCommand([`${fixturesDir}/VSM_1.4_2022.01.xml`, '/nonexistent/file.xml', '--create'], ctx);
+    const code = await importCommand(
+      [`${fixturesDir}/VSM_1.4_2022.01.xml`, '/nonexistent/file.xml', '--create'],
+      ctx,
+    );
     expect(code).toBe(1);
     expect(opened).toEqual(['/default/store']);
     expect(stdout[0]).toMatch(/^OK VSM_1\.4_2022\.01\.xml : document \w+ \(dossier créé\) — sections=\d+/);

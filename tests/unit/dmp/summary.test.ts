@@ -10,7 +10,8 @@ async function seeded(now: string, files: string[]) {
   const store = await openMemoryStore(dmpMigrations);
   const dmp = new DmpService({ store, log: silentLogger, now: () => new Date(now), random: counterRandom() });
   const ids: Record<string, string> = {};
-  for (const [i, file] of files.entries()) ids[file] = (await dmp.importCda(fixture(file), { create: i === 0, depositor: 'system' })).documentId;
+  for (const [i, file] of files.entries())
+    ids[file] = (await dmp.importCda(fixture(file), { create: i === 0, depositor: 'system' })).documentId;
   return { dmp, store, ids };
 }
 
@@ -23,7 +24,10 @@ describe('DmpService.getSummary', () => {
     expect(() => emergencySummarySchema.parse(summary)).not.toThrow();
     const allergy = summary.allergies.find((a) => /parac[ée]tamol/i.test(`${a.label} ${a.detail ?? ''}`));
     expect(allergy, JSON.stringify(summary.allergies)).toBeDefined();
-    expect(allergy?.provenance).toMatchObject({ documentId: ids['VSM_1.4_2022.01.xml'], documentTitle: expect.any(String) });
+    expect(allergy?.provenance).toMatchObject({
+      documentId: ids['VSM_1.4_2022.01.xml'],
+      documentTitle: expect.any(String),
+    });
     const plavix = summary.medications.find((m) => /plavix/i.test(m.label));
     expect(plavix, JSON.stringify(summary.medications.map((m) => m.label))).toBeDefined();
     expect(plavix?.provenance.documentId).toBe(ids['VSM_1.4_2022.01.xml']);
@@ -67,7 +71,10 @@ describe('DmpService.getSummary', () => {
   });
 
   it('skips entries of a document masked from professionals', async () => {
-    const { dmp, ids } = await seeded('2022-06-01T00:00:00Z', ['VSM_1.4_2022.01.xml', 'VAC-NOTE_2023.01.xml']);
+    const { dmp, ids } = await seeded('2022-06-01T00:00:00Z', [
+      'VSM_1.4_2022.01.xml',
+      'VAC-NOTE_2023.01.xml',
+    ]);
     const author = professional();
     const other = professional({ nationalId: '810009999999', lastName: 'AUTRE' });
     await dmp.authorize(actor(other), testInsKey);
@@ -78,11 +85,19 @@ describe('DmpService.getSummary', () => {
       actor(author),
       testInsKey,
       vsm,
-      { visibility: { hiddenFromPatient: false, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: false } },
+      {
+        visibility: {
+          hiddenFromPatient: false,
+          maskedFromProfessionals: true,
+          hiddenFromLegalRepresentatives: false,
+        },
+      },
       { atPatientRequest: true, patientPresent: true },
     );
     const summary = await dmp.getSummary(actor(other), testInsKey);
-    expect(summary.allergies.concat(summary.medications).some((e) => e.provenance.documentId === vsm)).toBe(false);
+    expect(summary.allergies.concat(summary.medications).some((e) => e.provenance.documentId === vsm)).toBe(
+      false,
+    );
     expect(summary.latestDocuments.map((d) => d.id)).not.toContain(vsm);
   });
 

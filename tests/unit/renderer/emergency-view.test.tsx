@@ -64,9 +64,23 @@ describe('EmergencyView', () => {
   it('opens a latest document from the summary in the viewer', async () => {
     const user = userEvent.setup();
     const meta = documentMeta({ id: 'doc-vsm', title: 'Synthèse Médicale' });
-    const fake = createFakeApi({ 'documents.get': () => ({ meta, narrativeHtml: '<p>Synthèse</p>', warnings: [] }) });
+    const fake = createFakeApi({
+      'documents.get': () => ({ meta, narrativeHtml: '<p>Synthèse</p>', warnings: [] }),
+    });
     renderWithApi(
-      <EmergencyView summary={summary({ latestDocuments: [{ id: 'doc-vsm', title: 'Synthèse Médicale', typeCode: '60591-5', typeLabel: 'Synthèse', date: '2020-03-12' }] })} />,
+      <EmergencyView
+        summary={summary({
+          latestDocuments: [
+            {
+              id: 'doc-vsm',
+              title: 'Synthèse Médicale',
+              typeCode: '60591-5',
+              typeLabel: 'Synthèse',
+              date: '2020-03-12',
+            },
+          ],
+        })}
+      />,
       fake.api,
     );
     await user.click(screen.getByRole('button', { name: 'Synthèse Médicale' }));

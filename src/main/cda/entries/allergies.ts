@@ -15,16 +15,29 @@ export function readAllergyConcern(concern: XmlElement, ctx: EntryContext): Extr
     .map((obs) => readAllergy(obs, ctx, concernStatus, authorName(concern)));
 }
 
-export function readAllergy(obs: XmlElement, ctx: EntryContext, concernStatus?: string, concernAuthor?: string): ExtractedEntry {
+export function readAllergy(
+  obs: XmlElement,
+  ctx: EntryContext,
+  concernStatus?: string,
+  concernAuthor?: string,
+): ExtractedEntry {
   const allergenCode = path(obs, 'participant', 'participantRole', 'playingEntity', 'code');
-  const allergenName = text(path(obs, 'participant', 'participantRole', 'playingEntity', 'name')) || undefined;
+  const allergenName =
+    text(path(obs, 'participant', 'participantRole', 'playingEntity', 'name')) || undefined;
   const allergen = codedOf(allergenCode);
   const value = child(obs, 'value');
   // Label is the agent ("PARACETAMOL"); the kind of reaction goes to detail.
   const label =
-    allergen?.display ?? originalTextOf(allergenCode, ctx) ?? allergenName ?? labelOfCoded(value, ctx) ?? entryNarrative(obs, ctx) ?? 'Allergie sans libellé';
+    allergen?.display ??
+    originalTextOf(allergenCode, ctx) ??
+    allergenName ??
+    labelOfCoded(value, ctx) ??
+    entryNarrative(obs, ctx) ??
+    'Allergie sans libellé';
   const type = codedOf(child(obs, 'code'))?.display ?? codedOf(value)?.display;
-  const reactions = related(obs, 'MFST').map((r) => labelOfCoded(child(r, 'value'), ctx) ?? entryNarrative(r, ctx));
+  const reactions = related(obs, 'MFST').map(
+    (r) => labelOfCoded(child(r, 'value'), ctx) ?? entryNarrative(r, ctx),
+  );
   const severity = related(obs, 'SUBJ')
     .filter((r) => hasTemplate(r, TEMPLATES.severity))
     .map((r) => labelOfCoded(child(r, 'value'), ctx))[0];
@@ -35,7 +48,11 @@ export function readAllergy(obs: XmlElement, ctx: EntryContext, concernStatus?: 
     ...optional('code', allergen ?? codedOf(value)),
     ...optional(
       'detail',
-      joinDetail([type, reactions.length > 0 ? `réaction : ${reactions.filter(Boolean).join(', ')}` : undefined, severity ? `sévérité : ${severity}` : undefined]),
+      joinDetail([
+        type,
+        reactions.length > 0 ? `réaction : ${reactions.filter(Boolean).join(', ')}` : undefined,
+        severity ? `sévérité : ${severity}` : undefined,
+      ]),
     ),
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),

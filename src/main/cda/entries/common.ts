@@ -16,7 +16,11 @@ export function authorName(act: XmlElement): string | undefined {
 export function related(act: XmlElement, typeCode?: string): XmlElement[] {
   return children(act, 'entryRelationship')
     .filter((r) => typeCode === undefined || attr(r, 'typeCode') === typeCode)
-    .flatMap((r) => r.children.filter((c) => c.local !== 'templateId' && c.local !== 'sequenceNumber' && c.local !== 'seperatableInd'));
+    .flatMap((r) =>
+      r.children.filter(
+        (c) => c.local !== 'templateId' && c.local !== 'sequenceNumber' && c.local !== 'seperatableInd',
+      ),
+    );
 }
 
 export function hasTemplate(el: XmlElement, templateId: string): boolean {
@@ -115,7 +119,10 @@ export function routeText(act: XmlElement, ctx: EntryContext): string | undefine
 }
 
 /** Product of a substanceAdministration: name, code and lot. */
-export function productOf(act: XmlElement, ctx: EntryContext): { name?: string; codeEl?: XmlElement; lot?: string } {
+export function productOf(
+  act: XmlElement,
+  ctx: EntryContext,
+): { name?: string; codeEl?: XmlElement; lot?: string } {
   const material = child(child(child(act, 'consumable'), 'manufacturedProduct'), 'manufacturedMaterial');
   const codeEl = child(material, 'code');
   const name = text(child(material, 'name')) || originalTextOf(codeEl, ctx) || codedOf(codeEl)?.display;

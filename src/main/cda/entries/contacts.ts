@@ -30,7 +30,9 @@ export function readHeaderContacts(doc: XmlElement): ExtractedEntry[] {
   const contacts: ExtractedEntry[] = [];
   const guardian = path(doc, 'recordTarget', 'patientRole', 'patient', 'guardian');
   if (guardian) {
-    const name = formatName(path(guardian, 'guardianPerson', 'name')) ?? (text(path(guardian, 'guardianOrganization', 'name')) || undefined);
+    const name =
+      formatName(path(guardian, 'guardianPerson', 'name')) ??
+      (text(path(guardian, 'guardianOrganization', 'name')) || undefined);
     contacts.push(contact('Représentant légal', name, codedOf(child(guardian, 'code')), telecomOf(guardian)));
   }
   for (const informant of children(doc, 'informant')) {
@@ -39,9 +41,24 @@ export function readHeaderContacts(doc: XmlElement): ExtractedEntry[] {
     if (related) {
       const code = codedOf(child(related, 'code'));
       const role = RELATED_ROLES[attr(related, 'classCode') ?? ''] ?? 'Proche';
-      contacts.push(contact(code?.display ? `${role} (${code.display})` : role, formatName(path(related, 'relatedPerson', 'name')), code, telecomOf(related)));
+      contacts.push(
+        contact(
+          code?.display ? `${role} (${code.display})` : role,
+          formatName(path(related, 'relatedPerson', 'name')),
+          code,
+          telecomOf(related),
+        ),
+      );
     } else if (assigned) {
-      contacts.push(contact('Informateur', formatName(path(assigned, 'assignedPerson', 'name')) ?? (text(path(assigned, 'representedOrganization', 'name')) || undefined), codedOf(child(assigned, 'code')), telecomOf(assigned)));
+      contacts.push(
+        contact(
+          'Informateur',
+          formatName(path(assigned, 'assignedPerson', 'name')) ??
+            (text(path(assigned, 'representedOrganization', 'name')) || undefined),
+          codedOf(child(assigned, 'code')),
+          telecomOf(assigned),
+        ),
+      );
     }
   }
   for (const participant of children(doc, 'participant')) {
@@ -49,7 +66,9 @@ export function readHeaderContacts(doc: XmlElement): ExtractedEntry[] {
     if (!entity) continue;
     const fn = codedOf(child(participant, 'functionCode'));
     const role = fn?.display ?? PARTICIPATION_LABELS[attr(participant, 'typeCode') ?? ''] ?? 'Participant';
-    const name = formatName(path(entity, 'associatedPerson', 'name')) ?? (text(path(entity, 'scopingOrganization', 'name')) || undefined);
+    const name =
+      formatName(path(entity, 'associatedPerson', 'name')) ??
+      (text(path(entity, 'scopingOrganization', 'name')) || undefined);
     contacts.push(contact(role, name, fn ?? codedOf(child(entity, 'code')), telecomOf(entity)));
   }
   return contacts;
@@ -63,7 +82,12 @@ function telecomOf(el: XmlElement): string | undefined {
   return values.length > 0 ? values.join(', ') : undefined;
 }
 
-function contact(role: string, name: string | undefined, code: ReturnType<typeof codedOf>, telecom: string | undefined): ExtractedEntry {
+function contact(
+  role: string,
+  name: string | undefined,
+  code: ReturnType<typeof codedOf>,
+  telecom: string | undefined,
+): ExtractedEntry {
   return {
     kind: 'contact',
     label: name ? `${role} : ${name}` : role,

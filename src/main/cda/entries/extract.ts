@@ -25,7 +25,11 @@ export function statementOf(entry: XmlElement): XmlElement | undefined {
  * Reads one section `entry`. In a CNAM-HR document every entry is a reimbursed care, whatever clinical
  * template it reuses (a vaccine there is a reimbursement, not an immunisation record).
  */
-export function extractEntry(entry: XmlElement, ctx: EntryContext, reimbursementDocument: boolean): ExtractedEntry[] | undefined {
+export function extractEntry(
+  entry: XmlElement,
+  ctx: EntryContext,
+  reimbursementDocument: boolean,
+): ExtractedEntry[] | undefined {
   const act = statementOf(entry);
   if (!act) return [];
   if (reimbursementDocument) return [readReimbursement(act, ctx)];
@@ -45,7 +49,11 @@ function nonEmpty(entries: ExtractedEntry[]): ExtractedEntry[] | undefined {
   return entries.length > 0 ? entries : undefined;
 }
 
-export function extractSectionEntries(entries: readonly XmlElement[], ctx: EntryContext, reimbursementDocument: boolean): EntryExtraction {
+export function extractSectionEntries(
+  entries: readonly XmlElement[],
+  ctx: EntryContext,
+  reimbursementDocument: boolean,
+): EntryExtraction {
   const out: ExtractedEntry[] = [];
   const unknownTemplates: string[] = [];
   for (const entry of entries) {

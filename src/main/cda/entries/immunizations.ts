@@ -16,7 +16,14 @@ export function readImmunization(act: XmlElement, ctx: EntryContext): ExtractedE
     kind: 'immunization',
     label: product.name ?? entryNarrative(act, ctx) ?? 'Vaccin sans libellé',
     ...optional('code', codedOf(product.codeEl)),
-    ...optional('detail', joinDetail([product.lot ? `lot : ${product.lot}` : undefined, route ? `voie : ${route}` : undefined, notGiven ? 'non administré' : undefined])),
+    ...optional(
+      'detail',
+      joinDetail([
+        product.lot ? `lot : ${product.lot}` : undefined,
+        route ? `voie : ${route}` : undefined,
+        notGiven ? 'non administré' : undefined,
+      ]),
+    ),
     ...optional('startDate', startDate),
     ...optional('status', notGiven ? 'not-done' : statusOf(act)),
     ...optional('author', authorName(act)),

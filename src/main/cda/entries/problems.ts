@@ -15,11 +15,20 @@ export function readProblemConcern(concern: XmlElement, ctx: EntryContext): Extr
     .map((obs) => readProblem(obs, ctx, concernStatus, authorName(concern)));
 }
 
-export function readProblem(obs: XmlElement, ctx: EntryContext, concernStatus?: string, concernAuthor?: string): ExtractedEntry {
+export function readProblem(
+  obs: XmlElement,
+  ctx: EntryContext,
+  concernStatus?: string,
+  concernAuthor?: string,
+): ExtractedEntry {
   const value = child(obs, 'value');
   // The problem itself is in `value`; `code` only says what kind of statement it is (diagnosis, symptom…).
   const code = codedOf(value);
-  const label = labelOfCoded(value, ctx) ?? entryNarrative(obs, ctx) ?? labelOfCoded(child(obs, 'code'), ctx) ?? 'Problème sans libellé';
+  const label =
+    labelOfCoded(value, ctx) ??
+    entryNarrative(obs, ctx) ??
+    labelOfCoded(child(obs, 'code'), ctx) ??
+    'Problème sans libellé';
   const { startDate, endDate } = periodOf(obs);
   return {
     kind: 'problem',

@@ -5,7 +5,16 @@ import { attr, child, children, path, templateIdsOf, text } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
 import { entryNarrative, labelOfCoded, optional, originalTextOf } from './context';
-import { authorName, hasTemplate, joinDetail, periodOf, productOf, quantityText, related, statusOf } from './common';
+import {
+  authorName,
+  hasTemplate,
+  joinDetail,
+  periodOf,
+  productOf,
+  quantityText,
+  related,
+  statusOf,
+} from './common';
 import { CNAM_MEDICINE_SYSTEMS, TEMPLATES } from './templates';
 
 /** Which reimbursed care an entry of the CNAM-HR document describes, from its templates. */
@@ -20,7 +29,14 @@ export function classifyReimbursement(act: XmlElement): ReimbursementKind {
 
 export function readReimbursement(act: XmlElement, ctx: EntryContext): ExtractedEntry {
   const kind = classifyReimbursement(act);
-  const base = kind === 'medicine' || kind === 'vaccine' ? readDispensed(act, ctx) : kind === 'device' ? readDevice(act, ctx) : kind === 'stay' ? readStay(act, ctx) : readAct(act, ctx);
+  const base =
+    kind === 'medicine' || kind === 'vaccine'
+      ? readDispensed(act, ctx)
+      : kind === 'device'
+        ? readDevice(act, ctx)
+        : kind === 'stay'
+          ? readStay(act, ctx)
+          : readAct(act, ctx);
   return {
     kind: 'reimbursement',
     reimbursementKind: kind,
@@ -38,35 +54,55 @@ function readDispensed(act: XmlElement, ctx: EntryContext): Parts {
   const product = productOf(act, ctx);
   const supply = related(act, 'REFR').find((r) => r.local === 'supply');
   const dispensedOn = hl7TimeToIso(attr(path(supply, 'performer', 'time'), 'value'));
-  const pharmacy = text(path(supply, 'performer', 'assignedEntity', 'representedOrganization', 'name')) || undefined;
+  const pharmacy =
+    text(path(supply, 'performer', 'assignedEntity', 'representedOrganization', 'name')) || undefined;
   const quantity = quantityText(child(supply, 'quantity'));
   const prescriber = supply ? readAuthor(child(supply, 'author'))?.name : undefined;
   const { startDate } = periodOf(act);
   return {
     label: product.name ?? entryNarrative(act, ctx) ?? 'Produit sans libellé',
     ...optional('code', cnamMedicineCode(product.codeEl) ?? codedOf(product.codeEl)),
-    ...optional('detail', joinDetail([quantity ? `quantité délivrée : ${quantity}` : undefined, pharmacy ? `délivré par ${pharmacy}` : undefined])),
+    ...optional(
+      'detail',
+      joinDetail([
+        quantity ? `quantité délivrée : ${quantity}` : undefined,
+        pharmacy ? `délivré par ${pharmacy}` : undefined,
+      ]),
+    ),
     ...optional('startDate', dispensedOn ?? startDate),
     ...optional('author', prescriber ?? authorName(act)),
   };
 }
 
 function cnamMedicineCode(codeEl: XmlElement | undefined): Coded | undefined {
-  const translation = children(codeEl, 'translation').find((t) => CNAM_MEDICINE_SYSTEMS.includes(attr(t, 'codeSystem') ?? ''));
+  const translation = children(codeEl, 'translation').find((t) =>
+    CNAM_MEDICINE_SYSTEMS.includes(attr(t, 'codeSystem') ?? ''),
+  );
   return codedOf(translation);
 }
 
 /** Medical devices (LPP): the device code sits on the DEV participant. */
 function readDevice(act: XmlElement, ctx: EntryContext): Parts {
   const deviceCode = path(act, 'participant', 'participantRole', 'playingDevice', 'code');
-  const supplier = text(path(act, 'performer', 'assignedEntity', 'representedOrganization', 'name')) || undefined;
+  const supplier =
+    text(path(act, 'performer', 'assignedEntity', 'representedOrganization', 'name')) || undefined;
   const deliveredOn = hl7TimeToIso(attr(path(act, 'performer', 'time'), 'value'));
   const quantity = quantityText(child(act, 'quantity'));
   const { startDate, endDate } = periodOf(act);
   return {
-    label: codedOf(deviceCode)?.display ?? originalTextOf(deviceCode, ctx) ?? entryNarrative(act, ctx) ?? 'Dispositif sans libellé',
+    label:
+      codedOf(deviceCode)?.display ??
+      originalTextOf(deviceCode, ctx) ??
+      entryNarrative(act, ctx) ??
+      'Dispositif sans libellé',
     ...optional('code', codedOf(deviceCode)),
-    ...optional('detail', joinDetail([quantity ? `quantité délivrée : ${quantity}` : undefined, supplier ? `délivré par ${supplier}` : undefined])),
+    ...optional(
+      'detail',
+      joinDetail([
+        quantity ? `quantité délivrée : ${quantity}` : undefined,
+        supplier ? `délivré par ${supplier}` : undefined,
+      ]),
+    ),
     ...optional('startDate', deliveredOn ?? startDate),
     ...optional('endDate', endDate),
     ...optional('author', authorName(act)),
@@ -77,7 +113,8 @@ function readDevice(act: XmlElement, ctx: EntryContext): Parts {
 function readStay(act: XmlElement, ctx: EntryContext): Parts {
   const codeEl = child(act, 'code');
   const stayCode = codedOf(path(codeEl, 'qualifier', 'value'));
-  const place = text(path(act, 'performer', 'assignedEntity', 'representedOrganization', 'name')) || undefined;
+  const place =
+    text(path(act, 'performer', 'assignedEntity', 'representedOrganization', 'name')) || undefined;
   const { startDate, endDate } = periodOf(act);
   return {
     label: stayCode?.display ?? labelOfCoded(codeEl, ctx) ?? entryNarrative(act, ctx) ?? 'Séjour',

@@ -38,7 +38,9 @@ export async function importCommand(args: string[], ctx: CliContext): Promise<nu
         const counts = Object.entries(result.counts)
           .map(([kind, n]) => `${kind}=${n}`)
           .join(' ');
-        ctx.out(`OK ${name} : document ${result.documentId}${result.created ? ' (dossier créé)' : ''} — ${counts}`);
+        ctx.out(
+          `OK ${name} : document ${result.documentId}${result.created ? ' (dossier créé)' : ''} — ${counts}`,
+        );
       } catch (err) {
         ctx.err(`ÉCHEC ${name} : ${errorMessage(err)}`);
         failures++;

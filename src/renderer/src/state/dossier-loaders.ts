@@ -9,12 +9,18 @@ let historyRequest = 0;
 export async function loadDocuments(api: Api, insKey: string, filter: DocumentFilter): Promise<void> {
   const request = ++documentsRequest;
   const { setDocuments, documents } = useStore.getState();
-  setDocuments({ insKey, data: documents.insKey === insKey ? documents.data : null, loading: true, error: null });
+  setDocuments({
+    insKey,
+    data: documents.insKey === insKey ? documents.data : null,
+    loading: true,
+    error: null,
+  });
   try {
     const data = await api.documents.list({ insKey, filter: compactFilter(filter) });
     if (request === documentsRequest) setDocuments({ insKey, data, loading: false, error: null });
   } catch (err) {
-    if (request === documentsRequest) setDocuments({ insKey, data: null, loading: false, error: toUiError(err) });
+    if (request === documentsRequest)
+      setDocuments({ insKey, data: null, loading: false, error: toUiError(err) });
   }
 }
 

@@ -100,7 +100,8 @@ const dossierSlice: StateCreator<Store, [], [], DossierSlice> = (set) => ({
   setDocumentFilter: (documentFilter) => set({ documentFilter }),
   setHistory: (history) => set({ history }),
   setActiveTab: (activeTab) => set({ activeTab }),
-  resetDossier: () => set({ documents: idleRemote(), documentFilter: {}, history: idleRemote(), activeTab: 'summary' }),
+  resetDossier: () =>
+    set({ documents: idleRemote(), documentFilter: {}, history: idleRemote(), activeTab: 'summary' }),
 });
 
 const creationSlice: StateCreator<Store, [], [], CreationSlice> = (set) => ({

@@ -47,7 +47,9 @@ export function independentCounts(rawXml: string): Map<CountKey, number> {
   const headerContacts =
     (header.match(/<guardian>/g) ?? []).length +
     (header.match(/<informant>/g) ?? []).length +
-    (header.match(/<participant\b[\s\S]*?<\/participant>/g) ?? []).filter((p) => p.includes('<associatedEntity')).length;
+    (header.match(/<participant\b[\s\S]*?<\/participant>/g) ?? []).filter((p) =>
+      p.includes('<associatedEntity'),
+    ).length;
   add(counts, '|contact', headerContacts);
 
   // Walk sections with a stack of section codes; entries are never nested in other entries.
@@ -69,7 +71,17 @@ export function independentCounts(rawXml: string): Map<CountKey, number> {
     const top = topStatement(token);
     const has = (id: string): boolean => top.templates.includes(id);
     if (reimbursementDoc) {
-      const kind = has(T.immunization) ? 'vaccine' : has(T.medication) ? 'medicine' : has(T.device) ? 'device' : top.tag === 'encounter' ? 'stay' : top.tag === 'procedure' ? 'act' : 'other';
+      const kind = has(T.immunization)
+        ? 'vaccine'
+        : has(T.medication)
+          ? 'medicine'
+          : has(T.device)
+            ? 'device'
+            : top.tag === 'encounter'
+              ? 'stay'
+              : top.tag === 'procedure'
+                ? 'act'
+                : 'other';
       add(counts, `${section}|reimbursement:${kind}`, 1);
     } else if (has(T.problemConcern)) add(counts, `${section}|problem`, occurrences(token, T.problem));
     else if (has(T.allergyConcern)) add(counts, `${section}|allergy`, occurrences(token, T.allergy));

@@ -58,8 +58,22 @@ export function secretary(): Professional {
   };
 }
 
-export const parent: Beneficiary = { index: 0, lastName: 'FAMILLE', firstName: 'Jeanne', birthDate: '1979-03-05', nir: '279035121518989', nirKeyValid: true };
-export const child: Beneficiary = { index: 1, lastName: 'FAMILLE', firstName: 'Léo', birthDate: '2015-06-12', nir: '279035121518989', nirKeyValid: true };
+export const parent: Beneficiary = {
+  index: 0,
+  lastName: 'FAMILLE',
+  firstName: 'Jeanne',
+  birthDate: '1979-03-05',
+  nir: '279035121518989',
+  nirKeyValid: true,
+};
+export const child: Beneficiary = {
+  index: 1,
+  lastName: 'FAMILLE',
+  firstName: 'Léo',
+  birthDate: '2015-06-12',
+  nir: '279035121518989',
+  nirKeyValid: true,
+};
 
 export function patientContext(overrides: Partial<PatientContext> = {}): PatientContext {
   return {
@@ -87,7 +101,12 @@ function entry(id: string, label: string, extra: Partial<ClinicalEntry> = {}): C
   return {
     id,
     label,
-    provenance: { documentId: 'doc-vsm', documentTitle: 'Synthèse VSM', author: 'Dr Paul MEDECIN', date: '2022-01-15' },
+    provenance: {
+      documentId: 'doc-vsm',
+      documentTitle: 'Synthèse VSM',
+      author: 'Dr Paul MEDECIN',
+      date: '2022-01-15',
+    },
     ...extra,
   };
 }
@@ -96,7 +115,13 @@ export function summary(overrides: Partial<EmergencySummary> = {}): EmergencySum
   return {
     dossier: demoDossier,
     allergies: [entry('a1', 'Paracétamol', { detail: 'urticaire' })],
-    medications: [entry('m1', 'PLAVIX 75 mg', { detail: '1 cp par jour', startDate: '2021-05-01', author: 'Dr Paul MEDECIN' })],
+    medications: [
+      entry('m1', 'PLAVIX 75 mg', {
+        detail: '1 cp par jour',
+        startDate: '2021-05-01',
+        author: 'Dr Paul MEDECIN',
+      }),
+    ],
     problems: [],
     immunizations: [],
     reimbursements: [
@@ -122,7 +147,11 @@ export function documentMeta(overrides: Partial<DocumentMeta> = {}): DocumentMet
     date: '2026-10-02',
     depositedAt: '2026-10-02T09:00:00.000Z',
     status: 'approved',
-    visibility: { hiddenFromPatient: false, maskedFromProfessionals: false, hiddenFromLegalRepresentatives: false },
+    visibility: {
+      hiddenFromPatient: false,
+      maskedFromProfessionals: false,
+      hiddenFromLegalRepresentatives: false,
+    },
     version: 1,
     ...overrides,
   };

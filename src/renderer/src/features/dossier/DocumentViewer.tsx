@@ -14,7 +14,13 @@ type Loaded = { content: DocumentContent; error: null } | { content: null; error
  * One document: warnings first, then the narrative (inert, sandboxed) and the embedded PDF if any.
  * Opened from the list (metadata known) or from the summary (only id and title known until loaded).
  */
-export function DocumentViewer(props: { insKey: string; id: string; title: string; meta?: DocumentMeta; onClose(): void }): React.JSX.Element {
+export function DocumentViewer(props: {
+  insKey: string;
+  id: string;
+  title: string;
+  meta?: DocumentMeta;
+  onClose(): void;
+}): React.JSX.Element {
   const { insKey, id } = props;
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const meta = props.meta ?? loaded?.content?.meta ?? null;
@@ -80,7 +86,12 @@ function DocumentBody({ content }: { content: DocumentContent }): React.JSX.Elem
       {content.narrativeHtml && (
         // sandbox="" (no allow-scripts, no same-origin): even if the main process let something active
         // through, it could neither run nor reach the app.
-        <iframe className="viewer__frame" title={`Contenu : ${content.meta.title}`} sandbox="" srcDoc={content.narrativeHtml} />
+        <iframe
+          className="viewer__frame"
+          title={`Contenu : ${content.meta.title}`}
+          sandbox=""
+          srcDoc={content.narrativeHtml}
+        />
       )}
       {content.pdfBase64 && <PdfPart base64={content.pdfBase64} title={content.meta.title} />}
       {!hasBody && <p className="empty">Ce document n’a pas de contenu affichable.</p>}

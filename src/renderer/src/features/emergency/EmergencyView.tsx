@@ -12,7 +12,13 @@ interface SectionDef {
   tone?: 'alert';
 }
 
-const allergiesSection: SectionDef = { key: 'allergies', title: 'Allergies et intolérances', testId: 'allergies', authorLabel: 'signalé par', tone: 'alert' };
+const allergiesSection: SectionDef = {
+  key: 'allergies',
+  title: 'Allergies et intolérances',
+  testId: 'allergies',
+  authorLabel: 'signalé par',
+  tone: 'alert',
+};
 const clinicalSections: SectionDef[] = [
   { key: 'medications', title: 'Traitements en cours', testId: 'medications', authorLabel: 'prescrit par' },
   { key: 'problems', title: 'Problèmes actifs et antécédents', testId: 'problems', authorLabel: 'noté par' },
@@ -56,7 +62,11 @@ function LatestDocuments({ summary }: { summary: EmergencySummary }): React.JSX.
         <ul className="entries">
           {summary.latestDocuments.map((d) => (
             <li key={d.id} className="entry">
-              <button type="button" className="link entry__open" onClick={() => setOpened({ id: d.id, title: d.title })}>
+              <button
+                type="button"
+                className="link entry__open"
+                onClick={() => setOpened({ id: d.id, title: d.title })}
+              >
                 {d.title}
               </button>
               <span className="entry__detail">
@@ -68,7 +78,14 @@ function LatestDocuments({ summary }: { summary: EmergencySummary }): React.JSX.
           ))}
         </ul>
       )}
-      {opened && <DocumentViewer insKey={summary.dossier.insKey} id={opened.id} title={opened.title} onClose={() => setOpened(null)} />}
+      {opened && (
+        <DocumentViewer
+          insKey={summary.dossier.insKey}
+          id={opened.id}
+          title={opened.title}
+          onClose={() => setOpened(null)}
+        />
+      )}
     </section>
   );
 }
@@ -82,7 +99,11 @@ export function EmergencyViewSkeleton(): React.JSX.Element {
         Chargement de la synthèse…
       </p>
       {all.map((def) => (
-        <section key={def.key} className={`summary-section${def.tone ? ` summary-section--${def.tone}` : ''}`} aria-hidden="true">
+        <section
+          key={def.key}
+          className={`summary-section${def.tone ? ` summary-section--${def.tone}` : ''}`}
+          aria-hidden="true"
+        >
           <h3>{def.title}</h3>
           <span className="skeleton" />
           <span className="skeleton skeleton--short" />
@@ -95,7 +116,11 @@ export function EmergencyViewSkeleton(): React.JSX.Element {
 function EntrySection({ def, entries }: { def: SectionDef; entries: ClinicalEntry[] }): React.JSX.Element {
   const headingId = `section-${def.testId}`;
   return (
-    <section className={`summary-section${def.tone ? ` summary-section--${def.tone}` : ''}`} aria-labelledby={headingId} data-testid={def.testId}>
+    <section
+      className={`summary-section${def.tone ? ` summary-section--${def.tone}` : ''}`}
+      aria-labelledby={headingId}
+      data-testid={def.testId}
+    >
       <h3 id={headingId}>
         {def.tone === 'alert' && entries.length > 0 && <span aria-hidden="true">⚠ </span>}
         {def.title} <span className="count">({entries.length})</span>
@@ -108,7 +133,9 @@ function EntrySection({ def, entries }: { def: SectionDef; entries: ClinicalEntr
             <li key={entry.id} className="entry">
               <span className="entry__label">{entry.label}</span>
               {entry.detail && <span className="entry__detail"> — {entry.detail}</span>}
-              {entry.startDate && <span className="entry__date"> · depuis le {frenchDate(entry.startDate)}</span>}
+              {entry.startDate && (
+                <span className="entry__date"> · depuis le {frenchDate(entry.startDate)}</span>
+              )}
               {entry.endDate && <span className="entry__date"> · jusqu’au {frenchDate(entry.endDate)}</span>}
               {entry.status && <span className="entry__date"> · {statusLabel(entry.status)}</span>}
               {entry.author && (
@@ -154,10 +181,16 @@ const reimbursementKind: Record<ReimbursementGroup['kind'], string> = {
 function ReimbursementSection({ groups }: { groups: ReimbursementGroup[] }): React.JSX.Element {
   // Medicines first, then the most recently dispensed: what the patient is probably still taking.
   const sorted = [...groups].sort(
-    (a, b) => Number(b.kind === 'medicine') - Number(a.kind === 'medicine') || (b.lastDate ?? '').localeCompare(a.lastDate ?? ''),
+    (a, b) =>
+      Number(b.kind === 'medicine') - Number(a.kind === 'medicine') ||
+      (b.lastDate ?? '').localeCompare(a.lastDate ?? ''),
   );
   return (
-    <section className="summary-section" aria-labelledby="section-reimbursements" data-testid="reimbursements">
+    <section
+      className="summary-section"
+      aria-labelledby="section-reimbursements"
+      data-testid="reimbursements"
+    >
       <h3 id="section-reimbursements">
         Remboursements (24 derniers mois) <span className="count">({groups.length})</span>
       </h3>

@@ -44,17 +44,38 @@ export function PatientWorkspace({ session }: { session: SessionState }): React.
 
   if (!patient.dossier) return <NoDossier patient={patient} professional={session.professional} />;
   // Keyed by dossier: nothing opened for one patient (viewer, dialogs) survives a switch to another.
-  return <DossierView key={patient.dossier.insKey} dossier={patient.dossier} patient={patient} professional={session.professional} />;
+  return (
+    <DossierView
+      key={patient.dossier.insKey}
+      dossier={patient.dossier}
+      patient={patient}
+      professional={session.professional}
+    />
+  );
 }
 
-function DossierView({ dossier, patient, professional }: { dossier: DossierRef; patient: PatientContext; professional: Professional | null }): React.JSX.Element {
+function DossierView({
+  dossier,
+  patient,
+  professional,
+}: {
+  dossier: DossierRef;
+  patient: PatientContext;
+  professional: Professional | null;
+}): React.JSX.Element {
   const summary = useStore((s) => s.summary);
   const summaryError = useStore((s) => s.summaryError);
   const loading = useStore((s) => s.summaryLoading);
   const activeTab = useStore((s) => s.activeTab);
   const setActiveTab = useStore((s) => s.setActiveTab);
   const created = useStore((s) => s.created);
-  const allergies: AllergyState = summary ? (summary.allergies.length > 0 ? 'present' : 'none') : summaryError ? 'unknown' : 'loading';
+  const allergies: AllergyState = summary
+    ? summary.allergies.length > 0
+      ? 'present'
+      : 'none'
+    : summaryError
+      ? 'unknown'
+      : 'loading';
 
   return (
     <div className="workspace">
@@ -78,7 +99,9 @@ function DossierView({ dossier, patient, professional }: { dossier: DossierRef; 
         )}
         {activeTab === 'documents' && <DocumentsTab insKey={dossier.insKey} />}
         {activeTab === 'history' && <AccessHistoryTab insKey={dossier.insKey} />}
-        {activeTab === 'management' && <DossierManagementTab dossier={dossier} patient={patient} professional={professional} />}
+        {activeTab === 'management' && (
+          <DossierManagementTab dossier={dossier} patient={patient} professional={professional} />
+        )}
       </Tabs>
     </div>
   );
@@ -90,7 +113,13 @@ function DossierView({ dossier, patient, professional }: { dossier: DossierRef; 
  * authorisation; no dossier for a known identity (or no identity at all) → the creation. A dossier
  * that exists is never offered for creation.
  */
-function NoDossier({ patient, professional }: { patient: PatientContext; professional: Professional | null }): React.JSX.Element {
+function NoDossier({
+  patient,
+  professional,
+}: {
+  patient: PatientContext;
+  professional: Professional | null;
+}): React.JSX.Element {
   const [creating, setCreating] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -106,7 +135,8 @@ function NoDossier({ patient, professional }: { patient: PatientContext; profess
       .catch(() => setPresent(null));
   }, [patient.source, selected, professional?.cardKind]);
   const beneficiary = patient.beneficiaries.find((b) => b.index === patient.selectedIndex) ?? null;
-  const lookedUp = patient.notice !== undefined || patient.identity !== undefined || patient.candidates !== undefined;
+  const lookedUp =
+    patient.notice !== undefined || patient.identity !== undefined || patient.candidates !== undefined;
   const canCreate =
     patient.source === 'vitale' &&
     patient.dossierExists !== true &&
@@ -141,7 +171,11 @@ function NoDossier({ patient, professional }: { patient: PatientContext; profess
         </>
       )}
       {patient.candidates && patient.candidates.length > 0 && (
-        <IdentityCandidates candidates={patient.candidates} busy={busy} onChoose={(index) => run(() => getApi().patient.chooseIdentity({ index }))} />
+        <IdentityCandidates
+          candidates={patient.candidates}
+          busy={busy}
+          onChoose={(index) => run(() => getApi().patient.chooseIdentity({ index }))}
+        />
       )}
       {error && (
         <p className="error" role="alert">
@@ -150,7 +184,11 @@ function NoDossier({ patient, professional }: { patient: PatientContext; profess
       )}
       <div className="form__actions">
         {patient.authorizationRequired && (
-          <button type="button" disabled={busy} onClick={() => run(() => getApi().patient.authorizeAccess({}))}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => run(() => getApi().patient.authorizeAccess({}))}
+          >
             Le patient présent autorise l’accès
           </button>
         )}
@@ -160,7 +198,10 @@ function NoDossier({ patient, professional }: { patient: PatientContext; profess
           </button>
         )}
         {patient.source === 'vitale' && patient.beneficiaries.length > 1 && (
-          <ChangeBeneficiary patient={patient} onPick={(index) => run(() => getApi().patient.selectBeneficiary({ index }))} />
+          <ChangeBeneficiary
+            patient={patient}
+            onPick={(index) => run(() => getApi().patient.selectBeneficiary({ index }))}
+          />
         )}
         <button type="button" className="secondary" onClick={() => run(() => getApi().patient.close({}))}>
           Quitter
@@ -171,7 +212,11 @@ function NoDossier({ patient, professional }: { patient: PatientContext; profess
           <p>
             DMP de {displayName(present)} : {present.status === 'closed' ? 'clôturé' : 'actif'}.
           </p>
-          <button type="button" className="danger" onClick={() => setGoverning(present.status === 'closed' ? 'reactivate' : 'close')}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => setGoverning(present.status === 'closed' ? 'reactivate' : 'close')}
+          >
             {present.status === 'closed' ? 'Réactiver le DMP…' : 'Clôturer le DMP…'}
           </button>
         </div>
@@ -184,7 +229,8 @@ function NoDossier({ patient, professional }: { patient: PatientContext; profess
           patientPresent
           onDone={(updated) => {
             setPresent(updated);
-            if (updated.status === 'active') run(() => getApi().patient.selectBeneficiary({ index: selected ?? 0 }));
+            if (updated.status === 'active')
+              run(() => getApi().patient.selectBeneficiary({ index: selected ?? 0 }));
           }}
           onClose={() => setGoverning(null)}
         />
@@ -193,7 +239,13 @@ function NoDossier({ patient, professional }: { patient: PatientContext; profess
   );
 }
 
-function ChangeBeneficiary({ patient, onPick }: { patient: PatientContext; onPick(index: number): void }): React.JSX.Element {
+function ChangeBeneficiary({
+  patient,
+  onPick,
+}: {
+  patient: PatientContext;
+  onPick(index: number): void;
+}): React.JSX.Element {
   const others = patient.beneficiaries.filter((b) => b.index !== patient.selectedIndex);
   return (
     <>

@@ -36,7 +36,6 @@ export function ageLabel(birthDate: string, today = new Date()): string | null {
   return `${Math.max(0, months)} mois`;
 }
 
-
 export const sexLabel = { M: 'Homme', F: 'Femme', U: 'Sexe indéterminé' } as const;
 
 export const accessModeLabel: Record<AccessMode, string> = {

@@ -35,13 +35,17 @@ export function PatientSearch({ professional }: { professional: Professional | n
     if (by === 'ins') {
       const key = toInsKey(insText, oid);
       if (!key) {
-        setError('INS invalide : 15 caractères (13 chiffres et la clé), éventuellement suivis de @ et de l’OID.');
+        setError(
+          'INS invalide : 15 caractères (13 chiffres et la clé), éventuellement suivis de @ et de l’OID.',
+        );
         return;
       }
       input = { insKey: key };
     } else {
       if (name.replace(/[^\p{L}]/gu, '').length < 3 || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) {
-        setError('Indiquez au moins les 3 premières lettres du nom de naissance et la date de naissance complète.');
+        setError(
+          'Indiquez au moins les 3 premières lettres du nom de naissance et la date de naissance complète.',
+        );
         return;
       }
       input = { name: name.trim(), birthDate };
@@ -76,7 +80,12 @@ export function PatientSearch({ professional }: { professional: Professional | n
             INS
           </label>
           <label className="inline-check">
-            <input type="radio" name={`${id}-by`} checked={by === 'identity'} onChange={() => setBy('identity')} />
+            <input
+              type="radio"
+              name={`${id}-by`}
+              checked={by === 'identity'}
+              onChange={() => setBy('identity')}
+            />
             Nom et date de naissance
           </label>
         </fieldset>
@@ -84,7 +93,14 @@ export function PatientSearch({ professional }: { professional: Professional | n
           <div className="form__row">
             <div className="form__field">
               <label htmlFor={`${id}-ins`}>INS (matricule ou matricule@OID)</label>
-              <input id={`${id}-ins`} value={insText} onChange={(e) => setInsText(e.target.value)} autoComplete="off" spellCheck={false} size={40} />
+              <input
+                id={`${id}-ins`}
+                value={insText}
+                onChange={(e) => setInsText(e.target.value)}
+                autoComplete="off"
+                spellCheck={false}
+                size={40}
+              />
             </div>
             <div className="form__field">
               <label htmlFor={`${id}-oid`}>Type d’identifiant</label>
@@ -101,11 +117,21 @@ export function PatientSearch({ professional }: { professional: Professional | n
           <div className="form__row">
             <div className="form__field">
               <label htmlFor={`${id}-name`}>Nom de naissance</label>
-              <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+              <input
+                id={`${id}-name`}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                autoComplete="off"
+              />
             </div>
             <div className="form__field">
               <label htmlFor={`${id}-birth`}>Date de naissance</label>
-              <input id={`${id}-birth`} type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} />
+              <input
+                id={`${id}-birth`}
+                type="date"
+                value={birthDate}
+                onChange={(e) => setBirthDate(e.target.value)}
+              />
             </div>
           </div>
         )}
@@ -162,11 +188,17 @@ function SearchResult(props: {
   return (
     <li className="result">
       <div>
-        <strong>{label}</strong> · né(e) le {frenchDate(dossier.identity.birthDate)} · {sexLabel[dossier.identity.sex]}
+        <strong>{label}</strong> · né(e) le {frenchDate(dossier.identity.birthDate)} ·{' '}
+        {sexLabel[dossier.identity.sex]}
         <br />
         INS {formatMatricule(dossier.ins.matricule)} · {rnivStatusLabels[dossier.ins.status]}
         {dossier.status === 'closed' && <strong className="badge badge--alert"> DMP clôturé</strong>}
-        {kind && <strong className="badge badge--test"> {kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}</strong>}
+        {kind && (
+          <strong className="badge badge--test">
+            {' '}
+            {kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}
+          </strong>
+        )}
       </div>
       <div className="result__actions">
         <button type="button" onClick={props.onOpen} aria-label={`Ouvrir le dossier de ${label}`}>
