@@ -7,6 +7,7 @@ import type { DmpService } from '../dmp/dmp-service';
 import type { CardService } from '../cards/card-service';
 import type { CardSimulator } from './card-simulator';
 import { readersForDisplay } from '../session/reader-display';
+import { patientPresence } from './patient-presence';
 
 export interface HandlerDeps {
   info: {
@@ -56,6 +57,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       );
     return identity;
   };
+  const presence = patientPresence({ session, readers: () => cards.readers(), dmp });
   const identitiesOf = (answer: IdentityAnswer): ReferenceIdentity[] =>
     answer.kind === 'none' ? [] : answer.kind === 'one' ? [answer.identity] : answer.candidates;
   const beneficiaryFor = (index: number): Beneficiary => {
@@ -98,11 +100,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       dmp.listDocuments(session.currentAccess(insKey), insKey, filter ?? {}),
     'documents.get': async ({ insKey, id }) => dmp.getDocument(session.currentAccess(insKey), insKey, id),
     'documents.deposit': async (input) => dmp.depositDocument(session.currentAccess(input.insKey), input),
-    'documents.update': async ({ insKey, id, status, visibility }) =>
-      dmp.updateDocument(session.currentAccess(insKey), insKey, id, {
-        ...(status ? { status } : {}),
-        ...(visibility ? { visibility } : {}),
-      }),
+    'documents.update': async ({ insKey, id, status, visibility, atPatientRequest }) => {
+      const actor = session.currentAccess(insKey);
+      return dmp.updateDocument(
+        actor,
+        insKey,
+        id,
+        { ...(status ? { status } : {}), ...(visibility ? { visibility } : {}) },
+        {
+          atPatientRequest: atPatientRequest === true,
+          patientPresent: await presence.isPresentFor(actor, insKey),
+        },
+      );
+    },
     'documents.delete': async ({ insKey, id }) => {
       await dmp.deleteDocument(session.currentAccess(insKey), insKey, id);
       return { deleted: true as const };
@@ -130,12 +140,46 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         },
       };
     },
-    'dossier.close': async ({ insKey, reason }) => dmp.closeDossier(session.actor('normal'), insKey, reason),
-    'dossier.reactivate': async ({ insKey }) => dmp.reactivateDossier(session.actor('normal'), insKey),
-    'dossier.accessHistory': async ({ insKey }) => {
-      session.currentAccess(insKey);
-      return dmp.accessHistory(insKey);
+    // Governance acts run in the session's current mode: an emergency access is refused by the domain.
+    'dossier.close': async ({ insKey, reason, atPatientRequest }) => {
+      const actor = session.actor();
+      return dmp.closeDossier(actor, insKey, reason, {
+        atPatientRequest,
+        patientPresent: await presence.isPresentFor(actor, insKey),
+      });
     },
+    'dossier.reactivate': async ({ insKey, reason, atPatientRequest }) => {
+      const actor = session.actor();
+      return dmp.reactivateDossier(actor, insKey, reason, {
+        atPatientRequest,
+        patientPresent: await presence.isPresentFor(actor, insKey),
+      });
+    },
+    'dossier.ofPresentPatient': async () => presence.dossierOfPresentPatient(session.actor()),
+    'dossier.declareTreatingPhysician': async ({ insKey, patientConsent }) => {
+      const actor = session.currentAccess(insKey);
+      await dmp.declareTreatingPhysician(actor, insKey, {
+        patientConsent,
+        patientPresent: await presence.isPresentFor(actor, insKey),
+      });
+      return { ok: true as const };
+    },
+    'dossier.professionals': async ({ insKey }) => {
+      session.currentAccess(insKey);
+      return dmp.professionals(insKey);
+    },
+    'dossier.recordBlock': async ({ insKey, nationalId, blocked, atPatientRequest }) => {
+      const actor = session.currentAccess(insKey);
+      await dmp.recordProfessionalBlock(
+        actor,
+        insKey,
+        { nationalId, blocked },
+        { atPatientRequest, patientPresent: await presence.isPresentFor(actor, insKey) },
+      );
+      return { ok: true as const };
+    },
+    'dossier.accessHistory': async ({ insKey }) =>
+      dmp.accessHistory({ actor: session.currentAccess(insKey) }, insKey),
 
     'simulator.profiles': async () => simulator().profiles(),
     'simulator.insert': async ({ reader, profileId }) => {

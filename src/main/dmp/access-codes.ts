@@ -1,4 +1,4 @@
-import { scryptSync, timingSafeEqual } from 'node:crypto';
+import { scryptSync } from 'node:crypto';
 
 /** 32 symbols without look-alikes (0/O, 1/I): a byte modulo 32 is unbiased. */
 const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -20,17 +20,12 @@ export function newOneTimeCode(random: (n: number) => Uint8Array): string {
 }
 
 /**
- * Only this derivation is stored. scrypt rather than a bare hash: the code is short enough that a
+ * Only this derivation is stored, for the patient's first login to Mon espace santé: nothing on this
+ * workstation verifies the code (docs/access-rules.md §13). scrypt rather than a bare hash: the code is short enough that a
  * stolen database could otherwise be searched exhaustively. The login, unique per dossier, salts it.
  */
 export function hashOneTimeCode(login: string, code: string): string {
   return scryptSync(code, `poste-dmp:${login}`, 32).toString('hex');
-}
-
-export function oneTimeCodeMatches(login: string, code: string, storedHash: string): boolean {
-  const expected = Buffer.from(storedHash, 'hex');
-  const actual = Buffer.from(hashOneTimeCode(login, code), 'hex');
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
 export function validUntil(now: Date): Date {

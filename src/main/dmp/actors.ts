@@ -34,6 +34,11 @@ export function toDomainActor(professional: Professional): Actor {
     // The situation chosen after the PIN, not "any situation on the card": a doctor who also works
     // shifts at the SAMU is a regulator only while working there.
     centre15Regulation: selectedSituationIsRegulation(professional),
+    // The structure of the situation chosen after the PIN (all of the card's when none was chosen):
+    // an establishment's documents are managed by the establishment.
+    structureIds: (selectedSituation(professional) ? [selectedSituation(professional)!] : holder.situations).flatMap((s) =>
+      s.structureId ? [s.structureId] : [],
+    ),
   };
 }
 

@@ -14,7 +14,7 @@ import type { AuditLogOptions } from '../audit/audit-log';
 import type { Decision } from '../domain/access-policy';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/types';
-import { AccessHistory } from './access-history';
+import { AccessHistory, type HistoryReadBy } from './access-history';
 import type { DmpActor, SystemActor } from './actors';
 import { DmpContext } from './dmp-context';
 import {
@@ -22,12 +22,15 @@ import {
   type DepositInput,
   type DocumentFilter,
   type ImportResult,
+  type PatientBasis as DocumentBasis,
 } from './document-operations';
+import type { PatientBasis } from '../domain/governance';
 import { DossierOperations, type CreateDossierInput, type CreatedDossier } from './dossier-operations';
 import { SummaryOperations } from './summary-operations';
 
 export type { DmpActor, SystemActor } from './actors';
 export type { DepositInput, DocumentFilter, ImportResult } from './document-operations';
+export type { HistoryReadBy } from './access-history';
 export type { CreateDossierInput, CreatedDossier } from './dossier-operations';
 
 export interface DmpServiceOptions {
@@ -83,7 +86,10 @@ export class DmpService {
 
   // ── Dossiers ──────────────────────────────────────────────────────────────────────────────────
 
-  /** Traced search: criteria kinds and result count go to the audit trail, never the names typed. */
+  /**
+   * A professional's search: INS, or birth-name prefix (3 letters) with a complete birth date; 20
+   * results at most; rate-limited; each patient found gets a line in their history.
+   */
   searchDossiersAs(
     actor: DmpActor,
     query: { insKey?: string; name?: string; birthDate?: string },
@@ -91,6 +97,7 @@ export class DmpService {
     return this.dossiers.searchDossiersAs(actor, query);
   }
 
+  /** The session's own look-up of a Vitale beneficiary's dossier; never exposed to a professional's query. */
   searchDossiers(query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
     return this.dossiers.searchDossiers(query);
   }
@@ -100,13 +107,28 @@ export class DmpService {
     return this.dossiers.authorize(actor, insKey, options);
   }
 
-  /** Patient-side control: block (or unblock) one professional. */
-  setProfessionalBlocked(
+  /** The doctor in session becomes the médecin traitant, with the patient present and consenting. */
+  declareTreatingPhysician(
+    actor: DmpActor,
     insKey: string,
-    professional: { nationalId: string; displayName: string },
-    blocked: boolean,
+    basis: { patientPresent: boolean; patientConsent: boolean },
   ): Promise<void> {
-    return this.dossiers.setProfessionalBlocked(insKey, professional, blocked);
+    return this.dossiers.declareTreatingPhysician(actor, insKey, basis);
+  }
+
+  /** A professional records the patient's block (or unblock) of another professional. */
+  recordProfessionalBlock(
+    actor: DmpActor,
+    insKey: string,
+    target: { nationalId: string; blocked: boolean },
+    basis: PatientBasis,
+  ): Promise<void> {
+    return this.dossiers.recordProfessionalBlock(actor, insKey, target, basis);
+  }
+
+  /** Professionals the patient authorised or blocked, médecin traitant flagged. */
+  professionals(insKey: string): ReturnType<DossierOperations['professionals']> {
+    return this.dossiers.professionals(insKey);
   }
 
   /** What opening the dossier would decide, with nothing opened, audited or authorised. */
@@ -135,12 +157,18 @@ export class DmpService {
     return this.dossiers.createDossier(actor, input);
   }
 
-  closeDossier(actor: DmpActor, insKey: string, reason: string): Promise<DossierRef> {
-    return this.dossiers.closeDossier(actor, insKey, reason);
+  /** The patient's decision, with the patient present or on their written request, and a reason. */
+  closeDossier(actor: DmpActor, insKey: string, reason: string, basis: PatientBasis): Promise<DossierRef> {
+    return this.dossiers.closeDossier(actor, insKey, reason, basis);
   }
 
-  reactivateDossier(actor: DmpActor, insKey: string): Promise<DossierRef> {
-    return this.dossiers.reactivateDossier(actor, insKey);
+  reactivateDossier(
+    actor: DmpActor,
+    insKey: string,
+    reason: string,
+    basis: PatientBasis,
+  ): Promise<DossierRef> {
+    return this.dossiers.reactivateDossier(actor, insKey, reason, basis);
   }
 
   // ── Reading ───────────────────────────────────────────────────────────────────────────────────
@@ -162,13 +190,15 @@ export class DmpService {
     return this.documents.getDocument(actor, insKey, id);
   }
 
+  /** Only the author (or their structure); a visibility change also at the request of the patient present. */
   updateDocument(
     actor: DmpActor,
     insKey: string,
     id: string,
     change: { status?: DocumentStatus; visibility?: Visibility },
+    basis: DocumentBasis = {},
   ): Promise<DocumentMeta> {
-    return this.documents.updateDocument(actor, insKey, id, change);
+    return this.documents.updateDocument(actor, insKey, id, change, basis);
   }
 
   deleteDocument(actor: DmpActor, insKey: string, id: string): Promise<void> {
@@ -177,9 +207,9 @@ export class DmpService {
 
   // ── Audit ─────────────────────────────────────────────────────────────────────────────────────
 
-  /** The dossier's history as the patient sees it, newest first. */
-  accessHistory(insKey: string): Promise<AccessHistoryEntry[]> {
-    return this.history.accessHistory(insKey);
+  /** The dossier's history in French sentences, newest first; a professional's reading is audited. */
+  accessHistory(by: HistoryReadBy, insKey: string): Promise<AccessHistoryEntry[]> {
+    return this.history.accessHistory(by, insKey);
   }
 
   verifyAudit(): Promise<AuditChainVerdict> {

@@ -19,6 +19,7 @@ import { formatInsKey, type InsRef } from '../../shared/identity/ins';
 import { rnivStatusOf } from './dossier-rows';
 import { documentIdentityProblems, insFromPatientIds, traitsDiffer } from '../identity/document-identity';
 import { displayWarnings, encodeVisibility, validateVisibilityAtDeposit } from '../domain/visibility';
+import { decideDocumentChange, type DocumentChange } from '../domain/write-policy';
 import { redactNir } from '../log/logger';
 import type { Statement } from '../store/types';
 import {
@@ -31,7 +32,13 @@ import {
 } from './actors';
 import { decodeBase64, decodeText, depositKind, looksLikeCompletePdf } from './deposit-input';
 import type { DmpContext } from './dmp-context';
-import { documentColumns, toDocumentFacts, toDocumentMeta, type DocumentRow } from './document-rows';
+import {
+  documentColumns,
+  toDocumentAuthorship,
+  toDocumentFacts,
+  toDocumentMeta,
+  type DocumentRow,
+} from './document-rows';
 import {
   countEntries,
   insertDocumentStatements,
@@ -61,6 +68,12 @@ export interface DepositInput {
   typeCode?: string;
   visibility: Visibility;
   replacesId?: string;
+}
+
+/** Whose decision a change records: the patient's (present, or on their written request), else the author's. */
+export interface PatientBasis {
+  atPatientRequest?: boolean;
+  patientPresent?: boolean;
 }
 
 export interface DocumentFilter {
@@ -125,9 +138,14 @@ export class DocumentOperations {
       throw new ApiError('LOCKED', 'Ce DMP est fermé : aucun document ne peut y être ajouté.');
     }
 
-    const doc = await this.documentFromCda(cda, bytes, insKey, actor, {
-      visibilityMask: encodeVisibility(normal),
-    });
+    const doc = await this.documentFromCda(
+      cda,
+      bytes,
+      insKey,
+      actor,
+      { visibilityMask: encodeVisibility(normal) },
+      isSystemActor(actor) ? null : await loadDossierFacts(this.ctx.store, row),
+    );
     statements.push(...insertDocumentStatements(doc));
     events.push(this.ctx.event(actor, 'document.deposit', insKey, doc.id));
     await this.ctx.write(events, statements);
@@ -178,13 +196,16 @@ export class DocumentOperations {
         );
       }
       await this.checkDocumentIdentity(actor, cda, ins, row);
-      doc = await this.documentFromCda(cda, bytes, insKey, actor, {
-        visibilityMask,
-        replacesId: input.replacesId,
-        title: input.title,
-      });
+      doc = await this.documentFromCda(
+        cda,
+        bytes,
+        insKey,
+        actor,
+        { visibilityMask, replacesId: input.replacesId, title: input.title },
+        facts,
+      );
     } else {
-      doc = await this.documentFromFile(kind, bytes, insKey, actor, input, visibilityMask);
+      doc = await this.documentFromFile(kind, bytes, insKey, actor, input, visibilityMask, facts);
     }
     // The depositing professional signs the deposit with their CPS: they are its author here.
     Object.assign(doc, this.authorFromCps(actor));
@@ -243,7 +264,7 @@ export class DocumentOperations {
       decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason),
     );
     const docs = await this.ctx.store.all<DocumentRow>(
-      `SELECT ${documentColumns} FROM documents WHERE ins_key = ? ORDER BY COALESCE(document_date, deposited_at) DESC, deposited_at DESC`,
+      `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND deleted_at IS NULL ORDER BY COALESCE(document_date, deposited_at) DESC, deposited_at DESC`,
       [key],
     );
     const from = filter.from?.slice(0, 10);
@@ -265,7 +286,7 @@ export class DocumentOperations {
     const { row, facts } = await this.ctx.requireDossier(insKey);
     const key = row.ins_key;
     const doc = await this.documentRow(key, id);
-    if (!doc) {
+    if (!doc || doc.deleted_at !== null) {
       await this.ctx.enforce(
         actor,
         key,
@@ -294,11 +315,21 @@ export class DocumentOperations {
     insKey: string,
     id: string,
     change: { status?: DocumentStatus; visibility?: Visibility },
+    basis: PatientBasis = {},
   ): Promise<DocumentMeta> {
-    const { row, facts, doc } = await this.requireWritableDocument(actor, insKey, id);
+    const { row, facts, doc } = await this.requireChangeableDocument(
+      actor,
+      insKey,
+      id,
+      change.visibility !== undefined ? 'visibility' : 'status',
+      basis,
+    );
+    if (change.visibility !== undefined && change.status !== undefined)
+      await this.requireChangeableDocument(actor, insKey, id, 'status', basis);
     const key = row.ins_key;
     const sets: string[] = [];
     const params: (string | number)[] = [];
+    const what: string[] = [];
     if (change.status !== undefined && change.status !== doc.status) {
       // Archiving is a toggle between approved and archived; obsolescence only comes from a new version.
       const toggles =
@@ -311,6 +342,7 @@ export class DocumentOperations {
         );
       sets.push('status = ?');
       params.push(change.status);
+      what.push(change.status === 'archived' ? 'archivage' : 'désarchivage');
     }
     if (change.visibility !== undefined) {
       const check = validateVisibilityAtDeposit(change.visibility, {
@@ -320,10 +352,13 @@ export class DocumentOperations {
       if (!check.ok) throw new ApiError('INVALID_INPUT', check.message);
       sets.push('visibility = ?');
       params.push(encodeVisibility(change.visibility));
+      what.push('visibilité');
     }
     if (sets.length > 0) {
+      // The target keeps the document id first (the history looks its title up) and what changed, on whose decision.
+      const onBehalf = basis.atPatientRequest ? ' à la demande du patient' : '';
       await this.ctx.write(
-        [this.ctx.event(actor, 'document.update', key, id)],
+        [this.ctx.event(actor, 'document.update', key, `${id} ${what.join(' et ')}${onBehalf}`)],
         [
           {
             sql: `UPDATE documents SET ${sets.join(', ')} WHERE id = ? AND ins_key = ?`,
@@ -335,39 +370,64 @@ export class DocumentOperations {
     return toDocumentMeta((await this.documentRow(key, id)) as DocumentRow, key);
   }
 
+  /**
+   * Logical deletion: the document stays for the legal retention period, hidden from lists, readers and
+   * the summary (its entries go with it); nothing is erased or cascaded.
+   */
   async deleteDocument(actor: DmpActor, insKey: string, id: string): Promise<void> {
-    const { row, doc } = await this.requireWritableDocument(actor, insKey, id);
+    const { row, doc } = await this.requireChangeableDocument(actor, insKey, id, 'delete', {});
+    const at = this.ctx.now().toISOString();
     const statements: Statement[] = [
-      { sql: 'DELETE FROM documents WHERE id = ? AND ins_key = ?', params: [id, row.ins_key] },
+      {
+        sql: 'UPDATE documents SET deleted_at = ?, deleted_by = ? WHERE id = ? AND ins_key = ? AND deleted_at IS NULL',
+        params: [at, auditWho(actor).actorId, id, row.ins_key],
+      },
     ];
     // Deleting the latest version puts the one it replaced back in force.
     if (doc.replaces_id && doc.status === 'approved') {
       statements.push({
-        sql: "UPDATE documents SET status = 'approved' WHERE id = ? AND ins_key = ? AND status = 'obsolete'",
+        sql: "UPDATE documents SET status = 'approved' WHERE id = ? AND ins_key = ? AND status = 'obsolete' AND deleted_at IS NULL",
         params: [doc.replaces_id, row.ins_key],
       });
     }
     await this.ctx.write([this.ctx.event(actor, 'document.delete', row.ins_key, id)], statements);
   }
 
-  /** Changing a document needs both the right to feed the dossier and the right to read that document. */
-  private async requireWritableDocument(
+  /** Changing a document: the write policy decides, from the read rules and who wrote it. Refusals are audited. */
+  private async requireChangeableDocument(
     actor: DmpActor,
     insKey: string,
     id: string,
+    change: DocumentChange,
+    basis: PatientBasis,
   ): Promise<{ row: DossierRow; facts: DossierFacts; doc: DocumentRow }> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
-    const domainActor = toDomainActor(actor.professional);
-    await this.ctx.enforce(actor, row.ins_key, decideDeposit(domainActor, facts), id);
     const doc = await this.documentRow(row.ins_key, id);
-    if (!doc) throw new ApiError('NOT_FOUND', 'Ce document n’existe pas dans ce DMP.');
-    await this.ctx.enforce(
-      actor,
-      row.ins_key,
-      decideDocumentRead(domainActor, facts, actor.mode, toDocumentFacts(doc)),
-      id,
-    );
+    const domainActor = toDomainActor(actor.professional);
+    if (!doc) {
+      await this.ctx.enforce(actor, row.ins_key, decideDeposit(domainActor, facts));
+      throw new ApiError('NOT_FOUND', 'Ce document n’existe pas dans ce DMP.');
+    }
+    await this.enforceChange(actor, row.ins_key, facts, doc, change, basis);
     return { row, facts, doc };
+  }
+
+  private async enforceChange(
+    actor: DmpActor,
+    insKey: string,
+    facts: DossierFacts,
+    doc: DocumentRow,
+    change: DocumentChange,
+    basis: PatientBasis,
+  ): Promise<void> {
+    const domainActor = toDomainActor(actor.professional);
+    const decision = decideDocumentChange(domainActor, facts, change, toDocumentAuthorship(doc), {
+      mode: actor.mode,
+      read: decideDocumentRead(domainActor, facts, actor.mode, toDocumentFacts(doc)),
+      atPatientRequest: basis.atPatientRequest === true,
+      patientPresent: basis.patientPresent === true,
+    });
+    await this.ctx.enforce(actor, insKey, decision, doc.id);
   }
 
   private async documentRow(insKey: string, id: string): Promise<DocumentRow | null> {
@@ -484,32 +544,49 @@ export class DocumentOperations {
   private authorFromCps(actor: DmpActor | SystemActor): Partial<NewDocument> {
     if (isSystemActor(actor)) return {};
     const holder = actor.professional.holder;
+    const structureId = holder.situations.find((s) => s.structureId)?.structureId;
     return {
       authorName: professionalName(actor.professional),
       authorId: holder.nationalId,
       authorProfession: holder.professionLabel,
+      ...(structureId ? { authorStructureId: structureId } : {}),
     };
   }
 
-  /** Version chain: an explicit `replacesId`, or else the CDA setId of a document already in force. */
+  /**
+   * Version chain: an explicit `replacesId`, or else the CDA setId of a document already in force. A
+   * professional replaces only what the write policy lets them change (which needs reading it too);
+   * `facts` is null for system imports.
+   */
   private async predecessor(
     insKey: string,
     replacesId: string | undefined,
     setId: string | undefined,
+    actor: DmpActor | SystemActor,
+    facts: DossierFacts | null,
   ): Promise<DocumentRow | null> {
+    let previous: DocumentRow | null = null;
     if (replacesId !== undefined) {
       const doc = await this.documentRow(insKey, replacesId);
-      if (!doc) throw new ApiError('NOT_FOUND', 'Le document à remplacer n’existe pas dans ce DMP.');
-      if (doc.status !== 'approved')
-        throw new ApiError('CONFLICT', 'Seule la version en vigueur d’un document peut être remplacée.');
-      return doc;
+      if (!doc || doc.deleted_at !== null) {
+        if (!isSystemActor(actor) && facts)
+          await this.ctx.enforce(actor, insKey, decideDeposit(toDomainActor(actor.professional), facts));
+        throw new ApiError('NOT_FOUND', 'Le document à remplacer n’existe pas dans ce DMP.');
+      }
+      previous = doc;
+    } else if (setId !== undefined) {
+      const rows = await this.ctx.store.all<DocumentRow>(
+        `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND set_id = ? AND status = 'approved' AND deleted_at IS NULL ORDER BY version DESC LIMIT 1`,
+        [insKey, setId],
+      );
+      previous = rows[0] ?? null;
     }
-    if (setId === undefined) return null;
-    const rows = await this.ctx.store.all<DocumentRow>(
-      `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND set_id = ? AND status = 'approved' ORDER BY version DESC LIMIT 1`,
-      [insKey, setId],
-    );
-    return rows[0] ?? null;
+    if (!previous) return null;
+    if (!isSystemActor(actor) && facts)
+      await this.enforceChange(actor, insKey, facts, previous, 'replace', {});
+    if (previous.status !== 'approved')
+      throw new ApiError('CONFLICT', 'Seule la version en vigueur d’un document peut être remplacée.');
+    return previous;
   }
 
   private async refuseDuplicate(insKey: string, sha256: string): Promise<void> {
@@ -530,11 +607,12 @@ export class DocumentOperations {
     insKey: string,
     actor: DmpActor | SystemActor,
     opts: { visibilityMask: number; replacesId?: string | undefined; title?: string | undefined },
+    facts: DossierFacts | null,
   ): Promise<NewDocument> {
     const sha256 = sha256Hex(bytes);
     await this.refuseDuplicate(insKey, sha256);
     const { header, body } = cda;
-    const previous = await this.predecessor(insKey, opts.replacesId, header.setId);
+    const previous = await this.predecessor(insKey, opts.replacesId, header.setId, actor, facts);
     const author = header.author;
     const doc: NewDocument = {
       id: this.newId(),
@@ -579,6 +657,7 @@ export class DocumentOperations {
     actor: DmpActor,
     input: DepositInput,
     visibilityMask: number,
+    facts: DossierFacts,
   ): Promise<NewDocument> {
     if (kind === 'pdf' && !looksLikeCompletePdf(bytes))
       return this.ctx.refuseDocument(
@@ -602,7 +681,7 @@ export class DocumentOperations {
       );
     const sha256 = sha256Hex(bytes);
     await this.refuseDuplicate(insKey, sha256);
-    const previous = await this.predecessor(insKey, input.replacesId, undefined);
+    const previous = await this.predecessor(insKey, input.replacesId, undefined, actor, facts);
     return {
       id: this.newId(),
       insKey,

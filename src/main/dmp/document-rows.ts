@@ -8,6 +8,7 @@ import type {
 import { toDocumentCategory } from '../domain/categories';
 import { kindForTypeCode, typeLabel } from '../domain/document-types';
 import type { DocumentFacts } from '../domain/access-policy';
+import type { DocumentAuthorship } from '../domain/write-policy';
 import { decodeVisibility } from '../domain/visibility';
 import { looksLikeCode, statusLabel } from '../cda/entries/labels';
 import { decodeEntryData } from './entry-data';
@@ -30,10 +31,13 @@ export interface DocumentRow {
   version: number;
   replaces_id: string | null;
   set_id: string | null;
+  author_structure_id: string | null;
+  /** Set on logical deletion: the row stays for the retention period, hidden from every reader. */
+  deleted_at: string | null;
 }
 
 export const documentColumns =
-  'id, ins_key, title, type_code, category, format, media_type, author_name, author_id, author_profession, document_date, deposited_at, status, visibility, version, replaces_id, set_id';
+  'id, ins_key, title, type_code, category, format, media_type, author_name, author_id, author_profession, document_date, deposited_at, status, visibility, version, replaces_id, set_id, author_structure_id, deleted_at';
 
 export function toDocumentMeta(row: DocumentRow, insKey: string): DocumentMeta {
   return {
@@ -63,6 +67,14 @@ export function toDocumentFacts(row: DocumentRow): DocumentFacts {
     visibility: decodeVisibility(Number(row.visibility)) satisfies Visibility,
     ...(row.author_id ? { authorId: row.author_id } : {}),
     ...(kind ? { kind } : {}),
+  };
+}
+
+export function toDocumentAuthorship(row: DocumentRow): DocumentAuthorship {
+  return {
+    ...(row.author_id ? { authorId: row.author_id } : {}),
+    ...(row.author_structure_id ? { authorStructureId: row.author_structure_id } : {}),
+    deleted: row.deleted_at !== null,
   };
 }
 

@@ -15,6 +15,7 @@ export interface NewDocument {
   authorName?: string;
   authorId?: string;
   authorProfession?: string;
+  authorStructureId?: string;
   date?: string;
   depositedAt: string;
   depositedBy: string;
@@ -57,8 +58,9 @@ export function insertDocumentStatements(doc: NewDocument): Statement[] {
   const statements: Statement[] = [
     {
       sql: `INSERT INTO documents (id, ins_key, title, type_code, category, format, media_type, author_name, author_id, author_profession,
-              document_date, deposited_at, deposited_by, status, visibility, version, replaces_id, set_id, cda_id, content, payload, content_sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'approved', ?, ?, ?, ?, ?, ?, ?, ?)`,
+              document_date, deposited_at, deposited_by, status, visibility, version, replaces_id, set_id, cda_id, content, payload, content_sha256,
+              author_structure_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'approved', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       params: [
         doc.id,
         doc.insKey,
@@ -81,6 +83,7 @@ export function insertDocumentStatements(doc: NewDocument): Statement[] {
         doc.content,
         doc.payload ?? null,
         doc.sha256,
+        doc.authorStructureId ?? null,
       ],
     },
   ];

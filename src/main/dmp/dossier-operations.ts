@@ -15,6 +15,21 @@ import {
   decideDossierManagement,
   type Decision,
 } from '../domain/access-policy';
+import {
+  decideBlockRecording,
+  decideDossierGovernance,
+  decideTreatingPhysicianDeclaration,
+  type GovernanceAction,
+  type PatientBasis,
+} from '../domain/governance';
+import {
+  checkSearchQuery,
+  rateLimitMessage,
+  searchResultLimit,
+  takeToken,
+  type Bucket,
+  type SearchQuery,
+} from '../domain/search-policy';
 import { redactNir } from '../log/logger';
 import type { Statement } from '../store/types';
 import { accessCodesPdf } from './access-codes-pdf';
@@ -54,6 +69,7 @@ export interface CreatedDossier {
   pdf: Uint8Array;
 }
 
+/** The session's own look-up for a Vitale beneficiary (not a professional's search). */
 const searchLimit = 50;
 
 /** `1979-03-00` (unknown day on the card) searches the whole month; `1979-00-00` the whole year. */
@@ -66,34 +82,53 @@ function birthDatePattern(date: string): string {
 
 /** Finding a dossier, letting a professional in (or the patient keeping one out), and the dossier's life cycle. */
 export class DossierOperations {
+  /** Search rate per professional (national id), in memory: a restart gives a fresh burst, no more. */
+  private readonly searchBuckets = new Map<string, Bucket>();
+
   constructor(private readonly ctx: DmpContext) {}
 
   /**
-   * A professional's search is traced (who, which criteria, how many results — not the names
-   * typed, which stay out of the trail) so a name lookup without the patient's card is visible to
-   * a security auditor.
+   * A professional's search (TD0.5): an INS, or a birth-name prefix with a complete birth date, at
+   * most 20 results, rate-limited per professional. It is traced (who, which criteria, how many
+   * results — not the names typed), and every dossier it returns gets a line in that patient's
+   * history, so a patient sees who looked them up.
    */
-  async searchDossiersAs(
-    actor: DmpActor,
-    query: { insKey?: string; name?: string; birthDate?: string },
-  ): Promise<DossierRef[]> {
-    const found = await this.searchDossiers(query);
-    const criteria = [
-      query.insKey ? 'INS' : null,
-      query.name ? 'nom' : null,
-      query.birthDate ? 'date de naissance' : null,
-    ]
-      .filter(Boolean)
-      .join(' + ');
+  async searchDossiersAs(actor: DmpActor, query: SearchQuery): Promise<DossierRef[]> {
+    const who = actor.professional.holder.nationalId;
+    const taken = takeToken(this.searchBuckets.get(who), this.ctx.now().getTime());
+    this.searchBuckets.set(who, taken.bucket);
+    if (!taken.allowed) {
+      await this.ctx.write([
+        this.ctx.event(actor, 'patient.search', null, 'refusée : trop de recherches en peu de temps'),
+      ]);
+      this.ctx.log.warn('patient search rate-limited', { retryInMs: taken.retryInMs });
+      throw new ApiError('UNAVAILABLE', rateLimitMessage(taken.retryInMs), 'search rate limit');
+    }
+    const check = checkSearchQuery(query);
+    if (!check.ok) throw new ApiError('INVALID_INPUT', check.message, 'search criteria too broad');
+    let rows: DossierRow[];
+    let criteria: string;
+    if (check.search.kind === 'ins') {
+      criteria = 'INS';
+      const ins = tryParseInsKey(check.search.insKey);
+      rows = ins
+        ? await this.ctx.store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`, [
+            formatInsKey(ins),
+          ])
+        : [];
+    } else {
+      criteria = 'début du nom de naissance et date de naissance';
+      rows = await this.ctx.store.all<DossierRow>(
+        `SELECT ${dossierColumns} FROM dossiers WHERE birth_name_norm GLOB ? AND birth_date = ? ORDER BY birth_name, first_names LIMIT ${searchResultLimit}`,
+        [`${normaliseName(check.search.name)}*`, check.search.birthDate],
+      );
+    }
+    const found = rows.slice(0, searchResultLimit);
     await this.ctx.write([
-      this.ctx.event(
-        actor,
-        'patient.search',
-        null,
-        `${criteria || 'aucun critère'} ; ${found.length} résultat(s)`,
-      ),
+      this.ctx.event(actor, 'patient.search', null, `${criteria} ; ${found.length} résultat(s)`),
+      ...found.map((r) => this.ctx.event(actor, 'patient.search', r.ins_key, criteria)),
     ]);
-    return found;
+    return found.map(toDossierRef);
   }
 
   async traceIdentityLookup(actor: DmpActor, criteria: string, answers: number): Promise<void> {
@@ -187,15 +222,75 @@ export class DossierOperations {
     );
   }
 
-  /** Patient-side control: block (or unblock) one professional. */
-  async setProfessionalBlocked(
+  /** The doctor in session becomes the médecin traitant, with the patient present and consenting (TD0.3 `i_setTreatingPhysician`). */
+  async declareTreatingPhysician(
+    actor: DmpActor,
+    insKey: string,
+    basis: { patientPresent: boolean; patientConsent: boolean },
+  ): Promise<void> {
+    const { row } = await this.ctx.requireDossier(insKey);
+    await this.ctx.enforce(
+      actor,
+      row.ins_key,
+      decideTreatingPhysicianDeclaration(toDomainActor(actor.professional), actor.mode, basis),
+    );
+    await this.authorize(actor, row.ins_key, { treatingPhysician: true });
+  }
+
+  /** A professional records the patient's block (or unblock) of another professional, at the patient's request. */
+  async recordProfessionalBlock(
+    actor: DmpActor,
+    insKey: string,
+    target: { nationalId: string; blocked: boolean },
+    basis: PatientBasis,
+  ): Promise<void> {
+    const { row, facts } = await this.ctx.requireDossier(insKey);
+    await this.ctx.enforce(
+      actor,
+      row.ins_key,
+      decideBlockRecording(toDomainActor(actor.professional), facts, actor.mode, target, basis),
+    );
+    const known = await this.ctx.store.all<{ display_name: string }>(
+      'SELECT display_name FROM dossier_professionals WHERE ins_key = ? AND national_id = ?',
+      [row.ins_key, target.nationalId],
+    );
+    await this.setProfessionalBlocked(
+      row.ins_key,
+      { nationalId: target.nationalId, displayName: known[0]?.display_name ?? 'Professionnel' },
+      target.blocked,
+      actor,
+    );
+  }
+
+  /** The professionals the patient authorised or blocked (TD0.2 list), médecin traitant flagged. */
+  async professionals(
+    insKey: string,
+  ): Promise<
+    { nationalId: string; name: string; relation: 'authorized' | 'blocked'; treatingPhysician: boolean }[]
+  > {
+    const { row } = await this.ctx.requireDossier(insKey);
+    const people = await this.ctx.store.all<{ national_id: string; display_name: string; relation: string }>(
+      'SELECT national_id, display_name, relation FROM dossier_professionals WHERE ins_key = ? ORDER BY display_name',
+      [row.ins_key],
+    );
+    return people.map((p) => ({
+      nationalId: p.national_id,
+      name: p.display_name,
+      relation: p.relation === 'blocked' ? 'blocked' : 'authorized',
+      treatingPhysician: row.treating_physician_id === p.national_id,
+    }));
+  }
+
+  /** The block (or unblock) itself, in the patient's name, recorded by the professional who took the request. */
+  private async setProfessionalBlocked(
     insKey: string,
     professional: { nationalId: string; displayName: string },
     blocked: boolean,
+    recordedBy: DmpActor,
   ): Promise<void> {
     const { row } = await this.ctx.requireDossier(insKey);
     const event = this.ctx.event(
-      { system: 'patient' },
+      recordedBy,
       blocked ? 'professional.block' : 'professional.unblock',
       row.ins_key,
       professional.nationalId,
@@ -429,15 +524,18 @@ export class DossierOperations {
     return { dossier: toDossierRef(row), accessCodes: { login, oneTimeCode }, pdf };
   }
 
-  async closeDossier(actor: DmpActor, insKey: string, reason: string): Promise<DossierRef> {
-    const { row } = await this.ctx.requireDossier(insKey);
-    const decision = decideDossierManagement(toDomainActor(actor.professional), 'close');
-    await this.ctx.enforce(actor, row.ins_key, decision);
-    if (row.status === 'closed') throw new ApiError('CONFLICT', 'Ce DMP est déjà fermé.');
+  /** TD1.4: the patient's decision, recorded with the patient present or on their written request, with a reason. */
+  async closeDossier(
+    actor: DmpActor,
+    insKey: string,
+    reason: string,
+    basis: PatientBasis,
+  ): Promise<DossierRef> {
+    const { row } = await this.requireGovernance(actor, insKey, 'close', reason, basis);
+    if (row.status === 'closed') throw new ApiError('CONFLICT', 'Ce DMP est déjà clôturé.');
     const trimmed = reason.trim();
-    if (trimmed === '') throw new ApiError('INVALID_INPUT', 'Le motif de fermeture est obligatoire.');
     await this.ctx.write(
-      [this.ctx.event(actor, 'dossier.close', row.ins_key, trimmed)],
+      [this.ctx.event(actor, 'dossier.close', row.ins_key, governanceTarget(basis, trimmed))],
       [
         {
           sql: "UPDATE dossiers SET status = 'closed', closed_reason = ?, closed_at = ? WHERE ins_key = ?",
@@ -448,16 +546,17 @@ export class DossierOperations {
     return toDossierRef({ ...row, status: 'closed' });
   }
 
-  async reactivateDossier(actor: DmpActor, insKey: string): Promise<DossierRef> {
-    const { row } = await this.ctx.requireDossier(insKey);
-    await this.ctx.enforce(
-      actor,
-      row.ins_key,
-      decideDossierManagement(toDomainActor(actor.professional), 'reactivate'),
-    );
+  /** TD1.2: as closing, the patient's decision. */
+  async reactivateDossier(
+    actor: DmpActor,
+    insKey: string,
+    reason: string,
+    basis: PatientBasis,
+  ): Promise<DossierRef> {
+    const { row } = await this.requireGovernance(actor, insKey, 'reactivate', reason, basis);
     if (row.status !== 'closed') throw new ApiError('CONFLICT', 'Ce DMP est déjà actif.');
     await this.ctx.write(
-      [this.ctx.event(actor, 'dossier.reactivate', row.ins_key, null)],
+      [this.ctx.event(actor, 'dossier.reactivate', row.ins_key, governanceTarget(basis, reason.trim()))],
       [
         {
           sql: "UPDATE dossiers SET status = 'active', closed_reason = NULL, closed_at = NULL WHERE ins_key = ?",
@@ -467,4 +566,27 @@ export class DossierOperations {
     );
     return toDossierRef({ ...row, status: 'active' });
   }
+
+  private async requireGovernance(
+    actor: DmpActor,
+    insKey: string,
+    action: GovernanceAction,
+    reason: string,
+    basis: PatientBasis,
+  ): Promise<{ row: DossierRow }> {
+    const { row, facts } = await this.ctx.requireDossier(insKey);
+    const domainActor = toDomainActor(actor.professional);
+    await this.ctx.enforce(actor, row.ins_key, decideDossierManagement(domainActor, action));
+    await this.ctx.enforce(
+      actor,
+      row.ins_key,
+      decideDossierGovernance(domainActor, facts, actor.mode, action, basis, reason),
+    );
+    return { row };
+  }
+}
+
+/** What the audit keeps of a governance act: on what basis, and the reason given. */
+function governanceTarget(basis: PatientBasis, reason: string): string {
+  return `${basis.patientPresent ? 'patient présent' : 'à la demande écrite du patient'} ; ${reason}`;
 }

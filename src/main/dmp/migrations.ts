@@ -187,6 +187,16 @@ CREATE INDEX clinical_entries_by_dossier ON clinical_entries(ins_key, kind);
 CREATE INDEX clinical_entries_by_document ON clinical_entries(document_id);
 `;
 
+/**
+ * Logical deletion (a deleted document stays for the legal retention period, hidden from every list) and
+ * the author's structure, so an establishment's documents can be managed by the establishment.
+ */
+const documentWritesSql = `
+ALTER TABLE documents ADD COLUMN author_structure_id TEXT;
+ALTER TABLE documents ADD COLUMN deleted_at TEXT;
+ALTER TABLE documents ADD COLUMN deleted_by TEXT;
+`;
+
 export const dmpMigrations: Migration[] = [
   { version: 1, name: 'dmp-dossiers', sql: dossiersSql },
   { version: 2, name: 'dmp-documents', sql: documentsSql },
@@ -194,4 +204,5 @@ export const dmpMigrations: Migration[] = [
   { version: 4, name: 'identity-vigilance', sql: identitySql },
   { version: 5, name: 'clinical-entries-v5', sql: clinicalEntriesV5Sql },
   { version: 6, name: 'audit-entry-mac', sql: auditMacSql },
+  { version: 7, name: 'document-logical-deletion', sql: documentWritesSql },
 ];

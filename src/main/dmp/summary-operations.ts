@@ -31,7 +31,7 @@ export class SummaryOperations {
       );
     }
     const docs = await this.ctx.store.all<DocumentRow>(
-      `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND status = 'approved'`,
+      `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND status = 'approved' AND deleted_at IS NULL`,
       [key],
     );
     const readable = docs.filter((d) => this.ctx.mayRead(actor, facts, d));

@@ -15,6 +15,8 @@ export interface Actor {
    * sets it from the selected practice situation: see `situationIsCentre15Regulation`.
    */
   centre15Regulation?: boolean;
+  /** Structures (establishments) of the card's practice situations: an establishment's documents are its own. */
+  structureIds?: string[];
 }
 
 export interface DossierFacts {

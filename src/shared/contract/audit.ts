@@ -24,15 +24,20 @@ export const auditActionSchema = z.enum([
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
-/** One line of a dossier's access history, as the patient would see it. */
+/**
+ * One line of a dossier's access history, as the patient would read it: a French sentence, no
+ * internal id; someone else's emergency reason only for those entitled to it.
+ */
 export const accessHistoryEntrySchema = z.object({
   at: z.string(),
   actor: z.string(),
   profession: z.string(),
   action: auditActionSchema,
-  actionLabel: z.string(),
+  /** What happened, in French (« A consulté le document « Compte rendu » »). */
+  description: z.string(),
   mode: accessMode.optional(),
   reason: z.string().optional(),
-  target: z.string().optional(),
+  /** A reason was given but this reader is not entitled to read it. */
+  reasonWithheld: z.boolean().optional(),
 });
 export type AccessHistoryEntry = z.infer<typeof accessHistoryEntrySchema>;

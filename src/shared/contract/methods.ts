@@ -94,7 +94,8 @@ export const methods = {
   'patient.search': {
     input: z.strictObject({
       insKey: insKey.optional(),
-      name: z.string().min(2).max(100).optional(),
+      /** Birth-name prefix (3 letters at least), only with a complete birth date; checked in the main process. */
+      name: z.string().min(1).max(100).optional(),
       birthDate: cardDate.optional(),
     }),
     output: z.array(dossierRefSchema),
@@ -137,6 +138,8 @@ export const methods = {
       id: z.string().min(1).max(200),
       status: documentStatus.optional(),
       visibility: visibilitySchema.optional(),
+      /** The patient, present, asked for this visibility change (recorded in the audit trail). */
+      atPatientRequest: z.boolean().optional(),
     }),
     output: documentMetaSchema,
   },
@@ -173,11 +176,49 @@ export const methods = {
     }),
     output: z.object({ dossier: dossierRefSchema, accessCodes: pdfFileSchema }),
   },
+  /** Patient presence is established by the main process from the Vitale in the session, never sent. */
   'dossier.close': {
-    input: z.strictObject({ insKey: insKey, reason: z.string().trim().min(1).max(500) }),
+    input: z.strictObject({
+      insKey: insKey,
+      reason: z.string().trim().min(1).max(500),
+      atPatientRequest: z.boolean(),
+    }),
     output: dossierRefSchema,
   },
-  'dossier.reactivate': { input: z.strictObject({ insKey: insKey }), output: dossierRefSchema },
+  'dossier.reactivate': {
+    input: z.strictObject({
+      insKey: insKey,
+      reason: z.string().trim().min(1).max(500),
+      atPatientRequest: z.boolean(),
+    }),
+    output: dossierRefSchema,
+  },
+  /** The dossier of the patient whose Vitale is in the session, even when it cannot be opened (closed, CPE). */
+  'dossier.ofPresentPatient': { input: empty, output: dossierRefSchema.nullable() },
+  'dossier.declareTreatingPhysician': {
+    input: z.strictObject({ insKey: insKey, patientConsent: z.literal(true) }),
+    output: z.object({ ok: z.literal(true) }),
+  },
+  'dossier.professionals': {
+    input: z.strictObject({ insKey: insKey }),
+    output: z.array(
+      z.object({
+        nationalId: z.string(),
+        name: z.string(),
+        relation: z.enum(['authorized', 'blocked']),
+        treatingPhysician: z.boolean(),
+      }),
+    ),
+  },
+  'dossier.recordBlock': {
+    input: z.strictObject({
+      insKey: insKey,
+      nationalId: z.string().regex(/^[0-9]{9,12}$/),
+      blocked: z.boolean(),
+      atPatientRequest: z.literal(true),
+    }),
+    output: z.object({ ok: z.literal(true) }),
+  },
   'dossier.accessHistory': {
     input: z.strictObject({ insKey: insKey }),
     output: z.array(accessHistoryEntrySchema),

@@ -99,7 +99,7 @@ describe('CLI commands on the real encrypted store', () => {
 
     const history = context();
     await history.open({ dataDir: root, readOnly: true, waitMs: null }).then(async ({ service, close }) => {
-      const [latest] = await service.accessHistory('279035121518989@1.2.250.1.213.1.4.10');
+      const [latest] = await service.accessHistory({ patient: true }, '279035121518989@1.2.250.1.213.1.4.10');
       await close();
       expect(latest).toMatchObject({ action: 'summary.read', actor: 'Système (cli)' });
     });

@@ -56,12 +56,13 @@ describe('access decisions', () => {
 
   it('refuses a professional the patient blocked, even in bris de glace', async () => {
     const { dmp, store } = await seeded();
-    await dmp.setProfessionalBlocked(
-      testInsKey,
-      { nationalId: doctor.holder.nationalId, displayName: 'Jean MEDECIN' },
-      true,
-    );
     await dmp.authorize(actor(doctor), testInsKey);
+    await dmp.recordProfessionalBlock(
+      actor(nurse),
+      testInsKey,
+      { nationalId: doctor.holder.nationalId, blocked: true },
+      { patientPresent: true, atPatientRequest: true },
+    );
     await expect(dmp.openDossier(actor(doctor), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(
       dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient'), testInsKey),
@@ -90,7 +91,7 @@ describe('access decisions', () => {
       'bdg.reason-required',
       'bdg.patient-opposed',
     ]);
-    const history = await dmp.accessHistory(testInsKey);
+    const history = await dmp.accessHistory({ patient: true }, testInsKey);
     const granted = history.find((h) => h.action === 'dossier.read');
     expect(granted).toMatchObject({
       mode: 'bris_de_glace',
@@ -104,13 +105,20 @@ describe('access decisions', () => {
     const { dmp, store, documentId } = await seeded();
     await dmp.authorize(actor(doctor), testInsKey);
     await dmp.authorize(actor(nurse), testInsKey);
-    await dmp.updateDocument(actor(doctor), testInsKey, documentId, {
-      visibility: {
-        hiddenFromPatient: false,
-        maskedFromProfessionals: true,
-        hiddenFromLegalRepresentatives: false,
+    // The patient, present, asks their doctor to mask the document (the doctor is not its author).
+    await dmp.updateDocument(
+      actor(doctor),
+      testInsKey,
+      documentId,
+      {
+        visibility: {
+          hiddenFromPatient: false,
+          maskedFromProfessionals: true,
+          hiddenFromLegalRepresentatives: false,
+        },
       },
-    });
+      { atPatientRequest: true, patientPresent: true },
+    );
     // The domain answers NOT_FOUND so the existence of a masked document is not revealed.
     await expect(dmp.getDocument(actor(nurse), testInsKey, documentId)).rejects.toMatchObject({
       code: 'NOT_FOUND',
@@ -123,14 +131,14 @@ describe('access decisions', () => {
     const { dmp } = await seeded();
     await dmp.authorize(actor(doctor), testInsKey);
     await dmp.openDossier(actor(doctor), testInsKey);
-    const history = await dmp.accessHistory(testInsKey);
+    const history = await dmp.accessHistory({ patient: true }, testInsKey);
     expect(history.map((h) => h.action)).toEqual([
       'dossier.read',
       'access.authorize',
       'document.deposit',
       'dossier.create',
     ]);
-    expect(history[0]).toMatchObject({ actionLabel: 'Consultation du dossier', mode: 'normal' });
+    expect(history[0]).toMatchObject({ description: 'A ouvert le dossier.', mode: 'normal' });
   });
 });
 
@@ -148,9 +156,15 @@ describe('patient search is traced', () => {
     expect(rows).toEqual([
       {
         action: 'patient.search',
-        target: 'nom + date de naissance ; 1 résultat(s)',
+        target: 'début du nom de naissance et date de naissance ; 1 résultat(s)',
         actor_id: doctor.holder.nationalId,
         ins_key: null,
+      },
+      {
+        action: 'patient.search',
+        target: 'début du nom de naissance et date de naissance',
+        actor_id: doctor.holder.nationalId,
+        ins_key: testInsKey,
       },
     ]);
     expect(JSON.stringify(rows)).not.toMatch(/PAT-TROIS|pat-trois/i);
@@ -161,17 +175,20 @@ describe('patient search is traced', () => {
 describe('patient controls are traced', () => {
   it('records a block and an unblock in the access history', async () => {
     const { dmp } = await seeded();
-    await dmp.setProfessionalBlocked(
+    const request = { patientPresent: true, atPatientRequest: true };
+    await dmp.recordProfessionalBlock(
+      actor(doctor),
       testInsKey,
-      { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' },
-      true,
+      { nationalId: nurse.holder.nationalId, blocked: true },
+      request,
     );
-    await dmp.setProfessionalBlocked(
+    await dmp.recordProfessionalBlock(
+      actor(doctor),
       testInsKey,
-      { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' },
-      false,
+      { nationalId: nurse.holder.nationalId, blocked: false },
+      request,
     );
-    const history = await dmp.accessHistory(testInsKey);
+    const history = await dmp.accessHistory({ patient: true }, testInsKey);
     expect(history.slice(0, 2).map((h) => h.action)).toEqual(['professional.unblock', 'professional.block']);
     expect(await dmp.verifyAudit()).toMatchObject({ ok: true });
   });

@@ -124,7 +124,7 @@ describe('DmpService.createDossier', () => {
     expect(
       await store.all('SELECT last_name, first_names, relation FROM dossier_legal_representatives'),
     ).toEqual([{ last_name: 'MARTIN', first_names: 'Paul', relation: 'père' }]);
-    const history = await dmp.accessHistory(created.dossier.insKey);
+    const history = await dmp.accessHistory({ patient: true }, created.dossier.insKey);
     expect(history.map((h) => h.action)).toEqual(['accessCodes.print', 'dossier.create']);
   });
 
@@ -248,21 +248,26 @@ describe('closing, reactivating and searching', () => {
     const { dmp } = await service();
     await dmp.importCda(fixture('VAC-NOTE_2023.01.xml'), { create: true, depositor: 'system' });
     const doctor = professional();
+    const present = { patientPresent: true, atPatientRequest: false };
     await dmp.authorize(actor(doctor), testInsKey);
-    await expect(dmp.closeDossier(actor(doctor), testInsKey, '  ')).rejects.toMatchObject({
-      code: 'INVALID_INPUT',
+    await expect(dmp.closeDossier(actor(doctor), testInsKey, '  ', present)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
     });
-    expect(await dmp.closeDossier(actor(doctor), testInsKey, 'Demande du patient')).toMatchObject({
+    expect(await dmp.closeDossier(actor(doctor), testInsKey, 'Demande du patient', present)).toMatchObject({
       status: 'closed',
     });
     await expect(dmp.openDossier(actor(doctor), testInsKey)).rejects.toMatchObject({ code: 'LOCKED' });
-    await expect(dmp.closeDossier(actor(doctor), testInsKey, 'encore')).rejects.toMatchObject({
+    await expect(dmp.closeDossier(actor(doctor), testInsKey, 'encore', present)).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    expect(await dmp.reactivateDossier(actor(doctor), testInsKey)).toMatchObject({ status: 'active' });
+    expect(
+      await dmp.reactivateDossier(actor(doctor), testInsKey, 'Le patient revient sur sa décision', present),
+    ).toMatchObject({ status: 'active' });
     await expect(dmp.openDossier(actor(doctor), testInsKey)).resolves.toMatchObject({ status: 'active' });
-    const history = await dmp.accessHistory(testInsKey);
-    expect(history.find((h) => h.action === 'dossier.close')).toMatchObject({ target: 'Demande du patient' });
+    const history = await dmp.accessHistory({ patient: true }, testInsKey);
+    expect(history.find((h) => h.action === 'dossier.close')).toMatchObject({
+      description: 'A clôturé le DMP (patient présent ; Demande du patient).',
+    });
   });
 
   it('finds dossiers by accent- and case-insensitive name prefix, birth or used name, with birth date', async () => {

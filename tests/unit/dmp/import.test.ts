@@ -82,7 +82,7 @@ describe('DmpService.importCda', () => {
     await expect(
       dmp.importCda(fixture('VAC-NOTE_2023.01.xml'), { create: true, depositor: actor(doctor) }),
     ).resolves.toMatchObject({ created: true });
-    const history = await dmp.accessHistory(testInsKey);
+    const history = await dmp.accessHistory({ patient: true }, testInsKey);
     expect(history.map((h) => [h.action, h.actor])).toEqual([
       ['document.deposit', 'Jean MEDECIN'],
       ['dossier.create', 'Jean MEDECIN'],

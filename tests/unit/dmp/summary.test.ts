@@ -67,7 +67,7 @@ describe('DmpService.getSummary', () => {
     const secretary = professional({ nationalId: '0123456789', cardKind: 'cpe', professionCode: '10' });
     await dmp.authorize(actor(secretary), testInsKey);
     await expect(dmp.getSummary(actor(secretary), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const history = await dmp.accessHistory(testInsKey);
+    const history = await dmp.accessHistory({ patient: true }, testInsKey);
     expect(history[0]).toMatchObject({ action: 'access.denied', actor: 'Jean MEDECIN' });
   });
 
@@ -81,14 +81,20 @@ describe('DmpService.getSummary', () => {
     await dmp.authorize(actor(other), testInsKey);
     await dmp.authorize(actor(author), testInsKey);
     const vsm = ids['VSM_1.4_2022.01.xml'] as string;
-    // Imported documents have the CDA author's id; masking is done by a professional allowed to feed the dossier.
-    await dmp.updateDocument(actor(author), testInsKey, vsm, {
-      visibility: {
-        hiddenFromPatient: false,
-        maskedFromProfessionals: true,
-        hiddenFromLegalRepresentatives: false,
+    // Imported documents have the CDA author's id; the patient, present, asks a professional to mask it.
+    await dmp.updateDocument(
+      actor(author),
+      testInsKey,
+      vsm,
+      {
+        visibility: {
+          hiddenFromPatient: false,
+          maskedFromProfessionals: true,
+          hiddenFromLegalRepresentatives: false,
+        },
       },
-    });
+      { atPatientRequest: true, patientPresent: true },
+    );
     const summary = await dmp.getSummary(actor(other), testInsKey);
     expect(summary.allergies.concat(summary.medications).some((e) => e.provenance.documentId === vsm)).toBe(
       false,
@@ -100,7 +106,7 @@ describe('DmpService.getSummary', () => {
     const { dmp } = await seeded('2020-06-01T00:00:00Z', ['VSM_1.4_2022.01.xml']);
     const summary = await dmp.getSummary({ system: 'cli' }, testInsKey);
     expect(summary.medications.length).toBeGreaterThan(0);
-    const [latest] = await dmp.accessHistory(testInsKey);
+    const [latest] = await dmp.accessHistory({ patient: true }, testInsKey);
     expect(latest).toMatchObject({ action: 'summary.read', actor: 'Système (cli)', profession: 'Système' });
   });
 });

@@ -82,9 +82,9 @@ describe('imports refuse what identity vigilance refuses, with nothing written (
       { ins_key: testInsKey, target: 'identity: birth-date' },
       { ins_key: testInsKey, target: 'identity: first-name' },
     ]);
-    expect((await dmp.accessHistory(testInsKey)).filter((h) => h.action === 'document.refused')).toHaveLength(
-      2,
-    );
+    expect(
+      (await dmp.accessHistory({ patient: true }, testInsKey)).filter((h) => h.action === 'document.refused'),
+    ).toHaveLength(2);
   });
 
   it('finding 5: a patient born in Corsica (2A/2B) receives a document', async () => {

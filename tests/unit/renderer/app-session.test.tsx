@@ -107,13 +107,22 @@ describe('App with the session', () => {
           at: '2026-11-23T11:00:00.000Z',
           mode: 'bris_de_glace',
           reason: 'Patient inconscient',
-          actionLabel: 'Accès en bris de glace',
+          description: 'A ouvert le dossier.',
+        }),
+        historyEntry({
+          at: '2026-11-23T12:00:00.000Z',
+          mode: 'bris_de_glace',
+          reasonWithheld: true,
+          description: 'A consulté la synthèse d’urgence.',
         }),
       ],
     });
     await user.click(await screen.findByRole('tab', { name: 'Historique des accès' }));
     const table = await screen.findByRole('table', { name: 'Historique des accès' });
-    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(4));
+    // Someone else's emergency reason this reader is not entitled to: said so, not shown.
+    expect(within(table).getByText(/Motif réservé au patient/)).toBeTruthy();
+    expect(within(table).getByText('A ouvert le dossier.')).toBeTruthy();
     const bdgRow = within(table).getByText('Patient inconscient').closest('tr') as HTMLElement;
     expect(bdgRow.className).toContain('history__row--exceptional');
     expect(within(bdgRow).getByText('Bris de glace').tagName).toBe('STRONG');

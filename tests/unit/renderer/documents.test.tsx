@@ -139,7 +139,16 @@ describe('DocumentsTab', () => {
     await user.click(
       await screen.findByRole('button', { name: 'Archiver « Compte rendu de consultation »' }),
     );
+    // It changes what the other professionals see: confirmed first, and nothing sent before.
+    const confirm = screen.getByRole('dialog', { name: 'Archiver le document' });
+    expect(fake.callsTo('documents.update')).toEqual([]);
+    await user.click(within(confirm).getByRole('button', { name: 'Archiver' }));
     await user.click(screen.getByRole('button', { name: 'Restaurer « Ancienne ordonnance »' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Restaurer le document' })).getByRole('button', {
+        name: 'Restaurer',
+      }),
+    );
     expect(fake.callsTo('documents.update')).toEqual([
       { insKey: demoInsKey, id: 'doc-1', status: 'archived' },
       { insKey: demoInsKey, id: 'doc-3', status: 'approved' },
@@ -212,11 +221,17 @@ describe('DocumentsTab', () => {
     await user.click(within(dialog).getByLabelText('Non visible par le patient'));
     await user.click(within(dialog).getByLabelText('Masqué aux professionnels'));
     await user.click(save);
+    // First press asks for confirmation; nothing is sent yet.
+    expect(within(dialog).getByRole('status').textContent).toMatch(/Confirmez/);
+    expect(fake.callsTo('documents.update')).toEqual([]);
+    await user.click(within(dialog).getByRole('button', { name: 'Confirmer le changement' }));
     expect((await within(dialog).findByRole('alert')).textContent).toMatch(
       /à la fois invisible pour le patient et masqué/,
     );
     await user.click(within(dialog).getByLabelText('Non visible par le patient'));
-    await user.click(save);
+    await user.click(within(dialog).getByLabelText('Le patient, présent, demande ce changement'));
+    await user.click(within(dialog).getByRole('button', { name: 'Enregistrer' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Confirmer le changement' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(fake.callsTo('documents.update')).toEqual([
       {
@@ -236,6 +251,7 @@ describe('DocumentsTab', () => {
           maskedFromProfessionals: true,
           hiddenFromLegalRepresentatives: false,
         },
+        atPatientRequest: true,
       },
     ]);
   });

@@ -21,7 +21,7 @@ export interface Remote<T> {
 export const idleRemote = <T>(): Remote<T> => ({ insKey: null, data: null, loading: false, error: null });
 
 export type DocumentFilter = NonNullable<MethodInput<'documents.list'>['filter']>;
-export type WorkspaceTab = 'summary' | 'documents' | 'history';
+export type WorkspaceTab = 'summary' | 'documents' | 'history' | 'management';
 export type AccessCodes = MethodOutput<'dossier.create'>['accessCodes'];
 
 export interface CardsSlice {

@@ -177,7 +177,7 @@ export function historyEntry(overrides: Partial<AccessHistoryEntry> = {}): Acces
     actor: 'Dr Urgence SAMU',
     profession: 'Médecin',
     action: 'summary.read',
-    actionLabel: 'Consultation de la synthèse',
+    description: 'A consulté la synthèse d’urgence.',
     mode: 'normal',
     ...overrides,
   };

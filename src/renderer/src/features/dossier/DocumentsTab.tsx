@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DocumentMeta } from '../../../../shared/contract';
 import { getApi } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { toUiError } from '../../api/errors';
 import { loadDocuments } from '../../state/dossier-loaders';
 import { useStore, type DocumentFilter } from '../../state/store';
@@ -21,6 +22,7 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
   const [depositing, setDepositing] = useState(false);
   const [editingVisibility, setEditingVisibility] = useState<DocumentMeta | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [archiving, setArchiving] = useState<DocumentMeta | null>(null);
 
   useEffect(() => {
     void loadDocuments(getApi(), insKey, filter);
@@ -124,7 +126,7 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
                   <button
                     type="button"
                     className="secondary"
-                    onClick={() => void toggleArchive(meta)}
+                    onClick={() => setArchiving(meta)}
                     aria-label={`${meta.status === 'archived' ? 'Restaurer' : 'Archiver'} « ${meta.title} »`}
                   >
                     {meta.status === 'archived' ? 'Restaurer' : 'Archiver'}
@@ -153,6 +155,23 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
             setEditingVisibility(null);
             reload();
           }}
+        />
+      )}
+      {archiving && (
+        <ConfirmDialog
+          title={archiving.status === 'archived' ? 'Restaurer le document' : 'Archiver le document'}
+          text={
+            archiving.status === 'archived'
+              ? `« ${archiving.title} » reviendra dans la liste des documents à jour de tous les professionnels.`
+              : `« ${archiving.title} » n’apparaîtra plus dans la liste des documents à jour des autres professionnels (il reste consultable parmi les documents archivés).`
+          }
+          confirmLabel={archiving.status === 'archived' ? 'Restaurer' : 'Archiver'}
+          onConfirm={() => {
+            const meta = archiving;
+            setArchiving(null);
+            void toggleArchive(meta);
+          }}
+          onClose={() => setArchiving(null)}
         />
       )}
       {depositing && (

@@ -68,10 +68,7 @@ export function AccessHistoryTab({ insKey }: { insKey: string }): React.JSX.Elem
                 <td>{frenchDateTime(entry.at)}</td>
                 <td>{entry.actor}</td>
                 <td>{entry.profession}</td>
-                <td>
-                  {entry.actionLabel}
-                  {entry.target && <span className="muted"> · {entry.target}</span>}
-                </td>
+                <td>{entry.description}</td>
                 <td>
                   {entry.mode ? (
                     exceptional ? (
@@ -83,7 +80,14 @@ export function AccessHistoryTab({ insKey }: { insKey: string }): React.JSX.Elem
                     '—'
                   )}
                 </td>
-                <td>{entry.reason ?? '—'}</td>
+                <td>
+                  {entry.reason ??
+                    (entry.reasonWithheld ? (
+                      <span className="muted">Motif réservé au patient et à son médecin traitant</span>
+                    ) : (
+                      '—'
+                    ))}
+                </td>
               </tr>
             );
           })}

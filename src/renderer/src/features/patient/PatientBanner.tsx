@@ -48,8 +48,9 @@ export function PatientBanner(props: {
               Garder ouvert après retrait de la Vitale
             </label>
           )}
+          {/* Leaves this view only; closing the DMP itself is on the « Gestion du DMP » tab. */}
           <button type="button" className="link" onClick={() => run(getApi().patient.close({}))}>
-            Fermer le dossier
+            Quitter le dossier
           </button>
         </div>
       </div>
@@ -68,7 +69,7 @@ export function PatientBanner(props: {
             {rnivStatusLabels[dossier.ins.status]}
           </strong>
         </span>
-        {dossier.status === 'closed' && <strong className="badge badge--alert">Dossier fermé</strong>}
+        {dossier.status === 'closed' && <strong className="badge badge--alert">DMP clôturé</strong>}
         {kind && (
           <strong className="badge badge--test">
             {kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { DossierRef, PatientContext, SessionState } from '../../../../shared/contract';
+import { useEffect, useState } from 'react';
+import type { DossierRef, PatientContext, Professional, SessionState } from '../../../../shared/contract';
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { Tabs, type TabDef } from '../../components/Tabs';
@@ -9,16 +9,20 @@ import { CreationWizard } from '../creation/CreationWizard';
 import { DocumentsTab } from '../dossier/DocumentsTab';
 import { EmergencyView, EmergencyViewSkeleton } from '../emergency/EmergencyView';
 import { AccessHistoryTab } from '../history/AccessHistoryTab';
+import { DossierManagementTab } from '../management/DossierManagementTab';
+import { GovernanceDialog } from '../management/GovernanceDialog';
 import { PatientSearch } from '../search/PatientSearch';
 import { IdentityCandidates } from '../identity/IdentityCandidates';
 import { IdentityTraits } from '../identity/IdentityTraits';
 import { BeneficiaryPicker } from './BeneficiaryPicker';
 import { PatientBanner, type AllergyState } from './PatientBanner';
+import { displayName } from './format';
 
 const tabs: readonly TabDef<WorkspaceTab>[] = [
   { key: 'summary', label: 'Synthèse d’urgence' },
   { key: 'documents', label: 'Documents' },
   { key: 'history', label: 'Historique des accès' },
+  { key: 'management', label: 'Gestion du DMP' },
 ];
 
 /** The authenticated professional's patient area: find or pick the patient, then the dossier. */
@@ -38,17 +42,26 @@ export function PatientWorkspace({ session }: { session: SessionState }): React.
     return <BeneficiaryPicker beneficiaries={patient.beneficiaries} onPick={pick} error={error} />;
   }
 
-  if (!patient.dossier) return <NoDossier patient={patient} />;
+  if (!patient.dossier) return <NoDossier patient={patient} professional={session.professional} />;
   // Keyed by dossier: nothing opened for one patient (viewer, dialogs) survives a switch to another.
-  return <DossierView key={patient.dossier.insKey} dossier={patient.dossier} patient={patient} />;
+  return (
+    <DossierView
+      key={patient.dossier.insKey}
+      dossier={patient.dossier}
+      patient={patient}
+      professional={session.professional}
+    />
+  );
 }
 
 function DossierView({
   dossier,
   patient,
+  professional,
 }: {
   dossier: DossierRef;
   patient: PatientContext;
+  professional: Professional | null;
 }): React.JSX.Element {
   const summary = useStore((s) => s.summary);
   const summaryError = useStore((s) => s.summaryError);
@@ -86,6 +99,9 @@ function DossierView({
         )}
         {activeTab === 'documents' && <DocumentsTab insKey={dossier.insKey} />}
         {activeTab === 'history' && <AccessHistoryTab insKey={dossier.insKey} />}
+        {activeTab === 'management' && (
+          <DossierManagementTab dossier={dossier} patient={patient} professional={professional} />
+        )}
       </Tabs>
     </div>
   );
@@ -97,10 +113,27 @@ function DossierView({
  * authorisation; no dossier for a known identity (or no identity at all) → the creation. A dossier
  * that exists is never offered for creation.
  */
-function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element {
+function NoDossier({
+  patient,
+  professional,
+}: {
+  patient: PatientContext;
+  professional: Professional | null;
+}): React.JSX.Element {
   const [creating, setCreating] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [present, setPresent] = useState<DossierRef | null>(null);
+  const [governing, setGoverning] = useState<'close' | 'reactivate' | null>(null);
+  const selected = patient.selectedIndex;
+  // The dossier of the patient present, even when it cannot be opened here (closed, or a CPE at the desk).
+  useEffect(() => {
+    if (patient.source !== 'vitale' || selected === null || professional?.cardKind === 'cpf') return;
+    getApi()
+      .dossier.ofPresentPatient({})
+      .then(setPresent)
+      .catch(() => setPresent(null));
+  }, [patient.source, selected, professional?.cardKind]);
   const beneficiary = patient.beneficiaries.find((b) => b.index === patient.selectedIndex) ?? null;
   const lookedUp =
     patient.notice !== undefined || patient.identity !== undefined || patient.candidates !== undefined;
@@ -159,7 +192,7 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
             Le patient présent autorise l’accès
           </button>
         )}
-        {canCreate && (
+        {canCreate && !present && (
           <button type="button" onClick={() => setCreating(true)}>
             Créer le DMP
           </button>
@@ -171,9 +204,37 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
           />
         )}
         <button type="button" className="secondary" onClick={() => run(() => getApi().patient.close({}))}>
-          Fermer
+          Quitter
         </button>
       </div>
+      {present && (
+        <div className="management__danger">
+          <p>
+            DMP de {displayName(present)} : {present.status === 'closed' ? 'clôturé' : 'actif'}.
+          </p>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => setGoverning(present.status === 'closed' ? 'reactivate' : 'close')}
+          >
+            {present.status === 'closed' ? 'Réactiver le DMP…' : 'Clôturer le DMP…'}
+          </button>
+        </div>
+      )}
+      {present && governing && (
+        <GovernanceDialog
+          action={governing}
+          dossier={present}
+          patientLabel={displayName(present)}
+          patientPresent
+          onDone={(updated) => {
+            setPresent(updated);
+            if (updated.status === 'active')
+              run(() => getApi().patient.selectBeneficiary({ index: selected ?? 0 }));
+          }}
+          onClose={() => setGoverning(null)}
+        />
+      )}
     </section>
   );
 }

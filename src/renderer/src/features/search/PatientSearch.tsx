@@ -4,7 +4,6 @@ import { formatMatricule, rnivStatusLabels } from '../../../../shared/identity/i
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { AccessReasonDialog } from '../access/AccessReasonDialog';
-import { CloseDossierDialog } from '../management/CloseDossierDialog';
 import { displayName, frenchDate, identityKind, sexLabel } from '../patient/format';
 import { oidChoices, toInsKey } from './ins-input';
 
@@ -25,23 +24,9 @@ export function PatientSearch({ professional }: { professional: Professional | n
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<{ mode: Exceptional; dossier: DossierRef } | null>(null);
-  const [closing, setClosing] = useState<DossierRef | null>(null);
 
   const isCps = professional?.cardKind === 'cps';
   const isDoctor = isCps && professional?.holder.professionCode === DOCTOR;
-  // Students (CPF) do not manage dossiers; the main process checks it again.
-  const canManage = professional?.cardKind === 'cps' || professional?.cardKind === 'cpe';
-
-  const replace = (updated: DossierRef): void =>
-    setResults((current) => current?.map((d) => (d.insKey === updated.insKey ? updated : d)) ?? null);
-
-  const reactivate = (dossier: DossierRef): void => {
-    setError(null);
-    getApi()
-      .dossier.reactivate({ insKey: dossier.insKey })
-      .then(replace)
-      .catch((err: unknown) => setError(toUiError(err).message));
-  };
 
   const search = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
@@ -57,8 +42,10 @@ export function PatientSearch({ professional }: { professional: Professional | n
       }
       input = { insKey: key };
     } else {
-      if (name.trim().length < 2 || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) {
-        setError('Indiquez le nom (2 caractères au moins) et la date de naissance.');
+      if (name.replace(/[^\p{L}]/gu, '').length < 3 || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) {
+        setError(
+          'Indiquez au moins les 3 premières lettres du nom de naissance et la date de naissance complète.',
+        );
         return;
       }
       input = { name: name.trim(), birthDate };
@@ -171,22 +158,11 @@ export function PatientSearch({ professional }: { professional: Professional | n
                 canCentre15={isDoctor && professional?.centre15Regulation === true}
                 onOpen={() => openNormal(dossier)}
                 onExceptional={(mode) => setDialog({ mode, dossier })}
-                {...(canManage
-                  ? { onCloseDossier: () => setClosing(dossier), onReactivate: () => reactivate(dossier) }
-                  : {})}
               />
             ))}
           </ul>
         )}
       </div>
-      {closing && (
-        <CloseDossierDialog
-          dossier={closing}
-          patientLabel={displayName(closing)}
-          onDone={replace}
-          onClose={() => setClosing(null)}
-        />
-      )}
       {dialog && (
         <AccessReasonDialog
           mode={dialog.mode}
@@ -205,8 +181,6 @@ function SearchResult(props: {
   canCentre15: boolean;
   onOpen(): void;
   onExceptional(mode: Exceptional): void;
-  onCloseDossier?: () => void;
-  onReactivate?: () => void;
 }): React.JSX.Element {
   const { dossier } = props;
   const kind = identityKind(dossier);
@@ -218,7 +192,7 @@ function SearchResult(props: {
         {sexLabel[dossier.identity.sex]}
         <br />
         INS {formatMatricule(dossier.ins.matricule)} · {rnivStatusLabels[dossier.ins.status]}
-        {dossier.status === 'closed' && <strong className="badge badge--alert"> Dossier fermé</strong>}
+        {dossier.status === 'closed' && <strong className="badge badge--alert"> DMP clôturé</strong>}
         {kind && (
           <strong className="badge badge--test">
             {' '}
@@ -238,26 +212,6 @@ function SearchResult(props: {
         {props.canCentre15 && (
           <button type="button" className="secondary" onClick={() => props.onExceptional('centre_15')}>
             Centre 15…
-          </button>
-        )}
-        {props.onCloseDossier && dossier.status === 'active' && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={props.onCloseDossier}
-            aria-label={`Fermer le dossier de ${label}`}
-          >
-            Fermer le dossier…
-          </button>
-        )}
-        {props.onReactivate && dossier.status === 'closed' && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={props.onReactivate}
-            aria-label={`Réactiver le dossier de ${label}`}
-          >
-            Réactiver
           </button>
         )}
       </div>
