@@ -84,8 +84,11 @@ export function buildSummary(dossier: DossierRef, items: readonly SourcedEntry[]
       ...(d.author_name ? { author: d.author_name } : {}),
       ...(d.document_date ? { date: d.document_date } : {}),
     }));
+  const lastUpdate = readableDocs.map((d) => d.deposited_at).reduce<string | undefined>((max, d) => (max === undefined || d > max ? d : max), undefined);
   return {
     dossier,
+    asOf: now.toISOString(),
+    ...(lastUpdate ? { lastUpdate } : {}),
     allergies: of('allergy'),
     // "Current" treatments: a medication whose end date has passed is history, not something to act on.
     medications: of('medication').filter((m) => !m.endDate || day(m.endDate) >= now.toISOString().slice(0, 10)),

@@ -95,6 +95,10 @@ export const documentSummarySchema = z.object({
 
 export const emergencySummarySchema = z.object({
   dossier: dossierRefSchema,
+  /** When the summary was built (ISO date-time): the date the clinician reads it "as of", and prints. */
+  asOf: z.string(),
+  /** The dossier's last update as this reader sees it: the newest deposit among the documents they may read. */
+  lastUpdate: z.string().optional(),
   allergies: z.array(clinicalEntrySchema),
   medications: z.array(clinicalEntrySchema),
   problems: z.array(clinicalEntrySchema),

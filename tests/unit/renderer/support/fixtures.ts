@@ -95,6 +95,8 @@ function entry(id: string, label: string, extra: Partial<ClinicalEntry> = {}): C
 export function summary(overrides: Partial<EmergencySummary> = {}): EmergencySummary {
   return {
     dossier: demoDossier,
+    asOf: '2026-11-23T10:05:00.000Z',
+    lastUpdate: '2026-11-20T09:00:00.000Z',
     allergies: [entry('a1', 'Paracétamol', { detail: 'urticaire' })],
     medications: [entry('m1', 'PLAVIX 75 mg', { detail: '1 cp par jour', startDate: '2021-05-01', author: 'Dr Paul MEDECIN' })],
     problems: [],
