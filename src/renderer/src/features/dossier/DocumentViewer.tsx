@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { DocumentContent, DocumentMeta } from '../../../../shared/contract';
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { base64ToBytes, looksLikePdf } from '../../lib/base64';
 import { downloadBlob } from '../../lib/download';
+import { markFirstOccurrence } from '../../lib/mark-text';
 import { frenchDate } from '../patient/format';
 import { DocumentBadges } from './DocumentBadges';
 
@@ -12,9 +13,17 @@ type Loaded = { content: DocumentContent; error: null } | { content: null; error
 
 /**
  * One document: warnings first, then the narrative (inert, sandboxed) and the embedded PDF if any.
- * Opened from the list (metadata known) or from the summary (only id and title known until loaded).
+ * Opened from the list (metadata known) or from the summary (only id and title known until loaded);
+ * from a summary line's « Source », `markedEntry` names the line, marked in the narrative.
  */
-export function DocumentViewer(props: { insKey: string; id: string; title: string; meta?: DocumentMeta; onClose(): void }): React.JSX.Element {
+export function DocumentViewer(props: {
+  insKey: string;
+  id: string;
+  title: string;
+  meta?: DocumentMeta;
+  markedEntry?: string;
+  onClose(): void;
+}): React.JSX.Element {
   const { insKey, id } = props;
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const meta = props.meta ?? loaded?.content?.meta ?? null;
@@ -43,6 +52,11 @@ export function DocumentViewer(props: { insKey: string; id: string; title: strin
             <DocumentBadges meta={meta} />
           </>
         )}
+        {props.markedEntry && (
+          <p className="viewer__entry">
+            Ouvert depuis la synthèse : « <mark>{props.markedEntry}</mark> »
+          </p>
+        )}
         {loaded === null && (
           <p role="status" className="viewer__loading">
             Chargement du document…
@@ -53,7 +67,7 @@ export function DocumentViewer(props: { insKey: string; id: string; title: strin
             {loaded.error}
           </p>
         )}
-        {loaded?.content && <DocumentBody content={loaded.content} />}
+        {loaded?.content && <DocumentBody content={loaded.content} markedEntry={props.markedEntry} />}
         <div className="form__actions">
           <button type="button" className="secondary" onClick={props.onClose}>
             Fermer
@@ -64,8 +78,21 @@ export function DocumentViewer(props: { insKey: string; id: string; title: strin
   );
 }
 
-function DocumentBody({ content }: { content: DocumentContent }): React.JSX.Element {
+function DocumentBody({
+  content,
+  markedEntry,
+}: {
+  content: DocumentContent;
+  markedEntry: string | undefined;
+}): React.JSX.Element {
   const hasBody = Boolean(content.narrativeHtml) || Boolean(content.pdfBase64);
+  const narrative = useMemo(
+    () =>
+      content.narrativeHtml && markedEntry
+        ? markFirstOccurrence(content.narrativeHtml, markedEntry)
+        : content.narrativeHtml,
+    [content.narrativeHtml, markedEntry],
+  );
   return (
     <>
       {content.warnings.length > 0 && (
@@ -77,10 +104,15 @@ function DocumentBody({ content }: { content: DocumentContent }): React.JSX.Elem
           </ul>
         </div>
       )}
-      {content.narrativeHtml && (
+      {narrative && (
         // sandbox="" (no allow-scripts, no same-origin): even if the main process let something active
         // through, it could neither run nor reach the app.
-        <iframe className="viewer__frame" title={`Contenu : ${content.meta.title}`} sandbox="" srcDoc={content.narrativeHtml} />
+        <iframe
+          className="viewer__frame"
+          title={`Contenu : ${content.meta.title}`}
+          sandbox=""
+          srcDoc={narrative}
+        />
       )}
       {content.pdfBase64 && <PdfPart base64={content.pdfBase64} title={content.meta.title} />}
       {!hasBody && <p className="empty">Ce document n’a pas de contenu affichable.</p>}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DocumentMeta } from '../../../../shared/contract';
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
-import { loadDocuments } from '../../state/dossier-loaders';
+import { loadDocuments, refreshSummary } from '../../state/dossier-loaders';
 import { useStore, type DocumentFilter } from '../../state/store';
 import { frenchDate } from '../patient/format';
 import { DepositDialog } from './DepositDialog';
@@ -17,6 +17,8 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
   const documents = useStore((s) => s.documents);
   const filter = useStore((s) => s.documentFilter);
   const setFilter = useStore((s) => s.setDocumentFilter);
+  const sourceRequest = useStore((s) => s.sourceRequest);
+  const closeSource = useStore((s) => s.closeSource);
   const [opened, setOpened] = useState<DocumentMeta | null>(null);
   const [depositing, setDepositing] = useState(false);
   const [editingVisibility, setEditingVisibility] = useState<DocumentMeta | null>(null);
@@ -26,13 +28,21 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
     void loadDocuments(getApi(), insKey, filter);
   }, [insKey, filter]);
 
-  const reload = (): void => void loadDocuments(getApi(), insKey, filter);
+  /** After a change: the list, and the summary built from these documents. */
+  const reload = (): void => {
+    void loadDocuments(getApi(), insKey, filter);
+    void refreshSummary(getApi(), insKey);
+  };
   const applyFilter = (next: DocumentFilter): void => setFilter(next);
 
   const toggleArchive = async (meta: DocumentMeta): Promise<void> => {
     setActionError(null);
     try {
-      await getApi().documents.update({ insKey, id: meta.id, status: meta.status === 'archived' ? 'approved' : 'archived' });
+      await getApi().documents.update({
+        insKey,
+        id: meta.id,
+        status: meta.status === 'archived' ? 'approved' : 'archived',
+      });
       reload();
     } catch (err) {
       setActionError(toUiError(err).message);
@@ -60,7 +70,11 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
         </p>
       )}
       <p className="sr-only" role="status">
-        {documents.loading ? 'Chargement des documents…' : rows ? `${rows.length} document${rows.length > 1 ? 's' : ''}` : ''}
+        {documents.loading
+          ? 'Chargement des documents…'
+          : rows
+            ? `${rows.length} document${rows.length > 1 ? 's' : ''}`
+            : ''}
       </p>
       <table className="doc-table" aria-busy={documents.loading}>
         <caption className="sr-only">Documents du dossier</caption>
@@ -104,11 +118,21 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
                 <button type="button" onClick={() => setOpened(meta)} aria-label={`Ouvrir « ${meta.title} »`}>
                   Ouvrir
                 </button>
-                <button type="button" className="secondary" onClick={() => setEditingVisibility(meta)} aria-label={`Visibilité de « ${meta.title} »`}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => setEditingVisibility(meta)}
+                  aria-label={`Visibilité de « ${meta.title} »`}
+                >
                   Visibilité
                 </button>
                 {meta.status !== 'obsolete' && (
-                  <button type="button" className="secondary" onClick={() => void toggleArchive(meta)} aria-label={`${meta.status === 'archived' ? 'Restaurer' : 'Archiver'} « ${meta.title} »`}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => void toggleArchive(meta)}
+                    aria-label={`${meta.status === 'archived' ? 'Restaurer' : 'Archiver'} « ${meta.title} »`}
+                  >
                     {meta.status === 'archived' ? 'Restaurer' : 'Archiver'}
                   </button>
                 )}
@@ -117,7 +141,24 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
           ))}
         </tbody>
       </table>
-      {opened && <DocumentViewer insKey={insKey} id={opened.id} title={opened.title} meta={opened} onClose={() => setOpened(null)} />}
+      {opened && (
+        <DocumentViewer
+          insKey={insKey}
+          id={opened.id}
+          title={opened.title}
+          meta={opened}
+          onClose={() => setOpened(null)}
+        />
+      )}
+      {sourceRequest && (
+        <DocumentViewer
+          insKey={insKey}
+          id={sourceRequest.documentId}
+          title={sourceRequest.documentTitle}
+          markedEntry={sourceRequest.entryLabel}
+          onClose={closeSource}
+        />
+      )}
       {editingVisibility && (
         <VisibilityDialog
           insKey={insKey}

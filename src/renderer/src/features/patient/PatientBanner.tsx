@@ -4,10 +4,22 @@ import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { BeneficiaryList } from './BeneficiaryPicker';
-import { accessModeLabel, ageLabel, frenchDate, identityKind, insStatusLabel, sexLabel } from './format';
+import {
+  accessModeLabel,
+  ageLabel,
+  bornLabel,
+  frenchDate,
+  identityKind,
+  insStatusLabel,
+  sexLabel,
+} from './format';
 
 /** Whose dossier this is, and how it was opened: never in doubt. */
-export function PatientBanner(props: { dossier: DossierRef; patient: PatientContext; allergies: AllergyState }): React.JSX.Element {
+export function PatientBanner(props: {
+  dossier: DossierRef;
+  patient: PatientContext;
+  allergies: AllergyState;
+}): React.JSX.Element {
   const { dossier, patient } = props;
   const id = dossier.identity;
   const age = ageLabel(id.birthDate);
@@ -50,7 +62,7 @@ export function PatientBanner(props: { dossier: DossierRef; patient: PatientCont
       </div>
       <div className="patient-banner__facts">
         <span>
-          Né(e) le {frenchDate(id.birthDate)}
+          {bornLabel(id.sex)} le {frenchDate(id.birthDate)}
           {age !== null && ` (${age})`}
         </span>
         <span>{sexLabel[id.sex]}</span>
@@ -58,10 +70,16 @@ export function PatientBanner(props: { dossier: DossierRef; patient: PatientCont
           INS {dossier.ins.matricule} · {insStatusLabel[dossier.ins.status] ?? dossier.ins.status}
         </span>
         {dossier.status === 'closed' && <strong className="badge badge--alert">Dossier fermé</strong>}
-        {kind && <strong className="badge badge--test">{kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}</strong>}
+        {kind && (
+          <strong className="badge badge--test">
+            {kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}
+          </strong>
+        )}
         <AllergyFlag state={props.allergies} />
         {patient.access && (
-          <span className={patient.access.mode === 'normal' ? 'badge' : 'badge badge--alert'}>{accessModeLabel[patient.access.mode]}</span>
+          <span className={patient.access.mode === 'normal' ? 'badge' : 'badge badge--alert'}>
+            {accessModeLabel[patient.access.mode]}
+          </span>
         )}
       </div>
       {error && (
@@ -96,7 +114,8 @@ function AllergyFlag({ state }: { state: AllergyState }): React.JSX.Element {
     case 'present':
       return <strong className="badge badge--allergy">Allergies connues</strong>;
     case 'none':
-      return <span className="badge">Aucune allergie renseignée</span>;
+      // Nothing recorded is not "no known allergy": only a document's explicit statement may say that.
+      return <span className="badge">Allergies : non renseignées</span>;
     case 'unknown':
       return <span className="badge">Allergies : non disponibles</span>;
     case 'loading':

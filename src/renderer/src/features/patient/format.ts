@@ -10,10 +10,24 @@ export function frenchDate(value: string | undefined): string {
 
 /** ISO timestamp → `JJ/MM/AAAA HH:MM` in local time; anything unparseable is shown as received. */
 export function frenchDateTime(value: string): string {
+  const parts = localParts(value);
+  return parts ? `${parts.day} ${parts.time}` : value;
+}
+
+/** ISO timestamp → `JJ/MM/AAAA à HH:MM` in local time, for sentences (« imprimé le … à … »). */
+export function frenchDateAtTime(value: string): string {
+  const parts = localParts(value);
+  return parts ? `${parts.day} à ${parts.time}` : value;
+}
+
+function localParts(value: string): { day: string; time: string } | null {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return value;
+  if (Number.isNaN(date.getTime())) return null;
   const two = (n: number): string => String(n).padStart(2, '0');
-  return `${two(date.getDate())}/${two(date.getMonth() + 1)}/${date.getFullYear()} ${two(date.getHours())}:${two(date.getMinutes())}`;
+  return {
+    day: `${two(date.getDate())}/${two(date.getMonth() + 1)}/${date.getFullYear()}`,
+    time: `${two(date.getHours())}:${two(date.getMinutes())}`,
+  };
 }
 
 export function ageFrom(birthDate: string, today = new Date()): number | null {
@@ -41,6 +55,11 @@ export const insStatusLabel: Record<string, string> = {
   fetched: 'INS récupérée',
   qualified: 'INS qualifiée',
 };
+
+/** « Né » / « Née » agree with the sex when it is known; « Né(e) » only when it is not. */
+export function bornLabel(sex: 'M' | 'F' | 'U'): string {
+  return sex === 'F' ? 'Née' : sex === 'M' ? 'Né' : 'Né(e)';
+}
 
 export const sexLabel = { M: 'Homme', F: 'Femme', U: 'Sexe indéterminé' } as const;
 
