@@ -78,19 +78,10 @@ export function DocumentViewer(props: {
   );
 }
 
-function DocumentBody({
-  content,
-  markedEntry,
-}: {
-  content: DocumentContent;
-  markedEntry: string | undefined;
-}): React.JSX.Element {
+function DocumentBody({ content, markedEntry }: { content: DocumentContent; markedEntry: string | undefined }): React.JSX.Element {
   const hasBody = Boolean(content.narrativeHtml) || Boolean(content.pdfBase64);
   const narrative = useMemo(
-    () =>
-      content.narrativeHtml && markedEntry
-        ? markFirstOccurrence(content.narrativeHtml, markedEntry)
-        : content.narrativeHtml,
+    () => (content.narrativeHtml && markedEntry ? markFirstOccurrence(content.narrativeHtml, markedEntry) : content.narrativeHtml),
     [content.narrativeHtml, markedEntry],
   );
   return (
@@ -107,12 +98,7 @@ function DocumentBody({
       {narrative && (
         // sandbox="" (no allow-scripts, no same-origin): even if the main process let something active
         // through, it could neither run nor reach the app.
-        <iframe
-          className="viewer__frame"
-          title={`Contenu : ${content.meta.title}`}
-          sandbox=""
-          srcDoc={narrative}
-        />
+        <iframe className="viewer__frame" title={`Contenu : ${content.meta.title}`} sandbox="" srcDoc={narrative} />
       )}
       {content.pdfBase64 && <PdfPart base64={content.pdfBase64} title={content.meta.title} />}
       {!hasBody && <p className="empty">Ce document n’a pas de contenu affichable.</p>}

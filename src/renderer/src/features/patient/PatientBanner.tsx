@@ -4,22 +4,10 @@ import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { BeneficiaryList } from './BeneficiaryPicker';
-import {
-  accessModeLabel,
-  ageLabel,
-  bornLabel,
-  frenchDate,
-  identityKind,
-  insStatusLabel,
-  sexLabel,
-} from './format';
+import { accessModeLabel, ageLabel, bornLabel, frenchDate, identityKind, insStatusLabel, sexLabel } from './format';
 
 /** Whose dossier this is, and how it was opened: never in doubt. */
-export function PatientBanner(props: {
-  dossier: DossierRef;
-  patient: PatientContext;
-  allergies: AllergyState;
-}): React.JSX.Element {
+export function PatientBanner(props: { dossier: DossierRef; patient: PatientContext; allergies: AllergyState }): React.JSX.Element {
   const { dossier, patient } = props;
   const id = dossier.identity;
   const age = ageLabel(id.birthDate);
@@ -70,16 +58,10 @@ export function PatientBanner(props: {
           INS {dossier.ins.matricule} · {insStatusLabel[dossier.ins.status] ?? dossier.ins.status}
         </span>
         {dossier.status === 'closed' && <strong className="badge badge--alert">Dossier fermé</strong>}
-        {kind && (
-          <strong className="badge badge--test">
-            {kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}
-          </strong>
-        )}
+        {kind && <strong className="badge badge--test">{kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}</strong>}
         <AllergyFlag state={props.allergies} />
         {patient.access && (
-          <span className={patient.access.mode === 'normal' ? 'badge' : 'badge badge--alert'}>
-            {accessModeLabel[patient.access.mode]}
-          </span>
+          <span className={patient.access.mode === 'normal' ? 'badge' : 'badge badge--alert'}>{accessModeLabel[patient.access.mode]}</span>
         )}
       </div>
       {error && (

@@ -40,21 +40,10 @@ export function PatientWorkspace({ session }: { session: SessionState }): React.
   // Keyed by dossier: nothing opened for one patient (viewer, dialogs) survives a switch to another.
   const holder = session.professional?.holder;
   const printedBy = holder ? `${holder.firstName} ${holder.lastName}` : undefined;
-  return (
-    <DossierView
-      key={patient.dossier.insKey}
-      dossier={patient.dossier}
-      patient={patient}
-      printedBy={printedBy}
-    />
-  );
+  return <DossierView key={patient.dossier.insKey} dossier={patient.dossier} patient={patient} printedBy={printedBy} />;
 }
 
-function DossierView(props: {
-  dossier: DossierRef;
-  patient: PatientContext;
-  printedBy: string | undefined;
-}): React.JSX.Element {
+function DossierView(props: { dossier: DossierRef; patient: PatientContext; printedBy: string | undefined }): React.JSX.Element {
   const { dossier, patient } = props;
   const summary = useStore((s) => s.summary);
   const summaryError = useStore((s) => s.summaryError);
@@ -62,13 +51,7 @@ function DossierView(props: {
   const activeTab = useStore((s) => s.activeTab);
   const setActiveTab = useStore((s) => s.setActiveTab);
   const created = useStore((s) => s.created);
-  const allergies: AllergyState = summary
-    ? summary.allergies.length > 0
-      ? 'present'
-      : 'none'
-    : summaryError
-      ? 'unknown'
-      : 'loading';
+  const allergies: AllergyState = summary ? (summary.allergies.length > 0 ? 'present' : 'none') : summaryError ? 'unknown' : 'loading';
 
   return (
     <div className="workspace">
@@ -88,11 +71,7 @@ function DossierView(props: {
                 {summaryError.message}
               </p>
             )}
-            {summary ? (
-              <EmergencyView summary={summary} printedBy={props.printedBy} access={patient.access?.mode} />
-            ) : loading ? (
-              <EmergencyViewSkeleton />
-            ) : null}
+            {summary ? <EmergencyView summary={summary} printedBy={props.printedBy} access={patient.access?.mode} /> : loading ? <EmergencyViewSkeleton /> : null}
           </>
         )}
         {activeTab === 'documents' && <DocumentsTab insKey={dossier.insKey} />}
@@ -109,13 +88,7 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
   const beneficiary = patient.beneficiaries.find((b) => b.index === patient.selectedIndex) ?? null;
 
   if (creating && patient.source === 'vitale') {
-    return (
-      <CreationWizard
-        beneficiaries={patient.beneficiaries}
-        initialIndex={patient.selectedIndex}
-        onCancel={() => setCreating(false)}
-      />
-    );
+    return <CreationWizard beneficiaries={patient.beneficiaries} initialIndex={patient.selectedIndex} onCancel={() => setCreating(false)} />;
   }
 
   const run = (call: Promise<unknown>): void => {
@@ -144,10 +117,7 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
           </button>
         )}
         {patient.source === 'vitale' && patient.beneficiaries.length > 1 && (
-          <ChangeBeneficiary
-            patient={patient}
-            onPick={(index) => run(getApi().patient.selectBeneficiary({ index }))}
-          />
+          <ChangeBeneficiary patient={patient} onPick={(index) => run(getApi().patient.selectBeneficiary({ index }))} />
         )}
         <button type="button" className="secondary" onClick={() => run(getApi().patient.close({}))}>
           Fermer
@@ -157,13 +127,7 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
   );
 }
 
-function ChangeBeneficiary({
-  patient,
-  onPick,
-}: {
-  patient: PatientContext;
-  onPick(index: number): void;
-}): React.JSX.Element {
+function ChangeBeneficiary({ patient, onPick }: { patient: PatientContext; onPick(index: number): void }): React.JSX.Element {
   const others = patient.beneficiaries.filter((b) => b.index !== patient.selectedIndex);
   return (
     <>

@@ -24,10 +24,7 @@ function localParts(value: string): { day: string; time: string } | null {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return null;
   const two = (n: number): string => String(n).padStart(2, '0');
-  return {
-    day: `${two(date.getDate())}/${two(date.getMonth() + 1)}/${date.getFullYear()}`,
-    time: `${two(date.getHours())}:${two(date.getMinutes())}`,
-  };
+  return { day: `${two(date.getDate())}/${two(date.getMonth() + 1)}/${date.getFullYear()}`, time: `${two(date.getHours())}:${two(date.getMinutes())}` };
 }
 
 export function ageFrom(birthDate: string, today = new Date()): number | null {
