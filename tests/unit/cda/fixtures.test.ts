@@ -83,7 +83,7 @@ describe('spot checks on real values', () => {
     expect(plavix).toBeDefined();
     expect(plavix?.startDate).toBe('2019-08-11');
     expect(plavix?.detail).toContain('2 comprimé(s)');
-    expect(plavix?.detail).toContain('Voie orale');
+    expect(plavix?.detail).toContain('voie orale');
     expect(plavix?.detail).toContain('1 fois par jour');
 
     const contact = doc.entries.find((e) => e.kind === 'contact' && e.label.startsWith('Médecin traitant'));

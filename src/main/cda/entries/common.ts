@@ -114,6 +114,13 @@ export function routeText(act: XmlElement, ctx: EntryContext): string | undefine
   return label ? label : undefined;
 }
 
+/** The route as a phrase: « voie orale » whether the document says « Voie orale » or « Orale ». */
+export function routePhrase(route: string): string {
+  const label = route.trim();
+  if (/^voie\b/i.test(label)) return `v${label.slice(1)}`;
+  return `voie ${/^\p{Lu}\p{Ll}/u.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label}`;
+}
+
 /** Product of a substanceAdministration: name, code and lot. */
 export function productOf(act: XmlElement, ctx: EntryContext): { name?: string; codeEl?: XmlElement; lot?: string } {
   const material = child(child(child(act, 'consumable'), 'manufacturedProduct'), 'manufacturedMaterial');

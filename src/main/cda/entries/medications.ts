@@ -4,7 +4,7 @@ import { attr, templateIdsOf } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
 import { entryNarrative, optional } from './context';
-import { authorName, doseText, frequencyText, joinDetail, periodOf, productOf, related, routeText, statusOf } from './common';
+import { authorName, doseText, frequencyText, joinDetail, periodOf, productOf, related, routePhrase, routeText, statusOf } from './common';
 
 /** Medication entry (substanceAdministration): product, dose, route, frequency and period. */
 export function readMedication(act: XmlElement, ctx: EntryContext): ExtractedEntry {
@@ -21,7 +21,7 @@ export function readMedication(act: XmlElement, ctx: EntryContext): ExtractedEnt
     kind: 'medication',
     label: product.name ?? entryNarrative(act, ctx) ?? 'Médicament sans libellé',
     ...optional('code', codedOf(product.codeEl)),
-    ...optional('detail', joinDetail([attr(act, 'moodCode') === 'INT' ? 'traitement prévu' : undefined, dose ? `dose : ${dose}` : undefined, route ? `voie : ${route}` : undefined, frequency ? `fréquence : ${frequency}` : undefined])),
+    ...optional('detail', joinDetail([attr(act, 'moodCode') === 'INT' ? 'traitement prévu' : undefined, dose ? `dose : ${dose}` : undefined, route ? routePhrase(route) : undefined, frequency ? `fréquence : ${frequency}` : undefined])),
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),
     ...optional('status', statusOf(act)),

@@ -15,6 +15,16 @@ export function readProblemConcern(concern: XmlElement, ctx: EntryContext): Extr
     .map((obs) => readProblem(obs, ctx, concernStatus, authorName(concern)));
 }
 
+/**
+ * SNOMED CT codes saying only "this is a problem / a diagnosis" (the usual case): repeating them after
+ * every problem adds nothing. Other kinds (symptom reported by the patient, complaint…) are worth showing.
+ */
+const GENERIC_PROBLEM_KINDS = new Set(['282291009', '55607006', '404684003', '64572001']);
+
+function problemKindDetail(kind: ReturnType<typeof codedOf>): string | undefined {
+  return kind && !GENERIC_PROBLEM_KINDS.has(kind.code) ? kind.display : undefined;
+}
+
 export function readProblem(obs: XmlElement, ctx: EntryContext, concernStatus?: string, concernAuthor?: string): ExtractedEntry {
   const value = child(obs, 'value');
   // The problem itself is in `value`; `code` only says what kind of statement it is (diagnosis, symptom…).
@@ -25,7 +35,7 @@ export function readProblem(obs: XmlElement, ctx: EntryContext, concernStatus?: 
     kind: 'problem',
     label,
     ...optional('code', code),
-    ...optional('detail', codedOf(child(obs, 'code'))?.display),
+    ...optional('detail', problemKindDetail(codedOf(child(obs, 'code')))),
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),
     ...optional('status', clinicalStatusOf(obs) ?? concernStatus ?? statusOf(obs)),
