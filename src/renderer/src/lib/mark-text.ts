@@ -1,17 +1,26 @@
 /**
- * Wraps the first occurrence of `text` (case-insensitive) in the HTML's text in a
- * `<mark>`, so a document opened from a summary line shows where that line comes from. DOMParser
- * builds an inert document (no script runs, nothing loads); the result goes back into the sandboxed frame.
- * Returns the HTML unchanged when the text is not found in a single text node.
+ * Wraps the first occurrence of `text` in the HTML's text in a `<mark>`, so a document opened from a
+ * summary line shows where that line comes from. Structured entries and their narrative rarely agree
+ * to the letter (« PLAVIX 75 mg » / « PLAVIX 75mg, comprimé pelliculé »): when the whole label is not
+ * found, its longest leading words that are (at least one word of four letters or more). Case-insensitive.
+ * DOMParser builds an inert document (no script runs, nothing loads); the result goes back into the
+ * sandboxed frame. Returns the HTML unchanged when nothing matches.
  */
 export function markFirstOccurrence(html: string, text: string): string {
-  const needle = text.trim().replace(/\s+/g, ' ').toLowerCase();
-  if (needle === '') return html;
+  const words = text.trim().split(/\s+/).filter(Boolean);
   const doc = new DOMParser().parseFromString(html, 'text/html');
+  for (let n = words.length; n >= 1; n--) {
+    const needle = words.slice(0, n).join(' ');
+    if (n === 1 && needle.length < 4) break;
+    if (markIn(doc, needle.toLowerCase())) return `<!doctype html>${doc.documentElement.outerHTML}`;
+  }
+  return html;
+}
+
+function markIn(doc: Document, needle: string): boolean {
   const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const content = node.nodeValue ?? '';
-    const index = content.replace(/\s/g, ' ').toLowerCase().indexOf(needle);
+    const index = (node.nodeValue ?? '').replace(/\s/g, ' ').toLowerCase().indexOf(needle);
     if (index < 0) continue;
     const target = (node as Text).splitText(index);
     target.splitText(needle.length);
@@ -19,7 +28,7 @@ export function markFirstOccurrence(html: string, text: string): string {
     mark.id = 'entree-synthese';
     target.replaceWith(mark);
     mark.append(target);
-    return `<!doctype html>${doc.documentElement.outerHTML}`;
+    return true;
   }
-  return html;
+  return false;
 }

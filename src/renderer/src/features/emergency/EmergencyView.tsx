@@ -80,31 +80,44 @@ export function EmergencyView(props: {
 }): React.JSX.Element {
   const { summary } = props;
   return (
-    <div className="print-frame">
-      <PrintHeader
-        dossier={summary.dossier}
-        asOf={summary.asOf}
-        printedBy={props.printedBy}
-        access={props.access}
-      />
-      <div className="print-frame__body">
-        <SummaryDates summary={summary} />
-        <div className="emergency" aria-labelledby="emergency-title" role="region">
-          <h2 id="emergency-title" className="sr-only">
-            Synthèse d’urgence
-          </h2>
-          <EntrySection def={allergiesSection} entries={summary.allergies} />
-          {clinicalSections.map((def) => (
-            <EntrySection key={def.key} def={def} entries={summary[def.key]} />
-          ))}
-          {otherSections.map((def) => (
-            <EntrySection key={def.key} def={def} entries={summary[def.key]} />
-          ))}
-          <ReimbursementSection groups={summary.reimbursements} />
-          <LatestDocuments summary={summary} />
-        </div>
-      </div>
-    </div>
+    // A layout table, only for print: Chromium repeats a real <thead> at the top of every printed page
+    // (CSS `display: table-header-group` on other elements does not repeat). Shown as blocks on screen.
+    <table className="print-frame" role="presentation">
+      <thead className="print-only">
+        <tr>
+          <td>
+            <PrintHeader
+              dossier={summary.dossier}
+              asOf={summary.asOf}
+              lastUpdate={summary.lastUpdate}
+              printedBy={props.printedBy}
+              access={props.access}
+            />
+          </td>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <td>
+            <SummaryDates summary={summary} />
+            <div className="emergency" aria-labelledby="emergency-title" role="region">
+              <h2 id="emergency-title" className="sr-only">
+                Synthèse d’urgence
+              </h2>
+              <EntrySection def={allergiesSection} entries={summary.allergies} />
+              {clinicalSections.map((def) => (
+                <EntrySection key={def.key} def={def} entries={summary[def.key]} />
+              ))}
+              {otherSections.map((def) => (
+                <EntrySection key={def.key} def={def} entries={summary[def.key]} />
+              ))}
+              <ReimbursementSection groups={summary.reimbursements} />
+              <LatestDocuments summary={summary} />
+            </div>
+          </td>
+        </tr>
+      </tbody>
+    </table>
   );
 }
 

@@ -12,13 +12,14 @@ import {
 } from '../patient/format';
 
 /**
- * Printed at the top of every page (a table header group repeats on each page in Chromium's print
- * layout): whose summary, which INS, as of when, and who printed it when. Hidden on screen, where
- * the patient banner says the same.
+ * Printed at the top of every page (inside the summary's <thead>, which Chromium repeats on each
+ * printed page): whose summary, which INS, as of when, and who printed it when. Hidden on screen,
+ * where the patient banner says the same.
  */
 export function PrintHeader(props: {
   dossier: DossierRef;
   asOf: string;
+  lastUpdate: string | undefined;
   printedBy: string | undefined;
   access: AccessMode | undefined;
 }): React.JSX.Element {
@@ -26,22 +27,23 @@ export function PrintHeader(props: {
   const printedAt = usePrintTime();
   const id = dossier.identity;
   return (
-    <div className="print-frame__head print-only" data-testid="print-header">
-      <div className="print-header">
-        <p className="print-header__title">
-          <strong>Synthèse d’urgence — {displayName(dossier)}</strong>
-          {id.usedName && id.usedName !== id.birthName && ` (nom utilisé : ${id.usedName})`}
-        </p>
-        <p>
-          {bornLabel(id.sex)} le {frenchDate(id.birthDate)} · {sexLabel[id.sex]} · INS {dossier.ins.matricule}{' '}
-          · {insStatusLabel[dossier.ins.status] ?? dossier.ins.status}
-          {props.access && props.access !== 'normal' && ` · ${accessModeLabel[props.access]}`}
-        </p>
-        <p>
-          Synthèse au {frenchDateAtTime(props.asOf)} · Imprimé par{' '}
-          {props.printedBy ?? 'un professionnel non identifié'} le {frenchDateAtTime(printedAt)}
-        </p>
-      </div>
+    <div className="print-header" data-testid="print-header">
+      <p className="print-header__title">
+        <strong>Synthèse d’urgence — {displayName(dossier)}</strong>
+        {id.usedName && id.usedName !== id.birthName && ` (nom utilisé : ${id.usedName})`}
+      </p>
+      <p>
+        {bornLabel(id.sex)} le {frenchDate(id.birthDate)} · {sexLabel[id.sex]} · INS {dossier.ins.matricule} ·{' '}
+        {insStatusLabel[dossier.ins.status] ?? dossier.ins.status}
+        {props.access && props.access !== 'normal' && ` · ${accessModeLabel[props.access]}`}
+      </p>
+      <p>
+        Synthèse au {frenchDateAtTime(props.asOf)}
+        {props.lastUpdate && ` · dernière mise à jour du dossier le ${frenchDateAtTime(props.lastUpdate)}`}
+      </p>
+      <p>
+        Imprimé par {props.printedBy ?? 'un professionnel non identifié'} le {frenchDateAtTime(printedAt)}
+      </p>
     </div>
   );
 }
