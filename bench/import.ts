@@ -2,18 +2,23 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCda } from '../src/main/cda/import';
 import { summarise, type BenchResult, type BenchRow } from './types';
-import { sharedCdaFixturesDir } from '../tests/support/shared-fixtures';
+import { sharedCdaFixturesDir, sharedCorpusDir } from '../tests/support/shared-fixtures';
 
-const FIXTURE_DIR = sharedCdaFixturesDir();
+const FIXTURE_DIRS = [sharedCdaFixturesDir(), sharedCorpusDir()];
 const IPS_FIXTURE = 'IPS-FR_2024.01.xml';
 const IPS_TARGET_MS = 500;
 
-/** Parse throughput over every CI-SIS fixture, and the latency of the largest one (IPS-FR, 1.5 MB). */
+/**
+ * Parse throughput over every CI-SIS document we hold (the 10 fixtures and the 83 of the corpus), and
+ * the latency of the largest one (IPS-FR, 1.5 MB).
+ */
 export async function benchImport(opts: { quick: boolean }): Promise<BenchResult> {
-  const files = readdirSync(FIXTURE_DIR)
-    .filter((f) => f.endsWith('.xml'))
-    .sort()
-    .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(FIXTURE_DIR, f))) }));
+  const files = FIXTURE_DIRS.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.xml'))
+      .sort()
+      .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) })),
+  );
   const totalBytes = files.reduce((n, f) => n + f.bytes.byteLength, 0);
   const rounds = opts.quick ? 5 : 30;
 
@@ -41,8 +46,8 @@ export async function benchImport(opts: { quick: boolean }): Promise<BenchResult
   }
 
   const rows: BenchRow[] = [
-    summarise(`parse all ${files.length} CI-SIS fixtures`, 'documents/s', docsPerSecond),
-    summarise(`parse all fixtures (${(totalBytes / 1024 / 1024).toFixed(1)} MB)`, 'MB/s', megabytesPerSecond),
+    summarise(`parse all ${files.length} CI-SIS documents (fixtures + corpus)`, 'documents/s', docsPerSecond),
+    summarise(`parse all documents (${(totalBytes / 1024 / 1024).toFixed(1)} MB)`, 'MB/s', megabytesPerSecond),
   ];
   if (ips) {
     rows.push(
@@ -66,12 +71,13 @@ export async function benchImport(opts: { quick: boolean }): Promise<BenchResult
   return {
     name: 'Import CDA (analyse XML + extraction)',
     rows,
-    notes: [`${files.length} fixtures CI-SIS officielles, ${rounds} passes après une passe de chauffe, parse synchrone sur le thread courant.`],
+    notes: [`${files.length} documents CI-SIS officiels (10 fixtures + corpus), ${rounds} passes après une passe de chauffe, parse synchrone sur le thread courant.`],
   };
 }
 
 function largeUnstructuredCda(pdfBytes: number): Uint8Array {
-  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(pdfBytes, 0x41)]);
+  // A complete PDF (header and %%EOF trailer): a truncated one is refused at import.
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(pdfBytes, 0x41), Buffer.from('\n%%EOF\n')]);
   const base64 = pdf.toString('base64').replace(/(.{76})/g, '$1\n');
   const xml =
     '<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><id root="1.2.3"/><code code="11488-4" codeSystem="2.16.840.1.113883.6.1"/>' +

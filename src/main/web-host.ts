@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     key: { kind: 'file', path: layout.keyFile },
     log,
     seedFiles: values['no-seed'] ? [] : [join(resourcesDir(), 'demo', 'VSM_1.4_2022.01.xml')],
+    identitySeedFiles: values['no-seed'] ? [] : [join(resourcesDir(), 'identity', 'demo-identities.json')],
   });
   const host = await startLoopbackHost({
     dispatch: app.dispatch,

@@ -149,8 +149,8 @@ test('IPS-FR added: the summary shows it, and « Imprimer la synthèse » prints
     const text = raw.replace(/\s+/g, ' ');
     const page1 = `page ${i + 1}`;
     expect(text, page1).toContain('PAT-TROIS');
-    expect(text, page1).toContain('INS 279035121518989');
-    expect(text, page1).toMatch(/INS (qualifiée|récupérée|provisoire|validée)/);
+    expect(text, page1).toContain('INS 2 79 03 51 215 189 89');
+    expect(text, page1).toMatch(/INS (qualifiée|récupérée|provisoire)|Identité validée/);
     expect(text, page1).toMatch(/Imprimé par \S.* le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}/);
     // No app chrome: card bar, simulator, tabs, buttons.
     for (const chrome of [

@@ -16,3 +16,10 @@ export function sharedCdaFixturesDir(): string {
   }
   return dir;
 }
+
+/** The 83 further CI-SIS documents (`../shared/fixtures/cda-corpus`), beside the official ten. */
+export function sharedCorpusDir(): string {
+  const dir = join(dirname(sharedCdaFixturesDir()), 'cda-corpus');
+  if (!existsSync(dir)) throw new Error(`CI-SIS corpus not found at ${dir}: expected ../shared/fixtures/cda-corpus beside the repository`);
+  return dir;
+}

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { readImportFile } from '../dmp/import-file';
 import { join } from 'node:path';
 import { ApiError } from '../../shared/contract';
 import { createDispatcher, EventBus, type Dispatch, type Handlers } from '../bridge/dispatcher';
@@ -13,6 +14,8 @@ import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store';
 import { resolveStoreKey, type KeySource } from './store-key';
 import { sessionDossiers } from './session-dossiers';
+import { IdentityReference } from '../identity/identity-reference';
+import { readReferenceFile } from '../identity/reference-file';
 import { createHandlers } from './handlers';
 import { CardSimulator } from './card-simulator';
 import { dataLayout, resourcesDir } from './paths';
@@ -29,6 +32,8 @@ export interface BuildOptions {
   log: Logger;
   /** CDA files imported at start when not yet in the store (demo dossiers). */
   seedFiles?: string[];
+  /** Reference identities (JSON, see resources/identity) added to the identity reference at start (demo data). */
+  identitySeedFiles?: string[];
   /** Replaces the card transport (tests). */
   transport?: CardTransport;
 }
@@ -50,10 +55,18 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const warnings: string[] = [];
   const key = await resolveStoreKey(options.key, log);
   warnings.push(...key.warnings);
-  const store = await openStore({ dir: dataLayout(options.dataDir).storeDir, key: key.key, migrations: dmpMigrations, log: log.child('store') });
+  const store = await openStore({
+    dir: dataLayout(options.dataDir).storeDir,
+    key: key.key,
+    migrations: dmpMigrations,
+    log: log.child('store'),
+  });
   // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
   warnings.push(...store.recovery.notices);
   const dmp = new DmpService({ store, log: log.child('dmp') });
+  const identities = new IdentityReference(store);
+  for (const file of options.identitySeedFiles ?? [])
+    await identities.register(await readReferenceFile(file));
 
   for (const file of options.seedFiles ?? []) await seed(dmp, file, log);
 
@@ -70,13 +83,17 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     transport = new PcscliteTransport({ log: log.child('pcsc') });
   }
   const cards = new CardService({ transport, production: options.production, log: log.child('cards') });
-  const session = new SessionService(cards, sessionDossiers(dmp), log.child('session'), { production: options.production });
+  const session = new SessionService(cards, sessionDossiers(dmp, identities), log.child('session'), {
+    production: options.production,
+  });
 
   const bus = new EventBus(log.child('bus'));
   cards.onChange((readers) => bus.emit('cards.changed', readers));
   session.onChange((state) => bus.emit('session.changed', state));
 
-  const packageJson = JSON.parse(await readFile(join(resourcesDir(), '..', 'package.json'), 'utf8')) as { version: string };
+  const packageJson = JSON.parse(await readFile(join(resourcesDir(), '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const handlers = createHandlers({
     info: {
       version: packageJson.version,
@@ -87,6 +104,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     },
     session,
     dmp,
+    identities,
     cards,
     simulator,
   });
@@ -107,7 +125,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
 
 async function seed(dmp: DmpService, file: string, log: Logger): Promise<void> {
   try {
-    await dmp.importCda(new Uint8Array(await readFile(file)), { create: true, depositor: 'system' });
+    await dmp.importCda(await readImportFile(file), { create: true, depositor: 'system' });
     log.info('demo document imported');
   } catch (err) {
     // Already there from a previous start: nothing to do.

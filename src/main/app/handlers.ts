@@ -1,15 +1,17 @@
-import { ApiError, type Beneficiary, type InsOid } from '../../shared/contract';
+import { ApiError, type Beneficiary, type ReferenceIdentity } from '../../shared/contract';
+import { insOidForCardStatus, isTestOid } from '../../shared/identity/ins';
+import type { IdentityAnswer, IdentityReference } from '../identity/identity-reference';
 import type { Handlers } from '../bridge/dispatcher';
 import type { SessionService } from '../session/session-service';
 import type { DmpService } from '../dmp/dmp-service';
 import type { CardService } from '../cards/card-service';
 import type { CardSimulator } from './card-simulator';
-import { insOidForCardStatus } from '../domain/ins';
 
 export interface HandlerDeps {
   info: { version: string; host: 'desktop' | 'web'; simulation: boolean; production: boolean; warnings: string[] };
   session: SessionService;
   dmp: DmpService;
+  identities: IdentityReference;
   cards: CardService;
   simulator: CardSimulator | null;
 }
@@ -19,17 +21,26 @@ export interface HandlerDeps {
  * nobody authenticated → LOCKED; a dossier not opened in this session → FORBIDDEN.
  */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { session, dmp, cards } = deps;
+  const { session, dmp, cards, identities } = deps;
   const simulator = (): CardSimulator => {
     if (!deps.simulator) throw new ApiError('UNSUPPORTED', 'Le simulateur de cartes n’est pas activé sur ce poste.');
     return deps.simulator;
   };
-  /** A test or demo Vitale gives test/demo INS OIDs, so test patients never get production INS. */
-  const insOidForCard = (): InsOid | undefined => {
+  /**
+   * The identity as the reference knows it: the traits are never taken from the renderer. A test or
+   * demo Vitale only ever goes with test or demo identities, and a production card never with them.
+   */
+  const referenceIdentity = async (ins: { matricule: string; oid: string }): Promise<ReferenceIdentity> => {
+    const identity = await identities.byIns(ins);
+    if (!identity) throw new ApiError('NOT_FOUND', 'Cette identité est inconnue du référentiel d’identités : recherchez-la à nouveau.');
     const vitale = cards.readers().find((r) => r.card?.kind === 'vitale')?.card;
-    if (!vitale || vitale.kind !== 'vitale' || vitale.status === 'production') return undefined;
-    return insOidForCardStatus(vitale.status);
+    const status = vitale?.kind === 'vitale' ? vitale.status : 'production';
+    const consistent = status === 'production' ? !isTestOid(identity.oid) : identity.oid === insOidForCardStatus(status);
+    if (!consistent) throw new ApiError('FORBIDDEN', 'Une carte Vitale de test ne peut servir qu’à une identité de test, et une carte réelle qu’à une identité réelle.');
+    return identity;
   };
+  const identitiesOf = (answer: IdentityAnswer): ReferenceIdentity[] =>
+    answer.kind === 'none' ? [] : answer.kind === 'one' ? [answer.identity] : answer.candidates;
   const beneficiaryFor = (index: number): Beneficiary => {
     const beneficiary = session.get().patient?.beneficiaries[index];
     if (!beneficiary) throw new ApiError('NOT_FOUND', 'Ce bénéficiaire ne figure pas sur la carte Vitale lue.');
@@ -45,6 +56,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'session.lock': async () => session.lock(),
 
     'patient.selectBeneficiary': async ({ index }) => session.selectBeneficiary(index),
+    'patient.chooseIdentity': async ({ index }) => session.chooseIdentity(index),
+    'patient.authorizeAccess': async () => session.authorizeAccess(),
+    'identity.searchByTraits': async (traits) => {
+      const actor = session.actor('normal');
+      const found = identitiesOf(await identities.lookupByTraits(traits));
+      await dmp.traceIdentityLookup(actor, 'traits', found.length);
+      return found;
+    },
+    'dossier.checkCreation': async ({ beneficiaryIndex, identity }) => {
+      session.actor('normal');
+      return dmp.creationCheck(beneficiaryFor(beneficiaryIndex), await referenceIdentity(identity));
+    },
     'patient.keepOpen': async ({ keep }) => session.keepOpen(keep),
     'patient.close': async () => session.closePatient(),
     'patient.search': async (query) => dmp.searchDossiersAs(session.actor('normal'), query),
@@ -65,12 +88,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { deleted: true as const };
     },
 
-    'dossier.create': async ({ beneficiaryIndex, identity, consent }) => {
-      const created = await dmp.createDossier(session.actor('normal'), {
-        beneficiary: beneficiaryFor(beneficiaryIndex),
-        identity,
-        consent: { brisDeGlaceOpposition: consent.brisDeGlaceOpposition, centre15Opposition: consent.centre15Opposition },
-        ...(insOidForCard() ? { oid: insOidForCard() } : {}),
+    'dossier.create': async (input) => {
+      const actor = session.actor('normal');
+      const created = await dmp.createDossier(actor, {
+        beneficiary: beneficiaryFor(input.beneficiaryIndex),
+        identity: await referenceIdentity(input.identity),
+        identityDocumentChecked: input.identityDocumentChecked,
+        legalRepresentatives: input.legalRepresentatives,
+        consent: {
+          givenBy: input.consent.givenBy,
+          brisDeGlaceOpposition: input.consent.brisDeGlaceOpposition,
+          centre15Opposition: input.consent.centre15Opposition,
+        },
+        ...(input.homonymsConfirmed ? { homonymsConfirmed: true } : {}),
       });
       return {
         dossier: created.dossier,

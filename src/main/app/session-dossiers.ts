@@ -1,39 +1,65 @@
-import type { Beneficiary, CardStatus, DossierRef } from '../../shared/contract';
+import type { Beneficiary, CardStatus, ReferenceIdentity } from '../../shared/contract';
+import { formatInsKey } from '../../shared/identity/ins';
 import type { DmpService } from '../dmp/dmp-service';
-import { normaliseName } from '../dmp/names';
-import { insOidForCardStatus } from '../domain/ins';
-import type { SessionActor, SessionDossiers } from '../session/session-service';
-
-/** `1979-03-28` matches `1979-03-00` or `1979-00-00` from a card that does not know the day/month. */
-function sameBirthDate(cardDate: string, dossierDate: string): boolean {
-  const a = cardDate.split('-');
-  const b = dossierDate.split('-');
-  return a.length === 3 && b.length === 3 && a.every((part, i) => part === b[i] || /^0+$/.test(part));
-}
+import { rules } from '../domain/access-policy';
+import { IdentityQueryError, type IdentityReference } from '../identity/identity-reference';
+import type { DossierOutcome, IdentityOutcome, SessionActor, SessionDossiers } from '../session/session-service';
 
 /**
- * How the session finds and opens a dossier for a Vitale beneficiary. The card carries the
- * ouvrant-droit's NIR, so the INS is only trusted when the birth date matches too; otherwise the
- * beneficiary is looked up by name and birth date, and only a single match is accepted.
+ * How the session goes from a Vitale beneficiary to a dossier (docs/identity.md): the identity
+ * reference answers the beneficiary's INS (one, none or several identities), then the dossier of
+ * exactly that INS is looked up. No name search ever opens or authorises a dossier. The
+ * professional is authorised only by the explicit « Le patient présent autorise l'accès » action.
  */
-export function sessionDossiers(dmp: DmpService): SessionDossiers {
+export function sessionDossiers(dmp: DmpService, identities: IdentityReference): SessionDossiers {
   return {
-    async findForBeneficiary(_actor: SessionActor, beneficiary: Beneficiary, status: CardStatus): Promise<DossierRef | null> {
-      const byIns = await dmp.searchDossiers({ insKey: `${beneficiary.nir}@${insOidForCardStatus(status)}` });
-      const own = byIns.find((d) => sameBirthDate(beneficiary.birthDate, d.identity.birthDate));
-      if (own) return own;
-      const byName = await dmp.searchDossiers({ name: beneficiary.lastName });
-      const matches = byName.filter(
-        (d) =>
-          sameBirthDate(beneficiary.birthDate, d.identity.birthDate) &&
-          normaliseName(d.identity.firstNames).split(' ').includes(normaliseName(beneficiary.firstName).split(' ')[0] ?? ''),
-      );
-      return matches.length === 1 ? (matches[0] ?? null) : null;
+    async identifyBeneficiary(beneficiary: Beneficiary, status: CardStatus): Promise<IdentityOutcome> {
+      let answer;
+      try {
+        answer = await identities.lookupByCard({
+          cardNir: beneficiary.nir,
+          firstName: beneficiary.firstName,
+          birthDate: beneficiary.birthDate,
+          birthRank: beneficiary.birthRank,
+          cardStatus: status,
+        });
+      } catch (err) {
+        if (err instanceof IdentityQueryError) return { kind: 'unknown', notice: err.message };
+        throw err;
+      }
+      switch (answer.kind) {
+        case 'none':
+          return {
+            kind: 'unknown',
+            notice: 'Identité introuvable au référentiel INS pour ce bénéficiaire : vérifiez la carte, ou recherchez l’identité par ses traits (création du DMP).',
+          };
+        case 'several':
+          return { kind: 'several', candidates: answer.candidates };
+        case 'one':
+          return { kind: 'identity', identity: answer.identity };
+      }
     },
-    async open(actor: SessionActor, insKey: string, viaPatientCard: boolean): Promise<DossierRef> {
-      // The patient handing over their card and the clinician picking them is the explicit action
-      // after which the DMP records the professional's authorisation (TD0.3).
-      if (viaPatientCard && actor.mode === 'normal') await dmp.authorize(actor, insKey);
+
+    async openForIdentity(actor: SessionActor, identity: ReferenceIdentity): Promise<DossierOutcome> {
+      const insKey = formatInsKey(identity);
+      const [dossier] = await dmp.searchDossiers({ insKey });
+      if (!dossier) return { kind: 'none' };
+      const decision = await dmp.accessDecision(actor, insKey);
+      if (decision.allowed) return { kind: 'open', dossier: await dmp.openDossier(actor, insKey) };
+      if (decision.rule === rules.notInCareTeam) return { kind: 'authorization-required', dossier };
+      if (decision.rule === rules.cpeNoMedicalContent) {
+        return { kind: 'refused', dossier, notice: 'Ce patient a déjà un DMP. Votre carte (CPE) ne permet pas d’en consulter le contenu médical.' };
+      }
+      return { kind: 'refused', dossier, notice: decision.message };
+    },
+
+    async authorizeAndOpen(actor: SessionActor, identity: ReferenceIdentity): Promise<DossierOutcome> {
+      const insKey = formatInsKey(identity);
+      await dmp.authorize(actor, insKey);
+      return { kind: 'open', dossier: await dmp.openDossier(actor, insKey) };
+    },
+
+    open(actor: SessionActor, insKey: string) {
       return dmp.openDossier(actor, insKey);
     },
   };

@@ -1,4 +1,5 @@
 import { CdaError } from './errors';
+import { looksLikeCompletePdf, looksLikePdf } from './pdf';
 import { codedOf } from './hl7/datatypes';
 import { narrativeIdIndex, narrativeToHtml } from './narrative';
 import { extractSectionEntries } from './entries/extract';
@@ -18,7 +19,11 @@ export function readBody(doc: XmlElement, reimbursementDocument: boolean): BodyR
   if (structured) return readStructured(structured, reimbursementDocument);
   const nonXml = child(component, 'nonXMLBody');
   if (nonXml) return { body: readNonXmlBody(nonXml), entries: [], warnings: [] };
-  throw new CdaError('not-cda', 'corps du document absent.', 'ClinicalDocument/component has neither structuredBody nor nonXMLBody');
+  throw new CdaError(
+    'not-cda',
+    'corps du document absent.',
+    'ClinicalDocument/component has neither structuredBody nor nonXMLBody',
+  );
 }
 
 function readStructured(structured: XmlElement, reimbursementDocument: boolean): BodyReading {
@@ -46,7 +51,11 @@ function readStructured(structured: XmlElement, reimbursementDocument: boolean):
       entryCount: sectionEntries.length,
       depth,
     });
-    const extraction = extractSectionEntries(sectionEntries, { idIndex, ...(code ? { sectionCode: code.code } : {}) }, reimbursementDocument);
+    const extraction = extractSectionEntries(
+      sectionEntries,
+      { idIndex, ...(code ? { sectionCode: code.code } : {}) },
+      reimbursementDocument,
+    );
     entries.push(...extraction.entries);
     if (extraction.unknownTemplates.length > 0) {
       const ids = [...new Set(extraction.unknownTemplates)].join(', ');
@@ -57,19 +66,25 @@ function readStructured(structured: XmlElement, reimbursementDocument: boolean):
     const subsections = children(section, 'component')
       .map((c) => child(c, 'section'))
       .filter((s): s is XmlElement => s !== undefined);
-    for (let i = subsections.length - 1; i >= 0; i--) stack.push({ section: subsections[i] as XmlElement, depth: depth + 1 });
+    for (let i = subsections.length - 1; i >= 0; i--)
+      stack.push({ section: subsections[i] as XmlElement, depth: depth + 1 });
   }
   return { body: { kind: 'structured', sections }, entries, warnings };
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** nonXMLBody: the embedded file, base64-checked, and for a PDF the `%PDF` signature. */
+/** nonXMLBody: the embedded file, base64-checked, and for a PDF its `%PDF-` header and `%%EOF` trailer. */
 export function readNonXmlBody(nonXml: XmlElement): CdaBody {
   const textEl = child(nonXml, 'text');
-  if (!textEl) throw new CdaError('bad-body', 'contenu du document non structuré absent.', 'nonXMLBody/text missing');
+  if (!textEl)
+    throw new CdaError('bad-body', 'contenu du document non structuré absent.', 'nonXMLBody/text missing');
   if (child(textEl, 'reference')) {
-    throw new CdaError('bad-body', 'le contenu référence un fichier externe, non pris en charge.', 'nonXMLBody/text/reference is not supported');
+    throw new CdaError(
+      'bad-body',
+      'le contenu référence un fichier externe, non pris en charge.',
+      'nonXMLBody/text/reference is not supported',
+    );
   }
   const mediaType = (attr(textEl, 'mediaType') ?? 'text/plain').toLowerCase();
   const representation = attr(textEl, 'representation') ?? 'TXT';
@@ -78,20 +93,35 @@ export function readNonXmlBody(nonXml: XmlElement): CdaBody {
   if (representation === 'B64') {
     const compact = raw.replace(/\s+/g, '');
     if (compact.length === 0 || compact.length % 4 !== 0 || !BASE64.test(compact)) {
-      throw new CdaError('bad-body', 'le contenu encodé en base64 est invalide.', `invalid base64 payload of ${compact.length} chars`);
+      throw new CdaError(
+        'bad-body',
+        'le contenu encodé en base64 est invalide.',
+        `invalid base64 payload of ${compact.length} chars`,
+      );
     }
     content = new Uint8Array(Buffer.from(compact, 'base64'));
   } else if (representation === 'TXT') {
     content = new TextEncoder().encode(raw);
   } else {
-    throw new CdaError('bad-body', `représentation « ${representation.slice(0, 10)} » non prise en charge.`, 'unsupported nonXMLBody representation');
+    throw new CdaError(
+      'bad-body',
+      `représentation « ${representation.slice(0, 10)} » non prise en charge.`,
+      'unsupported nonXMLBody representation',
+    );
   }
-  if (mediaType === 'application/pdf' && !startsWithPdfSignature(content)) {
-    throw new CdaError('bad-body', "le contenu annoncé comme PDF n'en est pas un.", 'application/pdf payload without %PDF signature');
+  if (mediaType === 'application/pdf' && !looksLikePdf(content)) {
+    throw new CdaError(
+      'bad-body',
+      "le contenu annoncé comme PDF n'en est pas un.",
+      'application/pdf payload without %PDF signature',
+    );
+  }
+  if (mediaType === 'application/pdf' && !looksLikeCompletePdf(content)) {
+    throw new CdaError(
+      'bad-body',
+      'le PDF joint est incomplet (fichier tronqué) : il ne pourrait pas être ouvert.',
+      'application/pdf payload without %%EOF trailer',
+    );
   }
   return { kind: 'unstructured', mediaType, content };
-}
-
-function startsWithPdfSignature(bytes: Uint8Array): boolean {
-  return bytes.length >= 5 && bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46 && bytes[4] === 0x2d;
 }

@@ -1,11 +1,10 @@
+import { isInsOid } from '../../shared/identity/ins';
 import { CdaError } from './errors';
 import { codedOf, formatName, hl7DateToIso, hl7TimeToIso } from './hl7/datatypes';
 import type { CdaAuthor, CdaHeader, CdaPatient } from './types';
 import { attr, child, children, path, templateIdsOf, text } from './xml/tree';
 import type { XmlElement } from './xml/tree';
 
-/** INS OIDs: NIR (8), NIA (9), test NIR (10), test NIA (11). */
-export const INS_ROOTS: readonly string[] = ['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.9', '1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.11'];
 
 export function readHeader(doc: XmlElement): CdaHeader {
   const idEl = child(doc, 'id');
@@ -46,7 +45,7 @@ function readPatient(doc: XmlElement): CdaPatient {
     const extension = attr(id, 'extension');
     return root && extension ? [{ root, extension }] : [];
   });
-  if (!ids.some((id) => INS_ROOTS.includes(id.root))) {
+  if (!ids.some((id) => isInsOid(id.root))) {
     throw new CdaError('missing-ins', "INS du patient absent de l'en-tête : le document ne peut pas être rattaché à un dossier.", `no patientRole/id with an INS root among ${ids.length} ids`);
   }
   const patient = child(role, 'patient');

@@ -3,7 +3,6 @@ export { parseCda } from './import';
 export type { ParseCdaOptions } from './import';
 export { CdaError } from './errors';
 export type { CdaErrorCode } from './errors';
-export { INS_ROOTS } from './header';
 export { defaultXmlLimits } from './xml/limits';
 export type { XmlLimits } from './xml/limits';
 export type * from './types';

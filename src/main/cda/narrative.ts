@@ -81,8 +81,21 @@ function renderElement(el: XmlElement, out: string[]): void {
   out.push(`</${tag}>`);
 }
 
+/**
+ * A narrative `ID` becomes `id="cda-<ID>"` so « Source » can open the document at the entry that
+ * references it; only plain identifiers pass (no quote, no space), prefixed so they cannot collide
+ * with the application's own ids.
+ */
+const SAFE_ANCHOR = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export function anchorId(anchor: string): string | undefined {
+  return SAFE_ANCHOR.test(anchor) ? `cda-${anchor}` : undefined;
+}
+
 function safeAttributes(el: XmlElement, tag: string): string {
   const parts: string[] = [];
+  const anchor = el.attrs['ID'] !== undefined ? anchorId(el.attrs['ID']) : undefined;
+  if (anchor) parts.push(` id="${anchor}"`);
   const classes = (attr(el, 'styleCode') ?? '')
     .split(/\s+/)
     .map((s) => STYLE_CLASSES[s.toLowerCase()])

@@ -57,7 +57,50 @@ export interface CdaSection {
   depth?: number;
 }
 
-export type EntryKind = 'allergy' | 'medication' | 'problem' | 'immunization' | 'reimbursement' | 'contact' | 'advanceDirective';
+export type EntryKind =
+  | 'allergy'
+  | 'medication'
+  | 'problem'
+  | 'immunization'
+  | 'reimbursement'
+  | 'contact'
+  | 'advanceDirective'
+  | 'device'
+  | 'procedure'
+  | 'riskFactor'
+  | 'labResult'
+  /** An explicit « nothing known » statement (« Aucune allergie connue »): never an item. */
+  | 'noneKnown';
+
+/** Which summary section a « nothing known » statement is about. */
+export type NoneKnownSection = 'allergies' | 'medications' | 'problems' | 'immunizations' | 'devices' | 'procedures' | 'riskFactors' | 'labResults' | 'reimbursements';
+
+/** Whom a header contact is, for the summary to show the personne de confiance and médecin traitant apart. */
+export type ContactRole = 'trusted' | 'treating' | 'notify' | 'legal' | 'other';
+
+export interface EntryFact {
+  label: string;
+  value: string;
+}
+
+export interface LabReading {
+  value: string;
+  unit?: string;
+  /** Numeric value when the result is a plain number (for the trend). */
+  numeric?: number;
+  referenceRange?: string;
+  flag?: 'normal' | 'low' | 'high' | 'critical-low' | 'critical-high' | 'abnormal';
+  flagLabel?: string;
+}
+
+/** Reimbursement line details (CNAM-HR). */
+export interface ReimbursementDetails {
+  quantity?: string;
+  prescriber?: string;
+  pharmacy?: string;
+  performer?: string;
+  therapeuticClass?: string;
+}
 export type ReimbursementKind = 'medicine' | 'act' | 'stay' | 'device' | 'vaccine' | 'other';
 
 export interface ExtractedEntry {
@@ -71,6 +114,19 @@ export interface ExtractedEntry {
   status?: string;
   author?: string;
   reimbursementKind?: ReimbursementKind;
+  /** Labelled French details (posology, route, reaction…), one per line. */
+  facts?: EntryFact[];
+  severity?: string;
+  /** The document states the absence of this (negationInd="true"). */
+  negated?: boolean;
+  /** Raw HL7 moodCode / statusCode, kept for rules (never shown). */
+  moodCode?: string;
+  /** Narrative anchor the entry references (`#ID` without the hash). */
+  anchor?: string;
+  lab?: LabReading;
+  contactRole?: ContactRole;
+  noneKnownSection?: NoneKnownSection;
+  reimbursement?: ReimbursementDetails;
   /** Code of the section the entry came from (LOINC). */
   sectionCode?: string;
   /** Template ids of the entry, for traceability. */

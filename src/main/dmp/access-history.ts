@@ -18,6 +18,8 @@ const actionLabels: Record<AccessHistoryEntry['action'], string> = {
   'professional.block': 'Professionnel bloqué par le patient',
   'professional.unblock': 'Professionnel débloqué par le patient',
   'accessCodes.print': 'Impression des codes d’accès',
+  'document.refused': 'Document refusé',
+  'identity.lookup': 'Recherche de l’identité au référentiel INS',
 };
 
 /** Reading the audit trail back: the patient's view of their dossier's history, and the chain's integrity check. */

@@ -1,4 +1,5 @@
 import { ApiError } from '../../shared/contract';
+import { looksLikeCompletePdf, looksLikePdf } from '../cda/pdf';
 
 export type DepositKind = 'cda' | 'pdf' | 'text';
 
@@ -11,28 +12,17 @@ export function decodeBase64(value: string): Uint8Array {
   return new Uint8Array(Buffer.from(compact, 'base64'));
 }
 
-function startsWithAscii(bytes: Uint8Array, prefix: string, from = 0): boolean {
-  if (bytes.length < from + prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[from + i] !== prefix.charCodeAt(i)) return false;
-  return true;
-}
-
 function firstNonSpace(bytes: Uint8Array): number {
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // UTF-8 byte order mark
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)
+  )
+    i++;
   return i;
 }
 
-export function looksLikePdf(bytes: Uint8Array): boolean {
-  return startsWithAscii(bytes, '%PDF-');
-}
-
-/** A PDF cut short in transfer lacks its end marker; refusing it beats storing an unreadable file. */
-export function looksLikeCompletePdf(bytes: Uint8Array): boolean {
-  if (!looksLikePdf(bytes)) return false;
-  const tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 1024))).toString('latin1');
-  return tail.includes('%%EOF');
-}
+export { looksLikeCompletePdf, looksLikePdf };
 
 /** Which kind of file a deposit is: by extension first, then by its first bytes. */
 export function depositKind(fileName: string, bytes: Uint8Array): DepositKind {
@@ -42,7 +32,10 @@ export function depositKind(fileName: string, bytes: Uint8Array): DepositKind {
   if (ext === 'txt') return 'text';
   if (looksLikePdf(bytes)) return 'pdf';
   if (bytes[firstNonSpace(bytes)] === 0x3c /* < */) return 'cda';
-  throw new ApiError('UNSUPPORTED', 'Format de fichier non pris en charge : déposez un document CDA (XML), un PDF ou un texte.');
+  throw new ApiError(
+    'UNSUPPORTED',
+    'Format de fichier non pris en charge : déposez un document CDA (XML), un PDF ou un texte.',
+  );
 }
 
 /** Text deposits must be valid UTF-8: a mis-decoded file would be stored as gibberish. */

@@ -3,7 +3,7 @@ import { ApiError } from '../../shared/contract';
 import { AuditLog } from '../audit/audit-log';
 import type { AuditEvent } from '../audit/audit-entry';
 import { decideDocumentRead, type Decision, type DossierFacts } from '../domain/access-policy';
-import { formatInsKey, tryParseInsKey } from '../domain/ins';
+import { formatInsKey, tryParseInsKey } from '../../shared/identity/ins';
 import type { Logger } from '../log/logger';
 import type { Statement, Store } from '../store/types';
 import { auditWho, isSystemActor, toDomainActor, type DmpActor, type SystemActor } from './actors';
@@ -70,6 +70,21 @@ export class DmpContext {
     }
     this.log.info('access denied', { rule: decision.rule, mode: actor.mode });
     throw new ApiError(decision.code, decision.message, `rule ${decision.rule}`);
+  }
+
+  /**
+   * Refuses a document (import or deposit): the precise cause goes to the log and, as a stable code
+   * that names no one, to the audit trail (on the dossier when one exists); the user gets `message`.
+   * A failure to audit is logged, never allowed to hide the refusal.
+   */
+  async refuseDocument(actor: DmpActor | SystemActor, insKey: string | null, cause: string, message: string): Promise<never> {
+    try {
+      await this.write([this.event(actor, 'document.refused', insKey, cause)]);
+    } catch (err) {
+      this.log.error('could not audit a refused document', { cause, error: err instanceof Error ? err.message : 'unknown' });
+    }
+    this.log.warn('document refused', { cause, dossier: insKey !== null });
+    throw new ApiError('INVALID_INPUT', message, `document refused: ${cause}`);
   }
 
   /**

@@ -1,19 +1,27 @@
 import type {
   AccessHistoryEntry,
+  Beneficiary,
   DocumentContent,
   DocumentMeta,
   DocumentStatus,
   DossierRef,
   EmergencySummary,
+  ReferenceIdentity,
   Visibility,
 } from '../../shared/contract';
 import type { AuditChainVerdict } from '../audit/verify';
+import type { Decision } from '../domain/access-policy';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/types';
 import { AccessHistory } from './access-history';
 import type { DmpActor, SystemActor } from './actors';
 import { DmpContext } from './dmp-context';
-import { DocumentOperations, type DepositInput, type DocumentFilter, type ImportResult } from './document-operations';
+import {
+  DocumentOperations,
+  type DepositInput,
+  type DocumentFilter,
+  type ImportResult,
+} from './document-operations';
 import { DossierOperations, type CreateDossierInput, type CreatedDossier } from './dossier-operations';
 import { SummaryOperations } from './summary-operations';
 
@@ -53,8 +61,16 @@ export class DmpService {
   // ── Import and deposit ────────────────────────────────────────────────────────────────────────
 
   /** Deposits a CDA into the dossier of the INS it carries (hospital feeds, demo seeding, CLI). */
-  importCda(bytes: Uint8Array, opts: { create: boolean; depositor: 'system' | DmpActor }): Promise<ImportResult> {
+  importCda(
+    bytes: Uint8Array,
+    opts: { create: boolean; depositor: 'system' | DmpActor },
+  ): Promise<ImportResult> {
     return this.documents.importCda(bytes, opts);
+  }
+
+  /** Records (log + audit) an import refused before the file could be read, then throws its French reason. */
+  refuseImportFile(cause: string, message: string): Promise<never> {
+    return this.documents.refuseImportFile(cause, message);
   }
 
   /** Deposit from the workstation: CDA (structured or not), plain PDF or text, authored by the CPS holder. */
@@ -65,7 +81,10 @@ export class DmpService {
   // ── Dossiers ──────────────────────────────────────────────────────────────────────────────────
 
   /** Traced search: criteria kinds and result count go to the audit trail, never the names typed. */
-  searchDossiersAs(actor: DmpActor, query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
+  searchDossiersAs(
+    actor: DmpActor,
+    query: { insKey?: string; name?: string; birthDate?: string },
+  ): Promise<DossierRef[]> {
     return this.dossiers.searchDossiersAs(actor, query);
   }
 
@@ -79,12 +98,34 @@ export class DmpService {
   }
 
   /** Patient-side control: block (or unblock) one professional. */
-  setProfessionalBlocked(insKey: string, professional: { nationalId: string; displayName: string }, blocked: boolean): Promise<void> {
+  setProfessionalBlocked(
+    insKey: string,
+    professional: { nationalId: string; displayName: string },
+    blocked: boolean,
+  ): Promise<void> {
     return this.dossiers.setProfessionalBlocked(insKey, professional, blocked);
+  }
+
+  /** What opening the dossier would decide, with nothing opened, audited or authorised. */
+  accessDecision(actor: DmpActor, insKey: string): Promise<Decision> {
+    return this.dossiers.accessDecision(actor, insKey);
   }
 
   openDossier(actor: DmpActor, insKey: string): Promise<DossierRef> {
     return this.dossiers.openDossier(actor, insKey);
+  }
+
+  /** A dossier for the same matricule (any OID), and the dossiers of people with the same five traits. */
+  creationCheck(
+    beneficiary: Beneficiary,
+    identity: ReferenceIdentity,
+  ): Promise<{ existing: DossierRef | null; homonyms: DossierRef[] }> {
+    return this.dossiers.creationCheck(beneficiary, identity);
+  }
+
+  /** Traces a query of the identity reference (no patient named: criteria kind and number of answers). */
+  traceIdentityLookup(actor: DmpActor, criteria: string, answers: number): Promise<void> {
+    return this.dossiers.traceIdentityLookup(actor, criteria, answers);
   }
 
   createDossier(actor: DmpActor, input: CreateDossierInput): Promise<CreatedDossier> {
@@ -102,7 +143,11 @@ export class DmpService {
   // ── Reading ───────────────────────────────────────────────────────────────────────────────────
 
   /** `asOf` evaluates the 24-month reimbursement window at another date (audits, historical documents). */
-  getSummary(actor: DmpActor | SystemActor, insKey: string, options: { asOf?: Date } = {}): Promise<EmergencySummary> {
+  getSummary(
+    actor: DmpActor | SystemActor,
+    insKey: string,
+    options: { asOf?: Date } = {},
+  ): Promise<EmergencySummary> {
     return this.summary.getSummary(actor, insKey, options);
   }
 
@@ -114,7 +159,12 @@ export class DmpService {
     return this.documents.getDocument(actor, insKey, id);
   }
 
-  updateDocument(actor: DmpActor, insKey: string, id: string, change: { status?: DocumentStatus; visibility?: Visibility }): Promise<DocumentMeta> {
+  updateDocument(
+    actor: DmpActor,
+    insKey: string,
+    id: string,
+    change: { status?: DocumentStatus; visibility?: Visibility },
+  ): Promise<DocumentMeta> {
     return this.documents.updateDocument(actor, insKey, id, change);
   }
 

@@ -1,22 +1,49 @@
-import { ApiError, type DocumentContent, type DocumentMeta, type DocumentStatus, type Visibility } from '../../shared/contract';
+import {
+  ApiError,
+  type DocumentContent,
+  type DocumentMeta,
+  type DocumentStatus,
+  type Visibility,
+} from '../../shared/contract';
 import type { AuditEvent } from '../audit/audit-entry';
 import type { CdaDocument } from '../cda/types';
-import { decideDeposit, decideDocumentRead, decideDossierAccess, decideDossierManagement, type DossierFacts } from '../domain/access-policy';
+import {
+  decideDeposit,
+  decideDocumentRead,
+  decideDossierAccess,
+  decideDossierManagement,
+  type DossierFacts,
+} from '../domain/access-policy';
 import { categoryForTypeCode } from '../domain/document-types';
-import { formatInsKey } from '../domain/ins';
+import { formatInsKey, type InsRef } from '../../shared/identity/ins';
+import { rnivStatusOf } from './dossier-rows';
+import { documentIdentityProblems, insFromPatientIds, traitsDiffer } from '../identity/document-identity';
 import { displayWarnings, encodeVisibility, validateVisibilityAtDeposit } from '../domain/visibility';
 import { redactNir } from '../log/logger';
 import type { Statement } from '../store/types';
-import { auditWho, isSystemActor, professionalName, toDomainActor, type DmpActor, type SystemActor } from './actors';
+import {
+  auditWho,
+  isSystemActor,
+  professionalName,
+  toDomainActor,
+  type DmpActor,
+  type SystemActor,
+} from './actors';
 import { decodeBase64, decodeText, depositKind, looksLikeCompletePdf } from './deposit-input';
 import type { DmpContext } from './dmp-context';
 import { documentColumns, toDocumentFacts, toDocumentMeta, type DocumentRow } from './document-rows';
-import { countEntries, insertDocumentStatements, isEmptyDocument, sha256Hex, type NewDocument } from './document-writes';
+import {
+  countEntries,
+  insertDocumentStatements,
+  isEmptyDocument,
+  sha256Hex,
+  type NewDocument,
+} from './document-writes';
 import { loadDossierFacts, loadDossierRow, type DossierRow } from './dossier-rows';
 import { dossierFromCda } from './dossier-writes';
 import { escapeHtml } from './html';
-import { insFromPatientIds } from './ins-key';
 import { parseCdaOrThrow } from './parse-cda';
+import { readPdfAttachments } from '../cda/attachments';
 
 export interface ImportResult {
   insKey: string;
@@ -48,21 +75,36 @@ export class DocumentOperations {
   constructor(private readonly ctx: DmpContext) {}
 
   /** Deposits a CDA into the dossier of the INS it carries (hospital feeds, demo seeding, CLI). */
-  async importCda(bytes: Uint8Array, opts: { create: boolean; depositor: 'system' | DmpActor }): Promise<ImportResult> {
-    if (bytes.length === 0) throw new ApiError('INVALID_INPUT', 'Le fichier est vide.');
-    const cda = parseCdaOrThrow(bytes);
-    const ins = insFromPatientIds(cda.header.patient.ids);
-    if (!ins) throw new ApiError('INVALID_INPUT', 'Le document ne porte pas l’INS du patient : il ne peut pas être rattaché à un DMP.');
-    const insKey = formatInsKey(ins);
+  async importCda(
+    bytes: Uint8Array,
+    opts: { create: boolean; depositor: 'system' | DmpActor },
+  ): Promise<ImportResult> {
     const actor: DmpActor | SystemActor = opts.depositor === 'system' ? { system: 'import' } : opts.depositor;
+    if (bytes.length === 0)
+      return this.ctx.refuseDocument(actor, null, 'file: empty', 'Le fichier est vide.');
+    const cda = await this.parseOrRefuse(actor, null, bytes);
+    const ins = insFromPatientIds(cda.header.patient.ids);
+    if (!ins) {
+      return this.ctx.refuseDocument(
+        actor,
+        null,
+        'identity: no INS',
+        'Le document ne porte pas l’INS du patient : il ne peut pas être rattaché à un DMP.',
+      );
+    }
+    const insKey = formatInsKey(ins);
 
     let row = await loadDossierRow(this.ctx.store, insKey);
+    await this.checkDocumentIdentity(actor, cda, ins, row);
     const statements: Statement[] = [];
     const events: AuditEvent[] = [];
     const created = row === null;
     if (!row) {
       if (!opts.create) {
-        throw new ApiError('NOT_FOUND', 'Aucun DMP n’existe pour le patient de ce document. Créez d’abord le dossier (option --create pour un import).');
+        throw new ApiError(
+          'NOT_FOUND',
+          'Aucun DMP n’existe pour le patient de ce document. Créez d’abord le dossier (option --create pour un import).',
+        );
       }
       const draft = dossierFromCda(cda, ins.matricule, ins.oid, actor, this.ctx.now);
       if (!isSystemActor(actor)) {
@@ -74,16 +116,27 @@ export class DocumentOperations {
       events.push(this.ctx.event(actor, 'dossier.create', insKey, 'import CDA'));
       row = draft.row;
     } else if (!isSystemActor(actor)) {
-      await this.ctx.enforce(actor, insKey, decideDeposit(toDomainActor(actor.professional), await loadDossierFacts(this.ctx.store, row)));
+      await this.ctx.enforce(
+        actor,
+        insKey,
+        decideDeposit(toDomainActor(actor.professional), await loadDossierFacts(this.ctx.store, row)),
+      );
     } else if (row.status === 'closed') {
       throw new ApiError('LOCKED', 'Ce DMP est fermé : aucun document ne peut y être ajouté.');
     }
 
-    const doc = await this.documentFromCda(cda, bytes, insKey, actor, { visibilityMask: encodeVisibility(normal) });
+    const doc = await this.documentFromCda(cda, bytes, insKey, actor, {
+      visibilityMask: encodeVisibility(normal),
+    });
     statements.push(...insertDocumentStatements(doc));
     events.push(this.ctx.event(actor, 'document.deposit', insKey, doc.id));
     await this.ctx.write(events, statements);
-    this.ctx.log.info('CDA imported', { ins: redactNir(ins.matricule), documentId: doc.id, created, entries: doc.entries.length });
+    this.ctx.log.info('CDA imported', {
+      ins: redactNir(ins.matricule),
+      documentId: doc.id,
+      created,
+      entries: doc.entries.length,
+    });
     return { insKey, documentId: doc.id, created, counts: countEntries(doc) };
   }
 
@@ -92,36 +145,103 @@ export class DocumentOperations {
     const { row, facts } = await this.ctx.requireDossier(input.insKey);
     const insKey = row.ins_key;
     await this.ctx.enforce(actor, insKey, decideDeposit(toDomainActor(actor.professional), facts));
-    const check = validateVisibilityAtDeposit(input.visibility, { allowInvisibleAndMasked: false, secretMinor: false });
+    // Since October 2023 the DMP is fed only under a qualified INS (domain.md §1, INS).
+    if (rnivStatusOf(row) !== 'qualified') {
+      return this.ctx.refuseDocument(
+        actor,
+        insKey,
+        'identity: INS not qualified',
+        'L’INS de ce patient n’est pas qualifiée (identité non vérifiée sur une pièce d’identité à haut niveau de confiance) : le DMP ne peut pas être alimenté.',
+      );
+    }
+    const check = validateVisibilityAtDeposit(input.visibility, {
+      allowInvisibleAndMasked: false,
+      secretMinor: false,
+    });
     if (!check.ok) throw new ApiError('INVALID_INPUT', check.message);
 
     const bytes = decodeBase64(input.contentBase64);
-    if (bytes.length === 0) throw new ApiError('INVALID_INPUT', 'Le fichier est vide.');
+    if (bytes.length === 0)
+      return this.ctx.refuseDocument(actor, insKey, 'file: empty', 'Le fichier est vide.');
     const kind = depositKind(input.fileName, bytes);
     const visibilityMask = encodeVisibility(input.visibility);
     let doc: NewDocument;
     if (kind === 'cda') {
-      const cda = parseCdaOrThrow(bytes);
+      const cda = await this.parseOrRefuse(actor, insKey, bytes);
       const ins = insFromPatientIds(cda.header.patient.ids);
       if (!ins || formatInsKey(ins) !== insKey) {
-        throw new ApiError('INVALID_INPUT', 'Ce document concerne un autre patient que le dossier ouvert (INS différent).');
+        return this.ctx.refuseDocument(
+          actor,
+          insKey,
+          'identity: other INS',
+          'Ce document concerne un autre patient que le dossier ouvert (INS différent).',
+        );
       }
-      doc = await this.documentFromCda(cda, bytes, insKey, actor, { visibilityMask, replacesId: input.replacesId, title: input.title });
+      await this.checkDocumentIdentity(actor, cda, ins, row);
+      doc = await this.documentFromCda(cda, bytes, insKey, actor, {
+        visibilityMask,
+        replacesId: input.replacesId,
+        title: input.title,
+      });
     } else {
       doc = await this.documentFromFile(kind, bytes, insKey, actor, input, visibilityMask);
     }
     // The depositing professional signs the deposit with their CPS: they are its author here.
     Object.assign(doc, this.authorFromCps(actor));
-    await this.ctx.write([this.ctx.event(actor, 'document.deposit', insKey, doc.id)], insertDocumentStatements(doc));
-    this.ctx.log.info('document deposited', { ins: redactNir(row.matricule), documentId: doc.id, format: doc.format });
+    await this.ctx.write(
+      [this.ctx.event(actor, 'document.deposit', insKey, doc.id)],
+      insertDocumentStatements(doc),
+    );
+    this.ctx.log.info('document deposited', {
+      ins: redactNir(row.matricule),
+      documentId: doc.id,
+      format: doc.format,
+    });
     const stored = await this.documentRow(insKey, doc.id);
     return toDocumentMeta(stored as DocumentRow, insKey);
+  }
+
+  /**
+   * Identity vigilance before anything is written: the INS a document carries must be well formed,
+   * its key right and consistent with the document's own traits, the names free of hidden
+   * characters, and, when the dossier exists, the document's patient must be the dossier's person.
+   */
+  private async checkDocumentIdentity(
+    actor: DmpActor | SystemActor,
+    cda: CdaDocument,
+    ins: InsRef,
+    row: DossierRow | null,
+  ): Promise<void> {
+    const patient = cda.header.patient;
+    const problems = documentIdentityProblems(ins, patient);
+    if (row) {
+      problems.push(
+        ...traitsDiffer(patient, {
+          birthName: row.birth_name,
+          usedName: row.used_name ?? undefined,
+          firstNames: row.first_names,
+          birthDate: row.birth_date,
+          sex: row.sex as 'M' | 'F' | 'U',
+        }),
+      );
+    }
+    if (problems.length === 0) return;
+    await this.ctx.refuseDocument(
+      actor,
+      row ? row.ins_key : null,
+      `identity: ${problems.map((p) => p.code).join(', ')}`,
+      `Document refusé, identité du patient incohérente : ${problems.map((p) => p.message).join(' ')}`,
+    );
   }
 
   async listDocuments(actor: DmpActor, insKey: string, filter: DocumentFilter = {}): Promise<DocumentMeta[]> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
     const key = row.ins_key;
-    await this.ctx.enforce(actor, key, decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason));
+    await this.ctx.enforce(
+      actor,
+      key,
+      decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason),
+    );
     const docs = await this.ctx.store.all<DocumentRow>(
       `SELECT ${documentColumns} FROM documents WHERE ins_key = ? ORDER BY COALESCE(document_date, deposited_at) DESC, deposited_at DESC`,
       [key],
@@ -146,88 +266,215 @@ export class DocumentOperations {
     const key = row.ins_key;
     const doc = await this.documentRow(key, id);
     if (!doc) {
-      await this.ctx.enforce(actor, key, decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason));
+      await this.ctx.enforce(
+        actor,
+        key,
+        decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason),
+      );
       throw new ApiError('NOT_FOUND', 'Ce document n’existe pas dans ce DMP.');
     }
-    await this.ctx.enforce(actor, key, decideDocumentRead(toDomainActor(actor.professional), facts, actor.mode, toDocumentFacts(doc)), id);
+    await this.ctx.enforce(
+      actor,
+      key,
+      decideDocumentRead(toDomainActor(actor.professional), facts, actor.mode, toDocumentFacts(doc)),
+      id,
+    );
     const meta = toDocumentMeta(doc, key);
-    const body = await this.documentBody(doc);
+    const { attachmentWarnings, ...body } = await this.documentBody(doc);
     await this.ctx.write([this.ctx.event(actor, 'document.read', key, id)]);
     const warnings = [...displayWarnings(meta.visibility)];
     if (meta.status === 'obsolete') warnings.push('Ce document a été remplacé par une version plus récente.');
     if (meta.status === 'archived') warnings.push('Ce document est archivé.');
+    warnings.push(...(attachmentWarnings ?? []));
     return { meta, ...body, warnings };
   }
 
-  async updateDocument(actor: DmpActor, insKey: string, id: string, change: { status?: DocumentStatus; visibility?: Visibility }): Promise<DocumentMeta> {
+  async updateDocument(
+    actor: DmpActor,
+    insKey: string,
+    id: string,
+    change: { status?: DocumentStatus; visibility?: Visibility },
+  ): Promise<DocumentMeta> {
     const { row, facts, doc } = await this.requireWritableDocument(actor, insKey, id);
     const key = row.ins_key;
     const sets: string[] = [];
     const params: (string | number)[] = [];
     if (change.status !== undefined && change.status !== doc.status) {
       // Archiving is a toggle between approved and archived; obsolescence only comes from a new version.
-      const toggles = (doc.status === 'approved' && change.status === 'archived') || (doc.status === 'archived' && change.status === 'approved');
-      if (!toggles) throw new ApiError('INVALID_INPUT', 'Seul l’archivage (ou le désarchivage) d’un document à jour est possible.');
+      const toggles =
+        (doc.status === 'approved' && change.status === 'archived') ||
+        (doc.status === 'archived' && change.status === 'approved');
+      if (!toggles)
+        throw new ApiError(
+          'INVALID_INPUT',
+          'Seul l’archivage (ou le désarchivage) d’un document à jour est possible.',
+        );
       sets.push('status = ?');
       params.push(change.status);
     }
     if (change.visibility !== undefined) {
-      const check = validateVisibilityAtDeposit(change.visibility, { allowInvisibleAndMasked: false, secretMinor: facts.isMinorInSecretMode === true });
+      const check = validateVisibilityAtDeposit(change.visibility, {
+        allowInvisibleAndMasked: false,
+        secretMinor: facts.isMinorInSecretMode === true,
+      });
       if (!check.ok) throw new ApiError('INVALID_INPUT', check.message);
       sets.push('visibility = ?');
       params.push(encodeVisibility(change.visibility));
     }
     if (sets.length > 0) {
-      await this.ctx.write([this.ctx.event(actor, 'document.update', key, id)], [
-        { sql: `UPDATE documents SET ${sets.join(', ')} WHERE id = ? AND ins_key = ?`, params: [...params, id, key] },
-      ]);
+      await this.ctx.write(
+        [this.ctx.event(actor, 'document.update', key, id)],
+        [
+          {
+            sql: `UPDATE documents SET ${sets.join(', ')} WHERE id = ? AND ins_key = ?`,
+            params: [...params, id, key],
+          },
+        ],
+      );
     }
     return toDocumentMeta((await this.documentRow(key, id)) as DocumentRow, key);
   }
 
   async deleteDocument(actor: DmpActor, insKey: string, id: string): Promise<void> {
     const { row, doc } = await this.requireWritableDocument(actor, insKey, id);
-    const statements: Statement[] = [{ sql: 'DELETE FROM documents WHERE id = ? AND ins_key = ?', params: [id, row.ins_key] }];
+    const statements: Statement[] = [
+      { sql: 'DELETE FROM documents WHERE id = ? AND ins_key = ?', params: [id, row.ins_key] },
+    ];
     // Deleting the latest version puts the one it replaced back in force.
     if (doc.replaces_id && doc.status === 'approved') {
-      statements.push({ sql: "UPDATE documents SET status = 'approved' WHERE id = ? AND ins_key = ? AND status = 'obsolete'", params: [doc.replaces_id, row.ins_key] });
+      statements.push({
+        sql: "UPDATE documents SET status = 'approved' WHERE id = ? AND ins_key = ? AND status = 'obsolete'",
+        params: [doc.replaces_id, row.ins_key],
+      });
     }
     await this.ctx.write([this.ctx.event(actor, 'document.delete', row.ins_key, id)], statements);
   }
 
   /** Changing a document needs both the right to feed the dossier and the right to read that document. */
-  private async requireWritableDocument(actor: DmpActor, insKey: string, id: string): Promise<{ row: DossierRow; facts: DossierFacts; doc: DocumentRow }> {
+  private async requireWritableDocument(
+    actor: DmpActor,
+    insKey: string,
+    id: string,
+  ): Promise<{ row: DossierRow; facts: DossierFacts; doc: DocumentRow }> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
     const domainActor = toDomainActor(actor.professional);
     await this.ctx.enforce(actor, row.ins_key, decideDeposit(domainActor, facts), id);
     const doc = await this.documentRow(row.ins_key, id);
     if (!doc) throw new ApiError('NOT_FOUND', 'Ce document n’existe pas dans ce DMP.');
-    await this.ctx.enforce(actor, row.ins_key, decideDocumentRead(domainActor, facts, actor.mode, toDocumentFacts(doc)), id);
+    await this.ctx.enforce(
+      actor,
+      row.ins_key,
+      decideDocumentRead(domainActor, facts, actor.mode, toDocumentFacts(doc)),
+      id,
+    );
     return { row, facts, doc };
   }
 
   private async documentRow(insKey: string, id: string): Promise<DocumentRow | null> {
-    const rows = await this.ctx.store.all<DocumentRow>(`SELECT ${documentColumns} FROM documents WHERE id = ? AND ins_key = ?`, [id, insKey]);
+    const rows = await this.ctx.store.all<DocumentRow>(
+      `SELECT ${documentColumns} FROM documents WHERE id = ? AND ins_key = ?`,
+      [id, insKey],
+    );
     return rows[0] ?? null;
   }
 
-  private async documentBody(doc: DocumentRow): Promise<{ narrativeHtml?: string; pdfBase64?: string }> {
+  /** PDFs embedded in a structured CDA (lab report PDF…), read from the stored document so « Ouvrir » works. */
+  private async embeddedPdfs(
+    doc: DocumentRow,
+  ): Promise<Pick<DocumentContent, 'attachments'> & { attachmentWarnings?: string[] }> {
+    const rows = await this.ctx.store.all<{ content: Uint8Array }>(
+      'SELECT content FROM documents WHERE id = ?',
+      [doc.id],
+    );
+    const content = rows[0]?.content;
+    if (!content) return {};
+    let found;
+    try {
+      found = readPdfAttachments(content);
+    } catch {
+      this.ctx.log.warn('stored CDA unreadable for attachments', { documentId: doc.id });
+      return {};
+    }
+    const attachments = found.attachments.map((a) => ({
+      id: a.id,
+      mediaType: a.mediaType,
+      label: a.label,
+      base64: Buffer.from(a.content).toString('base64'),
+    }));
+    return {
+      ...(attachments.length > 0 ? { attachments } : {}),
+      ...(found.unreadable > 0
+        ? {
+            attachmentWarnings: [
+              `${found.unreadable} document(s) PDF joint(s) incomplet(s) ou illisible(s) : non affiché(s).`,
+            ],
+          }
+        : {}),
+    };
+  }
+
+  private async documentBody(
+    doc: DocumentRow,
+  ): Promise<
+    Pick<DocumentContent, 'narrativeHtml' | 'pdfBase64' | 'attachments'> & { attachmentWarnings?: string[] }
+  > {
     if (doc.format === 'cda-structured') {
       const sections = await this.ctx.store.all<{ title: string | null; narrative_html: string }>(
         'SELECT title, narrative_html FROM document_sections WHERE document_id = ? ORDER BY position',
         [doc.id],
       );
-      const html = sections.map((s) => `<section>${s.title ? `<h2>${escapeHtml(s.title)}</h2>` : ''}${s.narrative_html}</section>`).join('\n');
-      return { narrativeHtml: html };
+      const html = sections
+        .map(
+          (s) => `<section>${s.title ? `<h2>${escapeHtml(s.title)}</h2>` : ''}${s.narrative_html}</section>`,
+        )
+        .join('\n');
+      return { narrativeHtml: html, ...(await this.embeddedPdfs(doc)) };
     }
     const column = doc.format === 'cda-unstructured' ? 'payload' : 'content';
-    const rows = await this.ctx.store.all<{ data: Uint8Array | null }>(`SELECT ${column} AS data FROM documents WHERE id = ?`, [doc.id]);
+    const rows = await this.ctx.store.all<{ data: Uint8Array | null }>(
+      `SELECT ${column} AS data FROM documents WHERE id = ?`,
+      [doc.id],
+    );
     const data = rows[0]?.data;
-    if (!data) throw new ApiError('CORRUPT_DATA', 'Le contenu de ce document est introuvable dans le stockage local.');
-    const mediaType = doc.format === 'pdf' ? 'application/pdf' : doc.format === 'text' ? 'text/plain' : (doc.media_type ?? '');
+    if (!data)
+      throw new ApiError('CORRUPT_DATA', 'Le contenu de ce document est introuvable dans le stockage local.');
+    const mediaType =
+      doc.format === 'pdf'
+        ? 'application/pdf'
+        : doc.format === 'text'
+          ? 'text/plain'
+          : (doc.media_type ?? '');
     if (mediaType === 'application/pdf') return { pdfBase64: Buffer.from(data).toString('base64') };
-    if (mediaType.startsWith('text/')) return { narrativeHtml: `<pre>${escapeHtml(Buffer.from(data).toString('utf8'))}</pre>` };
-    return { narrativeHtml: `<p>${escapeHtml(`Contenu au format ${mediaType || 'inconnu'} : il ne peut pas être affiché ici.`)}</p>` };
+    if (mediaType.startsWith('text/'))
+      return { narrativeHtml: `<pre>${escapeHtml(Buffer.from(data).toString('utf8'))}</pre>` };
+    return {
+      narrativeHtml: `<p>${escapeHtml(`Contenu au format ${mediaType || 'inconnu'} : il ne peut pas être affiché ici.`)}</p>`,
+    };
+  }
+
+  /**
+   * Parses a CDA; a document the importer cannot read safely is refused through the one refusal path
+   * (log + audit line), with the importer's French reason for the user.
+   */
+  private async parseOrRefuse(
+    actor: DmpActor | SystemActor,
+    insKey: string | null,
+    bytes: Uint8Array,
+  ): Promise<CdaDocument> {
+    try {
+      return parseCdaOrThrow(bytes);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'INVALID_INPUT') {
+        this.ctx.log.warn('CDA unreadable', { detail: err.logDetail ?? 'unknown' });
+        return this.ctx.refuseDocument(actor, insKey, `cda: ${cdaRefusalCode(err.logDetail)}`, err.message);
+      }
+      throw err;
+    }
+  }
+
+  /** A file refused before it could be read (too large, not a file): audited without a dossier. */
+  async refuseImportFile(cause: string, message: string): Promise<never> {
+    return this.ctx.refuseDocument({ system: 'import' }, null, cause, message);
   }
 
   private newId(): string {
@@ -237,15 +484,24 @@ export class DocumentOperations {
   private authorFromCps(actor: DmpActor | SystemActor): Partial<NewDocument> {
     if (isSystemActor(actor)) return {};
     const holder = actor.professional.holder;
-    return { authorName: professionalName(actor.professional), authorId: holder.nationalId, authorProfession: holder.professionLabel };
+    return {
+      authorName: professionalName(actor.professional),
+      authorId: holder.nationalId,
+      authorProfession: holder.professionLabel,
+    };
   }
 
   /** Version chain: an explicit `replacesId`, or else the CDA setId of a document already in force. */
-  private async predecessor(insKey: string, replacesId: string | undefined, setId: string | undefined): Promise<DocumentRow | null> {
+  private async predecessor(
+    insKey: string,
+    replacesId: string | undefined,
+    setId: string | undefined,
+  ): Promise<DocumentRow | null> {
     if (replacesId !== undefined) {
       const doc = await this.documentRow(insKey, replacesId);
       if (!doc) throw new ApiError('NOT_FOUND', 'Le document à remplacer n’existe pas dans ce DMP.');
-      if (doc.status !== 'approved') throw new ApiError('CONFLICT', 'Seule la version en vigueur d’un document peut être remplacée.');
+      if (doc.status !== 'approved')
+        throw new ApiError('CONFLICT', 'Seule la version en vigueur d’un document peut être remplacée.');
       return doc;
     }
     if (setId === undefined) return null;
@@ -257,8 +513,15 @@ export class DocumentOperations {
   }
 
   private async refuseDuplicate(insKey: string, sha256: string): Promise<void> {
-    const rows = await this.ctx.store.all<{ id: string }>('SELECT id FROM documents WHERE ins_key = ? AND content_sha256 = ?', [insKey, sha256]);
-    if (rows.length > 0) throw new ApiError('CONFLICT', 'Ce document a déjà été déposé dans ce DMP (contenu identique) : envoi refusé.');
+    const rows = await this.ctx.store.all<{ id: string }>(
+      'SELECT id FROM documents WHERE ins_key = ? AND content_sha256 = ?',
+      [insKey, sha256],
+    );
+    if (rows.length > 0)
+      throw new ApiError(
+        'CONFLICT',
+        'Ce document a déjà été déposé dans ce DMP (contenu identique) : envoi refusé.',
+      );
   }
 
   private async documentFromCda(
@@ -283,7 +546,9 @@ export class DocumentOperations {
       ...(body.kind === 'unstructured' ? { mediaType: body.mediaType, payload: body.content } : {}),
       ...(author?.name ? { authorName: author.name } : {}),
       ...(author?.nationalId ? { authorId: author.nationalId } : {}),
-      ...(author?.profession?.display || author?.profession?.code ? { authorProfession: author.profession.display ?? author.profession.code } : {}),
+      ...(author?.profession?.display || author?.profession?.code
+        ? { authorProfession: author.profession.display ?? author.profession.code }
+        : {}),
       ...(header.effectiveTime ? { date: header.effectiveTime } : {}),
       depositedAt: this.ctx.now().toISOString(),
       depositedBy: auditWho(actor).actorId,
@@ -297,7 +562,13 @@ export class DocumentOperations {
       sections: body.kind === 'structured' ? body.sections : [],
       entries: cda.entries,
     };
-    if (isEmptyDocument(doc)) throw new ApiError('INVALID_INPUT', 'Le document est vide : un envoi sans contenu est refusé.');
+    if (isEmptyDocument(doc))
+      return this.ctx.refuseDocument(
+        actor,
+        insKey,
+        'file: empty document',
+        'Le document est vide : un envoi sans contenu est refusé.',
+      );
     return doc;
   }
 
@@ -309,10 +580,26 @@ export class DocumentOperations {
     input: DepositInput,
     visibilityMask: number,
   ): Promise<NewDocument> {
-    if (kind === 'pdf' && !looksLikeCompletePdf(bytes)) throw new ApiError('INVALID_INPUT', 'Ce fichier n’est pas un PDF complet et lisible.');
-    if (kind === 'text' && decodeText(bytes).trim() === '') throw new ApiError('INVALID_INPUT', 'Le document est vide : un envoi sans contenu est refusé.');
+    if (kind === 'pdf' && !looksLikeCompletePdf(bytes))
+      return this.ctx.refuseDocument(
+        actor,
+        insKey,
+        'pdf: incomplete',
+        'Ce fichier n’est pas un PDF complet et lisible.',
+      );
+    if (kind === 'text' && decodeText(bytes).trim() === '')
+      return this.ctx.refuseDocument(
+        actor,
+        insKey,
+        'file: empty document',
+        'Le document est vide : un envoi sans contenu est refusé.',
+      );
     const typeCode = input.typeCode?.trim();
-    if (!typeCode) throw new ApiError('INVALID_INPUT', 'Précisez le type de document (code LOINC) pour un dépôt PDF ou texte.');
+    if (!typeCode)
+      throw new ApiError(
+        'INVALID_INPUT',
+        'Précisez le type de document (code LOINC) pour un dépôt PDF ou texte.',
+      );
     const sha256 = sha256Hex(bytes);
     await this.refuseDuplicate(insKey, sha256);
     const previous = await this.predecessor(insKey, input.replacesId, undefined);
@@ -329,13 +616,20 @@ export class DocumentOperations {
       depositedBy: auditWho(actor).actorId,
       visibilityMask,
       version: previous ? Number(previous.version) + 1 : 1,
-      ...(previous ? { replacesId: previous.id, ...(previous.set_id ? { setId: previous.set_id } : {}) } : {}),
+      ...(previous
+        ? { replacesId: previous.id, ...(previous.set_id ? { setId: previous.set_id } : {}) }
+        : {}),
       content: bytes,
       sha256,
       sections: [],
       entries: [],
     };
   }
+}
+
+/** The stable part of a parser refusal (`cda encoding: …` → `encoding`), for the audit line. */
+function cdaRefusalCode(detail: string | undefined): string {
+  return /^cda ([a-z-]+):/.exec(detail ?? '')?.[1] ?? 'unreadable';
 }
 
 const freshDossierFacts: DossierFacts = {
@@ -346,4 +640,8 @@ const freshDossierFacts: DossierFacts = {
   centre15Opposition: false,
 };
 
-const normal: Visibility = { hiddenFromPatient: false, maskedFromProfessionals: false, hiddenFromLegalRepresentatives: false };
+const normal: Visibility = {
+  hiddenFromPatient: false,
+  maskedFromProfessionals: false,
+  hiddenFromLegalRepresentatives: false,
+};

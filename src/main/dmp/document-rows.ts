@@ -1,8 +1,16 @@
-import type { ClinicalEntry, DocumentMeta, DocumentStatus, Visibility } from '../../shared/contract';
+import type {
+  ClinicalEntry,
+  DocumentMeta,
+  DocumentStatus,
+  Provenance,
+  Visibility,
+} from '../../shared/contract';
 import { toDocumentCategory } from '../domain/categories';
 import { kindForTypeCode, typeLabel } from '../domain/document-types';
 import type { DocumentFacts } from '../domain/access-policy';
 import { decodeVisibility } from '../domain/visibility';
+import { looksLikeCode, statusLabel } from '../cda/entries/labels';
+import { decodeEntryData } from './entry-data';
 
 export interface DocumentRow {
   id: string;
@@ -72,29 +80,52 @@ export interface EntryRow {
   status: string | null;
   author: string | null;
   reimbursement_kind: string | null;
+  /** JSON of `EntryData` (migration 5); NULL for rows written before it. */
+  data: string | null;
 }
 
 export const entryColumns =
-  'id, document_id, kind, label, code, code_system, code_display, detail, start_date, end_date, status, author, reimbursement_kind';
+  'id, document_id, kind, label, code, code_system, code_display, detail, start_date, end_date, status, author, reimbursement_kind, data';
 
-/** An entry with where it came from, so a clinician can check it against its source document. */
+/**
+ * An entry with where it came from, so a clinician can check it against its source document. A status
+ * stored by an older version as a raw code (« G-A397 », « completed ») is shown in French or not at all.
+ */
 export function toClinicalEntry(row: EntryRow, source: DocumentRow): ClinicalEntry {
+  const data = decodeEntryData(row.data);
+  const status = row.status ? (looksLikeCode(row.status) ? statusLabel(row.status) : row.status) : undefined;
+  const provenance = { ...provenanceOf(row, source), ...(data.anchor ? { anchor: data.anchor } : {}) };
   return {
     id: row.id,
     label: row.label,
     ...(row.code
-      ? { code: { code: row.code, ...(row.code_system ? { system: row.code_system } : {}), ...(row.code_display ? { display: row.code_display } : {}) } }
+      ? {
+          code: {
+            code: row.code,
+            ...(row.code_system ? { system: row.code_system } : {}),
+            ...(row.code_display ? { display: row.code_display } : {}),
+          },
+        }
       : {}),
     ...(row.detail ? { detail: row.detail } : {}),
     ...(row.start_date ? { startDate: row.start_date } : {}),
     ...(row.end_date ? { endDate: row.end_date } : {}),
-    ...(row.status ? { status: row.status } : {}),
+    ...(data.facts ? { facts: data.facts } : {}),
+    ...(status ? { status } : {}),
+    ...(data.severity ? { severity: data.severity } : {}),
+    ...(data.negated ? { negated: true } : {}),
     ...(row.author ? { author: row.author } : {}),
-    provenance: {
-      documentId: source.id,
-      documentTitle: source.title,
-      ...(source.author_name ? { author: source.author_name } : {}),
-      ...(source.document_date ? { date: source.document_date } : {}),
-    },
+    provenance,
+    sources: [provenance],
+  };
+}
+
+export function provenanceOf(row: Pick<EntryRow, 'id'>, source: DocumentRow): Provenance {
+  return {
+    documentId: source.id,
+    documentTitle: source.title,
+    ...(source.author_name ? { author: source.author_name } : {}),
+    ...(source.document_date ? { date: source.document_date } : {}),
+    entryId: row.id,
   };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CdaSection, ExtractedEntry } from '../cda/types';
 import type { Statement } from '../store/types';
 import { isBlankHtml } from './html';
+import { encodeEntryData } from './entry-data';
 
 export interface NewDocument {
   id: string;
@@ -90,8 +91,8 @@ export function insertDocumentStatements(doc: NewDocument): Statement[] {
   doc.entries.forEach((entry, position) => {
     statements.push({
       sql: `INSERT INTO clinical_entries (id, document_id, ins_key, kind, label, code, code_system, code_display, detail, start_date, end_date,
-              status, author, reimbursement_kind, section_code, position)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              status, author, reimbursement_kind, section_code, position, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       params: [
         `${doc.id}-${position}`,
         doc.id,
@@ -109,6 +110,7 @@ export function insertDocumentStatements(doc: NewDocument): Statement[] {
         entry.reimbursementKind ?? null,
         entry.sectionCode ?? null,
         position,
+        encodeEntryData(entry),
       ],
     });
   });

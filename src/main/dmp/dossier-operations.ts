@@ -1,6 +1,8 @@
-import { ApiError, type Beneficiary, type DossierRef, type InsOid } from '../../shared/contract';
-import { canReadMedicalContent, decideDossierAccess, decideDossierManagement } from '../domain/access-policy';
-import { beneficiaryNeedsOwnIns, formatInsKey, insOids, isTestOid, tryParseInsKey, validateIns } from '../domain/ins';
+import { ApiError, type Beneficiary, type DossierRef, type ReferenceIdentity } from '../../shared/contract';
+import { cardNirCannotBeBeneficiarys, checkIns, formatInsKey, isTestOid, normaliseMatricule, tryParseInsKey } from '../../shared/identity/ins';
+import { ageOfMajority, ageOn, nameTraitProblem } from '../../shared/identity/traits';
+import { identityFitsCardBeneficiary } from '../identity/identity-reference';
+import { canReadMedicalContent, decideDossierAccess, decideDossierManagement, type Decision } from '../domain/access-policy';
 import { redactNir } from '../log/logger';
 import type { Statement } from '../store/types';
 import { accessCodesPdf } from './access-codes-pdf';
@@ -11,12 +13,23 @@ import { dossierColumns, loadDossierRow, toDossierRef, type DossierRow } from '.
 import { insertDossierStatement } from './dossier-writes';
 import { normaliseName } from './names';
 
+export interface LegalRepresentative {
+  lastName: string;
+  firstNames: string;
+  relation: 'mère' | 'père' | 'tuteur' | 'autre';
+}
+
 export interface CreateDossierInput {
+  /** The Vitale beneficiary at the desk (the card carries the ouvrant droit's NIR). */
   beneficiary: Beneficiary;
-  identity: { matricule: string; sex: 'M' | 'F' | 'U'; birthPlaceCode?: string; identityDocumentChecked: boolean };
-  consent: { brisDeGlaceOpposition: boolean; centre15Opposition: boolean };
-  /** OID matching the Vitale card's status (production → NIR, test, demo); NIR/NIA by first digit otherwise. */
-  oid?: InsOid;
+  /** The identity reference's answer for this beneficiary: INS and the five traits. */
+  identity: ReferenceIdentity;
+  /** An identity document of high trust was checked: the INS is then qualified. */
+  identityDocumentChecked: boolean;
+  legalRepresentatives: LegalRepresentative[];
+  consent: { givenBy: 'patient' | 'legal-representative'; brisDeGlaceOpposition: boolean; centre15Opposition: boolean };
+  /** The desk checked that dossiers with the same five traits belong to other people. */
+  homonymsConfirmed?: boolean;
 }
 
 export interface CreatedDossier {
@@ -49,6 +62,10 @@ export class DossierOperations {
     const criteria = [query.insKey ? 'INS' : null, query.name ? 'nom' : null, query.birthDate ? 'date de naissance' : null].filter(Boolean).join(' + ');
     await this.ctx.write([this.ctx.event(actor, 'patient.search', null, `${criteria || 'aucun critère'} ; ${found.length} résultat(s)`)]);
     return found;
+  }
+
+  async traceIdentityLookup(actor: DmpActor, criteria: string, answers: number): Promise<void> {
+    await this.ctx.write([this.ctx.event(actor, 'identity.lookup', null, `${criteria} ; ${answers} identité(s)`)]);
   }
 
   async searchDossiers(query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
@@ -120,6 +137,12 @@ export class DossierOperations {
     ]);
   }
 
+  /** What opening the dossier would decide for this actor, without opening, auditing or authorising anything. */
+  async accessDecision(actor: DmpActor, insKey: string): Promise<Decision> {
+    const { facts } = await this.ctx.requireDossier(insKey);
+    return decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason);
+  }
+
   async openDossier(actor: DmpActor, insKey: string): Promise<DossierRef> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
     await this.ctx.enforce(actor, row.ins_key, decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason));
@@ -127,25 +150,96 @@ export class DossierOperations {
     return toDossierRef(row);
   }
 
+  /**
+   * The identity step of a creation, before anything is written: the identity must be able to be
+   * this card beneficiary's, and its INS and names must pass identity vigilance. Then, what stands
+   * in the way: a dossier for the same matricule under any OID (the same person, never a second
+   * dossier), and dossiers of other people with the same five traits (homonyms, for a human check).
+   */
+  async creationCheck(beneficiary: Beneficiary, identity: ReferenceIdentity): Promise<{ existing: DossierRef | null; homonyms: DossierRef[] }> {
+    this.checkCreationIdentity(beneficiary, identity);
+    const matricule = normaliseMatricule(identity.matricule);
+    const same = await this.ctx.store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE matricule = ? ORDER BY oid`, [matricule]);
+    const traits = await this.ctx.store.all<DossierRow>(
+      `SELECT ${dossierColumns} FROM dossiers WHERE birth_name_norm = ? AND birth_date = ? AND sex = ? AND matricule <> ?`,
+      [normaliseName(identity.birthName), identity.birthDate, identity.sex, matricule],
+    );
+    const firstName = (names: string): string => normaliseName(names).split(' ')[0] ?? '';
+    const homonyms = traits.filter(
+      (r) =>
+        firstName(r.first_names) === firstName(identity.firstNames) &&
+        (r.birth_place_code === null || r.birth_place_code.toUpperCase() === identity.birthPlaceCode.toUpperCase()),
+    );
+    const [existing] = same;
+    return { existing: existing ? toDossierRef(existing) : null, homonyms: homonyms.map(toDossierRef) };
+  }
+
+  private checkCreationIdentity(beneficiary: Beneficiary, identity: ReferenceIdentity): void {
+    const matricule = normaliseMatricule(identity.matricule);
+    const refuse = (cause: string, message: string): ApiError => {
+      this.ctx.log.info('dossier creation refused', { cause });
+      return new ApiError('INVALID_INPUT', message, `dossier creation refused: ${cause}`);
+    };
+    // The parent's NIR printed on the card is never a child's INS (domain.md §1, INS).
+    if (matricule === normaliseMatricule(beneficiary.nir) && cardNirCannotBeBeneficiarys(beneficiary.nir, beneficiary)) {
+      throw refuse(
+        'card holder NIR for another beneficiary',
+        'Ce numéro est celui de l’ouvrant droit inscrit sur la carte Vitale, pas celui de ce bénéficiaire : son INS propre doit venir du référentiel d’identités.',
+      );
+    }
+    if (!identityFitsCardBeneficiary(identity, beneficiary)) {
+      throw refuse('identity does not fit the card', 'L’identité choisie ne correspond pas au bénéficiaire de la carte Vitale (date de naissance ou prénom différents).');
+    }
+    const insProblems = checkIns({ matricule, oid: identity.oid }, identity);
+    if (insProblems.length > 0) throw refuse(`INS: ${insProblems.map((p) => p.code).join(', ')}`, insProblems.map((p) => p.message).join(' '));
+    for (const [value, what] of [
+      [identity.birthName, 'Le nom de naissance'],
+      [identity.firstNames, 'Les prénoms'],
+    ] as const) {
+      const problem = nameTraitProblem(value, what);
+      if (problem) throw refuse('name characters', problem);
+    }
+  }
+
   async createDossier(actor: DmpActor, input: CreateDossierInput): Promise<CreatedDossier> {
     const domainActor = toDomainActor(actor.professional);
     const management = decideDossierManagement(domainActor, 'create');
     if (!management.allowed) throw new ApiError(management.code, management.message, `rule ${management.rule}`);
-    const matricule = input.identity.matricule.trim().toUpperCase();
-    const { beneficiary } = input;
-    if (matricule === beneficiary.nir.trim().toUpperCase() && beneficiaryNeedsOwnIns(beneficiary.nir, beneficiary)) {
-      throw new ApiError(
-        'INVALID_INPUT',
-        'Ce numéro est celui de l’ouvrant droit inscrit sur la carte Vitale, pas celui de ce bénéficiaire : saisissez le NIR propre du bénéficiaire (son INS).',
-      );
-    }
-    const oid = input.oid ?? (matricule.startsWith('7') || matricule.startsWith('8') ? insOids.nia : insOids.nir);
-    const validation = validateIns({ matricule, oid }, { sex: input.identity.sex, birthDate: beneficiary.birthDate });
-    if (!validation.valid) throw new ApiError('INVALID_INPUT', validation.errors.join(' '));
-    const insKey = formatInsKey({ matricule, oid });
-    if (await loadDossierRow(this.ctx.store, insKey)) throw new ApiError('CONFLICT', 'Un DMP existe déjà pour cet INS.');
+    const { beneficiary, identity } = input;
+    const matricule = normaliseMatricule(identity.matricule);
+    const check = await this.creationCheck(beneficiary, identity);
+    const refuse = (cause: string, message: string): ApiError => {
+      this.ctx.log.info('dossier creation refused', { cause });
+      return new ApiError('INVALID_INPUT', message, `dossier creation refused: ${cause}`);
+    };
 
     const now = this.ctx.now();
+    const minor = (ageOn(identity.birthDate, now.toISOString().slice(0, 10)) ?? ageOfMajority) < ageOfMajority;
+    const representatives = input.legalRepresentatives.map((r) => ({ ...r, lastName: r.lastName.trim(), firstNames: r.firstNames.trim() }));
+    for (const r of representatives) {
+      const problem = nameTraitProblem(r.lastName, 'Le nom du représentant légal') ?? nameTraitProblem(r.firstNames, 'Les prénoms du représentant légal');
+      if (problem) throw refuse('name characters', problem);
+    }
+    if (minor && (representatives.length === 0 || input.consent.givenBy !== 'legal-representative')) {
+      throw refuse('minor without legal representative', 'Ce patient est mineur : indiquez son ou ses représentants légaux, qui donnent le consentement à la création du DMP en son nom.');
+    }
+    if (input.consent.givenBy === 'legal-representative' && representatives.length === 0) {
+      throw refuse('consent by nobody', 'Le consentement est donné par un représentant légal : indiquez qui.');
+    }
+
+    if (check.existing) {
+      throw new ApiError('CONFLICT', 'Un DMP existe déjà pour ce patient (même matricule INS) : ouvrez-le au lieu d’en créer un second.', 'dossier creation refused: same matricule');
+    }
+    if (check.homonyms.length > 0 && !input.homonymsConfirmed) {
+      throw new ApiError(
+        'CONFLICT',
+        `Un DMP existe déjà pour une personne aux cinq mêmes traits d’identité (${check.homonyms.length}) : vérifiez qu’il s’agit bien d’une autre personne avant de créer ce dossier.`,
+        'dossier creation refused: homonyms not confirmed',
+      );
+    }
+
+    const oid = identity.oid;
+    const insKey = formatInsKey({ matricule, oid });
     const login = newLogin(this.ctx.random);
     const oneTimeCode = newOneTimeCode(this.ctx.random);
     const expires = validUntil(now);
@@ -153,14 +247,16 @@ export class DossierOperations {
       ins_key: insKey,
       matricule,
       oid,
-      ins_status: input.identity.identityDocumentChecked ? 'qualified' : 'provisional',
+      // The INS came from the identity reference (récupérée); with a checked identity document it is qualified.
+      ins_status: 'fetched',
+      identity_verified: input.identityDocumentChecked ? 1 : 0,
       status: 'active',
-      birth_name: beneficiary.lastName.trim(),
+      birth_name: identity.birthName.trim(),
       used_name: null,
-      first_names: beneficiary.firstName.trim(),
-      birth_date: beneficiary.birthDate,
-      sex: input.identity.sex,
-      birth_place_code: input.identity.birthPlaceCode ?? null,
+      first_names: identity.firstNames.trim(),
+      birth_date: identity.birthDate,
+      sex: identity.sex,
+      birth_place_code: identity.birthPlaceCode,
       test_identity: isTestOid(oid) ? 1 : 0,
       bris_de_glace_opposition: input.consent.brisDeGlaceOpposition ? 1 : 0,
       centre15_opposition: input.consent.centre15Opposition ? 1 : 0,
@@ -168,10 +264,14 @@ export class DossierOperations {
     };
     const insert = insertDossierStatement(
       row,
-      { id: domainActor.nationalId, name: professionalName(actor.professional) },
+      { id: domainActor.nationalId, name: professionalName(actor.professional), giver: input.consent.givenBy },
       { login, codeHash: hashOneTimeCode(login, oneTimeCode), expiresAt: expires.toISOString() },
       this.ctx.now,
     );
+    const representativeRows: Statement[] = representatives.map((r, position) => ({
+      sql: 'INSERT INTO dossier_legal_representatives (ins_key, position, last_name, first_names, relation) VALUES (?, ?, ?, ?, ?)',
+      params: [insKey, position, r.lastName, r.firstNames, r.relation],
+    }));
     const pdf = await accessCodesPdf({
       patientName: `${row.first_names} ${row.birth_name}`,
       birthDate: row.birth_date,
@@ -182,8 +282,12 @@ export class DossierOperations {
       issuedAt: now.toISOString(),
       issuedBy: professionalName(actor.professional),
     });
-    await this.ctx.write([this.ctx.event(actor, 'dossier.create', insKey, null), this.ctx.event(actor, 'accessCodes.print', insKey, null)], [insert]);
-    this.ctx.log.info('dossier created', { ins: redactNir(matricule), warnings: validation.warnings.length });
+    const consentNote = input.consent.givenBy === 'legal-representative' ? 'consentement du représentant légal' : 'consentement du patient';
+    await this.ctx.write(
+      [this.ctx.event(actor, 'dossier.create', insKey, consentNote), this.ctx.event(actor, 'accessCodes.print', insKey, null)],
+      [insert, ...representativeRows],
+    );
+    this.ctx.log.info('dossier created', { ins: redactNir(matricule), minor, verified: input.identityDocumentChecked });
     return { dossier: toDossierRef(row), accessCodes: { login, oneTimeCode }, pdf };
   }
 

@@ -1,13 +1,16 @@
-import type { DossierRef, InsOid, InsStatus } from '../../shared/contract';
+import type { DossierRef, InsOid } from '../../shared/contract';
+import { formatInsKey, rnivStatus, type RnivStatus } from '../../shared/identity/ins';
 import type { DossierFacts } from '../domain/access-policy';
 import type { Store } from '../store/types';
-import { formatInsKey } from '../domain/ins';
 
 export interface DossierRow {
   ins_key: string;
   matricule: string;
   oid: string;
+  /** Where the INS came from: `provisional` (typed), `fetched` (identity reference), `qualified` (a sender vouching for it, or fetched and checked). */
   ins_status: string;
+  /** An identity document of high trust was checked at the desk (RNIV). */
+  identity_verified: number;
   status: string;
   birth_name: string;
   used_name: string | null;
@@ -22,12 +25,12 @@ export interface DossierRow {
 }
 
 export const dossierColumns =
-  'ins_key, matricule, oid, ins_status, status, birth_name, used_name, first_names, birth_date, sex, birth_place_code, test_identity, bris_de_glace_opposition, centre15_opposition, treating_physician_id';
+  'ins_key, matricule, oid, ins_status, identity_verified, status, birth_name, used_name, first_names, birth_date, sex, birth_place_code, test_identity, bris_de_glace_opposition, centre15_opposition, treating_physician_id';
 
 export function toDossierRef(row: DossierRow): DossierRef {
   return {
     insKey: formatInsKey({ matricule: row.matricule, oid: row.oid as InsOid }),
-    ins: { matricule: row.matricule, oid: row.oid as InsOid, status: row.ins_status as InsStatus },
+    ins: { matricule: row.matricule, oid: row.oid as InsOid, status: rnivStatusOf(row) },
     identity: {
       birthName: row.birth_name,
       ...(row.used_name ? { usedName: row.used_name } : {}),
@@ -39,6 +42,12 @@ export function toDossierRef(row: DossierRow): DossierRef {
     status: row.status === 'closed' ? 'closed' : 'active',
     testIdentity: row.test_identity === 1,
   };
+}
+
+/** The RNIV status, from where the INS came from and whether an identity document was checked. */
+export function rnivStatusOf(row: Pick<DossierRow, 'ins_status' | 'identity_verified'>): RnivStatus {
+  if (row.ins_status === 'qualified') return 'qualified';
+  return rnivStatus({ retrieved: row.ins_status === 'fetched', documentChecked: row.identity_verified === 1 });
 }
 
 export async function loadDossierRow(store: Store, insKey: string): Promise<DossierRow | null> {

@@ -1,14 +1,17 @@
 import { ApiError, type InsOid } from '../../shared/contract';
 import type { CdaDocument } from '../cda/types';
-import { formatInsKey, isTestOid } from '../domain/ins';
+import { formatInsKey, isTestOid } from '../../shared/identity/ins';
 import type { Statement } from '../store/types';
 import { auditWho, type DmpActor, type SystemActor } from './actors';
 import type { DossierRow } from './dossier-rows';
 import { normaliseName } from './names';
 
+/** Who gave consent to the dossier's creation: the patient, their legal representative(s) for a minor, or the sending system upstream. */
+export type ConsentGiver = 'patient' | 'legal-representative' | 'sending-system';
+
 export function insertDossierStatement(
   row: DossierRow,
-  consentBy: { id: string; name: string },
+  consentBy: { id: string; name: string; giver: ConsentGiver },
   access: { login: string; codeHash: string; expiresAt: string } | null,
   clock: () => Date,
 ): Statement {
@@ -16,8 +19,8 @@ export function insertDossierStatement(
   return {
     sql: `INSERT INTO dossiers (ins_key, matricule, oid, ins_status, status, birth_name, used_name, first_names, birth_date, sex, birth_place_code,
             birth_name_norm, used_name_norm, test_identity, consent_by_id, consent_by_name, consent_at, bris_de_glace_opposition,
-            centre15_opposition, treating_physician_id, created_at, access_login, access_code_hash, access_code_expires_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            centre15_opposition, treating_physician_id, created_at, access_login, access_code_hash, access_code_expires_at, identity_verified, consent_given_by)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     params: [
       row.ins_key,
       row.matricule,
@@ -43,6 +46,8 @@ export function insertDossierStatement(
       access?.login ?? null,
       access?.codeHash ?? null,
       access?.expiresAt ?? null,
+      row.identity_verified,
+      consentBy.giver,
     ],
   };
 }
@@ -66,6 +71,7 @@ export function dossierFromCda(
     oid,
     // The DMP only accepts documents carrying a qualified INS: the sending system vouches for it.
     ins_status: 'qualified',
+    identity_verified: 0,
     status: 'active',
     birth_name: birthName,
     used_name: patient.usedName?.trim() && patient.usedName.trim() !== birthName ? patient.usedName.trim() : null,
@@ -80,5 +86,5 @@ export function dossierFromCda(
   };
   const who = auditWho(actor);
   // Consent was collected upstream, by the system that sent the document: record it as such.
-  return { row, statement: insertDossierStatement(row, { id: who.actorId, name: `${who.actorName} — système émetteur` }, null, clock) };
+  return { row, statement: insertDossierStatement(row, { id: who.actorId, name: `${who.actorName} — système émetteur`, giver: 'sending-system' }, null, clock) };
 }

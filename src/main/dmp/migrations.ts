@@ -112,8 +112,85 @@ CREATE INDEX clinical_entries_by_dossier ON clinical_entries(ins_key, kind);
 CREATE INDEX clinical_entries_by_document ON clinical_entries(document_id);
 `;
 
+/**
+ * Identity vigilance (RNIV): the identity reference (the INSi stand-in, its own tables), whether an
+ * identity document was checked (validée / qualifiée), and a minor's legal representatives, who
+ * give consent in the minor's name. CHECK constraints cannot be altered in SQLite without
+ * rebuilding `dossiers` (whose cascades would empty the documents), so the RNIV status is derived
+ * from `ins_status` (where the INS came from) and `identity_verified`.
+ */
+const identitySql = `
+CREATE TABLE identity_reference (
+  matricule TEXT NOT NULL,
+  oid TEXT NOT NULL,
+  birth_name TEXT NOT NULL,
+  first_names TEXT NOT NULL,
+  birth_date TEXT NOT NULL,
+  sex TEXT NOT NULL CHECK (sex IN ('M', 'F', 'U')),
+  birth_place_code TEXT NOT NULL,
+  birth_name_norm TEXT NOT NULL,
+  first_name_norm TEXT NOT NULL,
+  card_nir TEXT,
+  birth_rank INTEGER,
+  PRIMARY KEY (matricule, oid)
+);
+CREATE INDEX identity_reference_by_card ON identity_reference(card_nir, birth_date);
+CREATE INDEX identity_reference_by_traits ON identity_reference(birth_name_norm, birth_date);
+
+ALTER TABLE dossiers ADD COLUMN identity_verified INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dossiers ADD COLUMN consent_given_by TEXT NOT NULL DEFAULT 'patient';
+
+CREATE TABLE dossier_legal_representatives (
+  ins_key TEXT NOT NULL REFERENCES dossiers(ins_key) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  last_name TEXT NOT NULL,
+  first_names TEXT NOT NULL,
+  relation TEXT NOT NULL,
+  PRIMARY KEY (ins_key, position)
+);
+`;
+
+/**
+ * Issue 10: new entry kinds (devices, procedures, risk factors, lab results, « nothing known »
+ * statements) and a JSON `data` column for what a row of fixed columns cannot hold (labelled facts,
+ * negation, lab value, contact role…). SQLite cannot relax a CHECK in place, so the table is rebuilt;
+ * existing rows keep `data` NULL and are read as before.
+ */
+const clinicalEntriesV5Sql = `
+CREATE TABLE clinical_entries_v5 (
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  ins_key TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('allergy', 'medication', 'problem', 'immunization', 'reimbursement', 'contact', 'advanceDirective',
+    'device', 'procedure', 'riskFactor', 'labResult', 'noneKnown')),
+  label TEXT NOT NULL,
+  code TEXT,
+  code_system TEXT,
+  code_display TEXT,
+  detail TEXT,
+  start_date TEXT,
+  end_date TEXT,
+  status TEXT,
+  author TEXT,
+  reimbursement_kind TEXT,
+  section_code TEXT,
+  position INTEGER NOT NULL,
+  data TEXT
+);
+INSERT INTO clinical_entries_v5 (id, document_id, ins_key, kind, label, code, code_system, code_display, detail, start_date, end_date,
+  status, author, reimbursement_kind, section_code, position)
+  SELECT id, document_id, ins_key, kind, label, code, code_system, code_display, detail, start_date, end_date,
+  status, author, reimbursement_kind, section_code, position FROM clinical_entries;
+DROP TABLE clinical_entries;
+ALTER TABLE clinical_entries_v5 RENAME TO clinical_entries;
+CREATE INDEX clinical_entries_by_dossier ON clinical_entries(ins_key, kind);
+CREATE INDEX clinical_entries_by_document ON clinical_entries(document_id);
+`;
+
 export const dmpMigrations: Migration[] = [
   { version: 1, name: 'dmp-dossiers', sql: dossiersSql },
   { version: 2, name: 'dmp-documents', sql: documentsSql },
   { version: 3, name: 'audit-log', sql: auditSchemaSql },
+  { version: 4, name: 'identity-vigilance', sql: identitySql },
+  { version: 5, name: 'clinical-entries-v5', sql: clinicalEntriesV5Sql },
 ];

@@ -3,6 +3,4 @@ export * from './document-types';
 export * from './professions';
 export * from './habilitations';
 export * from './access-policy';
-export * from './ins';
 export * from './visibility';
-export * from './nir';

@@ -1,8 +1,8 @@
-import { nirKey } from '../domain/nir';
+import { insOids, matriculeKey } from '../../shared/identity/ins';
 import { Random } from './random';
 import { femaleFirstNames, maleFirstNames, surnames } from './catalog';
 
-export const TEST_INS_OID = '1.2.250.1.213.1.4.10';
+export const TEST_INS_OID = insOids.test;
 
 export interface PersonIdentity {
   matricule: string;
@@ -42,7 +42,7 @@ function nirFor(rng: Random, sex: 'M' | 'F', date: string): { nir: string; place
   const commune = String(rng.int(1, dept.length === 3 ? 99 : 899)).padStart(dept.length === 3 ? 2 : 3, '0');
   const order = String(rng.int(1, 999)).padStart(3, '0');
   const body = `${sex === 'M' ? 1 : 2}${date.slice(2, 4)}${date.slice(5, 7)}${dept}${commune}${order}`;
-  return { nir: body + String(nirKey(body)).padStart(2, '0'), place: `${dept}${commune}`.slice(0, 5) };
+  return { nir: body + String(matriculeKey(body)).padStart(2, '0'), place: `${dept}${commune}`.slice(0, 5) };
 }
 
 function person(rng: Random, reference: Date, sex: 'M' | 'F', lastName: string, age: [number, number], usedName?: string): PersonIdentity {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Statement, Store } from '../store/types';
 import { categoryForTypeCode, typeLabel } from '../domain/document-types';
 import { normaliseName } from '../dmp/names';
+import { referenceInsertStatement } from '../identity/identity-reference';
 import { households, TEST_INS_OID, type PersonIdentity } from './households';
 import { clinicalRecord, type SyntheticDocument } from './clinical';
 
@@ -46,7 +47,22 @@ export async function writePopulation(store: Store, options: PopulationOptions):
 
   for (const household of households(options.seed, options.patients, options.reference)) {
     stats.households++;
-    for (const person of household.members) {
+    household.members.forEach((person, m) => {
+      // Twins share a birth date on one card: the birth rank tells them apart, as on a real Vitale.
+      const birthRank = 1 + household.members.slice(0, m).filter((other) => other.birthDate === person.birthDate).length;
+      batch.push(
+        referenceInsertStatement({
+          matricule: person.matricule,
+          oid: TEST_INS_OID,
+          birthName: person.birthName,
+          firstNames: person.firstNames,
+          birthDate: person.birthDate,
+          sex: person.sex,
+          birthPlaceCode: person.birthPlaceCode,
+          cardNir: household.ouvrantDroit.matricule,
+          birthRank,
+        }),
+      );
       batch.push(dossierInsert(person, now));
       stats.dossiers++;
       clinicalRecord(options.seed, person, options.reference).forEach((doc, d) => {
@@ -77,8 +93,8 @@ export async function writePopulation(store: Store, options: PopulationOptions):
           stats.entries++;
         });
       });
-      if (batch.length >= batchSize) await flush();
-    }
+    });
+    if (batch.length >= batchSize) await flush();
   }
   await flush();
   return stats;

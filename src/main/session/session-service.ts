@@ -4,8 +4,10 @@ import {
   type CardInfo,
   type CpxCardInfo,
   type DossierRef,
+  type PatientContext,
   type PinState,
   type ReaderView,
+  type ReferenceIdentity,
   type SessionState,
   type VitaleCardInfo,
 } from '../../shared/contract';
@@ -25,15 +27,41 @@ export interface SessionActor {
   reason?: string;
 }
 
-/** What the session needs from the DMP host. */
+/** What the identity reference answered for a Vitale beneficiary. */
+export type IdentityOutcome =
+  | { kind: 'identity'; identity: ReferenceIdentity }
+  | { kind: 'several'; candidates: ReferenceIdentity[] }
+  /** No identity (or the card cannot identify anyone): French notice. */
+  | { kind: 'unknown'; notice: string };
+
+/** What became of the dossier of an identity, for this professional. */
+export type DossierOutcome =
+  | { kind: 'none' }
+  | { kind: 'open'; dossier: DossierRef }
+  | { kind: 'authorization-required'; dossier: DossierRef }
+  | { kind: 'refused'; dossier: DossierRef; notice: string };
+
+/** What the session needs from the DMP host and its identity reference. */
 export interface SessionDossiers {
-  findForBeneficiary(
-    actor: SessionActor,
-    beneficiary: VitaleCardInfo['beneficiaries'][number],
-    cardStatus: VitaleCardInfo['status'],
-  ): Promise<DossierRef | null>;
+  identifyBeneficiary(beneficiary: VitaleCardInfo['beneficiaries'][number], cardStatus: VitaleCardInfo['status']): Promise<IdentityOutcome>;
+  /** The dossier of exactly this INS, opened (and audited) when the professional may open it. */
+  openForIdentity(actor: SessionActor, identity: ReferenceIdentity): Promise<DossierOutcome>;
+  /** Records the authorisation the patient, present, gives this professional (TD0.3), then opens. */
+  authorizeAndOpen(actor: SessionActor, identity: ReferenceIdentity): Promise<DossierOutcome>;
   /** Checks the access rules, audits, and returns the dossier; throws ApiError when refused. */
-  open(actor: SessionActor, insKey: string, viaPatientCard: boolean): Promise<DossierRef>;
+  open(actor: SessionActor, insKey: string): Promise<DossierRef>;
+}
+
+/** The patient context of one beneficiary before anything is known of their identity and dossier. */
+function freshSelection(patient: PatientContext, index: number): PatientContext {
+  return {
+    beneficiaries: patient.beneficiaries,
+    selectedIndex: index,
+    source: patient.source,
+    keepOpen: patient.keepOpen,
+    dossier: null,
+    access: null,
+  };
 }
 
 /**
@@ -124,26 +152,82 @@ export class SessionService {
     }
     const beneficiary = vitale.info.beneficiaries[index];
     if (!beneficiary) throw new ApiError('NOT_FOUND', 'Ce bénéficiaire ne figure pas sur la carte.');
-    const base = { ...patient, selectedIndex: index, dossier: null, access: null };
-    delete base.notice;
+    const base = freshSelection(patient, index);
     this.update({ patient: base });
-    const dossier = await this.dossiers.findForBeneficiary(actor, beneficiary, vitale.info.status);
-    if (!dossier) {
-      this.update({
-        patient: { ...base, notice: 'Aucun dossier DMP trouvé pour ce bénéficiaire sur ce poste.' },
-      });
-      return this.get();
+    const outcome = await this.dossiers.identifyBeneficiary(beneficiary, vitale.info.status);
+    switch (outcome.kind) {
+      case 'unknown':
+        this.update({ patient: { ...base, notice: outcome.notice } });
+        return this.get();
+      case 'several':
+        this.update({
+          patient: { ...base, candidates: outcome.candidates, notice: 'Plusieurs identités correspondent à ce bénéficiaire : comparez les traits et choisissez la bonne personne.' },
+        });
+        return this.get();
+      case 'identity':
+        return this.applyIdentity(actor, base, outcome.identity);
     }
-    let opened: DossierRef;
+  }
+
+  /** A human picks the right person among the identities the reference answered. */
+  async chooseIdentity(index: number): Promise<SessionState> {
+    const patient = this.state.patient;
+    const actor = this.actor('normal');
+    const chosen = patient?.candidates?.[index];
+    if (!patient || patient.selectedIndex === null || !chosen) throw new ApiError('NOT_FOUND', 'Cette identité ne figure pas parmi les identités proposées.');
+    return this.applyIdentity(actor, freshSelection(patient, patient.selectedIndex), chosen);
+  }
+
+  /**
+   * « Le patient présent autorise l'accès »: only for the dossier found from the Vitale card still
+   * in the reader, so that the authorisation really comes from the patient in front of the professional.
+   */
+  async authorizeAccess(): Promise<SessionState> {
+    const patient = this.state.patient;
+    const actor = this.actor('normal');
+    if (!patient || patient.source !== 'vitale' || !patient.identity || !patient.authorizationRequired || patient.selectedIndex === null) {
+      throw new ApiError('NOT_FOUND', 'Aucun dossier en attente de l’autorisation du patient.');
+    }
+    if (!this.vitaleCard()) throw new ApiError('FORBIDDEN', 'La carte Vitale du patient doit être dans le lecteur pour qu’il autorise l’accès.');
+    const base = freshSelection(patient, patient.selectedIndex);
+    return this.applyOutcome({ ...base, identity: patient.identity, dossierExists: true }, await this.dossiers.authorizeAndOpen(actor, patient.identity));
+  }
+
+  private async applyIdentity(actor: SessionActor, base: PatientContext, identity: ReferenceIdentity): Promise<SessionState> {
+    const withIdentity: PatientContext = { ...base, identity };
+    this.update({ patient: withIdentity });
+    let outcome: DossierOutcome;
     try {
-      opened = await this.dossiers.open(actor, dossier.insKey, true);
+      outcome = await this.dossiers.openForIdentity(actor, identity);
     } catch (err) {
-      if (err instanceof ApiError) this.update({ patient: { ...base, notice: err.message } });
+      if (err instanceof ApiError) this.update({ patient: { ...withIdentity, dossierExists: true, notice: err.message } });
       throw err;
     }
-    this.update({
-      patient: { ...patient, selectedIndex: index, dossier: opened, access: { mode: 'normal', since: this.now() } },
-    });
+    return this.applyOutcome(withIdentity, outcome);
+  }
+
+  private applyOutcome(base: PatientContext, outcome: DossierOutcome): SessionState {
+    switch (outcome.kind) {
+      case 'none':
+        this.update({ patient: { ...base, dossierExists: false, notice: 'Ce patient n’a pas de DMP.' } });
+        break;
+      case 'open':
+        this.update({ patient: { ...base, dossierExists: true, dossier: outcome.dossier, access: { mode: 'normal', since: this.now() } } });
+        break;
+      case 'authorization-required':
+        this.update({
+          patient: {
+            ...base,
+            dossierExists: true,
+            authorizationRequired: true,
+            notice: 'Ce patient a un DMP. Vous n’êtes pas encore autorisé à le consulter : informez le patient et enregistrez son autorisation.',
+          },
+        });
+        break;
+      case 'refused':
+        this.update({ patient: { ...base, dossierExists: true, notice: outcome.notice } });
+        break;
+    }
     return this.get();
   }
 
@@ -160,7 +244,7 @@ export class SessionService {
 
   async openDossier(insKey: string, mode: AccessMode, reason?: string): Promise<SessionState> {
     const actor = this.actor(mode, reason);
-    const opened = await this.dossiers.open(actor, insKey, false);
+    const opened = await this.dossiers.open(actor, insKey);
     this.update({
       patient: {
         beneficiaries: [],

@@ -17,6 +17,10 @@ export const auditActionSchema = z.enum([
   'professional.block',
   'professional.unblock',
   'accessCodes.print',
+  /** A document (import or deposit) refused: the target names the cause, never the patient. */
+  'document.refused',
+  /** The identity reference (INSi stand-in) was queried for a patient. */
+  'identity.lookup',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

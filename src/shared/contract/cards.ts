@@ -11,6 +11,8 @@ export const beneficiarySchema = z.object({
   /** Ouvrant-droit NIR as stored on the card (15 characters incl. key). */
   nir: z.string(),
   nirKeyValid: z.boolean(),
+  /** Rang de naissance, when the card gives it: tells twins on one card apart. */
+  birthRank: z.number().int().min(1).max(9).optional(),
 });
 export type Beneficiary = z.infer<typeof beneficiarySchema>;
 

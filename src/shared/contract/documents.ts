@@ -36,6 +36,19 @@ export const documentContentSchema = z.object({
   narrativeHtml: z.string().optional(),
   /** Embedded PDF as base64, when the document carries one. */
   pdfBase64: z.string().optional(),
+  /** Files embedded in a structured document (e.g. the PDF of a lab report in an observationMedia), base64. */
+  attachments: z
+    .array(
+      z.object({
+        /** The observationMedia `ID`, or its position. */
+        id: z.string(),
+        mediaType: z.string(),
+        /** French label (« Compte rendu PDF »…). */
+        label: z.string(),
+        base64: z.string(),
+      }),
+    )
+    .optional(),
   /** French warnings to show before the content (e.g. not visible to the patient). */
   warnings: z.array(z.string()),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { readerViewSchema, pinStateSchema, cardDate } from './cards';
 import { sessionStateSchema, accessMode } from './session';
-import { insKey, dossierRefSchema, emergencySummarySchema, sexSchema } from './patient';
+import { insKey, insOid, dossierRefSchema, emergencySummarySchema, matriculeSchema, referenceIdentitySchema, sexSchema } from './patient';
 import { documentMetaSchema, documentContentSchema, documentFilterSchema, visibilitySchema, documentStatus } from './documents';
 import { accessHistoryEntrySchema } from './audit';
 
@@ -37,6 +37,36 @@ export const methods = {
   'patient.selectBeneficiary': {
     input: z.strictObject({ index: z.number().int().min(0).max(32) }),
     output: sessionStateSchema,
+  },
+  /** Picks one of several identities the identity reference answered for the card's beneficiary. */
+  'patient.chooseIdentity': {
+    input: z.strictObject({ index: z.number().int().min(0).max(50) }),
+    output: sessionStateSchema,
+  },
+  /**
+   * « Le patient présent autorise l'accès » (TD0.3): the explicit action, with the patient's Vitale in
+   * the reader, after which the professional is authorised on the dossier found for the card.
+   */
+  'patient.authorizeAccess': { input: empty, output: sessionStateSchema },
+  /** WS2: the identity reference queried with the five traits, when the card's own look-up found no one. */
+  'identity.searchByTraits': {
+    input: z.strictObject({
+      birthName: z.string().trim().min(1).max(100),
+      firstNames: z.string().trim().min(1).max(200),
+      birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      sex: sexSchema,
+      birthPlaceCode: z.string().trim().max(10).optional(),
+    }),
+    output: z.array(referenceIdentitySchema),
+  },
+  /**
+   * The identity step of the creation: refuses an identity that cannot be this card beneficiary's
+   * (the parent's NIR for a child…), and tells whether a dossier exists for this person already or
+   * for a homonym (same five traits).
+   */
+  'dossier.checkCreation': {
+    input: z.strictObject({ beneficiaryIndex: z.number().int().min(0).max(32), identity: z.strictObject({ matricule: matriculeSchema, oid: insOid }) }),
+    output: z.object({ existing: dossierRefSchema.nullable(), homonyms: z.array(dossierRefSchema) }),
   },
   'patient.keepOpen': { input: z.strictObject({ keep: z.boolean() }), output: sessionStateSchema },
   'patient.close': { input: empty, output: sessionStateSchema },
@@ -97,18 +127,28 @@ export const methods = {
   'dossier.create': {
     input: z.strictObject({
       beneficiaryIndex: z.number().int().min(0).max(32),
-      identity: z.strictObject({
-        /** The beneficiary's own NIR, confirmed at the desk (a child's differs from the card's). */
-        matricule: z.string().regex(/^[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}$/i),
-        sex: sexSchema,
-        birthPlaceCode: z.string().max(10).optional(),
-        identityDocumentChecked: z.boolean(),
-      }),
+      /** The INS the identity reference answered for this beneficiary; the traits are read back from the reference, never taken from here. */
+      identity: z.strictObject({ matricule: matriculeSchema, oid: insOid }),
+      /** An identity document of high trust was checked: the INS is then qualified (RNIV). */
+      identityDocumentChecked: z.boolean(),
+      /** A minor's legal representative(s), who give consent in their name. */
+      legalRepresentatives: z
+        .array(
+          z.strictObject({
+            lastName: z.string().trim().min(1).max(100),
+            firstNames: z.string().trim().min(1).max(200),
+            relation: z.enum(['mère', 'père', 'tuteur', 'autre']),
+          }),
+        )
+        .max(2),
       consent: z.strictObject({
-        patientInformed: z.literal(true),
+        givenBy: z.enum(['patient', 'legal-representative']),
+        informed: z.literal(true),
         brisDeGlaceOpposition: z.boolean(),
         centre15Opposition: z.boolean(),
       }),
+      /** The desk checked that the dossiers with the same five traits are other people (homonyms). */
+      homonymsConfirmed: z.boolean().optional(),
     }),
     output: z.object({ dossier: dossierRefSchema, accessCodes: pdfFileSchema }),
   },

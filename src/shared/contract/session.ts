@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cpxHolderSchema, pinStateSchema, beneficiarySchema } from './cards';
-import { dossierRefSchema } from './patient';
+import { dossierRefSchema, referenceIdentitySchema } from './patient';
 
 export const accessMode = z.enum(['normal', 'bris_de_glace', 'centre_15']);
 export type AccessMode = z.infer<typeof accessMode>;
@@ -31,6 +31,17 @@ export const patientContextSchema = z.object({
   dossier: dossierRefSchema.nullable(),
   /** French explanation when no dossier could be opened for the selected beneficiary. */
   notice: z.string().optional(),
+  /**
+   * The selected beneficiary's identity as the identity reference answered it (INS and the five
+   * traits); absent until it answers exactly one identity, or a person picks one of several.
+   */
+  identity: referenceIdentitySchema.optional(),
+  /** Several identities match the card: shown side by side with all five traits for a human choice. */
+  candidates: z.array(referenceIdentitySchema).optional(),
+  /** A dossier exists for the identity (whether or not this professional may open it): never offer to create one. */
+  dossierExists: z.boolean().optional(),
+  /** The dossier exists and the professional is not yet authorised: the patient, present, may authorise them. */
+  authorizationRequired: z.boolean().optional(),
   access: z
     .object({
       mode: accessMode,

@@ -31,6 +31,7 @@ async function start(dataDir?: string): Promise<{ app: App; dataDir: string; log
     key: { kind: 'file', path: join(dir, 'store.key') },
     log: createLogger({ sink: (l) => logLines.push(l), level: 'debug' }),
     seedFiles: [join(resourcesDir(), 'demo', 'VSM_1.4_2022.01.xml')],
+    identitySeedFiles: [join(resourcesDir(), 'identity', 'demo-identities.json')],
   });
   return { app, dataDir: dir, logLines };
 }
@@ -84,13 +85,14 @@ describe('clinician session through the composition root (simulated readers, rea
     await call(app, 'simulator.insert', { reader: VITALE_READER, profileId: 'vitale-pat-trois' });
     expect((await opened).patient?.access?.mode).toBe('normal');
 
-    const summary = await call<{ allergies: { label: string; provenance: { documentTitle: string } }[]; medications: { label: string }[] }>(
+    const summary = await call<{ allergies: { label: string; provenance: { documentTitle: string } }[]; otherMedications: { label: string; state: string }[] }>(
       app,
       'summary.get',
       { insKey: DEMO_INS },
     );
     expect(summary.allergies.map((a) => a.label.toUpperCase()).join(' ')).toContain('PARACETAMOL');
-    expect(summary.medications.map((m) => m.label).join(' ')).toMatch(/PLAVIX/);
+    // The demo VSM dates from 2020: its open-ended treatments are shown apart, « à vérifier » (issue 10).
+    expect(summary.otherMedications.filter((m) => m.state === 'unknown').map((m) => m.label).join(' ')).toMatch(/PLAVIX/);
     expect(summary.allergies[0]?.provenance.documentTitle).toBeTruthy();
     // Nothing identifying reached the log.
     const log = logLines.join('\n');

@@ -58,8 +58,10 @@ describe('CLI commands on the real encrypted store', () => {
     expect(await summaryCommand(['279035121518989', '--json', '--store', storeDir], ctx)).toBe(0);
     const summary = emergencySummarySchema.parse(JSON.parse(ctx.stdout.join('\n')));
     expect(summary.dossier.insKey).toBe('279035121518989@1.2.250.1.213.1.4.10');
-    expect(summary.medications.some((m) => /plavix/i.test(m.label))).toBe(true);
-    expect(summary.medications.every((m) => m.provenance.documentTitle.length > 0)).toBe(true);
+    // The VSM dates from 2020: read today, its open-ended PLAVIX is shown apart, « à vérifier » (issue 10).
+    const plavix = summary.otherMedications.find((m) => /plavix/i.test(m.label));
+    expect(plavix?.state).toBe('unknown');
+    expect(summary.otherMedications.every((m) => m.provenance.documentTitle.length > 0)).toBe(true);
 
     const history = context();
     await history.openService(storeDir).then(async ({ service, close }) => {

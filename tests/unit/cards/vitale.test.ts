@@ -17,12 +17,13 @@ async function read(p: CardProfile): Promise<VitaleCardInfo> {
 }
 
 describe('readVitale through the simulated transport', () => {
-  it('reads the demo patient PAT-TROIS with a valid NIR', async () => {
+  it('reads the demo patient PAT-TROIS with a valid NIR, on a card marked as a test card', async () => {
     const info = await read(profile('vitale-pat-trois'));
     expect(cardInfoSchema.parse(info)).toEqual(info);
-    expect(info.status).toBe('production');
+    // A simulator card is never a production card: its people belong to the test INS register.
+    expect(info.status).toBe('test');
     expect(info.beneficiaries).toEqual([
-      { index: 0, lastName: 'PAT-TROIS', firstName: 'DOMINIQUE', birthDate: '1979-03-28', nir: '279035121518989', nirKeyValid: true },
+      { index: 0, lastName: 'PAT-TROIS', firstName: 'DOMINIQUE', birthDate: '1979-03-28', nir: '279035121518989', nirKeyValid: true, birthRank: 1 },
     ]);
   });
 
@@ -36,6 +37,8 @@ describe('readVitale through the simulated transport', () => {
       'ENZO 2016-11-30',
     ]);
     expect(info.beneficiaries.map((b) => b.index)).toEqual([0, 1, 2, 3, 4]);
+    // The twins LEA and NOE share a birth date; their rank (project-defined tag 83) tells them apart.
+    expect(info.beneficiaries.map((b) => b.birthRank)).toEqual([1, 1, 1, 2, 1]);
     const nirs = new Set(info.beneficiaries.map((b) => b.nir));
     expect(nirs.size).toBe(1);
     expect([...nirs][0]).toMatch(/^178062A/);

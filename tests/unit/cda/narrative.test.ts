@@ -28,13 +28,21 @@ describe('narrative → inert HTML', () => {
     expect(html).toBe('<p>aalert(1)</p>');
   });
 
-  it('drops event-handler and style attributes', () => {
-    const html = render('<paragraph onclick="x()" style="background:url(http://e.vil)"><content onerror="alert(1)" ID="a1">t</content></paragraph>');
-    expect(html).toBe('<p><span>t</span></p>');
+  it('drops event-handler and style attributes, keeping a narrative ID as a prefixed anchor for « Source »', () => {
+    const html = render(
+      '<paragraph onclick="x()" style="background:url(http://e.vil)"><content onerror="alert(1)" ID="a1">t</content></paragraph>',
+    );
+    expect(html).toBe('<p><span id="cda-a1">t</span></p>');
+  });
+
+  it('drops an ID that is not a plain identifier', () => {
+    expect(render('<content ID="a&quot; onclick=&quot;x()">t</content>')).toBe('<span>t</span>');
   });
 
   it('renders linkHtml as plain text, never as a link', () => {
-    const html = render('<paragraph><linkHtml href="javascript:alert(1)">cliquer</linkHtml><linkHtml href="https://e.vil/">site</linkHtml></paragraph>');
+    const html = render(
+      '<paragraph><linkHtml href="javascript:alert(1)">cliquer</linkHtml><linkHtml href="https://e.vil/">site</linkHtml></paragraph>',
+    );
     expect(html).not.toContain('href');
     expect(html).not.toContain('javascript:');
     expect(html).not.toMatch(/<a[\s>]/);
@@ -56,12 +64,20 @@ describe('narrative → inert HTML', () => {
   });
 
   it('keeps an XHTML-namespaced script out as well', () => {
-    const html = render('<x:script xmlns:x="http://www.w3.org/1999/xhtml">evil()</x:script><x:a xmlns:x="http://www.w3.org/1999/xhtml" href="javascript:1">t</x:a>');
+    const html = render(
+      '<x:script xmlns:x="http://www.w3.org/1999/xhtml">evil()</x:script><x:a xmlns:x="http://www.w3.org/1999/xhtml" href="javascript:1">t</x:a>',
+    );
     expect(html).toBe('evil()t');
   });
 
   it('is what a parsed section exposes as narrativeHtml', () => {
-    const doc = parseCda(minimalCda({ body: structuredBody('<section><code code="x"/><title>t</title><text><paragraph>ok<script>no</script></paragraph></text></section>') }));
+    const doc = parseCda(
+      minimalCda({
+        body: structuredBody(
+          '<section><code code="x"/><title>t</title><text><paragraph>ok<script>no</script></paragraph></text></section>',
+        ),
+      }),
+    );
     expect(doc.body.kind === 'structured' && doc.body.sections[0]?.narrativeHtml).toBe('<p>okno</p>');
   });
 

@@ -46,7 +46,10 @@ describe('CLI commands (memory store)', () => {
     expect(await summaryCommand(['279035121518989@1.2.250.1.213.1.4.10', '--store', '/s'], ctx)).toBe(0);
     const text = stdout.join('\n');
     expect(text).toMatch(/^Synthèse d’urgence — /);
-    expect(text).toMatch(/Traitements en cours \(\d+\)\n {2}- .*PLAVIX.*\[source : /i);
+    // The VSM dates from 2020: its open-ended PLAVIX is not asserted as current years later (issue 10).
+    expect(text).toMatch(/Autres traitements \(terminés, prévus ou à vérifier\) \(\d+\)\n {2}- .*PLAVIX.*à vérifier.*\[source : /i);
+    expect(text).toMatch(/^Synthèse du \d{2}\/\d{2}\/\d{4} ; dossier mis à jour le /m);
+    expect(text).not.toMatch(/G-A\d+|\bcompleted\b|\bactive\b/);
   });
 
   it('evaluates the 24-month reimbursement window at the --as-of date', async () => {

@@ -16,7 +16,8 @@ async function seeded(now: string, files: string[]) {
 
 describe('DmpService.getSummary', () => {
   it('shows the VSM allergies and current medications, each with its provenance', async () => {
-    const { dmp, ids } = await seeded('2022-06-01T00:00:00Z', ['VSM_1.4_2022.01.xml']);
+    // Three months after the VSM (2020-03-12): its open-ended treatments are current.
+    const { dmp, ids } = await seeded('2020-06-01T00:00:00Z', ['VSM_1.4_2022.01.xml']);
     const doctor = professional();
     await dmp.authorize(actor(doctor), testInsKey);
     const summary = await dmp.getSummary(actor(doctor), testInsKey);
@@ -35,10 +36,10 @@ describe('DmpService.getSummary', () => {
     const doctor = professional();
     await dmp.authorize(actor(doctor), testInsKey);
     const summary = await dmp.getSummary(actor(doctor), testInsKey);
-    expect(summary.asOf).toBe('2022-06-01T08:30:00.000Z');
-    expect(summary.lastUpdate).toBe('2022-06-01T08:30:00.000Z');
+    expect(summary.generatedAt).toBe('2022-06-01T08:30:00.000Z');
+    expect(summary.dossierUpdatedAt).toBe('2022-06-01T08:30:00.000Z');
     const earlier = await dmp.getSummary(actor(doctor), testInsKey, { asOf: new Date('2022-05-01T00:00:00Z') });
-    expect(earlier.asOf).toBe('2022-05-01T00:00:00.000Z');
+    expect(earlier.generatedAt).toBe('2022-05-01T00:00:00.000Z');
   });
 
   it('groups CNAM-HR reimbursements of the last 24 months by medicine or act, with count and last date', async () => {
@@ -94,7 +95,7 @@ describe('DmpService.getSummary', () => {
   });
 
   it('gives the CLI system actor the summary and audits it as the system', async () => {
-    const { dmp } = await seeded('2022-06-01T00:00:00Z', ['VSM_1.4_2022.01.xml']);
+    const { dmp } = await seeded('2020-06-01T00:00:00Z', ['VSM_1.4_2022.01.xml']);
     const summary = await dmp.getSummary({ system: 'cli' }, testInsKey);
     expect(summary.medications.length).toBeGreaterThan(0);
     const [latest] = await dmp.accessHistory(testInsKey);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { households } from '../../../src/main/population/households';
 import { clinicalRecord } from '../../../src/main/population/clinical';
 import { writePopulation } from '../../../src/main/population/write-population';
-import { nirKeyValid } from '../../../src/main/domain/nir';
+import { matriculeKeyValid } from '../../../src/shared/identity/ins';
 import { openMemoryStore } from '../../../src/main/store/memory-store';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 
@@ -20,7 +20,7 @@ describe('synthetic population', () => {
     const all = people('nir', 2000);
     expect(all).toHaveLength(2000);
     for (const p of all) {
-      expect(nirKeyValid(p.matricule), p.matricule).toBe(true);
+      expect(matriculeKeyValid(p.matricule), p.matricule).toBe(true);
       expect(p.matricule[0]).toBe(p.sex === 'M' ? '1' : '2');
       expect(p.matricule.slice(1, 3)).toBe(p.birthDate.slice(2, 4));
       expect(p.matricule.slice(3, 5)).toBe(p.birthDate.slice(5, 7));

@@ -29,6 +29,7 @@ const line = (id: string, label: string, extra: Partial<ClinicalEntry> = {}): Cl
   id,
   label,
   provenance: vsm,
+  sources: [vsm],
   ...extra,
 });
 
@@ -104,7 +105,7 @@ describe('emergency view wording (issue 10, finding 10)', () => {
 
 describe('emergency view facts (issue 10, finding 10)', () => {
   it('shows the date of the summary and the last update of the dossier', () => {
-    view({ asOf: '2026-11-23T10:05:00.000Z', lastUpdate: '2026-11-20T09:00:00.000Z' });
+    view({ generatedAt: '2026-11-23T10:05:00.000Z', dossierUpdatedAt: '2026-11-20T09:00:00.000Z' });
     const header = screen.getByTestId('summary-dates');
     expect(header.textContent).toMatch(/Synthèse au 23\/11\/2026/);
     expect(header.textContent).toContain('dernière mise à jour du dossier le 20/11/2026');
@@ -131,34 +132,41 @@ describe('emergency view facts (issue 10, finding 10)', () => {
     expect(banner.textContent).not.toContain('Aucune allergie');
   });
 
-  it('lists reimbursements line by line (date, label, quantity and pharmacy, prescriber) and filters them by type', async () => {
+  it('lists reimbursements line by line (date, label, quantity, prescriber, pharmacy) and filters them by therapeutic class', async () => {
     const user = userEvent.setup();
+    const hr = { documentId: 'doc-hr', documentTitle: 'Historique des remboursements' };
+    const base = { kind: 'medicine' as const, kindLabel: 'Médicament', provenance: hr };
     view({
-      reimbursements: [
+      reimbursementLines: [
         {
-          label: 'DOLIPRANE 1 g',
-          kind: 'medicine',
-          count: 2,
-          lastDate: '2026-08-01',
-          entries: [
-            line('r1', 'DOLIPRANE 1 g', {
-              startDate: '2026-08-01',
-              detail: 'quantité délivrée : 2 ; délivré par PHARMACIE DU CENTRE',
-              author: 'Dr A',
-            }),
-            line('r2', 'DOLIPRANE 1 g', {
-              startDate: '2026-03-01',
-              detail: 'quantité délivrée : 1 ; délivré par PHARMACIE DU CENTRE',
-              author: 'Dr B',
-            }),
-          ],
-        },
-        {
+          ...base,
+          id: 'r3',
+          date: '2026-10-01',
           label: 'Consultation',
           kind: 'act',
-          count: 1,
-          lastDate: '2026-10-01',
-          entries: [line('r3', 'Consultation', { startDate: '2026-10-01', author: 'Dr C' })],
+          kindLabel: 'Acte',
+          performer: 'Dr C',
+          therapeuticClass: 'Acte',
+        },
+        {
+          ...base,
+          id: 'r1',
+          date: '2026-08-01',
+          label: 'DOLIPRANE 1 g',
+          quantity: '2',
+          prescriber: 'Dr A',
+          pharmacy: 'PHARMACIE DU CENTRE',
+          therapeuticClass: 'Système nerveux',
+        },
+        {
+          ...base,
+          id: 'r2',
+          date: '2026-03-01',
+          label: 'KARDEGIC 75 mg',
+          quantity: '1',
+          prescriber: 'Dr B',
+          pharmacy: 'PHARMACIE DU CENTRE',
+          therapeuticClass: 'Sang et organes hématopoïétiques',
         },
       ],
     });
@@ -166,12 +174,92 @@ describe('emergency view facts (issue 10, finding 10)', () => {
     const rows = () => within(section).getAllByRole('row').slice(1);
     expect(rows()).toHaveLength(3);
     expect(rows()[0]?.textContent).toContain('01/10/2026');
+    expect(rows()[0]?.textContent).toContain('Dr C');
     expect(rows()[1]?.textContent).toContain('01/08/2026');
     expect(rows()[1]?.textContent).toContain('PHARMACIE DU CENTRE');
     expect(rows()[1]?.textContent).toContain('Dr A');
-    await user.selectOptions(within(section).getByLabelText('Type'), 'medicine');
-    expect(rows()).toHaveLength(2);
-    expect(rows().every((r) => r.textContent?.includes('DOLIPRANE'))).toBe(true);
+    await user.selectOptions(within(section).getByLabelText('Classe thérapeutique'), 'Système nerveux');
+    expect(rows()).toHaveLength(1);
+    expect(rows()[0]?.textContent).toContain('DOLIPRANE');
+    expect(section.textContent).toContain('(1 sur 3)');
+  });
+
+  it('says « Aucune allergie connue » with its source and date when a document states it, and keeps the box neutral', () => {
+    const dlu = { documentId: 'doc-dlu', documentTitle: 'DLU', date: '2025-03-02' };
+    view({
+      allergies: [],
+      noneKnown: [{ section: 'allergies', text: 'Aucune allergie connue', provenance: dlu, sources: [dlu] }],
+    });
+    const allergies = screen.getByTestId('allergies');
+    expect(allergies.className).not.toContain('summary-section--alert');
+    expect(allergies.textContent).toContain('Aucune allergie connue');
+    expect(allergies.textContent).toContain('le 02/03/2025');
+    expect(allergies.textContent).not.toContain('Non renseigné');
+    expect(
+      within(allergies).getByRole('button', { name: /Source de « Aucune allergie connue » : DLU/ }),
+    ).toBeTruthy();
+  });
+
+  it('shows treatments that are not current apart, with their state, and a merged line with one « Source » per document', () => {
+    const ips = { documentId: 'doc-ips', documentTitle: 'IPS', date: '2024-04-02' };
+    view({
+      otherMedications: [
+        line('o1', 'ROSUVASTATINE 5 mg', { state: 'planned' }),
+        line('o2', 'AMOXICILLINE', { state: 'ended', status: 'completed' }),
+      ],
+      contacts: [line('c1', 'Personne à prévenir (Sœur) : Sophie NESSI', { sources: [ips, vsm] })],
+      trustedPersons: [line('t1', 'Personne de confiance : Sophie NESSI')],
+      treatingPhysicians: [line('d1', 'Médecin traitant : Stéphane MEDIONI')],
+    });
+    const other = screen.getByTestId('other-medications');
+    expect(other.textContent).toContain('ROSUVASTATINE 5 mg');
+    expect(other.textContent).toContain('prévu');
+    expect(other.textContent).toContain('terminé');
+    expect(screen.getByTestId('medications').textContent).not.toContain('ROSUVASTATINE');
+    const contacts = screen.getByTestId('contacts');
+    expect(within(contacts).getAllByRole('button', { name: /^Source/ })).toHaveLength(2);
+    expect(screen.getByTestId('trusted-persons').textContent).toContain('Sophie NESSI');
+    expect(screen.getByTestId('treating-physicians').textContent).toContain('Stéphane MEDIONI');
+    expect(contacts.textContent).not.toContain('MEDIONI');
+  });
+
+  it('shows devices, risk factors (a stated absence as such) and lab results with unit, range, flag and trend', () => {
+    const bio = { documentId: 'doc-bio', documentTitle: 'CR de biologie' };
+    view({
+      devices: [line('dv1', 'STIMULATEUR CARDIAQUE IMPLANTABLE TRIPLE CHAMBRE', { startDate: '2019-08-11' })],
+      riskFactors: [line('rf1', 'Tabagisme', { negated: true })],
+      labResults: [
+        {
+          id: 'l1',
+          analyte: 'TSH',
+          latest: {
+            value: '6,2',
+            unit: 'mUI/L',
+            date: '2024-01-10',
+            flag: 'high',
+            flagLabel: 'Élevé',
+            referenceRange: '0,4 – 4 mUI/L',
+            provenance: bio,
+          },
+          previous: [{ value: '3,1', unit: 'mUI/L', date: '2023-01-10', provenance: bio }],
+          trend: 'up',
+          trendLabel: 'en hausse depuis le 10/01/2023',
+          sources: [bio],
+        },
+      ],
+    });
+    expect(screen.getByTestId('devices').textContent).toContain('STIMULATEUR CARDIAQUE');
+    expect(screen.getByTestId('risk-factors').textContent).toContain('Absence : Tabagisme');
+    const lab = screen.getByTestId('lab-results');
+    for (const text of [
+      'TSH',
+      '6,2 mUI/L',
+      'Élevé',
+      '0,4 – 4 mUI/L',
+      '10/01/2024',
+      'en hausse depuis le 10/01/2023',
+    ])
+      expect(lab.textContent).toContain(text);
   });
 });
 
@@ -215,7 +303,7 @@ describe('« Imprimer la synthèse »', () => {
     const header = screen.getByTestId('print-header');
     expect(header.textContent).toContain('PAT-TROIS DOMINIQUE');
     expect(header.textContent).toContain('Née le 05/03/1979');
-    expect(header.textContent).toContain('INS 279035121518989');
+    expect(header.textContent).toContain('INS 2 79 03 51 215 189 89');
     expect(header.textContent).toContain('INS qualifiée');
     expect(header.textContent).toMatch(/Imprimé par Paul MEDECIN le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}/);
     stop();
@@ -231,7 +319,7 @@ describe('summary after a change in the documents', () => {
         deposited
           ? summary({
               immunizations: [line('i1', 'REVAXIS', { startDate: '2009-09-28' })],
-              lastUpdate: '2026-11-23T10:30:00.000Z',
+              dossierUpdatedAt: '2026-11-23T10:30:00.000Z',
             })
           : summary(),
       'documents.list': () => [],
@@ -255,6 +343,24 @@ describe('summary after a change in the documents', () => {
     expect(screen.getByTestId('summary-dates').textContent).toContain(
       'dernière mise à jour du dossier le 23/11/2026',
     );
+    stop();
+  });
+});
+
+describe('banner allergy flag', () => {
+  it('says « Aucune allergie connue » only when a document states it', async () => {
+    const dlu = { documentId: 'doc-dlu', documentTitle: 'DLU', date: '2025-03-02' };
+    const { stop } = boot(session({ patient: patientContext() }), {
+      'summary.get': () =>
+        summary({
+          allergies: [],
+          noneKnown: [
+            { section: 'allergies', text: 'Aucune allergie connue', provenance: dlu, sources: [dlu] },
+          ],
+        }),
+    });
+    const banner = await screen.findByRole('region', { name: 'Patient' });
+    await waitFor(() => expect(banner.textContent).toContain('Aucune allergie connue'));
     stop();
   });
 });

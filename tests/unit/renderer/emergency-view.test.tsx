@@ -53,37 +53,6 @@ describe('EmergencyView', () => {
     expect(source.textContent).toContain('Synthèse VSM · Dr Paul MEDECIN · 15/01/2022');
   });
 
-  it('lists reimbursements newest first, one line per dispensing', () => {
-    const provenance = { documentId: 'doc-hr', documentTitle: 'Historique des remboursements' };
-    renderWithApi(
-      <EmergencyView
-        summary={summary({
-          reimbursements: [
-            {
-              label: 'Consultation',
-              kind: 'act',
-              count: 1,
-              lastDate: '2026-10-01',
-              entries: [{ id: 'r1', label: 'Consultation', startDate: '2026-10-01', provenance }],
-            },
-            {
-              label: 'DOLIPRANE 1 g',
-              kind: 'medicine',
-              count: 1,
-              lastDate: '2026-08-01',
-              entries: [{ id: 'r2', label: 'DOLIPRANE 1 g', startDate: '2026-08-01', provenance }],
-            },
-          ],
-        })}
-      />,
-      createFakeApi().api,
-    );
-    const rows = within(screen.getByTestId('reimbursements')).getAllByRole('row').slice(1);
-    expect(rows[0]?.textContent).toContain('Consultation');
-    expect(rows[0]?.textContent).toContain('01/10/2026');
-    expect(rows[1]?.textContent).toContain('DOLIPRANE 1 g');
-  });
-
   it('opens a latest document from the summary in the viewer', async () => {
     const user = userEvent.setup();
     const meta = documentMeta({ id: 'doc-vsm', title: 'Synthèse Médicale' });

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { base64ToBytes, bytesToBase64, looksLikePdf } from '../../../src/renderer/src/lib/base64';
 import { safeFileName } from '../../../src/renderer/src/lib/download';
-import { isLikelyCardHolder, isValidMatricule, sexFromNir } from '../../../src/renderer/src/lib/nir';
 import { toInsKey } from '../../../src/renderer/src/features/search/ins-input';
 import { ageFrom, ageLabel, frenchDate, frenchDateTime } from '../../../src/renderer/src/features/patient/format';
 import { documentBadges } from '../../../src/renderer/src/features/dossier/labels';
@@ -37,46 +36,18 @@ describe('safeFileName', () => {
   });
 });
 
-describe('NIR helpers', () => {
-  it('checks the control key (97 − n mod 97)', () => {
-    expect(isValidMatricule('279035121518989')).toBe(true);
-    expect(isValidMatricule('279035121518988')).toBe(false);
-    expect(isValidMatricule('27903512151898')).toBe(false);
-    // Haute-Corse: 2B counts as 18 in the key computation.
-    expect(isValidMatricule('285022B11542341')).toBe(true);
-    expect(isValidMatricule('28502B211542341')).toBe(false);
-  });
-
-  it('accepts exactly the matricules whose key matches, for any 13-digit body', () => {
-    fc.assert(
-      fc.property(fc.bigInt({ min: 1_000_000_000_000n, max: 2_999_999_999_999n }), fc.integer({ min: 1, max: 97 }), (body, key) => {
-        const expected = 97n - (body % 97n);
-        const matricule = `${body}${String(key).padStart(2, '0')}`;
-        expect(isValidMatricule(matricule)).toBe(BigInt(key) === expected);
-      }),
-    );
-  });
-
-  it('reads the sex digit', () => {
-    expect(sexFromNir('279035121518989')).toBe('F');
-    expect(sexFromNir('179035121518989')).toBe('M');
-    expect(sexFromNir('979035121518989')).toBeNull();
-  });
-
-  it('takes as card holder only the beneficiary born in the NIR’s year and month', () => {
-    expect(isLikelyCardHolder('279035121518989', '1979-03-05')).toBe(true);
-    expect(isLikelyCardHolder('279035121518989', '1979-00-00')).toBe(true);
-    expect(isLikelyCardHolder('279035121518989', '2015-06-12')).toBe(false);
-    expect(isLikelyCardHolder('279035121518989', '1979-04-05')).toBe(false);
-  });
-});
-
 describe('toInsKey', () => {
   it('completes a bare matricule, keeps a full key, ignores spaces and refuses anything else', () => {
     expect(toInsKey('2 79 03 51 215 189 89', '1.2.250.1.213.1.4.10')).toBe('279035121518989@1.2.250.1.213.1.4.10');
     expect(toInsKey('279035121518989@1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.10')).toBe('279035121518989@1.2.250.1.213.1.4.8');
     expect(toInsKey('279035121518989@1.2.3', '1.2.250.1.213.1.4.8')).toBeNull();
     expect(toInsKey('DUPONT', '1.2.250.1.213.1.4.8')).toBeNull();
+  });
+
+  it('refuses a matricule whose key is wrong, and accepts Corsica (the renderer once had its own, diverging rules)', () => {
+    expect(toInsKey('279035121518988', '1.2.250.1.213.1.4.10')).toBeNull();
+    expect(toInsKey('285022b11542341', '1.2.250.1.213.1.4.10')).toBe('285022B11542341@1.2.250.1.213.1.4.10');
+    expect(toInsKey('479035121518989', '1.2.250.1.213.1.4.10')).toBeNull();
   });
 });
 

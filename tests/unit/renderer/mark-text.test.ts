@@ -18,3 +18,15 @@ describe('markFirstOccurrence', () => {
     expect(markFirstOccurrence('<p>le bon</p>', 'le')).toBe('<p>le bon</p>');
   });
 });
+
+describe('markFirstOccurrence with a narrative anchor', () => {
+  it('marks the anchored element (each cell of an anchored row) rather than searching the text', () => {
+    const html =
+      '<table><tr id="cda-med1"><td>PLAVIX</td><td>1 cp</td></tr><tr><td>PLAVIX 75 mg</td></tr></table>';
+    const out = markFirstOccurrence(html, 'PLAVIX 75 mg', 'med1');
+    expect(out).toContain(
+      '<tr id="cda-med1"><td><mark id="entree-synthese">PLAVIX</mark></td><td><mark>1 cp</mark></td></tr>',
+    );
+    expect(out).toContain('<td>PLAVIX 75 mg</td>');
+  });
+});

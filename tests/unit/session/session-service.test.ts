@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CpxCardInfo, DossierRef, PinState, ReaderView, VitaleCardInfo } from '../../../src/shared/contract';
+import type { CpxCardInfo, DossierRef, PinState, ReaderView, ReferenceIdentity, VitaleCardInfo } from '../../../src/shared/contract';
 import { ApiError } from '../../../src/shared/contract';
 import { SessionService, type SessionCards, type SessionDossiers } from '../../../src/main/session/session-service';
 import { silentLogger } from '../../../src/main/log/logger';
@@ -67,8 +67,39 @@ class FakeCards implements SessionCards {
   }
 }
 
-const dossiers = (opened: string[] = []): SessionDossiers => ({
-  findForBeneficiary: async (_a, b) => (b.index === 0 ? dossier : null),
+const identityOf = (firstNames: string, matricule = '279035121518989'): ReferenceIdentity => ({
+  matricule,
+  oid: '1.2.250.1.213.1.4.10',
+  birthName: 'PAT',
+  firstNames,
+  birthDate: '2015-01-01',
+  sex: 'F',
+  birthPlaceCode: '51215',
+});
+
+/**
+ * The identity reference and DMP as the session sees them: beneficiary 0 has one identity and a
+ * dossier; beneficiary 1 matches two identities; beneficiary 2 is unknown to the reference.
+ * `authorized` lists who may open the dossier without the patient's authorisation.
+ */
+const dossiers = (opened: string[] = [], authorized: string[] = ['810001234567']): SessionDossiers => ({
+  identifyBeneficiary: async (b) =>
+    b.index === 0
+      ? { kind: 'identity', identity: identityOf('ENFANT0') }
+      : b.index === 1
+        ? { kind: 'several', candidates: [identityOf('ENFANT1'), identityOf('ENFANT1', '215017512345684')] }
+        : { kind: 'unknown', notice: 'Identité introuvable au référentiel INS.' },
+  openForIdentity: async (actor, identity) => {
+    if (identity.matricule !== dossier.ins.matricule) return { kind: 'none' };
+    if (!authorized.includes(actor.professional.holder.nationalId)) return { kind: 'authorization-required', dossier };
+    opened.push(`${dossier.insKey}|${actor.mode}`);
+    return { kind: 'open', dossier };
+  },
+  authorizeAndOpen: async (actor) => {
+    authorized.push(actor.professional.holder.nationalId);
+    opened.push(`${dossier.insKey}|authorized`);
+    return { kind: 'open', dossier };
+  },
   open: async (actor, insKey) => {
     if (actor.mode === 'bris_de_glace' && !actor.reason) throw new ApiError('FORBIDDEN', 'Motif obligatoire.');
     opened.push(`${insKey}|${actor.mode}`);
@@ -132,10 +163,58 @@ describe('session', () => {
     expect(session.get().patient?.selectedIndex).toBeNull();
     expect(session.get().patient?.beneficiaries).toHaveLength(3);
     await session.selectBeneficiary(2);
-    expect(session.get().patient?.dossier).toBeNull();
-    expect(session.get().patient?.notice).toMatch(/Aucun dossier/);
+    expect(session.get().patient).toMatchObject({ dossier: null, notice: expect.stringMatching(/introuvable/) });
+    expect(session.get().patient?.identity).toBeUndefined();
     await session.selectBeneficiary(0);
     expect(session.get().patient?.dossier?.insKey).toBe(dossier.insKey);
+    expect(session.get().patient?.identity?.firstNames).toBe('ENFANT0');
+  });
+
+  it('finding 1: a dossier found from the card is not opened, nor the professional authorised, until the patient authorises', async () => {
+    const cards = new FakeCards();
+    const opened: string[] = [];
+    const session = new SessionService(cards, dossiers(opened, []), silentLogger);
+    cards.set('CPS', cps);
+    await session.verifyPin('CPS', '1234');
+    cards.set('Vitale', vitale(1));
+    await flush();
+    expect(session.get().patient).toMatchObject({ dossier: null, dossierExists: true, authorizationRequired: true });
+    expect(opened).toEqual([]);
+    await session.authorizeAccess();
+    expect(opened).toEqual([`${dossier.insKey}|authorized`]);
+    expect(session.get().patient).toMatchObject({ dossier: { insKey: dossier.insKey }, access: { mode: 'normal' } });
+    expect(session.get().patient?.authorizationRequired).toBeUndefined();
+  });
+
+  it('the patient’s authorisation needs their Vitale in the reader', async () => {
+    const cards = new FakeCards();
+    const session = new SessionService(cards, dossiers([], []), silentLogger);
+    cards.set('CPS', cps);
+    await session.verifyPin('CPS', '1234');
+    cards.set('Vitale', vitale(1));
+    await flush();
+    session.keepOpen(true);
+    cards.set('Vitale', null);
+    await flush();
+    await expect(session.authorizeAccess()).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/carte Vitale/) });
+  });
+
+  it('several identities are offered for a human choice; nothing opens before one is chosen', async () => {
+    const cards = new FakeCards();
+    const opened: string[] = [];
+    const session = new SessionService(cards, dossiers(opened), silentLogger);
+    cards.set('CPS', cps);
+    await session.verifyPin('CPS', '1234');
+    cards.set('Vitale', vitale(3));
+    await flush();
+    await session.selectBeneficiary(1);
+    expect(session.get().patient?.candidates).toHaveLength(2);
+    expect(session.get().patient?.dossier).toBeNull();
+    expect(opened).toEqual([]);
+    await session.chooseIdentity(1);
+    expect(session.get().patient).toMatchObject({ identity: { matricule: '215017512345684' }, dossierExists: false, dossier: null });
+    expect(session.get().patient?.candidates).toBeUndefined();
+    await expect(session.chooseIdentity(5)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('locks at once and forgets the patient when the CPS is removed; the PIN is needed again', async () => {

@@ -1,5 +1,5 @@
 import type { Beneficiary, VitaleCardInfo } from '../../../shared/contract/cards';
-import { nirKeyValid } from '../../domain/nir';
+import { matriculeKeyValid } from '../../../shared/identity/ins';
 import { atrHex } from '../atr';
 import { CardError } from '../errors';
 import { fromHex } from '../hex';
@@ -19,6 +19,8 @@ const TAG_BENEFICIARY = 0x65;
 const TAG_LAST_NAME = 0x80;
 const TAG_FIRST_NAME = 0x81;
 const TAG_BIRTH_DATE = 0x82;
+/** Project-defined (docs/cards.md): the on-card coding of the rang de naissance is not public. One ASCII digit. */
+const TAG_BIRTH_RANK = 0x83;
 const TAG_NIR = 0x93;
 
 /**
@@ -56,7 +58,17 @@ export function decodeBeneficiaries(identity: readonly TlvNode[], nirFile: reado
     const birthDate = decodeBirthDate(entry, index);
     const own = childTlv(entry, TAG_NIR);
     const nir = own ? decodeLatin1(own.value) : fileNirs.length === entries.length ? (fileNirs[index] ?? '') : (fileNirs[0] ?? '');
-    return { index, lastName, firstName, birthDate, nir, nirKeyValid: nirKeyValid(nir) };
+    const rank = childTlv(entry, TAG_BIRTH_RANK);
+    const birthRank = rank ? Number(decodeLatin1(rank.value)) : NaN;
+    return {
+      index,
+      lastName,
+      firstName,
+      birthDate,
+      nir,
+      nirKeyValid: matriculeKeyValid(nir),
+      ...(Number.isInteger(birthRank) && birthRank >= 1 && birthRank <= 9 ? { birthRank } : {}),
+    };
   });
 }
 

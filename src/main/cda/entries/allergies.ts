@@ -3,13 +3,14 @@ import type { ExtractedEntry } from '../types';
 import { child, path, templateIdsOf, text } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
-import { entryNarrative, labelOfCoded, optional, originalTextOf } from './context';
-import { authorName, clinicalStatusOf, hasTemplate, joinDetail, periodOf, related, statusOf } from './common';
+import { entryNarrative, labelOfCoded, optional, originalTextOf, resolveReference } from './context';
+import { anchorOf, authorName, clinicalStatusOf, detailOf, factsOf, hasTemplate, isNegated, periodOf, related, severityOf, statusOf } from './common';
+import { concernStatusLabel } from './labels';
 import { TEMPLATES } from './templates';
 
 /** Allergy and Intolerance Concern → one entry per allergy observation. */
 export function readAllergyConcern(concern: XmlElement, ctx: EntryContext): ExtractedEntry[] {
-  const concernStatus = statusOf(concern);
+  const concernStatus = concernStatusLabel(statusOf(concern));
   return related(concern, 'SUBJ')
     .filter((obs) => hasTemplate(obs, TEMPLATES.allergy))
     .map((obs) => readAllergy(obs, ctx, concernStatus, authorName(concern)));
@@ -20,26 +21,40 @@ export function readAllergy(obs: XmlElement, ctx: EntryContext, concernStatus?: 
   const allergenName = text(path(obs, 'participant', 'participantRole', 'playingEntity', 'name')) || undefined;
   const allergen = codedOf(allergenCode);
   const value = child(obs, 'value');
-  // Label is the agent ("PARACETAMOL"); the kind of reaction goes to detail.
-  const label =
-    allergen?.display ?? originalTextOf(allergenCode, ctx) ?? allergenName ?? labelOfCoded(value, ctx) ?? entryNarrative(obs, ctx) ?? 'Allergie sans libellé';
-  const type = codedOf(child(obs, 'code'))?.display ?? codedOf(value)?.display;
-  const reactions = related(obs, 'MFST').map((r) => labelOfCoded(child(r, 'value'), ctx) ?? entryNarrative(r, ctx));
-  const severity = related(obs, 'SUBJ')
-    .filter((r) => hasTemplate(r, TEMPLATES.severity))
-    .map((r) => labelOfCoded(child(r, 'value'), ctx))[0];
+  const valueLabel = labelOfCoded(value, ctx);
+  const agent = allergen?.display ?? allergenName ?? originalTextOf(allergenCode, ctx);
+  // Label is the agent (« PARACETAMOL »); the kind of reaction goes to the facts.
+  const type = codedOf(child(obs, 'code'))?.display;
+  // A questionnaire row (« Allergie alimentaire : Oui/Non ») answers in the narrative: « Non » states an absence.
+  const answer = originalTextOf(value, ctx) ?? resolveReference(child(child(obs, 'text'), 'reference'), ctx);
+  const answeredNo = agent === undefined && answer !== undefined && /^non$/i.test(answer.trim());
+  const label = agent ?? valueLabel ?? type ?? entryNarrative(obs, ctx) ?? 'Allergie sans libellé';
+  // Some producers carry the reaction itself (« Urticaire ») in `value` rather than in a MFST observation.
+  const valueReaction = agent !== undefined && valueLabel !== undefined && valueLabel !== type ? valueLabel : undefined;
+  const reactions = related(obs, 'MFST').map((r) => {
+    const what = labelOfCoded(child(r, 'value'), ctx) ?? entryNarrative(r, ctx);
+    return what && isNegated(r) ? `absence de ${what}` : what;
+  });
+  const allReactions = [...new Set([valueReaction, ...reactions].filter((r): r is string => r !== undefined && r !== ''))];
+  const severity = severityOf(obs);
+  const facts = factsOf([
+    ['Type', type],
+    ['Réaction', allReactions.length > 0 ? allReactions.join(', ') : undefined],
+    ['Sévérité', severity],
+  ]);
   const { startDate, endDate } = periodOf(obs);
   return {
     kind: 'allergy',
     label,
     ...optional('code', allergen ?? codedOf(value)),
-    ...optional(
-      'detail',
-      joinDetail([type, reactions.length > 0 ? `réaction : ${reactions.filter(Boolean).join(', ')}` : undefined, severity ? `sévérité : ${severity}` : undefined]),
-    ),
+    ...optional('facts', facts),
+    ...optional('detail', detailOf(facts)),
+    ...optional('severity', severity),
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),
-    ...optional('status', clinicalStatusOf(obs) ?? concernStatus ?? statusOf(obs)),
+    ...optional('status', clinicalStatusOf(obs) ?? concernStatus),
+    ...(isNegated(obs) || answeredNo ? { negated: true } : {}),
+    ...optional('anchor', anchorOf(obs)),
     ...optional('author', authorName(obs) ?? concernAuthor),
     ...optional('sectionCode', ctx.sectionCode),
     templateIds: templateIdsOf(obs),

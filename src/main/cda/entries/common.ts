@@ -3,8 +3,10 @@ import { codedOf, timeOf } from '../hl7/datatypes';
 import { attr, child, children, templateIdsOf, text } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
-import { labelOfCoded, originalTextOf } from './context';
+import { isYesNo, originalTextOf } from './context';
 import { TEMPLATES } from './templates';
+import { quantityLabel, severityLabel, statusLabel } from './labels';
+import type { EntryFact } from '../types';
 
 /** Entry-level author as "Prénom NOM" (or organisation), from the act or an inner supply (prescriber). */
 export function authorName(act: XmlElement): string | undefined {
@@ -16,7 +18,11 @@ export function authorName(act: XmlElement): string | undefined {
 export function related(act: XmlElement, typeCode?: string): XmlElement[] {
   return children(act, 'entryRelationship')
     .filter((r) => typeCode === undefined || attr(r, 'typeCode') === typeCode)
-    .flatMap((r) => r.children.filter((c) => c.local !== 'templateId' && c.local !== 'sequenceNumber' && c.local !== 'seperatableInd'));
+    .flatMap((r) =>
+      r.children.filter(
+        (c) => c.local !== 'templateId' && c.local !== 'sequenceNumber' && c.local !== 'seperatableInd',
+      ),
+    );
 }
 
 export function hasTemplate(el: XmlElement, templateId: string): boolean {
@@ -42,70 +48,11 @@ export function statusOf(act: XmlElement): string | undefined {
   return attr(child(act, 'statusCode'), 'code');
 }
 
-const UNIT_LABELS: Readonly<Record<string, string>> = {
-  '{tablet}': 'comprimé(s)',
-  '{tbl}': 'comprimé(s)',
-  '{capsule}': 'gélule(s)',
-  '{puff}': 'bouffée(s)',
-  '{drop}': 'goutte(s)',
-  '{sachet}': 'sachet(s)',
-  '{dose}': 'dose(s)',
-  '{application}': 'application(s)',
-  '{count}': 'unité(s)',
-};
-
 /** A PQ (`value` + UCUM `unit`) in French, or undefined when null-flavoured. */
 export function quantityText(pq: XmlElement | undefined): string | undefined {
   const value = attr(pq, 'value');
   if (!value) return undefined;
-  const unit = attr(pq, 'unit');
-  if (!unit || unit === '1') return value;
-  return `${value} ${UNIT_LABELS[unit] ?? unit}`;
-}
-
-/** doseQuantity as "1 comprimé(s)" or "1 à 2 comprimé(s)". */
-export function doseText(act: XmlElement): string | undefined {
-  const dose = child(act, 'doseQuantity');
-  if (!dose) return undefined;
-  const single = quantityText(dose);
-  if (single) return single;
-  const low = quantityText(child(dose, 'low'));
-  const high = quantityText(child(dose, 'high'));
-  if (low && high) return low === high ? low : `${attr(child(dose, 'low'), 'value')} à ${high}`;
-  return low ?? high;
-}
-
-const PERIOD_UNITS: Readonly<Record<string, [string, string]>> = {
-  min: ['minute', 'min'],
-  h: ['heure', 'h'],
-  d: ['jour', 'j'],
-  wk: ['semaine', 'sem.'],
-  mo: ['mois', 'mois'],
-  a: ['an', 'an(s)'],
-};
-
-/** Frequency from a PIVL_TS period ("toutes les 12 h", "1 fois par jour") or an EIVL_TS event. */
-export function frequencyText(act: XmlElement, ctx: EntryContext): string | undefined {
-  for (const et of effectiveTimes(act)) {
-    const type = attr(et, 'xsi:type') ?? '';
-    if (type.endsWith('PIVL_TS')) {
-      const period = child(et, 'period');
-      const value = attr(period, 'value');
-      const unit = attr(period, 'unit');
-      const translated = originalTextOf(child(period, 'translation'), ctx);
-      if (translated) return translated;
-      if (!value || !unit) continue;
-      const names = PERIOD_UNITS[unit];
-      if (!names) return `toutes les ${value} ${unit}`;
-      return value === '1' ? `1 fois par ${names[0]}` : `toutes les ${value} ${names[1]}`;
-    }
-    if (type.endsWith('EIVL_TS')) {
-      const event = child(et, 'event');
-      const label = labelOfCoded(event, ctx);
-      if (label) return label;
-    }
-  }
-  return undefined;
+  return quantityLabel(value, attr(pq, 'unit'));
 }
 
 export function routeText(act: XmlElement, ctx: EntryContext): string | undefined {
@@ -114,18 +61,19 @@ export function routeText(act: XmlElement, ctx: EntryContext): string | undefine
   return label ? label : undefined;
 }
 
-/** The route as a phrase: « voie orale » whether the document says « Voie orale » or « Orale ». */
-export function routePhrase(route: string): string {
-  const label = route.trim();
-  if (/^voie\b/i.test(label)) return `v${label.slice(1)}`;
-  return `voie ${/^\p{Lu}\p{Ll}/u.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label}`;
-}
-
 /** Product of a substanceAdministration: name, code and lot. */
-export function productOf(act: XmlElement, ctx: EntryContext): { name?: string; codeEl?: XmlElement; lot?: string } {
+export function productOf(
+  act: XmlElement,
+  ctx: EntryContext,
+): { name?: string; codeEl?: XmlElement; lot?: string } {
   const material = child(child(child(act, 'consumable'), 'manufacturedProduct'), 'manufacturedMaterial');
   const codeEl = child(material, 'code');
-  const name = text(child(material, 'name')) || originalTextOf(codeEl, ctx) || codedOf(codeEl)?.display;
+  // The coded name wins over the narrative: a table cell may say « Oui » where the code names the vaccine.
+  const narrative = originalTextOf(codeEl, ctx);
+  const name =
+    text(child(material, 'name')) ||
+    codedOf(codeEl)?.display ||
+    (narrative && !isYesNo(narrative) ? narrative : undefined);
   const lot = text(child(material, 'lotNumberText')) || undefined;
   return { ...(name ? { name } : {}), ...(codeEl ? { codeEl } : {}), ...(lot ? { lot } : {}) };
 }
@@ -136,8 +84,40 @@ export function joinDetail(parts: (string | undefined)[]): string | undefined {
   return kept.length > 0 ? kept.join(' ; ') : undefined;
 }
 
-/** Clinical status observation (IHE PCC Problem Status, 4.1.1): "active", "inactive", "resolved"… */
+/** Clinical status observation (IHE PCC Problem Status, 4.1.1) in French: the document's label (« Intermittent »), never its code. */
 export function clinicalStatusOf(obs: XmlElement): string | undefined {
   const status = related(obs, 'REFR').find((r) => hasTemplate(r, TEMPLATES.clinicalStatus));
-  return attr(child(status, 'value'), 'code');
+  const value = child(status, 'value');
+  return statusLabel(attr(value, 'code'), attr(value, 'displayName'));
+}
+
+/** Severity observation (IHE PCC 4.1) in French (« Modérée »), from its code or the document's label. */
+export function severityOf(obs: XmlElement): string | undefined {
+  const severity = related(obs, 'SUBJ').find((r) => hasTemplate(r, TEMPLATES.severity));
+  const value = child(severity, 'value');
+  return severityLabel(attr(value, 'code'), attr(value, 'displayName'));
+}
+
+/** The narrative anchor an entry's `text/reference` points to (without `#`). */
+export function anchorOf(act: XmlElement): string | undefined {
+  const value = attr(child(child(act, 'text'), 'reference'), 'value');
+  return value?.startsWith('#') && value.length > 1 ? value.slice(1) : undefined;
+}
+
+/** negationInd="true": the document states the absence of what the act names. */
+export function isNegated(act: XmlElement): boolean {
+  return attr(act, 'negationInd') === 'true';
+}
+
+/** Labelled facts, dropping the empty ones. */
+export function factsOf(pairs: [string, string | undefined][]): EntryFact[] | undefined {
+  const facts = pairs
+    .filter((p): p is [string, string] => p[1] !== undefined && p[1] !== '')
+    .map(([label, value]) => ({ label, value }));
+  return facts.length > 0 ? facts : undefined;
+}
+
+/** One-line detail from facts: « Posologie : … ; Voie : … ». */
+export function detailOf(facts: EntryFact[] | undefined): string | undefined {
+  return facts && facts.length > 0 ? facts.map((f) => `${f.label} : ${f.value}`).join(' ; ') : undefined;
 }

@@ -43,14 +43,24 @@ function textWithoutReference(el: XmlElement): string {
 /** Best human label for a coded element: displayName, then originalText, then the code itself. */
 export function labelOfCoded(coded: XmlElement | undefined, ctx: EntryContext): string | undefined {
   const c = codedOf(coded);
-  return c?.display ?? originalTextOf(coded, ctx) ?? c?.code;
+  return c?.display ?? notAnAnswer(originalTextOf(coded, ctx)) ?? c?.code;
+}
+
+/** Narrative words that answer a question (« Oui », « Non ») rather than name a thing. */
+export function isYesNo(value: string): boolean {
+  return /^(oui|non|yes|no|vrai|faux)$/i.test(value.trim());
+}
+
+/** A narrative used as a label must name something: a bare « Oui »/« Non » is not a name. */
+export function notAnAnswer(value: string | undefined): string | undefined {
+  return value !== undefined && isYesNo(value) ? undefined : value;
 }
 
 /** The narrative text the entry's own `text/reference` points to. */
 export function entryNarrative(act: XmlElement | undefined, ctx: EntryContext): string | undefined {
   const textEl = child(act, 'text');
   if (!textEl) return undefined;
-  return resolveReference(child(textEl, 'reference'), ctx) ?? (textWithoutReference(textEl) || undefined);
+  return notAnAnswer(resolveReference(child(textEl, 'reference'), ctx) ?? (textWithoutReference(textEl) || undefined));
 }
 
 export function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

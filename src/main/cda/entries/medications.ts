@@ -1,33 +1,53 @@
 import { codedOf } from '../hl7/datatypes';
 import type { ExtractedEntry } from '../types';
-import { attr, templateIdsOf } from '../xml/tree';
+import { attr, child, templateIdsOf } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
-import { entryNarrative, optional } from './context';
-import { authorName, doseText, frequencyText, joinDetail, periodOf, productOf, related, routePhrase, routeText, statusOf } from './common';
+import { entryNarrative, labelOfCoded, optional } from './context';
+import { anchorOf, authorName, detailOf, factsOf, periodOf, productOf, related, routeText } from './common';
+import { posologyText, renewalsText } from './posology';
 
-/** Medication entry (substanceAdministration): product, dose, route, frequency and period. */
+/**
+ * Medication entry (substanceAdministration): product, posology, route, reason and period. The
+ * statusCode is not read: CI-SIS fixes it to `completed` whatever the treatment's state, which the
+ * summary derives from the period instead.
+ */
 export function readMedication(act: XmlElement, ctx: EntryContext): ExtractedEntry {
   const product = productOf(act, ctx);
-  const dose = doseText(act);
   const route = routeText(act, ctx);
-  const frequency = frequencyText(act, ctx);
   const { startDate, endDate } = periodOf(act);
   // The prescriber sits on the supply (FR-Prescription) when the act itself has no author.
   const prescriber = related(act, 'REFR')
     .map((supply) => authorName(supply))
     .find((n) => n !== undefined);
+  const mood = attr(act, 'moodCode');
+  const facts = factsOf([
+    ['Posologie', posologyText(act)],
+    ['Voie', route ? route.replace(/^voie\s+/i, '') : undefined],
+    ['Motif', reasonOf(act, ctx)],
+    ['Renouvellement', renewalsText(act)],
+    ['Statut', mood === 'INT' ? 'Traitement prévu' : undefined],
+  ]);
   return {
     kind: 'medication',
     label: product.name ?? entryNarrative(act, ctx) ?? 'Médicament sans libellé',
     ...optional('code', codedOf(product.codeEl)),
-    ...optional('detail', joinDetail([attr(act, 'moodCode') === 'INT' ? 'traitement prévu' : undefined, dose ? `dose : ${dose}` : undefined, route ? routePhrase(route) : undefined, frequency ? `fréquence : ${frequency}` : undefined])),
+    ...optional('facts', facts),
+    ...optional('detail', detailOf(facts)),
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),
-    ...optional('status', statusOf(act)),
+    ...optional('moodCode', mood),
+    ...optional('anchor', anchorOf(act)),
     ...optional('author', authorName(act) ?? prescriber),
     ...optional('sectionCode', ctx.sectionCode),
     templateIds: templateIdsOf(act),
   };
 }
 
+/** RSON: the problem the treatment is for (an observation's value, or the act's narrative). */
+export function reasonOf(act: XmlElement, ctx: EntryContext): string | undefined {
+  const reasons = related(act, 'RSON')
+    .map((r) => labelOfCoded(child(r, 'value'), ctx) ?? labelOfCoded(child(r, 'code'), ctx) ?? entryNarrative(r, ctx))
+    .filter((r): r is string => r !== undefined && r !== '');
+  return reasons.length > 0 ? [...new Set(reasons)].join(', ') : undefined;
+}

@@ -11,6 +11,10 @@ export const TEMPLATES = {
   encounter: '1.3.6.1.4.1.19376.1.5.3.1.4.14',
   /** FR-Dispositif-medical (CI-SIS). */
   medicalDevice: '1.2.250.1.213.1.1.3.20',
+  /** Laboratory Observation (IHE PaLM), CI-SIS lab results. */
+  labObservation: '1.3.6.1.4.1.19376.1.3.1.6',
+  /** Social history observation (IHE PCC): tobacco, alcohol, exposures. */
+  socialHistory: '1.3.6.1.4.1.19376.1.5.3.1.4.13.4',
   /** Severity (IHE PCC) inside an allergy or a problem. */
   severity: '1.3.6.1.4.1.19376.1.5.3.1.4.1',
   /** Problem/allergy clinical status observation (IHE PCC). */

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { errorMessage, parseArgs, UsageError, withService, type CliContext } from '../../dmp/cli-context';
+import { ImportFileError, readImportFile } from '../../dmp/import-file';
 
 const usage = 'Usage : import FICHIER.xml… [--create] --store DOSSIER';
 
@@ -27,9 +27,15 @@ export async function importCommand(args: string[], ctx: CliContext): Promise<nu
       const name = basename(file);
       let bytes: Uint8Array;
       try {
-        bytes = new Uint8Array(await readFile(file));
-      } catch {
-        ctx.err(`ÉCHEC ${name} : fichier introuvable ou illisible.`);
+        bytes = await readImportFile(file);
+      } catch (err) {
+        const refusal =
+          err instanceof ImportFileError
+            ? err
+            : new ImportFileError('file: unreadable', 'fichier introuvable ou illisible.');
+        // Logged and audited like any refused document; the refusal itself is what we print.
+        await service.refuseImportFile(refusal.reason, refusal.userMessage).catch(() => undefined);
+        ctx.err(`ÉCHEC ${name} : ${refusal.userMessage}`);
         failures++;
         continue;
       }
@@ -38,7 +44,9 @@ export async function importCommand(args: string[], ctx: CliContext): Promise<nu
         const counts = Object.entries(result.counts)
           .map(([kind, n]) => `${kind}=${n}`)
           .join(' ');
-        ctx.out(`OK ${name} : document ${result.documentId}${result.created ? ' (dossier créé)' : ''} — ${counts}`);
+        ctx.out(
+          `OK ${name} : document ${result.documentId}${result.created ? ' (dossier créé)' : ''} — ${counts}`,
+        );
       } catch (err) {
         ctx.err(`ÉCHEC ${name} : ${errorMessage(err)}`);
         failures++;

@@ -1,7 +1,6 @@
-import { ApiError, type EmergencySummary } from '../../../shared/contract';
-import { formatInsKey, insOids, tryParseInsKey } from '../../domain/ins';
+import { ApiError, type ClinicalEntry, type EmergencySummary, type SummarySectionKey } from '../../../shared/contract';
+import { formatInsKey, insOids, matriculePattern, normaliseMatricule, tryParseInsKey } from '../../../shared/identity/ins';
 import type { DmpService } from '../../dmp/dmp-service';
-import { isMatricule } from '../../dmp/ins-key';
 import { parseArgs, UsageError, withService, type CliContext } from '../../dmp/cli-context';
 
 const usage =
@@ -27,10 +26,10 @@ function extractAsOf(args: string[]): { rest: string[]; asOf?: Date } {
 async function resolveInsKey(service: DmpService, value: string): Promise<string> {
   const parsed = tryParseInsKey(value);
   if (parsed) return formatInsKey(parsed);
-  if (!isMatricule(value)) throw new ApiError('INVALID_INPUT', 'INS invalide : indiquez « matricule@OID » ou un matricule de 15 caractères.');
+  if (!matriculePattern.test(normaliseMatricule(value))) throw new ApiError('INVALID_INPUT', 'INS invalide : indiquez « matricule@OID » ou un matricule de 15 caractères.');
   const found: string[] = [];
   for (const oid of Object.values(insOids)) {
-    const key = formatInsKey({ matricule: value.trim().toUpperCase(), oid });
+    const key = formatInsKey({ matricule: value, oid });
     if ((await service.searchDossiers({ insKey: key })).length > 0) found.push(key);
   }
   if (found.length === 0) throw new ApiError('NOT_FOUND', 'Aucun DMP n’existe pour cet INS sur ce poste.');
@@ -38,21 +37,55 @@ async function resolveInsKey(service: DmpService, value: string): Promise<string
   return found[0] as string;
 }
 
+function frDate(iso: string | undefined): string {
+  if (!iso) return 'date inconnue';
+  const [y, m, d] = iso.slice(0, 10).split('-');
+  return d && m ? `${d}/${m}/${y}` : m ? `${m}/${y}` : (y ?? iso);
+}
+
+type Line = Pick<ClinicalEntry, 'label' | 'detail' | 'status' | 'startDate' | 'sources'>;
+
 function asText(summary: EmergencySummary): string {
   const { identity } = summary.dossier;
-  const lines = [`Synthèse d’urgence — ${identity.firstNames} ${identity.usedName ?? identity.birthName}, né(e) le ${identity.birthDate}`];
-  const section = (title: string, items: { label: string; detail?: string; provenance: { documentTitle: string } }[]) => {
+  const born = identity.sex === 'F' ? 'née' : identity.sex === 'M' ? 'né' : 'né(e)';
+  const lines = [
+    `Synthèse d’urgence — ${identity.firstNames} ${identity.usedName ?? identity.birthName}, ${born} le ${frDate(identity.birthDate)}`,
+    `Synthèse du ${frDate(summary.generatedAt)}${summary.dossierUpdatedAt ? ` ; dossier mis à jour le ${frDate(summary.dossierUpdatedAt)}` : ''}`,
+  ];
+  const section = (title: string, key: SummarySectionKey | undefined, items: readonly Line[]) => {
     lines.push('', `${title} (${items.length})`);
-    for (const item of items) lines.push(`  - ${item.label}${item.detail ? ` — ${item.detail}` : ''}  [source : ${item.provenance.documentTitle}]`);
+    for (const a of summary.noneKnown.filter((n) => key !== undefined && n.section === key)) {
+      lines.push(`  ${a.text} (déclaré le ${frDate(a.provenance.date)})  [source : ${a.sources.map((x) => x.documentTitle).join(' ; ')}]`);
+    }
+    for (const item of items) {
+      const status = item.status ? ` (${item.status})` : '';
+      const sources = item.sources.map((x) => x.documentTitle).join(' ; ');
+      lines.push(`  - ${item.label}${status}${item.detail ? ` — ${item.detail}` : ''}  [source : ${sources}]`);
+    }
   };
-  section('Allergies', summary.allergies);
-  section('Traitements en cours', summary.medications);
-  section('Problèmes', summary.problems);
-  section('Vaccinations', summary.immunizations);
-  lines.push('', `Remboursements des 24 derniers mois (${summary.reimbursements.length})`);
-  for (const g of summary.reimbursements) lines.push(`  - ${g.label} : ${g.count} fois, dernier le ${g.lastDate ?? 'date inconnue'}`);
-  section('Contacts', summary.contacts);
-  section('Directives anticipées', summary.advanceDirectives);
+  section('Allergies', 'allergies', summary.allergies);
+  section('Traitements en cours', 'medications', summary.medications);
+  section('Autres traitements (terminés, prévus ou à vérifier)', undefined, summary.otherMedications);
+  section('Problèmes', 'problems', summary.problems);
+  section('Dispositifs implantés', 'devices', summary.devices);
+  section('Actes et antécédents chirurgicaux', 'procedures', summary.procedures);
+  section('Facteurs de risque', 'riskFactors', summary.riskFactors);
+  lines.push('', `Résultats de biologie (${summary.labResults.length})`);
+  for (const r of summary.labResults) {
+    const v = r.latest;
+    const extra = [v.referenceRange ? `réf. ${v.referenceRange}` : undefined, v.flagLabel, r.trendLabel].filter(Boolean).join(' ; ');
+    lines.push(`  - ${r.analyte} : ${v.value}${v.unit ? ` ${v.unit}` : ''} le ${frDate(v.date)}${extra ? ` (${extra})` : ''}`);
+  }
+  section('Vaccinations', 'immunizations', summary.immunizations);
+  lines.push('', `Remboursements des 24 derniers mois (${summary.reimbursementLines.length})`);
+  for (const r of summary.reimbursementLines) {
+    const who = [r.quantity ? `quantité ${r.quantity}` : undefined, r.prescriber ? `prescrit par ${r.prescriber}` : undefined, r.pharmacy].filter(Boolean).join(', ');
+    lines.push(`  - ${frDate(r.date)} ${r.kindLabel} : ${r.label}${who ? ` (${who})` : ''}`);
+  }
+  section('Personne de confiance', undefined, summary.trustedPersons);
+  section('Médecin traitant', undefined, summary.treatingPhysicians);
+  section('Personnes à prévenir', undefined, summary.contacts);
+  section('Directives anticipées', undefined, summary.advanceDirectives);
   return lines.join('\n');
 }
 

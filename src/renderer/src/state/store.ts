@@ -52,6 +52,8 @@ export interface SourceRequest {
   documentId: string;
   documentTitle: string;
   entryLabel: string;
+  /** The entry's narrative anchor: the document HTML carries it as `id="cda-<anchor>"`. */
+  anchor?: string;
 }
 
 export interface DossierSlice {

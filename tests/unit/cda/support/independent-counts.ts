@@ -12,7 +12,44 @@ const T = {
   immunization: '1.3.6.1.4.1.19376.1.5.3.1.4.12',
   advanceDirective: '1.3.6.1.4.1.19376.1.5.3.1.4.13.7',
   device: '1.2.250.1.213.1.1.3.20',
+  procedure: '1.3.6.1.4.1.19376.1.5.3.1.4.19',
+  socialHistory: '1.3.6.1.4.1.19376.1.5.3.1.4.13.4',
+  labObservation: '1.3.6.1.4.1.19376.1.3.1.6',
 };
+
+/**
+ * A « nothing known » statement, read from the entry's own top-level text: an HL7 IPS absent/unknown
+ * code (no-known-…), a code whose name is « Aucun », or a product with neither code nor name.
+ */
+function isNoneKnown(entryBlock: string): boolean {
+  if (
+    /code="no-known-[a-z-]+"/.test(entryBlock) ||
+    /codeSystem="2\.16\.840\.1\.113883\.5\.1150\.1"/.test(entryBlock)
+  )
+    return true;
+  if (/<code\b[^>]*displayName="Aucun"/.test(entryBlock)) return true;
+  return /<manufacturedMaterial>\s*<code nullFlavor="NA"\s*\/>\s*<name nullFlavor="NA"\s*\/>/.test(
+    entryBlock,
+  );
+}
+
+/** Laboratory observations (IHE PaLM template) with a value that is not null-flavoured, anywhere in the entry. */
+export function labObservationCount(entryBlock: string): number {
+  let n = 0;
+  for (const m of entryBlock.matchAll(/<observation\b[^>]*>([\s\S]*?)<\/observation>/g)) {
+    const own = (m[1] as string).split(/<entryRelationship|<referenceRange/)[0] as string;
+    if (own.includes(`root="${T.labObservation}"`) && hasValue(own)) n++;
+  }
+  return n;
+}
+
+/** A `value` that says something: an attribute value or code, or content (originalText, low/high, text). */
+function hasValue(own: string): boolean {
+  const m = /<value\b([^>]*?)(\/?)>/.exec(own);
+  if (!m || /nullFlavor=/.test(m[1] as string)) return false;
+  if (/\s(value|code)="[^"]+"/.test(m[1] as string)) return true;
+  return m[2] !== '/';
+}
 
 export type CountKey = string; // `${sectionCode}|${kind}` or `${sectionCode}|reimbursement:${kind}`
 
@@ -47,7 +84,9 @@ export function independentCounts(rawXml: string): Map<CountKey, number> {
   const headerContacts =
     (header.match(/<guardian>/g) ?? []).length +
     (header.match(/<informant>/g) ?? []).length +
-    (header.match(/<participant\b[\s\S]*?<\/participant>/g) ?? []).filter((p) => p.includes('<associatedEntity')).length;
+    (header.match(/<participant\b[\s\S]*?<\/participant>/g) ?? []).filter((p) =>
+      p.includes('<associatedEntity'),
+    ).length;
   add(counts, '|contact', headerContacts);
 
   // Walk sections with a stack of section codes; entries are never nested in other entries.
@@ -68,15 +107,36 @@ export function independentCounts(rawXml: string): Map<CountKey, number> {
     const section = stack[stack.length - 1] ?? '';
     const top = topStatement(token);
     const has = (id: string): boolean => top.templates.includes(id);
+    const none = isNoneKnown(token);
     if (reimbursementDoc) {
-      const kind = has(T.immunization) ? 'vaccine' : has(T.medication) ? 'medicine' : has(T.device) ? 'device' : top.tag === 'encounter' ? 'stay' : top.tag === 'procedure' ? 'act' : 'other';
-      add(counts, `${section}|reimbursement:${kind}`, 1);
-    } else if (has(T.problemConcern)) add(counts, `${section}|problem`, occurrences(token, T.problem));
+      const kind = has(T.immunization)
+        ? 'vaccine'
+        : has(T.medication)
+          ? 'medicine'
+          : has(T.device)
+            ? 'device'
+            : top.tag === 'encounter'
+              ? 'stay'
+              : top.tag === 'procedure'
+                ? 'act'
+                : 'other';
+      add(counts, none ? `${section}|noneKnown` : `${section}|reimbursement:${kind}`, 1);
+      continue;
+    }
+    if (has(T.problemConcern)) add(counts, `${section}|problem`, occurrences(token, T.problem));
     else if (has(T.allergyConcern)) add(counts, `${section}|allergy`, occurrences(token, T.allergy));
-    else if (has(T.allergy)) add(counts, `${section}|allergy`, 1);
-    else if (has(T.immunization)) add(counts, `${section}|immunization`, 1);
-    else if (has(T.medication)) add(counts, `${section}|medication`, 1);
+    else if (has(T.allergy)) add(counts, `${section}|${none ? 'noneKnown' : 'allergy'}`, 1);
+    else if (has(T.immunization)) add(counts, `${section}|${none ? 'noneKnown' : 'immunization'}`, 1);
+    else if (has(T.medication)) add(counts, `${section}|${none ? 'noneKnown' : 'medication'}`, 1);
     else if (has(T.advanceDirective)) add(counts, `${section}|advanceDirective`, 1);
+    else if (has(T.device) && top.tag === 'supply')
+      add(counts, `${section}|${none ? 'noneKnown' : 'device'}`, 1);
+    else if (has(T.procedure)) {
+      const mood = /^<entry\b[^>]*>\s*<procedure\b[^>]*moodCode="([A-Z]+)"/.exec(token)?.[1] ?? 'EVN';
+      if (none) add(counts, `${section}|noneKnown`, 1);
+      else if (mood === 'EVN') add(counts, `${section}|procedure`, 1);
+    } else if (has(T.socialHistory)) add(counts, `${section}|riskFactor`, 1);
+    add(counts, `${section}|labResult`, labObservationCount(token));
   }
   return counts;
 }

@@ -58,8 +58,22 @@ export function secretary(): Professional {
   };
 }
 
-export const parent: Beneficiary = { index: 0, lastName: 'FAMILLE', firstName: 'Jeanne', birthDate: '1979-03-05', nir: '279035121518989', nirKeyValid: true };
-export const child: Beneficiary = { index: 1, lastName: 'FAMILLE', firstName: 'Léo', birthDate: '2015-06-12', nir: '279035121518989', nirKeyValid: true };
+export const parent: Beneficiary = {
+  index: 0,
+  lastName: 'FAMILLE',
+  firstName: 'Jeanne',
+  birthDate: '1979-03-05',
+  nir: '279035121518989',
+  nirKeyValid: true,
+};
+export const child: Beneficiary = {
+  index: 1,
+  lastName: 'FAMILLE',
+  firstName: 'Léo',
+  birthDate: '2015-06-12',
+  nir: '279035121518989',
+  nirKeyValid: true,
+};
 
 export function patientContext(overrides: Partial<PatientContext> = {}): PatientContext {
   return {
@@ -83,11 +97,19 @@ export function session(overrides: Partial<SessionState> = {}): SessionState {
   };
 }
 
+const vsmSource = {
+  documentId: 'doc-vsm',
+  documentTitle: 'Synthèse VSM',
+  author: 'Dr Paul MEDECIN',
+  date: '2022-01-15',
+};
+
 function entry(id: string, label: string, extra: Partial<ClinicalEntry> = {}): ClinicalEntry {
   return {
     id,
     label,
-    provenance: { documentId: 'doc-vsm', documentTitle: 'Synthèse VSM', author: 'Dr Paul MEDECIN', date: '2022-01-15' },
+    provenance: vsmSource,
+    sources: [vsmSource],
     ...extra,
   };
 }
@@ -95,10 +117,14 @@ function entry(id: string, label: string, extra: Partial<ClinicalEntry> = {}): C
 export function summary(overrides: Partial<EmergencySummary> = {}): EmergencySummary {
   return {
     dossier: demoDossier,
-    asOf: '2026-11-23T10:05:00.000Z',
-    lastUpdate: '2026-11-20T09:00:00.000Z',
     allergies: [entry('a1', 'Paracétamol', { detail: 'urticaire' })],
-    medications: [entry('m1', 'PLAVIX 75 mg', { detail: '1 cp par jour', startDate: '2021-05-01', author: 'Dr Paul MEDECIN' })],
+    medications: [
+      entry('m1', 'PLAVIX 75 mg', {
+        detail: '1 cp par jour',
+        startDate: '2021-05-01',
+        author: 'Dr Paul MEDECIN',
+      }),
+    ],
     problems: [],
     immunizations: [],
     reimbursements: [
@@ -107,6 +133,17 @@ export function summary(overrides: Partial<EmergencySummary> = {}): EmergencySum
     contacts: [],
     advanceDirectives: [],
     latestDocuments: [],
+    generatedAt: '2026-11-23T10:15:00.000Z',
+    dossierUpdatedAt: '2026-10-02T09:00:00.000Z',
+    otherMedications: [],
+    devices: [],
+    procedures: [],
+    riskFactors: [],
+    labResults: [],
+    noneKnown: [],
+    reimbursementLines: [],
+    trustedPersons: [],
+    treatingPhysicians: [],
     ...overrides,
   };
 }
@@ -124,7 +161,11 @@ export function documentMeta(overrides: Partial<DocumentMeta> = {}): DocumentMet
     date: '2026-10-02',
     depositedAt: '2026-10-02T09:00:00.000Z',
     status: 'approved',
-    visibility: { hiddenFromPatient: false, maskedFromProfessionals: false, hiddenFromLegalRepresentatives: false },
+    visibility: {
+      hiddenFromPatient: false,
+      maskedFromProfessionals: false,
+      hiddenFromLegalRepresentatives: false,
+    },
     version: 1,
     ...overrides,
   };

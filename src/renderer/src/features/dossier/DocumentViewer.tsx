@@ -22,6 +22,8 @@ export function DocumentViewer(props: {
   title: string;
   meta?: DocumentMeta;
   markedEntry?: string;
+  /** The marked entry's narrative anchor, when the document gives one. */
+  markedAnchor?: string;
   onClose(): void;
 }): React.JSX.Element {
   const { insKey, id } = props;
@@ -67,7 +69,7 @@ export function DocumentViewer(props: {
             {loaded.error}
           </p>
         )}
-        {loaded?.content && <DocumentBody content={loaded.content} markedEntry={props.markedEntry} />}
+        {loaded?.content && <DocumentBody content={loaded.content} markedEntry={props.markedEntry} markedAnchor={props.markedAnchor} />}
         <div className="form__actions">
           <button type="button" className="secondary" onClick={props.onClose}>
             Fermer
@@ -78,11 +80,12 @@ export function DocumentViewer(props: {
   );
 }
 
-function DocumentBody({ content, markedEntry }: { content: DocumentContent; markedEntry: string | undefined }): React.JSX.Element {
+function DocumentBody(props: { content: DocumentContent; markedEntry: string | undefined; markedAnchor: string | undefined }): React.JSX.Element {
+  const { content, markedEntry, markedAnchor } = props;
   const hasBody = Boolean(content.narrativeHtml) || Boolean(content.pdfBase64);
   const narrative = useMemo(
-    () => (content.narrativeHtml && markedEntry ? markFirstOccurrence(content.narrativeHtml, markedEntry) : content.narrativeHtml),
-    [content.narrativeHtml, markedEntry],
+    () => (content.narrativeHtml && markedEntry ? markFirstOccurrence(content.narrativeHtml, markedEntry, markedAnchor) : content.narrativeHtml),
+    [content.narrativeHtml, markedEntry, markedAnchor],
   );
   return (
     <>

@@ -130,6 +130,7 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
           id={sourceRequest.documentId}
           title={sourceRequest.documentTitle}
           markedEntry={sourceRequest.entryLabel}
+          markedAnchor={sourceRequest.anchor}
           onClose={closeSource}
         />
       )}

@@ -1,14 +1,34 @@
 import { useState } from 'react';
-import type { AccessMode, ClinicalEntry, EmergencySummary } from '../../../../shared/contract';
+import type {
+  AccessMode,
+  ClinicalEntry,
+  EmergencySummary,
+  NoneKnownAssertion,
+} from '../../../../shared/contract';
 import { DocumentViewer } from '../dossier/DocumentViewer';
 import { frenchDate, frenchDateAtTime } from '../patient/format';
 import { PrintHeader } from './PrintHeader';
 import { ReimbursementSection } from './Reimbursements';
-import { SourceButton } from './SourceButton';
-import { datePhrase, frenchTypography, statusText, type EntryKind } from './wording';
+import { LabResultsSection } from './LabResults';
+import { SourceButtons } from './SourceButton';
+import { datePhrase, frenchTypography, stateText, statusText, type EntryKind } from './wording';
+
+type EntrySectionKey =
+  | 'allergies'
+  | 'medications'
+  | 'otherMedications'
+  | 'problems'
+  | 'immunizations'
+  | 'devices'
+  | 'procedures'
+  | 'riskFactors'
+  | 'trustedPersons'
+  | 'treatingPhysicians'
+  | 'contacts'
+  | 'advanceDirectives';
 
 interface SectionDef {
-  key: 'allergies' | 'medications' | 'problems' | 'immunizations' | 'contacts' | 'advanceDirectives';
+  key: EntrySectionKey;
   kind: EntryKind;
   title: string;
   testId: string;
@@ -18,56 +38,53 @@ interface SectionDef {
   tone?: 'alert';
 }
 
+const section = (
+  key: EntrySectionKey,
+  kind: EntryKind,
+  title: string,
+  testId: string,
+  authorLabel = 'noté par',
+): SectionDef => ({
+  key,
+  kind,
+  title,
+  testId,
+  authorLabel,
+});
+
 const allergiesSection: SectionDef = {
-  key: 'allergies',
-  kind: 'allergy',
-  title: 'Allergies et intolérances',
-  testId: 'allergies',
-  authorLabel: 'signalé par',
+  ...section('allergies', 'allergy', 'Allergies et intolérances', 'allergies', 'signalé par'),
   tone: 'alert',
 };
 const clinicalSections: SectionDef[] = [
-  {
-    key: 'medications',
-    kind: 'medication',
-    title: 'Traitements en cours',
-    testId: 'medications',
-    authorLabel: 'prescrit par',
-  },
-  {
-    key: 'problems',
-    kind: 'problem',
-    title: 'Problèmes actifs et antécédents',
-    testId: 'problems',
-    authorLabel: 'noté par',
-  },
+  section('medications', 'medication', 'Traitements en cours', 'medications', 'prescrit par'),
+  section('problems', 'problem', 'Problèmes actifs et antécédents', 'problems'),
+  section('devices', 'device', 'Dispositifs implantés', 'devices'),
+  section('riskFactors', 'riskFactor', 'Facteurs de risque et points de vigilance', 'risk-factors'),
+  section('procedures', 'procedure', 'Actes et antécédents chirurgicaux', 'procedures'),
+  section(
+    'otherMedications',
+    'otherMedication',
+    'Autres traitements (terminés, prévus, à vérifier)',
+    'other-medications',
+    'prescrit par',
+  ),
 ];
 const otherSections: SectionDef[] = [
-  {
-    key: 'immunizations',
-    kind: 'immunization',
-    title: 'Vaccinations',
-    testId: 'immunizations',
-    authorLabel: 'par',
-  },
-  {
-    key: 'contacts',
-    kind: 'contact',
-    title: 'Personnes à prévenir',
-    testId: 'contacts',
-    authorLabel: 'noté par',
-  },
-  {
-    key: 'advanceDirectives',
-    kind: 'advanceDirective',
-    title: 'Directives anticipées',
-    testId: 'directives',
-    authorLabel: 'noté par',
-  },
+  section('immunizations', 'immunization', 'Vaccinations', 'immunizations', 'par'),
+  section('trustedPersons', 'contact', 'Personne de confiance', 'trusted-persons'),
+  section('treatingPhysicians', 'contact', 'Médecin traitant', 'treating-physicians'),
+  section('contacts', 'contact', 'Personnes à prévenir', 'contacts'),
+  section('advanceDirectives', 'advanceDirective', 'Directives anticipées', 'directives'),
 ];
 
 /** Nothing recorded is not "none known": only a document's explicit statement may say the latter. */
 const NOTHING_RECORDED = 'Non renseigné';
+
+/** A document's explicit « nothing known » statements for one section of the summary. */
+function noneKnownFor(summary: EmergencySummary, key: string): NoneKnownAssertion[] {
+  return summary.noneKnown.filter((a) => a.section === key);
+}
 
 /**
  * The urgent summary: life-critical facts first, every line traceable to its source document.
@@ -88,8 +105,8 @@ export function EmergencyView(props: {
           <td>
             <PrintHeader
               dossier={summary.dossier}
-              asOf={summary.asOf}
-              lastUpdate={summary.lastUpdate}
+              asOf={summary.generatedAt}
+              lastUpdate={summary.dossierUpdatedAt}
               printedBy={props.printedBy}
               access={props.access}
             />
@@ -104,14 +121,35 @@ export function EmergencyView(props: {
               <h2 id="emergency-title" className="sr-only">
                 Synthèse d’urgence
               </h2>
-              <EntrySection def={allergiesSection} entries={summary.allergies} />
+              <EntrySection
+                def={allergiesSection}
+                entries={summary.allergies}
+                noneKnown={noneKnownFor(summary, 'allergies')}
+              />
               {clinicalSections.map((def) => (
-                <EntrySection key={def.key} def={def} entries={summary[def.key]} />
+                <EntrySection
+                  key={def.key}
+                  def={def}
+                  entries={summary[def.key]}
+                  noneKnown={noneKnownFor(summary, def.key)}
+                />
               ))}
+              <LabResultsSection
+                results={summary.labResults}
+                noneKnown={noneKnownFor(summary, 'labResults')}
+              />
               {otherSections.map((def) => (
-                <EntrySection key={def.key} def={def} entries={summary[def.key]} />
+                <EntrySection
+                  key={def.key}
+                  def={def}
+                  entries={summary[def.key]}
+                  noneKnown={noneKnownFor(summary, def.key)}
+                />
               ))}
-              <ReimbursementSection groups={summary.reimbursements} />
+              <ReimbursementSection
+                lines={summary.reimbursementLines}
+                noneKnown={noneKnownFor(summary, 'reimbursements')}
+              />
               <LatestDocuments summary={summary} />
             </div>
           </td>
@@ -126,10 +164,10 @@ function SummaryDates({ summary }: { summary: EmergencySummary }): React.JSX.Ele
   return (
     <div className="summary-dates">
       <p data-testid="summary-dates">
-        Synthèse au {frenchDateAtTime(summary.asOf)}
+        Synthèse au {frenchDateAtTime(summary.generatedAt)}
         {' · '}
-        {summary.lastUpdate
-          ? `dernière mise à jour du dossier le ${frenchDate(localDay(summary.lastUpdate))}`
+        {summary.dossierUpdatedAt
+          ? `dernière mise à jour du dossier le ${frenchDate(localDay(summary.dossierUpdatedAt))}`
           : 'aucun document consultable dans le dossier'}
       </p>
       <button type="button" className="secondary no-print" onClick={() => window.print()}>
@@ -215,7 +253,12 @@ export function EmergencyViewSkeleton(): React.JSX.Element {
   );
 }
 
-function EntrySection({ def, entries }: { def: SectionDef; entries: ClinicalEntry[] }): React.JSX.Element {
+function EntrySection(props: {
+  def: SectionDef;
+  entries: ClinicalEntry[];
+  noneKnown: NoneKnownAssertion[];
+}): React.JSX.Element {
+  const { def, entries } = props;
   const headingId = `section-${def.testId}`;
   const alert = def.tone === 'alert' && entries.length > 0;
   return (
@@ -228,9 +271,8 @@ function EntrySection({ def, entries }: { def: SectionDef; entries: ClinicalEntr
         {alert && <span aria-hidden="true">⚠ </span>}
         {def.title} <span className="count">({entries.length})</span>
       </h3>
-      {entries.length === 0 ? (
-        <p className="empty">{NOTHING_RECORDED}</p>
-      ) : (
+      <NoneKnown assertions={props.noneKnown} empty={entries.length === 0} />
+      {entries.length > 0 && (
         <ul className="entries">
           {entries.map((entry) => (
             <EntryLine key={entry.id} def={def} entry={entry} />
@@ -241,10 +283,34 @@ function EntrySection({ def, entries }: { def: SectionDef; entries: ClinicalEntr
   );
 }
 
+/** « Aucune allergie connue » as the document says it, with its source; else, for an empty section, « Non renseigné ». */
+export function NoneKnown({
+  assertions,
+  empty,
+}: {
+  assertions: NoneKnownAssertion[];
+  empty: boolean;
+}): React.JSX.Element | null {
+  if (assertions.length === 0) return empty ? <p className="empty">{NOTHING_RECORDED}</p> : null;
+  return (
+    <ul className="entries entries--none-known">
+      {assertions.map((a) => (
+        <li key={`${a.provenance.documentId}-${a.text}`} className="entry entry--none-known">
+          <span className="entry__label">{a.text}</span>
+          {a.provenance.date && <span className="entry__date"> · le {frenchDate(a.provenance.date)}</span>}
+          <SourceButtons label={a.text} sources={a.sources} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function EntryLine({ def, entry }: { def: SectionDef; entry: ClinicalEntry }): React.JSX.Element {
-  const label = frenchTypography(entry.label);
+  const label = frenchTypography(
+    entry.negated && !/^(absence|pas d)/i.test(entry.label) ? `Absence : ${entry.label}` : entry.label,
+  );
   const when = datePhrase(def.kind, entry);
-  const status = statusText(def.kind, entry.status);
+  const status = def.kind === 'otherMedication' ? stateText(entry.state) : statusText(def.kind, entry.status);
   return (
     <li className="entry">
       <span className="entry__label">{label}</span>
@@ -257,7 +323,7 @@ function EntryLine({ def, entry }: { def: SectionDef; entry: ClinicalEntry }): R
           · {def.authorLabel} {entry.author}
         </span>
       )}
-      <SourceButton entry={entry} label={label} />
+      <SourceButtons label={label} sources={entry.sources} entryLabel={entry.label} />
     </li>
   );
 }

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { AccessMode, DossierRef } from '../../../../shared/contract';
+import { formatMatricule, rnivStatusLabels } from '../../../../shared/identity/ins';
 import {
   accessModeLabel,
   bornLabel,
   displayName,
   frenchDate,
   frenchDateAtTime,
-  insStatusLabel,
   sexLabel,
 } from '../patient/format';
 
@@ -33,8 +33,8 @@ export function PrintHeader(props: {
         {id.usedName && id.usedName !== id.birthName && ` (nom utilisé : ${id.usedName})`}
       </p>
       <p>
-        {bornLabel(id.sex)} le {frenchDate(id.birthDate)} · {sexLabel[id.sex]} · INS {dossier.ins.matricule} ·{' '}
-        {insStatusLabel[dossier.ins.status] ?? dossier.ins.status}
+        {bornLabel(id.sex)} le {frenchDate(id.birthDate)} · {sexLabel[id.sex]} · INS{' '}
+        {formatMatricule(dossier.ins.matricule)} · {rnivStatusLabels[dossier.ins.status]}
         {props.access && props.access !== 'normal' && ` · ${accessModeLabel[props.access]}`}
       </p>
       <p>

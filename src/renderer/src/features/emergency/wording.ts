@@ -1,9 +1,18 @@
-import type { ClinicalEntry } from '../../../../shared/contract';
+import type { ClinicalEntry, EntryState } from '../../../../shared/contract';
 import { frenchDate } from '../patient/format';
 
 /** The sections of the summary whose entries are phrased here. */
 export type EntryKind =
-  'allergy' | 'medication' | 'problem' | 'immunization' | 'contact' | 'advanceDirective';
+  | 'allergy'
+  | 'medication'
+  | 'otherMedication'
+  | 'problem'
+  | 'immunization'
+  | 'device'
+  | 'procedure'
+  | 'riskFactor'
+  | 'contact'
+  | 'advanceDirective';
 
 /**
  * French words written with « œ » that documents often spell « oe » (keyboards without the ligature).
@@ -53,6 +62,9 @@ const STATUS_LABELS: Partial<Record<EntryKind, Readonly<Record<string, string>>>
     remission: 'en rémission',
     suspended: 'suspendu',
   },
+  // No English keyword to map: only the French labels the summary gives (« Non administré »).
+  immunization: {},
+  device: {},
 };
 
 /** A status worth printing for this kind of entry, or null. Raw codes (`G-A397`) and other English words are never shown. */
@@ -67,13 +79,26 @@ export function statusText(kind: EntryKind, status: string | undefined): string 
   return /^\p{Lu}[\p{L}' ]*$/u.test(status) ? status.toLowerCase() : null;
 }
 
+const STATE_LABELS: Readonly<Record<EntryState, string>> = {
+  current: 'en cours',
+  ended: 'terminé',
+  planned: 'prévu',
+  unknown: 'à vérifier',
+  'not-done': 'non administré',
+};
+
+/** Where a treatment outside « Traitements en cours » stands (derived from its dates, never from statusCode). */
+export function stateText(state: EntryState | undefined): string | null {
+  return state ? STATE_LABELS[state] : null;
+}
+
 /** How an entry's dates read in its section: a treatment runs « depuis le », a vaccination was given « le ». */
 export function datePhrase(
   kind: EntryKind,
   entry: Pick<ClinicalEntry, 'startDate' | 'endDate'>,
 ): string | null {
   const { startDate, endDate } = entry;
-  if (kind === 'contact') return null;
+  if (kind === 'contact' || kind === 'riskFactor') return null;
   if (kind === 'immunization' || kind === 'advanceDirective')
     return startDate ? `le ${frenchDate(startDate)}` : null;
   if (startDate && endDate) return `du ${frenchDate(startDate)} au ${frenchDate(endDate)}`;

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import type { DossierRef, PatientContext } from '../../../../shared/contract';
+import { formatMatricule, rnivStatusLabels } from '../../../../shared/identity/ins';
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { BeneficiaryList } from './BeneficiaryPicker';
-import { accessModeLabel, ageLabel, bornLabel, frenchDate, identityKind, insStatusLabel, sexLabel } from './format';
+import { accessModeLabel, ageLabel, bornLabel, frenchDate, identityKind, sexLabel } from './format';
 
 /** Whose dossier this is, and how it was opened: never in doubt. */
 export function PatientBanner(props: { dossier: DossierRef; patient: PatientContext; allergies: AllergyState }): React.JSX.Element {
@@ -55,7 +56,10 @@ export function PatientBanner(props: { dossier: DossierRef; patient: PatientCont
         </span>
         <span>{sexLabel[id.sex]}</span>
         <span>
-          INS {dossier.ins.matricule} · {insStatusLabel[dossier.ins.status] ?? dossier.ins.status}
+          INS {formatMatricule(dossier.ins.matricule)}{' '}
+          <strong className={`badge ${dossier.ins.status === 'qualified' ? 'badge--ins-qualified' : 'badge--ins-other'}`} data-testid="ins-status">
+            {rnivStatusLabels[dossier.ins.status]}
+          </strong>
         </span>
         {dossier.status === 'closed' && <strong className="badge badge--alert">Dossier fermé</strong>}
         {kind && <strong className="badge badge--test">{kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}</strong>}
@@ -88,13 +92,16 @@ export function PatientBanner(props: { dossier: DossierRef; patient: PatientCont
   );
 }
 
-export type AllergyState = 'loading' | 'unknown' | 'none' | 'present';
+/** `none-known`: a document states « aucune allergie connue »; `none`: nothing is recorded either way. */
+export type AllergyState = 'loading' | 'unknown' | 'none' | 'none-known' | 'present';
 
 /** Reserved slot: the flag appears once the summary says so, without moving the rest of the banner. */
 function AllergyFlag({ state }: { state: AllergyState }): React.JSX.Element {
   switch (state) {
     case 'present':
       return <strong className="badge badge--allergy">Allergies connues</strong>;
+    case 'none-known':
+      return <span className="badge">Aucune allergie connue</span>;
     case 'none':
       // Nothing recorded is not "no known allergy": only a document's explicit statement may say that.
       return <span className="badge">Allergies : non renseignées</span>;

@@ -10,6 +10,8 @@ import { DocumentsTab } from '../dossier/DocumentsTab';
 import { EmergencyView, EmergencyViewSkeleton } from '../emergency/EmergencyView';
 import { AccessHistoryTab } from '../history/AccessHistoryTab';
 import { PatientSearch } from '../search/PatientSearch';
+import { IdentityCandidates } from '../identity/IdentityCandidates';
+import { IdentityTraits } from '../identity/IdentityTraits';
 import { BeneficiaryPicker } from './BeneficiaryPicker';
 import { PatientBanner, type AllergyState } from './PatientBanner';
 
@@ -51,7 +53,15 @@ function DossierView(props: { dossier: DossierRef; patient: PatientContext; prin
   const activeTab = useStore((s) => s.activeTab);
   const setActiveTab = useStore((s) => s.setActiveTab);
   const created = useStore((s) => s.created);
-  const allergies: AllergyState = summary ? (summary.allergies.length > 0 ? 'present' : 'none') : summaryError ? 'unknown' : 'loading';
+  const allergies: AllergyState = summary
+    ? summary.allergies.length > 0
+      ? 'present'
+      : summary.noneKnown.some((a) => a.section === 'allergies')
+        ? 'none-known'
+        : 'none'
+    : summaryError
+      ? 'unknown'
+      : 'loading';
 
   return (
     <div className="workspace">
@@ -81,45 +91,74 @@ function DossierView(props: { dossier: DossierRef; patient: PatientContext; prin
   );
 }
 
-/** The selected beneficiary has no dossier (or it could not be opened): say why, and offer to create one. */
+/**
+ * The selected beneficiary's dossier is not open: say why. Several identities → a side-by-side
+ * choice; a dossier the professional is not yet authorised on → the patient's explicit
+ * authorisation; no dossier for a known identity (or no identity at all) → the creation. A dossier
+ * that exists is never offered for creation.
+ */
 function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element {
   const [creating, setCreating] = useState(false);
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const beneficiary = patient.beneficiaries.find((b) => b.index === patient.selectedIndex) ?? null;
+  const lookedUp = patient.notice !== undefined || patient.identity !== undefined || patient.candidates !== undefined;
+  const canCreate =
+    patient.source === 'vitale' &&
+    patient.dossierExists !== true &&
+    (patient.candidates?.length ?? 0) === 0 &&
+    (patient.dossierExists === false || (patient.identity === undefined && lookedUp));
 
   if (creating && patient.source === 'vitale') {
-    return <CreationWizard beneficiaries={patient.beneficiaries} initialIndex={patient.selectedIndex} onCancel={() => setCreating(false)} />;
+    return <CreationWizard patient={patient} onCancel={() => setCreating(false)} />;
   }
 
-  const run = (call: Promise<unknown>): void => {
+  const run = (call: () => Promise<unknown>): void => {
     setError(null);
-    call.catch((err: unknown) => setError(toUiError(err).message));
+    setBusy(true);
+    call()
+      .catch((err: unknown) => setError(toUiError(err).message))
+      .finally(() => setBusy(false));
   };
 
   return (
-    <section className="panel" aria-labelledby="no-dossier-title">
+    <section className="panel panel--wide" aria-labelledby="no-dossier-title">
       <h2 id="no-dossier-title">Dossier non ouvert</h2>
       {beneficiary && (
         <p>
-          {beneficiary.lastName} {beneficiary.firstName}
+          Carte Vitale : {beneficiary.lastName} {beneficiary.firstName}
         </p>
       )}
-      <p role="status">{patient.notice ?? 'Recherche du dossier…'}</p>
+      <p role="status">{patient.notice ?? 'Recherche de l’identité et du dossier…'}</p>
+      {patient.identity && (
+        <>
+          <h3>Identité au référentiel INS</h3>
+          <IdentityTraits identity={patient.identity} />
+        </>
+      )}
+      {patient.candidates && patient.candidates.length > 0 && (
+        <IdentityCandidates candidates={patient.candidates} busy={busy} onChoose={(index) => run(() => getApi().patient.chooseIdentity({ index }))} />
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
         </p>
       )}
       <div className="form__actions">
-        {patient.source === 'vitale' && (
+        {patient.authorizationRequired && (
+          <button type="button" disabled={busy} onClick={() => run(() => getApi().patient.authorizeAccess({}))}>
+            Le patient présent autorise l’accès
+          </button>
+        )}
+        {canCreate && (
           <button type="button" onClick={() => setCreating(true)}>
             Créer le DMP
           </button>
         )}
         {patient.source === 'vitale' && patient.beneficiaries.length > 1 && (
-          <ChangeBeneficiary patient={patient} onPick={(index) => run(getApi().patient.selectBeneficiary({ index }))} />
+          <ChangeBeneficiary patient={patient} onPick={(index) => run(() => getApi().patient.selectBeneficiary({ index }))} />
         )}
-        <button type="button" className="secondary" onClick={() => run(getApi().patient.close({}))}>
+        <button type="button" className="secondary" onClick={() => run(() => getApi().patient.close({}))}>
           Fermer
         </button>
       </div>

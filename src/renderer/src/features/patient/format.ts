@@ -47,11 +47,6 @@ export function ageLabel(birthDate: string, today = new Date()): string | null {
   return `${Math.max(0, months)} mois`;
 }
 
-export const insStatusLabel: Record<string, string> = {
-  provisional: 'INS provisoire',
-  fetched: 'INS récupérée',
-  qualified: 'INS qualifiée',
-};
 
 /** « Né » / « Née » agree with the sex when it is known; « Né(e) » only when it is not. */
 export function bornLabel(sex: 'M' | 'F' | 'U'): string {

@@ -1,10 +1,11 @@
 import { useId, useState } from 'react';
 import type { AccessMode, DossierRef, InsOid, Professional } from '../../../../shared/contract';
+import { formatMatricule, rnivStatusLabels } from '../../../../shared/identity/ins';
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { AccessReasonDialog } from '../access/AccessReasonDialog';
 import { CloseDossierDialog } from '../management/CloseDossierDialog';
-import { displayName, frenchDate, identityKind, insStatusLabel, sexLabel } from '../patient/format';
+import { displayName, frenchDate, identityKind, sexLabel } from '../patient/format';
 import { oidChoices, toInsKey } from './ins-input';
 
 type SearchBy = 'ins' | 'identity';
@@ -184,7 +185,7 @@ function SearchResult(props: {
       <div>
         <strong>{label}</strong> · né(e) le {frenchDate(dossier.identity.birthDate)} · {sexLabel[dossier.identity.sex]}
         <br />
-        INS {dossier.ins.matricule} · {insStatusLabel[dossier.ins.status] ?? dossier.ins.status}
+        INS {formatMatricule(dossier.ins.matricule)} · {rnivStatusLabels[dossier.ins.status]}
         {dossier.status === 'closed' && <strong className="badge badge--alert"> Dossier fermé</strong>}
         {kind && <strong className="badge badge--test"> {kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}</strong>}
       </div>

@@ -1,10 +1,11 @@
 import { insKey as insKeySchema, type InsOid } from '../../../../shared/contract';
+import { insOids, matriculeKeyValid } from '../../../../shared/identity/ins';
 
 export const oidChoices: { oid: InsOid; label: string }[] = [
-  { oid: '1.2.250.1.213.1.4.8', label: 'NIR' },
-  { oid: '1.2.250.1.213.1.4.9', label: 'NIA' },
-  { oid: '1.2.250.1.213.1.4.10', label: 'Test' },
-  { oid: '1.2.250.1.213.1.4.11', label: 'Démonstration' },
+  { oid: insOids.nir, label: 'NIR' },
+  { oid: insOids.nia, label: 'NIA' },
+  { oid: insOids.test, label: 'Test' },
+  { oid: insOids.demo, label: 'Démonstration' },
 ];
 
 /**
@@ -14,5 +15,6 @@ export const oidChoices: { oid: InsOid; label: string }[] = [
 export function toInsKey(text: string, defaultOid: InsOid): string | null {
   const compact = text.replace(/\s+/g, '').toUpperCase();
   const candidate = compact.includes('@') ? compact : `${compact}@${defaultOid}`;
-  return insKeySchema.safeParse(candidate).success ? candidate : null;
+  // A matricule whose key is wrong is a typing error: never search with it.
+  return insKeySchema.safeParse(candidate).success && matriculeKeyValid(candidate.slice(0, candidate.indexOf('@'))) ? candidate : null;
 }
