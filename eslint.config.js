@@ -2,10 +2,33 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'net', 'http', 'events', 'stream', 'buffer', 'url', 'util'];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'worker_threads',
+  'net',
+  'http',
+  'events',
+  'stream',
+  'buffer',
+  'url',
+  'util',
+];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'resources/**', '.data/**'] },
+  {
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'resources/**',
+      '.data/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,11 +55,17 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Renderer and shared code must run in a plain browser.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Renderer and shared code must run in a plain browser.',
+          })),
           patterns: [
             { group: ['node:*'], message: 'Renderer and shared code must run in a plain browser.' },
             { group: ['electron', 'electron/*', 'pcsclite', 'sql.js', 'ws'], message: 'Main-process only.' },
-            { group: ['**/main/**', '**/preload/**'], message: 'Talk to the main process through window.api.' },
+            {
+              group: ['**/main/**', '**/preload/**'],
+              message: 'Talk to the main process through window.api.',
+            },
           ],
         },
       ],
@@ -52,13 +81,23 @@ export default tseslint.config(
 
 /** Electron is imported only by the thin shell; the pcsclite addon only by its transport adapter. */
 function importBoundaries() {
-  const noElectron = { selector: "ImportDeclaration[source.value=/^electron/]", message: 'Electron is imported only in src/main/electron and src/preload.' };
-  const noAddon = { selector: "ImportDeclaration[source.value='pcsclite']", message: 'Only the pcsclite transport adapter loads the addon.' };
+  const noElectron = {
+    selector: 'ImportDeclaration[source.value=/^electron/]',
+    message: 'Electron is imported only in src/main/electron and src/preload.',
+  };
+  const noAddon = {
+    selector: "ImportDeclaration[source.value='pcsclite']",
+    message: 'Only the pcsclite transport adapter loads the addon.',
+  };
   const shell = ['src/main/electron/**', 'src/preload/**'];
   const adapter = ['src/main/cards/transport/pcsclite-transport.ts'];
   const all = ['src/**/*.{ts,tsx}', 'tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
   return [
-    { files: all, ignores: [...shell, ...adapter], rules: { 'no-restricted-syntax': ['error', noElectron, noAddon] } },
+    {
+      files: all,
+      ignores: [...shell, ...adapter],
+      rules: { 'no-restricted-syntax': ['error', noElectron, noAddon] },
+    },
     { files: shell, rules: { 'no-restricted-syntax': ['error', noAddon] } },
     { files: adapter, rules: { 'no-restricted-syntax': ['error', noElectron] } },
   ];

@@ -36,7 +36,9 @@ export async function benchCards(opts: { quick: boolean }): Promise<BenchResult>
   const runs = opts.quick ? 5 : 30;
   const warmup = opts.quick ? 1 : 3;
   const apduRounds = opts.quick ? 20 : 100;
-  const profile = loadCardProfiles(resolve(import.meta.dirname, '..', 'resources', 'cards')).find((p) => p.id === PROFILE);
+  const profile = loadCardProfiles(resolve(import.meta.dirname, '..', 'resources', 'cards')).find(
+    (p) => p.id === PROFILE,
+  );
   if (!profile) throw new Error(`card profile ${PROFILE} not found in resources/cards`);
 
   const pcscd = await (await loadPcscdLauncher()).startPcscd();
@@ -47,7 +49,10 @@ export async function benchCards(opts: { quick: boolean }): Promise<BenchResult>
   });
   const nextEvent = (type: TransportEvent['type'], timeoutMs = 5_000): Promise<number> =>
     new Promise((resolveEvent, reject) => {
-      const timer = setTimeout(() => reject(new Error(`bench: no ${type} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`bench: no ${type} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const listen = (event: TransportEvent): void => {
         if (event.type === type && 'reader' in event && event.reader === READER) {
           clearTimeout(timer);
@@ -73,7 +78,8 @@ export async function benchCards(opts: { quick: boolean }): Promise<BenchResult>
       const session = await transport.connect(READER);
       const info = await readCardInfo(session);
       const decodedAt = performance.now();
-      if (info.kind !== 'vitale' || info.beneficiaries.length === 0) throw new Error(`bench: expected a Vitale, got ${info.kind}`);
+      if (info.kind !== 'vitale' || info.beneficiaries.length === 0)
+        throw new Error(`bench: expected a Vitale, got ${info.kind}`);
       beneficiaries = info.beneficiaries.length;
       if (run === warmup) {
         for (let i = 0; i < apduRounds; i++) {
@@ -125,10 +131,16 @@ export async function benchCards(opts: { quick: boolean }): Promise<BenchResult>
     ],
     rows: [
       summarise('vpcd connect → card-inserted (pcscd polling)', 'ms', pollingMs),
-      summarise('card-inserted → beneficiaries decoded (pcscd + vpcd)', 'ms', decodeMs, { text: 'p95 ≤ 50 ms', p95Max: 50 }),
+      summarise('card-inserted → beneficiaries decoded (pcscd + vpcd)', 'ms', decodeMs, {
+        text: 'p95 ≤ 50 ms',
+        p95Max: 50,
+      }),
       summarise('insertion → beneficiaries decoded, polling included', 'ms', totalMs),
       summarise('APDU round trip (SELECT MF, vpcd)', 'ms', apduMs),
-      summarise('beneficiaries decoded, in-process emulator (no pcscd/vpcd)', 'ms', inProcessMs, { text: 'p95 ≤ 50 ms', p95Max: 50 }),
+      summarise('beneficiaries decoded, in-process emulator (no pcscd/vpcd)', 'ms', inProcessMs, {
+        text: 'p95 ≤ 50 ms',
+        p95Max: 50,
+      }),
     ],
   };
 }

@@ -47,7 +47,11 @@ export async function benchImport(opts: { quick: boolean }): Promise<BenchResult
 
   const rows: BenchRow[] = [
     summarise(`parse all ${files.length} CI-SIS documents (fixtures + corpus)`, 'documents/s', docsPerSecond),
-    summarise(`parse all documents (${(totalBytes / 1024 / 1024).toFixed(1)} MB)`, 'MB/s', megabytesPerSecond),
+    summarise(
+      `parse all documents (${(totalBytes / 1024 / 1024).toFixed(1)} MB)`,
+      'MB/s',
+      megabytesPerSecond,
+    ),
   ];
   if (ips) {
     rows.push(
@@ -66,18 +70,30 @@ export async function benchImport(opts: { quick: boolean }): Promise<BenchResult
       parseCda(big);
       bigMs.push(performance.now() - start);
     }
-    rows.push(summarise(`parse unstructured CDA with a 20 MB PDF (${(big.byteLength / 1024 / 1024).toFixed(0)} MB of XML)`, 'ms', bigMs));
+    rows.push(
+      summarise(
+        `parse unstructured CDA with a 20 MB PDF (${(big.byteLength / 1024 / 1024).toFixed(0)} MB of XML)`,
+        'ms',
+        bigMs,
+      ),
+    );
   }
   return {
     name: 'Import CDA (analyse XML + extraction)',
     rows,
-    notes: [`${files.length} documents CI-SIS officiels (10 fixtures + corpus), ${rounds} passes après une passe de chauffe, parse synchrone sur le thread courant.`],
+    notes: [
+      `${files.length} documents CI-SIS officiels (10 fixtures + corpus), ${rounds} passes après une passe de chauffe, parse synchrone sur le thread courant.`,
+    ],
   };
 }
 
 function largeUnstructuredCda(pdfBytes: number): Uint8Array {
   // A complete PDF (header and %%EOF trailer): a truncated one is refused at import.
-  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(pdfBytes, 0x41), Buffer.from('\n%%EOF\n')]);
+  const pdf = Buffer.concat([
+    Buffer.from('%PDF-1.4\n'),
+    Buffer.alloc(pdfBytes, 0x41),
+    Buffer.from('\n%%EOF\n'),
+  ]);
   const base64 = pdf.toString('base64').replace(/(.{76})/g, '$1\n');
   const xml =
     '<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><id root="1.2.3"/><code code="11488-4" codeSystem="2.16.840.1.113883.6.1"/>' +

@@ -34,7 +34,12 @@ function format(result: BenchResult): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  return [`## ${result.name}`, ...(result.notes ?? []).map((n) => `   ${n}`), line(header), ...rows.map(line)].join('\n');
+  return [
+    `## ${result.name}`,
+    ...(result.notes ?? []).map((n) => `   ${n}`),
+    line(header),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 function markdown(result: BenchResult): string {
@@ -62,7 +67,9 @@ function writeDocs(header: string, results: BenchResult[]): void {
   const from = doc.indexOf(start);
   const to = doc.indexOf(end);
   if (from < 0 || to < from) throw new Error(`${path} lacks the ${start} … ${end} markers`);
-  const block = [start, '', header, '', ...results.map(markdown), '', end].join('\n\n').replace(/\n{3,}/g, '\n\n');
+  const block = [start, '', header, '', ...results.map(markdown), '', end]
+    .join('\n\n')
+    .replace(/\n{3,}/g, '\n\n');
   writeFileSync(path, doc.slice(0, from) + block + doc.slice(to + end.length));
 }
 
@@ -74,11 +81,20 @@ async function main(): Promise<void> {
   const names = requested.length === 0 || requested.includes('all') ? Object.keys(benches) : requested;
   const unknown = names.filter((n) => !benches[n]);
   if (unknown.length) {
-    process.stderr.write(`Benchmark inconnu : ${unknown.join(', ')} (connus : ${Object.keys(benches).join(', ')})\n`);
+    process.stderr.write(
+      `Benchmark inconnu : ${unknown.join(', ')} (connus : ${Object.keys(benches).join(', ')})\n`,
+    );
     process.exit(2);
   }
-  const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, date: new Date().toISOString() };
-  process.stdout.write(`Poste DMP bench — ${machine.cores} cœurs, ${machine.cpu}, Node ${machine.node}, ${machine.date}${quick ? ' (rapide)' : ''}\n\n`);
+  const machine = {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+  process.stdout.write(
+    `Poste DMP bench — ${machine.cores} cœurs, ${machine.cpu}, Node ${machine.node}, ${machine.date}${quick ? ' (rapide)' : ''}\n\n`,
+  );
   let failed = false;
   for (const name of names) {
     // Each bench gets its own process when several run, so one bench's heap (a 100k store…) never
@@ -88,7 +104,10 @@ async function main(): Promise<void> {
     else failed = true;
   }
   if (args.includes('--write-docs')) {
-    writeDocs(`Run of ${machine.date} — ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}${quick ? ', --quick' : ''}.`, results);
+    writeDocs(
+      `Run of ${machine.date} — ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}${quick ? ', --quick' : ''}.`,
+      results,
+    );
   }
   process.exit(failed ? 1 : 0);
 }
@@ -111,9 +130,13 @@ async function runHere(name: string, quick: boolean, machine: Machine): Promise<
 /** Runs one bench in a fresh `node` (same loader flags), echoes its output, returns its result. */
 function runInChild(name: string, quick: boolean): Promise<BenchResult | null> {
   const script = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [...process.execArgv, script, name, ...(quick ? ['--quick'] : []), '--child'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, script, name, ...(quick ? ['--quick'] : []), '--child'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();

@@ -15,8 +15,46 @@ import { summarise, type BenchResult, type BenchRow } from './types';
  * are shared by many dossiers, as real surnames are.
  */
 
-const syllables = ['MAR', 'TIN', 'BER', 'NARD', 'DU', 'BOIS', 'LE', 'ROY', 'MO', 'REAU', 'LAU', 'RENT', 'SI', 'MON', 'GAR', 'NIER', 'FAU', 'RE', 'CHE', 'VAL', 'ÉLO', 'ÏSE', 'BRU', 'NO'];
-const firstNames = ['Jean', 'Marie', 'Léa', 'Hugo', 'Chloé', 'Louis', 'Inès', 'Lucas', 'Zoé', 'Noé', 'Emma', 'Jules'];
+const syllables = [
+  'MAR',
+  'TIN',
+  'BER',
+  'NARD',
+  'DU',
+  'BOIS',
+  'LE',
+  'ROY',
+  'MO',
+  'REAU',
+  'LAU',
+  'RENT',
+  'SI',
+  'MON',
+  'GAR',
+  'NIER',
+  'FAU',
+  'RE',
+  'CHE',
+  'VAL',
+  'ÉLO',
+  'ÏSE',
+  'BRU',
+  'NO',
+];
+const firstNames = [
+  'Jean',
+  'Marie',
+  'Léa',
+  'Hugo',
+  'Chloé',
+  'Louis',
+  'Inès',
+  'Lucas',
+  'Zoé',
+  'Noé',
+  'Emma',
+  'Jules',
+];
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;
@@ -64,7 +102,13 @@ function insertStatement(index: number, p: Person, rand: () => number): Statemen
   };
 }
 
-async function populate(store: Store, from: number, to: number, rand: () => number, people: Person[]): Promise<void> {
+async function populate(
+  store: Store,
+  from: number,
+  to: number,
+  rand: () => number,
+  people: Person[],
+): Promise<void> {
   const batch = 5_000;
   for (let start = from; start < to; start += batch) {
     const statements: Statement[] = [];
@@ -77,7 +121,12 @@ async function populate(store: Store, from: number, to: number, rand: () => numb
   }
 }
 
-async function measure(service: DmpService, people: readonly Person[], queries: number, rand: () => number): Promise<{ both: number[]; nameOnly: number[]; hits: number }> {
+async function measure(
+  service: DmpService,
+  people: readonly Person[],
+  queries: number,
+  rand: () => number,
+): Promise<{ both: number[]; nameOnly: number[]; hits: number }> {
   const both: number[] = [];
   const nameOnly: number[] = [];
   let hits = 0;
@@ -104,7 +153,12 @@ export async function benchSearch(opts: { quick: boolean }): Promise<BenchResult
   const rows: BenchRow[] = [];
   const notes: string[] = [];
   const rand = prng(20260101);
-  const store = await openStore({ dir, key: generateStoreKey(), migrations: dmpMigrations, log: silentLogger });
+  const store = await openStore({
+    dir,
+    key: generateStoreKey(),
+    migrations: dmpMigrations,
+    log: silentLogger,
+  });
   try {
     const service = new DmpService({ store, log: silentLogger });
     const people: Person[] = [];
@@ -115,9 +169,21 @@ export async function benchSearch(opts: { quick: boolean }): Promise<BenchResult
       await measure(service, people, 20, rand); // warm-up
       const { both, nameOnly, hits } = await measure(service, people, queries, rand);
       const label = scale.toLocaleString('fr-FR');
-      rows.push(summarise(`nom + date de naissance, ${label} dossiers`, 'ms', both, { text: 'p95 ≤ 20 ms', p95Max: 20 }));
-      rows.push(summarise(`nom complet seul (≤ 50 résultats), ${label} dossiers`, 'ms', nameOnly, { text: 'p95 ≤ 20 ms', p95Max: 20 }));
-      notes.push(`${label} dossiers : ${hits}/${queries} recherches nom + date ont retrouvé la personne visée (attendu : toutes).`);
+      rows.push(
+        summarise(`nom + date de naissance, ${label} dossiers`, 'ms', both, {
+          text: 'p95 ≤ 20 ms',
+          p95Max: 20,
+        }),
+      );
+      rows.push(
+        summarise(`nom complet seul (≤ 50 résultats), ${label} dossiers`, 'ms', nameOnly, {
+          text: 'p95 ≤ 20 ms',
+          p95Max: 20,
+        }),
+      );
+      notes.push(
+        `${label} dossiers : ${hits}/${queries} recherches nom + date ont retrouvé la personne visée (attendu : toutes).`,
+      );
     }
   } finally {
     await store.close();

@@ -63,8 +63,17 @@ function buildDatabase(db: Database, dossiers: number): void {
   const e = db.prepare('INSERT INTO entries (ins_key, kind, created_at, body) VALUES (?, ?, ?, ?)');
   for (let i = 0; i < dossiers; i++) {
     const key = insKey(i);
-    d.run([key, `NOM${i % 5000}`, `PRENOM${i % 700}`, `19${String(30 + (i % 70)).padStart(2, '0')}-01-01`, i % 2 ? 'F' : 'M', 'active', '2026-01-01T00:00:00Z']);
-    for (let k = 0; k < entriesPerDossier; k++) e.run([key, 'document', `2026-01-0${1 + k}T00:00:00Z`, entryBody(i * 7 + k)]);
+    d.run([
+      key,
+      `NOM${i % 5000}`,
+      `PRENOM${i % 700}`,
+      `19${String(30 + (i % 70)).padStart(2, '0')}-01-01`,
+      i % 2 ? 'F' : 'M',
+      'active',
+      '2026-01-01T00:00:00Z',
+    ]);
+    for (let k = 0; k < entriesPerDossier; k++)
+      e.run([key, 'document', `2026-01-0${1 + k}T00:00:00Z`, entryBody(i * 7 + k)]);
   }
   d.free();
   e.free();
@@ -74,7 +83,10 @@ function buildDatabase(db: Database, dossiers: number): void {
 function commitStatements(i: number, dossiers: number): Statement[] {
   const key = insKey((i * 7919) % dossiers);
   return [
-    { sql: 'INSERT INTO entries (ins_key, kind, created_at, body) VALUES (?, ?, ?, ?)', params: [key, 'document', '2026-11-23T00:00:00Z', entryBody(i + 1e6)] },
+    {
+      sql: 'INSERT INTO entries (ins_key, kind, created_at, body) VALUES (?, ?, ?, ?)',
+      params: [key, 'document', '2026-11-23T00:00:00Z', entryBody(i + 1e6)],
+    },
     { sql: "UPDATE dossiers SET status = 'active' WHERE ins_key = ?", params: [key] },
   ];
 }
@@ -127,9 +139,21 @@ export async function benchStore(opts: { quick: boolean; scales?: number[] }): P
       buildDatabase(db, dossiers);
       const image = db.export();
       const snapshotBytes = await seedStoreDirectory(dir, image, key);
-      notes.push(`${label} : base ${mb(image.length).toFixed(1)} Mo, instantané chiffré ${mb(snapshotBytes).toFixed(1)} Mo.`);
+      notes.push(
+        `${label} : base ${mb(image.length).toFixed(1)} Mo, instantané chiffré ${mb(snapshotBytes).toFixed(1)} Mo.`,
+      );
 
-      const naiveRuns = opts.quick ? (dossiers >= 100_000 ? 2 : dossiers >= 10_000 ? 5 : 15) : dossiers >= 100_000 ? 3 : dossiers >= 10_000 ? 10 : 30;
+      const naiveRuns = opts.quick
+        ? dossiers >= 100_000
+          ? 2
+          : dossiers >= 10_000
+            ? 5
+            : 15
+        : dossiers >= 100_000
+          ? 3
+          : dossiers >= 10_000
+            ? 10
+            : 30;
       const naive: number[] = [];
       for (let i = 0; i < naiveRuns; i++) {
         const t = performance.now();
@@ -149,14 +173,22 @@ export async function benchStore(opts: { quick: boolean; scales?: number[] }): P
       for (let o = 0; o < openRuns; o++) {
         const rssBefore = process.memoryUsage().rss;
         const t = performance.now();
-        const store = await openStore({ dir, key, migrations: [schema], log, snapshotEvery: { records: 1_000_000, bytes: 1024 * 1024 * 1024 } });
+        const store = await openStore({
+          dir,
+          key,
+          migrations: [schema],
+          log,
+          snapshotEvery: { records: 1_000_000, bytes: 1024 * 1024 * 1024 },
+        });
         await store.all('SELECT 1');
         opens.push(performance.now() - t);
         loads.push((await store.stats()).openMs);
         // The first open only: later ones reuse memory the previous worker gave back to the allocator.
         if (o === 0) {
           rssAdded = mb(process.memoryUsage().rss - rssBefore);
-          notes.push(`${label} : RSS du processus après ouverture ${mb(process.memoryUsage().rss).toFixed(0)} Mo (inclut la base de construction du bench).`);
+          notes.push(
+            `${label} : RSS du processus après ouverture ${mb(process.memoryUsage().rss).toFixed(0)} Mo (inclut la base de construction du bench).`,
+          );
         }
         if (o === openRuns - 1) {
           for (let i = 0; i < commits; i++) {
@@ -165,18 +197,31 @@ export async function benchStore(opts: { quick: boolean; scales?: number[] }): P
             journal.push(performance.now() - c);
           }
           const stats = await store.stats();
-          notes.push(`${label} : journal ${stats.journalRecords} enregistrements, ${mb(stats.journalBytes).toFixed(2)} Mo après ${commits} commits.`);
+          notes.push(
+            `${label} : journal ${stats.journalRecords} enregistrements, ${mb(stats.journalBytes).toFixed(2)} Mo après ${commits} commits.`,
+          );
         }
         await store.close();
       }
       rows.push(summarise(`commit durable (journal) — ${label}`, 'ms', journal, commitTarget));
       const slowest = journal.indexOf(Math.max(...journal));
-      notes.push(`${label} : commit le plus lent n° ${slowest + 1} sur ${journal.length} (${journal[slowest]?.toFixed(0)} ms).`);
+      notes.push(
+        `${label} : commit le plus lent n° ${slowest + 1} sur ${journal.length} (${journal[slowest]?.toFixed(0)} ms).`,
+      );
       rows.push(summarise(`commit naïf (export+chiffrement+fsync+rename) — ${label}`, 'ms', naive));
       // Ratio of medians, measured in the same run on the same data.
       const speedup = summarise('x', 'x', naive).median / summarise('x', 'x', journal).median;
-      rows.push(summarise(`commit durable : facteur de gain sur le naïf — ${label}`, '×', [speedup], dossiers >= 100_000 ? speedupTarget : undefined));
-      rows.push(summarise(`ouverture à froid (worker compris) — ${label}`, 'ms', opens, coldOpenTargets[dossiers]));
+      rows.push(
+        summarise(
+          `commit durable : facteur de gain sur le naïf — ${label}`,
+          '×',
+          [speedup],
+          dossiers >= 100_000 ? speedupTarget : undefined,
+        ),
+      );
+      rows.push(
+        summarise(`ouverture à froid (worker compris) — ${label}`, 'ms', opens, coldOpenTargets[dossiers]),
+      );
       rows.push(summarise(`chargement instantané + journal dans le worker — ${label}`, 'ms', loads));
       rows.push(summarise(`mémoire résidente ajoutée par le store ouvert — ${label}`, 'Mo', [rssAdded]));
     }

@@ -20,9 +20,15 @@ export interface BenchResult {
 }
 
 /** Summarises raw samples into a row (nearest-rank p95). */
-export function summarise(figure: string, unit: string, samples: number[], target?: { text: string; p95Max?: number; medianMax?: number; minAtLeast?: number }): BenchRow {
+export function summarise(
+  figure: string,
+  unit: string,
+  samples: number[],
+  target?: { text: string; p95Max?: number; medianMax?: number; minAtLeast?: number },
+): BenchRow {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+  const at = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
   const row: BenchRow = {
     figure,
     unit,

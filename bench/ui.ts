@@ -56,7 +56,16 @@ type BrowserSupport = typeof import('./support/browser');
 
 const insKeyOf = (person: PersonIdentity): string => `${person.matricule}@${TEST_INS_OID}`;
 
-/** The first session change that settles the Vitale's dossier: opened, or refused with a notice. */
+/**
+ * The first session change that settles the Vitale's dossier — opened, or waiting for the patient's
+ * authorisation, or refused with a notice — then, when the patient must authorise the GP, the
+ * « Le patient présent autorise l'accès » click, as at the bedside.
+ */
+async function openedFromVitale(app: App, settled: Promise<SessionState>): Promise<SessionState> {
+  const state = await settled;
+  return state.patient?.authorizationRequired ? call(app, 'patient.authorizeAccess', {}) : state;
+}
+
 function dossierSettled(app: App, insKey: string): Promise<SessionState> {
   return nextSession(
     app,
@@ -100,7 +109,7 @@ async function timeMain(app: App, template: CardProfile, people: PersonIdentity[
     const settled = dossierSettled(app, insKey);
     const t0 = performance.now();
     simulator.insertCard(SIMULATED_VITALE_READER, card);
-    checkOpened(await settled, insKey);
+    checkOpened(await openedFromVitale(app, settled), insKey);
     const opened = performance.now();
     const summary = await call(app, 'summary.get', { insKey });
     const ready = performance.now();
@@ -130,7 +139,7 @@ async function timePaint(
     const settled = dossierSettled(app, insKey);
     const t0 = Date.now();
     simulator.insertCard(SIMULATED_VITALE_READER, card);
-    checkOpened(await settled, insKey);
+    checkOpened(await openedFromVitale(app, settled), insKey);
     samples.push((await browserSupport.paintedAt(page)) - t0);
     await withdrawVitale(app);
     await browserSupport.waitForNoPatient(page);

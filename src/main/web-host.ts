@@ -51,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Poste DMP : démarrage impossible — ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `Poste DMP : démarrage impossible — ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

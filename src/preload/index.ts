@@ -9,8 +9,7 @@ import { IPC_INVOKE, IPC_EVENT } from '../shared/ipc-channels';
 const api = buildApi(
   async (method, input) => {
     const response = (await ipcRenderer.invoke(IPC_INVOKE, method, input)) as
-      | { ok: true; value: unknown }
-      | { ok: false; error: { code: string; message: string } };
+      { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
     if (response.ok) return response.value;
     // contextBridge keeps only an Error's message, so the code travels in it (see renderer api/errors.ts).
     throw new Error(`[${response.error.code}] ${response.error.message}`);

@@ -3,7 +3,10 @@ import { DEMO_INS_KEY, expectNoSeriousA11yViolations, screenshot, signIn } from 
 
 const REASON = 'Patient inconscient, détresse respiratoire, aucun proche joignable';
 
-test('Emergency doctor: no Vitale → INS search → bris de glace with reason → red banner → audited in the access history', async ({ page, host }) => {
+test('Emergency doctor: no Vitale → INS search → bris de glace with reason → red banner → audited in the access history', async ({
+  page,
+  host,
+}) => {
   await page.goto(host.url);
   await signIn(page, /urgentiste/i);
 
@@ -46,7 +49,10 @@ test('Emergency doctor: no Vitale → INS search → bris de glace with reason �
   await screenshot(page, 'emergency-bris-de-glace-history');
 });
 
-test('Centre 15 is offered to a CPS médecin; the main process refuses a non-regulating doctor in plain French', async ({ page, host }) => {
+test('Centre 15 is offered to a CPS médecin; the main process refuses a non-regulating doctor in plain French', async ({
+  page,
+  host,
+}) => {
   await page.goto(host.url);
   await signIn(page, /urgentiste/i);
   const search = page.getByRole('region', { name: 'Rechercher un dossier' });

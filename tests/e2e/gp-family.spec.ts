@@ -1,7 +1,18 @@
 import { test, expect } from './support/web-host';
-import { expectNoSeriousA11yViolations, insertCard, removeCard, screenshot, signIn, VITALE_READER } from './support/journey';
+import {
+  expectNoSeriousA11yViolations,
+  insertCard,
+  patientAuthorises,
+  removeCard,
+  screenshot,
+  signIn,
+  VITALE_READER,
+} from './support/journey';
 
-test('GP: CPS généraliste + PIN + family Vitale → pick a child → no dossier notice → demo patient summary', async ({ page, host }) => {
+test('GP: CPS généraliste + PIN + family Vitale → pick a child → no dossier notice → demo patient summary', async ({
+  page,
+  host,
+}) => {
   await page.goto(host.url);
   await signIn(page, /généraliste/i);
 
@@ -17,7 +28,10 @@ test('GP: CPS généraliste + PIN + family Vitale → pick a child → no dossie
   const notice = page.getByRole('region', { name: 'Dossier non ouvert' });
   await expect(notice).toBeVisible();
   await expect(notice).toContainText(/MARCHETTI ENZO/i);
-  await expect(notice.getByRole('status')).not.toHaveText('Recherche du dossier…');
+  await expect(notice.getByRole('status')).toHaveText('Ce patient n’a pas de DMP.');
+  // His own INS from the identity reference, not the NIR printed on his father's card.
+  await expect(notice).toContainText('1 16 11 2A 004 310');
+  await expect(notice).not.toContainText('1 78 06 2A 004 123');
   await expect(page.getByRole('region', { name: 'Patient' })).toHaveCount(0);
   await expectNoSeriousA11yViolations(page, 'no dossier notice');
   await screenshot(page, 'gp-family-no-dossier');
@@ -25,6 +39,7 @@ test('GP: CPS généraliste + PIN + family Vitale → pick a child → no dossie
   // Demo patient flow: swap the Vitale for the seeded demo patient's.
   await removeCard(page, VITALE_READER);
   await insertCard(page, VITALE_READER, /PAT-TROIS/i);
+  await patientAuthorises(page);
   const banner = page.getByRole('region', { name: 'Patient' });
   await expect(banner).toContainText('PAT-TROIS');
   await expect(banner).toContainText('Identité de test');

@@ -1,6 +1,15 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/web-host';
-import { CPS_READER, expectNoSeriousA11yViolations, insertCard, removeCard, screenshot, signIn, VITALE_READER } from './support/journey';
+import {
+  CPS_READER,
+  expectNoSeriousA11yViolations,
+  insertCard,
+  patientAuthorises,
+  removeCard,
+  screenshot,
+  signIn,
+  VITALE_READER,
+} from './support/journey';
 
 const PSY_TYPE = '68599-0'; // Synthèse psychiatrique: santé mentale, outside a pharmacist's matrix row
 
@@ -21,8 +30,16 @@ async function relayKeepingForbiddenDocument(page: Page): Promise<void> {
       server.send(message);
     });
     server.onMessage((message) => {
-      const data = JSON.parse(String(message)) as { id?: number; response?: { ok: boolean; value?: { id: string; typeCode: string }[] } };
-      if (typeof data.id === 'number' && listRequests.delete(data.id) && data.response?.ok && data.response.value) {
+      const data = JSON.parse(String(message)) as {
+        id?: number;
+        response?: { ok: boolean; value?: { id: string; typeCode: string }[] };
+      };
+      if (
+        typeof data.id === 'number' &&
+        listRequests.delete(data.id) &&
+        data.response?.ok &&
+        data.response.value
+      ) {
         const psy = data.response.value.find((d) => d.typeCode === PSY_TYPE);
         if (psy) remembered = psy;
         else if (remembered) data.response.value.push(remembered as { id: string; typeCode: string });
@@ -34,13 +51,17 @@ async function relayKeepingForbiddenDocument(page: Page): Promise<void> {
   });
 }
 
-test('Pharmacist opening a document type the matrix forbids gets a plain-French refusal', async ({ page, host }) => {
+test('Pharmacist opening a document type the matrix forbids gets a plain-French refusal', async ({
+  page,
+  host,
+}) => {
   await relayKeepingForbiddenDocument(page);
   await page.goto(host.url);
 
   // A GP deposits a psychiatric summary in the demo patient's dossier.
   await signIn(page, /généraliste/i);
   await insertCard(page, VITALE_READER, /PAT-TROIS/i);
+  await patientAuthorises(page);
   await page.getByRole('tab', { name: 'Documents' }).click();
   await page.getByRole('button', { name: 'Déposer un document' }).click();
   const deposit = page.getByRole('dialog', { name: 'Déposer un document' });
@@ -59,6 +80,7 @@ test('Pharmacist opening a document type the matrix forbids gets a plain-French 
   // The pharmacist takes over the workstation with the same Vitale.
   await removeCard(page, CPS_READER);
   await signIn(page, /pharmacien/i);
+  await patientAuthorises(page);
   await expect(page.getByRole('region', { name: 'Patient' })).toContainText('PAT-TROIS');
   await page.getByRole('tab', { name: 'Documents' }).click();
   await page.getByRole('button', { name: 'Ouvrir « Synthèse psychiatrique de test »' }).click();
@@ -76,16 +98,27 @@ test('Pharmacist opening a document type the matrix forbids gets a plain-French 
   await expect(viewer).toHaveCount(0);
 });
 
-test('Removing the CPS mid-consultation locks the screen and leaves no patient data visible', async ({ page, host }) => {
+test('Removing the CPS mid-consultation locks the screen and leaves no patient data visible', async ({
+  page,
+  host,
+}) => {
   await page.goto(host.url);
   await signIn(page, /généraliste/i);
   await insertCard(page, VITALE_READER, /PAT-TROIS/i);
+  await patientAuthorises(page);
   await expect(page.getByTestId('medications')).toContainText(/PLAVIX/i);
 
   await removeCard(page, CPS_READER);
   await expect(page.getByRole('heading', { name: 'Session verrouillée' })).toBeVisible();
   const main = page.getByRole('main');
-  for (const text of ['PAT-TROIS', '279035121518989', 'PLAVIX', 'PARACETAMOL', 'Paracétamol']) {
+  for (const text of [
+    'PAT-TROIS',
+    '279035121518989',
+    '2 79 03 51 215 189 89',
+    'PLAVIX',
+    'PARACETAMOL',
+    'Paracétamol',
+  ]) {
     await expect(main).not.toContainText(text);
   }
   await expect(page.getByRole('region', { name: 'Patient' })).toHaveCount(0);

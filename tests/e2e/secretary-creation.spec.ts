@@ -1,25 +1,33 @@
 import { readFileSync } from 'node:fs';
 import { test, expect } from './support/web-host';
-import { expectNoSeriousA11yViolations, insertCard, screenshot, signIn, VITALE_READER } from './support/journey';
+import {
+  expectNoSeriousA11yViolations,
+  insertCard,
+  screenshot,
+  signIn,
+  VITALE_READER,
+} from './support/journey';
 
-test('Secretary: CPE + Vitale (adult alone) → create the DMP with consent → access-code PDF', async ({ page, host }) => {
+test('Secretary: CPE + Vitale (adult alone) → identity from the reference → create the DMP with consent → access-code PDF → never offered twice', async ({
+  page,
+  host,
+}) => {
   await page.goto(host.url);
   await signIn(page, /secrétaire/i);
   await insertCard(page, VITALE_READER, /adulte seul/i);
 
   const notice = page.getByRole('region', { name: 'Dossier non ouvert' });
   await expect(notice).toContainText(/ROUSSEL/i);
+  await expect(notice.getByRole('status')).toHaveText('Ce patient n’a pas de DMP.');
   await notice.getByRole('button', { name: 'Créer le DMP' }).click();
 
+  // The identity comes from the identity reference (five traits and INS), never typed at the desk.
   const wizard = page.getByRole('region', { name: 'Création du DMP' });
-  await expect(wizard.getByRole('radio', { name: /ROUSSEL/i })).toBeChecked();
-  await wizard.getByRole('button', { name: 'Suivant' }).click();
-
-  // The only beneficiary is the card holder: the card NIR is prefilled, with the child warning still shown.
-  await expect(wizard.getByLabel('Matricule INS du bénéficiaire (15 caractères)')).toHaveValue('285022B11542341');
-  await expect(wizard.getByRole('note')).toContainText('L’INS d’un enfant ou d’un ayant droit est différent');
-  await wizard.getByLabel('Femme').check();
-  await wizard.getByLabel('Pièce d’identité vérifiée').check();
+  await expect(wizard).toContainText('2 85 02 2B 115 423 41');
+  await expect(wizard).toContainText('2B115');
+  await expect(wizard.getByLabel(/Matricule INS du bénéficiaire/)).toHaveCount(0);
+  await wizard.getByLabel(/Pièce d’identité à haut niveau de confiance vérifiée/).check();
+  await expect(wizard).toContainText('INS qualifiée');
   await expectNoSeriousA11yViolations(page, 'creation wizard — identity');
   await screenshot(page, 'secretary-creation-identity');
   await wizard.getByRole('button', { name: 'Suivant' }).click();
@@ -40,4 +48,9 @@ test('Secretary: CPE + Vitale (adult alone) → create the DMP with consent → 
   expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   await expectNoSeriousA11yViolations(page, 'dossier created');
   await screenshot(page, 'secretary-creation-done');
+
+  // Once created, the dossier is found for this card: « Créer le DMP » is gone.
+  await wizard.getByRole('button', { name: 'Terminer' }).click();
+  await expect(notice.getByRole('status')).toContainText('Ce patient a déjà un DMP');
+  await expect(notice.getByRole('button', { name: 'Créer le DMP' })).toHaveCount(0);
 });

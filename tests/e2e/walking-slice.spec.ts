@@ -21,9 +21,17 @@ test('GP: CPS + PIN + Vitale opens the urgent summary of the seeded demo patient
   await expect(page.getByRole('status').filter({ hasText: 'Authentifié' })).toBeVisible();
 
   await insertCard(page, 'Lecteur simulé Vitale', /PAT-TROIS/i);
+  // Found by exact INS from the identity reference; the GP is not yet authorised: the patient says yes.
+  const notice = page.getByRole('region', { name: 'Dossier non ouvert' });
+  await expect(notice).toContainText('Ce patient a un DMP');
+  await expect(notice).toContainText('2 79 03 51 215 189 89');
+  await expect(notice.getByRole('button', { name: 'Créer le DMP' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Le patient présent autorise l’accès' }).click();
   const banner = page.getByRole('region', { name: 'Patient' });
   await expect(banner).toContainText('PAT-TROIS');
-  await expect(banner).toContainText('279035121518989');
+  await expect(banner).toContainText('2 79 03 51 215 189 89');
+  await expect(banner.getByTestId('ins-status')).toHaveText('INS qualifiée');
+  await banner.screenshot({ path: 'test-results/walking-slice-banner-ins-status.png' });
 
   // Values from the VSM fixture imported at start (an allergy to paracetamol, PLAVIX and COUMADINE).
   await expect(page.getByTestId('allergies')).toContainText(/parac[ée]tamol/i);

@@ -12,7 +12,9 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export function sharedCdaFixturesDir(): string {
   const dir = process.env.POSTE_DMP_SHARED_FIXTURES ?? join(repoRoot, '..', 'shared', 'fixtures', 'cda');
   if (!existsSync(dir)) {
-    throw new Error(`CI-SIS fixtures not found at ${dir}: expected ../shared/fixtures/cda beside the repository (or set POSTE_DMP_SHARED_FIXTURES)`);
+    throw new Error(
+      `CI-SIS fixtures not found at ${dir}: expected ../shared/fixtures/cda beside the repository (or set POSTE_DMP_SHARED_FIXTURES)`,
+    );
   }
   return dir;
 }
@@ -20,6 +22,9 @@ export function sharedCdaFixturesDir(): string {
 /** The 83 further CI-SIS documents (`../shared/fixtures/cda-corpus`), beside the official ten. */
 export function sharedCorpusDir(): string {
   const dir = join(dirname(sharedCdaFixturesDir()), 'cda-corpus');
-  if (!existsSync(dir)) throw new Error(`CI-SIS corpus not found at ${dir}: expected ../shared/fixtures/cda-corpus beside the repository`);
+  if (!existsSync(dir))
+    throw new Error(
+      `CI-SIS corpus not found at ${dir}: expected ../shared/fixtures/cda-corpus beside the repository`,
+    );
   return dir;
 }

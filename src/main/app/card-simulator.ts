@@ -16,18 +16,21 @@ export class CardSimulator {
   insert(reader: string, profileId: string): void {
     const profile = this.cardProfiles.find((p) => p.id === profileId);
     if (!profile) throw new ApiError('NOT_FOUND', 'Profil de carte inconnu.');
-    if (!this.transport.readers().some((r) => r.name === reader)) throw new ApiError('NOT_FOUND', 'Lecteur simulé inconnu.');
+    if (!this.transport.readers().some((r) => r.name === reader))
+      throw new ApiError('NOT_FOUND', 'Lecteur simulé inconnu.');
     this.transport.insert(reader, createVirtualCard(profile));
   }
 
   /** Inserts a card built outside the profile folder (benches and tests: one card per generated patient). */
   insertCard(reader: string, card: VirtualCard): void {
-    if (!this.transport.readers().some((r) => r.name === reader)) throw new ApiError('NOT_FOUND', 'Lecteur simulé inconnu.');
+    if (!this.transport.readers().some((r) => r.name === reader))
+      throw new ApiError('NOT_FOUND', 'Lecteur simulé inconnu.');
     this.transport.insert(reader, card);
   }
 
   remove(reader: string): void {
-    if (!this.transport.readers().some((r) => r.name === reader)) throw new ApiError('NOT_FOUND', 'Lecteur simulé inconnu.');
+    if (!this.transport.readers().some((r) => r.name === reader))
+      throw new ApiError('NOT_FOUND', 'Lecteur simulé inconnu.');
     this.transport.remove(reader);
   }
 }

@@ -8,7 +8,13 @@ import type { CardService } from '../cards/card-service';
 import type { CardSimulator } from './card-simulator';
 
 export interface HandlerDeps {
-  info: { version: string; host: 'desktop' | 'web'; simulation: boolean; production: boolean; warnings: string[] };
+  info: {
+    version: string;
+    host: 'desktop' | 'web';
+    simulation: boolean;
+    production: boolean;
+    warnings: string[];
+  };
   session: SessionService;
   dmp: DmpService;
   identities: IdentityReference;
@@ -23,7 +29,8 @@ export interface HandlerDeps {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { session, dmp, cards, identities } = deps;
   const simulator = (): CardSimulator => {
-    if (!deps.simulator) throw new ApiError('UNSUPPORTED', 'Le simulateur de cartes n’est pas activé sur ce poste.');
+    if (!deps.simulator)
+      throw new ApiError('UNSUPPORTED', 'Le simulateur de cartes n’est pas activé sur ce poste.');
     return deps.simulator;
   };
   /**
@@ -32,18 +39,28 @@ export function createHandlers(deps: HandlerDeps): Handlers {
    */
   const referenceIdentity = async (ins: { matricule: string; oid: string }): Promise<ReferenceIdentity> => {
     const identity = await identities.byIns(ins);
-    if (!identity) throw new ApiError('NOT_FOUND', 'Cette identité est inconnue du référentiel d’identités : recherchez-la à nouveau.');
+    if (!identity)
+      throw new ApiError(
+        'NOT_FOUND',
+        'Cette identité est inconnue du référentiel d’identités : recherchez-la à nouveau.',
+      );
     const vitale = cards.readers().find((r) => r.card?.kind === 'vitale')?.card;
     const status = vitale?.kind === 'vitale' ? vitale.status : 'production';
-    const consistent = status === 'production' ? !isTestOid(identity.oid) : identity.oid === insOidForCardStatus(status);
-    if (!consistent) throw new ApiError('FORBIDDEN', 'Une carte Vitale de test ne peut servir qu’à une identité de test, et une carte réelle qu’à une identité réelle.');
+    const consistent =
+      status === 'production' ? !isTestOid(identity.oid) : identity.oid === insOidForCardStatus(status);
+    if (!consistent)
+      throw new ApiError(
+        'FORBIDDEN',
+        'Une carte Vitale de test ne peut servir qu’à une identité de test, et une carte réelle qu’à une identité réelle.',
+      );
     return identity;
   };
   const identitiesOf = (answer: IdentityAnswer): ReferenceIdentity[] =>
     answer.kind === 'none' ? [] : answer.kind === 'one' ? [answer.identity] : answer.candidates;
   const beneficiaryFor = (index: number): Beneficiary => {
     const beneficiary = session.get().patient?.beneficiaries[index];
-    if (!beneficiary) throw new ApiError('NOT_FOUND', 'Ce bénéficiaire ne figure pas sur la carte Vitale lue.');
+    if (!beneficiary)
+      throw new ApiError('NOT_FOUND', 'Ce bénéficiaire ne figure pas sur la carte Vitale lue.');
     return beneficiary;
   };
 
@@ -75,7 +92,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'summary.get': async ({ insKey }) => dmp.getSummary(session.currentAccess(insKey), insKey),
 
-    'documents.list': async ({ insKey, filter }) => dmp.listDocuments(session.currentAccess(insKey), insKey, filter ?? {}),
+    'documents.list': async ({ insKey, filter }) =>
+      dmp.listDocuments(session.currentAccess(insKey), insKey, filter ?? {}),
     'documents.get': async ({ insKey, id }) => dmp.getDocument(session.currentAccess(insKey), insKey, id),
     'documents.deposit': async (input) => dmp.depositDocument(session.currentAccess(input.insKey), input),
     'documents.update': async ({ insKey, id, status, visibility }) =>

@@ -4,7 +4,12 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 
 /** Files the app keeps in its data folder. */
-export function appPaths(root: string): { dataDir: string; storeDir: string; wrappedKeyFile: string; logFile: string } {
+export function appPaths(root: string): {
+  dataDir: string;
+  storeDir: string;
+  wrappedKeyFile: string;
+  logFile: string;
+} {
   return {
     dataDir: root,
     storeDir: join(root, 'store'),
@@ -40,5 +45,9 @@ export function defaultDataDir(): string {
 
 /** Where a data folder keeps the store and, outside Electron, its key file. */
 export function dataLayout(dataDir: string): { storeDir: string; keyFile: string; logFile: string } {
-  return { storeDir: join(dataDir, 'store'), keyFile: join(dataDir, 'store.key'), logFile: join(dataDir, 'logs', 'poste-dmp.log') };
+  return {
+    storeDir: join(dataDir, 'store'),
+    keyFile: join(dataDir, 'store.key'),
+    logFile: join(dataDir, 'logs', 'poste-dmp.log'),
+  };
 }

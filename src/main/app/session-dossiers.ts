@@ -3,7 +3,12 @@ import { formatInsKey } from '../../shared/identity/ins';
 import type { DmpService } from '../dmp/dmp-service';
 import { rules } from '../domain/access-policy';
 import { IdentityQueryError, type IdentityReference } from '../identity/identity-reference';
-import type { DossierOutcome, IdentityOutcome, SessionActor, SessionDossiers } from '../session/session-service';
+import type {
+  DossierOutcome,
+  IdentityOutcome,
+  SessionActor,
+  SessionDossiers,
+} from '../session/session-service';
 
 /**
  * How the session goes from a Vitale beneficiary to a dossier (docs/identity.md): the identity
@@ -31,7 +36,8 @@ export function sessionDossiers(dmp: DmpService, identities: IdentityReference):
         case 'none':
           return {
             kind: 'unknown',
-            notice: 'Identité introuvable au référentiel INS pour ce bénéficiaire : vérifiez la carte, ou recherchez l’identité par ses traits (création du DMP).',
+            notice:
+              'Identité introuvable au référentiel INS pour ce bénéficiaire : vérifiez la carte, ou recherchez l’identité par ses traits (création du DMP).',
           };
         case 'several':
           return { kind: 'several', candidates: answer.candidates };
@@ -48,7 +54,12 @@ export function sessionDossiers(dmp: DmpService, identities: IdentityReference):
       if (decision.allowed) return { kind: 'open', dossier: await dmp.openDossier(actor, insKey) };
       if (decision.rule === rules.notInCareTeam) return { kind: 'authorization-required', dossier };
       if (decision.rule === rules.cpeNoMedicalContent) {
-        return { kind: 'refused', dossier, notice: 'Ce patient a déjà un DMP. Votre carte (CPE) ne permet pas d’en consulter le contenu médical.' };
+        return {
+          kind: 'refused',
+          dossier,
+          notice:
+            'Ce patient a déjà un DMP. Votre carte (CPE) ne permet pas d’en consulter le contenu médical.',
+        };
       }
       return { kind: 'refused', dossier, notice: decision.message };
     },

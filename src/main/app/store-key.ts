@@ -21,7 +21,10 @@ export type KeySource =
       unwrap(blob: Buffer): string;
     };
 
-export async function resolveStoreKey(source: KeySource, log: Logger): Promise<{ key: StoreKey; warnings: string[] }> {
+export async function resolveStoreKey(
+  source: KeySource,
+  log: Logger,
+): Promise<{ key: StoreKey; warnings: string[] }> {
   if (source.kind === 'file') {
     const result = loadOrCreateKeyFile(source.path, log.child('key'));
     return { key: result.key, warnings: [result.warning] };
@@ -35,8 +38,11 @@ export async function resolveStoreKey(source: KeySource, log: Logger): Promise<{
   );
   if (!result.ok) throw new ApiError('UNAVAILABLE', result.message, `key backend ${result.backend} refused`);
   const warnings = result.backendChanged
-    ? ['Le trousseau du système a changé depuis la création de la clé : faites vérifier la copie de secours de la clé.']
+    ? [
+        'Le trousseau du système a changé depuis la création de la clé : faites vérifier la copie de secours de la clé.',
+      ]
     : [];
-  if (!secure) warnings.push('Mode dégradé : la clé des données n’est pas protégée par un trousseau du système.');
+  if (!secure)
+    warnings.push('Mode dégradé : la clé des données n’est pas protégée par un trousseau du système.');
   return { key: result.key, warnings };
 }

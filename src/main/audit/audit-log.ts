@@ -1,6 +1,12 @@
 import type { AccessMode, AuditAction } from '../../shared/contract';
 import type { Statement, Store } from '../store/types';
-import { auditFieldValues, GENESIS_HASH, hashAuditEntry, type AuditEntry, type AuditEvent } from './audit-entry';
+import {
+  auditFieldValues,
+  GENESIS_HASH,
+  hashAuditEntry,
+  type AuditEntry,
+  type AuditEvent,
+} from './audit-entry';
 import { verifyAuditChain, type AuditAnchor, type AuditChainVerdict } from './verify';
 
 interface AuditRow {
@@ -19,7 +25,8 @@ interface AuditRow {
   hash: string;
 }
 
-const selectColumns = 'seq, at, actor_id, actor_name, card_serial, profession, mode, reason, action, ins_key, target, prev_hash, hash';
+const selectColumns =
+  'seq, at, actor_id, actor_name, card_serial, profession, mode, reason, action, ins_key, target, prev_hash, hash';
 
 function fromRow(row: AuditRow): AuditEntry {
   return {
@@ -68,9 +75,14 @@ export class AuditLog {
 
   /** Loads the head (last hash and count) once, at start. */
   static async open(store: Store): Promise<AuditLog> {
-    const rows = await store.all<{ count: number; last_hash: string }>('SELECT count, last_hash FROM audit_head WHERE id = 1');
+    const rows = await store.all<{ count: number; last_hash: string }>(
+      'SELECT count, last_hash FROM audit_head WHERE id = 1',
+    );
     const row = rows[0];
-    return new AuditLog(store, row ? { count: Number(row.count), lastHash: row.last_hash } : { count: 0, lastHash: GENESIS_HASH });
+    return new AuditLog(
+      store,
+      row ? { count: Number(row.count), lastHash: row.last_hash } : { count: 0, lastHash: GENESIS_HASH },
+    );
   }
 
   /**
@@ -102,14 +114,22 @@ export class AuditLog {
   }
 
   async entriesForDossier(insKey: string): Promise<AuditEntry[]> {
-    const rows = await this.store.all<AuditRow>(`SELECT ${selectColumns} FROM audit_log WHERE ins_key = ? ORDER BY seq DESC`, [insKey]);
+    const rows = await this.store.all<AuditRow>(
+      `SELECT ${selectColumns} FROM audit_log WHERE ins_key = ? ORDER BY seq DESC`,
+      [insKey],
+    );
     return rows.map(fromRow);
   }
 
   /** Verifies the stored rows against the stored head. */
   async verify(): Promise<AuditChainVerdict> {
-    const heads = await this.store.all<{ count: number; last_hash: string }>('SELECT count, last_hash FROM audit_head WHERE id = 1');
+    const heads = await this.store.all<{ count: number; last_hash: string }>(
+      'SELECT count, last_hash FROM audit_head WHERE id = 1',
+    );
     const head = heads[0];
-    return verifyAuditChain(await this.entries(), head ? { count: Number(head.count), lastHash: head.last_hash } : { count: 0, lastHash: GENESIS_HASH });
+    return verifyAuditChain(
+      await this.entries(),
+      head ? { count: Number(head.count), lastHash: head.last_hash } : { count: 0, lastHash: GENESIS_HASH },
+    );
   }
 }

@@ -1,4 +1,16 @@
-export { GENESIS_HASH, canonicalAuditPayload, hashAuditEntry, type AuditEntry, type AuditEvent } from './audit-entry';
-export { verifyAuditChain, describeAuditVerdict, type AuditChainVerdict, type AuditChainProblem, type AuditAnchor } from './verify';
+export {
+  GENESIS_HASH,
+  canonicalAuditPayload,
+  hashAuditEntry,
+  type AuditEntry,
+  type AuditEvent,
+} from './audit-entry';
+export {
+  verifyAuditChain,
+  describeAuditVerdict,
+  type AuditChainVerdict,
+  type AuditChainProblem,
+  type AuditAnchor,
+} from './verify';
 export { AuditLog } from './audit-log';
 export { auditSchemaSql } from './schema';

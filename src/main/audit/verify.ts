@@ -3,8 +3,7 @@ import { GENESIS_HASH, hashAuditEntry, type AuditEntry } from './audit-entry';
 export type AuditChainProblem = 'edited' | 'deleted' | 'reordered' | 'truncated';
 
 export type AuditChainVerdict =
-  | { ok: true; count: number }
-  | { ok: false; count: number; firstBadSeq: number; problem: AuditChainProblem };
+  { ok: true; count: number } | { ok: false; count: number; firstBadSeq: number; problem: AuditChainProblem };
 
 /** The head remembered outside the rows (count and last hash), to catch entries cut off the end. */
 export interface AuditAnchor {
@@ -24,11 +23,18 @@ export function verifyAuditChain(entries: readonly AuditEntry[], anchor?: AuditA
   for (let i = 0; i < count; i++) {
     const entry = entries[i] as AuditEntry;
     const expectedSeq = i + 1;
-    const bad = (problem: AuditChainProblem, seq = entry.seq): AuditChainVerdict => ({ ok: false, count, firstBadSeq: seq, problem });
+    const bad = (problem: AuditChainProblem, seq = entry.seq): AuditChainVerdict => ({
+      ok: false,
+      count,
+      firstBadSeq: seq,
+      problem,
+    });
 
     if (hashAuditEntry(entry) !== entry.hash) {
       // A row whose hash fits its content under another seq was moved, not rewritten.
-      const movedFrom = entries.find((other) => other.seq !== entry.seq && hashAuditEntry({ ...entry, seq: other.seq }) === entry.hash);
+      const movedFrom = entries.find(
+        (other) => other.seq !== entry.seq && hashAuditEntry({ ...entry, seq: other.seq }) === entry.hash,
+      );
       return bad(movedFrom ? 'reordered' : 'edited');
     }
     if (entry.seq > expectedSeq) return bad('deleted');

@@ -29,7 +29,9 @@ const isMethodName = (name: unknown): name is MethodName =>
 export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
   return async (method, input) => {
     if (!isMethodName(method)) {
-      log.warn('refused unknown method', { method: typeof method === 'string' ? method.slice(0, 80) : typeof method });
+      log.warn('refused unknown method', {
+        method: typeof method === 'string' ? method.slice(0, 80) : typeof method,
+      });
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: 'Opération inconnue.' } };
     }
     const spec = methods[method];
@@ -40,7 +42,10 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
       log.warn('refused invalid input', { method, detail });
       return {
         ok: false,
-        error: { code: 'INVALID_INPUT', message: `Requête invalide (${method}) : ${frenchIssues(parsed.error)}.` },
+        error: {
+          code: 'INVALID_INPUT',
+          message: `Requête invalide (${method}) : ${frenchIssues(parsed.error)}.`,
+        },
       };
     }
     try {
@@ -60,8 +65,14 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
         log.info('request refused', { method, code: err.code, detail: err.logDetail });
         return { ok: false, error: { code: err.code, message: err.message } };
       }
-      log.error('handler failed', { method, error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown' });
-      return { ok: false, error: { code: 'INTERNAL', message: 'Erreur interne. L’incident a été journalisé.' } };
+      log.error('handler failed', {
+        method,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown',
+      });
+      return {
+        ok: false,
+        error: { code: 'INTERNAL', message: 'Erreur interne. L’incident a été journalisé.' },
+      };
     }
   };
 }

@@ -85,7 +85,10 @@ export async function startLoopbackHost(options: LoopbackHostOptions): Promise<L
     const url = new URL(req.url ?? '/', 'http://localhost');
     const offered = url.searchParams.get('token') ?? '';
     if (url.pathname !== '/bridge' || req.headers.origin !== origin || !sameSecret(offered, token)) {
-      log.warn('bridge connection refused', { path: url.pathname, originMatches: req.headers.origin === origin });
+      log.warn('bridge connection refused', {
+        path: url.pathname,
+        originMatches: req.headers.origin === origin,
+      });
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;

@@ -1,6 +1,12 @@
 import type { CardInfo, CpxCardInfo, PinState, ReaderView } from '../../shared/contract/cards';
 import type { Logger } from '../log/logger';
-import { CPX_PIN_REFERENCE, readCpxSituations, readPinState, selectCpxApplication, verifyCpxPin } from './apps/cpx';
+import {
+  CPX_PIN_REFERENCE,
+  readCpxSituations,
+  readPinState,
+  selectCpxApplication,
+  verifyCpxPin,
+} from './apps/cpx';
 import { CardError, isCardError } from './errors';
 import { readCardInfo } from './read-card';
 import { traceSession } from './trace';
@@ -107,16 +113,21 @@ export class CardService {
   async verifyPin(reader: string, pin: Uint8Array): Promise<{ success: boolean; pin: PinState }> {
     try {
       const state = this.states.get(reader);
-      if (!state || !state.present) throw new CardError('no-card', { detail: 'verifyPin: no card in reader' });
+      if (!state || !state.present)
+        throw new CardError('no-card', { detail: 'verifyPin: no card in reader' });
       if (!isCpx(state.card)) throw new CardError('not-cpx', { detail: 'verifyPin: card is not a CPx' });
-      if (state.card.pin.blocked) throw new CardError('pin-blocked', { detail: 'verifyPin: counter already at 0' });
+      if (state.card.pin.blocked)
+        throw new CardError('pin-blocked', { detail: 'verifyPin: counter already at 0' });
       return await this.enqueue(reader, () => this.verifyOnCard(state, pin));
     } finally {
       pin.fill(0);
     }
   }
 
-  private async verifyOnCard(state: ReaderState, pin: Uint8Array): Promise<{ success: boolean; pin: PinState }> {
+  private async verifyOnCard(
+    state: ReaderState,
+    pin: Uint8Array,
+  ): Promise<{ success: boolean; pin: PinState }> {
     const generation = state.generation;
     if (!state.present) throw new CardError('removed', { detail: 'verifyPin: card removed while queued' });
     const session = traceSession(await this.transport.connect(state.name), this.log);
@@ -133,11 +144,19 @@ export class CardService {
         card.pin = result.pin;
         if (situations) card.holder.situations = situations;
       });
-      this.log.info('PIN verification', { reader: state.name, success: result.success, triesLeft: result.pin.triesLeft });
+      this.log.info('PIN verification', {
+        reader: state.name,
+        success: result.success,
+        triesLeft: result.pin.triesLeft,
+      });
       return result;
     } catch (error) {
       if (isCardError(error, 'pin-blocked')) {
-        this.updateCpx(state, generation, (card) => (card.pin = { ...card.pin, triesLeft: 0, blocked: true }));
+        this.updateCpx(
+          state,
+          generation,
+          (card) => (card.pin = { ...card.pin, triesLeft: 0, blocked: true }),
+        );
       }
       this.log.warn('PIN verification failed', { reader: state.name, ...errorFields(error) });
       throw error;
@@ -253,7 +272,10 @@ export class CardService {
       if (state.generation !== generation) return;
       state.card = info;
       state.busy = false;
-      state.error = this.production && 'status' in info && info.status !== 'production' ? MESSAGES.testCardRefused : undefined;
+      state.error =
+        this.production && 'status' in info && info.status !== 'production'
+          ? MESSAGES.testCardRefused
+          : undefined;
       this.log.info('card read', { reader: state.name, ...describeCard(info) });
     } catch (error) {
       if (state.generation !== generation) return;
@@ -324,7 +346,12 @@ function describeCard(info: CardInfo): Record<string, string | number> {
     case 'cps':
     case 'cpe':
     case 'cpf':
-      return { kind: info.kind, status: info.status, idType: info.holder.nationalIdType, triesLeft: info.pin.triesLeft };
+      return {
+        kind: info.kind,
+        status: info.status,
+        idType: info.holder.nationalIdType,
+        triesLeft: info.pin.triesLeft,
+      };
     default:
       return { kind: info.kind, atr: info.atr };
   }

@@ -31,7 +31,8 @@ const defaultMessages: Record<CardErrorKind, string> = {
   malformed: 'La carte a renvoyé des données illisibles.',
   status: 'La carte a refusé la commande.',
   'pin-wrong': 'Code porteur incorrect.',
-  'pin-blocked': 'Carte bloquée : le code porteur a été saisi trop de fois. Débloquez-la avec le code de déblocage (procédure ANS).',
+  'pin-blocked':
+    'Carte bloquée : le code porteur a été saisi trop de fois. Débloquez-la avec le code de déblocage (procédure ANS).',
   'pin-format': 'Le code porteur doit comporter de 4 à 8 chiffres.',
   'not-cpx': "La carte présente n'est pas une carte de professionnel (CPS/CPE).",
   unsupported: "Ce type de carte n'est pas pris en charge.",
@@ -45,7 +46,10 @@ export class CardError extends Error {
   readonly detail: string | undefined;
 
   constructor(kind: CardErrorKind, options: { message?: string; detail?: string; cause?: unknown } = {}) {
-    super(options.message ?? defaultMessages[kind], options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.message ?? defaultMessages[kind],
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.kind = kind;
     this.detail = options.detail;
   }

@@ -16,7 +16,8 @@ export async function readCardInfo(session: CardSession): Promise<CardInfo> {
       return {
         kind: 'unsupported',
         atr,
-        reason: "Carte Vitale 1 : cette ancienne génération n'est plus lue par le poste. Demandez au patient sa carte Vitale 2 ou utilisez l'appli carte Vitale.",
+        reason:
+          "Carte Vitale 1 : cette ancienne génération n'est plus lue par le poste. Demandez au patient sa carte Vitale 2 ou utilisez l'appli carte Vitale.",
       };
     case 'cps3':
     case 'cps3-contactless':
@@ -25,5 +26,9 @@ export async function readCardInfo(session: CardSession): Promise<CardInfo> {
     case 'unknown':
       break;
   }
-  return { kind: 'unknown', atr, reason: "Carte non reconnue : ce n'est ni une carte Vitale ni une carte de professionnel de santé." };
+  return {
+    kind: 'unknown',
+    atr,
+    reason: "Carte non reconnue : ce n'est ni une carte Vitale ni une carte de professionnel de santé.",
+  };
 }

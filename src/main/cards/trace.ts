@@ -15,8 +15,15 @@ export function traceSession(session: CardSession, log: Logger): CardSession {
     async transmit(apdu: Uint8Array): Promise<Uint8Array> {
       log.debug('apdu command', { reader: session.reader, apdu: describeCommandForLog(apdu) });
       const response = await session.transmit(apdu);
-      const sw = response.length >= 2 ? (((response[response.length - 2] ?? 0) << 8) | (response[response.length - 1] ?? 0)) : -1;
-      log.debug('apdu response', { reader: session.reader, length: response.length, sw: sw < 0 ? 'none' : sw.toString(16).padStart(4, '0') });
+      const sw =
+        response.length >= 2
+          ? ((response[response.length - 2] ?? 0) << 8) | (response[response.length - 1] ?? 0)
+          : -1;
+      log.debug('apdu response', {
+        reader: session.reader,
+        length: response.length,
+        sw: sw < 0 ? 'none' : sw.toString(16).padStart(4, '0'),
+      });
       return response;
     },
     close: (disposition) => session.close(disposition),

@@ -4,14 +4,7 @@
  * positions and limits only), so patient data cannot leak through it.
  */
 export type CdaErrorCode =
-  | 'too-large'
-  | 'encoding'
-  | 'doctype'
-  | 'malformed'
-  | 'limit'
-  | 'not-cda'
-  | 'missing-ins'
-  | 'bad-body';
+  'too-large' | 'encoding' | 'doctype' | 'malformed' | 'limit' | 'not-cda' | 'missing-ins' | 'bad-body';
 
 export class CdaError extends Error {
   readonly code: CdaErrorCode;

@@ -5,15 +5,16 @@ import type { CdaAuthor, CdaHeader, CdaPatient } from './types';
 import { attr, child, children, path, templateIdsOf, text } from './xml/tree';
 import type { XmlElement } from './xml/tree';
 
-
 export function readHeader(doc: XmlElement): CdaHeader {
   const idEl = child(doc, 'id');
   const root = attr(idEl, 'root');
-  if (!root) throw new CdaError('not-cda', 'identifiant du document absent.', 'ClinicalDocument/id/@root missing');
+  if (!root)
+    throw new CdaError('not-cda', 'identifiant du document absent.', 'ClinicalDocument/id/@root missing');
   const extension = attr(idEl, 'extension');
   const codeEl = child(doc, 'code');
   const type = codedOf(codeEl);
-  if (!type) throw new CdaError('not-cda', 'type de document (code LOINC) absent.', 'ClinicalDocument/code missing');
+  if (!type)
+    throw new CdaError('not-cda', 'type de document (code LOINC) absent.', 'ClinicalDocument/code missing');
 
   const setIdEl = child(doc, 'setId');
   const setRoot = attr(setIdEl, 'root');
@@ -39,14 +40,19 @@ export function readHeader(doc: XmlElement): CdaHeader {
 
 function readPatient(doc: XmlElement): CdaPatient {
   const role = path(doc, 'recordTarget', 'patientRole');
-  if (!role) throw new CdaError('not-cda', 'patient (recordTarget) absent.', 'recordTarget/patientRole missing');
+  if (!role)
+    throw new CdaError('not-cda', 'patient (recordTarget) absent.', 'recordTarget/patientRole missing');
   const ids = children(role, 'id').flatMap((id) => {
     const root = attr(id, 'root');
     const extension = attr(id, 'extension');
     return root && extension ? [{ root, extension }] : [];
   });
   if (!ids.some((id) => isInsOid(id.root))) {
-    throw new CdaError('missing-ins', "INS du patient absent de l'en-tête : le document ne peut pas être rattaché à un dossier.", `no patientRole/id with an INS root among ${ids.length} ids`);
+    throw new CdaError(
+      'missing-ins',
+      "INS du patient absent de l'en-tête : le document ne peut pas être rattaché à un dossier.",
+      `no patientRole/id with an INS root among ${ids.length} ids`,
+    );
   }
   const patient = child(role, 'patient');
   const name = child(patient, 'name');
@@ -80,7 +86,9 @@ export function readAssigned(assigned: XmlElement | undefined, timeEl?: XmlEleme
   if (!assigned) return undefined;
   const name = formatName(path(assigned, 'assignedPerson', 'name'));
   const profession = codedOf(child(assigned, 'code'));
-  const nationalId = children(assigned, 'id').map((id) => attr(id, 'extension')).find((e) => e !== undefined && e !== '');
+  const nationalId = children(assigned, 'id')
+    .map((id) => attr(id, 'extension'))
+    .find((e) => e !== undefined && e !== '');
   const organization = text(path(assigned, 'representedOrganization', 'name')) || undefined;
   const time = hl7TimeToIso(attr(timeEl, 'value'));
   const device = text(path(assigned, 'assignedAuthoringDevice', 'softwareName')) || undefined;

@@ -73,7 +73,16 @@ export type EntryKind =
   | 'noneKnown';
 
 /** Which summary section a « nothing known » statement is about. */
-export type NoneKnownSection = 'allergies' | 'medications' | 'problems' | 'immunizations' | 'devices' | 'procedures' | 'riskFactors' | 'labResults' | 'reimbursements';
+export type NoneKnownSection =
+  | 'allergies'
+  | 'medications'
+  | 'problems'
+  | 'immunizations'
+  | 'devices'
+  | 'procedures'
+  | 'riskFactors'
+  | 'labResults'
+  | 'reimbursements';
 
 /** Whom a header contact is, for the summary to show the personne de confiance and médecin traitant apart. */
 export type ContactRole = 'trusted' | 'treating' | 'notify' | 'legal' | 'other';

@@ -24,7 +24,12 @@ async function main(argv: string[]): Promise<number> {
   const storeFlag = args.indexOf('--store');
   const dataDir = resolve(storeFlag >= 0 && args[storeFlag + 1] ? args[storeFlag + 1]! : defaultDataDir());
   const log = createLogger({ file: dataLayout(dataDir).logFile });
-  const ctx = { out, err, openService: (dir: string) => openDmpForCli(resolve(dir), log), defaultStoreDir: dataDir };
+  const ctx = {
+    out,
+    err,
+    openService: (dir: string) => openDmpForCli(resolve(dir), log),
+    defaultStoreDir: dataDir,
+  };
 
   switch (command) {
     case 'cards': {

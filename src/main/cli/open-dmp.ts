@@ -14,6 +14,11 @@ export async function openDmpForCli(
   const layout = dataLayout(dataDir);
   const key = await resolveStoreKey({ kind: 'file', path: layout.keyFile }, log);
   for (const warning of key.warnings) process.stderr.write(`Attention : ${warning}\n`);
-  const store = await openStore({ dir: layout.storeDir, key: key.key, migrations: dmpMigrations, log: log.child('store') });
+  const store = await openStore({
+    dir: layout.storeDir,
+    key: key.key,
+    migrations: dmpMigrations,
+    log: log.child('store'),
+  });
   return { service: new DmpService({ store, log: log.child('dmp') }), store, close: () => store.close() };
 }

@@ -22,7 +22,8 @@ function printable(text: string): string {
   return [...text.normalize('NFC')]
     .map((ch) => {
       const code = ch.codePointAt(0) ?? 0;
-      if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || '’‘“”–—€œŒ…'.includes(ch)) return ch;
+      if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || '’‘“”–—€œŒ…'.includes(ch))
+        return ch;
       const base = ch.normalize('NFD').replace(/\p{Diacritic}/gu, '');
       return /^[\x20-\x7e]+$/.test(base) ? base : '?';
     })
@@ -87,28 +88,46 @@ export async function accessCodesPdf(letter: AccessCodesLetter): Promise<Uint8Ar
   pdf.setLanguage('fr-FR');
   pdf.setCreator('Poste DMP');
   const page = pdf.addPage(A4);
-  const w = new Writer(page, await pdf.embedFont(StandardFonts.Helvetica), await pdf.embedFont(StandardFonts.HelveticaBold));
+  const w = new Writer(
+    page,
+    await pdf.embedFont(StandardFonts.Helvetica),
+    await pdf.embedFont(StandardFonts.HelveticaBold),
+  );
 
   w.line('Mon espace santé', { size: 20, bold: true });
   w.line('Vos codes d’accès à votre Dossier Médical Partagé (DMP)', { size: 13, bold: true, gap: 14 });
 
   w.line('Titulaire', { bold: true });
   w.line(letter.patientName);
-  w.line(`Né(e) le ${frenchDate(letter.birthDate)} — n° de sécurité sociale ${maskedMatricule(letter.matricule)}`, { gap: 14 });
+  w.line(
+    `Né(e) le ${frenchDate(letter.birthDate)} — n° de sécurité sociale ${maskedMatricule(letter.matricule)}`,
+    { gap: 14 },
+  );
 
   w.line('Identifiant', { bold: true });
   w.line(letter.login, { size: 16, bold: true, gap: 8 });
   w.line('Code d’accès provisoire (à usage unique)', { bold: true });
   w.line(letter.oneTimeCode, { size: 16, bold: true });
-  w.line(`Ce code est valable 6 semaines, jusqu’au ${frenchDate(letter.validUntil)}. Il ne peut servir qu’une fois.`, { gap: 14 });
+  w.line(
+    `Ce code est valable 6 semaines, jusqu’au ${frenchDate(letter.validUntil)}. Il ne peut servir qu’une fois.`,
+    { gap: 14 },
+  );
 
   w.line('Comment activer votre espace', { bold: true });
   w.line('1. Rendez-vous sur monespacesante.fr et choisissez « Activer mon profil ».');
-  w.line('2. Saisissez le code provisoire ci-dessus, votre numéro de sécurité sociale et le numéro de série de votre carte Vitale.');
+  w.line(
+    '2. Saisissez le code provisoire ci-dessus, votre numéro de sécurité sociale et le numéro de série de votre carte Vitale.',
+  );
   w.line('3. Choisissez ensuite comment recevoir vos prochains codes de connexion (SMS ou courriel).');
-  w.line('Vous pourrez y consulter vos documents, l’historique des accès à votre dossier, et bloquer un professionnel ou masquer un document.', { gap: 14 });
+  w.line(
+    'Vous pourrez y consulter vos documents, l’historique des accès à votre dossier, et bloquer un professionnel ou masquer un document.',
+    { gap: 14 },
+  );
 
-  w.line('Conservez ce document en lieu sûr et ne le communiquez à personne. Aucun professionnel ne vous demandera ce code.', { bold: true, gap: 14 });
+  w.line(
+    'Conservez ce document en lieu sûr et ne le communiquez à personne. Aucun professionnel ne vous demandera ce code.',
+    { bold: true, gap: 14 },
+  );
   w.space(20);
   w.line(`Remis le ${frenchDate(letter.issuedAt)} par ${letter.issuedBy}.`, { size: 9 });
 

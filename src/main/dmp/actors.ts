@@ -36,9 +36,18 @@ export function toDomainActor(professional: Professional): Actor {
 }
 
 /** The "who" part of an audit entry. */
-export function auditWho(actor: DmpActor | SystemActor): Pick<AuditEvent, 'actorId' | 'actorName' | 'cardSerial' | 'profession' | 'mode' | 'reason'> {
+export function auditWho(
+  actor: DmpActor | SystemActor,
+): Pick<AuditEvent, 'actorId' | 'actorName' | 'cardSerial' | 'profession' | 'mode' | 'reason'> {
   if (isSystemActor(actor)) {
-    return { actorId: `system:${actor.system}`, actorName: `Système (${actor.system})`, cardSerial: null, profession: 'Système', mode: null, reason: null };
+    return {
+      actorId: `system:${actor.system}`,
+      actorName: `Système (${actor.system})`,
+      cardSerial: null,
+      profession: 'Système',
+      mode: null,
+      reason: null,
+    };
   }
   return {
     actorId: actor.professional.holder.nationalId,

@@ -42,7 +42,12 @@ export class DmpContext {
     this.audit.catch(() => undefined);
   }
 
-  event(actor: DmpActor | SystemActor, action: AuditEvent['action'], insKey: string | null, target: string | null): AuditEvent {
+  event(
+    actor: DmpActor | SystemActor,
+    action: AuditEvent['action'],
+    insKey: string | null,
+    target: string | null,
+  ): AuditEvent {
     return { at: this.now().toISOString(), ...auditWho(actor), action, insKey, target };
   }
 
@@ -51,9 +56,18 @@ export class DmpContext {
       await (await this.audit).record(events, statements);
     } catch (err) {
       // Two requests racing past the duplicate checks meet the unique indexes instead: same answer as the check.
-      const text = err instanceof ApiError ? `${err.logDetail ?? ''} ${err.message}` : err instanceof Error ? err.message : '';
+      const text =
+        err instanceof ApiError
+          ? `${err.logDetail ?? ''} ${err.message}`
+          : err instanceof Error
+            ? err.message
+            : '';
       if (/UNIQUE constraint failed/i.test(text)) {
-        throw new ApiError('CONFLICT', 'Cet élément existe déjà (dossier ou document identique déjà enregistré).', 'unique constraint');
+        throw new ApiError(
+          'CONFLICT',
+          'Cet élément existe déjà (dossier ou document identique déjà enregistré).',
+          'unique constraint',
+        );
       }
       throw err;
     }
@@ -66,7 +80,10 @@ export class DmpContext {
     try {
       await this.write([this.event(actor, 'access.denied', insKey, detail)]);
     } catch (err) {
-      this.log.error('could not audit a denied access', { rule: decision.rule, error: err instanceof Error ? err.message : 'unknown' });
+      this.log.error('could not audit a denied access', {
+        rule: decision.rule,
+        error: err instanceof Error ? err.message : 'unknown',
+      });
     }
     this.log.info('access denied', { rule: decision.rule, mode: actor.mode });
     throw new ApiError(decision.code, decision.message, `rule ${decision.rule}`);
@@ -77,11 +94,19 @@ export class DmpContext {
    * that names no one, to the audit trail (on the dossier when one exists); the user gets `message`.
    * A failure to audit is logged, never allowed to hide the refusal.
    */
-  async refuseDocument(actor: DmpActor | SystemActor, insKey: string | null, cause: string, message: string): Promise<never> {
+  async refuseDocument(
+    actor: DmpActor | SystemActor,
+    insKey: string | null,
+    cause: string,
+    message: string,
+  ): Promise<never> {
     try {
       await this.write([this.event(actor, 'document.refused', insKey, cause)]);
     } catch (err) {
-      this.log.error('could not audit a refused document', { cause, error: err instanceof Error ? err.message : 'unknown' });
+      this.log.error('could not audit a refused document', {
+        cause,
+        error: err instanceof Error ? err.message : 'unknown',
+      });
     }
     this.log.warn('document refused', { cause, dossier: insKey !== null });
     throw new ApiError('INVALID_INPUT', message, `document refused: ${cause}`);
@@ -99,7 +124,8 @@ export class DmpContext {
 
   async requireDossier(insKey: string): Promise<{ row: DossierRow; facts: DossierFacts }> {
     const ins = tryParseInsKey(insKey);
-    if (!ins) throw new ApiError('INVALID_INPUT', 'Identifiant INS invalide : format attendu « matricule@OID ».');
+    if (!ins)
+      throw new ApiError('INVALID_INPUT', 'Identifiant INS invalide : format attendu « matricule@OID ».');
     const row = await loadDossierRow(this.store, formatInsKey(ins));
     if (!row) throw notFound();
     return { row, facts: await loadDossierFacts(this.store, row) };

@@ -38,7 +38,9 @@ export function sha256Hex(bytes: Uint8Array): string {
  * Nothing a reader could use: no section with text or entries, no wrapped content. Entries the
  * parser draws from the header (contacts) do not count: every CDA header has them.
  */
-export function isEmptyDocument(doc: Pick<NewDocument, 'sections' | 'entries' | 'payload' | 'format' | 'content'>): boolean {
+export function isEmptyDocument(
+  doc: Pick<NewDocument, 'sections' | 'entries' | 'payload' | 'format' | 'content'>,
+): boolean {
   if (doc.format === 'cda-unstructured') return !doc.payload || doc.payload.length === 0;
   if (doc.format === 'pdf' || doc.format === 'text') return doc.content.length === 0;
   return doc.sections.every((s) => s.entryCount === 0 && isBlankHtml(s.narrativeHtml));
@@ -85,7 +87,14 @@ export function insertDocumentStatements(doc: NewDocument): Statement[] {
   doc.sections.forEach((section, position) => {
     statements.push({
       sql: 'INSERT INTO document_sections (document_id, position, code, title, narrative_html, entry_count) VALUES (?, ?, ?, ?, ?, ?)',
-      params: [doc.id, position, section.code?.code ?? null, section.title ?? null, section.narrativeHtml, section.entryCount],
+      params: [
+        doc.id,
+        position,
+        section.code?.code ?? null,
+        section.title ?? null,
+        section.narrativeHtml,
+        section.entryCount,
+      ],
     });
   });
   doc.entries.forEach((entry, position) => {
@@ -115,7 +124,10 @@ export function insertDocumentStatements(doc: NewDocument): Statement[] {
     });
   });
   if (doc.replacesId) {
-    statements.push({ sql: "UPDATE documents SET status = 'obsolete' WHERE id = ? AND ins_key = ?", params: [doc.replacesId, doc.insKey] });
+    statements.push({
+      sql: "UPDATE documents SET status = 'obsolete' WHERE id = ? AND ins_key = ?",
+      params: [doc.replacesId, doc.insKey],
+    });
   }
   return statements;
 }

@@ -47,11 +47,16 @@ export function toDossierRef(row: DossierRow): DossierRef {
 /** The RNIV status, from where the INS came from and whether an identity document was checked. */
 export function rnivStatusOf(row: Pick<DossierRow, 'ins_status' | 'identity_verified'>): RnivStatus {
   if (row.ins_status === 'qualified') return 'qualified';
-  return rnivStatus({ retrieved: row.ins_status === 'fetched', documentChecked: row.identity_verified === 1 });
+  return rnivStatus({
+    retrieved: row.ins_status === 'fetched',
+    documentChecked: row.identity_verified === 1,
+  });
 }
 
 export async function loadDossierRow(store: Store, insKey: string): Promise<DossierRow | null> {
-  const rows = await store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`, [insKey]);
+  const rows = await store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`, [
+    insKey,
+  ]);
   return rows[0] ?? null;
 }
 

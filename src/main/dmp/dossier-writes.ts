@@ -63,7 +63,10 @@ export function dossierFromCda(
   const patient = cda.header.patient;
   const birthName = (patient.birthName ?? patient.usedName ?? '').trim();
   if (!birthName || !patient.firstNames?.trim() || !patient.birthDate) {
-    throw new ApiError('INVALID_INPUT', 'Le document ne donne pas les traits d’identité du patient (nom, prénoms, date de naissance) : le DMP ne peut pas être créé.');
+    throw new ApiError(
+      'INVALID_INPUT',
+      'Le document ne donne pas les traits d’identité du patient (nom, prénoms, date de naissance) : le DMP ne peut pas être créé.',
+    );
   }
   const row: DossierRow = {
     ins_key: formatInsKey({ matricule, oid }),
@@ -74,7 +77,8 @@ export function dossierFromCda(
     identity_verified: 0,
     status: 'active',
     birth_name: birthName,
-    used_name: patient.usedName?.trim() && patient.usedName.trim() !== birthName ? patient.usedName.trim() : null,
+    used_name:
+      patient.usedName?.trim() && patient.usedName.trim() !== birthName ? patient.usedName.trim() : null,
     first_names: patient.firstNames.trim(),
     birth_date: patient.birthDate,
     sex: patient.sex ?? 'U',
@@ -86,5 +90,13 @@ export function dossierFromCda(
   };
   const who = auditWho(actor);
   // Consent was collected upstream, by the system that sent the document: record it as such.
-  return { row, statement: insertDossierStatement(row, { id: who.actorId, name: `${who.actorName} — système émetteur`, giver: 'sending-system' }, null, clock) };
+  return {
+    row,
+    statement: insertDossierStatement(
+      row,
+      { id: who.actorId, name: `${who.actorName} — système émetteur`, giver: 'sending-system' },
+      null,
+      clock,
+    ),
+  };
 }

@@ -24,7 +24,17 @@ const entryDataSchema = z.strictObject({
     .optional(),
   contactRole: z.enum(['trusted', 'treating', 'notify', 'legal', 'other']).optional(),
   noneKnownSection: z
-    .enum(['allergies', 'medications', 'problems', 'immunizations', 'devices', 'procedures', 'riskFactors', 'labResults', 'reimbursements'])
+    .enum([
+      'allergies',
+      'medications',
+      'problems',
+      'immunizations',
+      'devices',
+      'procedures',
+      'riskFactors',
+      'labResults',
+      'reimbursements',
+    ])
     .optional(),
   reimbursement: z
     .strictObject({
@@ -49,7 +59,9 @@ export function encodeEntryData(entry: ExtractedEntry): string | null {
     ...(entry.lab ? { lab: entry.lab } : {}),
     ...(entry.contactRole ? { contactRole: entry.contactRole } : {}),
     ...(entry.noneKnownSection ? { noneKnownSection: entry.noneKnownSection } : {}),
-    ...(entry.reimbursement && Object.keys(entry.reimbursement).length > 0 ? { reimbursement: entry.reimbursement } : {}),
+    ...(entry.reimbursement && Object.keys(entry.reimbursement).length > 0
+      ? { reimbursement: entry.reimbursement }
+      : {}),
     ...(entry.sectionCode ? { sectionCode: entry.sectionCode } : {}),
   };
   return Object.keys(data).length > 0 ? JSON.stringify(data) : null;

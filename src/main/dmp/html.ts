@@ -5,5 +5,10 @@ export function escapeHtml(text: string): string {
 
 /** True when an HTML fragment carries no visible text (tags and whitespace only). */
 export function isBlankHtml(html: string): boolean {
-  return html.replace(/<[^>]*>/g, '').replace(/&nbsp;|&#160;/g, ' ').trim() === '';
+  return (
+    html
+      .replace(/<[^>]*>/g, '')
+      .replace(/&nbsp;|&#160;/g, ' ')
+      .trim() === ''
+  );
 }

@@ -8,8 +8,13 @@ export function parseCdaOrThrow(bytes: Uint8Array): CdaDocument {
   try {
     return parseCda(bytes);
   } catch (err) {
-    if (err instanceof CdaError) throw new ApiError('INVALID_INPUT', err.userMessage, `cda ${err.code}: ${err.detail}`);
+    if (err instanceof CdaError)
+      throw new ApiError('INVALID_INPUT', err.userMessage, `cda ${err.code}: ${err.detail}`);
     if (err instanceof ApiError) throw err;
-    throw new ApiError('INVALID_INPUT', 'Document CDA illisible : le fichier n’a pas pu être analysé.', err instanceof Error ? err.name : 'unknown');
+    throw new ApiError(
+      'INVALID_INPUT',
+      'Document CDA illisible : le fichier n’a pas pu être analysé.',
+      err instanceof Error ? err.name : 'unknown',
+    );
   }
 }

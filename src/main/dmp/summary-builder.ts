@@ -70,17 +70,30 @@ export function medicationState(
   const end = day(m.endDate);
   if (end !== '' && end < today) return { state: 'ended', status: `Terminé le ${frDate(end)}` };
   if (start !== '' && start > today) return { state: 'planned', status: `Débute le ${frDate(start)}` };
-  if (m.sectionCode && ADMINISTERED_SECTIONS.includes(m.sectionCode)) return { state: 'ended', status: 'Administré pendant la prise en charge' };
-  if (m.sectionCode && PLAN_SECTIONS.includes(m.sectionCode) && end === '') return { state: 'planned', status: 'Prévu au plan de soins' };
+  if (m.sectionCode && ADMINISTERED_SECTIONS.includes(m.sectionCode))
+    return { state: 'ended', status: 'Administré pendant la prise en charge' };
+  if (m.sectionCode && PLAN_SECTIONS.includes(m.sectionCode) && end === '')
+    return { state: 'planned', status: 'Prévu au plan de soins' };
   if (end !== '') return { state: 'current', status: `En cours jusqu’au ${frDate(end)}` };
   const reference = start !== '' ? start : day(m.documentDate);
   const documentDay = day(m.documentDate);
-  if (documentDay !== '' && documentDay >= openEndedSince) return { state: 'current', status: start !== '' ? `En cours depuis le ${frDate(start)}` : 'En cours' };
+  if (documentDay !== '' && documentDay >= openEndedSince)
+    return { state: 'current', status: start !== '' ? `En cours depuis le ${frDate(start)}` : 'En cours' };
   if (reference === '') return { state: 'unknown', status: 'Période non précisée : à vérifier' };
-  return { state: 'unknown', status: `Sans date de fin, document du ${frDate(documentDay || reference)} : à vérifier` };
+  return {
+    state: 'unknown',
+    status: `Sans date de fin, document du ${frDate(documentDay || reference)} : à vérifier`,
+  };
 }
 
-const reimbursementKinds = new Set<ReimbursementGroup['kind']>(['medicine', 'act', 'stay', 'device', 'vaccine', 'other']);
+const reimbursementKinds = new Set<ReimbursementGroup['kind']>([
+  'medicine',
+  'act',
+  'stay',
+  'device',
+  'vaccine',
+  'other',
+]);
 const KIND_LABELS: Readonly<Record<ReimbursementGroup['kind'], string>> = {
   medicine: 'Médicament',
   act: 'Acte',
@@ -96,7 +109,9 @@ function reimbursementKindOf(row: EntryRow): ReimbursementGroup['kind'] {
 }
 
 function groupKey(row: EntryRow): string {
-  const identity = row.code ? `code:${row.code_system ?? ''}:${row.code}` : `label:${row.label.trim().toUpperCase()}`;
+  const identity = row.code
+    ? `code:${row.code_system ?? ''}:${row.code}`
+    : `label:${row.label.trim().toUpperCase()}`;
   return `${row.reimbursement_kind ?? 'other'}|${identity}`;
 }
 
@@ -131,7 +146,13 @@ export function groupReimbursements(items: readonly SourcedEntry[], now: Date): 
       entries,
     });
   }
-  return result.sort((a, b) => (day(a.lastDate) === day(b.lastDate) ? a.label.localeCompare(b.label, 'fr') : day(a.lastDate) < day(b.lastDate) ? 1 : -1));
+  return result.sort((a, b) =>
+    day(a.lastDate) === day(b.lastDate)
+      ? a.label.localeCompare(b.label, 'fr')
+      : day(a.lastDate) < day(b.lastDate)
+        ? 1
+        : -1,
+  );
 }
 
 /** Reimbursements line by line, newest first, within the 24-month window. */
@@ -157,7 +178,9 @@ export function reimbursementLines(items: readonly SourcedEntry[], now: Date): R
         provenance: clinical.provenance,
       } satisfies ReimbursementLine;
     })
-    .sort((a, b) => (day(a.date) === day(b.date) ? a.label.localeCompare(b.label, 'fr') : day(a.date) < day(b.date) ? 1 : -1));
+    .sort((a, b) =>
+      day(a.date) === day(b.date) ? a.label.localeCompare(b.label, 'fr') : day(a.date) < day(b.date) ? 1 : -1,
+    );
 }
 
 function normalise(value: string): string {
@@ -179,7 +202,10 @@ function factKey(e: ClinicalEntry, withDate: boolean): string {
  * One line per fact: entries stating the same thing are merged into the newest one, which keeps its
  * own details and lists every source; details only an older source gives are added, never lost.
  */
-export function mergeFacts(entries: readonly ClinicalEntry[], key: (e: ClinicalEntry) => string): ClinicalEntry[] {
+export function mergeFacts(
+  entries: readonly ClinicalEntry[],
+  key: (e: ClinicalEntry) => string,
+): ClinicalEntry[] {
   const groups = new Map<string, ClinicalEntry[]>();
   for (const e of [...entries].sort(newestFirst)) {
     const k = key(e);
@@ -189,7 +215,9 @@ export function mergeFacts(entries: readonly ClinicalEntry[], key: (e: ClinicalE
     const [first, ...rest] = group as [ClinicalEntry, ...ClinicalEntry[]];
     if (rest.length === 0) return first;
     const facts = [...(first.facts ?? [])];
-    for (const other of rest) for (const f of other.facts ?? []) if (!facts.some((x) => x.label === f.label && x.value === f.value)) facts.push(f);
+    for (const other of rest)
+      for (const f of other.facts ?? [])
+        if (!facts.some((x) => x.label === f.label && x.value === f.value)) facts.push(f);
     const sources = uniqueSources(group.flatMap((e) => e.sources));
     return { ...first, ...(facts.length > 0 ? { facts } : {}), sources };
   });
@@ -211,7 +239,9 @@ const TREND_TOLERANCE = 0.05;
 export function labResults(items: readonly Sourced[]): LabResult[] {
   const groups = new Map<string, Sourced[]>();
   for (const item of items) {
-    const key = item.entry.code ? `${item.entry.code_system ?? ''}:${item.entry.code}` : normalise(item.entry.label);
+    const key = item.entry.code
+      ? `${item.entry.code_system ?? ''}:${item.entry.code}`
+      : normalise(item.entry.label);
     groups.set(key, [...(groups.get(key) ?? []), item]);
   }
   const results: LabResult[] = [];
@@ -219,14 +249,24 @@ export function labResults(items: readonly Sourced[]): LabResult[] {
     const values = group
       .filter((g) => g.data.lab !== undefined)
       .map((g) => ({ g, value: labValue(g) }))
-      .sort((a, b) => (day(a.value.date) === day(b.value.date) ? 0 : day(a.value.date) < day(b.value.date) ? 1 : -1));
+      .sort((a, b) =>
+        day(a.value.date) === day(b.value.date) ? 0 : day(a.value.date) < day(b.value.date) ? 1 : -1,
+      );
     const latest = values[0];
     if (!latest) continue;
-    const numeric = values.filter((v) => v.g.data.lab?.numeric !== undefined && v.g.data.lab.unit === latest.g.data.lab?.unit);
+    const numeric = values.filter(
+      (v) => v.g.data.lab?.numeric !== undefined && v.g.data.lab.unit === latest.g.data.lab?.unit,
+    );
     let trend: LabResult['trend'];
     let trendLabel: string | undefined;
     const [a, b] = numeric;
-    if (a && b && a.g.data.lab?.numeric !== undefined && b.g.data.lab?.numeric !== undefined && day(a.value.date) !== day(b.value.date)) {
+    if (
+      a &&
+      b &&
+      a.g.data.lab?.numeric !== undefined &&
+      b.g.data.lab?.numeric !== undefined &&
+      day(a.value.date) !== day(b.value.date)
+    ) {
       const now = a.g.data.lab.numeric;
       const before = b.g.data.lab.numeric;
       const delta = before === 0 ? now - before : (now - before) / Math.abs(before);
@@ -281,9 +321,18 @@ function noneKnown(items: readonly Sourced[]): NoneKnownAssertion[] {
  * The emergency view, from entries of documents the caller has already been allowed to read. Each
  * line is one fact, merged across documents with every source kept, so the clinician can check it.
  */
-export function buildSummary(dossier: DossierRef, items: readonly SourcedEntry[], readableDocs: readonly DocumentRow[], now: Date): EmergencySummary {
+export function buildSummary(
+  dossier: DossierRef,
+  items: readonly SourcedEntry[],
+  readableDocs: readonly DocumentRow[],
+  now: Date,
+): EmergencySummary {
   const today = now.toISOString().slice(0, 10);
-  const sourced: Sourced[] = items.map((i) => ({ ...i, data: decodeEntryData(i.entry.data), clinical: toClinicalEntry(i.entry, i.doc) }));
+  const sourced: Sourced[] = items.map((i) => ({
+    ...i,
+    data: decodeEntryData(i.entry.data),
+    clinical: toClinicalEntry(i.entry, i.doc),
+  }));
   const ofKind = (kind: string): Sourced[] => sourced.filter((s) => s.entry.kind === kind);
   const present = (kind: string): ClinicalEntry[] =>
     ofKind(kind)
@@ -306,7 +355,9 @@ export function buildSummary(dossier: DossierRef, items: readonly SourcedEntry[]
     );
     return { ...s.clinical, state, status };
   });
-  const mergedMedications = mergeFacts(medications, (e) => `${factKey(e, false)}|${e.state ?? ''}`).sort(newestFirst);
+  const mergedMedications = mergeFacts(medications, (e) => `${factKey(e, false)}|${e.state ?? ''}`).sort(
+    newestFirst,
+  );
 
   // Header participants of one document (correspondants, préleveurs…) are not people to notify: only
   // the roles below reach the summary; rows from before migration 5 (no role) stay with the contacts.
@@ -318,9 +369,14 @@ export function buildSummary(dossier: DossierRef, items: readonly SourcedEntry[]
       (e) => normalise(e.label),
     );
 
-  const newestDeposit = readableDocs.map((d) => d.deposited_at).sort().at(-1);
+  const newestDeposit = readableDocs
+    .map((d) => d.deposited_at)
+    .sort()
+    .at(-1);
   const latestDocuments = [...readableDocs]
-    .sort((a, b) => (day(a.document_date ?? a.deposited_at) < day(b.document_date ?? b.deposited_at) ? 1 : -1))
+    .sort((a, b) =>
+      day(a.document_date ?? a.deposited_at) < day(b.document_date ?? b.deposited_at) ? 1 : -1,
+    )
     .slice(0, latestDocumentsShown)
     .map((d) => ({
       id: d.id,
@@ -341,7 +397,10 @@ export function buildSummary(dossier: DossierRef, items: readonly SourcedEntry[]
     // A negated problem (« pas d'embolie pulmonaire ») is not a problem: it is left out.
     problems: mergeFacts(present('problem'), (e) => factKey(e, false)),
     immunizations: mergeFacts(
-      ofKind('immunization').map((s) => ({ ...s.clinical, ...(s.data.negated ? { state: 'not-done' as const } : {}) })),
+      ofKind('immunization').map((s) => ({
+        ...s.clinical,
+        ...(s.data.negated ? { state: 'not-done' as const } : {}),
+      })),
       (e) => `${factKey(e, true)}|${e.state ?? ''}`,
     ).sort(newestFirst),
     devices: mergeFacts(present('device'), (e) => factKey(e, true)),
@@ -358,7 +417,10 @@ export function buildSummary(dossier: DossierRef, items: readonly SourcedEntry[]
     contacts: byRole(['notify', 'legal', undefined]),
     trustedPersons: byRole(['trusted']),
     treatingPhysicians: byRole(['treating']),
-    advanceDirectives: mergeFacts(present('advanceDirective'), (e) => `${factKey(e, false)}|${e.detail ?? ''}`),
+    advanceDirectives: mergeFacts(
+      present('advanceDirective'),
+      (e) => `${factKey(e, false)}|${e.detail ?? ''}`,
+    ),
     latestDocuments,
   };
 }

@@ -11,18 +11,35 @@ export class SummaryOperations {
   constructor(private readonly ctx: DmpContext) {}
 
   /** `asOf` evaluates the 24-month reimbursement window at another date (audits, historical documents). */
-  async getSummary(actor: DmpActor | SystemActor, insKey: string, options: { asOf?: Date } = {}): Promise<EmergencySummary> {
+  async getSummary(
+    actor: DmpActor | SystemActor,
+    insKey: string,
+    options: { asOf?: Date } = {},
+  ): Promise<EmergencySummary> {
     const { row, facts } = await this.ctx.requireDossier(insKey);
     const key = row.ins_key;
     if (!isSystemActor(actor)) {
-      await this.ctx.enforce(actor, key, decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason));
+      await this.ctx.enforce(
+        actor,
+        key,
+        decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason),
+      );
     } else if (row.status === 'closed') {
-      throw new ApiError('LOCKED', 'Ce DMP est fermé : il ne peut plus être consulté. Il peut être réactivé à la demande du patient.');
+      throw new ApiError(
+        'LOCKED',
+        'Ce DMP est fermé : il ne peut plus être consulté. Il peut être réactivé à la demande du patient.',
+      );
     }
-    const docs = await this.ctx.store.all<DocumentRow>(`SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND status = 'approved'`, [key]);
+    const docs = await this.ctx.store.all<DocumentRow>(
+      `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND status = 'approved'`,
+      [key],
+    );
     const readable = docs.filter((d) => this.ctx.mayRead(actor, facts, d));
     const byId = new Map(readable.map((d) => [d.id, d]));
-    const entries = await this.ctx.store.all<EntryRow>(`SELECT ${entryColumns} FROM clinical_entries WHERE ins_key = ? ORDER BY document_id, position`, [key]);
+    const entries = await this.ctx.store.all<EntryRow>(
+      `SELECT ${entryColumns} FROM clinical_entries WHERE ins_key = ? ORDER BY document_id, position`,
+      [key],
+    );
     const items = entries.flatMap((entry) => {
       const doc = byId.get(entry.document_id);
       return doc ? [{ entry, doc }] : [];

@@ -30,7 +30,11 @@ export interface DossierFacts {
 export interface DocumentFacts {
   category: DocumentCategory;
   status: 'approved' | 'obsolete' | 'archived';
-  visibility: { hiddenFromPatient: boolean; maskedFromProfessionals: boolean; hiddenFromLegalRepresentatives: boolean };
+  visibility: {
+    hiddenFromPatient: boolean;
+    maskedFromProfessionals: boolean;
+    hiddenFromLegalRepresentatives: boolean;
+  };
   authorId?: string;
   /** Set (from `kindForTypeCode`) when the type is one the matrix singles out inside its category. */
   kind?: DocumentKind;
@@ -114,20 +118,37 @@ function isBlocked(actor: Actor, dossier: DossierFacts): boolean {
 /** Everything a dossier read checks except the bris-de-glace reason, which belongs to the opening only. */
 function dossierGate(actor: Actor, dossier: DossierFacts, mode: AccessMode): Decision {
   if (actor.cardKind === 'cpe') {
-    return refuse('FORBIDDEN', rules.cpeNoMedicalContent, 'Une carte CPE (personnel non soignant) ne permet pas de consulter le contenu médical du DMP.');
+    return refuse(
+      'FORBIDDEN',
+      rules.cpeNoMedicalContent,
+      'Une carte CPE (personnel non soignant) ne permet pas de consulter le contenu médical du DMP.',
+    );
   }
   if (!canReadMedicalContent(actor)) {
-    return refuse('FORBIDDEN', rules.notHealthProfession, "Votre profession ne permet pas de consulter le contenu médical du DMP.");
+    return refuse(
+      'FORBIDDEN',
+      rules.notHealthProfession,
+      'Votre profession ne permet pas de consulter le contenu médical du DMP.',
+    );
   }
   if (dossier.status === 'closed') {
-    return refuse('LOCKED', rules.dossierClosed, 'Ce DMP est fermé : il ne peut plus être consulté. Il peut être réactivé à la demande du patient.');
+    return refuse(
+      'LOCKED',
+      rules.dossierClosed,
+      'Ce DMP est fermé : il ne peut plus être consulté. Il peut être réactivé à la demande du patient.',
+    );
   }
   if (isBlocked(actor, dossier)) {
-    return refuse('FORBIDDEN', rules.blockedByPatient, "Le patient a bloqué votre accès à son DMP. Vous ne pouvez pas le consulter, quel que soit le mode d'accès.");
+    return refuse(
+      'FORBIDDEN',
+      rules.blockedByPatient,
+      "Le patient a bloqué votre accès à son DMP. Vous ne pouvez pas le consulter, quel que soit le mode d'accès.",
+    );
   }
   switch (mode) {
     case 'normal':
-      if (isTreatingPhysician(actor, dossier) || dossier.authorizedProfessionalIds.includes(actor.nationalId)) return allow;
+      if (isTreatingPhysician(actor, dossier) || dossier.authorizedProfessionalIds.includes(actor.nationalId))
+        return allow;
       return refuse(
         'FORBIDDEN',
         rules.notInCareTeam,
@@ -135,18 +156,34 @@ function dossierGate(actor: Actor, dossier: DossierFacts, mode: AccessMode): Dec
       );
     case 'bris_de_glace':
       if (!professionAllowsBrisDeGlace(actor)) {
-        return refuse('FORBIDDEN', rules.bdgProfession, "Le mode bris de glace est réservé aux médecins, sages-femmes et infirmiers munis d'une carte CPS.");
+        return refuse(
+          'FORBIDDEN',
+          rules.bdgProfession,
+          "Le mode bris de glace est réservé aux médecins, sages-femmes et infirmiers munis d'une carte CPS.",
+        );
       }
       if (dossier.brisDeGlaceOpposition) {
-        return refuse('FORBIDDEN', rules.bdgOpposed, "Le patient s'est opposé à l'accès en mode bris de glace à son DMP.");
+        return refuse(
+          'FORBIDDEN',
+          rules.bdgOpposed,
+          "Le patient s'est opposé à l'accès en mode bris de glace à son DMP.",
+        );
       }
       return allow;
     case 'centre_15':
       if (!isCentre15Regulator(actor)) {
-        return refuse('FORBIDDEN', rules.c15NotRegulator, 'Le mode Centre 15 est réservé au médecin régulateur du SAMU, en situation de régulation.');
+        return refuse(
+          'FORBIDDEN',
+          rules.c15NotRegulator,
+          'Le mode Centre 15 est réservé au médecin régulateur du SAMU, en situation de régulation.',
+        );
       }
       if (dossier.centre15Opposition) {
-        return refuse('FORBIDDEN', rules.c15Opposed, "Le patient s'est opposé à l'accès à son DMP par le médecin régulateur du Centre 15.");
+        return refuse(
+          'FORBIDDEN',
+          rules.c15Opposed,
+          "Le patient s'est opposé à l'accès à son DMP par le médecin régulateur du Centre 15.",
+        );
       }
       return allow;
   }
@@ -161,7 +198,11 @@ export function decideDossierAccess(
   const gate = dossierGate(actor, dossier, mode);
   if (!gate.allowed) return gate;
   if (mode === 'bris_de_glace' && (reason ?? '').trim() === '') {
-    return refuse('FORBIDDEN', rules.bdgReasonRequired, "Le motif de l'accès en mode bris de glace est obligatoire.");
+    return refuse(
+      'FORBIDDEN',
+      rules.bdgReasonRequired,
+      "Le motif de l'accès en mode bris de glace est obligatoire.",
+    );
   }
   return allow;
 }
@@ -171,16 +212,29 @@ export function decideDossierAccess(
  * hidden in every mode, bris de glace included (CNIL finding on early pilots), except to the médecin traitant
  * and to their author; NOT_FOUND so that their existence is not revealed.
  */
-export function decideDocumentRead(actor: Actor, dossier: DossierFacts, mode: AccessMode, doc: DocumentFacts): Decision {
+export function decideDocumentRead(
+  actor: Actor,
+  dossier: DossierFacts,
+  mode: AccessMode,
+  doc: DocumentFacts,
+): Decision {
   const gate = dossierGate(actor, dossier, mode);
   if (!gate.allowed) return gate;
   const isAuthor = doc.authorId !== undefined && doc.authorId === actor.nationalId;
   if (doc.visibility.maskedFromProfessionals && !isAuthor && !isTreatingPhysician(actor, dossier)) {
-    return refuse('NOT_FOUND', rules.documentMasked, "Ce document n'est pas disponible : il a été masqué aux professionnels de santé.");
+    return refuse(
+      'NOT_FOUND',
+      rules.documentMasked,
+      "Ce document n'est pas disponible : il a été masqué aux professionnels de santé.",
+    );
   }
   // An author keeps access to what they wrote even if their profession's row does not cover its category.
   if (!isAuthor && !canProfessionReadDocument(actor.professionCode, doc.category, doc.kind)) {
-    return refuse('FORBIDDEN', rules.habilitation, "Votre profession n'est pas habilitée à consulter ce type de document (matrice d'habilitations).");
+    return refuse(
+      'FORBIDDEN',
+      rules.habilitation,
+      "Votre profession n'est pas habilitée à consulter ce type de document (matrice d'habilitations).",
+    );
   }
   return allow;
 }
@@ -188,7 +242,11 @@ export function decideDocumentRead(actor: Actor, dossier: DossierFacts, mode: Ac
 /** CPS and CPE holders create, close and reactivate dossiers and print access codes; students (CPF) do not. */
 export function decideDossierManagement(actor: Actor, _action: DossierAction): Decision {
   if (actor.cardKind === 'cpf') {
-    return refuse('FORBIDDEN', rules.cardCannotManage, 'Une carte CPF (étudiant) ne permet pas de gérer un DMP.');
+    return refuse(
+      'FORBIDDEN',
+      rules.cardCannotManage,
+      'Une carte CPF (étudiant) ne permet pas de gérer un DMP.',
+    );
   }
   return allow;
 }
@@ -199,13 +257,21 @@ export function decideDossierManagement(actor: Actor, _action: DossierAction): D
  */
 export function decideDeposit(actor: Actor, dossier: DossierFacts): Decision {
   if (actor.cardKind !== 'cps' || toHealthProfession(actor.professionCode) === undefined) {
-    return refuse('FORBIDDEN', rules.cardCannotDeposit, "Seul un professionnel de santé muni d'une carte CPS peut alimenter le DMP.");
+    return refuse(
+      'FORBIDDEN',
+      rules.cardCannotDeposit,
+      "Seul un professionnel de santé muni d'une carte CPS peut alimenter le DMP.",
+    );
   }
   if (dossier.status === 'closed') {
-    return refuse('LOCKED', rules.dossierClosed, "Ce DMP est fermé : aucun document ne peut y être ajouté.");
+    return refuse('LOCKED', rules.dossierClosed, 'Ce DMP est fermé : aucun document ne peut y être ajouté.');
   }
   if (isBlocked(actor, dossier)) {
-    return refuse('FORBIDDEN', rules.blockedByPatient, 'Le patient a bloqué votre accès à son DMP : vous ne pouvez pas y ajouter de document.');
+    return refuse(
+      'FORBIDDEN',
+      rules.blockedByPatient,
+      'Le patient a bloqué votre accès à son DMP : vous ne pouvez pas y ajouter de document.',
+    );
   }
   return allow;
 }

@@ -3,7 +3,12 @@
  * plus `non_classe` for codes the product does not know. The arrêté's exact headings are paraphrased:
  * see docs/access-rules.md for how each of our ids maps to the published matrix.
  */
-export { documentCategories, regulatedCategories, categoryLabels, type DocumentCategory } from '../../shared/catalog/document-categories';
+export {
+  documentCategories,
+  regulatedCategories,
+  categoryLabels,
+  type DocumentCategory,
+} from '../../shared/catalog/document-categories';
 import { documentCategories, type DocumentCategory } from '../../shared/catalog/document-categories';
 
 export function isDocumentCategory(value: string): value is DocumentCategory {

@@ -13,7 +13,8 @@ export const typeCodeSystems = {
  * A finer tag than the category, for the few rows of the matrice d'habilitations that single out one
  * document type inside a category (e.g. doctors may read every certificate except the residence one).
  */
-export type DocumentKind = 'residence_certificate' | 'delivery_report' | 'psychiatric_summary' | 'telemedicine_request';
+export type DocumentKind =
+  'residence_certificate' | 'delivery_report' | 'psychiatric_summary' | 'telemedicine_request';
 
 export interface DocumentType {
   code: string;
@@ -38,16 +39,57 @@ export const documentTypes: readonly DocumentType[] = [
   { code: '34133-9', system: loinc, label: "Synthèse d'épisode de soins", category: 'syntheses' },
   // Comptes rendus
   { code: '34112-3', system: loinc, label: 'Compte rendu hospitalier (séjour)', category: 'comptes_rendus' },
-  { code: '11490-0', system: loinc, label: "Lettre de liaison à la sortie d'un établissement de soins", category: 'comptes_rendus' },
-  { code: '18761-7', system: loinc, label: "Note de transfert (dont lettre de liaison à l'entrée)", category: 'comptes_rendus' },
-  { code: '15507-7', system: loinc, label: 'Compte rendu de passage aux urgences', category: 'comptes_rendus' },
-  { code: '11488-4', system: loinc, label: 'Compte rendu de consultation ou de visite', category: 'comptes_rendus' },
+  {
+    code: '11490-0',
+    system: loinc,
+    label: "Lettre de liaison à la sortie d'un établissement de soins",
+    category: 'comptes_rendus',
+  },
+  {
+    code: '18761-7',
+    system: loinc,
+    label: "Note de transfert (dont lettre de liaison à l'entrée)",
+    category: 'comptes_rendus',
+  },
+  {
+    code: '15507-7',
+    system: loinc,
+    label: 'Compte rendu de passage aux urgences',
+    category: 'comptes_rendus',
+  },
+  {
+    code: '11488-4',
+    system: loinc,
+    label: 'Compte rendu de consultation ou de visite',
+    category: 'comptes_rendus',
+  },
   { code: '34874-8', system: loinc, label: 'Compte rendu opératoire', category: 'comptes_rendus' },
-  { code: '34794-8', system: loinc, label: 'Compte rendu de réunion de concertation pluridisciplinaire', category: 'comptes_rendus' },
-  { code: '11506-3', system: loinc, label: 'Compte rendu de suivi de soins par auxiliaire médical', category: 'comptes_rendus' },
+  {
+    code: '34794-8',
+    system: loinc,
+    label: 'Compte rendu de réunion de concertation pluridisciplinaire',
+    category: 'comptes_rendus',
+  },
+  {
+    code: '11506-3',
+    system: loinc,
+    label: 'Compte rendu de suivi de soins par auxiliaire médical',
+    category: 'comptes_rendus',
+  },
   { code: '47420-5', system: loinc, label: 'Compte rendu de bilan fonctionnel', category: 'comptes_rendus' },
-  { code: '11526-1', system: loinc, label: "Compte rendu d'anatomie et de cytologie pathologiques", category: 'comptes_rendus' },
-  { code: '15508-5', system: loinc, label: "Compte rendu d'accouchement", category: 'comptes_rendus', kind: 'delivery_report' },
+  {
+    code: '11526-1',
+    system: loinc,
+    label: "Compte rendu d'anatomie et de cytologie pathologiques",
+    category: 'comptes_rendus',
+  },
+  {
+    code: '15508-5',
+    system: loinc,
+    label: "Compte rendu d'accouchement",
+    category: 'comptes_rendus',
+    kind: 'delivery_report',
+  },
   // Biologie
   { code: '11502-2', system: loinc, label: "Compte rendu d'examens biologiques", category: 'biologie' }, // fixture BIO, DOC_NON_STRUCTURE
   { code: '51969-4', system: loinc, label: 'Compte rendu de génétique moléculaire', category: 'biologie' },
@@ -58,10 +100,20 @@ export const documentTypes: readonly DocumentType[] = [
   { code: '87273-9', system: loinc, label: 'Note de vaccination', category: 'prevention' }, // fixture VAC-NOTE
   { code: '11369-6', system: loinc, label: 'Historique des vaccinations', category: 'prevention' }, // fixture VAC
   { code: '96173-0', system: loinc, label: 'Attestation de dépistage', category: 'prevention' },
-  { code: '68817-6', system: loinc, label: "Bilan de santé et de prévention de l'enfant", category: 'prevention' },
+  {
+    code: '68817-6',
+    system: loinc,
+    label: "Bilan de santé et de prévention de l'enfant",
+    category: 'prevention',
+  },
   // Traitements et soins
   { code: '60593-1', system: loinc, label: 'Dispensation médicamenteuse', category: 'traitements_soins' },
-  { code: '57833-6', system: loinc, label: 'Prescription de produits de santé', category: 'traitements_soins' },
+  {
+    code: '57833-6',
+    system: loinc,
+    label: 'Prescription de produits de santé',
+    category: 'traitements_soins',
+  },
   { code: '57832-8', system: loinc, label: 'Prescription de soins', category: 'traitements_soins' },
   { code: '57828-6', system: loinc, label: 'Prescription (autre)', category: 'traitements_soins' },
   { code: '18776-5', system: loinc, label: 'Plan personnalisé de soins', category: 'traitements_soins' },
@@ -70,13 +122,30 @@ export const documentTypes: readonly DocumentType[] = [
   // Certificats
   { code: '89601-9', system: loinc, label: 'Certificat médical', category: 'certificats' },
   // Santé mentale
-  { code: '68599-0', system: loinc, label: 'Synthèse psychiatrique', category: 'sante_mentale', kind: 'psychiatric_summary' },
+  {
+    code: '68599-0',
+    system: loinc,
+    label: 'Synthèse psychiatrique',
+    category: 'sante_mentale',
+    kind: 'psychiatric_summary',
+  },
   { code: '83901-9', system: loinc, label: 'Bilan psychologique', category: 'sante_mentale' },
   // Télémédecine
-  { code: '75496-0', system: loinc, label: "Demande d'acte de télémédecine", category: 'telemedecine', kind: 'telemedicine_request' },
+  {
+    code: '75496-0',
+    system: loinc,
+    label: "Demande d'acte de télémédecine",
+    category: 'telemedecine',
+    kind: 'telemedicine_request',
+  },
   { code: '85208-7', system: loinc, label: 'Compte rendu de télémédecine', category: 'telemedecine' },
   // Données de remboursement
-  { code: 'REMB', system: typeCodeSystems.treA05, label: 'Historique des remboursements', category: 'remboursement' }, // fixture CNAM-HR
+  {
+    code: 'REMB',
+    system: typeCodeSystems.treA05,
+    label: 'Historique des remboursements',
+    category: 'remboursement',
+  }, // fixture CNAM-HR
 ];
 
 const byCode = new Map(documentTypes.map((t) => [t.code.toUpperCase(), t]));

@@ -14,7 +14,14 @@ import { toHealthProfession, type HealthProfessionCode } from './professions';
 
 type Row = readonly DocumentCategory[];
 
-const clinicalCore: Row = ['syntheses', 'traitements_soins', 'comptes_rendus', 'imagerie', 'biologie', 'prevention'];
+const clinicalCore: Row = [
+  'syntheses',
+  'traitements_soins',
+  'comptes_rendus',
+  'imagerie',
+  'biologie',
+  'prevention',
+];
 
 /** Every category of the annex; `non_classe` is ours and stays doctor-only (least privilege). */
 const allRegulated: Row = [
@@ -95,8 +102,15 @@ export function canProfessionReadKind(professionCode: string, kind: DocumentKind
 }
 
 /** Category and, when the type is singled out by the annex, the type itself. */
-export function canProfessionReadDocument(professionCode: string, category: DocumentCategory, kind?: DocumentKind): boolean {
-  return canProfessionReadCategory(professionCode, category) && (kind === undefined || canProfessionReadKind(professionCode, kind));
+export function canProfessionReadDocument(
+  professionCode: string,
+  category: DocumentCategory,
+  kind?: DocumentKind,
+): boolean {
+  return (
+    canProfessionReadCategory(professionCode, category) &&
+    (kind === undefined || canProfessionReadKind(professionCode, kind))
+  );
 }
 
 export function readableCategories(professionCode: string): readonly DocumentCategory[] {

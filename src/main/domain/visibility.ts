@@ -42,11 +42,15 @@ export interface DepositVisibilityContext {
 }
 
 /** Upload rules, DMP guide (devbox-santé #113). */
-export function validateVisibilityAtDeposit(v: Visibility, context: DepositVisibilityContext): VisibilityCheck {
+export function validateVisibilityAtDeposit(
+  v: Visibility,
+  context: DepositVisibilityContext,
+): VisibilityCheck {
   if (v.hiddenFromPatient && v.maskedFromProfessionals && !context.allowInvisibleAndMasked) {
     return {
       ok: false,
-      message: 'Un document ne peut pas être à la fois non visible par le patient et masqué aux professionnels.',
+      message:
+        'Un document ne peut pas être à la fois non visible par le patient et masqué aux professionnels.',
     };
   }
   if (context.secretMinor && !v.hiddenFromLegalRepresentatives) {
@@ -63,7 +67,8 @@ export function validateVisibilityAtDeposit(v: Visibility, context: DepositVisib
 export function displayWarnings(v: Visibility): string[] {
   const warnings: string[] = [];
   if (v.hiddenFromPatient) warnings.push("Ce document n'est pas visible par le patient.");
-  if (v.hiddenFromLegalRepresentatives) warnings.push("Ce document n'est pas visible par les représentants légaux du patient.");
+  if (v.hiddenFromLegalRepresentatives)
+    warnings.push("Ce document n'est pas visible par les représentants légaux du patient.");
   if (v.maskedFromProfessionals) warnings.push('Ce document est masqué aux autres professionnels de santé.');
   return warnings;
 }
@@ -71,7 +76,10 @@ export function displayWarnings(v: Visibility): string[] {
 export type Badge = 'masqué' | 'non visible patient' | 'non visible représentants' | 'archivé' | 'obsolète';
 
 /** Result-list flags, in a fixed order (devbox-santé #139). */
-export function badges(doc: { visibility: Visibility; status: 'approved' | 'obsolete' | 'archived' }): Badge[] {
+export function badges(doc: {
+  visibility: Visibility;
+  status: 'approved' | 'obsolete' | 'archived';
+}): Badge[] {
   const out: Badge[] = [];
   if (doc.visibility.maskedFromProfessionals) out.push('masqué');
   if (doc.visibility.hiddenFromPatient) out.push('non visible patient');

@@ -1,4 +1,13 @@
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, type WebFrameMain } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  protocol,
+  safeStorage,
+  session,
+  type WebFrameMain,
+} from 'electron';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +59,9 @@ async function serveRenderer(request: Request): Promise<Response> {
   if (!file.startsWith(rendererDir + sep)) return new Response('', { status: 404 });
   try {
     const body = await readFile(file);
-    const type = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }[extname(file)] ?? 'application/octet-stream';
+    const type =
+      { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }[extname(file)] ??
+      'application/octet-stream';
     return new Response(body, {
       headers: { 'content-type': type, 'content-security-policy': contentSecurityPolicy(APP_ORIGIN) },
     });

@@ -1,4 +1,11 @@
-import { checkIns, isInsOid, matriculePattern, normaliseMatricule, type InsProblem, type InsRef } from '../../shared/identity/ins';
+import {
+  checkIns,
+  isInsOid,
+  matriculePattern,
+  normaliseMatricule,
+  type InsProblem,
+  type InsRef,
+} from '../../shared/identity/ins';
 import { nameTraitProblem } from '../../shared/identity/traits';
 import type { CdaPatient } from '../cda/types';
 import { normaliseName } from '../dmp/names';
@@ -28,10 +35,12 @@ export interface IdentityProblem {
 
 /** The INS checked against the traits the same document gives, and the names checked for hidden characters. */
 export function documentIdentityProblems(ins: InsRef, patient: CdaPatient): IdentityProblem[] {
-  const problems: IdentityProblem[] = checkIns(ins, { sex: patient.sex, birthDate: patient.birthDate }).map((p) => ({
-    code: p.code,
-    message: `INS du document : ${lowerFirst(p.message)}`,
-  }));
+  const problems: IdentityProblem[] = checkIns(ins, { sex: patient.sex, birthDate: patient.birthDate }).map(
+    (p) => ({
+      code: p.code,
+      message: `INS du document : ${lowerFirst(p.message)}`,
+    }),
+  );
   const names: [string | undefined, string][] = [
     [patient.birthName, 'Le nom de naissance du patient'],
     [patient.usedName, 'Le nom utilisé du patient'],
@@ -65,17 +74,37 @@ function firstWord(names: string): string {
 export function traitsDiffer(patient: CdaPatient, dossier: DossierTraits): IdentityProblem[] {
   const problems: IdentityProblem[] = [];
   const documentBirthName = patient.birthName ?? patient.usedName;
-  if (documentBirthName !== undefined && normaliseName(documentBirthName) !== normaliseName(dossier.birthName)) {
-    problems.push({ code: 'birth-name', message: 'Le nom de naissance du patient du document diffère de celui du dossier.' });
+  if (
+    documentBirthName !== undefined &&
+    normaliseName(documentBirthName) !== normaliseName(dossier.birthName)
+  ) {
+    problems.push({
+      code: 'birth-name',
+      message: 'Le nom de naissance du patient du document diffère de celui du dossier.',
+    });
   }
   if (patient.firstNames !== undefined && firstWord(patient.firstNames) !== firstWord(dossier.firstNames)) {
-    problems.push({ code: 'first-name', message: 'Le premier prénom du patient du document diffère de celui du dossier.' });
+    problems.push({
+      code: 'first-name',
+      message: 'Le premier prénom du patient du document diffère de celui du dossier.',
+    });
   }
   if (patient.birthDate !== undefined && patient.birthDate !== dossier.birthDate) {
-    problems.push({ code: 'birth-date', message: 'La date de naissance du patient du document diffère de celle du dossier.' });
+    problems.push({
+      code: 'birth-date',
+      message: 'La date de naissance du patient du document diffère de celle du dossier.',
+    });
   }
-  if (patient.sex !== undefined && patient.sex !== 'U' && dossier.sex !== 'U' && patient.sex !== dossier.sex) {
-    problems.push({ code: 'sex-differs', message: 'Le sexe du patient du document diffère de celui du dossier.' });
+  if (
+    patient.sex !== undefined &&
+    patient.sex !== 'U' &&
+    dossier.sex !== 'U' &&
+    patient.sex !== dossier.sex
+  ) {
+    problems.push({
+      code: 'sex-differs',
+      message: 'Le sexe du patient du document diffère de celui du dossier.',
+    });
   }
   return problems;
 }

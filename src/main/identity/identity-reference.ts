@@ -82,7 +82,9 @@ function toIdentity(row: ReferenceRow): ReferenceIdentity {
 function answer(rows: ReferenceRow[]): IdentityAnswer {
   const [first] = rows;
   if (!first) return { kind: 'none' };
-  return rows.length === 1 ? { kind: 'one', identity: toIdentity(first) } : { kind: 'several', candidates: rows.map(toIdentity) };
+  return rows.length === 1
+    ? { kind: 'one', identity: toIdentity(first) }
+    : { kind: 'several', candidates: rows.map(toIdentity) };
 }
 
 /** The words of a first-name list, normalised: `Jean-Pierre Marie` → JEAN, PIERRE, MARIE. */
@@ -98,8 +100,14 @@ function firstNameFits(cardFirstName: string, referenceFirstNames: string): bool
 }
 
 /** Whether an identity can be this card beneficiary: birth date compatible with the card's, first name fitting. */
-export function identityFitsCardBeneficiary(identity: ReferenceIdentity, beneficiary: { firstName: string; birthDate: string }): boolean {
-  return cardDateMatches(beneficiary.birthDate, identity.birthDate) && firstNameFits(beneficiary.firstName, identity.firstNames);
+export function identityFitsCardBeneficiary(
+  identity: ReferenceIdentity,
+  beneficiary: { firstName: string; birthDate: string },
+): boolean {
+  return (
+    cardDateMatches(beneficiary.birthDate, identity.birthDate) &&
+    firstNameFits(beneficiary.firstName, identity.firstNames)
+  );
 }
 
 export function referenceInsertStatement(record: ReferenceRecord): Statement {
@@ -145,7 +153,10 @@ export class IdentityReference {
       );
     }
     const oid = insOidForCardStatus(query.cardStatus);
-    const rows = await this.store.all<ReferenceRow>(`SELECT ${columns} FROM identity_reference WHERE card_nir = ? AND oid = ? ORDER BY birth_rank, matricule`, [cardNir, oid]);
+    const rows = await this.store.all<ReferenceRow>(
+      `SELECT ${columns} FROM identity_reference WHERE card_nir = ? AND oid = ? ORDER BY birth_rank, matricule`,
+      [cardNir, oid],
+    );
     return answer(
       rows.filter(
         (r) =>
@@ -173,12 +184,11 @@ export class IdentityReference {
 
   /** The reference's identity for one INS, to check what a document or a form claims. */
   async byIns(ins: { matricule: string; oid: string }): Promise<ReferenceIdentity | null> {
-    const rows = await this.store.all<ReferenceRow>(`SELECT ${columns} FROM identity_reference WHERE matricule = ? AND oid = ?`, [
-      normaliseMatricule(ins.matricule),
-      ins.oid,
-    ]);
+    const rows = await this.store.all<ReferenceRow>(
+      `SELECT ${columns} FROM identity_reference WHERE matricule = ? AND oid = ?`,
+      [normaliseMatricule(ins.matricule), ins.oid],
+    );
     const [row] = rows;
     return row ? toIdentity(row) : null;
   }
 }
-

@@ -29,7 +29,8 @@ export async function readReferenceFile(path: string): Promise<ReferenceRecord[]
   const parsed = fileSchema.parse(JSON.parse(await readFile(path, 'utf8')));
   return parsed.identities.map((identity, index) => {
     const problems = checkIns({ matricule: identity.matricule, oid: parsed.oid }, identity);
-    if (problems.length > 0) throw new Error(`${path}: identity #${index}: ${problems.map((p) => p.code).join(', ')}`);
+    if (problems.length > 0)
+      throw new Error(`${path}: identity #${index}: ${problems.map((p) => p.code).join(', ')}`);
     return { ...identity, oid: parsed.oid };
   });
 }

@@ -1,5 +1,13 @@
 import { Random } from './random';
-import { acts, acuteMedicines, allergies, chronicConditions, documentTypes, vaccines, type CatalogItem } from './catalog';
+import {
+  acts,
+  acuteMedicines,
+  allergies,
+  chronicConditions,
+  documentTypes,
+  vaccines,
+  type CatalogItem,
+} from './catalog';
 import type { PersonIdentity } from './households';
 
 export interface SyntheticEntry {
@@ -48,12 +56,15 @@ export function clinicalRecord(seed: string, person: PersonIdentity, reference: 
   const rng = new Random(`${seed}:clinical:${person.matricule}`);
   const age = ageAt(person, reference);
   const gp = rng.pick(doctors);
-  const conditions = chronicConditions.filter((c) => age >= c.minAge && rng.chance(c.prevalence * Math.min(2, 0.5 + age / 60)));
+  const conditions = chronicConditions.filter(
+    (c) => age >= c.minAge && rng.chance(c.prevalence * Math.min(2, 0.5 + age / 60)),
+  );
   const summary: SyntheticEntry[] = [];
   for (const condition of conditions) {
     const since = daysBefore(reference, rng.int(200, 4000));
     summary.push({ kind: 'problem', item: condition.problem, date: since, status: 'active' });
-    for (const treatment of condition.treatments) summary.push({ kind: 'medication', item: treatment, date: since, status: 'active' });
+    for (const treatment of condition.treatments)
+      summary.push({ kind: 'medication', item: treatment, date: since, status: 'active' });
   }
   const allergyCount = rng.weighted([
     [0, 80],
@@ -61,12 +72,23 @@ export function clinicalRecord(seed: string, person: PersonIdentity, reference: 
     [2, 5],
   ] as const);
   for (let i = 0; i < allergyCount; i++) {
-    summary.push({ kind: 'allergy', item: rng.weighted(allergies), date: daysBefore(reference, rng.int(100, 6000)), status: 'active' });
+    summary.push({
+      kind: 'allergy',
+      item: rng.weighted(allergies),
+      date: daysBefore(reference, rng.int(100, 6000)),
+      status: 'active',
+    });
   }
 
   const documents: SyntheticDocument[] = [];
   if (summary.length > 0 || rng.chance(0.3)) {
-    documents.push({ typeCode: '60591-5', title: 'Synthèse médicale', date: daysBefore(reference, rng.int(10, 300)), author: gp, entries: summary });
+    documents.push({
+      typeCode: '60591-5',
+      title: 'Synthèse médicale',
+      date: daysBefore(reference, rng.int(10, 300)),
+      author: gp,
+      entries: summary,
+    });
   }
 
   const hasVaccinationRecord = rng.chance(0.6);
@@ -74,7 +96,13 @@ export function clinicalRecord(seed: string, person: PersonIdentity, reference: 
     .filter(() => hasVaccinationRecord && rng.chance(0.45))
     .map((item) => ({ kind: 'immunization' as const, item, date: daysBefore(reference, rng.int(30, 3000)) }));
   if (immunizations.length > 0) {
-    documents.push({ typeCode: '11369-6', title: 'Historique des vaccinations', date: daysBefore(reference, rng.int(5, 200)), author: gp, entries: immunizations });
+    documents.push({
+      typeCode: '11369-6',
+      title: 'Historique des vaccinations',
+      date: daysBefore(reference, rng.int(5, 200)),
+      author: gp,
+      entries: immunizations,
+    });
   }
 
   const reimbursements: SyntheticEntry[] = [];
@@ -84,29 +112,59 @@ export function clinicalRecord(seed: string, person: PersonIdentity, reference: 
       const everyMonths = rng.chance(0.35) ? 1 : 3;
       for (let month = 0; month < 24; month += everyMonths) {
         if (rng.chance(0.92)) {
-          reimbursements.push({ kind: 'reimbursement', item: treatment, date: daysBefore(reference, month * 30 + rng.int(0, 25)), reimbursementKind: 'medicine' });
+          reimbursements.push({
+            kind: 'reimbursement',
+            item: treatment,
+            date: daysBefore(reference, month * 30 + rng.int(0, 25)),
+            reimbursementKind: 'medicine',
+          });
         }
       }
     }
   }
   const acute = rng.chance(0.4) ? 0 : rng.int(1, 6);
   for (let i = 0; i < acute; i++) {
-    reimbursements.push({ kind: 'reimbursement', item: rng.pick(acuteMedicines), date: daysBefore(reference, rng.int(0, 720)), reimbursementKind: 'medicine' });
+    reimbursements.push({
+      kind: 'reimbursement',
+      item: rng.pick(acuteMedicines),
+      date: daysBefore(reference, rng.int(0, 720)),
+      reimbursementKind: 'medicine',
+    });
   }
   const visits = conditions.length > 0 ? rng.int(2, 12) : rng.chance(0.4) ? 0 : rng.int(1, 4);
   for (let i = 0; i < visits; i++) {
-    reimbursements.push({ kind: 'reimbursement', item: rng.pick(acts), date: daysBefore(reference, rng.int(0, 720)), reimbursementKind: 'act' });
+    reimbursements.push({
+      kind: 'reimbursement',
+      item: rng.pick(acts),
+      date: daysBefore(reference, rng.int(0, 720)),
+      reimbursementKind: 'act',
+    });
   }
   if (reimbursements.length > 0) {
     reimbursements.sort((a, b) => (a.date < b.date ? 1 : -1));
-    documents.push({ typeCode: 'REMB', title: 'Historique des remboursements', date: isoDay(reference), author: CNAM, entries: reimbursements });
+    documents.push({
+      typeCode: 'REMB',
+      title: 'Historique des remboursements',
+      date: isoDay(reference),
+      author: CNAM,
+      entries: reimbursements,
+    });
   }
 
   // Other documents: most people have a few, some patients have dozens (at most 40 in all).
-  const extra = Math.min(40 - documents.length, Math.floor(-Math.log(1 - rng.next()) * (conditions.length > 0 ? 6 : 2)));
+  const extra = Math.min(
+    40 - documents.length,
+    Math.floor(-Math.log(1 - rng.next()) * (conditions.length > 0 ? 6 : 2)),
+  );
   for (let i = 0; i < extra; i++) {
     const type = rng.weighted(documentTypes);
-    documents.push({ typeCode: type.code, title: type.title, date: daysBefore(reference, rng.int(1, 1500)), author: rng.pick(doctors), entries: [] });
+    documents.push({
+      typeCode: type.code,
+      title: type.title,
+      date: daysBefore(reference, rng.int(1, 1500)),
+      author: rng.pick(doctors),
+      entries: [],
+    });
   }
   return documents;
 }

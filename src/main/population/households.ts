@@ -23,8 +23,25 @@ export interface Household {
 }
 
 const departments: readonly (readonly [string, number])[] = [
-  ['75', 10], ['13', 8], ['69', 7], ['59', 9], ['33', 5], ['31', 5], ['44', 5], ['67', 4], ['06', 4],
-  ['34', 4], ['76', 4], ['92', 6], ['93', 6], ['94', 5], ['2A', 1], ['2B', 1], ['974', 3], ['35', 4], ['29', 3],
+  ['75', 10],
+  ['13', 8],
+  ['69', 7],
+  ['59', 9],
+  ['33', 5],
+  ['31', 5],
+  ['44', 5],
+  ['67', 4],
+  ['06', 4],
+  ['34', 4],
+  ['76', 4],
+  ['92', 6],
+  ['93', 6],
+  ['94', 5],
+  ['2A', 1],
+  ['2B', 1],
+  ['974', 3],
+  ['35', 4],
+  ['29', 3],
 ];
 
 /** A birth date whose age follows a rough French age pyramid (more adults than elderly). */
@@ -45,7 +62,14 @@ function nirFor(rng: Random, sex: 'M' | 'F', date: string): { nir: string; place
   return { nir: body + String(matriculeKey(body)).padStart(2, '0'), place: `${dept}${commune}`.slice(0, 5) };
 }
 
-function person(rng: Random, reference: Date, sex: 'M' | 'F', lastName: string, age: [number, number], usedName?: string): PersonIdentity {
+function person(
+  rng: Random,
+  reference: Date,
+  sex: 'M' | 'F',
+  lastName: string,
+  age: [number, number],
+  usedName?: string,
+): PersonIdentity {
   const date = birthDate(rng, reference, age[0], age[1]);
   const { nir, place } = nirFor(rng, sex, date);
   const first = rng.weighted(sex === 'F' ? femaleFirstNames : maleFirstNames);
@@ -81,15 +105,23 @@ export function* households(seed: string, patients: number, reference: Date): Ge
     if (kind !== 'single') {
       const partnerSex = first.sex === 'F' ? 'M' : 'F';
       const partnerName = rng.weighted(surnames);
-      members.push(person(rng, reference, partnerSex, partnerName, adultAge, partnerSex === 'F' ? family : undefined));
+      members.push(
+        person(rng, reference, partnerSex, partnerName, adultAge, partnerSex === 'F' ? family : undefined),
+      );
     }
     if (kind === 'family') {
       const children = rng.int(1, 3);
-      for (let c = 0; c < children; c++) members.push(person(rng, reference, rng.chance(0.5) ? 'F' : 'M', family, [0, 15]));
+      for (let c = 0; c < children; c++)
+        members.push(person(rng, reference, rng.chance(0.5) ? 'F' : 'M', family, [0, 15]));
       if (rng.chance(0.05)) {
         const twin = members[members.length - 1]!;
         const { nir, place } = nirFor(rng, twin.sex, twin.birthDate);
-        members.push({ ...person(rng, reference, twin.sex, family, [0, 15]), birthDate: twin.birthDate, matricule: nir, birthPlaceCode: place });
+        members.push({
+          ...person(rng, reference, twin.sex, family, [0, 15]),
+          birthDate: twin.birthDate,
+          matricule: nir,
+          birthPlaceCode: place,
+        });
       }
     }
     const kept = members.slice(0, patients - count);

@@ -32,7 +32,9 @@ const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).d
 export async function writePopulation(store: Store, options: PopulationOptions): Promise<PopulationStats> {
   const existing = await store.all<{ n: number }>('SELECT COUNT(*) AS n FROM dossiers');
   if ((existing[0]?.n ?? 0) > 0) {
-    throw new Error('Ce magasin contient déjà des dossiers : la génération se fait dans un dossier de données vide.');
+    throw new Error(
+      'Ce magasin contient déjà des dossiers : la génération se fait dans un dossier de données vide.',
+    );
   }
   const stats: PopulationStats = { dossiers: 0, households: 0, documents: 0, entries: 0 };
   const batchSize = options.batchSize ?? 3000;
@@ -49,7 +51,8 @@ export async function writePopulation(store: Store, options: PopulationOptions):
     stats.households++;
     household.members.forEach((person, m) => {
       // Twins share a birth date on one card: the birth rank tells them apart, as on a real Vitale.
-      const birthRank = 1 + household.members.slice(0, m).filter((other) => other.birthDate === person.birthDate).length;
+      const birthRank =
+        1 + household.members.slice(0, m).filter((other) => other.birthDate === person.birthDate).length;
       batch.push(
         referenceInsertStatement({
           matricule: person.matricule,
@@ -126,7 +129,12 @@ function dossierInsert(person: PersonIdentity, now: string): Statement {
 }
 
 function documentInsert(person: PersonIdentity, doc: SyntheticDocument, id: string, now: string): Statement {
-  const lines = [`${doc.title} — ${typeLabel(doc.typeCode)}`, `Date : ${doc.date}`, `Auteur : ${doc.author.name}`, `Document synthétique ${id}`];
+  const lines = [
+    `${doc.title} — ${typeLabel(doc.typeCode)}`,
+    `Date : ${doc.date}`,
+    `Auteur : ${doc.author.name}`,
+    `Document synthétique ${id}`,
+  ];
   for (const entry of doc.entries.slice(0, 50)) lines.push(`- ${entry.item.label} (${entry.date})`);
   const content = new TextEncoder().encode(lines.join('\n'));
   return {

@@ -43,7 +43,10 @@ export type DossierOutcome =
 
 /** What the session needs from the DMP host and its identity reference. */
 export interface SessionDossiers {
-  identifyBeneficiary(beneficiary: VitaleCardInfo['beneficiaries'][number], cardStatus: VitaleCardInfo['status']): Promise<IdentityOutcome>;
+  identifyBeneficiary(
+    beneficiary: VitaleCardInfo['beneficiaries'][number],
+    cardStatus: VitaleCardInfo['status'],
+  ): Promise<IdentityOutcome>;
   /** The dossier of exactly this INS, opened (and audited) when the professional may open it. */
   openForIdentity(actor: SessionActor, identity: ReferenceIdentity): Promise<DossierOutcome>;
   /** Records the authorisation the patient, present, gives this professional (TD0.3), then opens. */
@@ -161,7 +164,12 @@ export class SessionService {
         return this.get();
       case 'several':
         this.update({
-          patient: { ...base, candidates: outcome.candidates, notice: 'Plusieurs identités correspondent à ce bénéficiaire : comparez les traits et choisissez la bonne personne.' },
+          patient: {
+            ...base,
+            candidates: outcome.candidates,
+            notice:
+              'Plusieurs identités correspondent à ce bénéficiaire : comparez les traits et choisissez la bonne personne.',
+          },
         });
         return this.get();
       case 'identity':
@@ -174,7 +182,8 @@ export class SessionService {
     const patient = this.state.patient;
     const actor = this.actor('normal');
     const chosen = patient?.candidates?.[index];
-    if (!patient || patient.selectedIndex === null || !chosen) throw new ApiError('NOT_FOUND', 'Cette identité ne figure pas parmi les identités proposées.');
+    if (!patient || patient.selectedIndex === null || !chosen)
+      throw new ApiError('NOT_FOUND', 'Cette identité ne figure pas parmi les identités proposées.');
     return this.applyIdentity(actor, freshSelection(patient, patient.selectedIndex), chosen);
   }
 
@@ -185,22 +194,40 @@ export class SessionService {
   async authorizeAccess(): Promise<SessionState> {
     const patient = this.state.patient;
     const actor = this.actor('normal');
-    if (!patient || patient.source !== 'vitale' || !patient.identity || !patient.authorizationRequired || patient.selectedIndex === null) {
+    if (
+      !patient ||
+      patient.source !== 'vitale' ||
+      !patient.identity ||
+      !patient.authorizationRequired ||
+      patient.selectedIndex === null
+    ) {
       throw new ApiError('NOT_FOUND', 'Aucun dossier en attente de l’autorisation du patient.');
     }
-    if (!this.vitaleCard()) throw new ApiError('FORBIDDEN', 'La carte Vitale du patient doit être dans le lecteur pour qu’il autorise l’accès.');
+    if (!this.vitaleCard())
+      throw new ApiError(
+        'FORBIDDEN',
+        'La carte Vitale du patient doit être dans le lecteur pour qu’il autorise l’accès.',
+      );
     const base = freshSelection(patient, patient.selectedIndex);
-    return this.applyOutcome({ ...base, identity: patient.identity, dossierExists: true }, await this.dossiers.authorizeAndOpen(actor, patient.identity));
+    return this.applyOutcome(
+      { ...base, identity: patient.identity, dossierExists: true },
+      await this.dossiers.authorizeAndOpen(actor, patient.identity),
+    );
   }
 
-  private async applyIdentity(actor: SessionActor, base: PatientContext, identity: ReferenceIdentity): Promise<SessionState> {
+  private async applyIdentity(
+    actor: SessionActor,
+    base: PatientContext,
+    identity: ReferenceIdentity,
+  ): Promise<SessionState> {
     const withIdentity: PatientContext = { ...base, identity };
     this.update({ patient: withIdentity });
     let outcome: DossierOutcome;
     try {
       outcome = await this.dossiers.openForIdentity(actor, identity);
     } catch (err) {
-      if (err instanceof ApiError) this.update({ patient: { ...withIdentity, dossierExists: true, notice: err.message } });
+      if (err instanceof ApiError)
+        this.update({ patient: { ...withIdentity, dossierExists: true, notice: err.message } });
       throw err;
     }
     return this.applyOutcome(withIdentity, outcome);
@@ -212,7 +239,14 @@ export class SessionService {
         this.update({ patient: { ...base, dossierExists: false, notice: 'Ce patient n’a pas de DMP.' } });
         break;
       case 'open':
-        this.update({ patient: { ...base, dossierExists: true, dossier: outcome.dossier, access: { mode: 'normal', since: this.now() } } });
+        this.update({
+          patient: {
+            ...base,
+            dossierExists: true,
+            dossier: outcome.dossier,
+            access: { mode: 'normal', since: this.now() },
+          },
+        });
         break;
       case 'authorization-required':
         this.update({
@@ -220,7 +254,8 @@ export class SessionService {
             ...base,
             dossierExists: true,
             authorizationRequired: true,
-            notice: 'Ce patient a un DMP. Vous n’êtes pas encore autorisé à le consulter : informez le patient et enregistrez son autorisation.',
+            notice:
+              'Ce patient a un DMP. Vous n’êtes pas encore autorisé à le consulter : informez le patient et enregistrez son autorisation.',
           },
         });
         break;
@@ -261,7 +296,10 @@ export class SessionService {
   /** The actor for a request, or LOCKED when nobody is authenticated. */
   actor(mode?: AccessMode, reason?: string): SessionActor {
     if (this.state.status !== 'authenticated' || !this.state.professional) {
-      throw new ApiError('LOCKED', 'Session verrouillée : insérez votre carte professionnelle et saisissez votre code.');
+      throw new ApiError(
+        'LOCKED',
+        'Session verrouillée : insérez votre carte professionnelle et saisissez votre code.',
+      );
     }
     const access = this.state.patient?.access;
     const effectiveMode = mode ?? access?.mode ?? 'normal';
@@ -284,13 +322,17 @@ export class SessionService {
   }
 
   private async onReaders(readers: ReaderView[]): Promise<void> {
-    const cpx = findCard(readers, (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf');
+    const cpx = findCard(
+      readers,
+      (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf',
+    );
     if (!cpx) {
       if (this.authenticatedSerial) this.log.info('professional card removed: session locked');
       this.authenticatedSerial = null;
       this.vitaleSeen = null;
       this.update({
-        status: this.state.status === 'authenticated' || this.state.status === 'locked' ? 'locked' : 'no_card',
+        status:
+          this.state.status === 'authenticated' || this.state.status === 'locked' ? 'locked' : 'no_card',
         professional: null,
         pin: null,
         patient: null,
@@ -313,7 +355,11 @@ export class SessionService {
     if (!sameCard) {
       this.authenticatedSerial = null;
       this.update({
-        status: cpx.info.pin.blocked ? 'pin_blocked' : this.state.status === 'locked' ? 'locked' : 'pin_required',
+        status: cpx.info.pin.blocked
+          ? 'pin_blocked'
+          : this.state.status === 'locked'
+            ? 'locked'
+            : 'pin_required',
         professional,
         pin: cpx.info.pin,
         patient: null,
@@ -363,7 +409,10 @@ export class SessionService {
   }
 
   private professionalCard(): { reader: string; info: CpxCardInfo } | null {
-    return findCard(this.cards.readers(), (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf');
+    return findCard(
+      this.cards.readers(),
+      (c): c is CpxCardInfo => c.kind === 'cps' || c.kind === 'cpe' || c.kind === 'cpf',
+    );
   }
 
   private vitaleCard(): { reader: string; info: VitaleCardInfo } | null {
@@ -390,6 +439,7 @@ function findCard<T extends CardInfo>(
 /** Card failures keep their French message; the code tells the UI whether the card is blocked. */
 function toApiError(err: unknown): unknown {
   if (!isCardError(err)) return err;
-  const code = err.kind === 'pin-blocked' ? 'PIN_BLOCKED' : err.kind === 'pin-format' ? 'INVALID_INPUT' : 'CARD_ERROR';
+  const code =
+    err.kind === 'pin-blocked' ? 'PIN_BLOCKED' : err.kind === 'pin-format' ? 'INVALID_INPUT' : 'CARD_ERROR';
   return new ApiError(code, err.message, `card error ${err.kind}${err.detail ? `: ${err.detail}` : ''}`);
 }

@@ -1,4 +1,14 @@
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+  constants,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from './errors';
 
@@ -85,5 +95,9 @@ export function acquireDirectoryLock(dir: string): () => void {
       }
     }
   }
-  throw new StoreError('LOCKED', 'Impossible de verrouiller le dossier de données.', 'lock takeover raced twice');
+  throw new StoreError(
+    'LOCKED',
+    'Impossible de verrouiller le dossier de données.',
+    'lock takeover raced twice',
+  );
 }

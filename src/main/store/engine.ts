@@ -1,12 +1,33 @@
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import type { Logger } from '../log/logger';
 import { acquireDirectoryLock, fsyncDirectory, unlinkIfExists } from './durable-fs';
 import { StoreError, manualRestoreHint } from './errors';
-import { JournalWriter, journalFileName, parseJournalFileName, readJournal, type JournalContents } from './journal';
+import {
+  JournalWriter,
+  journalFileName,
+  parseJournalFileName,
+  readJournal,
+  type JournalContents,
+} from './journal';
 import type { StoreKey } from './key';
-import { readSnapshotFile, readSnapshotHeader, SnapshotReadError, writeSnapshotFile, defaultChunkSize } from './snapshot-file';
+import {
+  readSnapshotFile,
+  readSnapshotHeader,
+  SnapshotReadError,
+  writeSnapshotFile,
+  defaultChunkSize,
+} from './snapshot-file';
 import { applyTransaction, checkStatements, pragmaNumber, queryRows } from './sql-exec';
 import { decodeTransaction, encodeTransaction } from './tx-codec';
 import type { Migration, Row, SqlParams, Statement } from './types';
@@ -104,7 +125,8 @@ export class StoreEngine {
     let db: Database | null = null;
     let journal: JournalWriter | null = null;
     try {
-      if (unlinkIfExists(join(dir, tempName))) log.info('removed unfinished snapshot left by an interrupted compaction');
+      if (unlinkIfExists(join(dir, tempName)))
+        log.info('removed unfinished snapshot left by an interrupted compaction');
       const base = loadBaseImage(options, recovery);
       const SQL = await loadSql();
       db = base.plaintext ? new SQL.Database(base.plaintext) : new SQL.Database();
@@ -211,7 +233,12 @@ export class StoreEngine {
 
   private statsFields(): Record<string, number | null> {
     const s = this.stats();
-    return { generation: s.generation, snapshotGeneration: s.snapshotGeneration, journalRecords: s.journalRecords, schemaVersion: s.schemaVersion };
+    return {
+      generation: s.generation,
+      snapshotGeneration: s.snapshotGeneration,
+      journalRecords: s.journalRecords,
+      schemaVersion: s.schemaVersion,
+    };
   }
 
   private scheduleCompactionIfDue(): void {
@@ -224,7 +251,9 @@ export class StoreEngine {
       this.compactionScheduled = false;
       if (this.closed || this.failure) return;
       this.compact().catch((err: unknown) => {
-        log.error('background compaction failed', { detail: err instanceof Error ? err.message : String(err) });
+        log.error('background compaction failed', {
+          detail: err instanceof Error ? err.message : String(err),
+        });
       });
     });
   }
@@ -247,7 +276,13 @@ export class StoreEngine {
     const temp = join(dir, tempName);
     let size: number;
     try {
-      size = await writeSnapshotFile(temp, image, generation, key, this.options.chunkSize ?? defaultChunkSize);
+      size = await writeSnapshotFile(
+        temp,
+        image,
+        generation,
+        key,
+        this.options.chunkSize ?? defaultChunkSize,
+      );
     } catch (err) {
       unlinkIfExists(temp);
       throw err;
@@ -287,7 +322,11 @@ export class StoreEngine {
     const sorted = [...migrations].sort((a, b) => a.version - b.version);
     sorted.forEach((m, i) => {
       if (!Number.isInteger(m.version) || m.version < 1 || (i > 0 && sorted[i - 1]?.version === m.version)) {
-        throw new StoreError('MIGRATION_FAILED', 'La mise à jour du schéma des données est invalide.', `bad migration version ${m.version} (${m.name})`);
+        throw new StoreError(
+          'MIGRATION_FAILED',
+          'La mise à jour du schéma des données est invalide.',
+          `bad migration version ${m.version} (${m.name})`,
+        );
       }
     });
     const current = pragmaNumber(this.db, 'user_version');
@@ -338,13 +377,19 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
   if (hasCurrent) {
     try {
       const { generation, plaintext } = readSnapshotFile(current, key);
-      return { generation, plaintext, snapshotBytes: statSync(current).size, previousGeneration: hasPrevious ? generationOf(previous, options) : null };
+      return {
+        generation,
+        plaintext,
+        snapshotBytes: statSync(current).size,
+        previousGeneration: hasPrevious ? generationOf(previous, options) : null,
+      };
     } catch (err) {
       if (!(err instanceof SnapshotReadError)) throw err;
       currentError = err;
     }
     // A foreign or newer file is not damage: refuse rather than guess.
-    if (currentError.problem === 'FOREIGN_FILE' || currentError.problem === 'UNSUPPORTED_VERSION') throw currentError;
+    if (currentError.problem === 'FOREIGN_FILE' || currentError.problem === 'UNSUPPORTED_VERSION')
+      throw currentError;
     if (!hasPrevious) throw currentError;
   }
 
@@ -352,9 +397,19 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
   try {
     fallback = readSnapshotFile(previous, key);
   } catch (err) {
-    if (currentError && err instanceof SnapshotReadError && err.problem === 'WRONG_KEY' && currentError.problem === 'WRONG_KEY') throw currentError;
+    if (
+      currentError &&
+      err instanceof SnapshotReadError &&
+      err.problem === 'WRONG_KEY' &&
+      currentError.problem === 'WRONG_KEY'
+    )
+      throw currentError;
     if (currentError) {
-      throw new StoreError(currentError.reason, currentError.message, `${currentError.detail}; previous snapshot unusable too: ${err instanceof StoreError ? err.detail : String(err)}`);
+      throw new StoreError(
+        currentError.reason,
+        currentError.message,
+        `${currentError.detail}; previous snapshot unusable too: ${err instanceof StoreError ? err.detail : String(err)}`,
+      );
     }
     throw err;
   }
@@ -375,7 +430,12 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
     'Le fichier principal des données était endommagé ou absent : les données ont été reconstituées à partir de la copie précédente et du journal.' +
       (quarantined ? ` Le fichier endommagé a été conservé sous le nom « ${quarantined} ».` : ''),
   );
-  return { generation: fallback.generation, plaintext: fallback.plaintext, snapshotBytes: statSync(previous).size, previousGeneration: fallback.generation };
+  return {
+    generation: fallback.generation,
+    plaintext: fallback.plaintext,
+    snapshotBytes: statSync(previous).size,
+    previousGeneration: fallback.generation,
+  };
 }
 
 function generationOf(path: string, options: EngineOptions): number | null {
@@ -395,18 +455,29 @@ function listJournals(dir: string): number[] {
 }
 
 /** Replays journals `base`, `base+1`, … in order; returns the writer for the last one. */
-function replayJournals(db: Database, options: EngineOptions, base: number, recovery: StoreRecovery): JournalWriter {
+function replayJournals(
+  db: Database,
+  options: EngineOptions,
+  base: number,
+  recovery: StoreRecovery,
+): JournalWriter {
   const { dir, key, log } = options;
   const all = listJournals(dir);
   const needed = all.filter((g) => g >= base);
   if (needed.length === 0) {
     if (all.length > 0 || base > 0) {
       if (all.length > 0) {
-        throw new StoreError('MISSING_FILE', `Le journal des données le plus récent est introuvable. ${manualRestoreHint}`, `no journal for generation ${base} (have ${all.join(',')})`);
+        throw new StoreError(
+          'MISSING_FILE',
+          `Le journal des données le plus récent est introuvable. ${manualRestoreHint}`,
+          `no journal for generation ${base} (have ${all.join(',')})`,
+        );
       }
       // A snapshot alone (restored from a backup): usable, but say so.
       log.warn('snapshot without any journal, opening it as is', { generation: base });
-      recovery.notices.push('Les données ont été ouvertes à partir du seul fichier principal, sans journal : les dernières modifications peuvent manquer.');
+      recovery.notices.push(
+        'Les données ont été ouvertes à partir du seul fichier principal, sans journal : les dernières modifications peuvent manquer.',
+      );
     }
     const writer = JournalWriter.create(join(dir, journalFileName(base)), base, key);
     fsyncDirectory(dir);
@@ -414,7 +485,11 @@ function replayJournals(db: Database, options: EngineOptions, base: number, reco
   }
   needed.forEach((g, i) => {
     if (g !== base + i) {
-      throw new StoreError('MISSING_FILE', `Une partie du journal des données est introuvable. ${manualRestoreHint}`, `journal generation ${base + i} missing (have ${needed.join(',')})`);
+      throw new StoreError(
+        'MISSING_FILE',
+        `Une partie du journal des données est introuvable. ${manualRestoreHint}`,
+        `journal generation ${base + i} missing (have ${needed.join(',')})`,
+      );
     }
   });
 
@@ -424,7 +499,11 @@ function replayJournals(db: Database, options: EngineOptions, base: number, reco
     const contents = readJournal(path, generation, key);
     const isLast = i === needed.length - 1;
     if ((contents.droppedReason || contents.tornHeader) && !isLast) {
-      throw new StoreError('CORRUPT_JOURNAL', `Le journal des données est endommagé. ${manualRestoreHint}`, `journal ${generation}: ${contents.droppedReason ?? 'incomplete header'}`);
+      throw new StoreError(
+        'CORRUPT_JOURNAL',
+        `Le journal des données est endommagé. ${manualRestoreHint}`,
+        `journal ${generation}: ${contents.droppedReason ?? 'incomplete header'}`,
+      );
     }
     contents.payloads.forEach((payload, sequence) => {
       let statements: Statement[];
@@ -444,7 +523,10 @@ function replayJournals(db: Database, options: EngineOptions, base: number, reco
   if (!last) throw new Error('unreachable: no journal replayed');
   const path = join(dir, journalFileName(last.generation));
   if (last.tornHeader) {
-    log.warn('journal header incomplete (crash while creating it), recreating', { generation: last.generation, bytes: last.fileSize });
+    log.warn('journal header incomplete (crash while creating it), recreating', {
+      generation: last.generation,
+      bytes: last.fileSize,
+    });
     const writer = JournalWriter.create(path, last.generation, key);
     fsyncDirectory(dir);
     return writer;
@@ -452,14 +534,22 @@ function replayJournals(db: Database, options: EngineOptions, base: number, reco
   if (last.droppedReason) {
     const bytes = last.fileSize - last.validEnd;
     recovery.droppedJournalTail = { generation: last.generation, bytes, reason: last.droppedReason };
-    recovery.notices.push('La dernière modification, interrompue avant d’avoir été confirmée, a été annulée.');
+    recovery.notices.push(
+      'La dernière modification, interrompue avant d’avoir été confirmée, a été annulée.',
+    );
     let kept: string | null = null;
     if (/authentication|sequence/.test(last.droppedReason)) {
       // A whole record that fails its tag is damage rather than an interrupted write: keep the bytes.
       kept = `${journalFileName(last.generation)}.dropped-${Date.now()}`;
       copyTail(path, join(dir, kept), last.validEnd);
     }
-    log.warn('journal tail dropped', { generation: last.generation, offset: last.validEnd, bytes, reason: last.droppedReason, kept });
+    log.warn('journal tail dropped', {
+      generation: last.generation,
+      offset: last.validEnd,
+      bytes,
+      reason: last.droppedReason,
+      kept,
+    });
   }
   return JournalWriter.resume(path, last, key);
 }

@@ -1,4 +1,10 @@
-export { openStore, resolveWorkerEntry, type OpenStoreOptions, type OpenedStore, type WorkerEntry } from './open-store';
+export {
+  openStore,
+  resolveWorkerEntry,
+  type OpenStoreOptions,
+  type OpenedStore,
+  type WorkerEntry,
+} from './open-store';
 export { StoreError, manualRestoreHint, type StoreErrorReason } from './errors';
 export type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
 export {

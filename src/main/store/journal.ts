@@ -1,5 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  fstatSync,
+  ftruncateSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { StoreError, manualRestoreHint } from './errors';
 import { keyFingerprint, type StoreKey } from './key';
 
@@ -37,7 +46,12 @@ function buildFileHeader(generation: number, key: StoreKey): Buffer {
   return header;
 }
 
-export function encryptRecord(fileHeader: Buffer, sequence: number, payload: Uint8Array, key: StoreKey): Buffer {
+export function encryptRecord(
+  fileHeader: Buffer,
+  sequence: number,
+  payload: Uint8Array,
+  key: StoreKey,
+): Buffer {
   const recordHeader = Buffer.alloc(recordHeaderLength);
   recordHeader.writeUInt32BE(payload.length, 0);
   recordHeader.writeUInt32BE(sequence, 4);
@@ -63,9 +77,11 @@ export interface JournalContents {
 
 const journalMessages = {
   foreign: `Un fichier du journal des données n’a pas été créé par Poste DMP. ${manualRestoreHint}`,
-  wrongKey: 'La clé de chiffrement ne correspond pas au journal des données. Utilisez la clé d’origine ou sa copie de secours.',
+  wrongKey:
+    'La clé de chiffrement ne correspond pas au journal des données. Utilisez la clé d’origine ou sa copie de secours.',
   corrupt: `Le journal des données est endommagé. ${manualRestoreHint}`,
-  version: 'Le journal des données a été écrit par une version plus récente de Poste DMP. Mettez l’application à jour.',
+  version:
+    'Le journal des données a été écrit par une version plus récente de Poste DMP. Mettez l’application à jour.',
 };
 
 /**
@@ -76,19 +92,35 @@ export function readJournal(path: string, expectedGeneration: number, key: Store
   const bytes = readFileSync(path);
   const base = { generation: expectedGeneration, payloads: [] as Buffer[], fileSize: bytes.length };
   if (bytes.length < journalHeaderLength) {
-    if (!magic.subarray(0, Math.min(bytes.length, magic.length)).equals(bytes.subarray(0, Math.min(bytes.length, magic.length)))) {
+    if (
+      !magic
+        .subarray(0, Math.min(bytes.length, magic.length))
+        .equals(bytes.subarray(0, Math.min(bytes.length, magic.length)))
+    ) {
       throw new StoreError('FOREIGN_FILE', journalMessages.foreign, `${path}: not a journal`);
     }
-    return { ...base, validEnd: 0, droppedReason: bytes.length > 0 ? 'incomplete journal header' : null, tornHeader: true };
+    return {
+      ...base,
+      validEnd: 0,
+      droppedReason: bytes.length > 0 ? 'incomplete journal header' : null,
+      tornHeader: true,
+    };
   }
   const fileHeader = bytes.subarray(0, journalHeaderLength);
-  if (!fileHeader.subarray(0, magic.length).equals(magic)) throw new StoreError('FOREIGN_FILE', journalMessages.foreign, `${path}: magic mismatch`);
+  if (!fileHeader.subarray(0, magic.length).equals(magic))
+    throw new StoreError('FOREIGN_FILE', journalMessages.foreign, `${path}: magic mismatch`);
   const version = fileHeader.readUInt16BE(8);
-  if (version !== formatVersion) throw new StoreError('UNSUPPORTED_VERSION', journalMessages.version, `${path}: version ${version}`);
-  if (!fileHeader.subarray(16, 24).equals(keyFingerprint(key))) throw new StoreError('WRONG_KEY', journalMessages.wrongKey, `${path}: key fingerprint mismatch`);
+  if (version !== formatVersion)
+    throw new StoreError('UNSUPPORTED_VERSION', journalMessages.version, `${path}: version ${version}`);
+  if (!fileHeader.subarray(16, 24).equals(keyFingerprint(key)))
+    throw new StoreError('WRONG_KEY', journalMessages.wrongKey, `${path}: key fingerprint mismatch`);
   const generation = fileHeader.readUInt32BE(12);
   if (generation !== expectedGeneration) {
-    throw new StoreError('CORRUPT_JOURNAL', journalMessages.corrupt, `${path}: header generation ${generation}, file name says ${expectedGeneration}`);
+    throw new StoreError(
+      'CORRUPT_JOURNAL',
+      journalMessages.corrupt,
+      `${path}: header generation ${generation}, file name says ${expectedGeneration}`,
+    );
   }
 
   const payloads: Buffer[] = [];
@@ -111,7 +143,9 @@ export function readJournal(path: string, expectedGeneration: number, key: Store
       droppedReason = `record at ${offset} has sequence ${sequence}, expected ${payloads.length}`;
       break;
     }
-    const decipher = createDecipheriv('aes-256-gcm', key.key, recordHeader.subarray(8, 20), { authTagLength: tagLength });
+    const decipher = createDecipheriv('aes-256-gcm', key.key, recordHeader.subarray(8, 20), {
+      authTagLength: tagLength,
+    });
     decipher.setAAD(Buffer.concat([fileHeader, recordHeader]));
     decipher.setAuthTag(bytes.subarray(end - tagLength, end));
     const body = decipher.update(bytes.subarray(offset + recordHeaderLength, end - tagLength));
@@ -168,7 +202,15 @@ export class JournalWriter {
       throw err;
     }
     const header = buildFileHeader(contents.generation, key);
-    return new JournalWriter(path, contents.generation, fd, header, key, contents.payloads.length, contents.validEnd);
+    return new JournalWriter(
+      path,
+      contents.generation,
+      fd,
+      header,
+      key,
+      contents.payloads.length,
+      contents.validEnd,
+    );
   }
 
   append(payload: Uint8Array): number {
@@ -199,6 +241,12 @@ export class JournalWriter {
 function writeAll(fd: number, data: Buffer, position?: number): void {
   let written = 0;
   while (written < data.length) {
-    written += writeSync(fd, data, written, data.length - written, position === undefined ? null : position + written);
+    written += writeSync(
+      fd,
+      data,
+      written,
+      data.length - written,
+      position === undefined ? null : position + written,
+    );
   }
 }

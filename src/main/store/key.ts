@@ -15,7 +15,11 @@ export interface StoreKey {
 
 export function rawStoreKey(key: Uint8Array): StoreKey {
   if (key.length !== keyLength) {
-    throw new StoreError('KEY_INVALID', 'La clé de chiffrement des données est invalide.', `key has ${key.length} bytes, expected ${keyLength}`);
+    throw new StoreError(
+      'KEY_INVALID',
+      'La clé de chiffrement des données est invalide.',
+      `key has ${key.length} bytes, expected ${keyLength}`,
+    );
   }
   return { kind: 'raw', key: new Uint8Array(key) };
 }
@@ -51,7 +55,8 @@ const keyFileName = 'store.key';
  * `location` is either the key file itself or a directory that holds `store.key`.
  */
 export function loadOrCreateKeyFile(location: string, log: Logger): KeyFileResult {
-  const path = existsSync(location) && statSync(location).isDirectory() ? join(location, keyFileName) : location;
+  const path =
+    existsSync(location) && statSync(location).isDirectory() ? join(location, keyFileName) : location;
   let created = false;
   let key: StoreKey;
   if (existsSync(path)) {
@@ -72,7 +77,11 @@ function parseKeyText(text: string, origin: string): StoreKey {
   const trimmed = text.trim();
   const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : Buffer.alloc(0);
   if (bytes.length !== keyLength) {
-    throw new StoreError('KEY_INVALID', 'Le fichier de clé de chiffrement est illisible ou endommagé.', `invalid key text in ${origin}`);
+    throw new StoreError(
+      'KEY_INVALID',
+      'Le fichier de clé de chiffrement est illisible ou endommagé.',
+      `invalid key text in ${origin}`,
+    );
   }
   return rawStoreKey(bytes);
 }
@@ -152,7 +161,13 @@ export function loadOrCreateWrappedKey(
       `unwrap failed (${err instanceof Error ? err.message : String(err)})`,
     );
   }
-  return { ok: true, key: parseKeyText(keyText, path), created: false, backend: backend.name, backendChanged };
+  return {
+    ok: true,
+    key: parseKeyText(keyText, path),
+    created: false,
+    backend: backend.name,
+    backendChanged,
+  };
 }
 
 function parseWrappedKeyFile(text: string): WrappedKeyFile {
@@ -163,8 +178,18 @@ function parseWrappedKeyFile(text: string): WrappedKeyFile {
     value = null;
   }
   const v = value as Partial<WrappedKeyFile> | null;
-  if (!v || v.format !== 'poste-dmp-wrapped-key' || v.version !== 1 || typeof v.backend !== 'string' || typeof v.wrapped !== 'string') {
-    throw new StoreError('KEY_INVALID', 'Le fichier de clé protégée est illisible ou endommagé.', 'wrapped key file does not parse');
+  if (
+    !v ||
+    v.format !== 'poste-dmp-wrapped-key' ||
+    v.version !== 1 ||
+    typeof v.backend !== 'string' ||
+    typeof v.wrapped !== 'string'
+  ) {
+    throw new StoreError(
+      'KEY_INVALID',
+      'Le fichier de clé protégée est illisible ou endommagé.',
+      'wrapped key file does not parse',
+    );
   }
   return v as WrappedKeyFile;
 }
@@ -181,7 +206,11 @@ export function formatRecoveryKey(key: StoreKey): string {
 export function parseRecoveryKey(text: string): StoreKey {
   const hex = text.replace(/[\s-]/g, '');
   if (!/^[0-9A-Fa-f]{64}$/.test(hex)) {
-    throw new StoreError('KEY_INVALID', 'La clé de secours saisie est invalide (64 caractères hexadécimaux attendus).', 'bad recovery key text');
+    throw new StoreError(
+      'KEY_INVALID',
+      'La clé de secours saisie est invalide (64 caractères hexadécimaux attendus).',
+      'bad recovery key text',
+    );
   }
   return rawStoreKey(Buffer.from(hex, 'hex'));
 }

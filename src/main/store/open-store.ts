@@ -135,11 +135,24 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
     });
     worker.on('error', (err) => {
       log.error('store worker crashed', { detail: err.message });
-      failAll(new StoreError('WORKER_FAILED', 'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.', err.message));
+      failAll(
+        new StoreError(
+          'WORKER_FAILED',
+          'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.',
+          err.message,
+        ),
+      );
     });
     worker.on('exit', (code) => {
       if (pending.size > 0 || !opened || (!closing && !dead)) {
-        failAll(dead ?? new StoreError('WORKER_FAILED', 'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.', `worker exited with code ${code}`));
+        failAll(
+          dead ??
+            new StoreError(
+              'WORKER_FAILED',
+              'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.',
+              `worker exited with code ${code}`,
+            ),
+        );
       }
     });
 

@@ -50,7 +50,9 @@ export async function writeSnapshotFile(
   try {
     await file.write(header);
     for (let offset = 0; offset < plaintext.length; offset += chunkSize) {
-      await file.write(cipher.update(plaintext.subarray(offset, Math.min(offset + chunkSize, plaintext.length))));
+      await file.write(
+        cipher.update(plaintext.subarray(offset, Math.min(offset + chunkSize, plaintext.length))),
+      );
     }
     const last = cipher.final();
     if (last.length > 0) await file.write(last);
@@ -75,8 +77,10 @@ export class SnapshotReadError extends StoreError {
 
 const snapshotMessages: Record<SnapshotProblem, string> = {
   FOREIGN_FILE: `Le fichier de données n’a pas été créé par Poste DMP ; il n’a pas été ouvert. ${manualRestoreHint}`,
-  UNSUPPORTED_VERSION: 'Les données ont été enregistrées par une version plus récente de Poste DMP. Mettez l’application à jour.',
-  WRONG_KEY: 'La clé de chiffrement ne correspond pas à ces données : elles ne peuvent pas être ouvertes avec cette clé. Utilisez la clé d’origine ou sa copie de secours.',
+  UNSUPPORTED_VERSION:
+    'Les données ont été enregistrées par une version plus récente de Poste DMP. Mettez l’application à jour.',
+  WRONG_KEY:
+    'La clé de chiffrement ne correspond pas à ces données : elles ne peuvent pas être ouvertes avec cette clé. Utilisez la clé d’origine ou sa copie de secours.',
   CORRUPT_SNAPSHOT: `Le fichier de données est endommagé ou incomplet. ${manualRestoreHint}`,
 };
 
@@ -101,9 +105,11 @@ function parseHeader(header: Buffer, fileSize: number, key: StoreKey, path: stri
     throw new SnapshotReadError('CORRUPT_SNAPSHOT', `${path}: truncated (${fileSize} bytes)`);
   }
   const version = header.readUInt16BE(8);
-  if (version !== formatVersion) throw new SnapshotReadError('UNSUPPORTED_VERSION', `${path}: format version ${version}`);
+  if (version !== formatVersion)
+    throw new SnapshotReadError('UNSUPPORTED_VERSION', `${path}: format version ${version}`);
   const fingerprint = header.subarray(16, 24);
-  if (!fingerprint.equals(keyFingerprint(key))) throw new SnapshotReadError('WRONG_KEY', `${path}: key fingerprint mismatch`);
+  if (!fingerprint.equals(keyFingerprint(key)))
+    throw new SnapshotReadError('WRONG_KEY', `${path}: key fingerprint mismatch`);
   return { generation: header.readUInt32BE(12), fingerprint, iv: header.subarray(24, 36) };
 }
 
@@ -111,7 +117,11 @@ function parseHeader(header: Buffer, fileSize: number, key: StoreKey, path: stri
  * Decrypts a whole snapshot. The plaintext is handed out only once the GCM tag has been verified
  * by `final()`: a truncated or altered file yields an error, never a partial database.
  */
-export function readSnapshotFile(path: string, key: StoreKey, chunkSize = defaultChunkSize): { generation: number; plaintext: Uint8Array } {
+export function readSnapshotFile(
+  path: string,
+  key: StoreKey,
+  chunkSize = defaultChunkSize,
+): { generation: number; plaintext: Uint8Array } {
   const fd = openSync(path, 'r');
   try {
     const fileSize = fstatSync(fd).size;
@@ -127,8 +137,14 @@ export function readSnapshotFile(path: string, key: StoreKey, chunkSize = defaul
     const plaintext = new Uint8Array(cipherLength);
     const chunk = Buffer.alloc(Math.min(chunkSize, Math.max(cipherLength, 1)));
     let produced = 0;
-    for (let offset = 0; offset < cipherLength; ) {
-      const n = readSync(fd, chunk, 0, Math.min(chunk.length, cipherLength - offset), snapshotHeaderLength + offset);
+    for (let offset = 0; offset < cipherLength;) {
+      const n = readSync(
+        fd,
+        chunk,
+        0,
+        Math.min(chunk.length, cipherLength - offset),
+        snapshotHeaderLength + offset,
+      );
       if (n === 0) throw new SnapshotReadError('CORRUPT_SNAPSHOT', `${path}: short read at ${offset}`);
       const out = decipher.update(chunk.subarray(0, n));
       plaintext.set(out, produced);

@@ -8,12 +8,18 @@ export function checkStatements(statements: Statement[]): void {
     if (typeof s.sql !== 'string') throw invalid(`statement ${i} has no SQL text`);
     if (s.params === undefined) return;
     const values: unknown[] = Array.isArray(s.params) ? s.params : Object.values(s.params);
-    if (!values.every(isSqlValue)) throw invalid(`statement ${i} has a parameter that is not string, number, null or bytes`);
+    if (!values.every(isSqlValue))
+      throw invalid(`statement ${i} has a parameter that is not string, number, null or bytes`);
   });
 }
 
 function isSqlValue(v: unknown): v is SqlValue {
-  return v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || v instanceof Uint8Array;
+  return (
+    v === null ||
+    typeof v === 'string' ||
+    (typeof v === 'number' && Number.isFinite(v)) ||
+    v instanceof Uint8Array
+  );
 }
 
 function invalid(detail: string): StoreError {
@@ -38,7 +44,11 @@ export function applyTransaction(db: Database, statements: Statement[]): void {
     } catch {
       // A statement already ended the transaction (e.g. a stray COMMIT): nothing left to undo here.
     }
-    throw new StoreError('SQL', 'L’enregistrement a échoué ; aucune modification n’a été faite.', sqliteMessage(err));
+    throw new StoreError(
+      'SQL',
+      'L’enregistrement a échoué ; aucune modification n’a été faite.',
+      sqliteMessage(err),
+    );
   }
 }
 
@@ -67,7 +77,11 @@ export function queryRows<T extends object = Row>(db: Database, sql: string, par
     db.exec('ROLLBACK');
   }
   if (changed) {
-    throw new StoreError('READ_ONLY_VIOLATION', 'Opération de lecture invalide.', 'all() was given a statement that modifies data; use write()');
+    throw new StoreError(
+      'READ_ONLY_VIOLATION',
+      'Opération de lecture invalide.',
+      'all() was given a statement that modifies data; use write()',
+    );
   }
   return rows;
 }

@@ -15,7 +15,8 @@ if (!port) throw new Error('store-worker must run in a worker thread');
 const post = (message: WorkerMessage): void => port.postMessage(message);
 
 function forwardingLogger(scope?: string): Logger {
-  const send = (level: LogLevel) => (msg: string, fields?: LogFields) => post({ kind: 'log', level, msg: scope ? `${scope}: ${msg}` : msg, fields });
+  const send = (level: LogLevel) => (msg: string, fields?: LogFields) =>
+    post({ kind: 'log', level, msg: scope ? `${scope}: ${msg}` : msg, fields });
   return {
     debug: send('debug'),
     info: send('info'),

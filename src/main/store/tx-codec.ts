@@ -6,7 +6,9 @@ import type { SqlParams, SqlValue, Statement } from './types';
  * backward compatible ("safe to store to disk") and keeps Uint8Array blobs without base64.
  */
 export function encodeTransaction(statements: Statement[]): Buffer {
-  return serialize(statements.map((s) => (s.params === undefined ? { sql: s.sql } : { sql: s.sql, params: s.params })));
+  return serialize(
+    statements.map((s) => (s.params === undefined ? { sql: s.sql } : { sql: s.sql, params: s.params })),
+  );
 }
 
 /** Throws on anything that is not exactly a list of statements (the caller reports it as corruption). */
@@ -28,7 +30,8 @@ function checkParams(params: unknown, i: number): SqlParams {
     return params as SqlValue[];
   }
   if (typeof params === 'object' && params !== null && !(params instanceof Uint8Array)) {
-    if (!Object.values(params).every(isSqlValue)) throw new Error(`statement ${i} has a parameter of unsupported type`);
+    if (!Object.values(params).every(isSqlValue))
+      throw new Error(`statement ${i} has a parameter of unsupported type`);
     return params as Record<string, SqlValue>;
   }
   throw new Error(`statement ${i} has malformed parameters`);

@@ -29,4 +29,8 @@ export type WorkerMessage =
 export type { StoreStats };
 
 /** A request before the client numbers it (`Omit` distributed over the union). */
-export type WorkerRequestBody = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+export type WorkerRequestBody = WorkerRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, 'id'>
+    : never
+  : never;

@@ -78,7 +78,11 @@ export const otherCardSchema = z.object({
 });
 export type OtherCardInfo = z.infer<typeof otherCardSchema>;
 
-export const cardInfoSchema = z.discriminatedUnion('kind', [vitaleCardSchema, cpxCardSchema, otherCardSchema]);
+export const cardInfoSchema = z.discriminatedUnion('kind', [
+  vitaleCardSchema,
+  cpxCardSchema,
+  otherCardSchema,
+]);
 export type CardInfo = z.infer<typeof cardInfoSchema>;
 
 export const readerViewSchema = z.object({

@@ -1,8 +1,22 @@
 import { z } from 'zod';
 import { readerViewSchema, pinStateSchema, cardDate } from './cards';
 import { sessionStateSchema, accessMode } from './session';
-import { insKey, insOid, dossierRefSchema, emergencySummarySchema, matriculeSchema, referenceIdentitySchema, sexSchema } from './patient';
-import { documentMetaSchema, documentContentSchema, documentFilterSchema, visibilitySchema, documentStatus } from './documents';
+import {
+  insKey,
+  insOid,
+  dossierRefSchema,
+  emergencySummarySchema,
+  matriculeSchema,
+  referenceIdentitySchema,
+  sexSchema,
+} from './patient';
+import {
+  documentMetaSchema,
+  documentContentSchema,
+  documentFilterSchema,
+  visibilitySchema,
+  documentStatus,
+} from './documents';
 import { accessHistoryEntrySchema } from './audit';
 
 const empty = z.strictObject({});
@@ -65,7 +79,10 @@ export const methods = {
    * for a homonym (same five traits).
    */
   'dossier.checkCreation': {
-    input: z.strictObject({ beneficiaryIndex: z.number().int().min(0).max(32), identity: z.strictObject({ matricule: matriculeSchema, oid: insOid }) }),
+    input: z.strictObject({
+      beneficiaryIndex: z.number().int().min(0).max(32),
+      identity: z.strictObject({ matricule: matriculeSchema, oid: insOid }),
+    }),
     output: z.object({ existing: dossierRefSchema.nullable(), homonyms: z.array(dossierRefSchema) }),
   },
   'patient.keepOpen': { input: z.strictObject({ keep: z.boolean() }), output: sessionStateSchema },

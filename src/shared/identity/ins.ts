@@ -53,15 +53,23 @@ export function insOidForCardStatus(status: 'production' | 'test' | 'demo'): Ins
 /** The two-digit key of a 13-character matricule body (Corsica's 2A/2B counted as 19/18). */
 export function matriculeKey(body13: string): number {
   const body = body13.toUpperCase();
-  const numeric = body.slice(5, 7) === '2A' ? `${body.slice(0, 5)}19${body.slice(7)}` : body.slice(5, 7) === '2B' ? `${body.slice(0, 5)}18${body.slice(7)}` : body;
-  if (!/^[0-9]{13}$/.test(numeric)) throw new RangeError('matricule body must be 13 digits (2A/2B allowed at 6–7)');
+  const numeric =
+    body.slice(5, 7) === '2A'
+      ? `${body.slice(0, 5)}19${body.slice(7)}`
+      : body.slice(5, 7) === '2B'
+        ? `${body.slice(0, 5)}18${body.slice(7)}`
+        : body;
+  if (!/^[0-9]{13}$/.test(numeric))
+    throw new RangeError('matricule body must be 13 digits (2A/2B allowed at 6–7)');
   return 97 - Number(BigInt(numeric) % 97n);
 }
 
 /** Layout and key. */
 export function matriculeKeyValid(value: string): boolean {
   const matricule = normaliseMatricule(value);
-  return matriculePattern.test(matricule) && matriculeKey(matricule.slice(0, 13)) === Number(matricule.slice(13));
+  return (
+    matriculePattern.test(matricule) && matriculeKey(matricule.slice(0, 13)) === Number(matricule.slice(13))
+  );
 }
 
 /** NIR (1, 2) or NIA (7, 8), from the first digit. */
@@ -85,7 +93,15 @@ export function birthMonthOfMatricule(matricule: string): number | undefined {
 export function formatMatricule(matricule: string): string {
   const m = normaliseMatricule(matricule);
   if (m.length !== 15) return m;
-  return [m.slice(0, 1), m.slice(1, 3), m.slice(3, 5), m.slice(5, 7), m.slice(7, 10), m.slice(10, 13), m.slice(13)].join(' ');
+  return [
+    m.slice(0, 1),
+    m.slice(1, 3),
+    m.slice(3, 5),
+    m.slice(5, 7),
+    m.slice(7, 10),
+    m.slice(10, 13),
+    m.slice(13),
+  ].join(' ');
 }
 
 export interface InsRef {
@@ -109,13 +125,17 @@ export class InsKeyError extends RangeError {
 export function parseInsKey(key: string): InsRef {
   const trimmed = key.trim();
   const at = trimmed.indexOf('@');
-  if (at < 0 || at !== trimmed.lastIndexOf('@')) throw new InsKeyError('Identifiant INS invalide : format attendu « matricule@OID ».');
+  if (at < 0 || at !== trimmed.lastIndexOf('@'))
+    throw new InsKeyError('Identifiant INS invalide : format attendu « matricule@OID ».');
   const matricule = normaliseMatricule(trimmed.slice(0, at));
   const oid = trimmed.slice(at + 1);
   if (!matriculePattern.test(matricule)) {
     throw new InsKeyError('Identifiant INS invalide : le matricule doit compter 15 caractères (NIR ou NIA).');
   }
-  if (!isInsOid(oid)) throw new InsKeyError("Identifiant INS invalide : l'OID n'est pas celui d'un NIR, d'un NIA ou d'une identité de test.");
+  if (!isInsOid(oid))
+    throw new InsKeyError(
+      "Identifiant INS invalide : l'OID n'est pas celui d'un NIR, d'un NIA ou d'une identité de test.",
+    );
   return { matricule, oid };
 }
 
@@ -152,27 +172,48 @@ export function checkIns(ins: { matricule: string; oid: string }, traits: Declar
   const matricule = normaliseMatricule(ins.matricule);
   if (!isInsOid(ins.oid)) problems.push({ code: 'oid', message: "L'OID de l'INS n'est pas reconnu." });
   if (!matriculePattern.test(matricule)) {
-    problems.push({ code: 'format', message: 'Le matricule INS doit compter 15 caractères (NIR ou NIA) : sexe, année, mois, lieu de naissance, rang et clé.' });
+    problems.push({
+      code: 'format',
+      message:
+        'Le matricule INS doit compter 15 caractères (NIR ou NIA) : sexe, année, mois, lieu de naissance, rang et clé.',
+    });
     return problems;
   }
-  if (!matriculeKeyValid(matricule)) problems.push({ code: 'key', message: 'La clé du matricule INS est incorrecte : ce numéro est mal saisi ou altéré.' });
+  if (!matriculeKeyValid(matricule))
+    problems.push({
+      code: 'key',
+      message: 'La clé du matricule INS est incorrecte : ce numéro est mal saisi ou altéré.',
+    });
   const kind = matriculeKind(matricule);
   if ((ins.oid === insOids.nir && kind !== 'nir') || (ins.oid === insOids.nia && kind !== 'nia')) {
-    problems.push({ code: 'kind', message: "Le matricule INS ne correspond pas à son registre (un NIR commence par 1 ou 2, un NIA par 7 ou 8)." });
+    problems.push({
+      code: 'kind',
+      message:
+        'Le matricule INS ne correspond pas à son registre (un NIR commence par 1 ou 2, un NIA par 7 ou 8).',
+    });
   }
   const matriculeSex = sexOfMatricule(matricule);
   if (traits.sex && traits.sex !== 'U' && matriculeSex && traits.sex !== matriculeSex) {
-    problems.push({ code: 'sex', message: 'Le sexe du patient ne correspond pas à celui que porte le matricule INS.' });
+    problems.push({
+      code: 'sex',
+      message: 'Le sexe du patient ne correspond pas à celui que porte le matricule INS.',
+    });
   }
   const birth = traits.birthDate ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(traits.birthDate) : null;
   if (birth) {
     const [, year = '', month = ''] = birth;
     if (year.slice(2) !== matricule.slice(1, 3)) {
-      problems.push({ code: 'birth-year', message: "L'année de naissance du patient ne correspond pas à celle que porte le matricule INS." });
+      problems.push({
+        code: 'birth-year',
+        message: "L'année de naissance du patient ne correspond pas à celle que porte le matricule INS.",
+      });
     }
     const matriculeMonth = birthMonthOfMatricule(matricule);
     if (matriculeMonth !== undefined && Number(month) !== 0 && Number(month) !== matriculeMonth) {
-      problems.push({ code: 'birth-month', message: 'Le mois de naissance du patient ne correspond pas à celui que porte le matricule INS.' });
+      problems.push({
+        code: 'birth-month',
+        message: 'Le mois de naissance du patient ne correspond pas à celui que porte le matricule INS.',
+      });
     }
   }
   return problems;
@@ -186,7 +227,9 @@ export function checkIns(ins: { matricule: string; oid: string }, traits: Declar
 export function cardNirCannotBeBeneficiarys(cardNir: string, beneficiary: { birthDate: string }): boolean {
   const nir = normaliseMatricule(cardNir);
   if (!matriculePattern.test(nir)) return true;
-  return checkIns({ matricule: nir, oid: insOids.nir }, { birthDate: beneficiary.birthDate }).some((p) => p.code === 'birth-year' || p.code === 'birth-month');
+  return checkIns({ matricule: nir, oid: insOids.nir }, { birthDate: beneficiary.birthDate }).some(
+    (p) => p.code === 'birth-year' || p.code === 'birth-month',
+  );
 }
 
 /** RNIV statuses: provisoire, récupérée (from the INSi teleservice), validée (identity document checked), qualifiée (both). */

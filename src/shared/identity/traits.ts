@@ -14,9 +14,11 @@ const nameCharacters = /^[\p{L}\p{M}' ’.-]+$/u;
 
 /** A French error when `value` cannot be a name trait; null when it can. */
 export function nameTraitProblem(value: string, what: string): string | null {
-  if (hiddenOrControl.test(value)) return `${what} contient des caractères invisibles ou de contrôle : identité refusée.`;
+  if (hiddenOrControl.test(value))
+    return `${what} contient des caractères invisibles ou de contrôle : identité refusée.`;
   if (value.trim() === '') return `${what} est vide.`;
-  if (!nameCharacters.test(value)) return `${what} contient des caractères qui ne peuvent pas figurer dans un nom (chiffres, symboles).`;
+  if (!nameCharacters.test(value))
+    return `${what} contient des caractères qui ne peuvent pas figurer dans un nom (chiffres, symboles).`;
   if (value.length > 100) return `${what} est trop long (100 caractères au plus).`;
   return null;
 }

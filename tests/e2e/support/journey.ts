@@ -13,12 +13,25 @@ export async function insertCard(page: Page, readerLabel: string, cardLabel: str
 }
 
 export async function removeCard(page: Page, readerLabel: string): Promise<void> {
-  await simulator(page).getByLabel(readerLabel).locator('xpath=..').getByRole('button', { name: 'Retirer' }).click();
+  await simulator(page)
+    .getByLabel(readerLabel)
+    .locator('xpath=..')
+    .getByRole('button', { name: 'Retirer' })
+    .click();
 }
 
 export const CPS_READER = 'Lecteur simulé CPS';
 export const VITALE_READER = 'Lecteur simulé Vitale';
 export const DEMO_INS_KEY = '279035121518989@1.2.250.1.213.1.4.10';
+
+/**
+ * The Vitale found the patient's dossier but the professional is not yet authorised: the patient,
+ * present, authorises them (the explicit action the DMP records), and the dossier opens.
+ */
+export async function patientAuthorises(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Le patient présent autorise l’accès' }).click();
+  await expect(page.getByRole('region', { name: 'Patient' })).toBeVisible();
+}
 
 /** Inserts a professional card and types its PIN (1234 for every simulated profile). */
 export async function signIn(page: Page, cardLabel: string | RegExp, pin = '1234'): Promise<void> {
@@ -39,7 +52,9 @@ export async function expectNoSeriousA11yViolations(page: Page, context: string)
     .exclude('iframe[sandbox]')
     .analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const report = serious.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
   expect(report, `axe violations on ${context}`).toEqual([]);
 }
 

@@ -13,9 +13,13 @@ export interface WebHost {
 /** Starts the built browser host (`out/main/web-host.js`) on a fresh data folder for one test. */
 export async function startWebHost(extraArgs: string[] = []): Promise<WebHost & { stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'poste-dmp-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['out/main/web-host.js', '--data', dataDir, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['out/main/web-host.js', '--data', dataDir, ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { buildApp, type App } from '../../../src/main/app/composition';
 import { createLogger } from '../../../src/main/log/logger';
 import { resourcesDir } from '../../../src/main/app/paths';
-import type { EventName, ResponseEnvelope, SessionState } from '../../../src/shared/contract';
+import type { SessionState } from '../../../src/shared/contract';
+import { call, nextEvent, sessionWhere } from '../support/app-calls';
 
 const DEMO_INS = '279035121518989@1.2.250.1.213.1.4.10';
 const CPS_READER = 'Lecteur simulé CPS';
@@ -36,37 +37,28 @@ async function start(dataDir?: string): Promise<{ app: App; dataDir: string; log
   return { app, dataDir: dir, logLines };
 }
 
-async function call<T = unknown>(a: App, method: string, input: unknown = {}): Promise<T> {
-  const response: ResponseEnvelope = await a.dispatch(method, input);
-  if (!response.ok) throw Object.assign(new Error(response.error.message), { code: response.error.code });
-  return response.value as T;
+/**
+ * Inserts the PAT-TROIS Vitale: the session finds her identity and dossier; the GP, not yet
+ * authorised, records the patient's authorisation (« Le patient présent autorise l'accès »).
+ */
+async function openWithVitale(a: App): Promise<SessionState> {
+  const found = sessionWhere(
+    a,
+    (s) => s.patient?.authorizationRequired === true || Boolean(s.patient?.dossier),
+  );
+  await call(a, 'simulator.insert', { reader: VITALE_READER, profileId: 'vitale-pat-trois' });
+  const state = await found;
+  return state.patient?.dossier ? state : call<SessionState>(a, 'patient.authorizeAccess', {});
 }
-
-/** Resolves with the first event payload that satisfies `match` (events, not sleeps). */
-function nextEvent<T>(a: App, event: EventName, match: (payload: T) => boolean, timeoutMs = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${event} event matched within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const off = a.bus.subscribe((name, payload) => {
-      if (name === event && match(payload as T)) {
-        clearTimeout(timer);
-        off();
-        resolve(payload as T);
-      }
-    });
-  });
-}
-
-const sessionWhere = (a: App, match: (s: SessionState) => boolean): Promise<SessionState> =>
-  nextEvent<SessionState>(a, 'session.changed', match);
 
 async function authenticate(a: App, profileId: string): Promise<void> {
   const asked = sessionWhere(a, (s) => s.status === 'pin_required');
   await call(a, 'simulator.insert', { reader: CPS_READER, profileId });
   await asked;
-  const result = await call<{ success: boolean }>(a, 'session.verifyPin', { reader: CPS_READER, pin: '1234' });
+  const result = await call<{ success: boolean }>(a, 'session.verifyPin', {
+    reader: CPS_READER,
+    pin: '1234',
+  });
   expect(result.success).toBe(true);
 }
 
@@ -76,23 +68,43 @@ describe('clinician session through the composition root (simulated readers, rea
     const asked = sessionWhere(app, (s) => s.status === 'pin_required');
     await call(app, 'simulator.insert', { reader: CPS_READER, profileId: 'cps-medecin-generaliste' });
     expect((await asked).pin?.triesLeft).toBe(3);
-    const wrong = await call<{ success: boolean; pin: { triesLeft: number } }>(app, 'session.verifyPin', { reader: CPS_READER, pin: '9999' });
+    const wrong = await call<{ success: boolean; pin: { triesLeft: number } }>(app, 'session.verifyPin', {
+      reader: CPS_READER,
+      pin: '9999',
+    });
     expect(wrong).toMatchObject({ success: false, pin: { triesLeft: 2 } });
     await call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' });
     expect((await call<SessionState>(app, 'session.get')).status).toBe('authenticated');
 
-    const opened = sessionWhere(app, (s) => s.patient?.dossier?.insKey === DEMO_INS);
+    const found = sessionWhere(app, (s) => s.patient?.authorizationRequired === true);
     await call(app, 'simulator.insert', { reader: VITALE_READER, profileId: 'vitale-pat-trois' });
-    expect((await opened).patient?.access?.mode).toBe('normal');
+    // Found by exact INS from the identity reference; not opened until the patient authorises.
+    expect((await found).patient).toMatchObject({
+      dossier: null,
+      dossierExists: true,
+      identity: { matricule: '279035121518989' },
+    });
+    await expect(call(app, 'summary.get', { insKey: DEMO_INS })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const opened = await call<SessionState>(app, 'patient.authorizeAccess', {});
+    expect(opened.patient).toMatchObject({
+      dossier: { insKey: DEMO_INS, ins: { status: 'qualified' } },
+      access: { mode: 'normal' },
+    });
+    const history = await call<{ action: string }[]>(app, 'dossier.accessHistory', { insKey: DEMO_INS });
+    expect(history.map((h) => h.action).slice(0, 2)).toEqual(['dossier.read', 'access.authorize']);
 
-    const summary = await call<{ allergies: { label: string; provenance: { documentTitle: string } }[]; otherMedications: { label: string; state: string }[] }>(
-      app,
-      'summary.get',
-      { insKey: DEMO_INS },
-    );
+    const summary = await call<{
+      allergies: { label: string; provenance: { documentTitle: string } }[];
+      otherMedications: { label: string; state: string }[];
+    }>(app, 'summary.get', { insKey: DEMO_INS });
     expect(summary.allergies.map((a) => a.label.toUpperCase()).join(' ')).toContain('PARACETAMOL');
     // The demo VSM dates from 2020: its open-ended treatments are shown apart, « à vérifier » (issue 10).
-    expect(summary.otherMedications.filter((m) => m.state === 'unknown').map((m) => m.label).join(' ')).toMatch(/PLAVIX/);
+    expect(
+      summary.otherMedications
+        .filter((m) => m.state === 'unknown')
+        .map((m) => m.label)
+        .join(' '),
+    ).toMatch(/PLAVIX/);
     expect(summary.allergies[0]?.provenance.documentTitle).toBeTruthy();
     // Nothing identifying reached the log.
     const log = logLines.join('\n');
@@ -104,9 +116,7 @@ describe('clinician session through the composition root (simulated readers, rea
   it('removing the CPS locks the session and forgets the patient; the PIN is needed again', async () => {
     const { app } = await start();
     await authenticate(app, 'cps-medecin-generaliste');
-    const opened = sessionWhere(app, (s) => s.patient?.dossier !== null && s.patient?.dossier !== undefined);
-    await call(app, 'simulator.insert', { reader: VITALE_READER, profileId: 'vitale-pat-trois' });
-    await opened;
+    await openWithVitale(app);
     const locked = sessionWhere(app, (s) => s.status === 'locked');
     await call(app, 'simulator.remove', { reader: CPS_READER });
     expect(await locked).toMatchObject({ status: 'locked', patient: null, professional: null });
@@ -120,18 +130,19 @@ describe('clinician session through the composition root (simulated readers, rea
   it('removing the Vitale closes the patient unless the clinician keeps the dossier open', async () => {
     const { app } = await start();
     await authenticate(app, 'cps-medecin-generaliste');
-    let opened = sessionWhere(app, (s) => Boolean(s.patient?.dossier));
-    await call(app, 'simulator.insert', { reader: VITALE_READER, profileId: 'vitale-pat-trois' });
-    await opened;
+    await openWithVitale(app);
     const closed = sessionWhere(app, (s) => s.patient === null);
     await call(app, 'simulator.remove', { reader: VITALE_READER });
     await closed;
 
-    opened = sessionWhere(app, (s) => Boolean(s.patient?.dossier));
+    // Authorised once, the GP is let in directly the next time the card is inserted.
+    const opened = sessionWhere(app, (s) => Boolean(s.patient?.dossier));
     await call(app, 'simulator.insert', { reader: VITALE_READER, profileId: 'vitale-pat-trois' });
     await opened;
     await call(app, 'patient.keepOpen', { keep: true });
-    const cardsGone = nextEvent<{ name: string; card: unknown }[]>(app, 'cards.changed', (r) => r.every((x) => x.name !== VITALE_READER || x.card === null));
+    const cardsGone = nextEvent<{ name: string; card: unknown }[]>(app, 'cards.changed', (r) =>
+      r.every((x) => x.name !== VITALE_READER || x.card === null),
+    );
     await call(app, 'simulator.remove', { reader: VITALE_READER });
     await cardsGone;
     expect((await call<SessionState>(app, 'session.get')).patient?.dossier?.insKey).toBe(DEMO_INS);
@@ -140,39 +151,62 @@ describe('clinician session through the composition root (simulated readers, rea
   it('emergency doctor: bris de glace needs a reason, is audited, and shows in the access history', async () => {
     const { app } = await start();
     await authenticate(app, 'cps-medecin-urgentiste');
-    await expect(call(app, 'patient.open', { insKey: DEMO_INS, mode: 'bris_de_glace' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      call(app, 'patient.open', { insKey: DEMO_INS, mode: 'bris_de_glace' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const state = await call<SessionState>(app, 'patient.open', {
       insKey: DEMO_INS,
       mode: 'bris_de_glace',
       reason: 'Patiente inconsciente, admise au SAU',
     });
-    expect(state.patient?.access).toMatchObject({ mode: 'bris_de_glace', reason: 'Patiente inconsciente, admise au SAU' });
+    expect(state.patient?.access).toMatchObject({
+      mode: 'bris_de_glace',
+      reason: 'Patiente inconsciente, admise au SAU',
+    });
     const summary = await call<{ allergies: unknown[] }>(app, 'summary.get', { insKey: DEMO_INS });
     expect(summary.allergies.length).toBeGreaterThan(0);
-    const history = await call<{ mode?: string; reason?: string; action: string }[]>(app, 'dossier.accessHistory', { insKey: DEMO_INS });
-    expect(history.some((h) => h.mode === 'bris_de_glace' && h.reason === 'Patiente inconsciente, admise au SAU')).toBe(true);
+    const history = await call<{ mode?: string; reason?: string; action: string }[]>(
+      app,
+      'dossier.accessHistory',
+      { insKey: DEMO_INS },
+    );
+    expect(
+      history.some((h) => h.mode === 'bris_de_glace' && h.reason === 'Patiente inconsciente, admise au SAU'),
+    ).toBe(true);
   });
 
   it('a secretary (CPE) cannot read medical content', async () => {
     const { app } = await start();
     await authenticate(app, 'cpe-secretaire-medicale');
-    await expect(call(app, 'patient.open', { insKey: DEMO_INS, mode: 'normal' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(call(app, 'patient.open', { insKey: DEMO_INS, mode: 'normal' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     await expect(call(app, 'summary.get', { insKey: DEMO_INS })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('keeps the store across restarts and does not import the demo document twice', async () => {
     const first = await start();
     await authenticate(first.app, 'cps-medecin-urgentiste');
-    await call(first.app, 'patient.open', { insKey: DEMO_INS, mode: 'bris_de_glace', reason: 'Test de persistance' });
+    await call(first.app, 'patient.open', {
+      insKey: DEMO_INS,
+      mode: 'bris_de_glace',
+      reason: 'Test de persistance',
+    });
     const before = await call<unknown[]>(first.app, 'documents.list', { insKey: DEMO_INS });
     await first.app.close();
     app = null;
     const second = await start(first.dataDir);
     await authenticate(second.app, 'cps-medecin-urgentiste');
-    await call(second.app, 'patient.open', { insKey: DEMO_INS, mode: 'bris_de_glace', reason: 'Test de persistance' });
+    await call(second.app, 'patient.open', {
+      insKey: DEMO_INS,
+      mode: 'bris_de_glace',
+      reason: 'Test de persistance',
+    });
     const after = await call<unknown[]>(second.app, 'documents.list', { insKey: DEMO_INS });
     expect(after).toHaveLength(before.length);
-    const history = await call<{ reason?: string }[]>(second.app, 'dossier.accessHistory', { insKey: DEMO_INS });
+    const history = await call<{ reason?: string }[]>(second.app, 'dossier.accessHistory', {
+      insKey: DEMO_INS,
+    });
     expect(history.filter((h) => h.reason === 'Test de persistance').length).toBeGreaterThanOrEqual(2);
   });
 });
@@ -181,12 +215,19 @@ describe('store recovery reaches the administrator', () => {
   it('drops a torn journal tail on restart, keeps every acknowledged write, and says so in app.info', async () => {
     const first = await start();
     await authenticate(first.app, 'cps-medecin-urgentiste');
-    await call(first.app, 'patient.open', { insKey: DEMO_INS, mode: 'bris_de_glace', reason: 'Avant la coupure' });
+    await call(first.app, 'patient.open', {
+      insKey: DEMO_INS,
+      mode: 'bris_de_glace',
+      reason: 'Avant la coupure',
+    });
     await first.app.close();
     app = null;
     // A write interrupted mid-record, as a power cut would leave it.
     const storeDir = join(first.dataDir, 'store');
-    const journal = readdirSync(storeDir).filter((f) => f.startsWith('journal.')).sort().pop();
+    const journal = readdirSync(storeDir)
+      .filter((f) => f.startsWith('journal.'))
+      .sort()
+      .pop();
     expect(journal).toBeDefined();
     appendFileSync(join(storeDir, journal!), Buffer.from([0, 0, 1, 0, 42, 42, 42]));
 
@@ -194,8 +235,14 @@ describe('store recovery reaches the administrator', () => {
     const info = await call<{ warnings: string[] }>(second.app, 'app.info');
     expect(info.warnings.join(' ')).toMatch(/interrompue avant d’avoir été confirmée/);
     await authenticate(second.app, 'cps-medecin-urgentiste');
-    await call(second.app, 'patient.open', { insKey: DEMO_INS, mode: 'bris_de_glace', reason: 'Après la coupure' });
-    const history = await call<{ reason?: string }[]>(second.app, 'dossier.accessHistory', { insKey: DEMO_INS });
+    await call(second.app, 'patient.open', {
+      insKey: DEMO_INS,
+      mode: 'bris_de_glace',
+      reason: 'Après la coupure',
+    });
+    const history = await call<{ reason?: string }[]>(second.app, 'dossier.accessHistory', {
+      insKey: DEMO_INS,
+    });
     expect(history.some((h) => h.reason === 'Avant la coupure')).toBe(true);
   });
 });

@@ -8,7 +8,9 @@ import { startLoopbackHost, type LoopbackHost } from '../../../src/main/bridge/l
 import { createDispatcher, EventBus, type Handlers } from '../../../src/main/bridge/dispatcher';
 import { silentLogger } from '../../../src/main/log/logger';
 
-const handlers = Object.fromEntries(methodNames.map((n) => [n, async () => ({ ok: true })])) as unknown as Handlers;
+const handlers = Object.fromEntries(
+  methodNames.map((n) => [n, async () => ({ ok: true })]),
+) as unknown as Handlers;
 handlers['simulator.remove'] = async () => ({ ok: true as const });
 
 let host: LoopbackHost | null = null;
@@ -22,7 +24,12 @@ async function start(): Promise<{ host: LoopbackHost; bus: EventBus; token: stri
   dir = mkdtempSync(join(tmpdir(), 'loopback-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
   const bus = new EventBus(silentLogger);
-  host = await startLoopbackHost({ dispatch: createDispatcher(handlers, silentLogger), bus, staticDir: dir, log: silentLogger });
+  host = await startLoopbackHost({
+    dispatch: createDispatcher(handlers, silentLogger),
+    bus,
+    staticDir: dir,
+    log: silentLogger,
+  });
   return { host, bus, token: new URL(host.url).hash.replace('#token=', '') };
 }
 
@@ -58,7 +65,8 @@ describe('loopback bridge', () => {
     const { host, bus, token } = await start();
     const ws = await open(`${host.origin.replace('http', 'ws')}/bridge?token=${token}`, host.origin);
     const messages: unknown[] = [];
-    const next = (): Promise<unknown> => new Promise((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
+    const next = (): Promise<unknown> =>
+      new Promise((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
     let reply = next();
     ws.send(JSON.stringify({ id: 1, method: 'simulator.remove', input: { reader: 'R' } }));
     messages.push(await reply);

@@ -34,7 +34,10 @@ async function insert(port: number, id: string): Promise<void> {
 }
 
 async function readCard(reader: string): Promise<ReaderView> {
-  await waitUntil(() => Boolean(view(reader)?.card) || Boolean(view(reader)?.error), { timeoutMs: 10_000, what: `card read in ${reader}` });
+  await waitUntil(() => Boolean(view(reader)?.card) || Boolean(view(reader)?.error), {
+    timeoutMs: 10_000,
+    what: `card read in ${reader}`,
+  });
   const current = view(reader);
   if (!current) throw new Error(`no reader ${reader}`);
   return current;
@@ -43,14 +46,24 @@ async function readCard(reader: string): Promise<ReaderView> {
 beforeAll(async () => {
   pcscd = await startPcscd();
   const log = createLogger({ level: 'debug', sink: (line) => logLines.push(line) });
-  cards = new CardService({ transport: new PcscliteTransport({ log: log.child('pcsc') }), production: false, log: log.child('cards') });
+  cards = new CardService({
+    transport: new PcscliteTransport({ log: log.child('pcsc') }),
+    production: false,
+    log: log.child('cards'),
+  });
   await cards.start();
-  await waitUntil(() => cards.readers().length === 2, { timeoutMs: 5_000, what: 'both readers in CardService' });
+  await waitUntil(() => cards.readers().length === 2, {
+    timeoutMs: 5_000,
+    what: 'both readers in CardService',
+  });
 });
 
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()));
-  await waitUntil(() => cards.readers().every((r) => r.card === null && !r.busy), { timeoutMs: 5_000, what: 'empty readers' });
+  await waitUntil(() => cards.readers().every((r) => r.card === null && !r.busy), {
+    timeoutMs: 5_000,
+    what: 'empty readers',
+  });
 });
 
 afterAll(async () => {
@@ -106,10 +119,16 @@ describe('CardService over pcscd + vpcd', () => {
     await insert(35964, 'vitale-adulte-seul');
     expect((await readCard(SLOT1)).card?.kind).toBe('vitale');
     await pcscd.stop();
-    await waitUntil(() => view(SLOT1)?.card == null, { timeoutMs: 5_000, what: 'view cleared while pcscd is down' });
+    await waitUntil(() => view(SLOT1)?.card == null, {
+      timeoutMs: 5_000,
+      what: 'view cleared while pcscd is down',
+    });
     pcscd = await startPcscd();
     // The vpcd client re-inserts the card on its own once the new pcscd listens.
-    await waitUntil(() => view(SLOT1)?.card?.kind === 'vitale', { timeoutMs: 10_000, what: 'Vitale read again after restart' });
+    await waitUntil(() => view(SLOT1)?.card?.kind === 'vitale', {
+      timeoutMs: 10_000,
+      what: 'Vitale read again after restart',
+    });
     expect(cards.readers().map((r) => r.name)).toEqual([SLOT0, SLOT1]);
   });
 
@@ -121,7 +140,8 @@ describe('CardService over pcscd + vpcd', () => {
     expect(all).not.toMatch(/31\s?32\s?33\s?34|30\s?30\s?30\s?30/i);
     for (const p of profiles) {
       const text = JSON.stringify(p);
-      for (const nir of text.match(/\b[12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8}\b/g) ?? []) expect(all).not.toContain(nir);
+      for (const nir of text.match(/\b[12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8}\b/g) ?? [])
+        expect(all).not.toContain(nir);
     }
     expect(all).not.toContain('MARCHETTI');
   });

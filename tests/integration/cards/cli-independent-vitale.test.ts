@@ -39,9 +39,13 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
 
 function startIndependentVitale(port: number, beneficiaries: string[]): Promise<ChildProcess> {
   return new Promise((resolveStart, reject) => {
-    const child = spawn('python3', [SCRIPT, '--port', String(port), ...beneficiaries.flatMap((b) => ['--beneficiary', b])], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'python3',
+      [SCRIPT, '--port', String(port), ...beneficiaries.flatMap((b) => ['--beneficiary', b])],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.stdout.on('data', (chunk: Buffer) => {
@@ -57,8 +61,13 @@ beforeAll(async () => {
   const watcher = new PcscliteTransport();
   const recorder = new EventRecorder(watcher);
   await watcher.start();
-  vitale = await startIndependentVitale(35964, ['MARTIN;CLAIRE;19790300;279035121518989', 'MARTIN;LEO;20120715;279035121518989']);
-  await recorder.waitFor((e) => e.type === 'card-inserted' && e.reader === SLOT1, { what: 'independent Vitale in slot 1' });
+  vitale = await startIndependentVitale(35964, [
+    'MARTIN;CLAIRE;19790300;279035121518989',
+    'MARTIN;LEO;20120715;279035121518989',
+  ]);
+  await recorder.waitFor((e) => e.type === 'card-inserted' && e.reader === SLOT1, {
+    what: 'independent Vitale in slot 1',
+  });
   recorder.dispose();
   await watcher.stop();
 });
@@ -89,8 +98,20 @@ describe('cards CLI with an independently emulated Vitale', () => {
             atr: '3B 75 13 00 00 47 09 EA 90 00',
             status: expect.any(String) as unknown,
             beneficiaries: [
-              { lastName: 'MARTIN', firstName: 'CLAIRE', birthDate: '1979-03-00', nir: '279035121518989', nirKeyValid: true },
-              { lastName: 'MARTIN', firstName: 'LEO', birthDate: '2012-07-15', nir: '279035121518989', nirKeyValid: true },
+              {
+                lastName: 'MARTIN',
+                firstName: 'CLAIRE',
+                birthDate: '1979-03-00',
+                nir: '279035121518989',
+                nirKeyValid: true,
+              },
+              {
+                lastName: 'MARTIN',
+                firstName: 'LEO',
+                birthDate: '2012-07-15',
+                nir: '279035121518989',
+                nirKeyValid: true,
+              },
             ],
           },
         },

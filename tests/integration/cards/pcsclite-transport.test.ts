@@ -17,10 +17,14 @@ const PORTS = { [SLOT0]: 35963, [SLOT1]: 35964 } as const;
 
 const selectVitale = Uint8Array.of(0x00, 0xa4, 0x04, 0x00, VITALE_AID.length, ...VITALE_AID);
 const readIdentity = Uint8Array.of(0x00, 0xb0, 0x82, 0x00, 0x00);
-const verify = (pin: string): Uint8Array => Uint8Array.of(0x00, 0x20, 0x00, 0x01, pin.length, ...Buffer.from(pin, 'ascii'));
-const swOf = (response: Uint8Array): string => Buffer.from(response.subarray(-2)).toString('hex').toUpperCase();
+const verify = (pin: string): Uint8Array =>
+  Uint8Array.of(0x00, 0x20, 0x00, 0x01, pin.length, ...Buffer.from(pin, 'ascii'));
+const swOf = (response: Uint8Array): string =>
+  Buffer.from(response.subarray(-2)).toString('hex').toUpperCase();
 
-const identity = vitaleIdentityFile([{ lastName: 'DUPONT', firstName: 'JEAN', birth: '19700101', nir: '279035121518989' }]);
+const identity = vitaleIdentityFile([
+  { lastName: 'DUPONT', firstName: 'JEAN', birth: '19700101', nir: '279035121518989' },
+]);
 
 let pcscd: PcscdHandle;
 let transport: PcscliteTransport;
@@ -33,14 +37,20 @@ async function insert(reader: keyof typeof PORTS, card: TestCard): Promise<VpcdC
   const mark = recorder.mark;
   const connection = await connectVirtualCardToVpcd({ port: PORTS[reader], card });
   open.push(connection);
-  await recorder.waitFor((e) => e.type === 'card-inserted' && e.reader === reader, { fromIndex: mark, what: `card in ${reader}` });
+  await recorder.waitFor((e) => e.type === 'card-inserted' && e.reader === reader, {
+    fromIndex: mark,
+    what: `card in ${reader}`,
+  });
   return connection;
 }
 
 async function remove(reader: keyof typeof PORTS, connection: VpcdConnection): Promise<void> {
   const mark = recorder.mark;
   await connection.close();
-  await recorder.waitFor((e) => e.type === 'card-removed' && e.reader === reader, { fromIndex: mark, what: `removal from ${reader}` });
+  await recorder.waitFor((e) => e.type === 'card-removed' && e.reader === reader, {
+    fromIndex: mark,
+    what: `removal from ${reader}`,
+  });
 }
 
 async function connect(reader: string): Promise<CardSession> {
@@ -51,7 +61,9 @@ async function connect(reader: string): Promise<CardSession> {
 
 beforeAll(async () => {
   pcscd = await startPcscd();
-  transport = new PcscliteTransport({ log: createLogger({ level: 'debug', sink: (line) => logLines.push(line) }) });
+  transport = new PcscliteTransport({
+    log: createLogger({ level: 'debug', sink: (line) => logLines.push(line) }),
+  });
   recorder = new EventRecorder(transport);
   await transport.start();
   await waitUntil(() => transport.readers().length === 2, { timeoutMs: 5_000, what: 'both vpcd readers' });
@@ -62,7 +74,10 @@ afterEach(async () => {
   const connections = open.splice(0);
   await Promise.all(connections.map((c) => c.close()));
   // Leave both slots empty for the next test.
-  await waitUntil(() => transport.readers().every((r) => r.atr === null), { timeoutMs: 5_000, what: 'empty slots' });
+  await waitUntil(() => transport.readers().every((r) => r.atr === null), {
+    timeoutMs: 5_000,
+    what: 'empty slots',
+  });
 });
 
 afterAll(async () => {
@@ -87,7 +102,9 @@ describe('PcscliteTransport over pcscd + vpcd', () => {
     await remove(SLOT0, first);
     await insert(SLOT0, new TestCard({ identity }));
 
-    const cardEvents = recorder.events.slice(start).filter((e) => e.type === 'card-inserted' || e.type === 'card-removed');
+    const cardEvents = recorder.events
+      .slice(start)
+      .filter((e) => e.type === 'card-inserted' || e.type === 'card-removed');
     expect(cardEvents.map((e) => e.type)).toEqual(['card-inserted', 'card-removed', 'card-inserted']);
 
     const session = await connect(SLOT0);
@@ -104,9 +121,22 @@ describe('PcscliteTransport over pcscd + vpcd', () => {
     const old = await connect(SLOT0);
     const mark = recorder.mark;
     await first.close();
-    open.push(await connectVirtualCardToVpcd({ port: PORTS[SLOT0], card: new TestCard({ atr: CPS3_ATR, pin: '1234' }) }));
-    const inserted = await recorder.waitFor((e) => e.type === 'card-inserted' && e.reader === SLOT0, { fromIndex: mark, what: 'swapped card' });
-    expect(recorder.events.slice(mark).filter((e) => e.type.startsWith('card-')).map((e) => e.type)).toEqual(['card-removed', 'card-inserted']);
+    open.push(
+      await connectVirtualCardToVpcd({
+        port: PORTS[SLOT0],
+        card: new TestCard({ atr: CPS3_ATR, pin: '1234' }),
+      }),
+    );
+    const inserted = await recorder.waitFor((e) => e.type === 'card-inserted' && e.reader === SLOT0, {
+      fromIndex: mark,
+      what: 'swapped card',
+    });
+    expect(
+      recorder.events
+        .slice(mark)
+        .filter((e) => e.type.startsWith('card-'))
+        .map((e) => e.type),
+    ).toEqual(['card-removed', 'card-inserted']);
     expect(inserted.type === 'card-inserted' && inserted.atr).toEqual(CPS3_ATR);
     await expect(old.transmit(selectVitale)).rejects.toMatchObject({ kind: 'removed' });
     const fresh = await connect(SLOT0);
@@ -121,7 +151,10 @@ describe('PcscliteTransport over pcscd + vpcd', () => {
       { name: SLOT1, atr: VITALE_ATR },
     ]);
     const [cps, vitale] = await Promise.all([connect(SLOT0), connect(SLOT1)]);
-    const [pinReply, selectReply] = await Promise.all([cps.transmit(verify('1234')), vitale.transmit(selectVitale)]);
+    const [pinReply, selectReply] = await Promise.all([
+      cps.transmit(verify('1234')),
+      vitale.transmit(selectVitale),
+    ]);
     expect(swOf(pinReply)).toBe('9000');
     expect(swOf(selectReply)).toBe('9000');
   });
@@ -130,7 +163,11 @@ describe('PcscliteTransport over pcscd + vpcd', () => {
     await insert(SLOT0, new TestCard({ identity }));
     const session = await connect(SLOT0);
     // Fired without awaiting: if the queue reordered them, READ BINARY would run before SELECT (6986).
-    const replies = await Promise.all([session.transmit(selectVitale), session.transmit(readIdentity), session.transmit(readIdentity)]);
+    const replies = await Promise.all([
+      session.transmit(selectVitale),
+      session.transmit(readIdentity),
+      session.transmit(readIdentity),
+    ]);
     expect(replies.map(swOf)).toEqual(['9000', '6282', '6282']);
   });
 
@@ -182,7 +219,10 @@ describe('PcscliteTransport over pcscd + vpcd', () => {
     expect(failure).toBeInstanceOf(CardError);
     // vpcd makes SCardTransmit "succeed" with 0 bytes here: the transport must not pass that on.
     expect(['removed', 'io', 'reset', 'no-card']).toContain((failure as CardError).kind);
-    await recorder.waitFor((e) => e.type === 'card-removed' && e.reader === SLOT0, { fromIndex: mark, what: 'removal after pull' });
+    await recorder.waitFor((e) => e.type === 'card-removed' && e.reader === SLOT0, {
+      fromIndex: mark,
+      what: 'removal after pull',
+    });
     await expect(session.transmit(selectVitale)).rejects.toBeInstanceOf(CardError);
 
     await insert(SLOT0, new TestCard({ identity }));
@@ -211,7 +251,10 @@ describe('PcscliteTransport over pcscd + vpcd', () => {
       process.kill(pcscd.pid, 'SIGCONT');
     }
     await events.waitFor((e) => e.type === 'service-restored', { what: 'service-restored after SIGCONT' });
-    await waitUntil(() => second.readers().length === 2, { timeoutMs: 5_000, what: 'readers of the second transport' });
+    await waitUntil(() => second.readers().length === 2, {
+      timeoutMs: 5_000,
+      what: 'readers of the second transport',
+    });
     events.dispose();
     await second.stop();
   });
@@ -228,9 +271,15 @@ describe('PcscliteTransport over pcscd + vpcd', () => {
     await expect(before.transmit(selectVitale)).rejects.toBeInstanceOf(CardError);
 
     pcscd = await startPcscd();
-    await recorder.waitFor((e) => e.type === 'service-restored', { fromIndex: mark, what: 'service-restored' });
+    await recorder.waitFor((e) => e.type === 'service-restored', {
+      fromIndex: mark,
+      what: 'service-restored',
+    });
     // The vpcd client reconnects on its own, so the card shows up again without anyone re-inserting it.
-    await recorder.waitFor((e) => e.type === 'card-inserted' && e.reader === SLOT1, { fromIndex: mark, what: 'card back in slot 1' });
+    await recorder.waitFor((e) => e.type === 'card-inserted' && e.reader === SLOT1, {
+      fromIndex: mark,
+      what: 'card back in slot 1',
+    });
     expect(transport.readers().map((r) => r.name)).toEqual([SLOT0, SLOT1]);
     const after = await connect(SLOT1);
     expect(swOf(await after.transmit(selectVitale))).toBe('9000');

@@ -14,7 +14,12 @@ import { generateStoreKey, openStore } from '../../../src/main/store';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
 const fixturesDir = sharedCdaFixturesDir();
-const fixtures = ['VSM_1.4_2022.01.xml', 'CNAM-HR_2021.01.xml', 'VAC_2023.01.xml', 'DOC_NON_STRUCTURE_CDA-R2-N1.xml'].map((f) => join(fixturesDir, f));
+const fixtures = [
+  'VSM_1.4_2022.01.xml',
+  'CNAM-HR_2021.01.xml',
+  'VAC_2023.01.xml',
+  'DOC_NON_STRUCTURE_CDA-R2-N1.xml',
+].map((f) => join(fixturesDir, f));
 const root = mkdtempSync(join(tmpdir(), 'poste-dmp-cli-'));
 const key = generateStoreKey();
 
@@ -28,7 +33,10 @@ function context(): CliContext & { stdout: string[]; stderr: string[] } {
     err: (s) => stderr.push(s),
     openService: async (dir) => {
       const store = await openStore({ dir, key, migrations: dmpMigrations, log: silentLogger });
-      return { service: new DmpService({ store, log: silentLogger, now: () => new Date('2022-06-01T00:00:00Z') }), close: () => store.close() };
+      return {
+        service: new DmpService({ store, log: silentLogger, now: () => new Date('2022-06-01T00:00:00Z') }),
+        close: () => store.close(),
+      };
     },
   };
 }
@@ -88,7 +96,10 @@ describe('CLI commands on the real encrypted store', () => {
     expect(ok.stdout.join('')).toMatch(/intègre/);
 
     const store = await openStore({ dir: storeDir, key, migrations: dmpMigrations, log: silentLogger });
-    await store.write([{ sql: 'DROP TRIGGER audit_log_no_update' }, { sql: "UPDATE audit_log SET actor_name = 'Quelqu’un' WHERE seq = 2" }]);
+    await store.write([
+      { sql: 'DROP TRIGGER audit_log_no_update' },
+      { sql: "UPDATE audit_log SET actor_name = 'Quelqu’un' WHERE seq = 2" },
+    ]);
     await store.close();
 
     const bad = context();

@@ -90,7 +90,12 @@ describe('Electron shell', () => {
   it('enables the sandbox and creates an isolated window without Node', () => {
     expect(recorded.sandboxEnabled).toBe(true);
     const prefs = recorded.windows[0]!.options.webPreferences;
-    expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true });
+    expect(prefs).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
     expect(recorded.windows[0]!.url).toBe('app://poste-dmp/index.html');
   });
 
@@ -128,7 +133,10 @@ describe('Electron shell', () => {
     const subframe = { senderFrame: { url: 'app://poste-dmp/index.html', parent: {} } };
     expect(await invoke(foreign, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await invoke(subframe, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await invoke(trusted, 'app.info', {})).toMatchObject({ ok: true, value: { host: 'desktop', simulation: true } });
+    expect(await invoke(trusted, 'app.info', {})).toMatchObject({
+      ok: true,
+      value: { host: 'desktop', simulation: true },
+    });
     expect(await invoke(trusted, 'session.verifyPin', { reader: 'x', pin: 'abcd' })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT' },
@@ -140,7 +148,8 @@ describe('Electron shell', () => {
     const outside = (await serve(new Request('app://poste-dmp/..%2f..%2fpackage.json'))) as Response;
     expect(outside.status).toBe(404);
     const index = (await serve(new Request('app://poste-dmp/index.html'))) as Response;
-    if (index.status === 200) expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    if (index.status === 200)
+      expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
     else expect(index.status).toBe(404); // renderer not built in this run
   });
 });

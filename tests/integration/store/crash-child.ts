@@ -12,9 +12,9 @@ import { openStore } from '../../../src/main/store/open-store';
 import type { Statement, Store } from '../../../src/main/store/types';
 import { crashMigrations } from './crash-schema';
 
-
 const [dir, mode, firstArg, seedArg] = process.argv.slice(2);
-if (!dir || (mode !== 'engine' && mode !== 'worker') || !firstArg || !seedArg) throw new Error('usage: crash-child <dir> <engine|worker> <first-tx> <seed>');
+if (!dir || (mode !== 'engine' && mode !== 'worker') || !firstArg || !seedArg)
+  throw new Error('usage: crash-child <dir> <engine|worker> <first-tx> <seed>');
 const key = rawStoreKey(Buffer.from(process.env.POSTE_DMP_CRASH_KEY ?? '', 'hex'));
 
 // Deterministic per run, so a failure can be replayed from its seed.
@@ -31,7 +31,12 @@ process.stdout.on('error', () => process.exit(0));
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
-const interesting = new Set(['compaction started', 'compaction finished', 'journal tail dropped', 'current snapshot unusable, recovered from previous snapshot']);
+const interesting = new Set([
+  'compaction started',
+  'compaction finished',
+  'journal tail dropped',
+  'current snapshot unusable, recovered from previous snapshot',
+]);
 const log = createLogger({
   level: 'info',
   sink: (line) => {
@@ -44,8 +49,23 @@ const policy = { records: 12, bytes: 512 * 1024 };
 const chunkSize = 64 * 1024;
 
 async function open(): Promise<Store> {
-  if (mode === 'worker') return openStore({ dir: dir as string, key, migrations: crashMigrations, log, snapshotEvery: policy, chunkSize });
-  const engine = await StoreEngine.open({ dir: dir as string, key, migrations: crashMigrations, log, snapshotEvery: policy, chunkSize });
+  if (mode === 'worker')
+    return openStore({
+      dir: dir as string,
+      key,
+      migrations: crashMigrations,
+      log,
+      snapshotEvery: policy,
+      chunkSize,
+    });
+  const engine = await StoreEngine.open({
+    dir: dir as string,
+    key,
+    migrations: crashMigrations,
+    log,
+    snapshotEvery: policy,
+    chunkSize,
+  });
   return {
     all: async (sql, params) => engine.all(sql, params),
     write: async (statements) => engine.write(statements),
@@ -59,7 +79,10 @@ function transaction(id: number): Statement[] {
   for (let n = 0; n < rows; n++) {
     // Mostly small rows, sometimes a document-sized one, so records straddle pages and take time to write.
     const size = random() < 0.03 ? 24 * 1024 : 50 + Math.floor(random() * 1500);
-    statements.push({ sql: 'INSERT INTO items (tx, n, body) VALUES (?, ?, ?)', params: [id, n, new Uint8Array(size).fill(id % 251)] });
+    statements.push({
+      sql: 'INSERT INTO items (tx, n, body) VALUES (?, ?, ?)',
+      params: [id, n, new Uint8Array(size).fill(id % 251)],
+    });
   }
   return statements;
 }
@@ -69,8 +92,12 @@ async function main(): Promise<void> {
   const txs = await store.all<{ id: number; rows: number; found: number }>(
     'SELECT t.id, t.rows, (SELECT count(*) FROM items i WHERE i.tx = t.id) AS found FROM txs t',
   );
-  const orphans = await store.all<{ n: number }>('SELECT count(*) AS n FROM items WHERE tx NOT IN (SELECT id FROM txs)');
-  out(`state ${JSON.stringify({ txs: txs.map((t) => [t.id, t.rows, t.found]), orphans: orphans[0]?.n ?? -1 })}`);
+  const orphans = await store.all<{ n: number }>(
+    'SELECT count(*) AS n FROM items WHERE tx NOT IN (SELECT id FROM txs)',
+  );
+  out(
+    `state ${JSON.stringify({ txs: txs.map((t) => [t.id, t.rows, t.found]), orphans: orphans[0]?.n ?? -1 })}`,
+  );
   for (let id = Number.parseInt(firstArg as string, 10); ; id++) {
     await store.write(transaction(id));
     out(`ack ${id}`);
@@ -80,6 +107,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  out(`error ${err instanceof Error ? `${err.name}: ${err.message} ${(err as { detail?: string }).detail ?? ''}` : String(err)}`);
+  out(
+    `error ${err instanceof Error ? `${err.name}: ${err.message} ${(err as { detail?: string }).detail ?? ''}` : String(err)}`,
+  );
   process.exit(2);
 });

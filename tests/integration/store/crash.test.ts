@@ -26,9 +26,20 @@ const bundleDir = join(repoRoot, 'node_modules', '.cache', 'poste-dmp-crash-chil
 const childScript = join(bundleDir, 'crash-child.mjs');
 
 beforeAll(async () => {
-  const common: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['sql.js'], logLevel: 'error' };
+  const common: BuildOptions = {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['sql.js'],
+    logLevel: 'error',
+  };
   await build({ ...common, entryPoints: [childSource], outfile: childScript });
-  await build({ ...common, entryPoints: [join(repoRoot, 'src/main/store/store-worker.ts')], outfile: join(bundleDir, 'store-worker.js') });
+  await build({
+    ...common,
+    entryPoints: [join(repoRoot, 'src/main/store/store-worker.ts')],
+    outfile: join(bundleDir, 'store-worker.js'),
+  });
 }, 60_000);
 const lanes = 3;
 /**
@@ -51,16 +62,27 @@ interface RunOutcome {
   tailDropped: boolean;
 }
 
-type KillPlan = { kind: 'after-acks'; acks: number } | { kind: 'in-compaction'; nth: number; delayMs: number } | { kind: 'after-delay'; delayMs: number };
+type KillPlan =
+  | { kind: 'after-acks'; acks: number }
+  | { kind: 'in-compaction'; nth: number; delayMs: number }
+  | { kind: 'after-delay'; delayMs: number };
 
 function pickPlan(random: () => number): KillPlan {
   const r = random();
   if (r < 0.35) return { kind: 'after-acks', acks: Math.floor(random() * 25) };
-  if (r < 0.7) return { kind: 'in-compaction', nth: 1 + Math.floor(random() * 2), delayMs: Math.floor(random() * 25) };
+  if (r < 0.7)
+    return { kind: 'in-compaction', nth: 1 + Math.floor(random() * 2), delayMs: Math.floor(random() * 25) };
   return { kind: 'after-delay', delayMs: Math.floor(random() * 400) };
 }
 
-function runChild(dir: string, keyHex: string, mode: 'engine' | 'worker', firstTx: number, seed: number, plan: KillPlan): Promise<RunOutcome> {
+function runChild(
+  dir: string,
+  keyHex: string,
+  mode: 'engine' | 'worker',
+  firstTx: number,
+  seed: number,
+  plan: KillPlan,
+): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [childScript, dir, mode, String(firstTx), String(seed)], {
       cwd: repoRoot,
@@ -108,7 +130,8 @@ function runChild(dir: string, keyHex: string, mode: 'engine' | 'worker', firstT
         } else if (line === 'log compaction started') {
           compacting = true;
           compactionsStarted += 1;
-          if (plan.kind === 'in-compaction' && compactionsStarted === plan.nth && !killed) killSoon(plan.delayMs);
+          if (plan.kind === 'in-compaction' && compactionsStarted === plan.nth && !killed)
+            killSoon(plan.delayMs);
         } else if (line === 'log compaction finished') {
           compacting = false;
         } else if (line === 'log journal tail dropped') {
@@ -121,8 +144,10 @@ function runChild(dir: string, keyHex: string, mode: 'engine' | 'worker', firstT
     // 'close', not 'exit': every line the child wrote before dying has been read by then.
     child.on('close', (_code, signal) => {
       clearTimeout(guard);
-      if (signal !== 'SIGKILL') return reject(new Error(`child exited on its own (${String(signal)}): ${stderr.slice(0, 2000)}`));
-      if (!state) return resolve({ state: { txs: [], orphans: -1 }, acked, killedDuringCompaction, tailDropped });
+      if (signal !== 'SIGKILL')
+        return reject(new Error(`child exited on its own (${String(signal)}): ${stderr.slice(0, 2000)}`));
+      if (!state)
+        return resolve({ state: { txs: [], orphans: -1 }, acked, killedDuringCompaction, tailDropped });
       resolve({ state, acked, killedDuringCompaction, tailDropped });
     });
   });
@@ -146,63 +171,87 @@ afterAll(() => {
 });
 
 describe('store crash safety', () => {
-  it('keeps every acknowledged transaction, whole, across hundreds of SIGKILLs', { timeout: budgetMs + 60_000 }, async () => {
-    let seed = Number.parseInt(process.env.POSTE_DMP_CRASH_SEED ?? '', 10) || (Date.now() % 1_000_000) + 1;
-    console.log(`crash test seed ${seed} (set POSTE_DMP_CRASH_SEED to replay)`);
-    const random = (): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
-    const totals = { runs: 0, duringCompaction: 0, tailsDropped: 0, acked: 0, workerRuns: 0 };
-    const deadline = Date.now() + budgetMs;
-    let started = 0;
+  it(
+    'keeps every acknowledged transaction, whole, across hundreds of SIGKILLs',
+    { timeout: budgetMs + 60_000 },
+    async () => {
+      let seed = Number.parseInt(process.env.POSTE_DMP_CRASH_SEED ?? '', 10) || (Date.now() % 1_000_000) + 1;
+      console.log(`crash test seed ${seed} (set POSTE_DMP_CRASH_SEED to replay)`);
+      const random = (): number => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      const totals = { runs: 0, duringCompaction: 0, tailsDropped: 0, acked: 0, workerRuns: 0 };
+      const deadline = Date.now() + budgetMs;
+      let started = 0;
 
-    const lane = async (laneIndex: number): Promise<string[]> => {
-      const dir = mkdtempSync(join(tmpdir(), `poste-dmp-crash-${laneIndex}-`));
-      dirs.push(dir);
-      const keyBytes = randomBytes(32);
-      const keyHex = keyBytes.toString('hex');
-      const acked = new Set<number>();
-      const problems: string[] = [];
-      for (let run = 0; started < targetRuns && Date.now() < deadline; run++) {
-        started += 1;
-        const mode = run % 5 === 4 ? 'worker' : 'engine';
-        // Each lane's first run dies inside a compaction for sure; later ones wherever chance puts them.
-        const plan: KillPlan = run === 0 ? { kind: 'in-compaction', nth: 1, delayMs: 1 } : pickPlan(random);
-        const runStarted = Date.now();
-        const outcome = await runChild(dir, keyHex, mode, (run + 1) * 100_000, Math.floor(random() * 1e9), plan);
-        if (process.env.POSTE_DMP_CRASH_VERBOSE) {
-          console.log(`lane ${laneIndex} run ${run} ${mode} ${JSON.stringify(plan)}: ${outcome.acked.length} acks, ${Date.now() - runStarted} ms`);
+      const lane = async (laneIndex: number): Promise<string[]> => {
+        const dir = mkdtempSync(join(tmpdir(), `poste-dmp-crash-${laneIndex}-`));
+        dirs.push(dir);
+        const keyBytes = randomBytes(32);
+        const keyHex = keyBytes.toString('hex');
+        const acked = new Set<number>();
+        const problems: string[] = [];
+        for (let run = 0; started < targetRuns && Date.now() < deadline; run++) {
+          started += 1;
+          const mode = run % 5 === 4 ? 'worker' : 'engine';
+          // Each lane's first run dies inside a compaction for sure; later ones wherever chance puts them.
+          const plan: KillPlan = run === 0 ? { kind: 'in-compaction', nth: 1, delayMs: 1 } : pickPlan(random);
+          const runStarted = Date.now();
+          const outcome = await runChild(
+            dir,
+            keyHex,
+            mode,
+            (run + 1) * 100_000,
+            Math.floor(random() * 1e9),
+            plan,
+          );
+          if (process.env.POSTE_DMP_CRASH_VERBOSE) {
+            console.log(
+              `lane ${laneIndex} run ${run} ${mode} ${JSON.stringify(plan)}: ${outcome.acked.length} acks, ${Date.now() - runStarted} ms`,
+            );
+          }
+          if (outcome.state.orphans !== -1)
+            problems.push(
+              ...violations(outcome.state, acked).map((p) => `lane ${laneIndex} run ${run}: ${p}`),
+            );
+          for (const id of outcome.acked) acked.add(id);
+          totals.runs += 1;
+          totals.acked += outcome.acked.length;
+          if (outcome.killedDuringCompaction) totals.duringCompaction += 1;
+          if (outcome.tailDropped) totals.tailsDropped += 1;
+          if (mode === 'worker') totals.workerRuns += 1;
+          if (problems.length > 0) break;
         }
-        if (outcome.state.orphans !== -1) problems.push(...violations(outcome.state, acked).map((p) => `lane ${laneIndex} run ${run}: ${p}`));
-        for (const id of outcome.acked) acked.add(id);
-        totals.runs += 1;
-        totals.acked += outcome.acked.length;
-        if (outcome.killedDuringCompaction) totals.duringCompaction += 1;
-        if (outcome.tailDropped) totals.tailsDropped += 1;
-        if (mode === 'worker') totals.workerRuns += 1;
-        if (problems.length > 0) break;
-      }
-      // Final check in this process, on what the last kill left behind.
-      const engine = await StoreEngine.open({
-        dir,
-        key: rawStoreKey(keyBytes),
-        migrations: crashMigrations,
-        log: createLogger({ sink: () => undefined }),
-      });
-      const txs = engine.all<{ id: number; rows: number; found: number }>('SELECT t.id, t.rows, (SELECT count(*) FROM items i WHERE i.tx = t.id) AS found FROM txs t');
-      const orphans = engine.all<{ n: number }>('SELECT count(*) AS n FROM items WHERE tx NOT IN (SELECT id FROM txs)')[0]?.n ?? -1;
-      await engine.close();
-      problems.push(...violations({ txs: txs.map((t) => [t.id, t.rows, t.found]), orphans }, acked).map((p) => `lane ${laneIndex} final: ${p}`));
-      return problems;
-    };
+        // Final check in this process, on what the last kill left behind.
+        const engine = await StoreEngine.open({
+          dir,
+          key: rawStoreKey(keyBytes),
+          migrations: crashMigrations,
+          log: createLogger({ sink: () => undefined }),
+        });
+        const txs = engine.all<{ id: number; rows: number; found: number }>(
+          'SELECT t.id, t.rows, (SELECT count(*) FROM items i WHERE i.tx = t.id) AS found FROM txs t',
+        );
+        const orphans =
+          engine.all<{ n: number }>('SELECT count(*) AS n FROM items WHERE tx NOT IN (SELECT id FROM txs)')[0]
+            ?.n ?? -1;
+        await engine.close();
+        problems.push(
+          ...violations({ txs: txs.map((t) => [t.id, t.rows, t.found]), orphans }, acked).map(
+            (p) => `lane ${laneIndex} final: ${p}`,
+          ),
+        );
+        return problems;
+      };
 
-    const problems = (await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)))).flat();
-    console.log(`crash test: ${JSON.stringify(totals)}`);
-    expect(problems).toEqual([]);
-    expect(totals.runs).toBeGreaterThanOrEqual(minimumRuns);
-    // The interesting windows were actually hit.
-    expect(totals.duringCompaction).toBeGreaterThan(0);
-    expect(totals.acked).toBeGreaterThan(totals.runs);
-  });
+      const problems = (await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)))).flat();
+      console.log(`crash test: ${JSON.stringify(totals)}`);
+      expect(problems).toEqual([]);
+      expect(totals.runs).toBeGreaterThanOrEqual(minimumRuns);
+      // The interesting windows were actually hit.
+      expect(totals.duringCompaction).toBeGreaterThan(0);
+      expect(totals.acked).toBeGreaterThan(totals.runs);
+    },
+  );
 });

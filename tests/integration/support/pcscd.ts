@@ -30,7 +30,9 @@ export function pcscdInstalled(): boolean {
 export async function startPcscd(options: { timeoutMs?: number } = {}): Promise<PcscdHandle> {
   await stopStalePcscd();
   if (await socketAccepts(PCSCD_SOCKET)) {
-    throw new Error(`A pcscd we did not start owns ${PCSCD_SOCKET}; stop it (systemctl stop pcscd.socket pcscd) before running these tests.`);
+    throw new Error(
+      `A pcscd we did not start owns ${PCSCD_SOCKET}; stop it (systemctl stop pcscd.socket pcscd) before running these tests.`,
+    );
   }
   const child = spawn(PCSCD_BINARY, ['-f'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
@@ -91,9 +93,11 @@ async function stopStalePcscd(): Promise<void> {
   if (pid === null) return;
   if (isPcscdProcess(pid)) {
     process.kill(pid, 'SIGTERM');
-    await waitUntil(() => !isAlive(pid), { timeoutMs: 5_000, what: `stale pcscd ${pid} to exit` }).catch(() => {
-      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-    });
+    await waitUntil(() => !isAlive(pid), { timeoutMs: 5_000, what: `stale pcscd ${pid} to exit` }).catch(
+      () => {
+        if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      },
+    );
     await waitUntil(() => !isAlive(pid), { timeoutMs: 2_000, what: `stale pcscd ${pid} to die` });
   }
   rmSync(OUR_PID_FILE, { force: true });

@@ -6,7 +6,25 @@ import type { VirtualCard } from '../../../src/main/cards/emulator/virtual-card'
  */
 
 export const VITALE_ATR = Uint8Array.of(0x3b, 0x75, 0x13, 0x00, 0x00, 0x47, 0x09, 0xea, 0x90, 0x00);
-export const CPS3_ATR = Uint8Array.of(0x3b, 0xac, 0x00, 0x40, 0x2a, 0x00, 0x12, 0x25, 0x00, 0x64, 0x80, 0x00, 0x03, 0x10, 0x00, 0x90, 0x00);
+export const CPS3_ATR = Uint8Array.of(
+  0x3b,
+  0xac,
+  0x00,
+  0x40,
+  0x2a,
+  0x00,
+  0x12,
+  0x25,
+  0x00,
+  0x64,
+  0x80,
+  0x00,
+  0x03,
+  0x10,
+  0x00,
+  0x90,
+  0x00,
+);
 export const VITALE_AID = Uint8Array.of(0xd2, 0x50, 0x00, 0x00, 0x02, 0x56, 0x49, 0x54, 0x41, 0x4c, 0x45);
 const GET_RESPONSE_INS = 0xc0;
 
@@ -28,9 +46,16 @@ function tlv(tag: number, value: number[]): number[] {
 }
 
 /** BER-TLV `65{80 nom, 81 prénom, 82 YYYYMMDD, 93 NIR}` per beneficiary, zero-padded like real files. */
-export function vitaleIdentityFile(beneficiaries: { lastName: string; firstName: string; birth: string; nir: string }[]): Uint8Array {
+export function vitaleIdentityFile(
+  beneficiaries: { lastName: string; firstName: string; birth: string; nir: string }[],
+): Uint8Array {
   const body = beneficiaries.flatMap((b) =>
-    tlv(0x65, [...tlv(0x80, ascii(b.lastName)), ...tlv(0x81, ascii(b.firstName)), ...tlv(0x82, ascii(b.birth)), ...tlv(0x93, ascii(b.nir))]),
+    tlv(0x65, [
+      ...tlv(0x80, ascii(b.lastName)),
+      ...tlv(0x81, ascii(b.firstName)),
+      ...tlv(0x82, ascii(b.birth)),
+      ...tlv(0x93, ascii(b.nir)),
+    ]),
   );
   return Uint8Array.from([...body, ...new Array<number>(16).fill(0)]);
 }
@@ -136,7 +161,7 @@ export class TestCard implements VirtualCard {
     const data = this.options.longData;
     if (!data) return sw(0x6a88);
     this.pending = data;
-    return sw(0x6100 | Math.min(data.length, 256) % 256);
+    return sw(0x6100 | (Math.min(data.length, 256) % 256));
   }
 
   private getResponse(le: number): Uint8Array {
@@ -146,6 +171,6 @@ export class TestCard implements VirtualCard {
     const chunk = pending.subarray(0, wanted);
     const rest = pending.subarray(chunk.length);
     this.pending = rest.length > 0 ? rest : null;
-    return withSw(chunk, rest.length > 0 ? 0x6100 | Math.min(rest.length, 256) % 256 : 0x9000);
+    return withSw(chunk, rest.length > 0 ? 0x6100 | (Math.min(rest.length, 256) % 256) : 0x9000);
   }
 }

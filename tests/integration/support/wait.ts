@@ -8,7 +8,8 @@ export async function waitUntil(
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 20));
   }
 }
@@ -43,7 +44,11 @@ export class EventRecorder {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${options.what ?? 'transport event'}; saw ${JSON.stringify(this.events.slice(from).map((e) => e.type))}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${options.what ?? 'transport event'}; saw ${JSON.stringify(this.events.slice(from).map((e) => e.type))}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AuditLog } from '../../../src/main/audit/audit-log';
-import { GENESIS_HASH, hashAuditEntry, type AuditEntry, type AuditEvent } from '../../../src/main/audit/audit-entry';
+import {
+  GENESIS_HASH,
+  hashAuditEntry,
+  type AuditEntry,
+  type AuditEvent,
+} from '../../../src/main/audit/audit-entry';
 import { describeAuditVerdict, verifyAuditChain } from '../../../src/main/audit/verify';
 import { auditSchemaSql } from '../../../src/main/audit/schema';
 import { openMemoryStore } from '../../../src/main/store/memory-store';
@@ -54,8 +59,16 @@ describe('verifyAuditChain', () => {
 
   it('reports a deleted entry in the middle and at the start', () => {
     const entries = chain(5);
-    expect(verifyAuditChain([...entries.slice(0, 2), ...entries.slice(3)])).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'deleted' });
-    expect(verifyAuditChain(entries.slice(1))).toMatchObject({ ok: false, firstBadSeq: 2, problem: 'deleted' });
+    expect(verifyAuditChain([...entries.slice(0, 2), ...entries.slice(3)])).toMatchObject({
+      ok: false,
+      firstBadSeq: 4,
+      problem: 'deleted',
+    });
+    expect(verifyAuditChain(entries.slice(1))).toMatchObject({
+      ok: false,
+      firstBadSeq: 2,
+      problem: 'deleted',
+    });
   });
 
   it('reports entries whose seqs were swapped as reordered', () => {
@@ -71,26 +84,46 @@ describe('verifyAuditChain', () => {
     const entries = chain(5);
     const anchor = { count: 5, lastHash: (entries[4] as AuditEntry).hash };
     expect(verifyAuditChain(entries, anchor)).toEqual({ ok: true, count: 5 });
-    expect(verifyAuditChain(entries.slice(0, 4), anchor)).toMatchObject({ ok: false, firstBadSeq: 5, problem: 'truncated' });
+    expect(verifyAuditChain(entries.slice(0, 4), anchor)).toMatchObject({
+      ok: false,
+      firstBadSeq: 5,
+      problem: 'truncated',
+    });
   });
 
   it('detects any single-field change anywhere in the chain', () => {
-    const fields = ['at', 'actorId', 'actorName', 'cardSerial', 'profession', 'reason', 'insKey', 'target'] as const;
+    const fields = [
+      'at',
+      'actorId',
+      'actorName',
+      'cardSerial',
+      'profession',
+      'reason',
+      'insKey',
+      'target',
+    ] as const;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 7 }), fc.constantFrom(...fields), fc.string({ minLength: 1 }), (index, field, value) => {
-        const entries = chain(8);
-        const original = entries[index] as AuditEntry;
-        fc.pre(original[field] !== value);
-        entries[index] = { ...original, [field]: value };
-        const verdict = verifyAuditChain(entries);
-        expect(verdict.ok).toBe(false);
-        if (!verdict.ok) expect(verdict.firstBadSeq).toBe(index + 1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 7 }),
+        fc.constantFrom(...fields),
+        fc.string({ minLength: 1 }),
+        (index, field, value) => {
+          const entries = chain(8);
+          const original = entries[index] as AuditEntry;
+          fc.pre(original[field] !== value);
+          entries[index] = { ...original, [field]: value };
+          const verdict = verifyAuditChain(entries);
+          expect(verdict.ok).toBe(false);
+          if (!verdict.ok) expect(verdict.firstBadSeq).toBe(index + 1);
+        },
+      ),
     );
   });
 
   it('names the first bad entry in French', () => {
-    expect(describeAuditVerdict({ ok: false, count: 4, firstBadSeq: 3, problem: 'deleted' })).toMatch(/entrée n° 3.*supprimées/);
+    expect(describeAuditVerdict({ ok: false, count: 4, firstBadSeq: 3, problem: 'deleted' })).toMatch(
+      /entrée n° 3.*supprimées/,
+    );
     expect(describeAuditVerdict({ ok: true, count: 4 })).toMatch(/intègre/);
   });
 });
@@ -108,8 +141,12 @@ describe('AuditLog', () => {
     const entries = await reopened.entries();
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     expect(await reopened.verify()).toEqual({ ok: true, count: 4 });
-    await expect(store.write([{ sql: "UPDATE audit_log SET target = 'x' WHERE seq = 1" }])).rejects.toThrow(/append-only/);
-    await expect(store.write([{ sql: 'DELETE FROM audit_log WHERE seq = 1' }])).rejects.toThrow(/append-only/);
+    await expect(store.write([{ sql: "UPDATE audit_log SET target = 'x' WHERE seq = 1" }])).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(store.write([{ sql: 'DELETE FROM audit_log WHERE seq = 1' }])).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('serialises concurrent appends into one unbroken chain', async () => {

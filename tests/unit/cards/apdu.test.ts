@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apduCase, decodeApdu, describeCommandForLog, encodeApdu } from '../../../src/main/cards/iso7816/apdu';
+import {
+  apduCase,
+  decodeApdu,
+  describeCommandForLog,
+  encodeApdu,
+} from '../../../src/main/cards/iso7816/apdu';
 import { CardError } from '../../../src/main/cards/errors';
 import { hex, toHexString } from './helpers';
 
@@ -9,8 +14,12 @@ describe('encodeApdu', () => {
     expect(toHexString(encodeApdu({ cla: 0, ins: 0xa4, p1: 0, p2: 0x0c }))).toBe('00A4000C');
     expect(toHexString(encodeApdu({ cla: 0, ins: 0xb0, p1: 0x82, p2: 0, le: 256 }))).toBe('00B0820000');
     expect(toHexString(encodeApdu({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 12 }))).toBe('00B000000C');
-    expect(toHexString(encodeApdu({ cla: 0, ins: 0xa4, p1: 0, p2: 0, data: hex('3F00') }))).toBe('00A40000023F00');
-    expect(toHexString(encodeApdu({ cla: 0, ins: 0xa4, p1: 4, p2: 0, data: hex('A0000001'), le: 256 }))).toBe('00A4040004A000000100');
+    expect(toHexString(encodeApdu({ cla: 0, ins: 0xa4, p1: 0, p2: 0, data: hex('3F00') }))).toBe(
+      '00A40000023F00',
+    );
+    expect(toHexString(encodeApdu({ cla: 0, ins: 0xa4, p1: 4, p2: 0, data: hex('A0000001'), le: 256 }))).toBe(
+      '00A4040004A000000100',
+    );
   });
 
   it('encodes extended lengths when data exceeds 255 bytes or Le exceeds 256', () => {
@@ -23,14 +32,21 @@ describe('encodeApdu', () => {
   });
 
   it('drops Le of a case-4 command over T=0 (the card answers 61xx instead)', () => {
-    const encoded = encodeApdu({ cla: 0, ins: 0xcb, p1: 0x3f, p2: 0xff, data: hex('0102'), le: 256 }, { protocol: 'T0' });
+    const encoded = encodeApdu(
+      { cla: 0, ins: 0xcb, p1: 0x3f, p2: 0xff, data: hex('0102'), le: 256 },
+      { protocol: 'T0' },
+    );
     expect(toHexString(encoded)).toBe('00CB3FFF020102');
-    const t1 = encodeApdu({ cla: 0, ins: 0xcb, p1: 0x3f, p2: 0xff, data: hex('0102'), le: 256 }, { protocol: 'T1' });
+    const t1 = encodeApdu(
+      { cla: 0, ins: 0xcb, p1: 0x3f, p2: 0xff, data: hex('0102'), le: 256 },
+      { protocol: 'T1' },
+    );
     expect(toHexString(t1)).toBe('00CB3FFF02010200');
   });
 
   it('refuses extended APDUs over T=0 with a typed protocol error', () => {
-    const attempt = (): Uint8Array => encodeApdu({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 1000 }, { protocol: 'T0' });
+    const attempt = (): Uint8Array =>
+      encodeApdu({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 1000 }, { protocol: 'T0' });
     expect(attempt).toThrow(CardError);
     try {
       attempt();
@@ -64,7 +80,16 @@ describe('decodeApdu', () => {
   });
 
   it('reports malformed APDUs instead of throwing', () => {
-    for (const bad of ['', '00', '00A400', '00A4000003 3F00', '00A4000002 3F00 00 00', '00B000000000', '00B00000 00 0000 FF', '00B00000 00 0002 01']) {
+    for (const bad of [
+      '',
+      '00',
+      '00A400',
+      '00A4000003 3F00',
+      '00A4000002 3F00 00 00',
+      '00B000000000',
+      '00B00000 00 0000 FF',
+      '00B00000 00 0002 01',
+    ]) {
       const result = decodeApdu(hex(bad));
       expect(result.ok, bad).toBe(false);
     }
@@ -95,7 +120,10 @@ describe('decodeApdu', () => {
   });
 
   it('never throws on arbitrary bytes (property)', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => void decodeApdu(bytes)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => void decodeApdu(bytes)),
+      { numRuns: 500 },
+    );
   });
 });
 

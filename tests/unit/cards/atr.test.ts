@@ -30,7 +30,10 @@ describe('atrProtocols', () => {
     expect(atrProtocols(hex('3B 75 13 00 00 47 09 EA 90 00'))).toEqual(['T0']);
     expect(atrProtocols(hex('3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00'))).toEqual(['T0']);
     expect(atrProtocols(hex('3B 9B 18 80 01 00 12 25 00 64 80 04 01 00 00 90 44'))).toEqual(['T0', 'T1']);
-    expect(atrProtocols(hex('3B 8F 80 01 00 31 B8 64 04 B0 EC C1 73 94 01 80 82 90 00 0E'))).toEqual(['T0', 'T1']);
+    expect(atrProtocols(hex('3B 8F 80 01 00 31 B8 64 04 B0 EC C1 73 94 01 80 82 90 00 0E'))).toEqual([
+      'T0',
+      'T1',
+    ]);
   });
 
   it('survives truncated ATRs', () => {

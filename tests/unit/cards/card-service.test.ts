@@ -3,7 +3,11 @@ import { CardService } from '../../../src/main/cards/card-service';
 import { createVirtualCard } from '../../../src/main/cards/emulator';
 import type { VirtualCard } from '../../../src/main/cards/emulator/virtual-card';
 import { CardError } from '../../../src/main/cards/errors';
-import { SIMULATED_CPS_READER as CPS, SIMULATED_VITALE_READER as VITALE, SimulatedTransport } from '../../../src/main/cards/transport/simulated-transport';
+import {
+  SIMULATED_CPS_READER as CPS,
+  SIMULATED_VITALE_READER as VITALE,
+  SimulatedTransport,
+} from '../../../src/main/cards/transport/simulated-transport';
 import { createLogger } from '../../../src/main/log/logger';
 import type { CardInfo, ReaderView } from '../../../src/shared/contract/cards';
 import { readerViewSchema } from '../../../src/shared/contract/cards';
@@ -29,7 +33,10 @@ const view = (readers: ReaderView[], name: string): ReaderView => {
 const pinBytes = (digits: string): Uint8Array => new TextEncoder().encode(digits);
 
 /** Wraps a card to observe resets or to pull it out of the reader after N commands. */
-function instrumented(card: VirtualCard, hooks: { onTransmit?: (count: number) => void; onReset?: () => void }): VirtualCard {
+function instrumented(
+  card: VirtualCard,
+  hooks: { onTransmit?: (count: number) => void; onReset?: () => void },
+): VirtualCard {
   let count = 0;
   return {
     atr: card.atr,
@@ -138,7 +145,9 @@ describe('CardService reading cards', () => {
     const v = view(await waitForReaders(service, settled(VITALE)), VITALE);
     expect(v.card).toBeNull();
     expect(v.error).toBe('Lecture de la carte impossible : la carte a renvoyé des données illisibles.');
-    expect(lines.some((l) => l.includes('card read failed') && l.includes('length-out-of-bounds'))).toBe(true);
+    expect(lines.some((l) => l.includes('card read failed') && l.includes('length-out-of-bounds'))).toBe(
+      true,
+    );
     await service.stop();
   });
 
@@ -171,13 +180,19 @@ describe('CardService.verifyPin', () => {
     let resets = 0;
     const { service } = await withCps('cps-medecin-generaliste', { onReset: () => resets++ });
     const wrong = pinBytes('9999');
-    expect(await service.verifyPin(CPS, wrong)).toEqual({ success: false, pin: { triesLeft: 2, triesMax: 3, blocked: false } });
+    expect(await service.verifyPin(CPS, wrong)).toEqual({
+      success: false,
+      pin: { triesLeft: 2, triesMax: 3, blocked: false },
+    });
     expect(Array.from(wrong)).toEqual([0, 0, 0, 0]);
     const afterWrong = view(service.readers(), CPS).card;
     expect(afterWrong?.kind === 'cps' && afterWrong.pin.triesLeft).toBe(2);
 
     const right = pinBytes('1234');
-    expect(await service.verifyPin(CPS, right)).toEqual({ success: true, pin: { triesLeft: 3, triesMax: 3, blocked: false } });
+    expect(await service.verifyPin(CPS, right)).toEqual({
+      success: true,
+      pin: { triesLeft: 3, triesMax: 3, blocked: false },
+    });
     expect(Array.from(right)).toEqual([0, 0, 0, 0]);
     const card = view(service.readers(), CPS).card;
     expect(card?.kind === 'cps' && card.holder.situations).toEqual([
@@ -200,7 +215,8 @@ describe('CardService.verifyPin', () => {
 
   it('blocks after three wrong PINs and refuses the fourth attempt', async () => {
     const { service } = await withCps('cps-infirmier');
-    for (const left of [2, 1, 0]) expect((await service.verifyPin(CPS, pinBytes('0000'))).pin.triesLeft).toBe(left);
+    for (const left of [2, 1, 0])
+      expect((await service.verifyPin(CPS, pinBytes('0000'))).pin.triesLeft).toBe(left);
     const card = view(service.readers(), CPS).card;
     expect(card?.kind === 'cps' && card.pin.blocked).toBe(true);
     await expect(service.verifyPin(CPS, pinBytes('1234'))).rejects.toMatchObject({ kind: 'pin-blocked' });
@@ -245,7 +261,15 @@ describe('CardService.verifyPin', () => {
     const log = lines.join('\n');
     expect(log).toContain('apdu command');
     expect(log).toContain('00 20 00 01 [5 bytes redacted]');
-    for (const secret of ['31 32 33 34', '31323334', '279035121518989', 'PAT-TROIS', 'DOMINIQUE', 'BONNEFOY', 'Claire']) {
+    for (const secret of [
+      '31 32 33 34',
+      '31323334',
+      '279035121518989',
+      'PAT-TROIS',
+      'DOMINIQUE',
+      'BONNEFOY',
+      'Claire',
+    ]) {
       expect(log).not.toContain(secret);
     }
     await service.stop();
@@ -255,7 +279,9 @@ describe('CardService.verifyPin', () => {
 describe('CardService when the PC/SC service goes away', () => {
   it('shows a French line while pcscd is unreachable and removes it once the service is back', async () => {
     const { SERVICE_VIEW_NAME } = await import('../../../src/main/cards/card-service');
-    let emit: (event: import('../../../src/main/cards/transport/card-transport').TransportEvent) => void = () => undefined;
+    let emit: (
+      event: import('../../../src/main/cards/transport/card-transport').TransportEvent,
+    ) => void = () => undefined;
     const transport: import('../../../src/main/cards/transport/card-transport').CardTransport = {
       start: async () => undefined,
       stop: async () => undefined,
@@ -268,7 +294,11 @@ describe('CardService when the PC/SC service goes away', () => {
         throw new CardError('no-service');
       },
     };
-    const service = new CardService({ transport, production: false, log: createLogger({ sink: () => undefined }) });
+    const service = new CardService({
+      transport,
+      production: false,
+      log: createLogger({ sink: () => undefined }),
+    });
     await service.start();
     expect(service.readers()).toEqual([]);
     emit({ type: 'service-lost', detail: 'pcscd unreachable at start' });

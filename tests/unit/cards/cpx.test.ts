@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readCpxPublic, readCpxSituations, readPinState, selectCpxApplication, verifyCpxPin, CPX_PIN_REFERENCE } from '../../../src/main/cards/apps/cpx';
+import {
+  readCpxPublic,
+  readCpxSituations,
+  readPinState,
+  selectCpxApplication,
+  verifyCpxPin,
+  CPX_PIN_REFERENCE,
+} from '../../../src/main/cards/apps/cpx';
 import { createVirtualCard, type CardProfile } from '../../../src/main/cards/emulator';
 import type { CardSession } from '../../../src/main/cards/transport/card-transport';
 import { SimulatedTransport } from '../../../src/main/cards/transport/simulated-transport';
@@ -34,7 +41,11 @@ describe('readCpxPublic for every CPS/CPE profile', () => {
     expect(info.holder.nationalIdType).toBe(idType);
     expect(info.holder.nationalId.startsWith(idType === 'RPPS' ? '8' : '0')).toBe(true);
     expect(info.holder.situations).toEqual([]); // situations need the PIN
-    expect(info.pin).toEqual(id === 'cps-bloquee' ? { triesLeft: 0, triesMax: 3, blocked: true } : { triesLeft: 3, triesMax: 3, blocked: false });
+    expect(info.pin).toEqual(
+      id === 'cps-bloquee'
+        ? { triesLeft: 0, triesMax: 3, blocked: true }
+        : { triesLeft: 3, triesMax: 3, blocked: false },
+    );
   });
 
   it('refuses a card whose EF.SN.ICC lacks the ANS issuer id', async () => {
@@ -55,13 +66,22 @@ describe('verifyCpxPin', () => {
 
     const wrong = await verifyCpxPin(session, pin('0000'), before);
     expect(wrong).toEqual({ success: false, pin: { triesLeft: 2, triesMax: 3, blocked: false } });
-    expect(await readPinState(session, CPX_PIN_REFERENCE)).toEqual({ triesLeft: 2, triesMax: 3, blocked: false });
+    expect(await readPinState(session, CPX_PIN_REFERENCE)).toEqual({
+      triesLeft: 2,
+      triesMax: 3,
+      blocked: false,
+    });
 
     const right = await verifyCpxPin(session, pin('1234'), before);
     expect(right).toEqual({ success: true, pin: { triesLeft: 3, triesMax: 3, blocked: false } });
     const situations = await readCpxSituations(session);
     expect(situations).toEqual([
-      { label: 'Centre hospitalier de démonstration — Urgences', mode: 'Salarié', sector: 'SA01', structureId: '1999700000019' },
+      {
+        label: 'Centre hospitalier de démonstration — Urgences',
+        mode: 'Salarié',
+        sector: 'SA01',
+        structureId: '1999700000019',
+      },
       { label: 'SMUR de démonstration', mode: 'Salarié', sector: 'SA01', structureId: '1999700000027' },
     ]);
   });
@@ -72,7 +92,11 @@ describe('verifyCpxPin', () => {
     const known = await readPinState(session, CPX_PIN_REFERENCE);
     expect((await verifyCpxPin(session, pin('1111'), known)).pin.triesLeft).toBe(2);
     expect((await verifyCpxPin(session, pin('1111'), known)).pin.triesLeft).toBe(1);
-    expect((await verifyCpxPin(session, pin('1111'), known)).pin).toEqual({ triesLeft: 0, triesMax: 3, blocked: true });
+    expect((await verifyCpxPin(session, pin('1111'), known)).pin).toEqual({
+      triesLeft: 0,
+      triesMax: 3,
+      blocked: true,
+    });
     await expect(verifyCpxPin(session, pin('1234'), known)).rejects.toMatchObject({ kind: 'pin-blocked' });
   });
 
@@ -93,9 +117,15 @@ describe('verifyCpxPin', () => {
   it('never sends a PIN that is not 4 to 8 ASCII digits', async () => {
     const sent: Uint8Array[] = [];
     const session = await sessionFor(profile('cps-medecin-generaliste'));
-    const spy: CardSession = { ...session, transmit: (apdu) => (sent.push(apdu.slice()), session.transmit(apdu)), close: session.close.bind(session) };
+    const spy: CardSession = {
+      ...session,
+      transmit: (apdu) => (sent.push(apdu.slice()), session.transmit(apdu)),
+      close: session.close.bind(session),
+    };
     for (const digits of ['123', '123456789', '12 4']) {
-      await expect(verifyCpxPin(spy, pin(digits), { triesLeft: 3, triesMax: 3, blocked: false })).rejects.toMatchObject({ kind: 'pin-format' });
+      await expect(
+        verifyCpxPin(spy, pin(digits), { triesLeft: 3, triesMax: 3, blocked: false }),
+      ).rejects.toMatchObject({ kind: 'pin-format' });
     }
     expect(sent).toHaveLength(0);
   });

@@ -22,11 +22,21 @@ const testProfile: CardProfile = parseCardProfile(
           fid: '1000',
           aid: 'A0 00 00 00 01 01',
           children: [
-            { type: 'ef', fid: '1001', sfi: 1, content: { tlv: [{ tag: '65', children: [{ tag: '80', text: 'X' }] }] } },
+            {
+              type: 'ef',
+              fid: '1001',
+              sfi: 1,
+              content: { tlv: [{ tag: '65', children: [{ tag: '80', text: 'X' }] }] },
+            },
             { type: 'ef', fid: '1002', access: 'pin', content: { hex: 'C0FFEE' } },
           ],
         },
-        { type: 'df', fid: '2000', aid: 'A0 00 00 00 02 02', children: [{ type: 'ef', fid: '2001', content: { hex: '22' } }] },
+        {
+          type: 'df',
+          fid: '2000',
+          aid: 'A0 00 00 00 02 02',
+          children: [{ type: 'ef', fid: '2001', content: { hex: '22' } }],
+        },
       ],
     },
   },
@@ -245,7 +255,9 @@ describe('shipped profiles on the emulator', () => {
     expect(identity.slice(-4)).toBe('9000'); // 512-byte zero-padded file: full 256-byte chunk
     expect(Buffer.from(identity.slice(0, -4), 'hex').toString('latin1')).toContain('PAT-TROIS');
     expect(sw('00A404000B D250000002564954414C45').slice(0, 2)).toBe('61');
-    expect(Buffer.from(send('00B0820000').slice(0, -4), 'hex').toString('latin1')).toContain('279035121518989');
+    expect(Buffer.from(send('00B0820000').slice(0, -4), 'hex').toString('latin1')).toContain(
+      '279035121518989',
+    );
   });
 
   it('a CPS exposes EF.SN.ICC with the ANS issuer id at offset 2', () => {

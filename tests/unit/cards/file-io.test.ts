@@ -15,7 +15,15 @@ async function readBack(content: Uint8Array, size: number | undefined, bySfi: bo
       fileSystem: {
         type: 'df',
         fid: '3F00',
-        children: [{ type: 'ef', fid: '0101', sfi: 5, ...(size === undefined ? {} : { size }), content: { hex: toHexString(content) } }],
+        children: [
+          {
+            type: 'ef',
+            fid: '0101',
+            sfi: 5,
+            ...(size === undefined ? {} : { size }),
+            content: { hex: toHexString(content) },
+          },
+        ],
       },
     },
     'inline',
@@ -31,11 +39,16 @@ async function readBack(content: Uint8Array, size: number | undefined, bySfi: bo
 describe('readBinaryAll over the emulator', () => {
   it('returns exactly the file content, whatever its size and padding (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 1100 }), fc.option(fc.integer({ min: 0, max: 1300 }), { nil: undefined }), fc.boolean(), async (content, size, bySfi) => {
-        const expected = new Uint8Array(Math.max(size ?? content.length, content.length));
-        expected.set(content);
-        expect(toHexString(await readBack(content, size, bySfi))).toBe(toHexString(expected));
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 1100 }),
+        fc.option(fc.integer({ min: 0, max: 1300 }), { nil: undefined }),
+        fc.boolean(),
+        async (content, size, bySfi) => {
+          const expected = new Uint8Array(Math.max(size ?? content.length, content.length));
+          expected.set(content);
+          expect(toHexString(await readBack(content, size, bySfi))).toBe(toHexString(expected));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -54,11 +67,23 @@ describe('readBinaryAll over the emulator', () => {
       'R',
       createVirtualCard(
         parseCardProfile(
-          { id: 'big', label: 'Gros fichier', kind: 'other', atr: '3B 02 14 50', fileSystem: { type: 'df', fid: '3F00', children: [{ type: 'ef', fid: '0101', sfi: 5, content: { hex: toHexString(profileContent) } }] } },
+          {
+            id: 'big',
+            label: 'Gros fichier',
+            kind: 'other',
+            atr: '3B 02 14 50',
+            fileSystem: {
+              type: 'df',
+              fid: '3F00',
+              children: [{ type: 'ef', fid: '0101', sfi: 5, content: { hex: toHexString(profileContent) } }],
+            },
+          },
           'inline',
         ),
       ),
     );
-    await expect(readBinaryAll(await transport.connect('R'), { sfi: 5, what: 'big', maxSize: 1024 })).rejects.toMatchObject({ kind: 'malformed' });
+    await expect(
+      readBinaryAll(await transport.connect('R'), { sfi: 5, what: 'big', maxSize: 1024 }),
+    ).rejects.toMatchObject({ kind: 'malformed' });
   });
 });

@@ -19,7 +19,10 @@ export const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(tex
 export const toHexString = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
 
 /** Resolves with the first published views for which `predicate` holds (events, no sleeps). */
-export function waitForReaders(service: CardService, predicate: (readers: ReaderView[]) => boolean): Promise<ReaderView[]> {
+export function waitForReaders(
+  service: CardService,
+  predicate: (readers: ReaderView[]) => boolean,
+): Promise<ReaderView[]> {
   return new Promise((resolve) => {
     if (predicate(service.readers())) {
       resolve(service.readers());
@@ -34,13 +37,18 @@ export function waitForReaders(service: CardService, predicate: (readers: Reader
   });
 }
 
-export const settled = (reader: string) => (readers: ReaderView[]): boolean => {
-  const view = readers.find((r) => r.name === reader);
-  return view !== undefined && !view.busy && (view.card !== null || view.error !== undefined);
-};
+export const settled =
+  (reader: string) =>
+  (readers: ReaderView[]): boolean => {
+    const view = readers.find((r) => r.name === reader);
+    return view !== undefined && !view.busy && (view.card !== null || view.error !== undefined);
+  };
 
 /** A scripted session: answers come from `script` in order and every command is recorded. */
-export function scriptedSession(script: string[], protocol: Protocol = 'T0'): CardSession & { sent: Uint8Array[]; sentCopies: string[] } {
+export function scriptedSession(
+  script: string[],
+  protocol: Protocol = 'T0',
+): CardSession & { sent: Uint8Array[]; sentCopies: string[] } {
   const sent: Uint8Array[] = [];
   const sentCopies: string[] = [];
   let i = 0;

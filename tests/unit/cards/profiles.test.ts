@@ -32,7 +32,8 @@ describe('shipped card profiles', () => {
   });
 
   it('give every CPS/CPE the demo PIN 1234 and the blocked card zero tries', () => {
-    for (const p of allProfiles().filter((x) => x.kind === 'cps' || x.kind === 'cpe')) expect(p.pin?.value).toBe('1234');
+    for (const p of allProfiles().filter((x) => x.kind === 'cps' || x.kind === 'cpe'))
+      expect(p.pin?.value).toBe('1234');
     expect(profile('cps-bloquee').pin?.triesLeft).toBe(0);
   });
 });
@@ -42,13 +43,32 @@ describe('profile validation', () => {
 
   it.each([
     ['a bad ATR', { ...base, atr: 'XYZ' }, /atr/],
-    ['a root other than the MF', { ...base, fileSystem: { type: 'df', fid: '1000', children: [] } }, /MF 3F00/],
+    [
+      'a root other than the MF',
+      { ...base, fileSystem: { type: 'df', fid: '1000', children: [] } },
+      /MF 3F00/,
+    ],
     ['an unknown field', { ...base, extra: 1 }, /racine|extra/],
-    ['tries above the maximum', { ...base, pin: { reference: '01', value: '1234', triesMax: 3, triesLeft: 4 } }, /pin/],
-    ['a non-digit PIN', { ...base, pin: { reference: '01', value: '12a4', triesMax: 3, triesLeft: 3 } }, /pin\.value/],
+    [
+      'tries above the maximum',
+      { ...base, pin: { reference: '01', value: '1234', triesMax: 3, triesLeft: 4 } },
+      /pin/,
+    ],
+    [
+      'a non-digit PIN',
+      { ...base, pin: { reference: '01', value: '12a4', triesMax: 3, triesLeft: 3 } },
+      /pin\.value/,
+    ],
     [
       'an EF with both content and records',
-      { ...base, fileSystem: { type: 'df', fid: '3F00', children: [{ type: 'ef', fid: '0001', content: { hex: '00' }, records: [] }] } },
+      {
+        ...base,
+        fileSystem: {
+          type: 'df',
+          fid: '3F00',
+          children: [{ type: 'ef', fid: '0001', content: { hex: '00' }, records: [] }],
+        },
+      },
       /fileSystem/,
     ],
   ])('refuses %s with a French message naming the field', (_name, json, where) => {

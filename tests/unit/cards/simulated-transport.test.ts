@@ -3,7 +3,11 @@ import { createVirtualCard } from '../../../src/main/cards/emulator';
 import type { VirtualCard } from '../../../src/main/cards/emulator/virtual-card';
 import { CardError } from '../../../src/main/cards/errors';
 import type { TransportEvent } from '../../../src/main/cards/transport/card-transport';
-import { SIMULATED_CPS_READER, SIMULATED_VITALE_READER, SimulatedTransport } from '../../../src/main/cards/transport/simulated-transport';
+import {
+  SIMULATED_CPS_READER,
+  SIMULATED_VITALE_READER,
+  SimulatedTransport,
+} from '../../../src/main/cards/transport/simulated-transport';
 import { hex, profile, toHexString } from './helpers';
 
 function collect(transport: SimulatedTransport): TransportEvent[] {
@@ -85,7 +89,10 @@ describe('SimulatedTransport', () => {
     const transport = new SimulatedTransport();
     transport.insert(SIMULATED_VITALE_READER, createVirtualCard(profile('vitale-adulte-seul')));
     const session = await transport.connect(SIMULATED_VITALE_READER);
-    const [select, read] = await Promise.all([session.transmit(hex('00A4000C02 3F00')), session.transmit(hex('00B0820004'))]);
+    const [select, read] = await Promise.all([
+      session.transmit(hex('00A4000C02 3F00')),
+      session.transmit(hex('00B0820004')),
+    ]);
     expect(toHexString(select)).toBe('9000');
     expect(toHexString(read).slice(-4)).toBe('9000');
   });

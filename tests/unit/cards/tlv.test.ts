@@ -13,7 +13,9 @@ const text = (node: TlvNode | undefined): string => Buffer.from(node?.value ?? [
 
 describe('parseTlv', () => {
   it('parses the cards.md Vitale example (constructed 65 with 80/81/82)', () => {
-    const nodes = nodesOf(hex('65 18 80 06 44 55 50 4F 4E 54 81 04 4A 45 41 4E 82 08 31 39 37 30 30 31 30 31'));
+    const nodes = nodesOf(
+      hex('65 18 80 06 44 55 50 4F 4E 54 81 04 4A 45 41 4E 82 08 31 39 37 30 30 31 30 31'),
+    );
     expect(nodes).toHaveLength(1);
     const entry = nodes[0];
     expect(entry?.tag).toBe(0x65);
@@ -99,17 +101,24 @@ describe('parseTlv', () => {
   });
 
   it('never throws on arbitrary bytes (property)', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => void parseTlv(bytes)), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => void parseTlv(bytes)),
+      { numRuns: 1000 },
+    );
   });
 
   it('round-trips encoded primitive objects (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(0x80, 0x93, 0x5f37, 0xdf01, 0x9f7f), fc.uint8Array({ maxLength: 700 }), (tag, value) => {
-        const nodes = nodesOf(encodeTlv(tag, value));
-        expect(nodes).toHaveLength(1);
-        expect(nodes[0]?.tag).toBe(tag);
-        expect(Array.from(nodes[0]?.value ?? [])).toEqual(Array.from(value));
-      }),
+      fc.property(
+        fc.constantFrom(0x80, 0x93, 0x5f37, 0xdf01, 0x9f7f),
+        fc.uint8Array({ maxLength: 700 }),
+        (tag, value) => {
+          const nodes = nodesOf(encodeTlv(tag, value));
+          expect(nodes).toHaveLength(1);
+          expect(nodes[0]?.tag).toBe(tag);
+          expect(Array.from(nodes[0]?.value ?? [])).toEqual(Array.from(value));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -23,7 +23,15 @@ describe('readVitale through the simulated transport', () => {
     // A simulator card is never a production card: its people belong to the test INS register.
     expect(info.status).toBe('test');
     expect(info.beneficiaries).toEqual([
-      { index: 0, lastName: 'PAT-TROIS', firstName: 'DOMINIQUE', birthDate: '1979-03-28', nir: '279035121518989', nirKeyValid: true, birthRank: 1 },
+      {
+        index: 0,
+        lastName: 'PAT-TROIS',
+        firstName: 'DOMINIQUE',
+        birthDate: '1979-03-28',
+        nir: '279035121518989',
+        nirKeyValid: true,
+        birthRank: 1,
+      },
     ]);
   });
 
@@ -88,7 +96,14 @@ describe('decodeBeneficiaries', () => {
     const identity = nodes('65 18 80 06 44 55 50 4F 4E 54 81 04 4A 45 41 4E 82 08 31 39 37 30 30 31 30 31');
     const nirFile = nodes(`93 0F ${Buffer.from('279035121518989').toString('hex')}`);
     expect(decodeBeneficiaries(identity, nirFile)).toEqual([
-      { index: 0, lastName: 'DUPONT', firstName: 'JEAN', birthDate: '1970-01-01', nir: '279035121518989', nirKeyValid: true },
+      {
+        index: 0,
+        lastName: 'DUPONT',
+        firstName: 'JEAN',
+        birthDate: '1970-01-01',
+        nir: '279035121518989',
+        nirKeyValid: true,
+      },
     ]);
   });
 

@@ -18,7 +18,10 @@ describe('coded names win over narrative words (issue 10, finding 5)', () => {
       const labels = corpus(name)
         .entries.filter((e) => e.kind === 'medication' || e.kind === 'immunization')
         .map((e) => e.label);
-      expect(labels.filter((l) => /^(oui|non)$/i.test(l)), name).toEqual([]);
+      expect(
+        labels.filter((l) => /^(oui|non)$/i.test(l)),
+        name,
+      ).toEqual([]);
     }
   });
 });

@@ -20,13 +20,17 @@ function extractedCounts(doc: CdaDocument): Map<string, number> {
   for (const e of doc.entries) {
     // Untemplated results of a lab battery are extracted too; the independent count covers the templated ones.
     if (e.kind === 'labResult' && !e.templateIds.includes('1.3.6.1.4.1.19376.1.3.1.6')) continue;
-    const key = e.kind === 'contact' ? '|contact' : `${e.sectionCode ?? ''}|${e.kind}${e.reimbursementKind ? `:${e.reimbursementKind}` : ''}`;
+    const key =
+      e.kind === 'contact'
+        ? '|contact'
+        : `${e.sectionCode ?? ''}|${e.kind}${e.reimbursementKind ? `:${e.reimbursementKind}` : ''}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
 }
 
-const sorted = (m: Map<string, number>): [string, number][] => [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
+const sorted = (m: Map<string, number>): [string, number][] =>
+  [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
 
 describe('official CI-SIS fixtures', () => {
   it('finds the ten shared fixtures', () => {
@@ -73,12 +77,28 @@ describe('spot checks on real values', () => {
     const { doc } = load('VSM_1.4_2022.01.xml');
     expect(doc.header.type.code).toBe('SYNTH');
     expect(doc.header.effectiveTime).toBe('2020-03-12T11:17:00+01:00');
-    expect(doc.header.patient).toMatchObject({ birthName: 'PAT-TROIS', usedName: 'PAT-TROIS', firstNames: 'DOMINIQUE MARIE-LOUISE', sex: 'F', birthDate: '1979-03-28', birthPlaceCode: '51215' });
-    expect(doc.header.author).toMatchObject({ name: 'Stéphane MEDIONI', nationalId: '801234567897', organization: 'Centre de soins le Belvédère' });
+    expect(doc.header.patient).toMatchObject({
+      birthName: 'PAT-TROIS',
+      usedName: 'PAT-TROIS',
+      firstNames: 'DOMINIQUE MARIE-LOUISE',
+      sex: 'F',
+      birthDate: '1979-03-28',
+      birthPlaceCode: '51215',
+    });
+    expect(doc.header.author).toMatchObject({
+      name: 'Stéphane MEDIONI',
+      nationalId: '801234567897',
+      organization: 'Centre de soins le Belvédère',
+    });
     expect(doc.header.author?.profession?.code).toBe('G15_10/SM26');
 
     const allergy = doc.entries.find((e) => e.kind === 'allergy');
-    expect(allergy).toMatchObject({ label: 'PARACETAMOL', code: { code: '60234100' }, startDate: '2018-06-03', sectionCode: '48765-2' });
+    expect(allergy).toMatchObject({
+      label: 'PARACETAMOL',
+      code: { code: '60234100' },
+      startDate: '2018-06-03',
+      sectionCode: '48765-2',
+    });
     // The document's label (« Inactif »), never the raw code.
     expect(allergy?.status).toBe('Inactif');
 
@@ -105,17 +125,33 @@ describe('spot checks on real values', () => {
       code: { system: '1.2.250.1.215.200.1.1.1' },
     });
     expect(remb.find((e) => e.code?.code === '9064295')?.code?.system).toBe('1.2.250.1.215.200.1.1.2');
-    expect(remb.find((e) => e.code?.code === 'HBMD053')).toMatchObject({ reimbursementKind: 'act', startDate: '2019-02-08' });
-    expect(remb.find((e) => e.code?.code === '3408693')).toMatchObject({ reimbursementKind: 'device', startDate: '2019-07-11' });
-    expect(remb.find((e) => e.code?.code === '1940')).toMatchObject({ reimbursementKind: 'stay', startDate: '2019-05-15', endDate: '2019-05-30' });
-    expect(remb.filter((e) => e.reimbursementKind === 'vaccine').map((e) => e.label)).toContain('HBVAXPRO 10 MICROG/ML SUSP INJ SER1/1');
+    expect(remb.find((e) => e.code?.code === 'HBMD053')).toMatchObject({
+      reimbursementKind: 'act',
+      startDate: '2019-02-08',
+    });
+    expect(remb.find((e) => e.code?.code === '3408693')).toMatchObject({
+      reimbursementKind: 'device',
+      startDate: '2019-07-11',
+    });
+    expect(remb.find((e) => e.code?.code === '1940')).toMatchObject({
+      reimbursementKind: 'stay',
+      startDate: '2019-05-15',
+      endDate: '2019-05-30',
+    });
+    expect(remb.filter((e) => e.reimbursementKind === 'vaccine').map((e) => e.label)).toContain(
+      'HBVAXPRO 10 MICROG/ML SUSP INJ SER1/1',
+    );
   });
 
   it('VAC: the BCG vaccine with lot, route, year-precision date and author', () => {
     const { doc } = load('VAC_2023.01.xml');
     const bcg = doc.entries.find((e) => e.kind === 'immunization' && e.code?.code === '61077869');
     // statusCode `completed` is fixed by the template: it is not a status to show.
-    expect(bcg).toMatchObject({ label: 'VACCIN BCG SSI, poudre et solvant pour suspension injectable', startDate: '1975', author: 'Charles MULLER' });
+    expect(bcg).toMatchObject({
+      label: 'VACCIN BCG SSI, poudre et solvant pour suspension injectable',
+      startDate: '1975',
+      author: 'Charles MULLER',
+    });
     expect(bcg?.status).toBeUndefined();
     expect(bcg?.facts).toEqual([
       { label: 'Rang', value: '1re dose' },
@@ -128,7 +164,10 @@ describe('spot checks on real values', () => {
 
   it('DLU: advance directive and personne à prévenir', () => {
     const { doc } = load('DLU-EHPAD-DLU_2022.01.xml');
-    expect(doc.entries.find((e) => e.kind === 'advanceDirective')).toMatchObject({ label: 'Directives anticipées', detail: 'oui' });
+    expect(doc.entries.find((e) => e.kind === 'advanceDirective')).toMatchObject({
+      label: 'Directives anticipées',
+      detail: 'oui',
+    });
     expect(doc.entries.some((e) => e.kind === 'contact' && e.label.includes('Sophie NESSI'))).toBe(true);
   });
 
@@ -151,7 +190,9 @@ describe('spot checks on real values', () => {
 
   it('unknown entry templates are kept as narrative and reported in warnings', () => {
     const { doc } = load('VSM_1.4_2022.01.xml');
-    expect(doc.warnings.some((w) => w.includes('Antécédents familiaux') && w.includes('1.2.250.1.213.1.1.3.59'))).toBe(true);
+    expect(
+      doc.warnings.some((w) => w.includes('Antécédents familiaux') && w.includes('1.2.250.1.213.1.1.3.59')),
+    ).toBe(true);
     // Surgical history is now read as procedures (issue 10); its narrative is still kept.
     expect(doc.entries.find((e) => e.kind === 'procedure')?.label).toMatch(/^Dilatation intraluminale/);
     if (doc.body.kind !== 'structured') throw new Error('expected structured');

@@ -47,14 +47,18 @@ describe('hostile and malformed inputs', () => {
 
   it('refuses nesting deeper than the limit without overflowing the stack', () => {
     const depth = 50_000;
-    const err = cdaErrorOf(`<ClinicalDocument xmlns="urn:hl7-org:v3">${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</ClinicalDocument>`);
+    const err = cdaErrorOf(
+      `<ClinicalDocument xmlns="urn:hl7-org:v3">${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</ClinicalDocument>`,
+    );
     expect(err.code).toBe('limit');
     expect(err.userMessage).toContain('profondeur');
     expect(err.detail).toContain(`depth above ${defaultXmlLimits.maxDepth}`);
   });
 
   it('refuses a huge attribute value and too many attributes', () => {
-    const huge = cdaErrorOf(`<ClinicalDocument xmlns="urn:hl7-org:v3"><title x="${'A'.repeat(defaultXmlLimits.maxAttributeLength + 1)}"/></ClinicalDocument>`);
+    const huge = cdaErrorOf(
+      `<ClinicalDocument xmlns="urn:hl7-org:v3"><title x="${'A'.repeat(defaultXmlLimits.maxAttributeLength + 1)}"/></ClinicalDocument>`,
+    );
     expect(huge.code).toBe('limit');
     expect(huge.detail).toContain('attribute value');
     const attrs = Array.from({ length: defaultXmlLimits.maxAttributes + 1 }, (_, i) => `a${i}="1"`).join(' ');
@@ -64,7 +68,10 @@ describe('hostile and malformed inputs', () => {
 
   it('refuses a flood of elements beyond the element limit', () => {
     const limits = { ...defaultXmlLimits, maxElements: 1000 };
-    const err = cdaErrorOf(`<ClinicalDocument xmlns="urn:hl7-org:v3">${'<a/>'.repeat(1001)}</ClinicalDocument>`, limits);
+    const err = cdaErrorOf(
+      `<ClinicalDocument xmlns="urn:hl7-org:v3">${'<a/>'.repeat(1001)}</ClinicalDocument>`,
+      limits,
+    );
     expect(err.code).toBe('limit');
     expect(err.detail).toContain('more than 1000 elements');
   });
@@ -77,7 +84,10 @@ describe('hostile and malformed inputs', () => {
 
   it('refuses a text node above the text limit', () => {
     const limits = { ...defaultXmlLimits, maxTextLength: 100 };
-    const err = cdaErrorOf(`<ClinicalDocument xmlns="urn:hl7-org:v3"><title>${'x'.repeat(101)}</title></ClinicalDocument>`, limits);
+    const err = cdaErrorOf(
+      `<ClinicalDocument xmlns="urn:hl7-org:v3"><title>${'x'.repeat(101)}</title></ClinicalDocument>`,
+      limits,
+    );
     expect(err.code).toBe('limit');
   });
 
@@ -101,7 +111,10 @@ describe('hostile and malformed inputs', () => {
   });
 
   it('refuses a CDA without a patient INS, with a clear message', () => {
-    const xml = minimalCda({ patientIds: '<id root="1.2.3.4.567.8.9.10" extension="1234567890121"/>', body: structuredBody('<section><title>t</title></section>') });
+    const xml = minimalCda({
+      patientIds: '<id root="1.2.3.4.567.8.9.10" extension="1234567890121"/>',
+      body: structuredBody('<section><title>t</title></section>'),
+    });
     const err = cdaErrorOf(xml);
     expect(err.code).toBe('missing-ins');
     expect(err.userMessage).toContain('INS du patient absent');
@@ -109,34 +122,55 @@ describe('hostile and malformed inputs', () => {
   });
 
   it('refuses an unstructured CDA whose base64 is invalid', () => {
-    const err = cdaErrorOf(minimalCda({ body: '<nonXMLBody><text mediaType="application/pdf" representation="B64">JVBERi0x!!notbase64</text></nonXMLBody>' }));
+    const err = cdaErrorOf(
+      minimalCda({
+        body: '<nonXMLBody><text mediaType="application/pdf" representation="B64">JVBERi0x!!notbase64</text></nonXMLBody>',
+      }),
+    );
     expect(err.code).toBe('bad-body');
     expect(err.userMessage).toContain('base64');
   });
 
   it('refuses a payload announced as PDF that is not one', () => {
     const notPdf = Buffer.from('<html>not a pdf</html>').toString('base64');
-    const err = cdaErrorOf(minimalCda({ body: `<nonXMLBody><text mediaType="application/pdf" representation="B64">${notPdf}</text></nonXMLBody>` }));
+    const err = cdaErrorOf(
+      minimalCda({
+        body: `<nonXMLBody><text mediaType="application/pdf" representation="B64">${notPdf}</text></nonXMLBody>`,
+      }),
+    );
     expect(err.code).toBe('bad-body');
     expect(err.userMessage).toContain('PDF');
   });
 
   it('refuses a nonXMLBody that points to an external file', () => {
-    const err = cdaErrorOf(minimalCda({ body: '<nonXMLBody><text mediaType="application/pdf"><reference value="http://example.org/x.pdf"/></text></nonXMLBody>' }));
+    const err = cdaErrorOf(
+      minimalCda({
+        body: '<nonXMLBody><text mediaType="application/pdf"><reference value="http://example.org/x.pdf"/></text></nonXMLBody>',
+      }),
+    );
     expect(err.code).toBe('bad-body');
   });
 
   it('accepts a valid base64 PDF split over lines', () => {
     const b64 = Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64');
-    const doc = parseCda(minimalCda({ body: `<nonXMLBody><text mediaType="application/pdf" representation="B64">\n${b64.slice(0, 8)}\n${b64.slice(8)}\n</text></nonXMLBody>` }));
+    const doc = parseCda(
+      minimalCda({
+        body: `<nonXMLBody><text mediaType="application/pdf" representation="B64">\n${b64.slice(0, 8)}\n${b64.slice(8)}\n</text></nonXMLBody>`,
+      }),
+    );
     expect(doc.body.kind).toBe('unstructured');
-    if (doc.body.kind === 'unstructured') expect(Buffer.from(doc.body.content).toString('latin1')).toBe('%PDF-1.4\n%%EOF\n');
+    if (doc.body.kind === 'unstructured')
+      expect(Buffer.from(doc.body.content).toString('latin1')).toBe('%PDF-1.4\n%%EOF\n');
   });
 });
 
 describe('minimal document header', () => {
   it('reads ids, version, dates and the INS', () => {
-    const doc = parseCda(minimalCda({ body: structuredBody('<section><code code="x"/><title>t</title><text>ok</text></section>') }));
+    const doc = parseCda(
+      minimalCda({
+        body: structuredBody('<section><code code="x"/><title>t</title><text>ok</text></section>'),
+      }),
+    );
     expect(doc.header).toMatchObject({
       documentId: '1.2.3.4.5^DOC-1',
       setId: '1.2.3.4.5^SET-1',
@@ -151,7 +185,10 @@ describe('minimal document header', () => {
   });
 
   it('decodes an ISO-8859-1 document as declared', () => {
-    const xml = minimalCda({ body: structuredBody('<section><title>Fièvre</title></section>') }).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"');
+    const xml = minimalCda({ body: structuredBody('<section><title>Fièvre</title></section>') }).replace(
+      'encoding="UTF-8"',
+      'encoding="ISO-8859-1"',
+    );
     const doc = parseCda(new Uint8Array(Buffer.from(xml, 'latin1')));
     expect(doc.body.kind === 'structured' && doc.body.sections[0]?.title).toBe('Fièvre');
   });
@@ -174,7 +211,11 @@ describe('logging', () => {
     const lines: string[] = [];
     const logger = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
     parseCda(readShared('VSM_1.4_2022.01.xml'), { logger });
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ msg: 'cda imported', type: 'SYNTH', body: 'structured' });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      msg: 'cda imported',
+      type: 'SYNTH',
+      body: 'structured',
+    });
     for (const leak of [TEST_INS, 'PAT-TROIS', 'MEDIONI']) expect(lines[0]).not.toContain(leak);
   });
 });

@@ -21,7 +21,10 @@ describe('robustness on corrupted input', () => {
   it('survives random byte flips, truncations and insertions of a real document', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.nat({ max: seed.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.nat({ max: seed.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         fc.nat({ max: seed.length }),
         (flips, cut) => {
           const bytes = new Uint8Array(seed);
@@ -34,8 +37,14 @@ describe('robustness on corrupted input', () => {
   });
 
   it('survives arbitrary strings and byte arrays', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => parsesOrRefusesCleanly(s)), { numRuns: 200 });
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => parsesOrRefusesCleanly(b)), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => parsesOrRefusesCleanly(s)),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => parsesOrRefusesCleanly(b)),
+      { numRuns: 200 },
+    );
   });
 
   it('survives removing any element of a real document', () => {
@@ -51,7 +60,12 @@ describe('robustness on corrupted input', () => {
   });
 
   it('a well-formed but gutted CDA still yields a CdaError, not a crash', () => {
-    for (const body of ['', '<component/>', '<component><structuredBody/></component>', '<component><nonXMLBody/></component>']) {
+    for (const body of [
+      '',
+      '<component/>',
+      '<component><structuredBody/></component>',
+      '<component><nonXMLBody/></component>',
+    ]) {
       const xml = `<ClinicalDocument xmlns="urn:hl7-org:v3"><id root="1"/><code code="x"/><recordTarget><patientRole><id root="1.2.250.1.213.1.4.10" extension="1"/></patientRole></recordTarget>${body}</ClinicalDocument>`;
       expect(parsesOrRefusesCleanly(xml)).toBe(true);
     }

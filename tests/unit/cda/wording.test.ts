@@ -6,10 +6,14 @@ const entries = (name: string) => parseCda(readShared(name)).entries;
 
 describe('extracted wording (issue 10, finding 10)', () => {
   it('names the route once (« Voie : orale »), never « voie : Voie orale »', () => {
-    const plavix = entries('VSM_1.4_2022.01.xml').find((e) => e.kind === 'medication' && e.label.startsWith('PLAVIX'));
+    const plavix = entries('VSM_1.4_2022.01.xml').find(
+      (e) => e.kind === 'medication' && e.label.startsWith('PLAVIX'),
+    );
     expect(plavix?.detail).toContain('Voie : orale');
     expect(plavix?.detail).not.toMatch(/voie : voie/i);
-    const bcg = entries('VAC_2023.01.xml').find((e) => e.kind === 'immunization' && e.code?.code === '61077869');
+    const bcg = entries('VAC_2023.01.xml').find(
+      (e) => e.kind === 'immunization' && e.code?.code === '61077869',
+    );
     expect(bcg?.detail).toMatch(/Voie : intramusculaire/i);
     expect(bcg?.detail).not.toMatch(/voie : voie/i);
   });

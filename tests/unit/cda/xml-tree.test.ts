@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { hl7TimeToIso } from '../../../src/main/cda/hl7/datatypes';
 import { parseXml } from '../../../src/main/cda/xml/parse';
-import { attr, child, children, findDescendants, path, pathAll, templateIdsOf, text } from '../../../src/main/cda/xml/tree';
+import {
+  attr,
+  child,
+  children,
+  findDescendants,
+  path,
+  pathAll,
+  templateIdsOf,
+  text,
+} from '../../../src/main/cda/xml/tree';
 
 const sample = `<?xml version="1.0"?>
 <ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:sdtc="urn:hl7-org:sdtc">
@@ -36,7 +45,12 @@ describe('immutable XML tree', () => {
 
   it('keeps mixed content in order', () => {
     const narrative = child(root, 'text');
-    expect(narrative?.nodes.map((n) => (typeof n === 'string' ? n : `<${n.local}>`))).toEqual(['un  ', '<content>', '<br>', 'trois']);
+    expect(narrative?.nodes.map((n) => (typeof n === 'string' ? n : `<${n.local}>`))).toEqual([
+      'un  ',
+      '<content>',
+      '<br>',
+      'trois',
+    ]);
     expect(text(narrative)).toBe('un deux trois');
   });
 
@@ -47,7 +61,9 @@ describe('immutable XML tree', () => {
   });
 
   it('finds descendants depth-first', () => {
-    expect(findDescendants(root, (e) => e.local === 'given' || e.local === 'family').map((e) => e.local)).toEqual(['given', 'family']);
+    expect(
+      findDescendants(root, (e) => e.local === 'given' || e.local === 'family').map((e) => e.local),
+    ).toEqual(['given', 'family']);
   });
 });
 

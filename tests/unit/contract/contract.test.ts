@@ -21,7 +21,10 @@ function fakeHandlers(): Handlers {
   const handlers = Object.fromEntries(
     methodNames.map((name) => [name, async () => ({ ok: true })]),
   ) as unknown as Handlers;
-  handlers['session.verifyPin'] = async () => ({ success: false, pin: { triesLeft: 2, triesMax: 3, blocked: false } });
+  handlers['session.verifyPin'] = async () => ({
+    success: false,
+    pin: { triesLeft: 2, triesMax: 3, blocked: false },
+  });
   handlers['simulator.remove'] = async () => ({ ok: true as const });
   return handlers;
 }
@@ -38,7 +41,10 @@ describe('the contract drives every transport', () => {
   });
 
   it('the browser bridge exposes exactly the contract methods, plus `on`', async () => {
-    (globalThis as { sessionStorage?: unknown }).sessionStorage = { getItem: () => null, setItem: () => undefined };
+    (globalThis as { sessionStorage?: unknown }).sessionStorage = {
+      getItem: () => null,
+      setItem: () => undefined,
+    };
     const { createWsBridgeApi } = await import('../../../src/renderer/src/api/ws-bridge');
     const api = createWsBridgeApi(
       { hash: '', protocol: 'http:', host: '127.0.0.1:1', pathname: '/' } as Location,
@@ -58,7 +64,10 @@ describe('dispatcher', () => {
     const { log } = recordingLogger();
     const dispatch = createDispatcher(fakeHandlers(), log);
     const response = await dispatch('fs.readFile', {});
-    expect(response).toEqual({ ok: false, error: { code: 'UNKNOWN_METHOD', message: 'Opération inconnue.' } });
+    expect(response).toEqual({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD', message: 'Opération inconnue.' },
+    });
   });
 
   it('refuses an invalid payload and never logs its values (a PIN here)', async () => {
@@ -82,7 +91,10 @@ describe('dispatcher', () => {
   it('passes a valid payload to the handler and returns its value', async () => {
     const dispatch = createDispatcher(fakeHandlers(), recordingLogger().log);
     const response = await dispatch('session.verifyPin', { reader: 'R', pin: '1234' });
-    expect(response).toEqual({ ok: true, value: { success: false, pin: { triesLeft: 2, triesMax: 3, blocked: false } } });
+    expect(response).toEqual({
+      ok: true,
+      value: { success: false, pin: { triesLeft: 2, triesMax: 3, blocked: false } },
+    });
   });
 
   it('turns a value outside the contract into INTERNAL instead of leaking it', async () => {

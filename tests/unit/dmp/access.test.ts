@@ -8,8 +8,16 @@ import { actor, counterRandom, fixture, professional, testInsKey } from './helpe
 
 async function seeded() {
   const store = await openMemoryStore(dmpMigrations);
-  const dmp = new DmpService({ store, log: silentLogger, now: () => new Date('2022-06-01T00:00:00Z'), random: counterRandom() });
-  const { documentId } = await dmp.importCda(fixture('VSM_1.4_2022.01.xml'), { create: true, depositor: 'system' });
+  const dmp = new DmpService({
+    store,
+    log: silentLogger,
+    now: () => new Date('2022-06-01T00:00:00Z'),
+    random: counterRandom(),
+  });
+  const { documentId } = await dmp.importCda(fixture('VSM_1.4_2022.01.xml'), {
+    create: true,
+    depositor: 'system',
+  });
   return { store, dmp, documentId };
 }
 
@@ -26,8 +34,17 @@ describe('access decisions', () => {
     await expect(dmp.openDossier(actor(doctor), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await dmp.authorize(actor(doctor), testInsKey);
     await expect(dmp.openDossier(actor(doctor), testInsKey)).resolves.toMatchObject({ insKey: testInsKey });
-    const actions = await store.all<{ action: string }>('SELECT action FROM audit_log WHERE ins_key = ? ORDER BY seq', [testInsKey]);
-    expect(actions.map((a) => a.action)).toEqual(['dossier.create', 'document.deposit', 'access.denied', 'access.authorize', 'dossier.read']);
+    const actions = await store.all<{ action: string }>(
+      'SELECT action FROM audit_log WHERE ins_key = ? ORDER BY seq',
+      [testInsKey],
+    );
+    expect(actions.map((a) => a.action)).toEqual([
+      'dossier.create',
+      'document.deposit',
+      'access.denied',
+      'access.authorize',
+      'dossier.read',
+    ]);
   });
 
   it('refuses a CPE holder reading, and records the denied attempt', async () => {
@@ -39,25 +56,48 @@ describe('access decisions', () => {
 
   it('refuses a professional the patient blocked, even in bris de glace', async () => {
     const { dmp, store } = await seeded();
-    await dmp.setProfessionalBlocked(testInsKey, { nationalId: doctor.holder.nationalId, displayName: 'Jean MEDECIN' }, true);
+    await dmp.setProfessionalBlocked(
+      testInsKey,
+      { nationalId: doctor.holder.nationalId, displayName: 'Jean MEDECIN' },
+      true,
+    );
     await dmp.authorize(actor(doctor), testInsKey);
     await expect(dmp.openDossier(actor(doctor), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient'), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect((await deniedEntries(store)).map((d) => d.target)).toEqual(['patient.blocked-professional', 'patient.blocked-professional']);
+    await expect(
+      dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient'), testInsKey),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await deniedEntries(store)).map((d) => d.target)).toEqual([
+      'patient.blocked-professional',
+      'patient.blocked-professional',
+    ]);
   });
 
   it('requires a reason for bris de glace and honours the patient’s opposition', async () => {
     const { dmp, store } = await seeded();
-    await expect(dmp.openDossier(actor(doctor, 'bris_de_glace'), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient, détresse vitale'), testInsKey)).resolves.toMatchObject({
+    await expect(dmp.openDossier(actor(doctor, 'bris_de_glace'), testInsKey)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(
+      dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient, détresse vitale'), testInsKey),
+    ).resolves.toMatchObject({
       insKey: testInsKey,
     });
     await store.write([{ sql: 'UPDATE dossiers SET bris_de_glace_opposition = 1' }]);
-    await expect(dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient'), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect((await deniedEntries(store)).map((d) => d.target)).toEqual(['bdg.reason-required', 'bdg.patient-opposed']);
+    await expect(
+      dmp.openDossier(actor(doctor, 'bris_de_glace', 'Patient inconscient'), testInsKey),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await deniedEntries(store)).map((d) => d.target)).toEqual([
+      'bdg.reason-required',
+      'bdg.patient-opposed',
+    ]);
     const history = await dmp.accessHistory(testInsKey);
     const granted = history.find((h) => h.action === 'dossier.read');
-    expect(granted).toMatchObject({ mode: 'bris_de_glace', reason: 'Patient inconscient, détresse vitale', actor: 'Jean MEDECIN', profession: 'Médecin' });
+    expect(granted).toMatchObject({
+      mode: 'bris_de_glace',
+      reason: 'Patient inconscient, détresse vitale',
+      actor: 'Jean MEDECIN',
+      profession: 'Médecin',
+    });
   });
 
   it('hides a masked document from other professionals and records the attempt', async () => {
@@ -65,10 +105,16 @@ describe('access decisions', () => {
     await dmp.authorize(actor(doctor), testInsKey);
     await dmp.authorize(actor(nurse), testInsKey);
     await dmp.updateDocument(actor(doctor), testInsKey, documentId, {
-      visibility: { hiddenFromPatient: false, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: false },
+      visibility: {
+        hiddenFromPatient: false,
+        maskedFromProfessionals: true,
+        hiddenFromLegalRepresentatives: false,
+      },
     });
     // The domain answers NOT_FOUND so the existence of a masked document is not revealed.
-    await expect(dmp.getDocument(actor(nurse), testInsKey, documentId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(dmp.getDocument(actor(nurse), testInsKey, documentId)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(await dmp.listDocuments(actor(nurse), testInsKey)).toEqual([]);
     expect(await deniedEntries(store)).toEqual([{ target: `document.masked ${documentId}`, mode: 'normal' }]);
   });
@@ -78,7 +124,12 @@ describe('access decisions', () => {
     await dmp.authorize(actor(doctor), testInsKey);
     await dmp.openDossier(actor(doctor), testInsKey);
     const history = await dmp.accessHistory(testInsKey);
-    expect(history.map((h) => h.action)).toEqual(['dossier.read', 'access.authorize', 'document.deposit', 'dossier.create']);
+    expect(history.map((h) => h.action)).toEqual([
+      'dossier.read',
+      'access.authorize',
+      'document.deposit',
+      'dossier.create',
+    ]);
     expect(history[0]).toMatchObject({ actionLabel: 'Consultation du dossier', mode: 'normal' });
   });
 });
@@ -88,10 +139,20 @@ describe('patient search is traced', () => {
     const { dmp, store } = await seeded();
     const found = await dmp.searchDossiersAs(actor(doctor), { name: 'pat-trois', birthDate: '1979-03-28' });
     expect(found.map((d) => d.insKey)).toEqual([testInsKey]);
-    const rows = await store.all<{ action: string; target: string; actor_id: string; ins_key: string | null }>(
-      "SELECT action, target, actor_id, ins_key FROM audit_log WHERE action = 'patient.search'",
-    );
-    expect(rows).toEqual([{ action: 'patient.search', target: 'nom + date de naissance ; 1 résultat(s)', actor_id: doctor.holder.nationalId, ins_key: null }]);
+    const rows = await store.all<{
+      action: string;
+      target: string;
+      actor_id: string;
+      ins_key: string | null;
+    }>("SELECT action, target, actor_id, ins_key FROM audit_log WHERE action = 'patient.search'");
+    expect(rows).toEqual([
+      {
+        action: 'patient.search',
+        target: 'nom + date de naissance ; 1 résultat(s)',
+        actor_id: doctor.holder.nationalId,
+        ins_key: null,
+      },
+    ]);
     expect(JSON.stringify(rows)).not.toMatch(/PAT-TROIS|pat-trois/i);
     expect(await dmp.verifyAudit()).toMatchObject({ ok: true });
   });
@@ -100,8 +161,16 @@ describe('patient search is traced', () => {
 describe('patient controls are traced', () => {
   it('records a block and an unblock in the access history', async () => {
     const { dmp } = await seeded();
-    await dmp.setProfessionalBlocked(testInsKey, { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' }, true);
-    await dmp.setProfessionalBlocked(testInsKey, { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' }, false);
+    await dmp.setProfessionalBlocked(
+      testInsKey,
+      { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' },
+      true,
+    );
+    await dmp.setProfessionalBlocked(
+      testInsKey,
+      { nationalId: nurse.holder.nationalId, displayName: 'INFIRMIER' },
+      false,
+    );
     const history = await dmp.accessHistory(testInsKey);
     expect(history.slice(0, 2).map((h) => h.action)).toEqual(['professional.unblock', 'professional.block']);
     expect(await dmp.verifyAudit()).toMatchObject({ ok: true });
@@ -116,7 +185,10 @@ describe('audit chain in the store', () => {
     return seededService;
   }
   // Tampering needs the append-only triggers out of the way first, as an attacker with the key would do.
-  const dropTriggers = [{ sql: 'DROP TRIGGER audit_log_no_update' }, { sql: 'DROP TRIGGER audit_log_no_delete' }];
+  const dropTriggers = [
+    { sql: 'DROP TRIGGER audit_log_no_update' },
+    { sql: 'DROP TRIGGER audit_log_no_delete' },
+  ];
 
   it('verifies after real activity', async () => {
     const { dmp } = await withActivity();
@@ -125,7 +197,10 @@ describe('audit chain in the store', () => {
 
   it('detects an edited row', async () => {
     const { dmp, store } = await withActivity();
-    await store.write([...dropTriggers, { sql: "UPDATE audit_log SET actor_name = 'Personne' WHERE seq = 3" }]);
+    await store.write([
+      ...dropTriggers,
+      { sql: "UPDATE audit_log SET actor_name = 'Personne' WHERE seq = 3" },
+    ]);
     expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 6, firstBadSeq: 3, problem: 'edited' });
   });
 

@@ -31,7 +31,10 @@ async function context() {
 describe('CLI commands (memory store)', () => {
   it('imports, continues past a bad file, and reports the failure in the exit code', async () => {
     const { ctx, stdout, stderr, opened } = await context();
-    const code = await importCommand([`${fixturesDir}/VSM_1.4_2022.01.xml`, '/nonexistent/file.xml', '--create'], ctx);
+    const code = await importCommand(
+      [`${fixturesDir}/VSM_1.4_2022.01.xml`, '/nonexistent/file.xml', '--create'],
+      ctx,
+    );
     expect(code).toBe(1);
     expect(opened).toEqual(['/default/store']);
     expect(stdout[0]).toMatch(/^OK VSM_1\.4_2022\.01\.xml : document \w+ \(dossier créé\) — sections=\d+/);
@@ -47,7 +50,9 @@ describe('CLI commands (memory store)', () => {
     const text = stdout.join('\n');
     expect(text).toMatch(/^Synthèse d’urgence — /);
     // The VSM dates from 2020: its open-ended PLAVIX is not asserted as current years later (issue 10).
-    expect(text).toMatch(/Autres traitements \(terminés, prévus ou à vérifier\) \(\d+\)\n {2}- .*PLAVIX.*à vérifier.*\[source : /i);
+    expect(text).toMatch(
+      /Autres traitements \(terminés, prévus ou à vérifier\) \(\d+\)\n {2}- .*PLAVIX.*à vérifier.*\[source : /i,
+    );
     expect(text).toMatch(/^Synthèse du \d{2}\/\d{2}\/\d{4} ; dossier mis à jour le /m);
     expect(text).not.toMatch(/G-A\d+|\bcompleted\b|\bactive\b/);
   });

@@ -16,7 +16,11 @@ describe('hostile or malformed input', () => {
     const dmp = new DmpService({ store, log: silentLogger });
     const xmlish = fc.oneof(
       fc.uint8Array({ maxLength: 300 }),
-      fc.string({ maxLength: 300 }).map((s) => new TextEncoder().encode(`<?xml version="1.0"?><ClinicalDocument xmlns="urn:hl7-org:v3">${s}`)),
+      fc
+        .string({ maxLength: 300 })
+        .map((s) =>
+          new TextEncoder().encode(`<?xml version="1.0"?><ClinicalDocument xmlns="urn:hl7-org:v3">${s}`),
+        ),
       fc.integer({ min: 1, max: 5000 }).map((cut) => fixture('VAC-NOTE_2023.01.xml').subarray(0, cut)),
     );
     await fc.assert(
@@ -38,7 +42,9 @@ describe('hostile or malformed input', () => {
     const store = await openMemoryStore(dmpMigrations);
     const dmp = new DmpService({ store, log: silentLogger });
     const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><ClinicalDocument>&lol2;</ClinicalDocument>`;
-    await expect(dmp.importCda(new TextEncoder().encode(bomb), { create: true, depositor: 'system' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(
+      dmp.importCda(new TextEncoder().encode(bomb), { create: true, depositor: 'system' }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('never logs the NIR or the patient name while importing and reading', async () => {
@@ -49,7 +55,9 @@ describe('hostile or malformed input', () => {
     const doctor = professional();
     await dmp.authorize(actor(doctor), testInsKey);
     await dmp.getSummary(actor(doctor), testInsKey);
-    await expect(dmp.getSummary(actor(professional({ nationalId: '0999', cardKind: 'cpe' })), testInsKey)).rejects.toBeInstanceOf(ApiError);
+    await expect(
+      dmp.getSummary(actor(professional({ nationalId: '0999', cardKind: 'cpe' })), testInsKey),
+    ).rejects.toBeInstanceOf(ApiError);
     const [dossier] = await dmp.searchDossiers({ insKey: testInsKey });
     expect(lines.length).toBeGreaterThan(0);
     const logged = lines.join('\n');
@@ -60,7 +68,7 @@ describe('hostile or malformed input', () => {
 
 describe('small helpers', () => {
   it('normalises names to upper-case A–Z words only', () => {
-    expect(normaliseName("  Élise-Marie d’Arc  ")).toBe('ELISE MARIE D ARC');
+    expect(normaliseName('  Élise-Marie d’Arc  ')).toBe('ELISE MARIE D ARC');
     expect(normaliseName('Œdipe Straße')).toBe('OEDIPE STRASSE');
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {

@@ -8,7 +8,12 @@ import { actor, counterRandom, fixture, fixtureNames, professional, testInsKey }
 
 async function service() {
   const store = await openMemoryStore(dmpMigrations);
-  const dmp = new DmpService({ store, log: silentLogger, now: () => new Date('2021-02-01T10:00:00Z'), random: counterRandom() });
+  const dmp = new DmpService({
+    store,
+    log: silentLogger,
+    now: () => new Date('2021-02-01T10:00:00Z'),
+    random: counterRandom(),
+  });
   return { store, dmp };
 }
 
@@ -28,18 +33,30 @@ describe('DmpService.importCda', () => {
       expect(result, name).toMatchObject({ insKey: testInsKey, created: false });
       expect(result.counts.sections ?? 0, name).toBeGreaterThanOrEqual(0);
     }
-    const docs = await store.all<{ n: number }>('SELECT COUNT(*) AS n FROM documents WHERE ins_key = ?', [testInsKey]);
+    const docs = await store.all<{ n: number }>('SELECT COUNT(*) AS n FROM documents WHERE ins_key = ?', [
+      testInsKey,
+    ]);
     expect(docs[0]?.n).toBe(fixtureNames().length);
     const [dossier] = await dmp.searchDossiers({ insKey: testInsKey });
-    expect(dossier).toMatchObject({ testIdentity: true, status: 'active', ins: { oid: '1.2.250.1.213.1.4.10', status: 'qualified' } });
+    expect(dossier).toMatchObject({
+      testIdentity: true,
+      status: 'active',
+      ins: { oid: '1.2.250.1.213.1.4.10', status: 'qualified' },
+    });
     const consent = await store.all<{ consent_by_id: string }>('SELECT consent_by_id FROM dossiers');
     expect(consent[0]?.consent_by_id).toBe('system:import');
   });
 
   it('keeps the narrative of every section, known or not', async () => {
     const { dmp, store } = await service();
-    const { documentId } = await dmp.importCda(fixture('VSM_1.4_2022.01.xml'), { create: true, depositor: 'system' });
-    const sections = await store.all<{ narrative_html: string }>('SELECT narrative_html FROM document_sections WHERE document_id = ?', [documentId]);
+    const { documentId } = await dmp.importCda(fixture('VSM_1.4_2022.01.xml'), {
+      create: true,
+      depositor: 'system',
+    });
+    const sections = await store.all<{ narrative_html: string }>(
+      'SELECT narrative_html FROM document_sections WHERE document_id = ?',
+      [documentId],
+    );
     expect(sections.length).toBeGreaterThan(3);
     expect(sections.map((s) => s.narrative_html).join('')).toMatch(/PLAVIX/i);
   });
@@ -47,17 +64,24 @@ describe('DmpService.importCda', () => {
   it('refuses a document for a patient without a dossier unless asked to create it', async () => {
     const { dmp } = await service();
     const attempt = dmp.importCda(fixture('VSM_1.4_2022.01.xml'), { create: false, depositor: 'system' });
-    await expect(attempt).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/--create/) });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/--create/),
+    });
     expect(await dmp.searchDossiers({ insKey: testInsKey })).toEqual([]);
   });
 
   it('checks a professional importing through the service: a CPE cannot feed the DMP, a CPS can', async () => {
     const { dmp } = await service();
     const secretary = professional({ nationalId: '0123456789', cardKind: 'cpe' });
-    await expect(dmp.importCda(fixture('VAC-NOTE_2023.01.xml'), { create: true, depositor: actor(secretary) })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      dmp.importCda(fixture('VAC-NOTE_2023.01.xml'), { create: true, depositor: actor(secretary) }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(await dmp.searchDossiers({ insKey: testInsKey })).toEqual([]);
     const doctor = professional();
-    await expect(dmp.importCda(fixture('VAC-NOTE_2023.01.xml'), { create: true, depositor: actor(doctor) })).resolves.toMatchObject({ created: true });
+    await expect(
+      dmp.importCda(fixture('VAC-NOTE_2023.01.xml'), { create: true, depositor: actor(doctor) }),
+    ).resolves.toMatchObject({ created: true });
     const history = await dmp.accessHistory(testInsKey);
     expect(history.map((h) => [h.action, h.actor])).toEqual([
       ['document.deposit', 'Jean MEDECIN'],
@@ -71,7 +95,10 @@ describe('DmpService.importCda', () => {
     await dmp.importCda(fixture('VSM_1.4_2022.01.xml'), { create: true, depositor: 'system' });
     const resend = dmp.importCda(fixture('VSM_1.4_2022.01.xml'), { create: false, depositor: 'system' });
     await expect(resend).rejects.toBeInstanceOf(ApiError);
-    await expect(resend).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/déjà été déposé/) });
+    await expect(resend).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/déjà été déposé/),
+    });
     expect((await store.all('SELECT id FROM documents')).length).toBe(1);
   });
 
@@ -91,15 +118,25 @@ describe('DmpService.importCda', () => {
 
   it('refuses an empty file, a non-CDA file and a CDA without INS with French messages', async () => {
     const { dmp } = await service();
-    await expect(dmp.importCda(new Uint8Array(), { create: true, depositor: 'system' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(dmp.importCda(new TextEncoder().encode('<html><body/></html>'), { create: true, depositor: 'system' })).rejects.toMatchObject({
+    await expect(
+      dmp.importCda(new Uint8Array(), { create: true, depositor: 'system' }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(
+      dmp.importCda(new TextEncoder().encode('<html><body/></html>'), { create: true, depositor: 'system' }),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
-    await expect(dmp.importCda(new TextEncoder().encode('<ClinicalDocument'), { create: true, depositor: 'system' })).rejects.toMatchObject({
+    await expect(
+      dmp.importCda(new TextEncoder().encode('<ClinicalDocument'), { create: true, depositor: 'system' }),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
-    const noIns = variant('VAC-NOTE_2023.01.xml', (xml) => xml.replaceAll('1.2.250.1.213.1.4.10', '1.2.3.4.5'));
-    await expect(dmp.importCda(noIns, { create: true, depositor: 'system' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const noIns = variant('VAC-NOTE_2023.01.xml', (xml) =>
+      xml.replaceAll('1.2.250.1.213.1.4.10', '1.2.3.4.5'),
+    );
+    await expect(dmp.importCda(noIns, { create: true, depositor: 'system' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
   });
 
   it('refuses a structured document with no content at all', async () => {
@@ -119,7 +156,12 @@ describe('DmpService.importCda', () => {
     const { dmp, store } = await service();
     const v1 = await dmp.importCda(fixture('VAC-NOTE_2023.01.xml'), { create: true, depositor: 'system' });
     const v2bytes = variant('VAC-NOTE_2023.01.xml', (xml) =>
-      xml.replace('<id root="1.2.250.1.213.1.1.1.46.2023.1.1"/>', '<id root="1.2.250.1.213.1.1.1.46.2023.1.2"/>').replace(/<versionNumber value="1"\s*\/>/, '<versionNumber value="2"/>'),
+      xml
+        .replace(
+          '<id root="1.2.250.1.213.1.1.1.46.2023.1.1"/>',
+          '<id root="1.2.250.1.213.1.1.1.46.2023.1.2"/>',
+        )
+        .replace(/<versionNumber value="1"\s*\/>/, '<versionNumber value="2"/>'),
     );
     const v2 = await dmp.importCda(v2bytes, { create: false, depositor: 'system' });
     const rows = await store.all<{ id: string; status: string; version: number; replaces_id: string | null }>(

@@ -11,10 +11,14 @@ import { counterRandom, fixture, testInsKey } from './helpers';
 
 const corpus = (name: string): Uint8Array => new Uint8Array(readFileSync(join(sharedCorpusDir(), name)));
 
-async function summaryOf(now: string, files: { name: string; bytes: Uint8Array }[]): Promise<EmergencySummary> {
+async function summaryOf(
+  now: string,
+  files: { name: string; bytes: Uint8Array }[],
+): Promise<EmergencySummary> {
   const store = await openMemoryStore(dmpMigrations);
   const dmp = new DmpService({ store, log: silentLogger, now: () => new Date(now), random: counterRandom() });
-  for (const [i, f] of files.entries()) await dmp.importCda(f.bytes, { create: i === 0, depositor: 'system' });
+  for (const [i, f] of files.entries())
+    await dmp.importCda(f.bytes, { create: i === 0, depositor: 'system' });
   const summary = await dmp.getSummary({ system: 'cli' }, testInsKey);
   return emergencySummarySchema.parse(summary);
 }
@@ -23,8 +27,18 @@ const shared = (name: string) => ({ name, bytes: fixture(name) });
 const fromCorpus = (name: string) => ({ name, bytes: corpus(name) });
 
 /** Every text a clinician reads in a clinical line. */
-function shown(e: { label: string; detail?: string; status?: string; facts?: { label: string; value: string }[] }): string {
-  return [e.label, e.detail ?? '', e.status ?? '', ...(e.facts ?? []).map((f) => `${f.label} ${f.value}`)].join(' | ');
+function shown(e: {
+  label: string;
+  detail?: string;
+  status?: string;
+  facts?: { label: string; value: string }[];
+}): string {
+  return [
+    e.label,
+    e.detail ?? '',
+    e.status ?? '',
+    ...(e.facts ?? []).map((f) => `${f.label} ${f.value}`),
+  ].join(' | ');
 }
 
 describe('emergency summary: meaning, not markup (issue 10)', () => {
@@ -43,7 +57,10 @@ describe('emergency summary: meaning, not markup (issue 10)', () => {
     expect(during.medications.map(shown).join('\n')).not.toMatch(/termin/i);
     const after = await summaryOf('2024-02-01T10:00:00Z', [fromCorpus('eP-MED-DM_2024.01_PosoStruct.xml')]);
     expect(after.medications.find((m) => /PARACETAMOL/i.test(m.label))).toBeUndefined();
-    expect(after.otherMedications.find((m) => /PARACETAMOL/i.test(m.label))).toMatchObject({ state: 'ended', status: 'Terminé le 06/12/2023' });
+    expect(after.otherMedications.find((m) => /PARACETAMOL/i.test(m.label))).toMatchObject({
+      state: 'ended',
+      status: 'Terminé le 06/12/2023',
+    });
   });
 
   it('does not keep an undated line of an old document « en cours » forever', async () => {
@@ -58,16 +75,30 @@ describe('emergency summary: meaning, not markup (issue 10)', () => {
     // AVC-AUNV: SOLUPRED under « Médicaments administrés », no period at all, in a recent document.
     const summary = await summaryOf('2022-03-01T00:00:00Z', [fromCorpus('AVC-AUNV_2022.01.xml')]);
     expect(summary.medications.find((m) => /SOLUPRED/.test(m.label))).toBeUndefined();
-    const administered = summary.otherMedications.filter((m) => m.status === 'Administré pendant la prise en charge');
+    const administered = summary.otherMedications.filter(
+      (m) => m.status === 'Administré pendant la prise en charge',
+    );
     expect(administered.length).toBeGreaterThan(0);
     for (const m of administered) expect(summary.medications.map((x) => x.id)).not.toContain(m.id);
   });
 
   it('shows coded statuses and severities as French labels, never raw codes', async () => {
-    const summary = await summaryOf('2024-06-01T00:00:00Z', [shared('VSM_1.4_2022.01.xml'), shared('IPS-FR_2024.01.xml'), shared('DLU-EHPAD-DLU_2022.01.xml')]);
-    const lines = [...summary.allergies, ...summary.problems, ...summary.medications, ...summary.otherMedications, ...summary.immunizations].map(shown);
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [
+      shared('VSM_1.4_2022.01.xml'),
+      shared('IPS-FR_2024.01.xml'),
+      shared('DLU-EHPAD-DLU_2022.01.xml'),
+    ]);
+    const lines = [
+      ...summary.allergies,
+      ...summary.problems,
+      ...summary.medications,
+      ...summary.otherMedications,
+      ...summary.immunizations,
+    ].map(shown);
     for (const line of lines) {
-      expect(line).not.toMatch(/\bG-A\d{3}\b|\bcompleted\b|\bactive\b|\binactive\b|not-done|\[IU\]|toutes les 1 J/);
+      expect(line).not.toMatch(
+        /\bG-A\d{3}\b|\bcompleted\b|\bactive\b|\binactive\b|not-done|\[IU\]|toutes les 1 J/,
+      );
     }
     expect(summary.problems.some((p) => p.status === 'Actif')).toBe(true);
   });
@@ -76,13 +107,18 @@ describe('emergency summary: meaning, not markup (issue 10)', () => {
     const summary = await summaryOf('2021-02-01T00:00:00Z', [shared('CNAM-HR_2021.01_sans-info.xml')]);
     expect(summary.reimbursementLines.map((r) => r.label)).not.toContain('Aucun');
     expect(summary.reimbursements.map((r) => r.label)).not.toContain('Aucun');
-    expect(summary.medications.concat(summary.otherMedications).map((m) => m.label)).not.toContain('Médicament sans libellé');
+    expect(summary.medications.concat(summary.otherMedications).map((m) => m.label)).not.toContain(
+      'Médicament sans libellé',
+    );
     expect(summary.noneKnown.length).toBeGreaterThan(0);
     for (const a of summary.noneKnown) expect(a.provenance.documentTitle.length).toBeGreaterThan(0);
   });
 
   it('keeps the coded vaccine name over a narrative « Oui »', async () => {
-    const summary = await summaryOf('2024-06-01T00:00:00Z', [shared('VAC_2023.01.xml'), shared('IPS-FR_2024.01.xml')]);
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [
+      shared('VAC_2023.01.xml'),
+      shared('IPS-FR_2024.01.xml'),
+    ]);
     for (const v of summary.immunizations) expect(v.label).not.toMatch(/^(oui|non)$/i);
   });
 });
@@ -93,7 +129,8 @@ describe('emergency summary: nothing lost, one line per fact (issue 10)', () => 
     const paracetamol = summary.medications.find((m) => /PARACETAMOL/i.test(m.label));
     expect(paracetamol?.facts).toContainEqual({
       label: 'Posologie',
-      value: '1 comprimé(s) 3 fois par jour pendant 2 jours, puis 2 fois par jour pendant 4 jours ; maximum 4 par jour',
+      value:
+        '1 comprimé(s) 3 fois par jour pendant 2 jours, puis 2 fois par jour pendant 4 jours ; maximum 4 par jour',
     });
     expect(paracetamol?.facts).toContainEqual({ label: 'Renouvellement', value: 'renouvelable 3 fois' });
   });
@@ -106,10 +143,16 @@ describe('emergency summary: nothing lost, one line per fact (issue 10)', () => 
   });
 
   it('merges the same contact across documents into one line keeping every source, trusted person and treating doctor apart', async () => {
-    const summary = await summaryOf('2022-06-01T00:00:00Z', [shared('VSM_1.4_2022.01.xml'), shared('DLU-EHPAD-DLU_2022.01.xml'), shared('VAC_2023.01.xml')]);
+    const summary = await summaryOf('2022-06-01T00:00:00Z', [
+      shared('VSM_1.4_2022.01.xml'),
+      shared('DLU-EHPAD-DLU_2022.01.xml'),
+      shared('VAC_2023.01.xml'),
+    ]);
     const labels = summary.contacts.map((c) => c.label);
     expect(new Set(labels).size).toBe(labels.length);
-    expect(summary.trustedPersons.map((c) => c.label)).toContain('Personne de confiance (Sœur) : Sophie NESSI');
+    expect(summary.trustedPersons.map((c) => c.label)).toContain(
+      'Personne de confiance (Sœur) : Sophie NESSI',
+    );
     const trusted = summary.trustedPersons.find((c) => c.label.includes('Sophie NESSI'));
     expect(trusted?.sources.length).toBeGreaterThanOrEqual(2);
     expect(summary.trustedPersons.filter((c) => c.label.includes('Sophie NESSI'))).toHaveLength(1);
@@ -118,15 +161,27 @@ describe('emergency summary: nothing lost, one line per fact (issue 10)', () => 
   });
 
   it('lists implanted devices and lab results with unit, reference range and flag', async () => {
-    const summary = await summaryOf('2024-06-01T00:00:00Z', [shared('IPS-FR_2024.01.xml'), shared('BIO-CR-BIO_2024.01_TSH_1.xml')]);
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [
+      shared('IPS-FR_2024.01.xml'),
+      shared('BIO-CR-BIO_2024.01_TSH_1.xml'),
+    ]);
     expect(summary.devices.map((d) => d.label)).toContain('STIMULATEUR CARDIAQUE IMPLANTABLE TRIPLE CHAMBRE');
     const t4 = summary.labResults.find((r) => r.code?.code === '3024-7');
-    expect(t4?.latest).toMatchObject({ value: '7,67', unit: 'pg/mL', referenceRange: '9,30 – 17,00 pg/mL', flag: 'low', flagLabel: 'Bas' });
+    expect(t4?.latest).toMatchObject({
+      value: '7,67',
+      unit: 'pg/mL',
+      referenceRange: '9,30 – 17,00 pg/mL',
+      flag: 'low',
+      flagLabel: 'Bas',
+    });
     expect(summary.riskFactors.length).toBeGreaterThan(0);
   });
 
   it('gives the trend of an analyte measured several times', async () => {
-    const summary = await summaryOf('2024-06-01T00:00:00Z', [shared('BIO-CR-BIO_2024.01_TSH_1.xml'), fromCorpus('BIO-CR-BIO_2024.01_TSH_2.xml')]);
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [
+      shared('BIO-CR-BIO_2024.01_TSH_1.xml'),
+      fromCorpus('BIO-CR-BIO_2024.01_TSH_2.xml'),
+    ]);
     const tsh = summary.labResults.find((r) => r.code?.code === '3016-3');
     expect(tsh?.sources.length).toBeGreaterThanOrEqual(1);
     if ((tsh?.previous.length ?? 0) > 0) expect(tsh?.trendLabel).toMatch(/^(En hausse|En baisse|Stable)/);
@@ -135,7 +190,12 @@ describe('emergency summary: nothing lost, one line per fact (issue 10)', () => 
   it('lists reimbursements line by line with date, quantity, prescriber, pharmacy and therapeutic class', async () => {
     const summary = await summaryOf('2020-06-01T00:00:00Z', [shared('CNAM-HR_2021.01.xml')]);
     const ludeal = summary.reimbursementLines.find((r) => r.code?.code === '3400935673220');
-    expect(ludeal).toMatchObject({ date: '2019-05-26', kind: 'medicine', kindLabel: 'Médicament', prescriber: 'Antoine DUPONT' });
+    expect(ludeal).toMatchObject({
+      date: '2019-05-26',
+      kind: 'medicine',
+      kindLabel: 'Médicament',
+      prescriber: 'Antoine DUPONT',
+    });
     expect(ludeal?.therapeuticClass).toMatch(/^Hormones sexuelles/);
     expect(summary.generatedAt).toBe('2020-06-01T00:00:00.000Z');
     expect(summary.dossierUpdatedAt).toBeDefined();

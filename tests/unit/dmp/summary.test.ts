@@ -10,7 +10,8 @@ async function seeded(now: string, files: string[]) {
   const store = await openMemoryStore(dmpMigrations);
   const dmp = new DmpService({ store, log: silentLogger, now: () => new Date(now), random: counterRandom() });
   const ids: Record<string, string> = {};
-  for (const [i, file] of files.entries()) ids[file] = (await dmp.importCda(fixture(file), { create: i === 0, depositor: 'system' })).documentId;
+  for (const [i, file] of files.entries())
+    ids[file] = (await dmp.importCda(fixture(file), { create: i === 0, depositor: 'system' })).documentId;
   return { dmp, store, ids };
 }
 
@@ -24,21 +25,26 @@ describe('DmpService.getSummary', () => {
     expect(() => emergencySummarySchema.parse(summary)).not.toThrow();
     const allergy = summary.allergies.find((a) => /parac[ée]tamol/i.test(`${a.label} ${a.detail ?? ''}`));
     expect(allergy, JSON.stringify(summary.allergies)).toBeDefined();
-    expect(allergy?.provenance).toMatchObject({ documentId: ids['VSM_1.4_2022.01.xml'], documentTitle: expect.any(String) });
+    expect(allergy?.provenance).toMatchObject({
+      documentId: ids['VSM_1.4_2022.01.xml'],
+      documentTitle: expect.any(String),
+    });
     const plavix = summary.medications.find((m) => /plavix/i.test(m.label));
     expect(plavix, JSON.stringify(summary.medications.map((m) => m.label))).toBeDefined();
     expect(plavix?.provenance.documentId).toBe(ids['VSM_1.4_2022.01.xml']);
     expect(summary.latestDocuments.map((d) => d.id)).toEqual([ids['VSM_1.4_2022.01.xml']]);
   });
 
-  it('dates the summary and gives the dossier\'s last update (the newest deposit the reader may see)', async () => {
+  it("dates the summary and gives the dossier's last update (the newest deposit the reader may see)", async () => {
     const { dmp } = await seeded('2022-06-01T08:30:00Z', ['VSM_1.4_2022.01.xml']);
     const doctor = professional();
     await dmp.authorize(actor(doctor), testInsKey);
     const summary = await dmp.getSummary(actor(doctor), testInsKey);
     expect(summary.generatedAt).toBe('2022-06-01T08:30:00.000Z');
     expect(summary.dossierUpdatedAt).toBe('2022-06-01T08:30:00.000Z');
-    const earlier = await dmp.getSummary(actor(doctor), testInsKey, { asOf: new Date('2022-05-01T00:00:00Z') });
+    const earlier = await dmp.getSummary(actor(doctor), testInsKey, {
+      asOf: new Date('2022-05-01T00:00:00Z'),
+    });
     expect(earlier.generatedAt).toBe('2022-05-01T00:00:00.000Z');
   });
 
@@ -79,7 +85,10 @@ describe('DmpService.getSummary', () => {
   });
 
   it('skips entries of a document masked from professionals', async () => {
-    const { dmp, ids } = await seeded('2022-06-01T00:00:00Z', ['VSM_1.4_2022.01.xml', 'VAC-NOTE_2023.01.xml']);
+    const { dmp, ids } = await seeded('2022-06-01T00:00:00Z', [
+      'VSM_1.4_2022.01.xml',
+      'VAC-NOTE_2023.01.xml',
+    ]);
     const author = professional();
     const other = professional({ nationalId: '810009999999', lastName: 'AUTRE' });
     await dmp.authorize(actor(other), testInsKey);
@@ -87,10 +96,16 @@ describe('DmpService.getSummary', () => {
     const vsm = ids['VSM_1.4_2022.01.xml'] as string;
     // Imported documents have the CDA author's id; masking is done by a professional allowed to feed the dossier.
     await dmp.updateDocument(actor(author), testInsKey, vsm, {
-      visibility: { hiddenFromPatient: false, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: false },
+      visibility: {
+        hiddenFromPatient: false,
+        maskedFromProfessionals: true,
+        hiddenFromLegalRepresentatives: false,
+      },
     });
     const summary = await dmp.getSummary(actor(other), testInsKey);
-    expect(summary.allergies.concat(summary.medications).some((e) => e.provenance.documentId === vsm)).toBe(false);
+    expect(summary.allergies.concat(summary.medications).some((e) => e.provenance.documentId === vsm)).toBe(
+      false,
+    );
     expect(summary.latestDocuments.map((d) => d.id)).not.toContain(vsm);
   });
 

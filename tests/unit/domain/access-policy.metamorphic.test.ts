@@ -9,29 +9,50 @@ const runs = { numRuns: 1000 };
 describe('access policy — metamorphic properties', () => {
   it('recording an authorisation never removes access', () => {
     fc.assert(
-      fc.property(actorArb, dossierArb, modeArb, documentArb, reasonArb, (actor, dossier, mode, doc, reason) => {
-        const granted = { ...dossier, authorizedProfessionalIds: [...dossier.authorizedProfessionalIds, actor.nationalId] };
-        if (decideDossierAccess(actor, dossier, mode, reason).allowed) expect(decideDossierAccess(actor, granted, mode, reason).allowed).toBe(true);
-        if (decideDocumentRead(actor, dossier, mode, doc).allowed) expect(decideDocumentRead(actor, granted, mode, doc).allowed).toBe(true);
-      }),
+      fc.property(
+        actorArb,
+        dossierArb,
+        modeArb,
+        documentArb,
+        reasonArb,
+        (actor, dossier, mode, doc, reason) => {
+          const granted = {
+            ...dossier,
+            authorizedProfessionalIds: [...dossier.authorizedProfessionalIds, actor.nationalId],
+          };
+          if (decideDossierAccess(actor, dossier, mode, reason).allowed)
+            expect(decideDossierAccess(actor, granted, mode, reason).allowed).toBe(true);
+          if (decideDocumentRead(actor, dossier, mode, doc).allowed)
+            expect(decideDocumentRead(actor, granted, mode, doc).allowed).toBe(true);
+        },
+      ),
       runs,
     );
   });
 
   it('an opposition, a block or a closure never grants access', () => {
     fc.assert(
-      fc.property(actorArb, dossierArb, modeArb, documentArb, reasonArb, (actor, dossier, mode, doc, reason) => {
-        const restricted = [
-          { ...dossier, brisDeGlaceOpposition: true },
-          { ...dossier, centre15Opposition: true },
-          { ...dossier, blockedProfessionalIds: [...dossier.blockedProfessionalIds, actor.nationalId] },
-          { ...dossier, status: 'closed' as const },
-        ];
-        for (const facts of restricted) {
-          if (!decideDossierAccess(actor, dossier, mode, reason).allowed) expect(decideDossierAccess(actor, facts, mode, reason).allowed).toBe(false);
-          if (!decideDocumentRead(actor, dossier, mode, doc).allowed) expect(decideDocumentRead(actor, facts, mode, doc).allowed).toBe(false);
-        }
-      }),
+      fc.property(
+        actorArb,
+        dossierArb,
+        modeArb,
+        documentArb,
+        reasonArb,
+        (actor, dossier, mode, doc, reason) => {
+          const restricted = [
+            { ...dossier, brisDeGlaceOpposition: true },
+            { ...dossier, centre15Opposition: true },
+            { ...dossier, blockedProfessionalIds: [...dossier.blockedProfessionalIds, actor.nationalId] },
+            { ...dossier, status: 'closed' as const },
+          ];
+          for (const facts of restricted) {
+            if (!decideDossierAccess(actor, dossier, mode, reason).allowed)
+              expect(decideDossierAccess(actor, facts, mode, reason).allowed).toBe(false);
+            if (!decideDocumentRead(actor, dossier, mode, doc).allowed)
+              expect(decideDocumentRead(actor, facts, mode, doc).allowed).toBe(false);
+          }
+        },
+      ),
       runs,
     );
   });
@@ -40,7 +61,8 @@ describe('access policy — metamorphic properties', () => {
     fc.assert(
       fc.property(actorArb, dossierArb, modeArb, documentArb, (actor, dossier, mode, doc) => {
         const maskedDoc = { ...doc, visibility: { ...doc.visibility, maskedFromProfessionals: true } };
-        if (!decideDocumentRead(actor, dossier, mode, doc).allowed) expect(decideDocumentRead(actor, dossier, mode, maskedDoc).allowed).toBe(false);
+        if (!decideDocumentRead(actor, dossier, mode, doc).allowed)
+          expect(decideDocumentRead(actor, dossier, mode, maskedDoc).allowed).toBe(false);
       }),
       runs,
     );
@@ -57,8 +79,14 @@ describe('access policy — metamorphic properties', () => {
         fc.boolean(),
         fc.boolean(),
         (actor, dossier, mode, doc, status, hiddenFromPatient, hiddenFromLegalRepresentatives) => {
-          const variant = { ...doc, status, visibility: { ...doc.visibility, hiddenFromPatient, hiddenFromLegalRepresentatives } };
-          expect(decideDocumentRead(actor, dossier, mode, variant).allowed).toBe(decideDocumentRead(actor, dossier, mode, doc).allowed);
+          const variant = {
+            ...doc,
+            status,
+            visibility: { ...doc.visibility, hiddenFromPatient, hiddenFromLegalRepresentatives },
+          };
+          expect(decideDocumentRead(actor, dossier, mode, variant).allowed).toBe(
+            decideDocumentRead(actor, dossier, mode, doc).allowed,
+          );
         },
       ),
       runs,
@@ -67,11 +95,16 @@ describe('access policy — metamorphic properties', () => {
 
   it('a bris-de-glace reason only matters for its presence, not its content', () => {
     fc.assert(
-      fc.property(actorArb, dossierArb, fc.string({ minLength: 1 }).filter((s) => s.trim() !== ''), (actor, dossier, reason) => {
-        expect(decideDossierAccess(actor, dossier, 'bris_de_glace', reason).allowed).toBe(
-          decideDossierAccess(actor, dossier, 'bris_de_glace', 'Patient inconscient').allowed,
-        );
-      }),
+      fc.property(
+        actorArb,
+        dossierArb,
+        fc.string({ minLength: 1 }).filter((s) => s.trim() !== ''),
+        (actor, dossier, reason) => {
+          expect(decideDossierAccess(actor, dossier, 'bris_de_glace', reason).allowed).toBe(
+            decideDossierAccess(actor, dossier, 'bris_de_glace', 'Patient inconscient').allowed,
+          );
+        },
+      ),
       runs,
     );
   });

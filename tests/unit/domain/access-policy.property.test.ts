@@ -17,7 +17,11 @@ const knownRules = new Set<string>(Object.values(rules));
 
 function wellFormedRefusal(decision: Decision): boolean {
   if (decision.allowed) return true;
-  return decision.message.trim().length > 10 && knownRules.has(decision.rule) && ['FORBIDDEN', 'LOCKED', 'NOT_FOUND'].includes(decision.code);
+  return (
+    decision.message.trim().length > 10 &&
+    knownRules.has(decision.rule) &&
+    ['FORBIDDEN', 'LOCKED', 'NOT_FOUND'].includes(decision.code)
+  );
 }
 
 describe('access policy — properties against an independent formulation', () => {
@@ -45,13 +49,20 @@ describe('access policy — properties against an independent formulation', () =
 
   it('a CPE holder never opens a dossier nor reads a document, in any mode', () => {
     fc.assert(
-      fc.property(actorArb, dossierArb, modeArb, reasonArb, documentArb, (actor, dossier, mode, reason, doc) => {
-        const secretary = { ...actor, cardKind: 'cpe' as const };
-        expect(canReadMedicalContent(secretary)).toBe(false);
-        expect(decideDossierAccess(secretary, dossier, mode, reason).allowed).toBe(false);
-        expect(decideDocumentRead(secretary, dossier, mode, doc).allowed).toBe(false);
-        expect(decideDeposit(secretary, dossier).allowed).toBe(false);
-      }),
+      fc.property(
+        actorArb,
+        dossierArb,
+        modeArb,
+        reasonArb,
+        documentArb,
+        (actor, dossier, mode, reason, doc) => {
+          const secretary = { ...actor, cardKind: 'cpe' as const };
+          expect(canReadMedicalContent(secretary)).toBe(false);
+          expect(decideDossierAccess(secretary, dossier, mode, reason).allowed).toBe(false);
+          expect(decideDocumentRead(secretary, dossier, mode, doc).allowed).toBe(false);
+          expect(decideDeposit(secretary, dossier).allowed).toBe(false);
+        },
+      ),
       runs,
     );
   });
@@ -59,7 +70,10 @@ describe('access policy — properties against an independent formulation', () =
   it('a professional blocked by the patient never reads in normal mode unless they are the médecin traitant', () => {
     fc.assert(
       fc.property(actorArb, dossierArb, documentArb, (actor, dossier, doc) => {
-        const blocked = { ...dossier, blockedProfessionalIds: [...dossier.blockedProfessionalIds, actor.nationalId] };
+        const blocked = {
+          ...dossier,
+          blockedProfessionalIds: [...dossier.blockedProfessionalIds, actor.nationalId],
+        };
         fc.pre(!refIsTreating(actor, blocked));
         expect(decideDossierAccess(actor, blocked, 'normal').allowed).toBe(false);
         expect(decideDocumentRead(actor, blocked, 'normal', doc).allowed).toBe(false);
@@ -79,32 +93,43 @@ describe('access policy — properties against an independent formulation', () =
     );
   });
 
-  it('bris de glace is never allowed without a non-blank reason or against the patient\'s opposition', () => {
+  it("bris de glace is never allowed without a non-blank reason or against the patient's opposition", () => {
     fc.assert(
-      fc.property(actorArb, dossierArb, fc.constantFrom(undefined, '', ' ', '\t\n'), fc.string(), (actor, dossier, blank, anyReason) => {
-        expect(decideDossierAccess(actor, dossier, 'bris_de_glace', blank).allowed).toBe(false);
-        const opposed = { ...dossier, brisDeGlaceOpposition: true };
-        expect(decideDossierAccess(actor, opposed, 'bris_de_glace', anyReason).allowed).toBe(false);
-      }),
+      fc.property(
+        actorArb,
+        dossierArb,
+        fc.constantFrom(undefined, '', ' ', '\t\n'),
+        fc.string(),
+        (actor, dossier, blank, anyReason) => {
+          expect(decideDossierAccess(actor, dossier, 'bris_de_glace', blank).allowed).toBe(false);
+          const opposed = { ...dossier, brisDeGlaceOpposition: true };
+          expect(decideDossierAccess(actor, opposed, 'bris_de_glace', anyReason).allowed).toBe(false);
+        },
+      ),
       runs,
     );
   });
 
-  it('centre 15 access is never allowed against the patient\'s opposition nor to a non-regulator', () => {
+  it("centre 15 access is never allowed against the patient's opposition nor to a non-regulator", () => {
     fc.assert(
       fc.property(actorArb, dossierArb, (actor, dossier) => {
-        expect(decideDossierAccess(actor, { ...dossier, centre15Opposition: true }, 'centre_15').allowed).toBe(false);
-        expect(decideDossierAccess({ ...actor, centre15Regulation: false }, dossier, 'centre_15').allowed).toBe(false);
+        expect(
+          decideDossierAccess(actor, { ...dossier, centre15Opposition: true }, 'centre_15').allowed,
+        ).toBe(false);
+        expect(
+          decideDossierAccess({ ...actor, centre15Regulation: false }, dossier, 'centre_15').allowed,
+        ).toBe(false);
       }),
       runs,
     );
   });
 
-  it('the habilitation matrix is always respected except for a document\'s own author', () => {
+  it("the habilitation matrix is always respected except for a document's own author", () => {
     fc.assert(
       fc.property(actorArb, dossierArb, modeArb, documentArb, (actor, dossier, mode, doc) => {
         const decision = decideDocumentRead(actor, dossier, mode, doc);
-        if (decision.allowed && doc.authorId !== actor.nationalId) expect(refMatrixAllows(actor, doc)).toBe(true);
+        if (decision.allowed && doc.authorId !== actor.nationalId)
+          expect(refMatrixAllows(actor, doc)).toBe(true);
       }),
       runs,
     );
@@ -112,13 +137,20 @@ describe('access policy — properties against an independent formulation', () =
 
   it('a closed dossier is never readable, but stays manageable by CPS and CPE holders', () => {
     fc.assert(
-      fc.property(actorArb, dossierArb, modeArb, reasonArb, documentArb, (actor, dossier, mode, reason, doc) => {
-        const closed = { ...dossier, status: 'closed' as const };
-        expect(decideDossierAccess(actor, closed, mode, reason).allowed).toBe(false);
-        expect(decideDocumentRead(actor, closed, mode, doc).allowed).toBe(false);
-        expect(decideDeposit(actor, closed).allowed).toBe(false);
-        expect(decideDossierManagement(actor, 'reactivate').allowed).toBe(actor.cardKind !== 'cpf');
-      }),
+      fc.property(
+        actorArb,
+        dossierArb,
+        modeArb,
+        reasonArb,
+        documentArb,
+        (actor, dossier, mode, reason, doc) => {
+          const closed = { ...dossier, status: 'closed' as const };
+          expect(decideDossierAccess(actor, closed, mode, reason).allowed).toBe(false);
+          expect(decideDocumentRead(actor, closed, mode, doc).allowed).toBe(false);
+          expect(decideDeposit(actor, closed).allowed).toBe(false);
+          expect(decideDossierManagement(actor, 'reactivate').allowed).toBe(actor.cardKind !== 'cpf');
+        },
+      ),
       runs,
     );
   });

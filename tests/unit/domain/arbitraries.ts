@@ -8,9 +8,34 @@ export const idPool = ['810000000001', '810000000002', '810000000003', '01000000
 
 // Weighted towards real codes so that allowed decisions are frequent enough to be meaningful.
 export const professionCodeArb = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom('10', '10', '10', '21', '26', '35', '36', '39', '40', '50', '60', '69', '70', '80', '86', '91', '93', '98') },
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom(
+      '10',
+      '10',
+      '10',
+      '21',
+      '26',
+      '35',
+      '36',
+      '39',
+      '40',
+      '50',
+      '60',
+      '69',
+      '70',
+      '80',
+      '86',
+      '91',
+      '93',
+      '98',
+    ),
+  },
   // Written forms and non-health or hostile codes.
-  { weight: 2, arbitrary: fc.constantFrom('G15_10', 'G15_40', ' 60 ', '', '99', '11', 'SECRETAIRE', '10; DROP') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('G15_10', 'G15_40', ' 60 ', '', '99', '11', 'SECRETAIRE', '10; DROP'),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
 );
 
@@ -35,7 +60,10 @@ const idSubset = fc.subarray(idPool);
 
 export const dossierArb: fc.Arbitrary<DossierFacts> = fc.record(
   {
-    status: fc.oneof({ weight: 5, arbitrary: fc.constant('active' as const) }, { weight: 1, arbitrary: fc.constant('closed' as const) }),
+    status: fc.oneof(
+      { weight: 5, arbitrary: fc.constant('active' as const) },
+      { weight: 1, arbitrary: fc.constant('closed' as const) },
+    ),
     treatingPhysicianId: fc.constantFrom(...idPool),
     blockedProfessionalIds: idSubset,
     authorizedProfessionalIds: idSubset,
@@ -43,10 +71,23 @@ export const dossierArb: fc.Arbitrary<DossierFacts> = fc.record(
     centre15Opposition: fc.boolean(),
     isMinorInSecretMode: fc.boolean(),
   },
-  { requiredKeys: ['status', 'blockedProfessionalIds', 'authorizedProfessionalIds', 'brisDeGlaceOpposition', 'centre15Opposition'] },
+  {
+    requiredKeys: [
+      'status',
+      'blockedProfessionalIds',
+      'authorizedProfessionalIds',
+      'brisDeGlaceOpposition',
+      'centre15Opposition',
+    ],
+  },
 );
 
-export const kindArb = fc.constantFrom<DocumentKind>('residence_certificate', 'delivery_report', 'psychiatric_summary', 'telemedicine_request');
+export const kindArb = fc.constantFrom<DocumentKind>(
+  'residence_certificate',
+  'delivery_report',
+  'psychiatric_summary',
+  'telemedicine_request',
+);
 
 export const documentArb: fc.Arbitrary<DocumentFacts> = fc.record(
   {
@@ -66,6 +107,9 @@ export const documentArb: fc.Arbitrary<DocumentFacts> = fc.record(
 export const modeArb = fc.constantFrom('normal' as const, 'bris_de_glace' as const, 'centre_15' as const);
 
 export const reasonArb = fc.option(
-  fc.oneof(fc.constantFrom('', '   ', '\n\t', 'Patient inconscient, détresse respiratoire'), fc.string({ maxLength: 30 })),
+  fc.oneof(
+    fc.constantFrom('', '   ', '\n\t', 'Patient inconscient, détresse respiratoire'),
+    fc.string({ maxLength: 30 }),
+  ),
   { nil: undefined },
 );

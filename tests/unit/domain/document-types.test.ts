@@ -1,7 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { categoryForTypeCode, documentTypes, findDocumentType, kindForTypeCode, typeLabel } from '../../../src/main/domain/document-types';
+import {
+  categoryForTypeCode,
+  documentTypes,
+  findDocumentType,
+  kindForTypeCode,
+  typeLabel,
+} from '../../../src/main/domain/document-types';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
 describe('document types', () => {

@@ -41,7 +41,8 @@ describe('matrice d’habilitations', () => {
     for (const code of ['', 'ASS', '99', '1', '100', 'G15_', '__proto__', 'constructor', 'toString']) {
       expect(isHealthProfession(code)).toBe(false);
       expect(readableCategories(code)).toEqual([]);
-      for (const category of documentCategories) expect(canProfessionReadCategory(code, category)).toBe(false);
+      for (const category of documentCategories)
+        expect(canProfessionReadCategory(code, category)).toBe(false);
     }
   });
 
@@ -53,7 +54,9 @@ describe('matrice d’habilitations', () => {
   });
 
   it('keeps the unclassified category doctor-only', () => {
-    const readers = Object.keys(habilitationMatrix).filter((code) => canProfessionReadCategory(code, 'non_classe'));
+    const readers = Object.keys(habilitationMatrix).filter((code) =>
+      canProfessionReadCategory(code, 'non_classe'),
+    );
     expect(readers).toEqual(['10']);
   });
 });

@@ -59,7 +59,12 @@ export function refMayOpen(actor: RefActor, d: RefDossier, mode: Mode): boolean 
   return !secretary && refIsHealthProfessional(actor) && d.status === 'active' && !blocked && modeOk;
 }
 
-export function refMayOpenWithReason(actor: RefActor, d: RefDossier, mode: Mode, reason: string | undefined): boolean {
+export function refMayOpenWithReason(
+  actor: RefActor,
+  d: RefDossier,
+  mode: Mode,
+  reason: string | undefined,
+): boolean {
   const reasonOk = mode !== 'bris_de_glace' || (reason !== undefined && reason.trim().length > 0);
   return refMayOpen(actor, d, mode) && reasonOk;
 }
@@ -67,7 +72,9 @@ export function refMayOpenWithReason(actor: RefActor, d: RefDossier, mode: Mode,
 export function refMatrixAllows(actor: RefActor, doc: RefDoc): boolean {
   const row = matrixRow(actor);
   if (!row || !row.includes(doc.category)) return false;
-  const excluded = (Object.entries(kindExclusions) as [string, readonly string[]][]).find(([p]) => p === code(actor))?.[1] ?? [];
+  const excluded =
+    (Object.entries(kindExclusions) as [string, readonly string[]][]).find(([p]) => p === code(actor))?.[1] ??
+    [];
   return doc.kind === undefined || !excluded.includes(doc.kind);
 }
 

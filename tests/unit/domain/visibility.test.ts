@@ -14,7 +14,11 @@ const visibilityArb = fc.record({
   maskedFromProfessionals: fc.boolean(),
   hiddenFromLegalRepresentatives: fc.boolean(),
 });
-const normal = { hiddenFromPatient: false, maskedFromProfessionals: false, hiddenFromLegalRepresentatives: false };
+const normal = {
+  hiddenFromPatient: false,
+  maskedFromProfessionals: false,
+  hiddenFromLegalRepresentatives: false,
+};
 
 describe('visibility bitmask', () => {
   it('encodes the DMP values', () => {
@@ -22,7 +26,13 @@ describe('visibility bitmask', () => {
     expect(encodeVisibility({ ...normal, hiddenFromPatient: true })).toBe(2);
     expect(encodeVisibility({ ...normal, maskedFromProfessionals: true })).toBe(4);
     expect(encodeVisibility({ ...normal, hiddenFromLegalRepresentatives: true })).toBe(8);
-    expect(encodeVisibility({ hiddenFromPatient: true, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: true })).toBe(14);
+    expect(
+      encodeVisibility({
+        hiddenFromPatient: true,
+        maskedFromProfessionals: true,
+        hiddenFromLegalRepresentatives: true,
+      }),
+    ).toBe(14);
   });
 
   it('round-trips every visibility', () => {
@@ -62,15 +72,27 @@ describe('validateVisibilityAtDeposit', () => {
   const invisibleAndMasked = { ...normal, hiddenFromPatient: true, maskedFromProfessionals: true };
 
   it('refuses invisible-to-patient and masked together unless the DMP parameter allows it', () => {
-    const refused = validateVisibilityAtDeposit(invisibleAndMasked, { allowInvisibleAndMasked: false, secretMinor: false });
+    const refused = validateVisibilityAtDeposit(invisibleAndMasked, {
+      allowInvisibleAndMasked: false,
+      secretMinor: false,
+    });
     expect(refused.ok).toBe(false);
     expect(refused.ok ? '' : refused.message).toMatch(/à la fois/);
-    expect(validateVisibilityAtDeposit(invisibleAndMasked, { allowInvisibleAndMasked: true, secretMinor: false })).toEqual({ ok: true });
+    expect(
+      validateVisibilityAtDeposit(invisibleAndMasked, { allowInvisibleAndMasked: true, secretMinor: false }),
+    ).toEqual({ ok: true });
   });
 
   it("requires a secret minor's documents to be hidden from the legal representatives", () => {
-    expect(validateVisibilityAtDeposit(normal, { allowInvisibleAndMasked: false, secretMinor: true }).ok).toBe(false);
-    expect(validateVisibilityAtDeposit({ ...normal, hiddenFromLegalRepresentatives: true }, { allowInvisibleAndMasked: false, secretMinor: true })).toEqual({ ok: true });
+    expect(
+      validateVisibilityAtDeposit(normal, { allowInvisibleAndMasked: false, secretMinor: true }).ok,
+    ).toBe(false);
+    expect(
+      validateVisibilityAtDeposit(
+        { ...normal, hiddenFromLegalRepresentatives: true },
+        { allowInvisibleAndMasked: false, secretMinor: true },
+      ),
+    ).toEqual({ ok: true });
   });
 
   it('matches the two upload rules for every combination', () => {
@@ -78,7 +100,9 @@ describe('validateVisibilityAtDeposit', () => {
       fc.property(visibilityArb, fc.boolean(), fc.boolean(), (v, allowInvisibleAndMasked, secretMinor) => {
         const breaksPair = v.hiddenFromPatient && v.maskedFromProfessionals && !allowInvisibleAndMasked;
         const breaksSecret = secretMinor && !v.hiddenFromLegalRepresentatives;
-        expect(validateVisibilityAtDeposit(v, { allowInvisibleAndMasked, secretMinor }).ok).toBe(!breaksPair && !breaksSecret);
+        expect(validateVisibilityAtDeposit(v, { allowInvisibleAndMasked, secretMinor }).ok).toBe(
+          !breaksPair && !breaksSecret,
+        );
       }),
     );
   });
@@ -87,25 +111,44 @@ describe('validateVisibilityAtDeposit', () => {
 describe('display warnings and badges', () => {
   it('warns when the patient or the representatives cannot see a document', () => {
     expect(displayWarnings(normal)).toEqual([]);
-    expect(displayWarnings({ ...normal, hiddenFromPatient: true })).toEqual(["Ce document n'est pas visible par le patient."]);
-    expect(displayWarnings({ ...normal, hiddenFromLegalRepresentatives: true })[0]).toMatch(/représentants légaux/);
+    expect(displayWarnings({ ...normal, hiddenFromPatient: true })).toEqual([
+      "Ce document n'est pas visible par le patient.",
+    ]);
+    expect(displayWarnings({ ...normal, hiddenFromLegalRepresentatives: true })[0]).toMatch(
+      /représentants légaux/,
+    );
   });
 
   it('flags each restriction and status once, in a stable order', () => {
     expect(badges({ visibility: normal, status: 'approved' })).toEqual([]);
     expect(
-      badges({ visibility: { hiddenFromPatient: true, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: true }, status: 'archived' }),
+      badges({
+        visibility: {
+          hiddenFromPatient: true,
+          maskedFromProfessionals: true,
+          hiddenFromLegalRepresentatives: true,
+        },
+        status: 'archived',
+      }),
     ).toEqual(['masqué', 'non visible patient', 'non visible représentants', 'archivé']);
     expect(badges({ visibility: normal, status: 'obsolete' })).toEqual(['obsolète']);
   });
 
   it('gives one warning per hidden audience and one badge per flag', () => {
     fc.assert(
-      fc.property(visibilityArb, fc.constantFrom('approved' as const, 'obsolete' as const, 'archived' as const), (v, status) => {
-        const flags = [v.hiddenFromPatient, v.maskedFromProfessionals, v.hiddenFromLegalRepresentatives].filter(Boolean).length;
-        expect(displayWarnings(v)).toHaveLength(flags);
-        expect(badges({ visibility: v, status })).toHaveLength(flags + (status === 'approved' ? 0 : 1));
-      }),
+      fc.property(
+        visibilityArb,
+        fc.constantFrom('approved' as const, 'obsolete' as const, 'archived' as const),
+        (v, status) => {
+          const flags = [
+            v.hiddenFromPatient,
+            v.maskedFromProfessionals,
+            v.hiddenFromLegalRepresentatives,
+          ].filter(Boolean).length;
+          expect(displayWarnings(v)).toHaveLength(flags);
+          expect(badges({ visibility: v, status })).toHaveLength(flags + (status === 'approved' ? 0 : 1));
+        },
+      ),
     );
   });
 });

@@ -1,16 +1,36 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ageOn, cardDateMatches, isCompleteDate, nameTraitProblem } from '../../../src/shared/identity/traits';
+import {
+  ageOn,
+  cardDateMatches,
+  isCompleteDate,
+  nameTraitProblem,
+} from '../../../src/shared/identity/traits';
 
 describe('name traits', () => {
   it('accepts French names with accents, hyphens, apostrophes and spaces', () => {
-    for (const name of ['PAT-TROIS', 'Dominique Marie-Louise', 'D’ARC', "O'NEILL", 'Élise', 'NGUYEN', 'ST. JOHN']) {
+    for (const name of [
+      'PAT-TROIS',
+      'Dominique Marie-Louise',
+      'D’ARC',
+      "O'NEILL",
+      'Élise',
+      'NGUYEN',
+      'ST. JOHN',
+    ]) {
       expect(nameTraitProblem(name, 'Le nom')).toBeNull();
     }
   });
 
   it('refuses bidirectional overrides, isolates, zero-width and control characters (finding 6)', () => {
-    for (const name of ['PAT\u202EEMOD', 'PAT\u2066X\u2069', 'PA\u200BT', 'PAT\u0000', 'PAT\nTROIS', 'PAT\u2028']) {
+    for (const name of [
+      'PAT\u202EEMOD',
+      'PAT\u2066X\u2069',
+      'PA\u200BT',
+      'PAT\u0000',
+      'PAT\nTROIS',
+      'PAT\u2028',
+    ]) {
       expect(nameTraitProblem(name, 'Le nom')).toMatch(/invisibles ou de contrôle/);
     }
   });
@@ -22,9 +42,14 @@ describe('name traits', () => {
 
   it('never accepts a string containing a format or control character', () => {
     fc.assert(
-      fc.property(fc.string(), fc.constantFrom('\u202E', '\u202D', '\u2067', '\u200E', '\u200F', '\u061C', '\u0007', '\uFEFF'), fc.string(), (a, c, b) => {
-        expect(nameTraitProblem(`A${a}${c}${b}`, 'Le nom')).not.toBeNull();
-      }),
+      fc.property(
+        fc.string(),
+        fc.constantFrom('\u202E', '\u202D', '\u2067', '\u200E', '\u200F', '\u061C', '\u0007', '\uFEFF'),
+        fc.string(),
+        (a, c, b) => {
+          expect(nameTraitProblem(`A${a}${c}${b}`, 'Le nom')).not.toBeNull();
+        },
+      ),
     );
   });
 });

@@ -13,7 +13,9 @@ describe('synthetic population', () => {
   it('is deterministic for a seed and differs between seeds', () => {
     expect(people('s1', 200)).toEqual(people('s1', 200));
     expect(people('s1', 50)).not.toEqual(people('s2', 50));
-    expect(clinicalRecord('s1', people('s1', 1)[0]!, reference)).toEqual(clinicalRecord('s1', people('s1', 1)[0]!, reference));
+    expect(clinicalRecord('s1', people('s1', 1)[0]!, reference)).toEqual(
+      clinicalRecord('s1', people('s1', 1)[0]!, reference),
+    );
   });
 
   it('gives everyone a NIR with a valid key, consistent with sex and birth date', () => {
@@ -30,10 +32,14 @@ describe('synthetic population', () => {
 
   it('puts families on one card: children under 16 with their own INS, twins now and then', () => {
     const list = [...households('family', 3000, reference)];
-    const families = list.filter((h) => h.members.some((m) => Number(m.birthDate.slice(0, 4)) > reference.getUTCFullYear() - 16));
+    const families = list.filter((h) =>
+      h.members.some((m) => Number(m.birthDate.slice(0, 4)) > reference.getUTCFullYear() - 16),
+    );
     expect(families.length).toBeGreaterThan(100);
     for (const h of families) {
-      const children = h.members.filter((m) => Number(m.birthDate.slice(0, 4)) > reference.getUTCFullYear() - 16);
+      const children = h.members.filter(
+        (m) => Number(m.birthDate.slice(0, 4)) > reference.getUTCFullYear() - 16,
+      );
       for (const child of children) {
         expect(child.matricule).not.toBe(h.ouvrantDroit.matricule);
         expect(child.birthName).toBe(h.ouvrantDroit.birthName);
@@ -48,7 +54,9 @@ describe('synthetic population', () => {
 
   it('gives chronic patients dozens to hundreds of reimbursement lines and caps documents at 40', () => {
     const records = people('chronic', 1500).map((p) => clinicalRecord('chronic', p, reference));
-    const reimbursementLines = records.map((docs) => docs.find((d) => d.typeCode === 'REMB')?.entries.length ?? 0);
+    const reimbursementLines = records.map(
+      (docs) => docs.find((d) => d.typeCode === 'REMB')?.entries.length ?? 0,
+    );
     expect(Math.max(...reimbursementLines)).toBeGreaterThanOrEqual(100);
     expect(reimbursementLines.filter((n) => n >= 24).length).toBeGreaterThan(50);
     for (const docs of records) expect(docs.length).toBeLessThanOrEqual(40);
@@ -65,6 +73,8 @@ describe('synthetic population', () => {
     expect(dossiers?.n).toBe(120);
     expect(documents?.n).toBe(stats.documents);
     expect(entries?.n).toBe(stats.entries);
-    await expect(writePopulation(store, { patients: 10, seed: 'write', reference })).rejects.toThrow(/déjà des dossiers/);
+    await expect(writePopulation(store, { patients: 10, seed: 'write', reference })).rejects.toThrow(
+      /déjà des dossiers/,
+    );
   });
 });

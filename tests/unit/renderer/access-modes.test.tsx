@@ -16,7 +16,12 @@ describe('PatientSearch', () => {
     const user = userEvent.setup();
     const fake = createFakeApi({
       'patient.search': () => [demoDossier],
-      'patient.open': () => session({ patient: patientContext({ access: { mode: 'bris_de_glace', reason: 'Inconscient', since: '2026-11-23T10:00:00Z' } }) }),
+      'patient.open': () =>
+        session({
+          patient: patientContext({
+            access: { mode: 'bris_de_glace', reason: 'Inconscient', since: '2026-11-23T10:00:00Z' },
+          }),
+        }),
     });
     renderWithApi(<PatientSearch professional={urgentist} />, fake.api);
 
@@ -31,7 +36,9 @@ describe('PatientSearch', () => {
     const dialog = screen.getByRole('dialog', { name: 'Accès en bris de glace' });
     const reason = within(dialog).getByLabelText('Motif (obligatoire)');
     expect(document.activeElement).toBe(reason);
-    const submit = within(dialog).getByRole('button', { name: 'Ouvrir en bris de glace' }) as HTMLButtonElement;
+    const submit = within(dialog).getByRole('button', {
+      name: 'Ouvrir en bris de glace',
+    }) as HTMLButtonElement;
     expect(submit.disabled).toBe(true);
     await user.type(reason, '   ');
     expect(submit.disabled).toBe(true);
@@ -90,8 +97,12 @@ describe('PatientSearch', () => {
     const dialog = screen.getByRole('dialog', { name: 'Accès Centre 15 (régulation)' });
     await user.type(within(dialog).getByLabelText('Motif (obligatoire)'), 'Appel 15 n° 4521');
     await user.click(within(dialog).getByRole('button', { name: 'Ouvrir en mode Centre 15' }));
-    expect((await within(dialog).findByRole('alert')).textContent).toBe('Le patient s’est opposé à l’accès par le centre 15.');
-    expect(fake.callsTo('patient.open')).toEqual([{ insKey: demoInsKey, mode: 'centre_15', reason: 'Appel 15 n° 4521' }]);
+    expect((await within(dialog).findByRole('alert')).textContent).toBe(
+      'Le patient s’est opposé à l’accès par le centre 15.',
+    );
+    expect(fake.callsTo('patient.open')).toEqual([
+      { insKey: demoInsKey, mode: 'centre_15', reason: 'Appel 15 n° 4521' },
+    ]);
   });
 
   it('offers neither bris de glace nor Centre 15 to a CPE secretary, nor Centre 15 to a nurse', async () => {
@@ -105,7 +116,10 @@ describe('PatientSearch', () => {
     expect(screen.queryByRole('button', { name: 'Centre 15…' })).toBeNull();
     unmount();
 
-    renderWithApi(<PatientSearch professional={doctor({ professionCode: '60', professionLabel: 'Infirmier' })} />, fake.api);
+    renderWithApi(
+      <PatientSearch professional={doctor({ professionCode: '60', professionLabel: 'Infirmier' })} />,
+      fake.api,
+    );
     await user.type(screen.getByLabelText('INS (matricule ou matricule@OID)'), demoInsKey);
     await user.click(screen.getByRole('button', { name: 'Rechercher' }));
     await screen.findByRole('list', { name: 'Dossiers trouvés' });
@@ -129,7 +143,11 @@ describe('PatientSearch', () => {
 describe('AccessModeBanner', () => {
   it('is a red alert with the reason while the dossier is open by bris de glace', () => {
     useStore.setState({
-      session: session({ patient: patientContext({ access: { mode: 'bris_de_glace', reason: 'Coma', since: '2026-11-23T10:00:00Z' } }) }),
+      session: session({
+        patient: patientContext({
+          access: { mode: 'bris_de_glace', reason: 'Coma', since: '2026-11-23T10:00:00Z' },
+        }),
+      }),
     });
     renderWithApi(<AccessModeBanner />, createFakeApi().api);
     const banner = screen.getByRole('alert');
@@ -143,7 +161,10 @@ describe('AccessModeBanner', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     unmount();
     useStore.setState({
-      session: session({ status: 'locked', patient: patientContext({ access: { mode: 'bris_de_glace', reason: 'Coma', since: 'x' } }) }),
+      session: session({
+        status: 'locked',
+        patient: patientContext({ access: { mode: 'bris_de_glace', reason: 'Coma', since: 'x' } }),
+      }),
     });
     renderWithApi(<AccessModeBanner />, createFakeApi().api);
     expect(screen.queryByRole('alert')).toBeNull();

@@ -5,7 +5,17 @@ import userEvent from '@testing-library/user-event';
 import { App } from '../../../src/renderer/src/app/App';
 import { startSync } from '../../../src/renderer/src/state/sync';
 import { createFakeApi, type Handlers } from './support/fake-api';
-import { child, cpsReader, demoInsKey, historyEntry, parent, patientContext, session, summary, vitaleReader } from './support/fixtures';
+import {
+  child,
+  cpsReader,
+  demoInsKey,
+  historyEntry,
+  parent,
+  patientContext,
+  session,
+  summary,
+  vitaleReader,
+} from './support/fixtures';
 import { renderWithApi } from './support/render';
 import type { SessionState } from '../../../src/shared/contract';
 
@@ -22,7 +32,9 @@ function boot(initial: SessionState, handlers: Handlers = {}) {
   return { fake, stop, view };
 }
 
-const bdg = patientContext({ access: { mode: 'bris_de_glace', reason: 'Patient inconscient', since: '2026-11-23T10:00:00Z' } });
+const bdg = patientContext({
+  access: { mode: 'bris_de_glace', reason: 'Patient inconscient', since: '2026-11-23T10:00:00Z' },
+});
 
 describe('App with the session', () => {
   it('shows banner, red bris-de-glace alert and summary; removing the CPS locks and leaves no patient data', async () => {
@@ -32,19 +44,35 @@ describe('App with the session', () => {
     expect(banner.textContent).toContain('Identité de test');
     expect((await screen.findByTestId('allergies')).textContent).toContain('Paracétamol');
     expect(within(banner).getByText('Allergies connues')).toBeTruthy();
-    expect(screen.getByTestId('access-banner').textContent).toContain('Accès en bris de glace — motif : Patient inconscient');
+    expect(screen.getByTestId('access-banner').textContent).toContain(
+      'Accès en bris de glace — motif : Patient inconscient',
+    );
     expect(fake.callsTo('summary.get')).toEqual([{ insKey: demoInsKey }]);
 
-    act(() => fake.emit('session.changed', session({ status: 'locked', professional: null, pin: null, patient: bdg })));
+    act(() =>
+      fake.emit(
+        'session.changed',
+        session({ status: 'locked', professional: null, pin: null, patient: bdg }),
+      ),
+    );
     expect(screen.getByTestId('lock-screen')).toBeTruthy();
     const text = document.body.textContent ?? '';
-    for (const secret of ['PAT-TROIS', 'DOMINIQUE', '279035121518989', 'Paracétamol', 'Patient inconscient']) expect(text).not.toContain(secret);
+    for (const secret of ['PAT-TROIS', 'DOMINIQUE', '279035121518989', 'Paracétamol', 'Patient inconscient'])
+      expect(text).not.toContain(secret);
     stop();
   });
 
   it('asks which beneficiary of a family Vitale, then selects it', async () => {
     const user = userEvent.setup();
-    const picking = session({ patient: patientContext({ source: 'vitale', beneficiaries: [parent, child], selectedIndex: null, dossier: null, access: null }) });
+    const picking = session({
+      patient: patientContext({
+        source: 'vitale',
+        beneficiaries: [parent, child],
+        selectedIndex: null,
+        dossier: null,
+        access: null,
+      }),
+    });
     const { fake, stop } = boot(picking, { 'patient.selectBeneficiary': () => picking });
     await user.click(await screen.findByRole('button', { name: /FAMILLE Léo — né\(e\) le 12\/06\/2015/ }));
     expect(fake.callsTo('patient.selectBeneficiary')).toEqual([{ index: 1 }]);
@@ -54,7 +82,14 @@ describe('App with the session', () => {
   it('explains a missing dossier and offers creation for a Vitale beneficiary', async () => {
     const user = userEvent.setup();
     const noDossier = session({
-      patient: patientContext({ source: 'vitale', beneficiaries: [parent, child], selectedIndex: 1, dossier: null, access: null, notice: 'Ce patient n’a pas de DMP.' }),
+      patient: patientContext({
+        source: 'vitale',
+        beneficiaries: [parent, child],
+        selectedIndex: 1,
+        dossier: null,
+        access: null,
+        notice: 'Ce patient n’a pas de DMP.',
+      }),
     });
     const { stop } = boot(noDossier);
     expect(await screen.findByText('Ce patient n’a pas de DMP.')).toBeTruthy();
@@ -68,7 +103,12 @@ describe('App with the session', () => {
     const { fake, stop } = boot(session({ patient: bdg }), {
       'dossier.accessHistory': () => [
         historyEntry(),
-        historyEntry({ at: '2026-11-23T11:00:00.000Z', mode: 'bris_de_glace', reason: 'Patient inconscient', actionLabel: 'Accès en bris de glace' }),
+        historyEntry({
+          at: '2026-11-23T11:00:00.000Z',
+          mode: 'bris_de_glace',
+          reason: 'Patient inconscient',
+          actionLabel: 'Accès en bris de glace',
+        }),
       ],
     });
     await user.click(await screen.findByRole('tab', { name: 'Historique des accès' }));

@@ -20,7 +20,9 @@ describe('CardBar', () => {
     expect(cps.textContent).toContain('CPS · Paul MEDECIN · Médecin (Médecine générale)');
     expect(cps.textContent).toContain('code : 1 essai restant sur 3');
     expect(cps.textContent).toContain('carte de test');
-    expect(screen.getByTestId('reader-Lecteur Vitale').textContent).toContain('Carte Vitale · 2 bénéficiaires');
+    expect(screen.getByTestId('reader-Lecteur Vitale').textContent).toContain(
+      'Carte Vitale · 2 bénéficiaires',
+    );
     expect(screen.getByTestId('reader-Lecteur vide').textContent).toContain('Vide');
     expect(screen.getByRole('status').textContent).toBe('Code porteur requis · 1 essai restant');
     expect(screen.queryByRole('button', { name: 'Verrouiller' })).toBeNull();
@@ -38,7 +40,9 @@ describe('CardBar', () => {
 describe('PinDialog', () => {
   it('accepts digits only, masks them, sends the code once and clears the field', async () => {
     const user = userEvent.setup();
-    const fake = createFakeApi({ 'session.verifyPin': () => ({ success: true, pin: { triesLeft: 3, triesMax: 3, blocked: false } }) });
+    const fake = createFakeApi({
+      'session.verifyPin': () => ({ success: true, pin: { triesLeft: 3, triesMax: 3, blocked: false } }),
+    });
     renderWithApi(<PinDialog session={session({ status: 'pin_required' })} />, fake.api);
     const input = screen.getByLabelText('Code à 4 chiffres') as HTMLInputElement;
     expect(input.type).toBe('password');
@@ -54,8 +58,15 @@ describe('PinDialog', () => {
 
   it('says how many tries are left after a wrong code, and warns before the last one', async () => {
     const user = userEvent.setup();
-    const fake = createFakeApi({ 'session.verifyPin': () => ({ success: false, pin: { triesLeft: 1, triesMax: 3, blocked: false } }) });
-    renderWithApi(<PinDialog session={session({ status: 'pin_required', pin: { triesLeft: 2, triesMax: 3, blocked: false } })} />, fake.api);
+    const fake = createFakeApi({
+      'session.verifyPin': () => ({ success: false, pin: { triesLeft: 1, triesMax: 3, blocked: false } }),
+    });
+    renderWithApi(
+      <PinDialog
+        session={session({ status: 'pin_required', pin: { triesLeft: 2, triesMax: 3, blocked: false } })}
+      />,
+      fake.api,
+    );
     expect(screen.getByText('2 essais restants')).toBeTruthy();
     await user.type(screen.getByLabelText('Code à 4 chiffres'), '0000');
     await user.click(screen.getByRole('button', { name: 'Valider' }));
@@ -76,7 +87,12 @@ describe('PinDialog', () => {
   });
 
   it('points a blocked card to the unblock procedure and offers no code field', () => {
-    renderWithApi(<PinDialog session={session({ status: 'pin_blocked', pin: { triesLeft: 0, triesMax: 3, blocked: true } })} />, createFakeApi().api);
+    renderWithApi(
+      <PinDialog
+        session={session({ status: 'pin_blocked', pin: { triesLeft: 0, triesMax: 3, blocked: true } })}
+      />,
+      createFakeApi().api,
+    );
     const alert = screen.getByRole('alert');
     expect(within(alert).getByRole('heading', { name: 'Carte bloquée' })).toBeTruthy();
     expect(alert.textContent).toContain('code de déblocage');

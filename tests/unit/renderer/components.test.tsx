@@ -47,7 +47,9 @@ describe('Tabs', () => {
     expect(screen.getByRole('tabpanel').textContent).toBe('Panneau c');
     await user.keyboard('{Home}');
     expect(screen.getByRole('tabpanel').textContent).toBe('Panneau a');
-    expect(screen.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(screen.getByRole('tab', { name: 'Alpha' }).id);
+    expect(screen.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(
+      screen.getByRole('tab', { name: 'Alpha' }).id,
+    );
   });
 });
 

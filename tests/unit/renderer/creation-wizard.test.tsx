@@ -21,18 +21,40 @@ const parentIdentity: ReferenceIdentity = {
   birthPlaceCode: '51215',
 };
 // 1150675123456 mod 97 = 70 → key 27.
-const childIdentity: ReferenceIdentity = { ...parentIdentity, matricule: '115067512345627', firstNames: 'LEO', birthDate: '2015-06-12', sex: 'M' };
+const childIdentity: ReferenceIdentity = {
+  ...parentIdentity,
+  matricule: '115067512345627',
+  firstNames: 'LEO',
+  birthDate: '2015-06-12',
+  sex: 'M',
+};
 
 function fake(handlers: Handlers = {}): FakeApi {
   return createFakeApi({
     'dossier.checkCreation': () => ({ existing: null, homonyms: [] }),
-    'dossier.create': () => ({ dossier: demoDossier, accessCodes: { fileName: 'codes-acces-PAT-TROIS.pdf', pdfBase64 } }),
-    'patient.selectBeneficiary': () => ({ status: 'authenticated', professional: null, pin: null, patient: null }),
+    'dossier.create': () => ({
+      dossier: demoDossier,
+      accessCodes: { fileName: 'codes-acces-PAT-TROIS.pdf', pdfBase64 },
+    }),
+    'patient.selectBeneficiary': () => ({
+      status: 'authenticated',
+      professional: null,
+      pin: null,
+      patient: null,
+    }),
     ...handlers,
   });
 }
 
-const adultContext = patientContext({ beneficiaries: [parent], selectedIndex: 0, source: 'vitale', dossier: null, access: null, identity: parentIdentity, dossierExists: false });
+const adultContext = patientContext({
+  beneficiaries: [parent],
+  selectedIndex: 0,
+  source: 'vitale',
+  dossier: null,
+  access: null,
+  identity: parentIdentity,
+  dossierExists: false,
+});
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -46,13 +68,19 @@ describe('CreationWizard', () => {
     expect(screen.getByText('51215')).toBeTruthy();
     const next = screen.getByRole('button', { name: 'Suivant' }) as HTMLButtonElement;
     await vi.waitFor(() => expect(next.disabled).toBe(false));
-    expect(api.callsTo('dossier.checkCreation')).toEqual([{ beneficiaryIndex: 0, identity: { matricule: parentIdentity.matricule, oid: parentIdentity.oid } }]);
+    expect(api.callsTo('dossier.checkCreation')).toEqual([
+      { beneficiaryIndex: 0, identity: { matricule: parentIdentity.matricule, oid: parentIdentity.oid } },
+    ]);
     await user.click(screen.getByLabelText(/Pièce d’identité à haut niveau de confiance vérifiée/));
     expect(screen.getByText(/INS qualifiée : l’INS est qualifiée/)).toBeTruthy();
     await user.click(next);
 
-    expect((screen.getByLabelText('Accepte l’accès en bris de glace') as HTMLInputElement).checked).toBe(true);
-    expect((screen.getByLabelText('Accepte l’accès par le centre 15') as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText('Accepte l’accès en bris de glace') as HTMLInputElement).checked).toBe(
+      true,
+    );
+    expect((screen.getByLabelText('Accepte l’accès par le centre 15') as HTMLInputElement).checked).toBe(
+      true,
+    );
     const create = screen.getByRole('button', { name: 'Créer le dossier' }) as HTMLButtonElement;
     expect(create.disabled).toBe(true);
     await user.click(screen.getByLabelText('Le patient a été informé et consent à la création de son DMP'));
@@ -64,7 +92,12 @@ describe('CreationWizard', () => {
         identity: { matricule: parentIdentity.matricule, oid: parentIdentity.oid },
         identityDocumentChecked: true,
         legalRepresentatives: [],
-        consent: { givenBy: 'patient', informed: true, brisDeGlaceOpposition: false, centre15Opposition: false },
+        consent: {
+          givenBy: 'patient',
+          informed: true,
+          brisDeGlaceOpposition: false,
+          centre15Opposition: false,
+        },
       },
     ]);
     expect(await screen.findByRole('button', { name: 'Imprimer les codes d’accès' })).toBeTruthy();
@@ -82,7 +115,11 @@ describe('CreationWizard', () => {
 
   it('finding 3: homonyms are listed and must be confirmed as other people', async () => {
     const user = userEvent.setup();
-    const homonym = { ...demoDossier, insKey: '279035121518989@1.2.250.1.213.1.4.8', identity: { ...demoDossier.identity, birthPlaceCode: '51215' } };
+    const homonym = {
+      ...demoDossier,
+      insKey: '279035121518989@1.2.250.1.213.1.4.8',
+      identity: { ...demoDossier.identity, birthPlaceCode: '51215' },
+    };
     const api = fake({ 'dossier.checkCreation': () => ({ existing: null, homonyms: [homonym] }) });
     renderWithApi(<CreationWizard patient={adultContext} onCancel={() => undefined} />, api.api);
     expect((await screen.findByRole('alert')).textContent).toMatch(/cinq mêmes traits/);
@@ -99,7 +136,15 @@ describe('CreationWizard', () => {
   it('finding 7: a minor needs a legal representative, who consents in the child’s name', async () => {
     const user = userEvent.setup();
     const api = fake();
-    const context = patientContext({ beneficiaries: [parent, child], selectedIndex: 1, source: 'vitale', dossier: null, access: null, identity: childIdentity, dossierExists: false });
+    const context = patientContext({
+      beneficiaries: [parent, child],
+      selectedIndex: 1,
+      source: 'vitale',
+      dossier: null,
+      access: null,
+      identity: childIdentity,
+      dossierExists: false,
+    });
     renderWithApi(<CreationWizard patient={context} onCancel={() => undefined} />, api.api);
     const steps = screen.getByRole('list', { name: 'Étapes' });
     expect(within(steps).getByText('Représentants légaux')).toBeTruthy();
@@ -111,8 +156,14 @@ describe('CreationWizard', () => {
     await user.type(screen.getByLabelText('Nom'), 'FAMILLE');
     await user.type(screen.getByLabelText('Prénoms'), 'Jeanne');
     await user.click(toConsent);
-    expect(screen.queryByLabelText('Le patient a été informé et consent à la création de son DMP')).toBeNull();
-    await user.click(screen.getByLabelText('Le représentant légal a été informé et consent à la création du DMP de l’enfant'));
+    expect(
+      screen.queryByLabelText('Le patient a été informé et consent à la création de son DMP'),
+    ).toBeNull();
+    await user.click(
+      screen.getByLabelText(
+        'Le représentant légal a été informé et consent à la création du DMP de l’enfant',
+      ),
+    );
     await user.click(screen.getByLabelText('Accepte l’accès en bris de glace'));
     await user.click(screen.getByRole('button', { name: 'Créer le dossier' }));
     expect(api.callsTo('dossier.create')).toEqual([
@@ -121,7 +172,12 @@ describe('CreationWizard', () => {
         identity: { matricule: childIdentity.matricule, oid: childIdentity.oid },
         identityDocumentChecked: false,
         legalRepresentatives: [{ lastName: 'FAMILLE', firstNames: 'Jeanne', relation: 'mère' }],
-        consent: { givenBy: 'legal-representative', informed: true, brisDeGlaceOpposition: true, centre15Opposition: false },
+        consent: {
+          givenBy: 'legal-representative',
+          informed: true,
+          brisDeGlaceOpposition: true,
+          centre15Opposition: false,
+        },
       },
     ]);
   });
@@ -129,7 +185,10 @@ describe('CreationWizard', () => {
   it('finding 7: the parent’s NIR is refused at the identity step, not at the last one', async () => {
     const api = fake({
       'dossier.checkCreation': () => {
-        throw apiError('INVALID_INPUT', 'Ce numéro est celui de l’ouvrant droit inscrit sur la carte Vitale, pas celui de ce bénéficiaire.');
+        throw apiError(
+          'INVALID_INPUT',
+          'Ce numéro est celui de l’ouvrant droit inscrit sur la carte Vitale, pas celui de ce bénéficiaire.',
+        );
       },
     });
     const context = patientContext({
@@ -143,7 +202,11 @@ describe('CreationWizard', () => {
     });
     renderWithApi(<CreationWizard patient={context} onCancel={() => undefined} />, api.api);
     expect((await screen.findByRole('alert')).textContent).toMatch(/ouvrant droit/);
-    expect(within(screen.getByRole('list', { name: 'Étapes' })).getByText('Identité').getAttribute('aria-current')).toBe('step');
+    expect(
+      within(screen.getByRole('list', { name: 'Étapes' }))
+        .getByText('Identité')
+        .getAttribute('aria-current'),
+    ).toBe('step');
     expect((screen.getByRole('button', { name: 'Suivant' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
@@ -151,15 +214,28 @@ describe('CreationWizard', () => {
     const user = userEvent.setup();
     const other = { ...parentIdentity, matricule: '279035121518989', birthPlaceCode: '75056' };
     const api = fake({ 'identity.searchByTraits': () => [parentIdentity, other] });
-    const context = patientContext({ beneficiaries: [parent], selectedIndex: 0, source: 'vitale', dossier: null, access: null, notice: 'Identité introuvable.' });
+    const context = patientContext({
+      beneficiaries: [parent],
+      selectedIndex: 0,
+      source: 'vitale',
+      dossier: null,
+      access: null,
+      notice: 'Identité introuvable.',
+    });
     renderWithApi(<CreationWizard patient={context} onCancel={() => undefined} />, api.api);
     await user.click(screen.getByLabelText('Femme'));
     await user.click(screen.getByRole('button', { name: 'Rechercher l’identité' }));
-    expect(api.callsTo('identity.searchByTraits')).toEqual([{ birthName: 'FAMILLE', firstNames: 'Jeanne', birthDate: '1979-03-05', sex: 'F' }]);
+    expect(api.callsTo('identity.searchByTraits')).toEqual([
+      { birthName: 'FAMILLE', firstNames: 'Jeanne', birthDate: '1979-03-05', sex: 'F' },
+    ]);
     const candidates = await screen.findAllByRole('article');
     expect(candidates).toHaveLength(2);
-    await user.click(within(candidates[1] as HTMLElement).getByRole('button', { name: 'Choisir cette identité' }));
-    expect(api.callsTo('dossier.checkCreation')).toEqual([{ beneficiaryIndex: 0, identity: { matricule: other.matricule, oid: other.oid } }]);
+    await user.click(
+      within(candidates[1] as HTMLElement).getByRole('button', { name: 'Choisir cette identité' }),
+    );
+    expect(api.callsTo('dossier.checkCreation')).toEqual([
+      { beneficiaryIndex: 0, identity: { matricule: other.matricule, oid: other.oid } },
+    ]);
   });
 
   it('prints the access codes as a PDF download named by the response', async () => {
@@ -203,6 +279,10 @@ describe('CreationWizard', () => {
     await user.click(screen.getByLabelText('Le patient a été informé et consent à la création de son DMP'));
     await user.click(screen.getByRole('button', { name: 'Créer le dossier' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Ce patient a déjà un DMP.');
-    expect(within(screen.getByRole('list', { name: 'Étapes' })).getByText('Consentement').getAttribute('aria-current')).toBe('step');
+    expect(
+      within(screen.getByRole('list', { name: 'Étapes' }))
+        .getByText('Consentement')
+        .getAttribute('aria-current'),
+    ).toBe('step');
   });
 });

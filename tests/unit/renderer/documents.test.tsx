@@ -13,7 +13,11 @@ const hidden = documentMeta({
   id: 'doc-2',
   title: 'Résultat de biologie',
   category: 'biologie',
-  visibility: { hiddenFromPatient: true, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: true },
+  visibility: {
+    hiddenFromPatient: true,
+    maskedFromProfessionals: true,
+    hiddenFromLegalRepresentatives: true,
+  },
 });
 const archived = documentMeta({ id: 'doc-3', title: 'Ancienne ordonnance', status: 'archived' });
 const obsolete = documentMeta({ id: 'doc-4', title: 'CR version 1', status: 'obsolete' });
@@ -30,7 +34,9 @@ describe('DocumentsTab', () => {
     expect(badges).toContain('Non visible par les représentants légaux');
     expect(screen.getByText('Ancienne ordonnance').closest('tr')?.textContent).toContain('Archivé');
     expect(screen.getByText('CR version 1').closest('tr')?.textContent).toContain('Obsolète');
-    const first = screen.getByText('Compte rendu de consultation', { selector: 'strong' }).closest('tr')?.textContent ?? '';
+    const first =
+      screen.getByText('Compte rendu de consultation', { selector: 'strong' }).closest('tr')?.textContent ??
+      '';
     expect(first).toContain('Dr Paul MEDECIN');
     expect(first).toContain('02/10/2026');
     expect(first).toContain('Comptes rendus');
@@ -58,7 +64,10 @@ describe('DocumentsTab', () => {
     );
     await user.selectOptions(screen.getByLabelText('Catégorie'), 'Toutes');
     await waitFor(() =>
-      expect(fake.callsTo('documents.list').at(-1)).toEqual({ insKey: demoInsKey, filter: { from: '2026-01-01', includeArchived: true } }),
+      expect(fake.callsTo('documents.list').at(-1)).toEqual({
+        insKey: demoInsKey,
+        filter: { from: '2026-01-01', includeArchived: true },
+      }),
     );
   });
 
@@ -107,7 +116,9 @@ describe('DocumentsTab', () => {
     });
     renderWithApi(<DocumentsTab insKey={demoInsKey} />, fake.api);
     await user.click(await screen.findByRole('button', { name: /^Ouvrir/ }));
-    expect((await screen.findByRole('alert')).textContent).toBe('Votre profession n’a pas accès à ce type de document.');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Votre profession n’a pas accès à ce type de document.',
+    );
   });
 
   it('archives an approved document and restores an archived one, then reloads', async () => {
@@ -116,13 +127,18 @@ describe('DocumentsTab', () => {
     const fake = createFakeApi({
       'documents.list': () => docs,
       'documents.update': (input) => {
-        const updated = { ...(docs.find((d) => d.id === input.id) as DocumentMeta), status: input.status ?? 'approved' };
+        const updated = {
+          ...(docs.find((d) => d.id === input.id) as DocumentMeta),
+          status: input.status ?? 'approved',
+        };
         docs = docs.map((d) => (d.id === input.id ? updated : d));
         return updated;
       },
     });
     renderWithApi(<DocumentsTab insKey={demoInsKey} />, fake.api);
-    await user.click(await screen.findByRole('button', { name: 'Archiver « Compte rendu de consultation »' }));
+    await user.click(
+      await screen.findByRole('button', { name: 'Archiver « Compte rendu de consultation »' }),
+    );
     await user.click(screen.getByRole('button', { name: 'Restaurer « Ancienne ordonnance »' }));
     expect(fake.callsTo('documents.update')).toEqual([
       { insKey: demoInsKey, id: 'doc-1', status: 'archived' },
@@ -142,9 +158,15 @@ describe('DocumentsTab', () => {
     const submit = within(dialog).getByRole('button', { name: 'Déposer' }) as HTMLButtonElement;
     expect(submit.disabled).toBe(true);
     const content = 'Lettre de liaison — contenu de test';
-    await user.upload(within(dialog).getByLabelText('Fichier (CDA, PDF ou texte)'), new File([content], 'lettre.txt', { type: 'text/plain' }));
+    await user.upload(
+      within(dialog).getByLabelText('Fichier (CDA, PDF ou texte)'),
+      new File([content], 'lettre.txt', { type: 'text/plain' }),
+    );
     expect(submit.disabled).toBe(true); // a text deposit needs its type
-    await user.selectOptions(within(dialog).getByLabelText(/^Type de document/), 'Compte rendu de consultation ou de visite');
+    await user.selectOptions(
+      within(dialog).getByLabelText(/^Type de document/),
+      'Compte rendu de consultation ou de visite',
+    );
     await user.type(within(dialog).getByLabelText('Titre (facultatif)'), 'Lettre');
     await user.click(within(dialog).getByLabelText('Non visible par le patient'));
     await user.click(within(dialog).getByLabelText('Non visible par les représentants légaux'));
@@ -156,7 +178,11 @@ describe('DocumentsTab', () => {
       fileName: 'lettre.txt',
       title: 'Lettre',
       typeCode: '11488-4',
-      visibility: { hiddenFromPatient: true, maskedFromProfessionals: false, hiddenFromLegalRepresentatives: true },
+      visibility: {
+        hiddenFromPatient: true,
+        maskedFromProfessionals: false,
+        hiddenFromLegalRepresentatives: true,
+      },
     });
     expect(new TextDecoder().decode(base64ToBytes(call?.contentBase64 ?? ''))).toBe(content);
   });
@@ -168,25 +194,49 @@ describe('DocumentsTab', () => {
       'documents.list': () => [documentMeta()],
       'documents.update': (input) => {
         calls += 1;
-        if (calls === 1) throw apiError('INVALID_INPUT', 'Un document ne peut pas être à la fois invisible pour le patient et masqué.');
+        if (calls === 1)
+          throw apiError(
+            'INVALID_INPUT',
+            'Un document ne peut pas être à la fois invisible pour le patient et masqué.',
+          );
         return documentMeta({ visibility: input.visibility });
       },
     });
     renderWithApi(<DocumentsTab insKey={demoInsKey} />, fake.api);
-    await user.click(await screen.findByRole('button', { name: 'Visibilité de « Compte rendu de consultation »' }));
+    await user.click(
+      await screen.findByRole('button', { name: 'Visibilité de « Compte rendu de consultation »' }),
+    );
     const dialog = screen.getByRole('dialog', { name: 'Visibilité — Compte rendu de consultation' });
     const save = within(dialog).getByRole('button', { name: 'Enregistrer' }) as HTMLButtonElement;
     expect(save.disabled).toBe(true);
     await user.click(within(dialog).getByLabelText('Non visible par le patient'));
     await user.click(within(dialog).getByLabelText('Masqué aux professionnels'));
     await user.click(save);
-    expect((await within(dialog).findByRole('alert')).textContent).toMatch(/à la fois invisible pour le patient et masqué/);
+    expect((await within(dialog).findByRole('alert')).textContent).toMatch(
+      /à la fois invisible pour le patient et masqué/,
+    );
     await user.click(within(dialog).getByLabelText('Non visible par le patient'));
     await user.click(save);
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(fake.callsTo('documents.update')).toEqual([
-      { insKey: demoInsKey, id: 'doc-1', visibility: { hiddenFromPatient: true, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: false } },
-      { insKey: demoInsKey, id: 'doc-1', visibility: { hiddenFromPatient: false, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: false } },
+      {
+        insKey: demoInsKey,
+        id: 'doc-1',
+        visibility: {
+          hiddenFromPatient: true,
+          maskedFromProfessionals: true,
+          hiddenFromLegalRepresentatives: false,
+        },
+      },
+      {
+        insKey: demoInsKey,
+        id: 'doc-1',
+        visibility: {
+          hiddenFromPatient: false,
+          maskedFromProfessionals: true,
+          hiddenFromLegalRepresentatives: false,
+        },
+      },
     ]);
   });
 
@@ -196,7 +246,10 @@ describe('DocumentsTab', () => {
     renderWithApi(<DocumentsTab insKey={demoInsKey} />, fake.api);
     await user.click(await screen.findByRole('button', { name: 'Déposer un document' }));
     const dialog = screen.getByRole('dialog');
-    await user.upload(within(dialog).getByLabelText('Fichier (CDA, PDF ou texte)'), new File(['<ClinicalDocument/>'], 'cr.xml', { type: 'text/xml' }));
+    await user.upload(
+      within(dialog).getByLabelText('Fichier (CDA, PDF ou texte)'),
+      new File(['<ClinicalDocument/>'], 'cr.xml', { type: 'text/xml' }),
+    );
     expect((within(dialog).getByLabelText(/^Type de document/) as HTMLSelectElement).disabled).toBe(true);
     await user.click(within(dialog).getByRole('button', { name: 'Déposer' }));
     await waitFor(() => expect(fake.callsTo('documents.deposit')).toHaveLength(1));
@@ -211,6 +264,8 @@ describe('DocumentsTab', () => {
     const dialog = screen.getByRole('dialog');
     await user.upload(within(dialog).getByLabelText('Fichier (CDA, PDF ou texte)'), new File([], 'vide.pdf'));
     expect(within(dialog).getByRole('alert').textContent).toBe('Le fichier est vide.');
-    expect((within(dialog).getByRole('button', { name: 'Déposer' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((within(dialog).getByRole('button', { name: 'Déposer' }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
   });
 });

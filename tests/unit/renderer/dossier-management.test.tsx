@@ -27,7 +27,10 @@ describe('dossier management from the search results', () => {
     const dialog = screen.getByRole('dialog', { name: 'Fermer le dossier' });
     const submit = within(dialog).getByRole('button', { name: 'Fermer le dossier' }) as HTMLButtonElement;
     expect(submit.disabled).toBe(true);
-    await user.type(within(dialog).getByLabelText('Motif de fermeture (obligatoire)'), ' Demande du patient ');
+    await user.type(
+      within(dialog).getByLabelText('Motif de fermeture (obligatoire)'),
+      ' Demande du patient ',
+    );
     await user.click(submit);
     expect(fake.callsTo('dossier.close')).toEqual([{ insKey: demoInsKey, reason: 'Demande du patient' }]);
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());

@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { base64ToBytes, bytesToBase64, looksLikePdf } from '../../../src/renderer/src/lib/base64';
 import { safeFileName } from '../../../src/renderer/src/lib/download';
 import { toInsKey } from '../../../src/renderer/src/features/search/ins-input';
-import { ageFrom, ageLabel, frenchDate, frenchDateTime } from '../../../src/renderer/src/features/patient/format';
+import {
+  ageFrom,
+  ageLabel,
+  frenchDate,
+  frenchDateTime,
+} from '../../../src/renderer/src/features/patient/format';
 import { documentBadges } from '../../../src/renderer/src/features/dossier/labels';
 import { documentMeta } from './support/fixtures';
 
@@ -38,8 +43,12 @@ describe('safeFileName', () => {
 
 describe('toInsKey', () => {
   it('completes a bare matricule, keeps a full key, ignores spaces and refuses anything else', () => {
-    expect(toInsKey('2 79 03 51 215 189 89', '1.2.250.1.213.1.4.10')).toBe('279035121518989@1.2.250.1.213.1.4.10');
-    expect(toInsKey('279035121518989@1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.10')).toBe('279035121518989@1.2.250.1.213.1.4.8');
+    expect(toInsKey('2 79 03 51 215 189 89', '1.2.250.1.213.1.4.10')).toBe(
+      '279035121518989@1.2.250.1.213.1.4.10',
+    );
+    expect(toInsKey('279035121518989@1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.10')).toBe(
+      '279035121518989@1.2.250.1.213.1.4.8',
+    );
     expect(toInsKey('279035121518989@1.2.3', '1.2.250.1.213.1.4.8')).toBeNull();
     expect(toInsKey('DUPONT', '1.2.250.1.213.1.4.8')).toBeNull();
   });
@@ -74,10 +83,19 @@ describe('documentBadges', () => {
     const all = documentBadges(
       documentMeta({
         status: 'archived',
-        visibility: { hiddenFromPatient: true, maskedFromProfessionals: true, hiddenFromLegalRepresentatives: true },
+        visibility: {
+          hiddenFromPatient: true,
+          maskedFromProfessionals: true,
+          hiddenFromLegalRepresentatives: true,
+        },
       }),
     ).map((b) => b.label);
-    expect(all).toEqual(['Masqué aux professionnels', 'Non visible par le patient', 'Non visible par les représentants légaux', 'Archivé']);
+    expect(all).toEqual([
+      'Masqué aux professionnels',
+      'Non visible par le patient',
+      'Non visible par les représentants légaux',
+      'Archivé',
+    ]);
     expect(documentBadges(documentMeta({ status: 'obsolete' })).map((b) => b.label)).toEqual(['Obsolète']);
   });
 });

@@ -21,11 +21,20 @@ describe('startSync', () => {
     expect(useStore.getState().summary?.allergies[0]?.label).toBe('Paracétamol');
     expect(fake.callsTo('summary.get')).toHaveLength(1);
 
-    fake.emit('session.changed', session({ patient: patientContext({ access: { mode: 'bris_de_glace', reason: 'x', since: '2026-11-23T12:00:00Z' } }) }));
+    fake.emit(
+      'session.changed',
+      session({
+        patient: patientContext({
+          access: { mode: 'bris_de_glace', reason: 'x', since: '2026-11-23T12:00:00Z' },
+        }),
+      }),
+    );
     await flush();
     expect(fake.callsTo('summary.get')).toHaveLength(2);
 
-    useStore.getState().setDocuments({ insKey: demoDossier.insKey, data: [documentMeta()], loading: false, error: null });
+    useStore
+      .getState()
+      .setDocuments({ insKey: demoDossier.insKey, data: [documentMeta()], loading: false, error: null });
     fake.emit('session.changed', session({ status: 'locked', patient: patientContext() }));
     expect(useStore.getState().summary).toBeNull();
     expect(useStore.getState().documents.data).toBeNull();
@@ -34,7 +43,9 @@ describe('startSync', () => {
 
   it('drops a late summary for a dossier that is no longer open', async () => {
     let release: (s: EmergencySummary) => void = () => undefined;
-    const fake = createFakeApi({ 'summary.get': () => new Promise<EmergencySummary>((resolve) => (release = resolve)) });
+    const fake = createFakeApi({
+      'summary.get': () => new Promise<EmergencySummary>((resolve) => (release = resolve)),
+    });
     const stop = startSync(fake.api);
     fake.emit('session.changed', session({ patient: patientContext() }));
     fake.emit('session.changed', session({ patient: null }));

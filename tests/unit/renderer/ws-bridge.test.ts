@@ -28,7 +28,12 @@ afterEach(() => {
 
 function openBridge() {
   vi.stubGlobal('WebSocket', FakeSocket);
-  const location = { hash: '#token=abc', protocol: 'http:', host: '127.0.0.1:5000', pathname: '/' } as Location;
+  const location = {
+    hash: '#token=abc',
+    protocol: 'http:',
+    host: '127.0.0.1:5000',
+    pathname: '/',
+  } as Location;
   const history = { replaceState: vi.fn() } as unknown as History;
   const api = createWsBridgeApi(location, history);
   return { api, history };
@@ -44,7 +49,10 @@ describe('ws bridge', () => {
     socket.onopen?.();
     await vi.waitFor(() => expect(socket.sent).toHaveLength(1));
     const { id } = JSON.parse(socket.sent[0] as string) as { id: number };
-    socket.receive({ id, response: { ok: false, error: { code: 'LOCKED', message: 'Session verrouillée.' } } });
+    socket.receive({
+      id,
+      response: { ok: false, error: { code: 'LOCKED', message: 'Session verrouillée.' } },
+    });
     await expect(info).rejects.toThrow('[LOCKED] Session verrouillée.');
   });
 
@@ -77,7 +85,10 @@ describe('ws bridge', () => {
 
 describe('parseFrame', () => {
   it('accepts well-formed responses only', () => {
-    expect(parseFrame('{"id":1,"response":{"ok":true,"value":42}}')).toEqual({ id: 1, response: { ok: true, value: 42 } });
+    expect(parseFrame('{"id":1,"response":{"ok":true,"value":42}}')).toEqual({
+      id: 1,
+      response: { ok: true, value: 42 },
+    });
     expect(parseFrame('{"id":1,"response":{"ok":false,"error":{"code":"X"}}}')).toBeNull();
     expect(parseFrame('null')).toBeNull();
     expect(parseFrame('[]')).toBeNull();

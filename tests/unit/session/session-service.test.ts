@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { CpxCardInfo, DossierRef, PinState, ReaderView, ReferenceIdentity, VitaleCardInfo } from '../../../src/shared/contract';
+import type {
+  CpxCardInfo,
+  DossierRef,
+  PinState,
+  ReaderView,
+  ReferenceIdentity,
+  VitaleCardInfo,
+} from '../../../src/shared/contract';
 import { ApiError } from '../../../src/shared/contract';
-import { SessionService, type SessionCards, type SessionDossiers } from '../../../src/main/session/session-service';
+import {
+  SessionService,
+  type SessionCards,
+  type SessionDossiers,
+} from '../../../src/main/session/session-service';
 import { silentLogger } from '../../../src/main/log/logger';
 
 const cps: CpxCardInfo = {
@@ -91,7 +102,8 @@ const dossiers = (opened: string[] = [], authorized: string[] = ['810001234567']
         : { kind: 'unknown', notice: 'Identité introuvable au référentiel INS.' },
   openForIdentity: async (actor, identity) => {
     if (identity.matricule !== dossier.ins.matricule) return { kind: 'none' };
-    if (!authorized.includes(actor.professional.holder.nationalId)) return { kind: 'authorization-required', dossier };
+    if (!authorized.includes(actor.professional.holder.nationalId))
+      return { kind: 'authorization-required', dossier };
     opened.push(`${dossier.insKey}|${actor.mode}`);
     return { kind: 'open', dossier };
   },
@@ -101,7 +113,8 @@ const dossiers = (opened: string[] = [], authorized: string[] = ['810001234567']
     return { kind: 'open', dossier };
   },
   open: async (actor, insKey) => {
-    if (actor.mode === 'bris_de_glace' && !actor.reason) throw new ApiError('FORBIDDEN', 'Motif obligatoire.');
+    if (actor.mode === 'bris_de_glace' && !actor.reason)
+      throw new ApiError('FORBIDDEN', 'Motif obligatoire.');
     opened.push(`${insKey}|${actor.mode}`);
     return dossier;
   },
@@ -163,7 +176,10 @@ describe('session', () => {
     expect(session.get().patient?.selectedIndex).toBeNull();
     expect(session.get().patient?.beneficiaries).toHaveLength(3);
     await session.selectBeneficiary(2);
-    expect(session.get().patient).toMatchObject({ dossier: null, notice: expect.stringMatching(/introuvable/) });
+    expect(session.get().patient).toMatchObject({
+      dossier: null,
+      notice: expect.stringMatching(/introuvable/),
+    });
     expect(session.get().patient?.identity).toBeUndefined();
     await session.selectBeneficiary(0);
     expect(session.get().patient?.dossier?.insKey).toBe(dossier.insKey);
@@ -178,11 +194,18 @@ describe('session', () => {
     await session.verifyPin('CPS', '1234');
     cards.set('Vitale', vitale(1));
     await flush();
-    expect(session.get().patient).toMatchObject({ dossier: null, dossierExists: true, authorizationRequired: true });
+    expect(session.get().patient).toMatchObject({
+      dossier: null,
+      dossierExists: true,
+      authorizationRequired: true,
+    });
     expect(opened).toEqual([]);
     await session.authorizeAccess();
     expect(opened).toEqual([`${dossier.insKey}|authorized`]);
-    expect(session.get().patient).toMatchObject({ dossier: { insKey: dossier.insKey }, access: { mode: 'normal' } });
+    expect(session.get().patient).toMatchObject({
+      dossier: { insKey: dossier.insKey },
+      access: { mode: 'normal' },
+    });
     expect(session.get().patient?.authorizationRequired).toBeUndefined();
   });
 
@@ -196,7 +219,10 @@ describe('session', () => {
     session.keepOpen(true);
     cards.set('Vitale', null);
     await flush();
-    await expect(session.authorizeAccess()).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/carte Vitale/) });
+    await expect(session.authorizeAccess()).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/carte Vitale/),
+    });
   });
 
   it('several identities are offered for a human choice; nothing opens before one is chosen', async () => {
@@ -212,7 +238,11 @@ describe('session', () => {
     expect(session.get().patient?.dossier).toBeNull();
     expect(opened).toEqual([]);
     await session.chooseIdentity(1);
-    expect(session.get().patient).toMatchObject({ identity: { matricule: '215017512345684' }, dossierExists: false, dossier: null });
+    expect(session.get().patient).toMatchObject({
+      identity: { matricule: '215017512345684' },
+      dossierExists: false,
+      dossier: null,
+    });
     expect(session.get().patient?.candidates).toBeUndefined();
     await expect(session.chooseIdentity(5)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -253,8 +283,14 @@ describe('session', () => {
     await session.verifyPin('CPS', '1234');
     await expect(session.openDossier(dossier.insKey, 'bris_de_glace')).rejects.toThrow('Motif obligatoire.');
     await session.openDossier(dossier.insKey, 'bris_de_glace', 'Patient inconscient');
-    expect(session.get().patient?.access).toMatchObject({ mode: 'bris_de_glace', reason: 'Patient inconscient' });
-    expect(session.currentAccess(dossier.insKey)).toMatchObject({ mode: 'bris_de_glace', reason: 'Patient inconscient' });
+    expect(session.get().patient?.access).toMatchObject({
+      mode: 'bris_de_glace',
+      reason: 'Patient inconscient',
+    });
+    expect(session.currentAccess(dossier.insKey)).toMatchObject({
+      mode: 'bris_de_glace',
+      reason: 'Patient inconscient',
+    });
     expect(() => session.currentAccess('1234567890123@1.2.250.1.213.1.4.10')).toThrow(/pas ouvert/);
   });
 });

@@ -1,4 +1,12 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../../src/main/store/errors';
@@ -22,7 +30,10 @@ describe('StoreEngine', () => {
     const h = harness();
     const a = await h.open();
     a.write(insertTx(1));
-    a.write([{ sql: 'CREATE TABLE blobs (b BLOB)' }, { sql: 'INSERT INTO blobs VALUES (?)', params: [new Uint8Array([0, 1, 255])] }]);
+    a.write([
+      { sql: 'CREATE TABLE blobs (b BLOB)' },
+      { sql: 'INSERT INTO blobs VALUES (?)', params: [new Uint8Array([0, 1, 255])] },
+    ]);
     await a.close();
     const b = await h.open();
     expect(txCounts(b).get(1)).toBe(3);
@@ -214,7 +225,10 @@ describe('StoreEngine', () => {
   });
 
   it('applies migrations once each, in order, and records the version', async () => {
-    const h = harness([itemsMigration, { version: 2, name: 'seed', sql: "INSERT INTO items (tx, body) VALUES (0, 'seed')" }]);
+    const h = harness([
+      itemsMigration,
+      { version: 2, name: 'seed', sql: "INSERT INTO items (tx, body) VALUES (0, 'seed')" },
+    ]);
     const a = await h.open();
     expect(a.stats().schemaVersion).toBe(2);
     await a.close();
@@ -235,7 +249,10 @@ describe('StoreEngine', () => {
   });
 
   it('rolls back a failing migration entirely', async () => {
-    const h = harness([itemsMigration, { version: 2, name: 'broken', sql: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);' }]);
+    const h = harness([
+      itemsMigration,
+      { version: 2, name: 'broken', sql: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);' },
+    ]);
     await expectStoreError(h.open(), 'MIGRATION_FAILED');
     const ok = await h.open({ migrations: [itemsMigration] });
     expect(ok.stats().schemaVersion).toBe(1);
@@ -246,7 +263,9 @@ describe('StoreEngine', () => {
   it('makes a failing transaction all-or-nothing and stays usable', async () => {
     const h = harness();
     const s = await h.open();
-    expect(() => s.write([...insertTx(1), { sql: 'INSERT INTO missing_table VALUES (1)' }])).toThrow(StoreError);
+    expect(() => s.write([...insertTx(1), { sql: 'INSERT INTO missing_table VALUES (1)' }])).toThrow(
+      StoreError,
+    );
     expect(txCounts(s).size).toBe(0);
     expect(s.stats().journalRecords).toBe(1); // the migration only
     s.write(insertTx(2));
@@ -257,7 +276,9 @@ describe('StoreEngine', () => {
   it('refuses parameters the journal could not replay faithfully', async () => {
     const h = harness();
     const s = await h.open();
-    const bad = [{ sql: 'INSERT INTO items (tx, body) VALUES (?, ?)', params: [1, true as unknown as string] }];
+    const bad = [
+      { sql: 'INSERT INTO items (tx, body) VALUES (?, ?)', params: [1, true as unknown as string] },
+    ];
     expect(() => s.write(bad)).toThrow(StoreError);
     expect(txCounts(s).size).toBe(0);
     await s.close();
@@ -266,7 +287,9 @@ describe('StoreEngine', () => {
   it('never lets all() modify the database', async () => {
     const h = harness();
     const s = await h.open();
-    expect(() => s.all("INSERT INTO items (tx, body) VALUES (1, 'sneaky')")).toThrow(expect.objectContaining({ reason: 'READ_ONLY_VIOLATION' }));
+    expect(() => s.all("INSERT INTO items (tx, body) VALUES (1, 'sneaky')")).toThrow(
+      expect.objectContaining({ reason: 'READ_ONLY_VIOLATION' }),
+    );
     expect(txCounts(s).size).toBe(0);
     await s.close();
   });

@@ -25,7 +25,10 @@ export interface CapturedLog {
 
 export function captureLog(): CapturedLog {
   const lines: CapturedLog['lines'] = [];
-  const log = createLogger({ level: 'debug', sink: (line) => lines.push(JSON.parse(line) as CapturedLog['lines'][number]) });
+  const log = createLogger({
+    level: 'debug',
+    sink: (line) => lines.push(JSON.parse(line) as CapturedLog['lines'][number]),
+  });
   return { log, lines };
 }
 
@@ -66,9 +69,16 @@ export function crashImage(dir: string): string {
 }
 
 export function insertTx(tx: number, rows = 3, size = 50): { sql: string; params: (string | number)[] }[] {
-  return Array.from({ length: rows }, (_, i) => ({ sql: 'INSERT INTO items (tx, body) VALUES (?, ?)', params: [tx, `${tx}-${i}-`.padEnd(size, 'x')] }));
+  return Array.from({ length: rows }, (_, i) => ({
+    sql: 'INSERT INTO items (tx, body) VALUES (?, ?)',
+    params: [tx, `${tx}-${i}-`.padEnd(size, 'x')],
+  }));
 }
 
 export function txCounts(engine: StoreEngine): Map<number, number> {
-  return new Map(engine.all<{ tx: number; n: number }>('SELECT tx, count(*) AS n FROM items GROUP BY tx').map((r) => [r.tx, r.n]));
+  return new Map(
+    engine
+      .all<{ tx: number; n: number }>('SELECT tx, count(*) AS n FROM items GROUP BY tx')
+      .map((r) => [r.tx, r.n]),
+  );
 }

@@ -59,7 +59,9 @@ describe('journal records', () => {
         writeFileSync(path, damaged);
         const read = readJournal(path, 3, key);
         expect(read.droppedReason).not.toBeNull();
-        expect(read.payloads.map((p) => Array.from(p))).toEqual(payloads.slice(0, read.payloads.length).map((p) => Array.from(p)));
+        expect(read.payloads.map((p) => Array.from(p))).toEqual(
+          payloads.slice(0, read.payloads.length).map((p) => Array.from(p)),
+        );
       }),
       { numRuns: 60 },
     );
@@ -72,9 +74,17 @@ describe('journal records', () => {
 });
 
 describe('transaction codec', () => {
-  const value = fc.oneof(fc.constant(null), fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.uint8Array({ maxLength: 40 }));
+  const value = fc.oneof(
+    fc.constant(null),
+    fc.string(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.uint8Array({ maxLength: 40 }),
+  );
   const statement: fc.Arbitrary<Statement> = fc.record(
-    { sql: fc.string(), params: fc.oneof(fc.array(value), fc.dictionary(fc.string({ minLength: 1 }), value)) },
+    {
+      sql: fc.string(),
+      params: fc.oneof(fc.array(value), fc.dictionary(fc.string({ minLength: 1 }), value)),
+    },
     { requiredKeys: ['sql'] },
   );
 
@@ -85,8 +95,12 @@ describe('transaction codec', () => {
         expect(decoded.length).toBe(statements.length);
         decoded.forEach((s, i) => {
           expect(s.sql).toBe(statements[i]?.sql);
-          expect(JSON.stringify(s.params, (_k, v: unknown) => (v instanceof Uint8Array ? Array.from(v) : v))).toBe(
-            JSON.stringify(statements[i]?.params, (_k, v: unknown) => (v instanceof Uint8Array ? Array.from(v) : v)),
+          expect(
+            JSON.stringify(s.params, (_k, v: unknown) => (v instanceof Uint8Array ? Array.from(v) : v)),
+          ).toBe(
+            JSON.stringify(statements[i]?.params, (_k, v: unknown) =>
+              v instanceof Uint8Array ? Array.from(v) : v,
+            ),
           );
         });
       }),

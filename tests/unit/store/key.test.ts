@@ -69,7 +69,11 @@ describe('store keys', () => {
     const result = loadOrCreateWrappedKey(path, fakeBackend('basic_text', false), captureLog().log);
     expect(result).toMatchObject({ ok: false, reason: 'insecure-backend', backend: 'basic_text' });
     expect(existsSync(path)).toBe(false);
-    expect(loadOrCreateWrappedKey(path, fakeBackend('basic_text', false), captureLog().log, { allowInsecure: true }).ok).toBe(true);
+    expect(
+      loadOrCreateWrappedKey(path, fakeBackend('basic_text', false), captureLog().log, {
+        allowInsecure: true,
+      }).ok,
+    ).toBe(true);
   });
 
   it('names the keyring change when the wrapped key can no longer be opened', () => {

@@ -19,13 +19,20 @@ describe('openStore (sql.js in a worker thread)', () => {
     const store = await openStore({ dir, key, migrations: [itemsMigration], log });
     expect(store.recovery.notices).toEqual([]);
     await Promise.all(
-      Array.from({ length: 10 }, (_, tx) => store.write([{ sql: 'INSERT INTO items (tx, body) VALUES (?, ?)', params: [tx, 'x'] }])),
+      Array.from({ length: 10 }, (_, tx) =>
+        store.write([{ sql: 'INSERT INTO items (tx, body) VALUES (?, ?)', params: [tx, 'x'] }]),
+      ),
     );
     const rows = await store.all<{ n: number }>('SELECT count(*) AS n FROM items WHERE tx >= ?', [5]);
     expect(rows).toEqual([{ n: 5 }]);
     await store.compact();
     const stats = await store.stats();
-    expect(stats).toMatchObject({ snapshotGeneration: 1, generation: 1, journalRecords: 0, schemaVersion: 1 });
+    expect(stats).toMatchObject({
+      snapshotGeneration: 1,
+      generation: 1,
+      journalRecords: 0,
+      schemaVersion: 1,
+    });
     expect(stats.snapshotBytes).toBeGreaterThan(stats.databaseBytes);
     // Worker log lines arrive on the caller's logger.
     expect(lines.some((l) => l.msg === 'compaction finished')).toBe(true);
@@ -46,7 +53,9 @@ describe('openStore (sql.js in a worker thread)', () => {
     expect((err as StoreError).reason).toBe('SQL');
     expect((err as StoreError).detail).toMatch(/no such table/);
     await store.close();
-    const wrong = await openStore({ dir, key: generateStoreKey(), migrations: [itemsMigration], log }).catch((e: unknown) => e);
+    const wrong = await openStore({ dir, key: generateStoreKey(), migrations: [itemsMigration], log }).catch(
+      (e: unknown) => e,
+    );
     expect(wrong).toBeInstanceOf(StoreError);
     expect((wrong as StoreError).reason).toBe('WRONG_KEY');
     expect((wrong as StoreError).code).toBe('CORRUPT_DATA');

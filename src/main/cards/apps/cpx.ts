@@ -46,11 +46,17 @@ async function readSerial(session: CardSession): Promise<string> {
 }
 
 /** null when the file does not exist (6A82). */
-async function selectAndRead(session: CardSession, path: Uint8Array, what: string): Promise<Uint8Array | null> {
+async function selectAndRead(
+  session: CardSession,
+  path: Uint8Array,
+  what: string,
+): Promise<Uint8Array | null> {
   const selected = await select(session, 'path-from-mf', path);
   if (selected.sw === 0x6a82) return null;
-  if (selected.sw === 0x6982) throw new CardError('status', { detail: `SELECT ${what}: security status not satisfied` });
-  if (selected.sw !== 0x9000) throw new CardError('status', { detail: `SELECT ${what}: SW ${swHex(selected.sw)}` });
+  if (selected.sw === 0x6982)
+    throw new CardError('status', { detail: `SELECT ${what}: security status not satisfied` });
+  if (selected.sw !== 0x9000)
+    throw new CardError('status', { detail: `SELECT ${what}: SW ${swHex(selected.sw)}` });
   return readBinaryAll(session, { what, maxSize: 4096 });
 }
 
@@ -60,14 +66,16 @@ async function selectAndRead(session: CardSession, path: Uint8Array, what: strin
  */
 export async function selectCpxApplication(session: CardSession): Promise<void> {
   const response = await select(session, 'aid', CPX_PKCS15_AID);
-  if (response.sw !== 0x9000) throw new CardError('not-cpx', { detail: `SELECT IAS-ECC AID: SW ${swHex(response.sw)}` });
+  if (response.sw !== 0x9000)
+    throw new CardError('not-cpx', { detail: `SELECT IAS-ECC AID: SW ${swHex(response.sw)}` });
 }
 
 /** GET DATA of the IAS-ECC tries-counter object, read before asking for the PIN (cards.md §1.2). */
 export async function readPinState(session: CardSession, reference: number): Promise<PinState> {
   const data = Uint8Array.of(0x4d, 0x08, 0x70, 0x06, 0xbf, 0x81, reference, 0x02, 0xa0, 0x80);
   const response = await transmitT0(session, { cla: 0x00, ins: 0xcb, p1: 0x3f, p2: 0xff, data, le: 256 });
-  if (response.sw !== 0x9000) throw new CardError('status', { detail: `GET DATA tries counter: SW ${swHex(response.sw)}` });
+  if (response.sw !== 0x9000)
+    throw new CardError('status', { detail: `GET DATA tries counter: SW ${swHex(response.sw)}` });
   const nodes = parseTlvOrThrow(response.data, 'tries counter');
   const max = findTlv(nodes, 0x9a)?.value[0];
   const left = findTlv(nodes, 0x9b)?.value[0];
@@ -94,7 +102,11 @@ export async function verifyCpxPin(
   const data = pin.slice();
   try {
     if (!isPinDigits(data)) throw new CardError('pin-format');
-    const response = await transmitT0(session, { cla: 0x00, ins: 0x20, p1: 0x00, p2: reference, data }, { sensitive: true });
+    const response = await transmitT0(
+      session,
+      { cla: 0x00, ins: 0x20, p1: 0x00, p2: reference, data },
+      { sensitive: true },
+    );
     if (response.sw === 0x9000) {
       return { success: true, pin: { triesLeft: known.triesMax, triesMax: known.triesMax, blocked: false } };
     }
@@ -133,11 +145,21 @@ export function decodeHolder(nodes: readonly TlvNode[]): { kind: CpxCardInfo['ki
   const root = findTlv(nodes, TAG_HOLDER);
   if (!root) throw new CardError('malformed', { detail: 'CPx holder template E0 missing' });
   const cardType = text(root, 0x80, 'card type');
-  const kind = cardType === 'CPS' ? 'cps' : cardType === 'CPE' || cardType === 'CPA' ? 'cpe' : cardType === 'CPF' ? 'cpf' : null;
+  const kind =
+    cardType === 'CPS'
+      ? 'cps'
+      : cardType === 'CPE' || cardType === 'CPA'
+        ? 'cpe'
+        : cardType === 'CPF'
+          ? 'cpf'
+          : null;
   if (!kind) throw new CardError('malformed', { detail: 'CPx card type unknown' });
   const nationalId = text(root, 0x82, 'national id') ?? '';
   const nationalIdType = /^8\d{11}$/.test(nationalId) ? 'RPPS' : /^0\d{9}$/.test(nationalId) ? 'ADELI' : null;
-  if (!nationalIdType) throw new CardError('malformed', { detail: `CPx national id not 8+RPPS / 0+ADELI (${nationalId.length} chars)` });
+  if (!nationalIdType)
+    throw new CardError('malformed', {
+      detail: `CPx national id not 8+RPPS / 0+ADELI (${nationalId.length} chars)`,
+    });
   const lastName = text(root, 0x84, 'last name');
   const firstName = text(root, 0x85, 'first name') ?? '';
   if (!lastName) throw new CardError('malformed', { detail: 'CPx holder last name missing' });
@@ -151,7 +173,10 @@ export function decodeHolder(nodes: readonly TlvNode[]): { kind: CpxCardInfo['ki
     lastName,
     firstName,
     professionCode,
-    professionLabel: (toHealthProfession(professionCode) ? professionLabel(professionCode) : undefined) ?? role ?? (professionCode ? `Profession ${professionCode}` : 'Personnel non professionnel de santé'),
+    professionLabel:
+      (toHealthProfession(professionCode) ? professionLabel(professionCode) : undefined) ??
+      role ??
+      (professionCode ? `Profession ${professionCode}` : 'Personnel non professionnel de santé'),
     situations: [],
   };
   if (civilityCode) holder.civility = civilityLabels[civilityCode] ?? civilityCode;

@@ -11,7 +11,12 @@ const DEFAULT_MAX_FILE = 16 * 1024;
 export type SelectMode = 'aid' | 'path-from-mf' | 'fid';
 
 /** SELECT without asking for FCP/FCI where possible; returns the raw response so callers can test 6A82. */
-export async function select(session: CardSession, mode: SelectMode, id: Uint8Array, p2: 0x00 | 0x0c = 0x0c): Promise<ResponseApdu> {
+export async function select(
+  session: CardSession,
+  mode: SelectMode,
+  id: Uint8Array,
+  p2: 0x00 | 0x0c = 0x0c,
+): Promise<ResponseApdu> {
   const p1 = mode === 'aid' ? 0x04 : mode === 'path-from-mf' ? 0x09 : 0x00;
   return transmitT0(session, { cla: 0x00, ins: 0xa4, p1, p2, data: id });
 }
@@ -21,7 +26,10 @@ export async function select(session: CardSession, mode: SelectMode, id: Uint8Ar
  * (offset past the end), as Cardpeek does. The first read may use
  * the SFI form; it makes the EF current, so later chunks use plain offsets.
  */
-export async function readBinaryAll(session: CardSession, options: { sfi?: number; maxSize?: number; what: string }): Promise<Uint8Array> {
+export async function readBinaryAll(
+  session: CardSession,
+  options: { sfi?: number; maxSize?: number; what: string },
+): Promise<Uint8Array> {
   const maxSize = options.maxSize ?? DEFAULT_MAX_FILE;
   const chunks: Uint8Array[] = [];
   let offset = 0;
@@ -47,7 +55,9 @@ export async function readBinaryAll(session: CardSession, options: { sfi?: numbe
 export function parseTlvOrThrow(bytes: Uint8Array, what: string): TlvNode[] {
   const parsed = parseTlv(bytes);
   if (!parsed.ok) {
-    throw new CardError('malformed', { detail: `${what}: ${parsed.error.kind} at ${parsed.error.offset} (${parsed.error.message})` });
+    throw new CardError('malformed', {
+      detail: `${what}: ${parsed.error.kind} at ${parsed.error.offset} (${parsed.error.message})`,
+    });
   }
   return parsed.nodes;
 }

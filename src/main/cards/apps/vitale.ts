@@ -32,11 +32,17 @@ const TAG_NIR = 0x93;
 export async function readVitale(session: CardSession): Promise<VitaleCardInfo> {
   const mf = await select(session, 'fid', MF, 0x00);
   if (mf.sw !== 0x9000) throw new CardError('status', { detail: `SELECT MF: SW ${swHex(mf.sw)}` });
-  const identity = parseTlvOrThrow(await readBinaryAll(session, { sfi: VITALE_DATA_SFI, what: 'Vitale identity' }), 'Vitale identity');
+  const identity = parseTlvOrThrow(
+    await readBinaryAll(session, { sfi: VITALE_DATA_SFI, what: 'Vitale identity' }),
+    'Vitale identity',
+  );
   const app = await select(session, 'aid', VITALE_AID, 0x00);
   let nirFile: TlvNode[] = [];
   if (app.sw === 0x9000) {
-    nirFile = parseTlvOrThrow(await readBinaryAll(session, { sfi: VITALE_DATA_SFI, what: 'Vitale NIR' }), 'Vitale NIR');
+    nirFile = parseTlvOrThrow(
+      await readBinaryAll(session, { sfi: VITALE_DATA_SFI, what: 'Vitale NIR' }),
+      'Vitale NIR',
+    );
   } else if (app.sw !== 0x6a82) {
     throw new CardError('status', { detail: `SELECT VITALE: SW ${swHex(app.sw)}` });
   }
@@ -48,16 +54,24 @@ export async function readVitale(session: CardSession): Promise<VitaleCardInfo> 
   };
 }
 
-export function decodeBeneficiaries(identity: readonly TlvNode[], nirFile: readonly TlvNode[]): Beneficiary[] {
+export function decodeBeneficiaries(
+  identity: readonly TlvNode[],
+  nirFile: readonly TlvNode[],
+): Beneficiary[] {
   const entries = findAllTlv(identity, TAG_BENEFICIARY);
-  if (entries.length === 0) throw new CardError('malformed', { detail: 'Vitale identity file has no beneficiary (tag 65)' });
+  if (entries.length === 0)
+    throw new CardError('malformed', { detail: 'Vitale identity file has no beneficiary (tag 65)' });
   const fileNirs = findAllTlv(nirFile, TAG_NIR).map((n) => decodeLatin1(n.value));
   return entries.map((entry, index) => {
     const lastName = requiredText(entry, TAG_LAST_NAME, index);
     const firstName = requiredText(entry, TAG_FIRST_NAME, index);
     const birthDate = decodeBirthDate(entry, index);
     const own = childTlv(entry, TAG_NIR);
-    const nir = own ? decodeLatin1(own.value) : fileNirs.length === entries.length ? (fileNirs[index] ?? '') : (fileNirs[0] ?? '');
+    const nir = own
+      ? decodeLatin1(own.value)
+      : fileNirs.length === entries.length
+        ? (fileNirs[index] ?? '')
+        : (fileNirs[0] ?? '');
     const rank = childTlv(entry, TAG_BIRTH_RANK);
     const birthRank = rank ? Number(decodeLatin1(rank.value)) : NaN;
     return {
@@ -75,7 +89,10 @@ export function decodeBeneficiaries(identity: readonly TlvNode[], nirFile: reado
 function requiredText(entry: TlvNode, tag: number, index: number): string {
   const node = childTlv(entry, tag);
   const text = node ? decodeLatin1(node.value) : '';
-  if (!text) throw new CardError('malformed', { detail: `beneficiary ${index}: tag ${tag.toString(16)} missing or empty` });
+  if (!text)
+    throw new CardError('malformed', {
+      detail: `beneficiary ${index}: tag ${tag.toString(16)} missing or empty`,
+    });
   return text;
 }
 
@@ -84,7 +101,10 @@ function decodeBirthDate(entry: TlvNode, index: number): string {
   const node = childTlv(entry, TAG_BIRTH_DATE);
   const text = node ? decodeLatin1(node.value) : '';
   const match = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
-  if (!match) throw new CardError('malformed', { detail: `beneficiary ${index}: birth date not YYYYMMDD (${text.length} chars)` });
+  if (!match)
+    throw new CardError('malformed', {
+      detail: `beneficiary ${index}: birth date not YYYYMMDD (${text.length} chars)`,
+    });
   const [, year, month, day] = match;
   if (Number(month) > 12 || Number(day) > 31) {
     throw new CardError('malformed', { detail: `beneficiary ${index}: birth date out of range` });

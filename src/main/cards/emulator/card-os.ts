@@ -1,7 +1,14 @@
 import { bytesEqual, concatBytes, fromHex } from '../hex';
 import { decodeApdu, type DecodedCommandApdu } from '../iso7816/apdu';
 import { encodeTlv } from '../iso7816/tlv';
-import { applicationOf, buildFileSystem, findDfByAid, type DfNode, type EfNode, type FileNode } from './file-system';
+import {
+  applicationOf,
+  buildFileSystem,
+  findDfByAid,
+  type DfNode,
+  type EfNode,
+  type FileNode,
+} from './file-system';
 import type { CardProfile } from './profile';
 import type { VirtualCard } from './virtual-card';
 
@@ -129,22 +136,23 @@ export class EmulatedCard implements VirtualCard {
     if (data.length === le) return sw(SW.ok, data);
     if (data.length > 256) {
       this.pending = data.slice(le);
-      return sw(0x6100 | Math.min(this.pending.length, 256) % 256, data.slice(0, le));
+      return sw(0x6100 | (Math.min(this.pending.length, 256) % 256), data.slice(0, le));
     }
-    return sw(0x6c00 | data.length % 256);
+    return sw(0x6c00 | (data.length % 256));
   }
 
   private announce(data: Uint8Array): Uint8Array {
     this.pending = data;
-    return sw(0x6100 | Math.min(data.length, 256) % 256);
+    return sw(0x6100 | (Math.min(data.length, 256) % 256));
   }
 
   private getResponse(apdu: DecodedCommandApdu): Uint8Array {
     const pending = this.pending;
     if (!pending) return sw(SW.conditionsNotSatisfied);
-    if (apdu.case !== 2 || apdu.p1 !== 0 || apdu.p2 !== 0) return sw(apdu.case !== 2 ? SW.wrongLength : SW.badP1P2);
+    if (apdu.case !== 2 || apdu.p1 !== 0 || apdu.p2 !== 0)
+      return sw(apdu.case !== 2 ? SW.wrongLength : SW.badP1P2);
     const le = apdu.le ?? 256;
-    if (le > pending.length) return sw(0x6c00 | pending.length % 256);
+    if (le > pending.length) return sw(0x6c00 | (pending.length % 256));
     const chunk = pending.slice(0, le);
     const rest = pending.slice(le);
     if (rest.length === 0) {
@@ -152,7 +160,7 @@ export class EmulatedCard implements VirtualCard {
       return sw(SW.ok, chunk);
     }
     this.pending = rest;
-    return sw(0x6100 | Math.min(rest.length, 256) % 256, chunk);
+    return sw(0x6100 | (Math.min(rest.length, 256) % 256), chunk);
   }
 
   // SELECT ------------------------------------------------------------------------------------
@@ -217,7 +225,9 @@ export class EmulatedCard implements VirtualCard {
   }
 
   private childOf(df: DfNode, fid: number, type?: 'ef' | 'df'): FileNode | null {
-    return df.children.find((child) => child.fid === fid && (type === undefined || child.type === type)) ?? null;
+    return (
+      df.children.find((child) => child.fid === fid && (type === undefined || child.type === type)) ?? null
+    );
   }
 
   /** P1=08/09 paths; a leading 3F00 means "from the MF" whatever the starting point. */
@@ -313,7 +323,11 @@ export class EmulatedCard implements VirtualCard {
     const request = apdu.data;
     const prefix = [0x4d, 0x08, 0x70, 0x06, 0xbf, 0x81];
     const suffix = [0x02, 0xa0, 0x80];
-    if (request.length !== 10 || !prefix.every((b, i) => request[i] === b) || !suffix.every((b, i) => request[7 + i] === b)) {
+    if (
+      request.length !== 10 ||
+      !prefix.every((b, i) => request[i] === b) ||
+      !suffix.every((b, i) => request[7 + i] === b)
+    ) {
       return sw(SW.badData);
     }
     const reference = request[6] ?? 0;
@@ -321,7 +335,10 @@ export class EmulatedCard implements VirtualCard {
     if (!this.pin || reference !== this.pin.reference) return sw(SW.dataNotFound);
     const counters = encodeTlv(
       0xa0,
-      concatBytes(encodeTlv(0x9a, Uint8Array.of(this.pin.triesMax)), encodeTlv(0x9b, Uint8Array.of(this.triesLeft))),
+      concatBytes(
+        encodeTlv(0x9a, Uint8Array.of(this.pin.triesMax)),
+        encodeTlv(0x9b, Uint8Array.of(this.triesLeft)),
+      ),
     );
     return this.respond(encodeTlv(0x70, encodeTlv(objectTag, counters)), apdu);
   }

@@ -73,7 +73,9 @@ export function buildFileSystem(spec: DfSpec, parent: DfNode | null = null): DfN
     parent,
     children: [],
   };
-  df.children = spec.children.map((child) => (child.type === 'df' ? buildFileSystem(child, df) : buildEf(child, df)));
+  df.children = spec.children.map((child) =>
+    child.type === 'df' ? buildFileSystem(child, df) : buildEf(child, df),
+  );
   return df;
 }
 

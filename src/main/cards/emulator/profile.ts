@@ -52,7 +52,9 @@ export const efSchema = z
     records: z.array(contentSchema).optional(),
   })
   .strict()
-  .refine((ef) => !(ef.content && ef.records), { message: 'un EF est transparent (content) ou à enregistrements (records), pas les deux' });
+  .refine((ef) => !(ef.content && ef.records), {
+    message: 'un EF est transparent (content) ou à enregistrements (records), pas les deux',
+  });
 export type EfSpec = z.infer<typeof efSchema>;
 
 export interface DfSpec {
@@ -88,9 +90,12 @@ export const cardProfileSchema = z
     label: z.string().min(1),
     kind: z.enum(['vitale', 'cps', 'cpe', 'cpf', 'other']),
     description: z.string().optional(),
-    atr: hexString.refine((v) => v.replace(/[\s:]/g, '').length >= 4 && v.replace(/[\s:]/g, '').length <= 66, {
-      message: 'ATR de 2 à 33 octets',
-    }),
+    atr: hexString.refine(
+      (v) => v.replace(/[\s:]/g, '').length >= 4 && v.replace(/[\s:]/g, '').length <= 66,
+      {
+        message: 'ATR de 2 à 33 octets',
+      },
+    ),
     pin: z
       .object({
         /** PIN reference (P2 of VERIFY, `<ref>` of the tries-counter GET DATA). */
@@ -124,7 +129,10 @@ export function parseCardProfile(json: unknown, source: string): CardProfile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? issue.path.join('.') || '(racine)' : '(racine)';
-    throw new CardProfileError(source, `Profil de carte invalide (${source}) : ${where} : ${issue?.message ?? 'invalide'}`);
+    throw new CardProfileError(
+      source,
+      `Profil de carte invalide (${source}) : ${where} : ${issue?.message ?? 'invalide'}`,
+    );
   }
   return parsed.data;
 }

@@ -45,7 +45,11 @@ export class VpcdFrameDecoder {
 const SW_NO_PRECISE_DIAGNOSIS = Uint8Array.of(0x6f, 0x00);
 
 /** What the card says to one vpcd message; null when vpcd expects no reply. */
-export function answerVpcdMessage(card: VirtualCard, message: Uint8Array, log: Logger = silentLogger): Uint8Array | null {
+export function answerVpcdMessage(
+  card: VirtualCard,
+  message: Uint8Array,
+  log: Logger = silentLogger,
+): Uint8Array | null {
   if (message.length === 0) {
     log.warn('vpcd sent an empty frame; ignored');
     return null;
@@ -72,7 +76,9 @@ export function answerVpcdMessage(card: VirtualCard, message: Uint8Array, log: L
     return card.transmit(message);
   } catch (error) {
     // VirtualCard promises never to throw; if one does, answer like a confused card rather than hang pcscd.
-    log.error('virtual card threw while answering an APDU', { error: error instanceof Error ? error.message : String(error) });
+    log.error('virtual card threw while answering an APDU', {
+      error: error instanceof Error ? error.message : String(error),
+    });
     return SW_NO_PRECISE_DIAGNOSIS;
   }
 }

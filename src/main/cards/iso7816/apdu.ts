@@ -79,7 +79,8 @@ export function decodeApdu(bytes: Uint8Array): ApduDecodeResult {
   const base = { cla, ins, p1, p2 };
   if (bytes.length === 4) return { ok: true, apdu: { ...base, case: 1, extended: false } };
   const b4 = bytes[4] ?? 0;
-  if (bytes.length === 5) return { ok: true, apdu: { ...base, le: b4 === 0 ? 256 : b4, case: 2, extended: false } };
+  if (bytes.length === 5)
+    return { ok: true, apdu: { ...base, le: b4 === 0 ? 256 : b4, case: 2, extended: false } };
   if (b4 !== 0) {
     const data = bytes.slice(5, 5 + b4);
     if (bytes.length === 5 + b4) return { ok: true, apdu: { ...base, data, case: 3, extended: false } };
@@ -91,7 +92,8 @@ export function decodeApdu(bytes: Uint8Array): ApduDecodeResult {
   }
   if (bytes.length < 7) return { ok: false, reason: 'truncated extended length' };
   const word = ((bytes[5] ?? 0) << 8) | (bytes[6] ?? 0);
-  if (bytes.length === 7) return { ok: true, apdu: { ...base, le: word === 0 ? 65536 : word, case: 2, extended: true } };
+  if (bytes.length === 7)
+    return { ok: true, apdu: { ...base, le: word === 0 ? 65536 : word, case: 2, extended: true } };
   if (word === 0) return { ok: false, reason: 'extended Lc of zero' };
   const data = bytes.slice(7, 7 + word);
   if (bytes.length === 7 + word) return { ok: true, apdu: { ...base, data, case: 3, extended: true } };
@@ -107,7 +109,8 @@ export const SENSITIVE_INS: ReadonlySet<number> = new Set([0x20, 0x24, 0x2c]);
 
 /** Hex trace of a C-APDU for logs; the data of PIN-carrying commands is replaced by its length. */
 export function describeCommandForLog(bytes: Uint8Array): string {
-  const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+  const hex = (b: Uint8Array): string =>
+    Array.from(b, (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(' ');
   const ins = bytes[1];
   if (ins !== undefined && SENSITIVE_INS.has(ins) && bytes.length > 4) {
     return `${hex(bytes.slice(0, 4))} [${bytes.length - 4} bytes redacted]`;

@@ -61,7 +61,8 @@ const fixed: Record<number, [StatusKind, string]> = {
 /** Maps SW1 SW2 to a typed result (ISO 7816-4 table, meanings as in OpenSC iso7816.c). */
 export function interpretStatus(sw1: number, sw2: number): StatusResult {
   const sw = ((sw1 & 0xff) << 8) | (sw2 & 0xff);
-  if (sw1 === 0x61) return { sw, kind: 'more-data', meaning: 'more data available', available: sw2 === 0 ? 256 : sw2 };
+  if (sw1 === 0x61)
+    return { sw, kind: 'more-data', meaning: 'more data available', available: sw2 === 0 ? 256 : sw2 };
   if (sw1 === 0x6c) return { sw, kind: 'wrong-le', meaning: 'wrong Le', correctLe: sw2 === 0 ? 256 : sw2 };
   if (sw1 === 0x63 && (sw2 & 0xf0) === 0xc0) {
     return { sw, kind: 'pin-wrong', meaning: 'verification failed', triesLeft: sw2 & 0x0f };
@@ -93,7 +94,11 @@ export function swHex(sw: number): string {
 }
 
 /** Throws a typed error unless the response is 9000 (or 6282 when `allowEof`). */
-export function expectSuccess(response: ResponseApdu, what: string, options: { allowEof?: boolean } = {}): void {
+export function expectSuccess(
+  response: ResponseApdu,
+  what: string,
+  options: { allowEof?: boolean } = {},
+): void {
   if (response.sw === 0x9000) return;
   if (options.allowEof && response.sw === 0x6282) return;
   const status = interpretStatus(response.sw1, response.sw2);

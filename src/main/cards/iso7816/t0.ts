@@ -21,7 +21,11 @@ const DEFAULT_MAX_ITERATIONS = 64;
  * answers `6Cxx` by re-sending with the Le the card asked for (ISO 7816-3 T=0 rules, also harmless
  * over T=1). The application never sees 61xx or 6Cxx.
  */
-export async function transmitT0(session: CardSession, apdu: CommandApdu, options: TransmitOptions = {}): Promise<ResponseApdu> {
+export async function transmitT0(
+  session: CardSession,
+  apdu: CommandApdu,
+  options: TransmitOptions = {},
+): Promise<ResponseApdu> {
   const maxLength = options.maxResponseLength ?? DEFAULT_MAX_LENGTH;
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   const send = async (command: CommandApdu): Promise<ResponseApdu> => {
@@ -39,7 +43,9 @@ export async function transmitT0(session: CardSession, apdu: CommandApdu, option
   let lastCommand: CommandApdu = apdu;
   for (let iteration = 0; ; iteration++) {
     if (iteration >= maxIterations) {
-      throw new CardError('protocol', { detail: `more than ${maxIterations} GET RESPONSE/re-send round trips` });
+      throw new CardError('protocol', {
+        detail: `more than ${maxIterations} GET RESPONSE/re-send round trips`,
+      });
     }
     if (response.sw1 === 0x6c) {
       // The card wants this exact Le: re-send the same command (or GET RESPONSE) with it.
@@ -50,8 +56,15 @@ export async function transmitT0(session: CardSession, apdu: CommandApdu, option
     if (response.sw1 === 0x61) {
       gathered += response.data.length;
       chunks.push(response.data);
-      if (gathered > maxLength) throw new CardError('protocol', { detail: `response longer than ${maxLength} bytes` });
-      lastCommand = { cla: apdu.cla & 0x03, ins: 0xc0, p1: 0, p2: 0, le: response.sw2 === 0 ? 256 : response.sw2 };
+      if (gathered > maxLength)
+        throw new CardError('protocol', { detail: `response longer than ${maxLength} bytes` });
+      lastCommand = {
+        cla: apdu.cla & 0x03,
+        ins: 0xc0,
+        p1: 0,
+        p2: 0,
+        le: response.sw2 === 0 ? 256 : response.sw2,
+      };
       response = await send(lastCommand);
       continue;
     }
@@ -59,6 +72,7 @@ export async function transmitT0(session: CardSession, apdu: CommandApdu, option
   }
   if (chunks.length === 0) return response;
   const data = concatBytes(...chunks, response.data);
-  if (data.length > maxLength) throw new CardError('protocol', { detail: `response longer than ${maxLength} bytes` });
+  if (data.length > maxLength)
+    throw new CardError('protocol', { detail: `response longer than ${maxLength} bytes` });
   return { ...response, data };
 }

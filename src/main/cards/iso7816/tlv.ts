@@ -14,7 +14,13 @@ export interface TlvNode {
   children: TlvNode[];
 }
 
-export type TlvErrorKind = 'truncated-tag' | 'tag-too-long' | 'truncated-length' | 'unsupported-length' | 'length-out-of-bounds' | 'too-deep';
+export type TlvErrorKind =
+  | 'truncated-tag'
+  | 'tag-too-long'
+  | 'truncated-length'
+  | 'unsupported-length'
+  | 'length-out-of-bounds'
+  | 'too-deep';
 
 export interface TlvError {
   kind: TlvErrorKind;
@@ -35,7 +41,13 @@ function fail(kind: TlvErrorKind, offset: number, message: string): TlvParseResu
   return { ok: false, error: { kind, offset, message } };
 }
 
-function parseLevel(bytes: Uint8Array, start: number, end: number, depth: number, maxDepth: number): TlvParseResult {
+function parseLevel(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  depth: number,
+  maxDepth: number,
+): TlvParseResult {
   if (depth > maxDepth) return fail('too-deep', start, `nesting deeper than ${maxDepth}`);
   const nodes: TlvNode[] = [];
   let pos = start;
@@ -53,7 +65,8 @@ function parseLevel(bytes: Uint8Array, start: number, end: number, depth: number
       let more = true;
       while (more) {
         if (pos >= end) return fail('truncated-tag', tagStart, 'multi-byte tag runs past the end');
-        if (pos - tagStart >= MAX_TAG_BYTES) return fail('tag-too-long', tagStart, `tag longer than ${MAX_TAG_BYTES} bytes`);
+        if (pos - tagStart >= MAX_TAG_BYTES)
+          return fail('tag-too-long', tagStart, `tag longer than ${MAX_TAG_BYTES} bytes`);
         const next = bytes[pos] ?? 0;
         tag = tag * 256 + next;
         more = (next & 0x80) !== 0;
@@ -85,7 +98,10 @@ function parseLevel(bytes: Uint8Array, start: number, end: number, depth: number
     }
     nodes.push({
       tag,
-      tagHex: tag.toString(16).toUpperCase().padStart(first === tag ? 2 : 4, '0'),
+      tagHex: tag
+        .toString(16)
+        .toUpperCase()
+        .padStart(first === tag ? 2 : 4, '0'),
       constructed,
       offset: tagStart,
       value: bytes.slice(pos, pos + length),

@@ -20,7 +20,11 @@ export const NO_CARD: TrackedCard = { present: false, counter: null, atr: null }
  * nothing; a changed counter while a card stays present means it was pulled and re-inserted (or
  * swapped) between two statuses, which must still reach the app as a removal then an insertion.
  */
-export function trackCardState(previous: TrackedCard, state: number, atr: Uint8Array | null): { next: TrackedCard; changes: CardChange[] } {
+export function trackCardState(
+  previous: TrackedCard,
+  state: number,
+  atr: Uint8Array | null,
+): { next: TrackedCard; changes: CardChange[] } {
   const flags = state & 0xffff;
   const counter = state >>> 16;
   // A mute card answered no ATR: nothing can be read from it, so for the app the slot is empty.
@@ -30,7 +34,8 @@ export function trackCardState(previous: TrackedCard, state: number, atr: Uint8A
   if (!previous.present && present) return { next, changes: ['inserted'] };
   if (previous.present && present) {
     const counterMoved = previous.counter !== null && previous.counter !== counter;
-    const atrChanged = atr !== null && atr.length > 0 && previous.atr !== null && toHex(previous.atr) !== toHex(atr);
+    const atrChanged =
+      atr !== null && atr.length > 0 && previous.atr !== null && toHex(previous.atr) !== toHex(atr);
     if (counterMoved || atrChanged) return { next, changes: ['removed', 'inserted'] };
   }
   return { next, changes: [] };

@@ -118,7 +118,14 @@ const cardErrorKindByPcscKind: Record<PcscErrorKind, CardErrorKind> = {
 };
 
 /** CardError kinds after which the open card handle is useless and a new connection is needed. */
-const sessionEndingKinds: ReadonlySet<CardErrorKind> = new Set(['removed', 'reset', 'no-card', 'no-service', 'no-reader', 'closed']);
+const sessionEndingKinds: ReadonlySet<CardErrorKind> = new Set([
+  'removed',
+  'reset',
+  'no-card',
+  'no-service',
+  'no-reader',
+  'closed',
+]);
 
 export interface PcscFailure {
   kind: PcscErrorKind;

@@ -12,7 +12,9 @@ const PROTOCOL_VERSION = { major: 4, minor: 4 };
  * context synchronously on the JS thread and a frozen pcscd blocks that call forever (observed with
  * SIGSTOP): checking first keeps the app responsive. A race remains if pcscd freezes in between.
  */
-export function probePcscd(options: { socketPath?: string; timeoutMs?: number } = {}): Promise<PcscdProbeResult> {
+export function probePcscd(
+  options: { socketPath?: string; timeoutMs?: number } = {},
+): Promise<PcscdProbeResult> {
   const socketPath = options.socketPath ?? process.env.PCSCLITE_CSOCK_NAME ?? PCSCD_SOCKET;
   return new Promise((resolve) => {
     const socket = connectSocket(socketPath);

@@ -4,7 +4,14 @@ import type { Logger } from '../../log/logger';
 import { silentLogger } from '../../log/logger';
 import { CardError } from '../errors';
 import { toHex } from '../hex';
-import type { CardSession, CardTransport, Disposition, Protocol, ReaderStatus, TransportEvent } from './card-transport';
+import type {
+  CardSession,
+  CardTransport,
+  Disposition,
+  Protocol,
+  ReaderStatus,
+  TransportEvent,
+} from './card-transport';
 import { describePcscFailure, endsSession, pcscCardError, toCardError } from './pcsc-errors';
 import { probePcscd, type PcscdProbeResult } from './pcscd-probe';
 import { NO_CARD, trackCardState, type TrackedCard } from './card-state-tracking';
@@ -49,8 +56,17 @@ interface NativeCardReader {
   /** Called by the native side with `_end` when the monitoring thread stops. */
   emit: (event: string) => boolean;
   get_status(callback: StatusCallback): void;
-  _connect(shareMode: number, protocol: number, callback: (error: Error | null, protocol?: number) => void): void;
-  _transmit(data: Buffer, receiveLength: number, protocol: number, callback: (error: Error | null, data?: Buffer) => void): void;
+  _connect(
+    shareMode: number,
+    protocol: number,
+    callback: (error: Error | null, protocol?: number) => void,
+  ): void;
+  _transmit(
+    data: Buffer,
+    receiveLength: number,
+    protocol: number,
+    callback: (error: Error | null, data?: Buffer) => void,
+  ): void;
   _disconnect(disposition: number, callback: (error: Error | null) => void): void;
   close(): number;
 }
@@ -69,7 +85,10 @@ function loadNativeBinding(): NativePcscBinding {
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve('pcsclite/package.json'));
   // `bindings` finds build/Release or build/Debug (and Electron's unpacked asar) for us.
-  const bindings = createRequire(`${packageDir}/index.js`)('bindings') as (options: { bindings: string; module_root: string }) => unknown;
+  const bindings = createRequire(`${packageDir}/index.js`)('bindings') as (options: {
+    bindings: string;
+    module_root: string;
+  }) => unknown;
   return bindings({ bindings: 'pcsclite', module_root: packageDir }) as NativePcscBinding;
 }
 
@@ -213,7 +232,8 @@ export class PcscliteTransport implements CardTransport {
         : pcscCardError('service-unavailable', 'pcscd is not reachable');
     }
     return entry.queue.run(async () => {
-      if (this.readerEntries.get(reader) !== entry) throw pcscCardError('reader-unavailable', `reader "${reader}" went away`);
+      if (this.readerEntries.get(reader) !== entry)
+        throw pcscCardError('reader-unavailable', `reader "${reader}" went away`);
       if (!entry.card.present) throw pcscCardError('no-card', `no card in "${reader}"`);
       if (!entry.handle) {
         const code = await this.withTimeout(
@@ -226,10 +246,19 @@ export class PcscliteTransport implements CardTransport {
             });
           }),
         ).catch((error: unknown) => this.onOperationFailure(toCardError(error)));
-        entry.handle = { protocol: code === PROTOCOL_T1 ? 'T1' : 'T0', sessions: new Set(), disposition: 'leave' };
+        entry.handle = {
+          protocol: code === PROTOCOL_T1 ? 'T1' : 'T0',
+          sessions: new Set(),
+          disposition: 'leave',
+        };
         this.log.debug('card connected', { reader, protocol: entry.handle.protocol });
       }
-      const session = new PcscliteSession(this, entry, entry.handle.protocol, entry.card.atr ?? new Uint8Array(0));
+      const session = new PcscliteSession(
+        this,
+        entry,
+        entry.handle.protocol,
+        entry.card.atr ?? new Uint8Array(0),
+      );
       entry.handle.sessions.add(session);
       return session;
     });
@@ -261,7 +290,8 @@ export class PcscliteTransport implements CardTransport {
         return this.onOperationFailure(error);
       }
       // Seen with vpcd when the card is pulled mid-command: "success" with no bytes at all.
-      if (response.length < 2) throw pcscCardError('transmission-failed', `R-APDU of ${response.length} bytes (no status word)`);
+      if (response.length < 2)
+        throw pcscCardError('transmission-failed', `R-APDU of ${response.length} bytes (no status word)`);
       return response;
     });
   }
@@ -271,7 +301,8 @@ export class PcscliteTransport implements CardTransport {
     const handle = entry.handle;
     if (!handle || !handle.sessions.has(session)) return;
     handle.sessions.delete(session);
-    if (DISPOSITION_CODE[disposition] > DISPOSITION_CODE[handle.disposition]) handle.disposition = disposition;
+    if (DISPOSITION_CODE[disposition] > DISPOSITION_CODE[handle.disposition])
+      handle.disposition = disposition;
     if (handle.sessions.size > 0) return;
     await this.releaseHandle(entry, handle.disposition, 5_000);
   }
@@ -294,17 +325,26 @@ export class PcscliteTransport implements CardTransport {
     throw error;
   }
 
-  private async releaseHandle(entry: ReaderEntry, disposition: Disposition, timeoutMs: number): Promise<void> {
+  private async releaseHandle(
+    entry: ReaderEntry,
+    disposition: Disposition,
+    timeoutMs: number,
+  ): Promise<void> {
     const handle = entry.handle;
     if (!handle) return;
     entry.handle = null;
-    for (const session of handle.sessions) session.invalidate(pcscCardError('invalid-handle', 'session closed'));
+    for (const session of handle.sessions)
+      session.invalidate(pcscCardError('invalid-handle', 'session closed'));
     const disconnect = entry.queue.run(
       () =>
         new Promise<void>((resolve) => {
           entry.native._disconnect(DISPOSITION_CODE[disposition], (error) => {
             // A card already gone or a dead service leaves nothing to release: not worth failing over.
-            if (error) this.log.debug('SCardDisconnect failed', { reader: entry.name, error: describePcscFailure(error).message });
+            if (error)
+              this.log.debug('SCardDisconnect failed', {
+                reader: entry.name,
+                error: describePcscFailure(error).message,
+              });
             resolve();
           });
         }),
@@ -329,9 +369,10 @@ export class PcscliteTransport implements CardTransport {
     entry.handle = null;
     const native = entry.native;
     void entry.queue.run(() =>
-      this.withTimeout('SCardDisconnect', new Promise<void>((resolve) => native._disconnect(DISPOSITION_CODE.leave, () => resolve()))).catch(
-        () => undefined,
-      ),
+      this.withTimeout(
+        'SCardDisconnect',
+        new Promise<void>((resolve) => native._disconnect(DISPOSITION_CODE.leave, () => resolve())),
+      ).catch(() => undefined),
     );
   }
 
@@ -363,7 +404,8 @@ export class PcscliteTransport implements CardTransport {
     this.retryDelayMs = this.options.initialRetryDelayMs ?? 100;
     this.listingTimer = setTimeout(() => {
       this.listingTimer = null;
-      if (generation === this.generation && !this.listingSeen) this.loseService('no reader listing from pcscd in time');
+      if (generation === this.generation && !this.listingSeen)
+        this.loseService('no reader listing from pcscd in time');
     }, this.options.listingTimeoutMs ?? 5_000);
     context.start((error, raw) => {
       if (generation !== this.generation || this.stopping) return;
@@ -392,7 +434,14 @@ export class PcscliteTransport implements CardTransport {
     const binding = this.binding;
     if (!binding) return;
     const native = new binding.CardReader(name);
-    const entry: ReaderEntry = { name, native, card: NO_CARD, queue: new TaskQueue(), handle: null, statusSeen: false };
+    const entry: ReaderEntry = {
+      name,
+      native,
+      card: NO_CARD,
+      queue: new TaskQueue(),
+      handle: null,
+      statusSeen: false,
+    };
     let monitorFailed = false;
     native.emit = (event: string) => {
       if (event !== '_end' || generation !== this.generation || this.stopping) return true;
@@ -448,7 +497,10 @@ export class PcscliteTransport implements CardTransport {
   private loseService(detail: string): void {
     if (!this.serviceUp || this.stopping) return;
     this.log.warn('PC/SC service lost', { detail });
-    const readers = [...this.readerEntries.values()].map((entry) => ({ name: entry.name, hadCard: entry.card.present }));
+    const readers = [...this.readerEntries.values()].map((entry) => ({
+      name: entry.name,
+      hadCard: entry.card.present,
+    }));
     this.teardown();
     this.serviceUp = false;
     for (const { name, hadCard } of readers) {
@@ -532,7 +584,10 @@ export class PcscliteTransport implements CardTransport {
       try {
         listener(event);
       } catch (error) {
-        this.log.error('transport event listener threw', { event: event.type, error: error instanceof Error ? error.message : String(error) });
+        this.log.error('transport event listener threw', {
+          event: event.type,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   }
@@ -565,7 +620,12 @@ class PcscliteSession implements CardSession {
 
   transmit(apdu: Uint8Array): Promise<Uint8Array> {
     if (!(apdu instanceof Uint8Array) || apdu.length < 4 || apdu.length > MAX_SHORT_APDU) {
-      return Promise.reject(new CardError('malformed', { message: 'Commande carte invalide.', detail: `APDU of ${apdu?.length ?? 'no'} bytes refused` }));
+      return Promise.reject(
+        new CardError('malformed', {
+          message: 'Commande carte invalide.',
+          detail: `APDU of ${apdu?.length ?? 'no'} bytes refused`,
+        }),
+      );
     }
     if (this.invalidReason) return Promise.reject(this.invalidReason);
     return this.transport.transmitOn(this.entry, this, apdu);

@@ -1,7 +1,14 @@
 import { atrProtocols } from '../atr';
 import type { VirtualCard } from '../emulator/virtual-card';
 import { CardError } from '../errors';
-import type { CardSession, CardTransport, Disposition, Protocol, ReaderStatus, TransportEvent } from './card-transport';
+import type {
+  CardSession,
+  CardTransport,
+  Disposition,
+  Protocol,
+  ReaderStatus,
+  TransportEvent,
+} from './card-transport';
 
 export const SIMULATED_CPS_READER = 'Lecteur simulé CPS';
 export const SIMULATED_VITALE_READER = 'Lecteur simulé Vitale';
@@ -44,7 +51,10 @@ export class SimulatedTransport implements CardTransport {
   }
 
   readers(): ReaderStatus[] {
-    return [...this.slots.values()].map((slot) => ({ name: slot.name, atr: slot.card ? slot.card.atr.slice() : null }));
+    return [...this.slots.values()].map((slot) => ({
+      name: slot.name,
+      atr: slot.card ? slot.card.atr.slice() : null,
+    }));
   }
 
   onEvent(listener: (event: TransportEvent) => void): () => void {
@@ -171,6 +181,7 @@ class SimulatedSession implements CardSession {
     if (this.slot.card !== this.card || this.slot.insertion !== this.insertion) {
       throw new CardError('removed', { detail: 'card removed during the session' });
     }
-    if (this.slot.resets !== this.resets) throw new CardError('reset', { detail: 'card reset by another session' });
+    if (this.slot.resets !== this.resets)
+      throw new CardError('reset', { detail: 'card reset by another session' });
   }
 }

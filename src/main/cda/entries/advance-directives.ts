@@ -18,7 +18,9 @@ export function readAdvanceDirective(obs: XmlElement, ctx: EntryContext): Extrac
         ? 'non'
         : attachment
           ? `document joint (${attachment})`
-          : (labelOfCoded(value, ctx) ?? (isEncapsulated(value) ? undefined : text(value) || undefined) ?? entryNarrative(obs, ctx));
+          : (labelOfCoded(value, ctx) ??
+            (isEncapsulated(value) ? undefined : text(value) || undefined) ??
+            entryNarrative(obs, ctx));
   const { startDate, endDate } = periodOf(obs);
   return {
     kind: 'advanceDirective',

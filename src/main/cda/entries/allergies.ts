@@ -4,7 +4,19 @@ import { child, path, templateIdsOf, text } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
 import { entryNarrative, labelOfCoded, optional, originalTextOf, resolveReference } from './context';
-import { anchorOf, authorName, clinicalStatusOf, detailOf, factsOf, hasTemplate, isNegated, periodOf, related, severityOf, statusOf } from './common';
+import {
+  anchorOf,
+  authorName,
+  clinicalStatusOf,
+  detailOf,
+  factsOf,
+  hasTemplate,
+  isNegated,
+  periodOf,
+  related,
+  severityOf,
+  statusOf,
+} from './common';
 import { concernStatusLabel } from './labels';
 import { TEMPLATES } from './templates';
 
@@ -16,9 +28,15 @@ export function readAllergyConcern(concern: XmlElement, ctx: EntryContext): Extr
     .map((obs) => readAllergy(obs, ctx, concernStatus, authorName(concern)));
 }
 
-export function readAllergy(obs: XmlElement, ctx: EntryContext, concernStatus?: string, concernAuthor?: string): ExtractedEntry {
+export function readAllergy(
+  obs: XmlElement,
+  ctx: EntryContext,
+  concernStatus?: string,
+  concernAuthor?: string,
+): ExtractedEntry {
   const allergenCode = path(obs, 'participant', 'participantRole', 'playingEntity', 'code');
-  const allergenName = text(path(obs, 'participant', 'participantRole', 'playingEntity', 'name')) || undefined;
+  const allergenName =
+    text(path(obs, 'participant', 'participantRole', 'playingEntity', 'name')) || undefined;
   const allergen = codedOf(allergenCode);
   const value = child(obs, 'value');
   const valueLabel = labelOfCoded(value, ctx);
@@ -30,12 +48,15 @@ export function readAllergy(obs: XmlElement, ctx: EntryContext, concernStatus?: 
   const answeredNo = agent === undefined && answer !== undefined && /^non$/i.test(answer.trim());
   const label = agent ?? valueLabel ?? type ?? entryNarrative(obs, ctx) ?? 'Allergie sans libellé';
   // Some producers carry the reaction itself (« Urticaire ») in `value` rather than in a MFST observation.
-  const valueReaction = agent !== undefined && valueLabel !== undefined && valueLabel !== type ? valueLabel : undefined;
+  const valueReaction =
+    agent !== undefined && valueLabel !== undefined && valueLabel !== type ? valueLabel : undefined;
   const reactions = related(obs, 'MFST').map((r) => {
     const what = labelOfCoded(child(r, 'value'), ctx) ?? entryNarrative(r, ctx);
     return what && isNegated(r) ? `absence de ${what}` : what;
   });
-  const allReactions = [...new Set([valueReaction, ...reactions].filter((r): r is string => r !== undefined && r !== ''))];
+  const allReactions = [
+    ...new Set([valueReaction, ...reactions].filter((r): r is string => r !== undefined && r !== '')),
+  ];
   const severity = severityOf(obs);
   const facts = factsOf([
     ['Type', type],

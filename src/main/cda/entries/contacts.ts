@@ -55,8 +55,12 @@ export function readHeaderContacts(doc: XmlElement): ExtractedEntry[] {
   const contacts: ExtractedEntry[] = [];
   const guardian = path(doc, 'recordTarget', 'patientRole', 'patient', 'guardian');
   if (guardian) {
-    const name = formatName(path(guardian, 'guardianPerson', 'name')) ?? (text(path(guardian, 'guardianOrganization', 'name')) || undefined);
-    contacts.push(contact('Représentant légal', 'legal', name, codedOf(child(guardian, 'code')), telecomOf(guardian)));
+    const name =
+      formatName(path(guardian, 'guardianPerson', 'name')) ??
+      (text(path(guardian, 'guardianOrganization', 'name')) || undefined);
+    contacts.push(
+      contact('Représentant légal', 'legal', name, codedOf(child(guardian, 'code')), telecomOf(guardian)),
+    );
   }
   for (const informant of children(doc, 'informant')) {
     const related = child(informant, 'relatedEntity');
@@ -65,10 +69,25 @@ export function readHeaderContacts(doc: XmlElement): ExtractedEntry[] {
       const code = codedOf(child(related, 'code'));
       const [role, kind] = RELATED_ROLES[attr(related, 'classCode') ?? ''] ?? ['Proche', 'notify'];
       const relationship = (code ? RELATIONSHIPS[code.code] : undefined) ?? code?.display;
-      contacts.push(contact(relationship ? `${role} (${relationship})` : role, kind, formatName(path(related, 'relatedPerson', 'name')), code, telecomOf(related)));
+      contacts.push(
+        contact(
+          relationship ? `${role} (${relationship})` : role,
+          kind,
+          formatName(path(related, 'relatedPerson', 'name')),
+          code,
+          telecomOf(related),
+        ),
+      );
     } else if (assigned) {
       contacts.push(
-        contact('Informateur', 'other', formatName(path(assigned, 'assignedPerson', 'name')) ?? (text(path(assigned, 'representedOrganization', 'name')) || undefined), codedOf(child(assigned, 'code')), telecomOf(assigned)),
+        contact(
+          'Informateur',
+          'other',
+          formatName(path(assigned, 'assignedPerson', 'name')) ??
+            (text(path(assigned, 'representedOrganization', 'name')) || undefined),
+          codedOf(child(assigned, 'code')),
+          telecomOf(assigned),
+        ),
       );
     }
   }
@@ -77,9 +96,17 @@ export function readHeaderContacts(doc: XmlElement): ExtractedEntry[] {
     if (!entity) continue;
     const fn = codedOf(child(participant, 'functionCode'));
     const treating = fn?.code === 'PCP';
-    const role = treating ? 'Médecin traitant' : (fn?.display ?? PARTICIPATION_LABELS[attr(participant, 'typeCode') ?? ''] ?? 'Participant');
-    const name = formatName(path(entity, 'associatedPerson', 'name')) ?? (text(path(entity, 'scopingOrganization', 'name')) || undefined);
-    const kind: ContactRole = treating ? 'treating' : attr(entity, 'classCode') === 'ECON' ? 'notify' : 'other';
+    const role = treating
+      ? 'Médecin traitant'
+      : (fn?.display ?? PARTICIPATION_LABELS[attr(participant, 'typeCode') ?? ''] ?? 'Participant');
+    const name =
+      formatName(path(entity, 'associatedPerson', 'name')) ??
+      (text(path(entity, 'scopingOrganization', 'name')) || undefined);
+    const kind: ContactRole = treating
+      ? 'treating'
+      : attr(entity, 'classCode') === 'ECON'
+        ? 'notify'
+        : 'other';
     contacts.push(contact(role, kind, name, fn ?? codedOf(child(entity, 'code')), telecomOf(entity)));
   }
   return contacts;
@@ -93,14 +120,27 @@ function telecomOf(el: XmlElement): string | undefined {
   return values.length > 0 ? values.join(', ') : undefined;
 }
 
-function contact(role: string, kind: ContactRole, name: string | undefined, code: ReturnType<typeof codedOf>, telecom: string | undefined): ExtractedEntry {
+function contact(
+  role: string,
+  kind: ContactRole,
+  name: string | undefined,
+  code: ReturnType<typeof codedOf>,
+  telecom: string | undefined,
+): ExtractedEntry {
   return {
     kind: 'contact',
     label: name ? `${role} : ${name}` : role,
     contactRole: kind,
     ...optional('code', code),
     ...optional('detail', telecom),
-    ...optional('facts', factsOf([['Rôle', role], ['Nom', name], ['Téléphone', telecom]])),
+    ...optional(
+      'facts',
+      factsOf([
+        ['Rôle', role],
+        ['Nom', name],
+        ['Téléphone', telecom],
+      ]),
+    ),
     templateIds: [],
   };
 }

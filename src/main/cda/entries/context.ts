@@ -60,7 +60,9 @@ export function notAnAnswer(value: string | undefined): string | undefined {
 export function entryNarrative(act: XmlElement | undefined, ctx: EntryContext): string | undefined {
   const textEl = child(act, 'text');
   if (!textEl) return undefined;
-  return notAnAnswer(resolveReference(child(textEl, 'reference'), ctx) ?? (textWithoutReference(textEl) || undefined));
+  return notAnAnswer(
+    resolveReference(child(textEl, 'reference'), ctx) ?? (textWithoutReference(textEl) || undefined),
+  );
 }
 
 export function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

@@ -30,7 +30,12 @@ export function readDevice(supply: XmlElement, ctx: EntryContext): ExtractedEntr
   ]);
   return {
     kind: 'device',
-    label: coded?.display ?? originalTextOf(codeEl, ctx) ?? name ?? entryNarrative(supply, ctx) ?? 'Dispositif médical',
+    label:
+      coded?.display ??
+      originalTextOf(codeEl, ctx) ??
+      name ??
+      entryNarrative(supply, ctx) ??
+      'Dispositif médical',
     ...optional('code', coded),
     ...optional('facts', facts),
     ...optional('detail', detailOf(facts)),
@@ -113,7 +118,8 @@ export function absenceOf(what: string): string {
 export function valueTextOf(value: XmlElement | undefined, ctx: EntryContext): string | undefined {
   if (!value) return undefined;
   const type = attr(value, 'xsi:type') ?? '';
-  if (type.endsWith('BL')) return attr(value, 'value') === 'true' ? 'oui' : attr(value, 'value') === 'false' ? 'non' : undefined;
+  if (type.endsWith('BL'))
+    return attr(value, 'value') === 'true' ? 'oui' : attr(value, 'value') === 'false' ? 'non' : undefined;
   if (type.endsWith('PQ') || type.endsWith('INT') || type.endsWith('REAL')) {
     const v = attr(value, 'value');
     return v ? quantityLabel(v, attr(value, 'unit')) : undefined;

@@ -31,7 +31,11 @@ export function statementOf(entry: XmlElement): XmlElement | undefined {
  * A « nothing known » statement (no-known-allergies, « Aucun », a nameless placeholder) becomes a
  * `noneKnown` entry, never an item.
  */
-export function extractEntry(entry: XmlElement, ctx: EntryContext, reimbursementDocument: boolean): ExtractedEntry[] | undefined {
+export function extractEntry(
+  entry: XmlElement,
+  ctx: EntryContext,
+  reimbursementDocument: boolean,
+): ExtractedEntry[] | undefined {
   const act = statementOf(entry);
   if (!act) return [];
   const items = readItems(act, ctx, reimbursementDocument);
@@ -40,21 +44,31 @@ export function extractEntry(entry: XmlElement, ctx: EntryContext, reimbursement
   return [...items, ...labs];
 }
 
-function readItems(act: XmlElement, ctx: EntryContext, reimbursementDocument: boolean): ExtractedEntry[] | undefined {
+function readItems(
+  act: XmlElement,
+  ctx: EntryContext,
+  reimbursementDocument: boolean,
+): ExtractedEntry[] | undefined {
   if (reimbursementDocument) {
     const none = noneKnownOf(act, ctx, 'reimbursements');
     return [none ?? readReimbursement(act, ctx)];
   }
   const templates = templateIdsOf(act);
   // A concern without a readable observation is reported like an unknown entry rather than vanishing.
-  if (templates.includes(TEMPLATES.problemConcern)) return nonEmpty(readProblemConcern(act, ctx).map((e) => asNoneKnownIfSo(e, act, ctx)));
-  if (templates.includes(TEMPLATES.allergyConcern)) return nonEmpty(readAllergyConcern(act, ctx).map((e) => asNoneKnownIfSo(e, act, ctx)));
-  if (templates.includes(TEMPLATES.allergy)) return [noneKnownOf(act, ctx, 'allergies') ?? readAllergy(act, ctx)];
+  if (templates.includes(TEMPLATES.problemConcern))
+    return nonEmpty(readProblemConcern(act, ctx).map((e) => asNoneKnownIfSo(e, act, ctx)));
+  if (templates.includes(TEMPLATES.allergyConcern))
+    return nonEmpty(readAllergyConcern(act, ctx).map((e) => asNoneKnownIfSo(e, act, ctx)));
+  if (templates.includes(TEMPLATES.allergy))
+    return [noneKnownOf(act, ctx, 'allergies') ?? readAllergy(act, ctx)];
   // Exact ids: 4.12.2 (immunization recommendation) and 4.7 variants in care plans are intents, not history.
-  if (templates.includes(TEMPLATES.immunization)) return [noneKnownOf(act, ctx, 'immunizations') ?? readImmunization(act, ctx)];
-  if (templates.includes(TEMPLATES.medication)) return [noneKnownOf(act, ctx, 'medications') ?? readMedication(act, ctx)];
+  if (templates.includes(TEMPLATES.immunization))
+    return [noneKnownOf(act, ctx, 'immunizations') ?? readImmunization(act, ctx)];
+  if (templates.includes(TEMPLATES.medication))
+    return [noneKnownOf(act, ctx, 'medications') ?? readMedication(act, ctx)];
   if (templates.includes(TEMPLATES.advanceDirective)) return [readAdvanceDirective(act, ctx)];
-  if (templates.includes(TEMPLATES.medicalDevice) && act.local === 'supply') return [noneKnownOf(act, ctx, 'devices') ?? readDevice(act, ctx)];
+  if (templates.includes(TEMPLATES.medicalDevice) && act.local === 'supply')
+    return [noneKnownOf(act, ctx, 'devices') ?? readDevice(act, ctx)];
   if (templates.includes(TEMPLATES.procedure)) {
     const none = noneKnownOf(act, ctx, 'procedures');
     if (none) return [none];
@@ -65,7 +79,11 @@ function readItems(act: XmlElement, ctx: EntryContext, reimbursementDocument: bo
   return undefined;
 }
 
-function noneKnownOf(act: XmlElement, ctx: EntryContext, section: Parameters<typeof noneKnownEntry>[2]): ExtractedEntry | undefined {
+function noneKnownOf(
+  act: XmlElement,
+  ctx: EntryContext,
+  section: Parameters<typeof noneKnownEntry>[2],
+): ExtractedEntry | undefined {
   const words = noneKnownStatement(act);
   if (words !== undefined || isNamelessPlaceholder(act, ctx)) {
     const kind = section === 'reimbursements' ? classifyReimbursement(act) : undefined;
@@ -76,7 +94,10 @@ function noneKnownOf(act: XmlElement, ctx: EntryContext, section: Parameters<typ
 
 /** An observation inside a concern whose value says « Aucun » (or no-known-…) is a statement, not an item. */
 function asNoneKnownIfSo(entry: ExtractedEntry, concern: XmlElement, ctx: EntryContext): ExtractedEntry {
-  if (entry.code && (entry.code.system === '2.16.840.1.113883.5.1150.1' || entry.code.code.startsWith('no-known'))) {
+  if (
+    entry.code &&
+    (entry.code.system === '2.16.840.1.113883.5.1150.1' || entry.code.code.startsWith('no-known'))
+  ) {
     return noneKnownEntry(concern, ctx, sectionOfKind(entry.kind), entry.code.display ?? entry.label);
   }
   if (/^\s*(aucun(e)?|n[ée]ant)\s*\.?\s*$/i.test(entry.label) || /^(aucune?|pas d)/i.test(entry.label)) {
@@ -89,7 +110,11 @@ function nonEmpty(entries: ExtractedEntry[]): ExtractedEntry[] | undefined {
   return entries.length > 0 ? entries : undefined;
 }
 
-export function extractSectionEntries(entries: readonly XmlElement[], ctx: EntryContext, reimbursementDocument: boolean): EntryExtraction {
+export function extractSectionEntries(
+  entries: readonly XmlElement[],
+  ctx: EntryContext,
+  reimbursementDocument: boolean,
+): EntryExtraction {
   const out: ExtractedEntry[] = [];
   const unknownTemplates: string[] = [];
   for (const entry of entries) {

@@ -4,7 +4,17 @@ import { attr, child, templateIdsOf } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
 import { entryNarrative, labelOfCoded, optional, originalTextOf } from './context';
-import { anchorOf, authorName, detailOf, factsOf, isNegated, periodOf, productOf, related, routeText } from './common';
+import {
+  anchorOf,
+  authorName,
+  detailOf,
+  factsOf,
+  isNegated,
+  periodOf,
+  productOf,
+  related,
+  routeText,
+} from './common';
 
 /** LOINC « Rang de la vaccination ». */
 const DOSE_RANK_CODE = '30973-2';
@@ -22,7 +32,8 @@ export function readImmunization(act: XmlElement, ctx: EntryContext): ExtractedE
   const reactions = related(act, 'CAUS')
     .map((r) => labelOfCoded(child(r, 'value'), ctx) ?? entryNarrative(r, ctx))
     .filter((r): r is string => r !== undefined && r !== '');
-  const site = codedOf(child(act, 'approachSiteCode'))?.display ?? originalTextOf(child(act, 'approachSiteCode'), ctx);
+  const site =
+    codedOf(child(act, 'approachSiteCode'))?.display ?? originalTextOf(child(act, 'approachSiteCode'), ctx);
   const facts = factsOf([
     ['Rang', rank ? (rank === '1' ? '1re dose' : `${rank}e dose`) : undefined],
     ['Lot', product.lot],

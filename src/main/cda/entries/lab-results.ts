@@ -16,7 +16,10 @@ import { TEMPLATES } from './templates';
 export function readLabResults(statement: XmlElement, ctx: EntryContext): ExtractedEntry[] {
   const seen = new Set<XmlElement>();
   const found: XmlElement[] = [];
-  const candidates = [statement, ...findDescendants(statement, (e) => e.local === 'observation' || e.local === 'organizer')];
+  const candidates = [
+    statement,
+    ...findDescendants(statement, (e) => e.local === 'observation' || e.local === 'organizer'),
+  ];
   for (const el of candidates) {
     if (el.local === 'observation' && hasTemplate(el, TEMPLATES.labObservation) && !seen.has(el)) {
       seen.add(el);
@@ -41,11 +44,20 @@ export function readLabResults(statement: XmlElement, ctx: EntryContext): Extrac
 /** Battery and isolate organizers of IHE PaLM (CI-SIS FR-Resultats-examens-de-biologie-medicale…). */
 const LAB_ORGANIZERS: readonly string[] = ['1.3.6.1.4.1.19376.1.3.1.4', '1.3.6.1.4.1.19376.1.3.1.5'];
 
-export function readLabObservation(obs: XmlElement, ctx: EntryContext, fallbackDate?: string): ExtractedEntry | undefined {
+export function readLabObservation(
+  obs: XmlElement,
+  ctx: EntryContext,
+  fallbackDate?: string,
+): ExtractedEntry | undefined {
   const reading = readingOf(obs, ctx);
   if (!reading) return undefined;
   const codeEl = child(obs, 'code');
-  const analyte = codedOf(codeEl)?.display ?? originalTextOf(codeEl, ctx) ?? entryNarrative(obs, ctx) ?? codedOf(codeEl)?.code ?? 'Analyse';
+  const analyte =
+    codedOf(codeEl)?.display ??
+    originalTextOf(codeEl, ctx) ??
+    entryNarrative(obs, ctx) ??
+    codedOf(codeEl)?.code ??
+    'Analyse';
   const date = timeOf(child(obs, 'effectiveTime')).start ?? fallbackDate;
   const facts = factsOf([
     ['Résultat', reading.value],
@@ -94,7 +106,8 @@ function readingOf(obs: XmlElement, ctx: EntryContext): LabReading | undefined {
   } else if (type.endsWith('CD') || type.endsWith('CE') || type.endsWith('CV')) {
     shown = labelOfCoded(value, ctx);
   } else if (type.endsWith('BL')) {
-    shown = attr(value, 'value') === 'true' ? 'positif' : attr(value, 'value') === 'false' ? 'négatif' : undefined;
+    shown =
+      attr(value, 'value') === 'true' ? 'positif' : attr(value, 'value') === 'false' ? 'négatif' : undefined;
   } else if (type.endsWith('TS')) {
     shown = hl7TimeToIso(attr(value, 'value'));
   } else {

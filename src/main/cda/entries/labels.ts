@@ -127,7 +127,12 @@ export function quantityLabel(value: string, unit: string | undefined): string {
 }
 
 /** HL7 ObservationInterpretation → flag and French label. */
-const INTERPRETATIONS: Readonly<Record<string, { flag: 'normal' | 'low' | 'high' | 'critical-low' | 'critical-high' | 'abnormal'; label: string }>> = {
+const INTERPRETATIONS: Readonly<
+  Record<
+    string,
+    { flag: 'normal' | 'low' | 'high' | 'critical-low' | 'critical-high' | 'abnormal'; label: string }
+  >
+> = {
   N: { flag: 'normal', label: 'Normal' },
   L: { flag: 'low', label: 'Bas' },
   H: { flag: 'high', label: 'Élevé' },
@@ -146,7 +151,11 @@ const INTERPRETATIONS: Readonly<Record<string, { flag: 'normal' | 'low' | 'high'
   ND: { flag: 'normal', label: 'Non détecté' },
 };
 
-export function interpretationOf(code: string | undefined): { flag: 'normal' | 'low' | 'high' | 'critical-low' | 'critical-high' | 'abnormal'; label: string } | undefined {
+export function interpretationOf(
+  code: string | undefined,
+):
+  | { flag: 'normal' | 'low' | 'high' | 'critical-low' | 'critical-high' | 'abnormal'; label: string }
+  | undefined {
   return code ? INTERPRETATIONS[code] : undefined;
 }
 

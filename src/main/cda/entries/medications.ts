@@ -47,7 +47,10 @@ export function readMedication(act: XmlElement, ctx: EntryContext): ExtractedEnt
 /** RSON: the problem the treatment is for (an observation's value, or the act's narrative). */
 export function reasonOf(act: XmlElement, ctx: EntryContext): string | undefined {
   const reasons = related(act, 'RSON')
-    .map((r) => labelOfCoded(child(r, 'value'), ctx) ?? labelOfCoded(child(r, 'code'), ctx) ?? entryNarrative(r, ctx))
+    .map(
+      (r) =>
+        labelOfCoded(child(r, 'value'), ctx) ?? labelOfCoded(child(r, 'code'), ctx) ?? entryNarrative(r, ctx),
+    )
     .filter((r): r is string => r !== undefined && r !== '');
   return reasons.length > 0 ? [...new Set(reasons)].join(', ') : undefined;
 }

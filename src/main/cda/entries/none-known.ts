@@ -9,7 +9,15 @@ import { anchorOf } from './common';
 /** HL7 IPS « absent or unknown » code system (no-known-allergies, no-known-medications…). */
 const ABSENT_OR_UNKNOWN = '2.16.840.1.113883.5.1150.1';
 /** SNOMED CT: no known allergy, no known drug allergy, no current medication, no implant… */
-const NONE_KNOWN_SNOMED: readonly string[] = ['716186003', '409137002', '428197003', '716220001', '787481004', '182849000', '160245001'];
+const NONE_KNOWN_SNOMED: readonly string[] = [
+  '716186003',
+  '409137002',
+  '428197003',
+  '716220001',
+  '787481004',
+  '182849000',
+  '160245001',
+];
 
 const DEFAULT_TEXT: Readonly<Record<NoneKnownSection, string>> = {
   allergies: 'Aucune allergie connue',
@@ -26,7 +34,10 @@ const DEFAULT_TEXT: Readonly<Record<NoneKnownSection, string>> = {
 /** Words that state an absence when they are the whole name: « Aucun », « Néant », « Pas d'allergie connue ». */
 export function isNoneWord(value: string | undefined): boolean {
   if (!value) return false;
-  return /^\s*(aucun(e|s)?|n[ée]ant|rien|none|pas d[e’']|absence d[e’'])\b/i.test(value) && value.trim().length < 80;
+  return (
+    /^\s*(aucun(e|s)?|n[ée]ant|rien|none|pas d[e’']|absence d[e’'])\b/i.test(value) &&
+    value.trim().length < 80
+  );
 }
 
 /**
@@ -48,7 +59,12 @@ export function noneKnownStatement(act: XmlElement): string | undefined {
   for (const el of namingCodes(act)) {
     const coded = codedOf(el);
     if (!coded) continue;
-    if (coded.system === ABSENT_OR_UNKNOWN || coded.code.startsWith('no-known') || coded.code.startsWith('no-')) return coded.display ?? '';
+    if (
+      coded.system === ABSENT_OR_UNKNOWN ||
+      coded.code.startsWith('no-known') ||
+      coded.code.startsWith('no-')
+    )
+      return coded.display ?? '';
     if (NONE_KNOWN_SNOMED.includes(coded.code)) return coded.display ?? '';
     if (isNoneWord(coded.display)) return coded.display ?? '';
   }
@@ -64,13 +80,17 @@ export function isNamelessPlaceholder(act: XmlElement, ctx: EntryContext): boole
   if (!material) return false;
   const code = child(material, 'code');
   const name = child(material, 'name');
-  const nameless = (!code || attr(code, 'nullFlavor') !== undefined) && (!name || attr(name, 'nullFlavor') !== undefined);
+  const nameless =
+    (!code || attr(code, 'nullFlavor') !== undefined) && (!name || attr(name, 'nullFlavor') !== undefined);
   if (!nameless || child(code, 'originalText') || child(code, 'translation')) return false;
   const narrative = entryNarrative(act, ctx);
   return narrative === undefined || isNoneWord(narrative);
 }
 
-export function sectionOfKind(kind: ExtractedEntry['kind'], reimbursementKind?: ReimbursementKind): NoneKnownSection {
+export function sectionOfKind(
+  kind: ExtractedEntry['kind'],
+  reimbursementKind?: ReimbursementKind,
+): NoneKnownSection {
   if (reimbursementKind !== undefined) return 'reimbursements';
   switch (kind) {
     case 'allergy':
@@ -93,9 +113,16 @@ export function sectionOfKind(kind: ExtractedEntry['kind'], reimbursementKind?: 
 }
 
 /** The « nothing known » entry that replaces an item, with the document's own words when they are a sentence. */
-export function noneKnownEntry(act: XmlElement, ctx: EntryContext, section: NoneKnownSection, words: string | undefined): ExtractedEntry {
+export function noneKnownEntry(
+  act: XmlElement,
+  ctx: EntryContext,
+  section: NoneKnownSection,
+  words: string | undefined,
+): ExtractedEntry {
   const narrative = entryNarrative(act, ctx);
-  const sentence = [words, narrative].find((w) => w !== undefined && w.trim().length > 8 && !/^aucun(e)?$/i.test(w.trim()));
+  const sentence = [words, narrative].find(
+    (w) => w !== undefined && w.trim().length > 8 && !/^aucun(e)?$/i.test(w.trim()),
+  );
   return {
     kind: 'noneKnown',
     label: sentence ?? DEFAULT_TEXT[section],

@@ -50,7 +50,11 @@ function stepText(act: XmlElement): Step | undefined {
     }
   }
   if (!dose && !frequency && !duration) return undefined;
-  return { ...(dose ? { dose } : {}), ...(frequency ? { frequency } : {}), ...(duration ? { duration } : {}) };
+  return {
+    ...(dose ? { dose } : {}),
+    ...(frequency ? { frequency } : {}),
+    ...(duration ? { duration } : {}),
+  };
 }
 
 /** doseQuantity (PQ or IVL_PQ) as « 1 comprimé(s) » or « 1 à 2 comprimé(s) ». */
@@ -62,7 +66,10 @@ export function doseText(dose: XmlElement | undefined): string | undefined {
   const high = child(dose, 'high');
   const lv = attr(low, 'value');
   const hv = attr(high, 'value');
-  if (lv && hv) return lv === hv ? withUnit(lv, attr(low, 'unit')) : `${number(lv)} à ${withUnit(hv, attr(high, 'unit'))}`;
+  if (lv && hv)
+    return lv === hv
+      ? withUnit(lv, attr(low, 'unit'))
+      : `${number(lv)} à ${withUnit(hv, attr(high, 'unit'))}`;
   if (lv) return `au moins ${withUnit(lv, attr(low, 'unit'))}`;
   if (hv) return `jusqu’à ${withUnit(hv, attr(high, 'unit'))}`;
   return undefined;
@@ -77,7 +84,15 @@ function withUnit(value: string, unit: string | undefined): string {
   return u ? `${number(value)} ${u}` : number(value);
 }
 
-const PER: Readonly<Record<string, string>> = { d: 'jour', j: 'jour', wk: 'semaine', mo: 'mois', a: 'an', h: 'heure', min: 'minute' };
+const PER: Readonly<Record<string, string>> = {
+  d: 'jour',
+  j: 'jour',
+  wk: 'semaine',
+  mo: 'mois',
+  a: 'an',
+  h: 'heure',
+  min: 'minute',
+};
 const EVERY: Readonly<Record<string, [string, string]>> = {
   d: ['jour', 'jours'],
   wk: ['semaine', 'semaines'],
@@ -149,7 +164,9 @@ function maxDoseText(act: XmlElement): string | undefined {
   const per = denUnit ? PER[denUnit] : undefined;
   const quantity = withUnit(value, attr(num, 'unit'));
   if (!per) return `maximum ${quantity}`;
-  return denValue === '1' ? `maximum ${quantity} par ${per}` : `maximum ${quantity} par ${number(denValue)} ${EVERY[denUnit ?? '']?.[1] ?? per}`;
+  return denValue === '1'
+    ? `maximum ${quantity} par ${per}`
+    : `maximum ${quantity} par ${number(denValue)} ${EVERY[denUnit ?? '']?.[1] ?? per}`;
 }
 
 /** repeatNumber: how many times the prescription can be renewed. */

@@ -4,7 +4,19 @@ import { child, templateIdsOf } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
 import { entryNarrative, labelOfCoded, optional } from './context';
-import { anchorOf, authorName, clinicalStatusOf, detailOf, factsOf, hasTemplate, isNegated, periodOf, related, severityOf, statusOf } from './common';
+import {
+  anchorOf,
+  authorName,
+  clinicalStatusOf,
+  detailOf,
+  factsOf,
+  hasTemplate,
+  isNegated,
+  periodOf,
+  related,
+  severityOf,
+  statusOf,
+} from './common';
 import { concernStatusLabel } from './labels';
 import { TEMPLATES } from './templates';
 
@@ -20,11 +32,20 @@ export function readProblemConcern(concern: XmlElement, ctx: EntryContext): Extr
  * A problem observation. `negationInd="true"` means the document states the problem is absent
  * (« pas d'embolie pulmonaire »): the entry is kept, marked negated, and never shown as a problem.
  */
-export function readProblem(obs: XmlElement, ctx: EntryContext, concernStatus?: string, concernAuthor?: string): ExtractedEntry {
+export function readProblem(
+  obs: XmlElement,
+  ctx: EntryContext,
+  concernStatus?: string,
+  concernAuthor?: string,
+): ExtractedEntry {
   const value = child(obs, 'value');
   // The problem itself is in `value`; `code` only says what kind of statement it is (diagnosis, symptom…).
   const code = codedOf(value);
-  const label = labelOfCoded(value, ctx) ?? entryNarrative(obs, ctx) ?? labelOfCoded(child(obs, 'code'), ctx) ?? 'Problème sans libellé';
+  const label =
+    labelOfCoded(value, ctx) ??
+    entryNarrative(obs, ctx) ??
+    labelOfCoded(child(obs, 'code'), ctx) ??
+    'Problème sans libellé';
   const { startDate, endDate } = periodOf(obs);
   const severity = severityOf(obs);
   const facts = factsOf([['Sévérité', severity]]);

@@ -26,4 +26,7 @@ export const REIMBURSEMENT_DOCUMENT_TEMPLATE = '1.2.250.1.213.1.1.1.36';
 export const REIMBURSEMENT_DOCUMENT_CODE = 'REMB';
 
 /** CNAM code systems for dispensed medicines: CIP then UCD. */
-export const CNAM_MEDICINE_SYSTEMS: readonly string[] = ['1.2.250.1.215.200.1.1.1', '1.2.250.1.215.200.1.1.2'];
+export const CNAM_MEDICINE_SYSTEMS: readonly string[] = [
+  '1.2.250.1.215.200.1.1.1',
+  '1.2.250.1.215.200.1.1.2',
+];

@@ -31,7 +31,8 @@ export function timeOf(el: XmlElement | undefined): { start?: string; end?: stri
   if (!el) return {};
   const point = hl7TimeToIso(attr(el, 'value'));
   if (point) return { start: point };
-  const start = hl7TimeToIso(attr(child(el, 'low'), 'value')) ?? hl7TimeToIso(attr(child(el, 'center'), 'value'));
+  const start =
+    hl7TimeToIso(attr(child(el, 'low'), 'value')) ?? hl7TimeToIso(attr(child(el, 'center'), 'value'));
   const end = hl7TimeToIso(attr(child(el, 'high'), 'value'));
   return { ...(start ? { start } : {}), ...(end ? { end } : {}) };
 }

@@ -16,7 +16,9 @@ export const EXIT_USAGE = 1;
 export const EXIT_NO_SERVICE = 2;
 
 type CardJson =
-  | (Omit<Extract<CardInfo, { kind: 'vitale' }>, 'beneficiaries'> & { beneficiaries: Omit<Beneficiary, 'index'>[] })
+  | (Omit<Extract<CardInfo, { kind: 'vitale' }>, 'beneficiaries'> & {
+      beneficiaries: Omit<Beneficiary, 'index'>[];
+    })
   | Exclude<CardInfo, { kind: 'vitale' }>;
 
 export interface ReaderReport {
@@ -40,10 +42,16 @@ const NO_SERVICE_MESSAGE =
   'Le service des cartes à puce (pcscd) ne fonctionne pas : aucun lecteur ne peut être interrogé.\n' +
   'Démarrez-le (par exemple « sudo systemctl start pcscd ») puis relancez la commande.';
 
-export async function cardsCommand(args: string[], out: (s: string) => void, deps: CardsCommandDeps = {}): Promise<number> {
+export async function cardsCommand(
+  args: string[],
+  out: (s: string) => void,
+  deps: CardsCommandDeps = {},
+): Promise<number> {
   const json = args.includes('--json');
   if (args.includes('--help') || args.includes('-h')) {
-    out('Usage : cards [--json]\n  Liste les lecteurs de cartes et décode les cartes présentes (aucun code demandé).');
+    out(
+      'Usage : cards [--json]\n  Liste les lecteurs de cartes et décode les cartes présentes (aucun code demandé).',
+    );
     return EXIT_OK;
   }
   const log = deps.log ?? silentLogger;
@@ -52,7 +60,9 @@ export async function cardsCommand(args: string[], out: (s: string) => void, dep
     try {
       await transport.start();
     } catch (error) {
-      log.warn('card transport failed to start', { error: error instanceof Error ? error.message : String(error) });
+      log.warn('card transport failed to start', {
+        error: error instanceof Error ? error.message : String(error),
+      });
       out(NO_SERVICE_MESSAGE);
       return EXIT_NO_SERVICE;
     }
@@ -76,7 +86,10 @@ function defaultTransport(log: Logger): () => Promise<CardTransport & { isServic
   };
 }
 
-export async function collectReport(transport: CardTransport, log: Logger = silentLogger): Promise<CardsReport> {
+export async function collectReport(
+  transport: CardTransport,
+  log: Logger = silentLogger,
+): Promise<CardsReport> {
   const readers: ReaderReport[] = [];
   for (const reader of transport.readers()) {
     if (reader.atr === null) {
@@ -86,13 +99,23 @@ export async function collectReport(transport: CardTransport, log: Logger = sile
     try {
       readers.push({ name: reader.name, card: toJson(await readOne(transport, reader.name)) });
     } catch (error) {
-      const message = error instanceof CardError ? error.message : 'Erreur inattendue pendant la lecture de la carte.';
+      const message =
+        error instanceof CardError ? error.message : 'Erreur inattendue pendant la lecture de la carte.';
       log.warn('card read failed', {
         reader: reader.name,
         kind: error instanceof CardError ? error.kind : 'unexpected',
-        detail: error instanceof CardError ? (error.detail ?? null) : error instanceof Error ? error.message : String(error),
+        detail:
+          error instanceof CardError
+            ? (error.detail ?? null)
+            : error instanceof Error
+              ? error.message
+              : String(error),
       });
-      readers.push({ name: reader.name, card: { kind: 'unknown', atr: atrHex(reader.atr), reason: message }, error: message });
+      readers.push({
+        name: reader.name,
+        card: { kind: 'unknown', atr: atrHex(reader.atr), reason: message },
+        error: message,
+      });
     }
   }
   return { readers };
@@ -156,7 +179,8 @@ function describeCard(card: CardJson): string[] {
         `  Statut : ${card.status}`,
         '  Nom                  Prénom           Naissance    NIR               Clé',
         ...card.beneficiaries.map(
-          (b) => `  ${b.lastName.padEnd(20)} ${b.firstName.padEnd(16)} ${b.birthDate.padEnd(12)} ${b.nir.padEnd(17)} ${b.nirKeyValid ? 'valide' : 'INVALIDE'}`,
+          (b) =>
+            `  ${b.lastName.padEnd(20)} ${b.firstName.padEnd(16)} ${b.birthDate.padEnd(12)} ${b.nir.padEnd(17)} ${b.nirKeyValid ? 'valide' : 'INVALIDE'}`,
         ),
       ];
     case 'cps':

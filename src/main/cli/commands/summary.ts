@@ -1,5 +1,16 @@
-import { ApiError, type ClinicalEntry, type EmergencySummary, type SummarySectionKey } from '../../../shared/contract';
-import { formatInsKey, insOids, matriculePattern, normaliseMatricule, tryParseInsKey } from '../../../shared/identity/ins';
+import {
+  ApiError,
+  type ClinicalEntry,
+  type EmergencySummary,
+  type SummarySectionKey,
+} from '../../../shared/contract';
+import {
+  formatInsKey,
+  insOids,
+  matriculePattern,
+  normaliseMatricule,
+  tryParseInsKey,
+} from '../../../shared/identity/ins';
 import type { DmpService } from '../../dmp/dmp-service';
 import { parseArgs, UsageError, withService, type CliContext } from '../../dmp/cli-context';
 
@@ -18,7 +29,8 @@ function extractAsOf(args: string[]): { rest: string[]; asOf?: Date } {
   }
   if (value === undefined) return { rest };
   const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59Z`) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw new UsageError('Option --as-of : date attendue au format AAAA-MM-JJ.');
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError('Option --as-of : date attendue au format AAAA-MM-JJ.');
   return { rest, asOf: date };
 }
 
@@ -26,14 +38,22 @@ function extractAsOf(args: string[]): { rest: string[]; asOf?: Date } {
 async function resolveInsKey(service: DmpService, value: string): Promise<string> {
   const parsed = tryParseInsKey(value);
   if (parsed) return formatInsKey(parsed);
-  if (!matriculePattern.test(normaliseMatricule(value))) throw new ApiError('INVALID_INPUT', 'INS invalide : indiquez « matricule@OID » ou un matricule de 15 caractères.');
+  if (!matriculePattern.test(normaliseMatricule(value)))
+    throw new ApiError(
+      'INVALID_INPUT',
+      'INS invalide : indiquez « matricule@OID » ou un matricule de 15 caractères.',
+    );
   const found: string[] = [];
   for (const oid of Object.values(insOids)) {
     const key = formatInsKey({ matricule: value, oid });
     if ((await service.searchDossiers({ insKey: key })).length > 0) found.push(key);
   }
   if (found.length === 0) throw new ApiError('NOT_FOUND', 'Aucun DMP n’existe pour cet INS sur ce poste.');
-  if (found.length > 1) throw new ApiError('CONFLICT', 'Plusieurs DMP portent ce matricule (identités de test et réelles) : précisez « matricule@OID ».');
+  if (found.length > 1)
+    throw new ApiError(
+      'CONFLICT',
+      'Plusieurs DMP portent ce matricule (identités de test et réelles) : précisez « matricule@OID ».',
+    );
   return found[0] as string;
 }
 
@@ -55,12 +75,16 @@ function asText(summary: EmergencySummary): string {
   const section = (title: string, key: SummarySectionKey | undefined, items: readonly Line[]) => {
     lines.push('', `${title} (${items.length})`);
     for (const a of summary.noneKnown.filter((n) => key !== undefined && n.section === key)) {
-      lines.push(`  ${a.text} (déclaré le ${frDate(a.provenance.date)})  [source : ${a.sources.map((x) => x.documentTitle).join(' ; ')}]`);
+      lines.push(
+        `  ${a.text} (déclaré le ${frDate(a.provenance.date)})  [source : ${a.sources.map((x) => x.documentTitle).join(' ; ')}]`,
+      );
     }
     for (const item of items) {
       const status = item.status ? ` (${item.status})` : '';
       const sources = item.sources.map((x) => x.documentTitle).join(' ; ');
-      lines.push(`  - ${item.label}${status}${item.detail ? ` — ${item.detail}` : ''}  [source : ${sources}]`);
+      lines.push(
+        `  - ${item.label}${status}${item.detail ? ` — ${item.detail}` : ''}  [source : ${sources}]`,
+      );
     }
   };
   section('Allergies', 'allergies', summary.allergies);
@@ -73,13 +97,23 @@ function asText(summary: EmergencySummary): string {
   lines.push('', `Résultats de biologie (${summary.labResults.length})`);
   for (const r of summary.labResults) {
     const v = r.latest;
-    const extra = [v.referenceRange ? `réf. ${v.referenceRange}` : undefined, v.flagLabel, r.trendLabel].filter(Boolean).join(' ; ');
-    lines.push(`  - ${r.analyte} : ${v.value}${v.unit ? ` ${v.unit}` : ''} le ${frDate(v.date)}${extra ? ` (${extra})` : ''}`);
+    const extra = [v.referenceRange ? `réf. ${v.referenceRange}` : undefined, v.flagLabel, r.trendLabel]
+      .filter(Boolean)
+      .join(' ; ');
+    lines.push(
+      `  - ${r.analyte} : ${v.value}${v.unit ? ` ${v.unit}` : ''} le ${frDate(v.date)}${extra ? ` (${extra})` : ''}`,
+    );
   }
   section('Vaccinations', 'immunizations', summary.immunizations);
   lines.push('', `Remboursements des 24 derniers mois (${summary.reimbursementLines.length})`);
   for (const r of summary.reimbursementLines) {
-    const who = [r.quantity ? `quantité ${r.quantity}` : undefined, r.prescriber ? `prescrit par ${r.prescriber}` : undefined, r.pharmacy].filter(Boolean).join(', ');
+    const who = [
+      r.quantity ? `quantité ${r.quantity}` : undefined,
+      r.prescriber ? `prescrit par ${r.prescriber}` : undefined,
+      r.pharmacy,
+    ]
+      .filter(Boolean)
+      .join(', ');
     lines.push(`  - ${frDate(r.date)} ${r.kindLabel} : ${r.label}${who ? ` (${who})` : ''}`);
   }
   section('Personne de confiance', undefined, summary.trustedPersons);

@@ -1,7 +1,17 @@
-import { buildApi, eventNames, events, methodNames, type Api, type EventName } from '../../../shared/contract';
+import {
+  buildApi,
+  eventNames,
+  events,
+  methodNames,
+  type Api,
+  type EventName,
+} from '../../../shared/contract';
 
 type Frame =
-  | { id: number; response: { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } } }
+  | {
+      id: number;
+      response: { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+    }
   | { event: EventName; payload: unknown };
 
 /** Anything that is not a well-formed frame is dropped: a garbled message must not take the UI down. */
@@ -38,7 +48,10 @@ const RECONNECT_DELAY_MS = 1000;
  * to events, a dropped connection is re-established so card and session events keep flowing.
  */
 export function createWsBridgeApi(location: Location, history: History): Api {
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? sessionStorage.getItem('poste-dmp-token') ?? '';
+  const token =
+    new URLSearchParams(location.hash.slice(1)).get('token') ??
+    sessionStorage.getItem('poste-dmp-token') ??
+    '';
   if (location.hash) {
     sessionStorage.setItem('poste-dmp-token', token);
     history.replaceState(null, '', location.pathname);
@@ -76,7 +89,8 @@ export function createWsBridgeApi(location: Location, history: History): Api {
         socket = null;
         ready = null;
         if (!opened) reject(new Error('[UNAVAILABLE] Service du poste injoignable.'));
-        for (const [, p] of pending) p.reject(new Error('[UNAVAILABLE] Connexion au service du poste perdue.'));
+        for (const [, p] of pending)
+          p.reject(new Error('[UNAVAILABLE] Connexion au service du poste perdue.'));
         pending.clear();
         scheduleReconnect();
       };

@@ -25,7 +25,12 @@ export function App(): React.JSX.Element {
           </h1>
           <CardBar />
           {simulation && (
-            <button type="button" className="link" onClick={() => setShowSimulator((v) => !v)} aria-expanded={showSimulator}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => setShowSimulator((v) => !v)}
+              aria-expanded={showSimulator}
+            >
               Simulateur
             </button>
           )}

@@ -38,7 +38,12 @@ export function ReasonDialog(props: {
   };
 
   return (
-    <Dialog title={props.title} {...(props.tone ? { tone: props.tone } : {})} onClose={props.onClose} initialFocus={textareaRef}>
+    <Dialog
+      title={props.title}
+      {...(props.tone ? { tone: props.tone } : {})}
+      onClose={props.onClose}
+      initialFocus={textareaRef}
+    >
       <form onSubmit={(e) => void submit(e)} className="form">
         {props.children}
         <label htmlFor={`${id}-reason`}>{props.label}</label>

@@ -9,5 +9,7 @@ const focusableSelector = [
 ].join(',');
 
 export function focusableWithin(root: HTMLElement): HTMLElement[] {
-  return Array.from(root.querySelectorAll<HTMLElement>(focusableSelector)).filter((el) => !el.hasAttribute('inert'));
+  return Array.from(root.querySelectorAll<HTMLElement>(focusableSelector)).filter(
+    (el) => !el.hasAttribute('inert'),
+  );
 }

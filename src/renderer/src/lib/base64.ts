@@ -31,5 +31,12 @@ export function base64ToBlob(base64: string, type: string): Blob {
 
 /** `%PDF-` magic: refuse to hand the viewer something that only claims to be a PDF. */
 export function looksLikePdf(bytes: Uint8Array): boolean {
-  return bytes.length >= 5 && bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46 && bytes[4] === 0x2d;
+  return (
+    bytes.length >= 5 &&
+    bytes[0] === 0x25 &&
+    bytes[1] === 0x50 &&
+    bytes[2] === 0x44 &&
+    bytes[3] === 0x46 &&
+    bytes[4] === 0x2d
+  );
 }

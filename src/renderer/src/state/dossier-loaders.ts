@@ -9,12 +9,18 @@ let historyRequest = 0;
 export async function loadDocuments(api: Api, insKey: string, filter: DocumentFilter): Promise<void> {
   const request = ++documentsRequest;
   const { setDocuments, documents } = useStore.getState();
-  setDocuments({ insKey, data: documents.insKey === insKey ? documents.data : null, loading: true, error: null });
+  setDocuments({
+    insKey,
+    data: documents.insKey === insKey ? documents.data : null,
+    loading: true,
+    error: null,
+  });
   try {
     const data = await api.documents.list({ insKey, filter: compactFilter(filter) });
     if (request === documentsRequest) setDocuments({ insKey, data, loading: false, error: null });
   } catch (err) {
-    if (request === documentsRequest) setDocuments({ insKey, data: null, loading: false, error: toUiError(err) });
+    if (request === documentsRequest)
+      setDocuments({ insKey, data: null, loading: false, error: toUiError(err) });
   }
 }
 
@@ -39,7 +45,8 @@ let summaryRequest = 0;
 export async function refreshSummary(api: Api, insKey: string): Promise<void> {
   if (useStore.getState().summary?.dossier.insKey !== insKey) return;
   const request = ++summaryRequest;
-  const stillCurrent = (): boolean => request === summaryRequest && useStore.getState().summary?.dossier.insKey === insKey;
+  const stillCurrent = (): boolean =>
+    request === summaryRequest && useStore.getState().summary?.dossier.insKey === insKey;
   try {
     const summary = await api.summary.get({ insKey });
     if (stillCurrent()) useStore.getState().setSummary(summary);

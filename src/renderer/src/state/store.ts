@@ -117,7 +117,13 @@ const dossierSlice: StateCreator<Store, [], [], DossierSlice> = (set) => ({
   openSource: (sourceRequest) => set({ sourceRequest, activeTab: 'documents' }),
   closeSource: () => set({ sourceRequest: null, activeTab: 'summary' }),
   resetDossier: () =>
-    set({ documents: idleRemote(), documentFilter: {}, history: idleRemote(), activeTab: 'summary', sourceRequest: null }),
+    set({
+      documents: idleRemote(),
+      documentFilter: {},
+      history: idleRemote(),
+      activeTab: 'summary',
+      sourceRequest: null,
+    }),
 });
 
 const creationSlice: StateCreator<Store, [], [], CreationSlice> = (set) => ({

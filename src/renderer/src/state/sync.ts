@@ -52,9 +52,18 @@ export function startSync(api: Api): () => void {
 
   const offCards = api.on('cards.changed', setReaders);
   const offSession = api.on('session.changed', onSession);
-  void api.app.info({}).then(setAppInfo).catch(() => undefined);
-  void api.cards.list({}).then(setReaders).catch(() => undefined);
-  void api.session.get({}).then(onSession).catch(() => undefined);
+  void api.app
+    .info({})
+    .then(setAppInfo)
+    .catch(() => undefined);
+  void api.cards
+    .list({})
+    .then(setReaders)
+    .catch(() => undefined);
+  void api.session
+    .get({})
+    .then(onSession)
+    .catch(() => undefined);
   return () => {
     offCards();
     offSession();

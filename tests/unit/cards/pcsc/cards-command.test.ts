@@ -15,12 +15,17 @@ const card = (id: string): VirtualCard => {
   return createVirtualCard(profile);
 };
 
-async function run(args: string[], setup: (t: SimulatedTransport) => void): Promise<{ code: number; output: string }> {
+async function run(
+  args: string[],
+  setup: (t: SimulatedTransport) => void,
+): Promise<{ code: number; output: string }> {
   const transport = new SimulatedTransport({ readers: ['Lecteur A', 'Lecteur B'] });
   await transport.start();
   setup(transport);
   let output = '';
-  const code = await cardsCommand(args, (s) => (output += s), { createTransport: () => Promise.resolve(transport) });
+  const code = await cardsCommand(args, (s) => (output += s), {
+    createTransport: () => Promise.resolve(transport),
+  });
   return { code, output };
 }
 
@@ -28,7 +33,9 @@ describe('cardsCommand', () => {
   it('prints exactly the documented JSON shape for an empty reader and a Vitale', async () => {
     const { code, output } = await run(['--json'], (t) => t.insert('Lecteur B', card('vitale-adulte-seul')));
     expect(code).toBe(EXIT_OK);
-    const report = JSON.parse(output) as { readers: { name: string; card: Record<string, unknown> | null }[] };
+    const report = JSON.parse(output) as {
+      readers: { name: string; card: Record<string, unknown> | null }[];
+    };
     expect(report.readers.map((r) => r.name)).toEqual(['Lecteur A', 'Lecteur B']);
     expect(report.readers[0]?.card).toBeNull();
     const vitale = report.readers[1]?.card;
@@ -45,7 +52,9 @@ describe('cardsCommand', () => {
 
   it('keeps partial birth dates as 00 parts', async () => {
     const { output } = await run(['--json'], (t) => t.insert('Lecteur A', card('vitale-date-partielle')));
-    const report = JSON.parse(output) as { readers: { card: { beneficiaries?: { birthDate: string }[] } | null }[] };
+    const report = JSON.parse(output) as {
+      readers: { card: { beneficiaries?: { birthDate: string }[] } | null }[];
+    };
     const dates = report.readers[0]?.card?.beneficiaries?.map((b) => b.birthDate) ?? [];
     expect(dates.some((d) => d.includes('-00'))).toBe(true);
   });
@@ -56,7 +65,9 @@ describe('cardsCommand', () => {
       t.insert('Lecteur B', card('vitale-1'));
     });
     expect(code).toBe(EXIT_OK);
-    const report = JSON.parse(output) as { readers: { card: { kind: string; pin?: { triesLeft: number } } | null }[] };
+    const report = JSON.parse(output) as {
+      readers: { card: { kind: string; pin?: { triesLeft: number } } | null }[];
+    };
     expect(report.readers[0]?.card?.kind).toBe('cps');
     expect(report.readers[0]?.card?.pin?.triesLeft).toBe(3);
     expect(report.readers[1]?.card?.kind).toBe('unsupported');
@@ -75,18 +86,26 @@ describe('cardsCommand', () => {
   });
 
   it('exits with 2 and a French message when the service is down', async () => {
-    const down: CardTransport & { isServiceAvailable(): boolean } = Object.assign(new SimulatedTransport(), { isServiceAvailable: () => false });
+    const down: CardTransport & { isServiceAvailable(): boolean } = Object.assign(new SimulatedTransport(), {
+      isServiceAvailable: () => false,
+    });
     let output = '';
-    const code = await cardsCommand(['--json'], (s) => (output += s), { createTransport: () => Promise.resolve(down) });
+    const code = await cardsCommand(['--json'], (s) => (output += s), {
+      createTransport: () => Promise.resolve(down),
+    });
     expect(code).toBe(EXIT_NO_SERVICE);
     expect(output).toContain('pcscd');
     expect(output).not.toContain('{');
   });
 
   it('exits with 2 when the transport cannot even start', async () => {
-    const broken = Object.assign(new SimulatedTransport(), { start: () => Promise.reject(new Error('addon missing')) });
+    const broken = Object.assign(new SimulatedTransport(), {
+      start: () => Promise.reject(new Error('addon missing')),
+    });
     let output = '';
-    expect(await cardsCommand([], (s) => (output += s), { createTransport: () => Promise.resolve(broken) })).toBe(EXIT_NO_SERVICE);
+    expect(
+      await cardsCommand([], (s) => (output += s), { createTransport: () => Promise.resolve(broken) }),
+    ).toBe(EXIT_NO_SERVICE);
     expect(output).toContain('ne fonctionne pas');
   });
 });

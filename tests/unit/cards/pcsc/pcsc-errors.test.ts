@@ -12,12 +12,16 @@ import {
 
 describe('parsePcscErrorCode', () => {
   it('reads the code at the end of a pcsclite message', () => {
-    expect(parsePcscErrorCode('SCardTransmit error: Card was removed.(0x80100069)')).toBe(PCSC.W_REMOVED_CARD);
+    expect(parsePcscErrorCode('SCardTransmit error: Card was removed.(0x80100069)')).toBe(
+      PCSC.W_REMOVED_CARD,
+    );
     expect(parsePcscErrorCode('SCardConnect error: Card was reset.(0x80100068)')).toBe(PCSC.W_RESET_CARD);
   });
 
   it('accepts either case and keeps the last code when there are several', () => {
-    expect(parsePcscErrorCode('SCardEstablishContext error: Service not available.(0x8010001d)')).toBe(PCSC.E_NO_SERVICE);
+    expect(parsePcscErrorCode('SCardEstablishContext error: Service not available.(0x8010001d)')).toBe(
+      PCSC.E_NO_SERVICE,
+    );
     expect(parsePcscErrorCode('wrapped 0x80100069 then (0x8010001E)')).toBe(PCSC.E_SERVICE_STOPPED);
   });
 
@@ -65,7 +69,9 @@ describe('toCardError', () => {
     expect(error.message).toBe('La carte est utilisée en exclusivité par une autre application.');
     expect(error.detail).toContain('SCardConnect');
     expect(error.detail).toContain('0x8010000B');
-    expect(describePcscFailure(new Error('SCardConnect error: Sharing violation.(0x8010000B)'))).toMatchObject({
+    expect(
+      describePcscFailure(new Error('SCardConnect error: Sharing violation.(0x8010000B)')),
+    ).toMatchObject({
       kind: 'sharing-violation',
       operation: 'SCardConnect',
       code: PCSC.E_SHARING_VIOLATION,

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TransportEvent } from '../../../../src/main/cards/transport/card-transport';
-import { PcscliteTransport, type NativePcscBinding, type PcscdProbeResult } from '../../../../src/main/cards/transport/pcsclite-transport';
+import {
+  PcscliteTransport,
+  type NativePcscBinding,
+  type PcscdProbeResult,
+} from '../../../../src/main/cards/transport/pcsclite-transport';
 
 /**
  * PcscliteTransport's state machine against a scripted stand-in for the native addon: the parts the
@@ -25,16 +29,28 @@ class FakeReader {
   get_status(callback: StatusCallback): void {
     this.status = callback;
   }
-  _connect(share: number, protocol: number, callback: (error: Error | null, protocol?: number) => void): void {
+  _connect(
+    share: number,
+    protocol: number,
+    callback: (error: Error | null, protocol?: number) => void,
+  ): void {
     this.connects.push({ share, protocol });
     setImmediate(() => callback(null, 1));
   }
-  _transmit(data: Buffer, receiveLength: number, protocol: number, callback: (error: Error | null, data?: Buffer) => void): void {
+  _transmit(
+    data: Buffer,
+    receiveLength: number,
+    protocol: number,
+    callback: (error: Error | null, data?: Buffer) => void,
+  ): void {
     this.transmits.push({ data: data.toString('hex'), receiveLength, protocol });
     const reply = this.reply(data);
     if (reply === 'never') return;
     // Answer later for earlier APDUs: without the per-reader queue, replies would cross.
-    setTimeout(() => (reply instanceof Error ? callback(reply) : callback(null, reply)), data[1] === 0x01 ? 5 : 0);
+    setTimeout(
+      () => (reply instanceof Error ? callback(reply) : callback(null, reply)),
+      data[1] === 0x01 ? 5 : 0,
+    );
   }
   _disconnect(disposition: number, callback: (error: Error | null) => void): void {
     this.disconnects.push(disposition);
@@ -56,7 +72,10 @@ class FakePcsc {
     const fake = this;
     return {
       PCSCLite: class {
-        private readonly record = { list: null as ((error: Error | undefined, names?: Buffer) => void) | null, closed: 0 };
+        private readonly record = {
+          list: null as ((error: Error | undefined, names?: Buffer) => void) | null,
+          closed: 0,
+        };
         constructor() {
           if (fake.refuse > 0) {
             fake.refuse--;
@@ -111,7 +130,14 @@ afterEach(async () => {
   transport = null;
 });
 
-function setup(options: { refuse?: number; listingTimeoutMs?: number; probe?: () => Promise<PcscdProbeResult>; operationTimeoutMs?: number } = {}): {
+function setup(
+  options: {
+    refuse?: number;
+    listingTimeoutMs?: number;
+    probe?: () => Promise<PcscdProbeResult>;
+    operationTimeoutMs?: number;
+  } = {},
+): {
   fake: FakePcsc;
   events: TransportEvent[];
   transport: PcscliteTransport;
@@ -164,7 +190,10 @@ describe('PcscliteTransport with a scripted addon', () => {
     const session = await transport.connect('R0');
     reader.status?.(undefined, (2 << 16) | EMPTY, Buffer.alloc(0));
     await expect(session.transmit(Uint8Array.of(0, 0xa4, 0, 0))).rejects.toMatchObject({ kind: 'removed' });
-    expect(events.filter((e) => e.type.startsWith('card-')).map((e) => e.type)).toEqual(['card-inserted', 'card-removed']);
+    expect(events.filter((e) => e.type.startsWith('card-')).map((e) => e.type)).toEqual([
+      'card-inserted',
+      'card-removed',
+    ]);
   });
 
   it('retries while pcscd is absent at start, then reports the service restored', async () => {
@@ -206,7 +235,11 @@ describe('PcscliteTransport with a scripted addon', () => {
     fake.list('R0');
     fake.reader('R0').status?.(undefined, (1 << 16) | PRESENT, ATR);
     expect(fake.reader('R0')).not.toBe(oldReader);
-    expect(events.slice(-3).map((e) => e.type)).toEqual(['service-restored', 'reader-added', 'card-inserted']);
+    expect(events.slice(-3).map((e) => e.type)).toEqual([
+      'service-restored',
+      'reader-added',
+      'card-inserted',
+    ]);
     // Late callbacks from the dead generation are ignored.
     oldReader.status?.(undefined, (5 << 16) | EMPTY, Buffer.alloc(0));
     expect(events.at(-1)?.type).toBe('card-inserted');
@@ -246,8 +279,12 @@ describe('PcscliteTransport with a scripted addon', () => {
     const reader = fake.reader('R0');
     reader.reply = () => new Error('SCardTransmit error: Card was removed.(0x80100069)');
     const session = await transport.connect('R0');
-    await expect(session.transmit(Uint8Array.of(0, 0xb0, 0, 0, 0))).rejects.toMatchObject({ kind: 'removed' });
-    await expect(session.transmit(Uint8Array.of(0, 0xb0, 0, 0, 0))).rejects.toMatchObject({ kind: 'removed' });
+    await expect(session.transmit(Uint8Array.of(0, 0xb0, 0, 0, 0))).rejects.toMatchObject({
+      kind: 'removed',
+    });
+    await expect(session.transmit(Uint8Array.of(0, 0xb0, 0, 0, 0))).rejects.toMatchObject({
+      kind: 'removed',
+    });
     expect(reader.transmits).toHaveLength(1);
     reader.reply = () => Buffer.alloc(0);
     const next = await transport.connect('R0');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { NO_CARD, parseReaderNames, trackCardState, type TrackedCard } from '../../../../src/main/cards/transport/pcsclite-transport';
+import {
+  NO_CARD,
+  parseReaderNames,
+  trackCardState,
+  type TrackedCard,
+} from '../../../../src/main/cards/transport/pcsclite-transport';
 
 const EMPTY = 0x0010;
 const PRESENT = 0x0020;
@@ -89,7 +94,10 @@ describe('trackCardState', () => {
 
 describe('parseReaderNames', () => {
   it('splits the PC/SC multi-string', () => {
-    expect(parseReaderNames(Buffer.from('Virtual PCD 00 00\0Virtual PCD 00 01\0\0'))).toEqual(['Virtual PCD 00 00', 'Virtual PCD 00 01']);
+    expect(parseReaderNames(Buffer.from('Virtual PCD 00 00\0Virtual PCD 00 01\0\0'))).toEqual([
+      'Virtual PCD 00 00',
+      'Virtual PCD 00 01',
+    ]);
     expect(parseReaderNames(Buffer.from('\0'))).toEqual([]);
     expect(parseReaderNames(Buffer.alloc(0))).toEqual([]);
   });

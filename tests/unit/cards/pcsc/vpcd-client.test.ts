@@ -55,7 +55,9 @@ describe('vpcd framing', () => {
             out.push(...decoder.push(stream.subarray(offset, offset + size)));
             offset += size;
           }
-          expect(out.map((f) => Buffer.from(f).toString('hex'))).toEqual(payloads.map((p) => Buffer.from(p).toString('hex')));
+          expect(out.map((f) => Buffer.from(f).toString('hex'))).toEqual(
+            payloads.map((p) => Buffer.from(p).toString('hex')),
+          );
           expect(decoder.bufferedBytes).toBe(0);
         },
       ),
@@ -85,7 +87,9 @@ describe('answerVpcdMessage', () => {
 
   it('forwards APDUs and turns a throwing card into 6F00', () => {
     const card = new RecordingCard();
-    expect([...(answerVpcdMessage(card, Uint8Array.of(0x00, 0xb0, 0x82, 0x00, 0x00)) ?? [])]).toEqual([0xb0, 0x90, 0x00]);
+    expect([...(answerVpcdMessage(card, Uint8Array.of(0x00, 0xb0, 0x82, 0x00, 0x00)) ?? [])]).toEqual([
+      0xb0, 0x90, 0x00,
+    ]);
     card.throwOnTransmit = true;
     expect([...(answerVpcdMessage(card, Uint8Array.of(0x00, 0xa4, 0x00, 0x00)) ?? [])]).toEqual([0x6f, 0x00]);
   });
@@ -118,7 +122,8 @@ class FakeVpcd {
   }
 
   async nextClient(count: number): Promise<Socket> {
-    while (this.clients.length < count) await new Promise<void>((resolve) => this.clientWaiters.push(resolve));
+    while (this.clients.length < count)
+      await new Promise<void>((resolve) => this.clientWaiters.push(resolve));
     const client = this.clients[count - 1];
     if (!client) throw new Error('no client');
     return client;
@@ -157,7 +162,9 @@ describe('connectVirtualCardToVpcd', () => {
     expect(connection.connected).toBe(true);
     const client = await vpcd.nextClient(1);
     expect([...(await vpcd.request(client, Uint8Array.of(0x04)))]).toEqual([...ATR]);
-    expect([...(await vpcd.request(client, Uint8Array.of(0x00, 0xca, 0x01, 0x00, 0x00)))]).toEqual([0xca, 0x90, 0x00]);
+    expect([...(await vpcd.request(client, Uint8Array.of(0x00, 0xca, 0x01, 0x00, 0x00)))]).toEqual([
+      0xca, 0x90, 0x00,
+    ]);
   });
 
   it('waits for vpcd to appear, then reconnects after the peer drops it (card seen powered off)', async () => {
@@ -202,7 +209,9 @@ describe('connectVirtualCardToVpcd', () => {
     card.transmit = () => new Uint8Array(0x10000 + 2);
     connection = await connectVirtualCardToVpcd({ port, card });
     const client = await vpcd.nextClient(1);
-    expect([...(await vpcd.request(client, Uint8Array.of(0x00, 0xb0, 0x00, 0x00, 0x00)))]).toEqual([0x6f, 0x00]);
+    expect([...(await vpcd.request(client, Uint8Array.of(0x00, 0xb0, 0x00, 0x00, 0x00)))]).toEqual([
+      0x6f, 0x00,
+    ]);
     expect(connection.connected).toBe(true);
   });
 
@@ -210,6 +219,8 @@ describe('connectVirtualCardToVpcd', () => {
     const probe = new FakeVpcd();
     const port = await probe.listen();
     await probe.close();
-    await expect(connectVirtualCardToVpcd({ port, card: new RecordingCard(), initialDelayMs: 5, connectTimeoutMs: 100 })).rejects.toThrow(/no connection/);
+    await expect(
+      connectVirtualCardToVpcd({ port, card: new RecordingCard(), initialDelayMs: 5, connectTimeoutMs: 100 }),
+    ).rejects.toThrow(/no connection/);
   });
 });

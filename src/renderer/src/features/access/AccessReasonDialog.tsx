@@ -22,7 +22,12 @@ const copy: Record<ExceptionalMode, { title: string; explanation: string; submit
 };
 
 /** The reason is mandatory: the submit button stays disabled until it holds more than blanks. */
-export function AccessReasonDialog(props: { mode: ExceptionalMode; insKey: string; patientLabel: string; onClose(): void }): React.JSX.Element {
+export function AccessReasonDialog(props: {
+  mode: ExceptionalMode;
+  insKey: string;
+  patientLabel: string;
+  onClose(): void;
+}): React.JSX.Element {
   const text = copy[props.mode];
   return (
     <ReasonDialog

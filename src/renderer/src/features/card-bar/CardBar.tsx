@@ -96,8 +96,14 @@ function CpxCard({ card }: { card: CpxCardInfo }): React.JSX.Element {
       {kindLabel[card.kind]} · {holder.firstName} {holder.lastName} · {holder.professionLabel}
       {holder.specialtyLabel ? ` (${holder.specialtyLabel})` : ''}
       {' · '}
-      <span className={card.pin.blocked || card.pin.triesLeft <= 1 ? 'reader__pin reader__pin--alert' : 'reader__pin'}>
-        {card.pin.blocked ? 'code bloqué' : `code : ${pluralTries(card.pin.triesLeft)} sur ${card.pin.triesMax}`}
+      <span
+        className={
+          card.pin.blocked || card.pin.triesLeft <= 1 ? 'reader__pin reader__pin--alert' : 'reader__pin'
+        }
+      >
+        {card.pin.blocked
+          ? 'code bloqué'
+          : `code : ${pluralTries(card.pin.triesLeft)} sur ${card.pin.triesMax}`}
       </span>
       <CardStatusBadge status={card.status} />
     </span>
@@ -106,5 +112,7 @@ function CpxCard({ card }: { card: CpxCardInfo }): React.JSX.Element {
 
 function CardStatusBadge({ status }: { status: CpxCardInfo['status'] }): React.JSX.Element | null {
   if (status === 'production') return null;
-  return <strong className="badge badge--test"> carte de {status === 'test' ? 'test' : 'démonstration'}</strong>;
+  return (
+    <strong className="badge badge--test"> carte de {status === 'test' ? 'test' : 'démonstration'}</strong>
+  );
 }

@@ -59,7 +59,9 @@ export function PinDialog({ session }: { session: SessionState }): React.JSX.Ele
   return (
     <form className="panel pin-dialog" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Code porteur</h2>
-      {session.status === 'locked' && <p role="status">Session verrouillée : saisissez votre code pour la reprendre.</p>}
+      {session.status === 'locked' && (
+        <p role="status">Session verrouillée : saisissez votre code pour la reprendre.</p>
+      )}
       <p>
         {professional.holder.firstName} {professional.holder.lastName} — {professional.holder.professionLabel}
       </p>

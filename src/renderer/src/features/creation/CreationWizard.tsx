@@ -52,8 +52,14 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
   const [homonymsConfirmed, setHomonymsConfirmed] = useState(false);
   const [documentChecked, setDocumentChecked] = useState(false);
   const [step, setStep] = useState<Step>('identity');
-  const [representatives, setRepresentatives] = useState<Representative[]>([{ lastName: '', firstNames: '', relation: 'mère' }]);
-  const [consent, setConsent] = useState({ informed: false, acceptsBrisDeGlace: true, acceptsCentre15: true });
+  const [representatives, setRepresentatives] = useState<Representative[]>([
+    { lastName: '', firstNames: '', relation: 'mère' },
+  ]);
+  const [consent, setConsent] = useState({
+    informed: false,
+    acceptsBrisDeGlace: true,
+    acceptsCentre15: true,
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const created = useStore((s) => s.created);
@@ -66,7 +72,10 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
     if (!initial || initialIndex === null) return;
     let live = true;
     getApi()
-      .dossier.checkCreation({ beneficiaryIndex: initialIndex, identity: { matricule: initial.matricule, oid: initial.oid } })
+      .dossier.checkCreation({
+        beneficiaryIndex: initialIndex,
+        identity: { matricule: initial.matricule, oid: initial.oid },
+      })
       .then((result) => {
         if (live) setCheck(result);
       })
@@ -116,7 +125,12 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
       setIdentity(chosen);
       setCheck(null);
       setHomonymsConfirmed(false);
-      setCheck(await getApi().dossier.checkCreation({ beneficiaryIndex, identity: { matricule: chosen.matricule, oid: chosen.oid } }));
+      setCheck(
+        await getApi().dossier.checkCreation({
+          beneficiaryIndex,
+          identity: { matricule: chosen.matricule, oid: chosen.oid },
+        }),
+      );
     });
 
   const searchTraits = (): Promise<void> =>
@@ -134,8 +148,14 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
       setCheck(null);
     });
 
-  const identityReady = identity !== null && check !== null && check.existing === null && (check.homonyms.length === 0 || homonymsConfirmed);
-  const representativesReady = representatives.some((r) => r.lastName.trim() !== '' && r.firstNames.trim() !== '');
+  const identityReady =
+    identity !== null &&
+    check !== null &&
+    check.existing === null &&
+    (check.homonyms.length === 0 || homonymsConfirmed);
+  const representativesReady = representatives.some(
+    (r) => r.lastName.trim() !== '' && r.firstNames.trim() !== '',
+  );
 
   const create = (): Promise<void> =>
     run(async () => {
@@ -144,7 +164,9 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
         beneficiaryIndex,
         identity: { matricule: identity.matricule, oid: identity.oid },
         identityDocumentChecked: documentChecked,
-        legalRepresentatives: minor ? representatives.filter((r) => r.lastName.trim() !== '' && r.firstNames.trim() !== '') : [],
+        legalRepresentatives: minor
+          ? representatives.filter((r) => r.lastName.trim() !== '' && r.firstNames.trim() !== '')
+          : [],
         consent: {
           givenBy: minor ? 'legal-representative' : 'patient',
           informed: true,
@@ -165,7 +187,11 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
       <h2 id={`${id}-title`}>Création du DMP</h2>
       <ol className="wizard__steps" aria-label="Étapes">
         {steps.map((s, i) => (
-          <li key={s.key} aria-current={s.key === step ? 'step' : undefined} className={i < currentStep ? 'done' : undefined}>
+          <li
+            key={s.key}
+            aria-current={s.key === step ? 'step' : undefined}
+            className={i < currentStep ? 'done' : undefined}
+          >
             {s.label}
           </li>
         ))}
@@ -174,30 +200,41 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
       {step === 'identity' && (
         <div className="form">
           <p>
-            Carte Vitale : <strong>{beneficiary.lastName}</strong> {beneficiary.firstName} — date de naissance {frenchDate(beneficiary.birthDate)}
+            Carte Vitale : <strong>{beneficiary.lastName}</strong> {beneficiary.firstName} — date de naissance{' '}
+            {frenchDate(beneficiary.birthDate)}
           </p>
           {identity && (
             <>
               <h3>Identité au référentiel INS</h3>
               <IdentityTraits identity={identity} />
               <p className="hint">
-                {documentChecked ? rnivStatusLabels.qualified : rnivStatusLabels.fetched} : l’INS est qualifiée lorsqu’une pièce d’identité à haut niveau de
-                confiance a été vérifiée.
+                {documentChecked ? rnivStatusLabels.qualified : rnivStatusLabels.fetched} : l’INS est
+                qualifiée lorsqu’une pièce d’identité à haut niveau de confiance a été vérifiée.
               </p>
               <label className="inline-check">
-                <input type="checkbox" checked={documentChecked} onChange={(e) => setDocumentChecked(e.target.checked)} />
-                Pièce d’identité à haut niveau de confiance vérifiée (carte d’identité, passeport, titre de séjour)
+                <input
+                  type="checkbox"
+                  checked={documentChecked}
+                  onChange={(e) => setDocumentChecked(e.target.checked)}
+                />
+                Pièce d’identité à haut niveau de confiance vérifiée (carte d’identité, passeport, titre de
+                séjour)
               </label>
             </>
           )}
           {!identity && found === null && (
             <>
               <p className="notice" role="note">
-                {patient.notice ?? 'L’identité de ce bénéficiaire n’a pas été trouvée au référentiel.'} Recherchez-la par ses cinq traits d’identité.
+                {patient.notice ?? 'L’identité de ce bénéficiaire n’a pas été trouvée au référentiel.'}{' '}
+                Recherchez-la par ses cinq traits d’identité.
               </p>
               <TraitsForm id={id} traits={traits} onChange={setTraits} />
               <div className="form__actions">
-                <button type="button" onClick={() => void searchTraits()} disabled={busy || !traits.sex || !isCompleteDate(traits.birthDate)}>
+                <button
+                  type="button"
+                  onClick={() => void searchTraits()}
+                  disabled={busy || !traits.sex || !isCompleteDate(traits.birthDate)}
+                >
                   Rechercher l’identité
                 </button>
               </div>
@@ -205,29 +242,43 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
           )}
           {!identity && found !== null && found.length === 0 && (
             <p className="notice" role="status">
-              Aucune identité ne correspond à ces traits au référentiel : le DMP ne peut pas être créé sans INS.
+              Aucune identité ne correspond à ces traits au référentiel : le DMP ne peut pas être créé sans
+              INS.
             </p>
           )}
           {!identity && found !== null && found.length > 0 && (
-            <IdentityCandidates candidates={found} busy={busy} onChoose={(index) => void (found[index] && choose(found[index]))} />
+            <IdentityCandidates
+              candidates={found}
+              busy={busy}
+              onChoose={(index) => void (found[index] && choose(found[index]))}
+            />
           )}
           {check?.existing && (
             <p className="error" role="alert">
-              Ce patient a déjà un DMP ({displayName(check.existing)}) : il ne peut pas en avoir un second. Ouvrez le dossier existant.
+              Ce patient a déjà un DMP ({displayName(check.existing)}) : il ne peut pas en avoir un second.
+              Ouvrez le dossier existant.
             </p>
           )}
           {check && !check.existing && check.homonyms.length > 0 && (
             <div className="notice" role="alert">
-              <p>Un DMP existe pour une personne aux cinq mêmes traits d’identité. Vérifiez qu’il s’agit bien d’une autre personne :</p>
+              <p>
+                Un DMP existe pour une personne aux cinq mêmes traits d’identité. Vérifiez qu’il s’agit bien
+                d’une autre personne :
+              </p>
               <ul>
                 {check.homonyms.map((h) => (
                   <li key={h.insKey}>
-                    {displayName(h)} — {frenchDate(h.identity.birthDate)} — {sexLabel[h.identity.sex]} — lieu {h.identity.birthPlaceCode ?? 'inconnu'}
+                    {displayName(h)} — {frenchDate(h.identity.birthDate)} — {sexLabel[h.identity.sex]} — lieu{' '}
+                    {h.identity.birthPlaceCode ?? 'inconnu'}
                   </li>
                 ))}
               </ul>
               <label className="inline-check">
-                <input type="checkbox" checked={homonymsConfirmed} onChange={(e) => setHomonymsConfirmed(e.target.checked)} />
+                <input
+                  type="checkbox"
+                  checked={homonymsConfirmed}
+                  onChange={(e) => setHomonymsConfirmed(e.target.checked)}
+                />
                 J’ai vérifié : il s’agit d’une autre personne (homonyme)
               </label>
             </div>
@@ -246,7 +297,11 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
                 Vérifier l’identité
               </button>
             )}
-            <button type="button" onClick={() => setStep(minor ? 'representatives' : 'consent')} disabled={busy || !identityReady}>
+            <button
+              type="button"
+              onClick={() => setStep(minor ? 'representatives' : 'consent')}
+              disabled={busy || !identityReady}
+            >
               Suivant
             </button>
           </div>
@@ -256,7 +311,8 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
       {step === 'representatives' && (
         <div className="form">
           <p className="notice" role="note">
-            Ce patient est mineur : le consentement à la création de son DMP est donné par son ou ses représentants légaux, présents.
+            Ce patient est mineur : le consentement à la création de son DMP est donné par son ou ses
+            représentants légaux, présents.
           </p>
           {representatives.map((r, i) => (
             <fieldset key={i}>
@@ -266,7 +322,11 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
                 <input
                   id={`${id}-rep-${i}-name`}
                   value={r.lastName}
-                  onChange={(e) => setRepresentatives((all) => all.map((x, j) => (j === i ? { ...x, lastName: e.target.value } : x)))}
+                  onChange={(e) =>
+                    setRepresentatives((all) =>
+                      all.map((x, j) => (j === i ? { ...x, lastName: e.target.value } : x)),
+                    )
+                  }
                 />
               </div>
               <div className="form__field">
@@ -274,7 +334,11 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
                 <input
                   id={`${id}-rep-${i}-first`}
                   value={r.firstNames}
-                  onChange={(e) => setRepresentatives((all) => all.map((x, j) => (j === i ? { ...x, firstNames: e.target.value } : x)))}
+                  onChange={(e) =>
+                    setRepresentatives((all) =>
+                      all.map((x, j) => (j === i ? { ...x, firstNames: e.target.value } : x)),
+                    )
+                  }
                 />
               </div>
               <div className="form__field">
@@ -282,7 +346,11 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
                 <select
                   id={`${id}-rep-${i}-relation`}
                   value={r.relation}
-                  onChange={(e) => setRepresentatives((all) => all.map((x, j) => (j === i ? { ...x, relation: e.target.value as Relation } : x)))}
+                  onChange={(e) =>
+                    setRepresentatives((all) =>
+                      all.map((x, j) => (j === i ? { ...x, relation: e.target.value as Relation } : x)),
+                    )
+                  }
                 >
                   <option value="mère">Mère</option>
                   <option value="père">Père</option>
@@ -293,7 +361,13 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
             </fieldset>
           ))}
           {representatives.length < 2 && (
-            <button type="button" className="link" onClick={() => setRepresentatives((all) => [...all, { lastName: '', firstNames: '', relation: 'père' }])}>
+            <button
+              type="button"
+              className="link"
+              onClick={() =>
+                setRepresentatives((all) => [...all, { lastName: '', firstNames: '', relation: 'père' }])
+              }
+            >
               Ajouter un second représentant légal
             </button>
           )}
@@ -311,23 +385,43 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
       {step === 'consent' && (
         <div className="form">
           <fieldset>
-            <legend>{minor ? 'Information et consentement du représentant légal' : 'Information et consentement du patient'}</legend>
+            <legend>
+              {minor
+                ? 'Information et consentement du représentant légal'
+                : 'Information et consentement du patient'}
+            </legend>
             <label className="inline-check">
-              <input type="checkbox" checked={consent.informed} onChange={(e) => setConsent((c) => ({ ...c, informed: e.target.checked }))} />
+              <input
+                type="checkbox"
+                checked={consent.informed}
+                onChange={(e) => setConsent((c) => ({ ...c, informed: e.target.checked }))}
+              />
               {minor
                 ? 'Le représentant légal a été informé et consent à la création du DMP de l’enfant'
                 : 'Le patient a été informé et consent à la création de son DMP'}
             </label>
             <label className="inline-check">
-              <input type="checkbox" checked={consent.acceptsBrisDeGlace} onChange={(e) => setConsent((c) => ({ ...c, acceptsBrisDeGlace: e.target.checked }))} />
+              <input
+                type="checkbox"
+                checked={consent.acceptsBrisDeGlace}
+                onChange={(e) => setConsent((c) => ({ ...c, acceptsBrisDeGlace: e.target.checked }))}
+              />
               Accepte l’accès en bris de glace
             </label>
-            {!consent.acceptsBrisDeGlace && <p className="notice">Opposition à l’accès en bris de glace : elle sera enregistrée.</p>}
+            {!consent.acceptsBrisDeGlace && (
+              <p className="notice">Opposition à l’accès en bris de glace : elle sera enregistrée.</p>
+            )}
             <label className="inline-check">
-              <input type="checkbox" checked={consent.acceptsCentre15} onChange={(e) => setConsent((c) => ({ ...c, acceptsCentre15: e.target.checked }))} />
+              <input
+                type="checkbox"
+                checked={consent.acceptsCentre15}
+                onChange={(e) => setConsent((c) => ({ ...c, acceptsCentre15: e.target.checked }))}
+              />
               Accepte l’accès par le centre 15
             </label>
-            {!consent.acceptsCentre15 && <p className="notice">Opposition à l’accès par le centre 15 : elle sera enregistrée.</p>}
+            {!consent.acceptsCentre15 && (
+              <p className="notice">Opposition à l’accès par le centre 15 : elle sera enregistrée.</p>
+            )}
           </fieldset>
           {error && (
             <p className="error" role="alert">
@@ -335,7 +429,11 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
             </p>
           )}
           <div className="form__actions">
-            <button type="button" className="secondary" onClick={() => setStep(minor ? 'representatives' : 'identity')}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => setStep(minor ? 'representatives' : 'identity')}
+            >
               Précédent
             </button>
             <button type="button" onClick={() => void create()} disabled={busy || !consent.informed}>
@@ -360,12 +458,26 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
   );
 }
 
-function TraitsForm(props: { id: string; traits: TraitsDraft; onChange(update: (t: TraitsDraft) => TraitsDraft): void }): React.JSX.Element {
+function TraitsForm(props: {
+  id: string;
+  traits: TraitsDraft;
+  onChange(update: (t: TraitsDraft) => TraitsDraft): void;
+}): React.JSX.Element {
   const { id, traits, onChange } = props;
-  const field = (key: 'birthName' | 'firstNames' | 'birthDate' | 'birthPlaceCode', label: string, type = 'text'): React.JSX.Element => (
+  const field = (
+    key: 'birthName' | 'firstNames' | 'birthDate' | 'birthPlaceCode',
+    label: string,
+    type = 'text',
+  ): React.JSX.Element => (
     <div className="form__field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
-      <input id={`${id}-${key}`} type={type} value={traits[key]} autoComplete="off" onChange={(e) => onChange((t) => ({ ...t, [key]: e.target.value }))} />
+      <input
+        id={`${id}-${key}`}
+        type={type}
+        value={traits[key]}
+        autoComplete="off"
+        onChange={(e) => onChange((t) => ({ ...t, [key]: e.target.value }))}
+      />
     </div>
   );
   return (
@@ -378,7 +490,12 @@ function TraitsForm(props: { id: string; traits: TraitsDraft; onChange(update: (
         <legend>Sexe</legend>
         {(['F', 'M'] as const).map((s) => (
           <label key={s} className="inline-check">
-            <input type="radio" name={`${id}-sex`} checked={traits.sex === s} onChange={() => onChange((t) => ({ ...t, sex: s }))} />
+            <input
+              type="radio"
+              name={`${id}-sex`}
+              checked={traits.sex === s}
+              onChange={() => onChange((t) => ({ ...t, sex: s }))}
+            />
             {sexLabel[s]}
           </label>
         ))}

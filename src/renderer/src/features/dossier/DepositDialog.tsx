@@ -11,7 +11,11 @@ import { VisibilityFields } from './VisibilityFields';
 export const MAX_DEPOSIT_BYTES = 20 * 1024 * 1024;
 
 /** Deposit a file (CDA, PDF or text) with its three visibility choices; the main process validates the content. */
-export function DepositDialog(props: { insKey: string; onClose(): void; onDeposited(): void }): React.JSX.Element {
+export function DepositDialog(props: {
+  insKey: string;
+  onClose(): void;
+  onDeposited(): void;
+}): React.JSX.Element {
   const id = useId();
   const [file, setFile] = useState<File | null>(null);
   const [title, setTitle] = useState('');
@@ -74,8 +78,15 @@ export function DepositDialog(props: { insKey: string; onClose(): void; onDeposi
           </p>
         )}
         <div className="form__field">
-          <label htmlFor={`${id}-type`}>Type de document{typeRequired ? ' (obligatoire pour un PDF ou un texte)' : ''}</label>
-          <select id={`${id}-type`} value={typeCode} onChange={(e) => setTypeCode(e.target.value)} disabled={!typeRequired}>
+          <label htmlFor={`${id}-type`}>
+            Type de document{typeRequired ? ' (obligatoire pour un PDF ou un texte)' : ''}
+          </label>
+          <select
+            id={`${id}-type`}
+            value={typeCode}
+            onChange={(e) => setTypeCode(e.target.value)}
+            disabled={!typeRequired}
+          >
             <option value="">{typeRequired ? '— choisir —' : 'Indiqué par le document CDA'}</option>
             {depositTypeChoices.map((t) => (
               <option key={t.code} value={t.code}>
@@ -86,7 +97,12 @@ export function DepositDialog(props: { insKey: string; onClose(): void; onDeposi
         </div>
         <div className="form__field">
           <label htmlFor={`${id}-title`}>Titre (facultatif)</label>
-          <input id={`${id}-title`} value={title} maxLength={300} onChange={(e) => setTitle(e.target.value)} />
+          <input
+            id={`${id}-title`}
+            value={title}
+            maxLength={300}
+            onChange={(e) => setTitle(e.target.value)}
+          />
         </div>
         <VisibilityFields value={visibility} onChange={setVisibility} />
         {error && (

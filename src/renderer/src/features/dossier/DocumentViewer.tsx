@@ -69,7 +69,13 @@ export function DocumentViewer(props: {
             {loaded.error}
           </p>
         )}
-        {loaded?.content && <DocumentBody content={loaded.content} markedEntry={props.markedEntry} markedAnchor={props.markedAnchor} />}
+        {loaded?.content && (
+          <DocumentBody
+            content={loaded.content}
+            markedEntry={props.markedEntry}
+            markedAnchor={props.markedAnchor}
+          />
+        )}
         <div className="form__actions">
           <button type="button" className="secondary" onClick={props.onClose}>
             Fermer
@@ -80,11 +86,18 @@ export function DocumentViewer(props: {
   );
 }
 
-function DocumentBody(props: { content: DocumentContent; markedEntry: string | undefined; markedAnchor: string | undefined }): React.JSX.Element {
+function DocumentBody(props: {
+  content: DocumentContent;
+  markedEntry: string | undefined;
+  markedAnchor: string | undefined;
+}): React.JSX.Element {
   const { content, markedEntry, markedAnchor } = props;
   const hasBody = Boolean(content.narrativeHtml) || Boolean(content.pdfBase64);
   const narrative = useMemo(
-    () => (content.narrativeHtml && markedEntry ? markFirstOccurrence(content.narrativeHtml, markedEntry, markedAnchor) : content.narrativeHtml),
+    () =>
+      content.narrativeHtml && markedEntry
+        ? markFirstOccurrence(content.narrativeHtml, markedEntry, markedAnchor)
+        : content.narrativeHtml,
     [content.narrativeHtml, markedEntry, markedAnchor],
   );
   return (
@@ -101,7 +114,12 @@ function DocumentBody(props: { content: DocumentContent; markedEntry: string | u
       {narrative && (
         // sandbox="" (no allow-scripts, no same-origin): even if the main process let something active
         // through, it could neither run nor reach the app.
-        <iframe className="viewer__frame" title={`Contenu : ${content.meta.title}`} sandbox="" srcDoc={narrative} />
+        <iframe
+          className="viewer__frame"
+          title={`Contenu : ${content.meta.title}`}
+          sandbox=""
+          srcDoc={narrative}
+        />
       )}
       {content.pdfBase64 && <PdfPart base64={content.pdfBase64} title={content.meta.title} />}
       {!hasBody && <p className="empty">Ce document n’a pas de contenu affichable.</p>}

@@ -38,7 +38,11 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
   const toggleArchive = async (meta: DocumentMeta): Promise<void> => {
     setActionError(null);
     try {
-      await getApi().documents.update({ insKey, id: meta.id, status: meta.status === 'archived' ? 'approved' : 'archived' });
+      await getApi().documents.update({
+        insKey,
+        id: meta.id,
+        status: meta.status === 'archived' ? 'approved' : 'archived',
+      });
       reload();
     } catch (err) {
       setActionError(toUiError(err).message);
@@ -66,7 +70,11 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
         </p>
       )}
       <p className="sr-only" role="status">
-        {documents.loading ? 'Chargement des documents…' : rows ? `${rows.length} document${rows.length > 1 ? 's' : ''}` : ''}
+        {documents.loading
+          ? 'Chargement des documents…'
+          : rows
+            ? `${rows.length} document${rows.length > 1 ? 's' : ''}`
+            : ''}
       </p>
       <table className="doc-table" aria-busy={documents.loading}>
         <caption className="sr-only">Documents du dossier</caption>
@@ -110,11 +118,21 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
                 <button type="button" onClick={() => setOpened(meta)} aria-label={`Ouvrir « ${meta.title} »`}>
                   Ouvrir
                 </button>
-                <button type="button" className="secondary" onClick={() => setEditingVisibility(meta)} aria-label={`Visibilité de « ${meta.title} »`}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => setEditingVisibility(meta)}
+                  aria-label={`Visibilité de « ${meta.title} »`}
+                >
                   Visibilité
                 </button>
                 {meta.status !== 'obsolete' && (
-                  <button type="button" className="secondary" onClick={() => void toggleArchive(meta)} aria-label={`${meta.status === 'archived' ? 'Restaurer' : 'Archiver'} « ${meta.title} »`}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => void toggleArchive(meta)}
+                    aria-label={`${meta.status === 'archived' ? 'Restaurer' : 'Archiver'} « ${meta.title} »`}
+                  >
                     {meta.status === 'archived' ? 'Restaurer' : 'Archiver'}
                   </button>
                 )}
@@ -123,7 +141,15 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
           ))}
         </tbody>
       </table>
-      {opened && <DocumentViewer insKey={insKey} id={opened.id} title={opened.title} meta={opened} onClose={() => setOpened(null)} />}
+      {opened && (
+        <DocumentViewer
+          insKey={insKey}
+          id={opened.id}
+          title={opened.title}
+          meta={opened}
+          onClose={() => setOpened(null)}
+        />
+      )}
       {sourceRequest && (
         <DocumentViewer
           insKey={insKey}

@@ -6,11 +6,18 @@ import { Dialog } from '../../components/Dialog';
 import { VisibilityFields } from './VisibilityFields';
 
 /** Changes who may see a document (TD3.3); refusals (not the author, forbidden combination) come back in French. */
-export function VisibilityDialog(props: { insKey: string; meta: DocumentMeta; onClose(): void; onSaved(): void }): React.JSX.Element {
+export function VisibilityDialog(props: {
+  insKey: string;
+  meta: DocumentMeta;
+  onClose(): void;
+  onSaved(): void;
+}): React.JSX.Element {
   const [visibility, setVisibility] = useState<Visibility>(props.meta.visibility);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const unchanged = (Object.keys(visibility) as (keyof Visibility)[]).every((k) => visibility[k] === props.meta.visibility[k]);
+  const unchanged = (Object.keys(visibility) as (keyof Visibility)[]).every(
+    (k) => visibility[k] === props.meta.visibility[k],
+  );
 
   const save = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();

@@ -3,7 +3,10 @@ import type { Visibility } from '../../../../shared/contract';
 import { visibilityChoices } from './visibility-choices';
 
 /** The three DMP visibility flags as checkboxes; the main process enforces which combinations are allowed. */
-export function VisibilityFields(props: { value: Visibility; onChange(value: Visibility): void }): React.JSX.Element {
+export function VisibilityFields(props: {
+  value: Visibility;
+  onChange(value: Visibility): void;
+}): React.JSX.Element {
   const id = useId();
   return (
     <fieldset>

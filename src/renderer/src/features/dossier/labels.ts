@@ -16,9 +16,11 @@ export interface Badge {
 /** The five flags the DMP guide requires in result lists (masked, not visible to patient / representatives, archived, obsolete). */
 export function documentBadges(meta: DocumentMeta): Badge[] {
   const badges: Badge[] = [];
-  if (meta.visibility.maskedFromProfessionals) badges.push({ label: 'Masqué aux professionnels', tone: 'alert' });
+  if (meta.visibility.maskedFromProfessionals)
+    badges.push({ label: 'Masqué aux professionnels', tone: 'alert' });
   if (meta.visibility.hiddenFromPatient) badges.push({ label: 'Non visible par le patient', tone: 'warn' });
-  if (meta.visibility.hiddenFromLegalRepresentatives) badges.push({ label: 'Non visible par les représentants légaux', tone: 'warn' });
+  if (meta.visibility.hiddenFromLegalRepresentatives)
+    badges.push({ label: 'Non visible par les représentants légaux', tone: 'warn' });
   if (meta.status === 'archived') badges.push({ label: 'Archivé', tone: 'muted' });
   if (meta.status === 'obsolete') badges.push({ label: 'Obsolète', tone: 'muted' });
   return badges;

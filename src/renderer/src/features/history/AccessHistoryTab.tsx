@@ -18,7 +18,12 @@ export function AccessHistoryTab({ insKey }: { insKey: string }): React.JSX.Elem
     <div className="history">
       <div className="documents__toolbar">
         <p className="muted">Tel que le patient le voit dans Mon espace santé.</p>
-        <button type="button" className="secondary" onClick={() => void loadHistory(getApi(), insKey)} disabled={history.loading}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void loadHistory(getApi(), insKey)}
+          disabled={history.loading}
+        >
           Actualiser
         </button>
       </div>
@@ -56,7 +61,10 @@ export function AccessHistoryTab({ insKey }: { insKey: string }): React.JSX.Elem
           {rows?.map((entry, index) => {
             const exceptional = entry.mode === 'bris_de_glace' || entry.mode === 'centre_15';
             return (
-              <tr key={`${entry.at}-${index}`} className={exceptional ? 'history__row--exceptional' : undefined}>
+              <tr
+                key={`${entry.at}-${index}`}
+                className={exceptional ? 'history__row--exceptional' : undefined}
+              >
                 <td>{frenchDateTime(entry.at)}</td>
                 <td>{entry.actor}</td>
                 <td>{entry.profession}</td>
@@ -64,7 +72,17 @@ export function AccessHistoryTab({ insKey }: { insKey: string }): React.JSX.Elem
                   {entry.actionLabel}
                   {entry.target && <span className="muted"> · {entry.target}</span>}
                 </td>
-                <td>{entry.mode ? exceptional ? <strong className="badge badge--alert">{accessModeLabel[entry.mode]}</strong> : accessModeLabel[entry.mode] : '—'}</td>
+                <td>
+                  {entry.mode ? (
+                    exceptional ? (
+                      <strong className="badge badge--alert">{accessModeLabel[entry.mode]}</strong>
+                    ) : (
+                      accessModeLabel[entry.mode]
+                    )
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 <td>{entry.reason ?? '—'}</td>
               </tr>
             );

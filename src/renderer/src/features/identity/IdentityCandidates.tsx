@@ -14,10 +14,19 @@ export function IdentityCandidates(props: {
   return (
     <div className="identity-candidates" role="group" aria-label="Identités possibles">
       {props.candidates.map((candidate, index) => (
-        <article key={`${candidate.matricule}@${candidate.oid}`} className="identity-candidate" aria-label={`Identité ${index + 1}`}>
+        <article
+          key={`${candidate.matricule}@${candidate.oid}`}
+          className="identity-candidate"
+          aria-label={`Identité ${index + 1}`}
+        >
           <h3>Identité {index + 1}</h3>
           <IdentityTraits identity={candidate} />
-          <button type="button" disabled={props.busy} aria-pressed={props.chosen === index ? true : undefined} onClick={() => props.onChoose(index)}>
+          <button
+            type="button"
+            disabled={props.busy}
+            aria-pressed={props.chosen === index ? true : undefined}
+            onClick={() => props.onChoose(index)}
+          >
             Choisir cette identité
           </button>
         </article>

@@ -2,7 +2,11 @@ import type { Beneficiary } from '../../../../shared/contract';
 import { ageLabel, frenchDate } from './format';
 
 /** A family Vitale holds several people: the clinician picks who is in front of them. */
-export function BeneficiaryPicker(props: { beneficiaries: Beneficiary[]; onPick(index: number): void; error?: string | null }): React.JSX.Element {
+export function BeneficiaryPicker(props: {
+  beneficiaries: Beneficiary[];
+  onPick(index: number): void;
+  error?: string | null;
+}): React.JSX.Element {
   return (
     <section className="panel" aria-labelledby="beneficiary-picker">
       <h2 id="beneficiary-picker">Quel bénéficiaire de la carte Vitale ?</h2>
@@ -16,7 +20,11 @@ export function BeneficiaryPicker(props: { beneficiaries: Beneficiary[]; onPick(
   );
 }
 
-export function BeneficiaryList(props: { beneficiaries: Beneficiary[]; selectedIndex: number | null; onPick(index: number): void }): React.JSX.Element {
+export function BeneficiaryList(props: {
+  beneficiaries: Beneficiary[];
+  selectedIndex: number | null;
+  onPick(index: number): void;
+}): React.JSX.Element {
   return (
     <ul className="beneficiaries">
       {props.beneficiaries.map((b) => {

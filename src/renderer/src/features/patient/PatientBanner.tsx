@@ -8,7 +8,11 @@ import { BeneficiaryList } from './BeneficiaryPicker';
 import { accessModeLabel, ageLabel, bornLabel, frenchDate, identityKind, sexLabel } from './format';
 
 /** Whose dossier this is, and how it was opened: never in doubt. */
-export function PatientBanner(props: { dossier: DossierRef; patient: PatientContext; allergies: AllergyState }): React.JSX.Element {
+export function PatientBanner(props: {
+  dossier: DossierRef;
+  patient: PatientContext;
+  allergies: AllergyState;
+}): React.JSX.Element {
   const { dossier, patient } = props;
   const id = dossier.identity;
   const age = ageLabel(id.birthDate);
@@ -57,15 +61,24 @@ export function PatientBanner(props: { dossier: DossierRef; patient: PatientCont
         <span>{sexLabel[id.sex]}</span>
         <span>
           INS {formatMatricule(dossier.ins.matricule)}{' '}
-          <strong className={`badge ${dossier.ins.status === 'qualified' ? 'badge--ins-qualified' : 'badge--ins-other'}`} data-testid="ins-status">
+          <strong
+            className={`badge ${dossier.ins.status === 'qualified' ? 'badge--ins-qualified' : 'badge--ins-other'}`}
+            data-testid="ins-status"
+          >
             {rnivStatusLabels[dossier.ins.status]}
           </strong>
         </span>
         {dossier.status === 'closed' && <strong className="badge badge--alert">Dossier fermé</strong>}
-        {kind && <strong className="badge badge--test">{kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}</strong>}
+        {kind && (
+          <strong className="badge badge--test">
+            {kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}
+          </strong>
+        )}
         <AllergyFlag state={props.allergies} />
         {patient.access && (
-          <span className={patient.access.mode === 'normal' ? 'badge' : 'badge badge--alert'}>{accessModeLabel[patient.access.mode]}</span>
+          <span className={patient.access.mode === 'normal' ? 'badge' : 'badge badge--alert'}>
+            {accessModeLabel[patient.access.mode]}
+          </span>
         )}
       </div>
       {error && (

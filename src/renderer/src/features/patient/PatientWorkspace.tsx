@@ -42,10 +42,21 @@ export function PatientWorkspace({ session }: { session: SessionState }): React.
   // Keyed by dossier: nothing opened for one patient (viewer, dialogs) survives a switch to another.
   const holder = session.professional?.holder;
   const printedBy = holder ? `${holder.firstName} ${holder.lastName}` : undefined;
-  return <DossierView key={patient.dossier.insKey} dossier={patient.dossier} patient={patient} printedBy={printedBy} />;
+  return (
+    <DossierView
+      key={patient.dossier.insKey}
+      dossier={patient.dossier}
+      patient={patient}
+      printedBy={printedBy}
+    />
+  );
 }
 
-function DossierView(props: { dossier: DossierRef; patient: PatientContext; printedBy: string | undefined }): React.JSX.Element {
+function DossierView(props: {
+  dossier: DossierRef;
+  patient: PatientContext;
+  printedBy: string | undefined;
+}): React.JSX.Element {
   const { dossier, patient } = props;
   const summary = useStore((s) => s.summary);
   const summaryError = useStore((s) => s.summaryError);
@@ -81,7 +92,11 @@ function DossierView(props: { dossier: DossierRef; patient: PatientContext; prin
                 {summaryError.message}
               </p>
             )}
-            {summary ? <EmergencyView summary={summary} printedBy={props.printedBy} access={patient.access?.mode} /> : loading ? <EmergencyViewSkeleton /> : null}
+            {summary ? (
+              <EmergencyView summary={summary} printedBy={props.printedBy} access={patient.access?.mode} />
+            ) : loading ? (
+              <EmergencyViewSkeleton />
+            ) : null}
           </>
         )}
         {activeTab === 'documents' && <DocumentsTab insKey={dossier.insKey} />}
@@ -102,7 +117,8 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const beneficiary = patient.beneficiaries.find((b) => b.index === patient.selectedIndex) ?? null;
-  const lookedUp = patient.notice !== undefined || patient.identity !== undefined || patient.candidates !== undefined;
+  const lookedUp =
+    patient.notice !== undefined || patient.identity !== undefined || patient.candidates !== undefined;
   const canCreate =
     patient.source === 'vitale' &&
     patient.dossierExists !== true &&
@@ -137,7 +153,11 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
         </>
       )}
       {patient.candidates && patient.candidates.length > 0 && (
-        <IdentityCandidates candidates={patient.candidates} busy={busy} onChoose={(index) => run(() => getApi().patient.chooseIdentity({ index }))} />
+        <IdentityCandidates
+          candidates={patient.candidates}
+          busy={busy}
+          onChoose={(index) => run(() => getApi().patient.chooseIdentity({ index }))}
+        />
       )}
       {error && (
         <p className="error" role="alert">
@@ -146,7 +166,11 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
       )}
       <div className="form__actions">
         {patient.authorizationRequired && (
-          <button type="button" disabled={busy} onClick={() => run(() => getApi().patient.authorizeAccess({}))}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => run(() => getApi().patient.authorizeAccess({}))}
+          >
             Le patient présent autorise l’accès
           </button>
         )}
@@ -156,7 +180,10 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
           </button>
         )}
         {patient.source === 'vitale' && patient.beneficiaries.length > 1 && (
-          <ChangeBeneficiary patient={patient} onPick={(index) => run(() => getApi().patient.selectBeneficiary({ index }))} />
+          <ChangeBeneficiary
+            patient={patient}
+            onPick={(index) => run(() => getApi().patient.selectBeneficiary({ index }))}
+          />
         )}
         <button type="button" className="secondary" onClick={() => run(() => getApi().patient.close({}))}>
           Fermer
@@ -166,7 +193,13 @@ function NoDossier({ patient }: { patient: PatientContext }): React.JSX.Element 
   );
 }
 
-function ChangeBeneficiary({ patient, onPick }: { patient: PatientContext; onPick(index: number): void }): React.JSX.Element {
+function ChangeBeneficiary({
+  patient,
+  onPick,
+}: {
+  patient: PatientContext;
+  onPick(index: number): void;
+}): React.JSX.Element {
   const others = patient.beneficiaries.filter((b) => b.index !== patient.selectedIndex);
   return (
     <>

@@ -24,7 +24,10 @@ function localParts(value: string): { day: string; time: string } | null {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return null;
   const two = (n: number): string => String(n).padStart(2, '0');
-  return { day: `${two(date.getDate())}/${two(date.getMonth() + 1)}/${date.getFullYear()}`, time: `${two(date.getHours())}:${two(date.getMinutes())}` };
+  return {
+    day: `${two(date.getDate())}/${two(date.getMonth() + 1)}/${date.getFullYear()}`,
+    time: `${two(date.getHours())}:${two(date.getMinutes())}`,
+  };
 }
 
 export function ageFrom(birthDate: string, today = new Date()): number | null {
@@ -46,7 +49,6 @@ export function ageLabel(birthDate: string, today = new Date()): string | null {
   const months = (today.getFullYear() - y) * 12 + (today.getMonth() + 1 - mo) - (today.getDate() < d ? 1 : 0);
   return `${Math.max(0, months)} mois`;
 }
-
 
 /** « Né » / « Née » agree with the sex when it is known; « Né(e) » only when it is not. */
 export function bornLabel(sex: 'M' | 'F' | 'U'): string {

@@ -50,7 +50,9 @@ export function PatientSearch({ professional }: { professional: Professional | n
     if (by === 'ins') {
       const key = toInsKey(insText, oid);
       if (!key) {
-        setError('INS invalide : 15 caractères (13 chiffres et la clé), éventuellement suivis de @ et de l’OID.');
+        setError(
+          'INS invalide : 15 caractères (13 chiffres et la clé), éventuellement suivis de @ et de l’OID.',
+        );
         return;
       }
       input = { insKey: key };
@@ -91,7 +93,12 @@ export function PatientSearch({ professional }: { professional: Professional | n
             INS
           </label>
           <label className="inline-check">
-            <input type="radio" name={`${id}-by`} checked={by === 'identity'} onChange={() => setBy('identity')} />
+            <input
+              type="radio"
+              name={`${id}-by`}
+              checked={by === 'identity'}
+              onChange={() => setBy('identity')}
+            />
             Nom et date de naissance
           </label>
         </fieldset>
@@ -99,7 +106,14 @@ export function PatientSearch({ professional }: { professional: Professional | n
           <div className="form__row">
             <div className="form__field">
               <label htmlFor={`${id}-ins`}>INS (matricule ou matricule@OID)</label>
-              <input id={`${id}-ins`} value={insText} onChange={(e) => setInsText(e.target.value)} autoComplete="off" spellCheck={false} size={40} />
+              <input
+                id={`${id}-ins`}
+                value={insText}
+                onChange={(e) => setInsText(e.target.value)}
+                autoComplete="off"
+                spellCheck={false}
+                size={40}
+              />
             </div>
             <div className="form__field">
               <label htmlFor={`${id}-oid`}>Type d’identifiant</label>
@@ -116,11 +130,21 @@ export function PatientSearch({ professional }: { professional: Professional | n
           <div className="form__row">
             <div className="form__field">
               <label htmlFor={`${id}-name`}>Nom de naissance</label>
-              <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+              <input
+                id={`${id}-name`}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                autoComplete="off"
+              />
             </div>
             <div className="form__field">
               <label htmlFor={`${id}-birth`}>Date de naissance</label>
-              <input id={`${id}-birth`} type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} />
+              <input
+                id={`${id}-birth`}
+                type="date"
+                value={birthDate}
+                onChange={(e) => setBirthDate(e.target.value)}
+              />
             </div>
           </div>
         )}
@@ -147,14 +171,21 @@ export function PatientSearch({ professional }: { professional: Professional | n
                 canCentre15={isDoctor}
                 onOpen={() => openNormal(dossier)}
                 onExceptional={(mode) => setDialog({ mode, dossier })}
-                {...(canManage ? { onCloseDossier: () => setClosing(dossier), onReactivate: () => reactivate(dossier) } : {})}
+                {...(canManage
+                  ? { onCloseDossier: () => setClosing(dossier), onReactivate: () => reactivate(dossier) }
+                  : {})}
               />
             ))}
           </ul>
         )}
       </div>
       {closing && (
-        <CloseDossierDialog dossier={closing} patientLabel={displayName(closing)} onDone={replace} onClose={() => setClosing(null)} />
+        <CloseDossierDialog
+          dossier={closing}
+          patientLabel={displayName(closing)}
+          onDone={replace}
+          onClose={() => setClosing(null)}
+        />
       )}
       {dialog && (
         <AccessReasonDialog
@@ -183,11 +214,17 @@ function SearchResult(props: {
   return (
     <li className="result">
       <div>
-        <strong>{label}</strong> · né(e) le {frenchDate(dossier.identity.birthDate)} · {sexLabel[dossier.identity.sex]}
+        <strong>{label}</strong> · né(e) le {frenchDate(dossier.identity.birthDate)} ·{' '}
+        {sexLabel[dossier.identity.sex]}
         <br />
         INS {formatMatricule(dossier.ins.matricule)} · {rnivStatusLabels[dossier.ins.status]}
         {dossier.status === 'closed' && <strong className="badge badge--alert"> Dossier fermé</strong>}
-        {kind && <strong className="badge badge--test"> {kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}</strong>}
+        {kind && (
+          <strong className="badge badge--test">
+            {' '}
+            {kind === 'demo' ? 'Identité de démonstration' : 'Identité de test'}
+          </strong>
+        )}
       </div>
       <div className="result__actions">
         <button type="button" onClick={props.onOpen} aria-label={`Ouvrir le dossier de ${label}`}>
@@ -204,12 +241,22 @@ function SearchResult(props: {
           </button>
         )}
         {props.onCloseDossier && dossier.status === 'active' && (
-          <button type="button" className="secondary" onClick={props.onCloseDossier} aria-label={`Fermer le dossier de ${label}`}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={props.onCloseDossier}
+            aria-label={`Fermer le dossier de ${label}`}
+          >
             Fermer le dossier…
           </button>
         )}
         {props.onReactivate && dossier.status === 'closed' && (
-          <button type="button" className="secondary" onClick={props.onReactivate} aria-label={`Réactiver le dossier de ${label}`}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={props.onReactivate}
+            aria-label={`Réactiver le dossier de ${label}`}
+          >
             Réactiver
           </button>
         )}

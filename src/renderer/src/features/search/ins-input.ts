@@ -16,5 +16,8 @@ export function toInsKey(text: string, defaultOid: InsOid): string | null {
   const compact = text.replace(/\s+/g, '').toUpperCase();
   const candidate = compact.includes('@') ? compact : `${compact}@${defaultOid}`;
   // A matricule whose key is wrong is a typing error: never search with it.
-  return insKeySchema.safeParse(candidate).success && matriculeKeyValid(candidate.slice(0, candidate.indexOf('@'))) ? candidate : null;
+  return insKeySchema.safeParse(candidate).success &&
+    matriculeKeyValid(candidate.slice(0, candidate.indexOf('@')))
+    ? candidate
+    : null;
 }

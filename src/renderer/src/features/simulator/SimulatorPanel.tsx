@@ -22,9 +22,19 @@ export function SimulatorPanel(): React.JSX.Element {
   return (
     <aside className="simulator" aria-label="Simulateur de cartes">
       <h2>Simulateur de cartes</h2>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {readers.map((reader) => (
-        <SimulatedReader key={reader.name} reader={reader.name} present={reader.card !== null} profiles={profiles} onError={setError} />
+        <SimulatedReader
+          key={reader.name}
+          reader={reader.name}
+          present={reader.card !== null}
+          profiles={profiles}
+          onError={setError}
+        />
       ))}
     </aside>
   );
@@ -53,10 +63,18 @@ function SimulatedReader(props: {
           </option>
         ))}
       </select>
-      <button type="button" disabled={!profileId} onClick={() => run(api.simulator.insert({ reader: props.reader, profileId }))}>
+      <button
+        type="button"
+        disabled={!profileId}
+        onClick={() => run(api.simulator.insert({ reader: props.reader, profileId }))}
+      >
         Insérer
       </button>
-      <button type="button" disabled={!props.present} onClick={() => run(api.simulator.remove({ reader: props.reader }))}>
+      <button
+        type="button"
+        disabled={!props.present}
+        onClick={() => run(api.simulator.remove({ reader: props.reader }))}
+      >
         Retirer
       </button>
     </div>
