@@ -35,7 +35,11 @@ describe('hostile or malformed input', () => {
       { numRuns: 60 },
     );
     expect(await store.all('SELECT ins_key FROM dossiers')).toEqual([]);
-    expect(await dmp.verifyAudit()).toEqual({ ok: true, count: 0 });
+    // Every refusal is audited (issue 10), and nothing else was written: one 'document.refused' line per run.
+    const audited = await store.all<{ action: string }>('SELECT action FROM audit_log');
+    expect(audited.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(audited.map((a) => a.action))).toEqual(new Set(['document.refused']));
+    expect(await dmp.verifyAudit()).toEqual({ ok: true, count: audited.length });
   });
 
   it('refuses an XML bomb (entity expansion) as invalid input', async () => {
