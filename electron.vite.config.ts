@@ -2,8 +2,12 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
+/** `npm run package` sets POSTE_DMP_PACKAGE=1: the card simulator is then left out of the bundle. */
+export const simulatorInBuild = process.env.POSTE_DMP_PACKAGE !== '1';
+
 export default defineConfig({
   main: {
+    define: { 'process.env.POSTE_DMP_BUILD_SIMULATOR': JSON.stringify(simulatorInBuild ? '1' : '0') },
     build: {
       // Native addon and wasm stay in node_modules (loaded at run time, never bundled).
       externalizeDeps: true,

@@ -21,6 +21,7 @@ const nodeBuiltins = [
 export default tseslint.config(
   {
     ignores: [
+      'dist/**',
       'out/**',
       'node_modules/**',
       'test-results/**',
@@ -32,8 +33,21 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Type-aware rules: a promise nobody awaits loses its error; a switch over a union must name
+    // every member (a new contract code or card kind is then a lint error, not a silent default).
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
+    },
+  },
+  {
     // Plain Node scripts (not type-checked).
-    files: ['scripts/**/*.mjs', '*.js'],
+    files: ['scripts/**/*.mjs', 'packaging/**/*.mjs', '*.js', '*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
@@ -82,7 +96,7 @@ export default tseslint.config(
 /** Electron is imported only by the thin shell; the pcsclite addon only by its transport adapter. */
 function importBoundaries() {
   const noElectron = {
-    selector: 'ImportDeclaration[source.value=/^electron/]',
+    selector: 'ImportDeclaration[source.value=/^electron(\\u002F.*)?$/]',
     message: 'Electron is imported only in src/main/electron and src/preload.',
   };
   const noAddon = {

@@ -1,23 +1,7 @@
 // `npm start`: the desktop app. Where the Electron binary was not downloaded (as on the build
 // machines), say so in one line and point to the browser host instead of failing with a stack trace.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
-
-// Resolved by hand: requiring the `electron` package itself would try to download the binary.
-function electronBinaryPath() {
-  try {
-    const pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-    const distDir = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(pkgDir, 'dist');
-    const pathFile = join(pkgDir, 'path.txt');
-    const executable = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : 'electron';
-    const full = join(distDir, executable);
-    return existsSync(full) ? full : null;
-  } catch {
-    return null;
-  }
-}
+import { electronBinaryPath } from './electron-binary.mjs';
 
 const electronBinary = electronBinaryPath();
 if (!electronBinary) {

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     await host.close();
     await app.close();
+    await log.flush();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -6,8 +6,6 @@ import { createDispatcher, EventBus, type Dispatch, type Handlers } from '../bri
 import type { Logger } from '../log/logger';
 import { CardService } from '../cards/card-service';
 import type { CardTransport } from '../cards/transport/card-transport';
-import { SimulatedTransport } from '../cards/transport/simulated-transport';
-import { loadCardProfiles } from '../cards/emulator';
 import { SessionService } from '../session/session-service';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
@@ -17,7 +15,7 @@ import { sessionDossiers } from './session-dossiers';
 import { IdentityReference } from '../identity/identity-reference';
 import { readReferenceFile } from '../identity/reference-file';
 import { createHandlers } from './handlers';
-import { CardSimulator } from './card-simulator';
+import type { CardSimulator } from './card-simulator';
 import { dataLayout, resourcesDir } from './paths';
 
 export interface BuildOptions {
@@ -74,10 +72,14 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   let transport: CardTransport;
   if (options.transport) {
     transport = options.transport;
+  } else if (options.simulation && process.env.POSTE_DMP_BUILD_SIMULATOR !== '0') {
+    // electron.vite.config.ts replaces the variable with "0" in a packaging build
+    // (POSTE_DMP_PACKAGE=1): the condition folds to false and the simulator's chunk is dropped.
+    const simulated = (await import('./simulated-cards')).createSimulatedCards();
+    simulator = simulated.simulator;
+    transport = simulated.transport;
   } else if (options.simulation) {
-    const simulated = new SimulatedTransport();
-    simulator = new CardSimulator(simulated, loadCardProfiles(join(resourcesDir(), 'cards')));
-    transport = simulated;
+    throw new Error('Le simulateur de cartes n’est pas inclus dans cette version de Poste DMP.');
   } else {
     const { PcscliteTransport } = await import('../cards/transport/pcsclite-transport');
     transport = new PcscliteTransport({ log: log.child('pcsc') });

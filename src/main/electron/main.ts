@@ -15,7 +15,8 @@ import { buildApp, type App } from '../app/composition';
 import { createLogger } from '../log/logger';
 import { IPC_INVOKE, IPC_EVENT } from '../../shared/ipc-channels';
 import { contentSecurityPolicy } from '../bridge/loopback-host';
-import { appPaths } from '../app/paths';
+import { appPaths, projectRoot } from '../app/paths';
+import { shellSwitches } from './switches';
 
 /**
  * The thin Electron shell: a hardened window, the app:// protocol, and the contract bound to
@@ -23,13 +24,20 @@ import { appPaths } from '../app/paths';
  */
 const APP_ORIGIN = 'app://poste-dmp';
 const here = dirname(fileURLToPath(import.meta.url));
-const rendererDir = join(here, '../renderer');
-const devUrl = process.env.ELECTRON_RENDERER_URL;
+// The built renderer (electron-vite's out/renderer), found from the app root whether this runs
+// bundled (out/main), packaged (app.asar) or from source in the shell test.
+const rendererDir = join(projectRoot(), 'out', 'renderer');
+const switches = shellSwitches(process.env, app.isPackaged);
+const devUrl = switches.devUrl;
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 app.enableSandbox();
+
+// One instance per session: two would race for the same store and card readers.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
 
 const log = createLogger({ file: join(app.getPath('userData'), 'logs', 'poste-dmp.log') });
 let services: App | null = null;
@@ -53,7 +61,12 @@ function isTrustedSender(frame: WebFrameMain | null): boolean {
 }
 
 async function serveRenderer(request: Request): Promise<Response> {
-  const path = decodeURIComponent(new URL(request.url).pathname);
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(request.url).pathname);
+  } catch {
+    return new Response('', { status: 400 });
+  }
   const relative = normalize(path === '/' ? 'index.html' : path).replace(/^([/\\])+/, '');
   const file = join(rendererDir, relative);
   if (!file.startsWith(rendererDir + sep)) return new Response('', { status: 404 });
@@ -70,17 +83,60 @@ async function serveRenderer(request: Request): Promise<Response> {
   }
 }
 
+/** DevTools shortcuts, blocked in a packaged build on top of `devTools: false`. */
+function isDevToolsShortcut(input: Electron.Input): boolean {
+  const key = input.key.toLowerCase();
+  if (input.type !== 'keyDown') return false;
+  if (key === 'f12') return true;
+  return (input.control || input.meta) && input.shift && ['i', 'j', 'c'].includes(key);
+}
+
 function lockDown(): void {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  // WebHID, WebUSB, Web Serial, Bluetooth, screen capture: the renderer needs none of them.
+  ses.setDevicePermissionHandler(() => false);
+  ses.setDisplayMediaRequestHandler((_request, callback) => callback(null));
+  ses.on('select-hid-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback();
+  });
+  ses.on('select-usb-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback();
+  });
+  ses.on('select-serial-port', (event, _ports, _wc, callback) => {
+    event.preventDefault();
+    callback('');
+  });
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-navigate', (event, url) => {
       if (!isAppUrl(url)) event.preventDefault();
     });
+    // Sub-frames (the print preview iframe) and server redirects may not leave the app either.
+    contents.on('will-frame-navigate', (details) => {
+      if (!isAppUrl(details.url)) details.preventDefault();
+    });
+    contents.on('will-redirect', (details) => {
+      if (!isAppUrl(details.url)) details.preventDefault();
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.on('select-bluetooth-device', (event, _devices, callback) => {
+      event.preventDefault();
+      callback('');
+    });
+    if (!switches.devTools) {
+      contents.on('before-input-event', (event, input) => {
+        if (isDevToolsShortcut(input)) event.preventDefault();
+      });
+      contents.on('devtools-opened', () => contents.closeDevTools());
+    }
   });
 }
+
+let mainWindow: BrowserWindow | null = null;
 
 async function createWindow(): Promise<void> {
   const win = new BrowserWindow({
@@ -94,12 +150,17 @@ async function createWindow(): Promise<void> {
       nodeIntegration: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+      devTools: switches.devTools,
     },
   });
   const unsubscribe = services!.bus.subscribe((event, payload) => {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, { event, payload });
   });
-  win.on('closed', unsubscribe);
+  mainWindow = win;
+  win.on('closed', () => {
+    unsubscribe();
+    mainWindow = null;
+  });
   await win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
 }
 
@@ -110,14 +171,14 @@ async function start(): Promise<void> {
   services = await buildApp({
     host: 'desktop',
     dataDir: paths.dataDir,
-    simulation: process.env.POSTE_DMP_SIMULATION === '1',
-    production: app.isPackaged && process.env.POSTE_DMP_TEST_CARDS !== '1',
+    simulation: switches.simulation,
+    production: switches.production,
     key: {
       kind: 'wrapped',
       path: paths.wrappedKeyFile,
       backend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os',
       available: safeStorage.isEncryptionAvailable(),
-      allowInsecure: process.env.POSTE_DMP_ALLOW_INSECURE_KEY === '1',
+      allowInsecure: switches.allowInsecureKey,
       wrap: (secret: string) => safeStorage.encryptString(secret),
       unwrap: (blob: Buffer) => safeStorage.decryptString(blob),
     },
@@ -133,15 +194,22 @@ async function start(): Promise<void> {
   await createWindow();
 }
 
-void app.whenReady().then(() =>
-  start().catch((err: unknown) => {
-    // A refused keyring or an unreadable store must stop the app with a clear French message.
-    log.error('start-up failed', { error: err instanceof Error ? err.message : 'unknown' });
-    dialog.showErrorBox('Poste DMP', err instanceof Error ? err.message : 'Démarrage impossible.');
-    app.exit(1);
-  }),
-);
-
-app.on('window-all-closed', () => {
-  void (services?.close() ?? Promise.resolve()).finally(() => app.quit());
-});
+if (primary) {
+  // A second launch brings the running window forward instead of opening the store twice.
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  void app.whenReady().then(() =>
+    start().catch((err: unknown) => {
+      // A refused keyring or an unreadable store must stop the app with a clear French message.
+      log.error('start-up failed', { error: err instanceof Error ? err.message : 'unknown' });
+      dialog.showErrorBox('Poste DMP', err instanceof Error ? err.message : 'Démarrage impossible.');
+      app.exit(1);
+    }),
+  );
+  app.on('window-all-closed', () => {
+    void (services?.close() ?? Promise.resolve()).then(() => log.flush()).finally(() => app.quit());
+  });
+}

@@ -1,8 +1,9 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import pino, { type DestinationStream } from 'pino';
+import pinoRoll, { type RollingStream } from 'pino-roll';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Structured fields must never carry a PIN, a NIR or a name in clear: use `redactNir` / `maskName`. */
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -15,33 +16,193 @@ export interface Logger {
   child(scope: string): Logger;
 }
 
+/** The logger a host creates: it also flushes what is still buffered before the process ends. */
+export interface RootLogger extends Logger {
+  flush(): Promise<void>;
+}
+
+export interface LogRotation {
+  /** A file is closed and a new one started past this size. */
+  maxFileBytes: number;
+  /** Files kept besides the one being written; older ones are deleted. */
+  keptFiles: number;
+}
+
+export const defaultRotation: LogRotation = { maxFileBytes: 10 * 1024 * 1024, keptFiles: 4 };
+
 export interface LoggerOptions {
   level?: LogLevel;
-  /** JSON lines file; when absent, lines go to stderr. */
+  /**
+   * JSON lines, written asynchronously and rotated by size: `logs/poste-dmp.log` becomes
+   * `logs/poste-dmp.1.log`, `.2.log`… (folder 0700, files 0600). When absent, lines go to stderr.
+   */
   file?: string;
+  rotation?: LogRotation;
   /** Collects lines in memory (tests assert on what was logged). */
   sink?: (line: string) => void;
   scope?: string;
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger {
+/**
+ * Field names that may hold identifying data, whatever the caller meant: a second line of defence
+ * behind `redactNir` / `maskName` at the call site. pino applies them by path, at serialisation.
+ */
+const secretKeys = ['pin', 'puk', 'password', 'secret', 'token', 'key', 'birthDate'];
+const nirKeys = ['nir', 'ins', 'insKey', 'matricule'];
+const nameKeys = [
+  'name',
+  'nom',
+  'prenom',
+  'firstName',
+  'lastName',
+  'givenName',
+  'familyName',
+  'birthName',
+  'usedName',
+];
+export const redactedPaths = [...secretKeys, ...nirKeys, ...nameKeys].flatMap((k) => [k, `*.${k}`]);
+
+function censor(value: unknown, path: string[]): unknown {
+  const key = path[path.length - 1] ?? '';
+  if (typeof value !== 'string') return value === undefined || value === null ? value : '[masqué]';
+  if (nirKeys.includes(key)) return redactNir(value);
+  if (nameKeys.includes(key)) return maskName(value);
+  return '[masqué]';
+}
+
+export function createLogger(options: LoggerOptions = {}): RootLogger {
   const level = options.level ?? ((process.env.POSTE_DMP_LOG_LEVEL as LogLevel | undefined) || 'info');
-  if (options.file) mkdirSync(dirname(options.file), { recursive: true });
-  const write = (lvl: LogLevel, scope: string | undefined, msg: string, fields?: LogFields): void => {
-    if (order[lvl] < order[level]) return;
-    const line = JSON.stringify({ t: new Date().toISOString(), lvl, scope, msg, ...fields });
-    if (options.sink) options.sink(line);
-    else if (options.file) appendFileSync(options.file, line + '\n', { mode: 0o600 });
-    else process.stderr.write(line + '\n');
-  };
+  const destination = options.sink
+    ? sinkDestination(options.sink)
+    : options.file
+      ? rollingDestination(options.file, options.rotation ?? defaultRotation)
+      : { stream: pino.destination({ fd: 2, sync: true }), flush: () => Promise.resolve() };
+  const root = pino(
+    {
+      level,
+      base: undefined,
+      messageKey: 'msg',
+      timestamp: () => `,"t":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ lvl: label }) },
+      redact: { paths: redactedPaths, censor },
+    },
+    destination.stream,
+  );
   const make = (scope: string | undefined): Logger => ({
-    debug: (m, f) => write('debug', scope, m, f),
-    info: (m, f) => write('info', scope, m, f),
-    warn: (m, f) => write('warn', scope, m, f),
-    error: (m, f) => write('error', scope, m, f),
+    debug: (m, f) => root.debug({ scope, ...f }, m),
+    info: (m, f) => root.info({ scope, ...f }, m),
+    warn: (m, f) => root.warn({ scope, ...f }, m),
+    error: (m, f) => root.error({ scope, ...f }, m),
     child: (s) => make(scope ? `${scope}.${s}` : s),
   });
-  return make(options.scope);
+  return { ...make(options.scope), flush: destination.flush };
+}
+
+function sinkDestination(sink: (line: string) => void): {
+  stream: DestinationStream;
+  flush: () => Promise<void>;
+} {
+  return {
+    stream: { write: (line: string) => sink(line.replace(/\n$/, '')) },
+    flush: () => Promise.resolve(),
+  };
+}
+
+/** Synchronous last flushes of every file logger, run once when the process exits. */
+const atExit = new Set<() => void>();
+process.once('exit', () => {
+  for (const flush of atExit) {
+    try {
+      flush();
+    } catch {
+      // Nothing left to report to at exit.
+    }
+  }
+});
+
+/** Lines logged while pino-roll opens its file (it looks for the last numbered file first). */
+const MAX_PENDING_LINES = 10_000;
+
+/**
+ * pino-roll (pinojs) over sonic-boom: asynchronous appends, size-based rotation, a bounded number of
+ * files. It opens asynchronously while `createLogger` must stay synchronous for its callers, so lines
+ * are held in a bounded queue until the file is open; at exit whatever is buffered is written
+ * synchronously, so a CLI that calls `process.exit` does not lose its last lines.
+ */
+function rollingDestination(
+  file: string,
+  rotation: LogRotation,
+): { stream: DestinationStream; flush: () => Promise<void> } {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700); // a folder left 0755 by an older version
+  const extension = extname(file);
+  const base = extension ? file.slice(0, -extension.length) : file;
+  let stream: RollingStream | null = null;
+  let failed = false;
+  const pending: string[] = [];
+  let dropped = 0;
+  // Bytes handed to the stream and bytes it reports written ('write' event): flushed when equal.
+  let queued = 0;
+  let written = 0;
+  const send = (s: RollingStream, line: string): void => {
+    queued += Buffer.byteLength(line);
+    s.write(line);
+  };
+
+  const opening = pinoRoll({
+    file: base,
+    extension,
+    size: `${rotation.maxFileBytes}b`,
+    limit: { count: rotation.keptFiles, removeOtherLogFiles: true },
+    mode: 0o600,
+  }).then(
+    (opened) => {
+      opened.on('error', (err: Error) => process.stderr.write(`Poste DMP : journal — ${err.message}\n`));
+      if (dropped > 0)
+        pending.push(
+          `${JSON.stringify({ t: new Date().toISOString(), lvl: 'warn', msg: 'log lines dropped at start-up', dropped })}\n`,
+        );
+      opened.on('write', (n: number) => (written += n));
+      for (const line of pending.splice(0)) send(opened, line);
+      stream = opened;
+    },
+    (err: unknown) => {
+      failed = true;
+      process.stderr.write(
+        `Poste DMP : journal indisponible (${file}) — ${err instanceof Error ? err.message : String(err)}\n`,
+      );
+      for (const line of pending.splice(0)) process.stderr.write(line);
+    },
+  );
+
+  atExit.add(() => {
+    if (stream) stream.flushSync();
+    else if (pending.length > 0 && !failed)
+      appendFileSync(`${base}.1${extension}`, pending.join(''), { mode: 0o600 });
+  });
+
+  return {
+    stream: {
+      write(line: string) {
+        if (stream) send(stream, line);
+        else if (failed) process.stderr.write(line);
+        else if (pending.length < MAX_PENDING_LINES) pending.push(line);
+        else dropped++;
+      },
+    },
+    flush: async () => {
+      await opening;
+      const s = stream;
+      if (!s) return;
+      while (written < queued) {
+        await new Promise<void>((resolve) => {
+          s.once('write', resolve);
+          s.once('error', resolve);
+        });
+      }
+    },
+  };
 }
 
 /** A logger that drops everything, for code paths that do not care. */

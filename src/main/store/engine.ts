@@ -349,7 +349,7 @@ export class StoreEngine {
           `migration ${m.version} (${m.name}): ${err instanceof StoreError ? err.detail : String(err)}`,
         );
       }
-      log.info('migration applied', { version: m.version, name: m.name });
+      log.info('migration applied', { version: m.version, migration: m.name });
     }
   }
 }

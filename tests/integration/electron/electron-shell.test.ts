@@ -2,108 +2,101 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fakeContents, untilWindow, type Handler, type Recorded } from './fake-electron';
 
 /**
  * The Electron binary cannot run here, so the shell runs against a recording fake of the `electron`
  * module: what it asks Electron to do is what this test checks (hardening, IPC sender check).
  */
-type Handler = (...args: unknown[]) => unknown;
 const userData = mkdtempSync(join(tmpdir(), 'poste-dmp-electron-'));
-const recorded = {
-  sandboxEnabled: false,
-  schemes: [] as unknown[],
-  windows: [] as { options: { webPreferences: Record<string, unknown> }; url?: string }[],
-  permissionRequest: null as Handler | null,
-  permissionCheck: null as Handler | null,
-  appEvents: new Map<string, Handler>(),
-  ipcHandlers: new Map<string, Handler>(),
-  protocolHandlers: new Map<string, Handler>(),
-};
-let ready!: () => void;
-const whenReady = new Promise<void>((resolve) => (ready = resolve));
+const recorded = vi.hoisted(() => ({ current: null as Recorded | null }));
 
-vi.mock('electron', () => {
-  class BrowserWindow {
-    webContents = { send: vi.fn() };
-    constructor(readonly options: { webPreferences: Record<string, unknown> }) {
-      recorded.windows.push(this);
-    }
-    isDestroyed(): boolean {
-      return false;
-    }
-    on(): void {}
-    async loadURL(url: string): Promise<void> {
-      recorded.windows[recorded.windows.length - 1]!.url = url;
-    }
-  }
-  return {
-    app: {
-      enableSandbox: () => (recorded.sandboxEnabled = true),
-      getPath: () => userData,
-      whenReady: () => whenReady,
-      isPackaged: false,
-      on: (event: string, handler: Handler) => recorded.appEvents.set(event, handler),
-      exit: vi.fn(),
-      quit: vi.fn(),
-    },
-    BrowserWindow,
-    dialog: { showErrorBox: vi.fn() },
-    ipcMain: { handle: (channel: string, handler: Handler) => recorded.ipcHandlers.set(channel, handler) },
-    protocol: {
-      registerSchemesAsPrivileged: (schemes: unknown[]) => recorded.schemes.push(...schemes),
-      handle: (scheme: string, handler: Handler) => recorded.protocolHandlers.set(scheme, handler),
-    },
-    safeStorage: {
-      getSelectedStorageBackend: () => 'gnome_libsecret',
-      isEncryptionAvailable: () => true,
-      encryptString: (s: string) => Buffer.from(`wrapped:${s}`),
-      decryptString: (b: Buffer) => b.toString().replace(/^wrapped:/, ''),
-    },
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler: (h: Handler) => (recorded.permissionRequest = h),
-        setPermissionCheckHandler: (h: Handler) => (recorded.permissionCheck = h),
-      },
-    },
-  };
+vi.mock('electron', async () => {
+  const fake = await import('./fake-electron');
+  recorded.current = fake.createRecorded(userData, false);
+  return fake.fakeElectron(recorded.current);
 });
 
-async function untilWindow(): Promise<void> {
-  for (let i = 0; i < 200 && recorded.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-  if (recorded.windows.length === 0) throw new Error('no window created');
-}
+const rec = (): Recorded => recorded.current!;
 
 describe('Electron shell', () => {
   beforeAll(async () => {
+    // The CSP check reads the real built renderer: build it when this run has not.
+    if (!existsSync(join(process.cwd(), 'out', 'renderer', 'index.html'))) {
+      execFileSync('npx', ['electron-vite', 'build'], { stdio: 'ignore' });
+    }
     process.env.POSTE_DMP_SIMULATION = '1';
     await import('../../../src/main/electron/main');
-    ready();
-    await untilWindow();
+    rec().ready();
+    await untilWindow(rec());
   });
   afterAll(async () => {
-    const closeAll = recorded.appEvents.get('window-all-closed');
+    const closeAll = rec().appEvents.get('window-all-closed');
     closeAll?.();
     await new Promise((r) => setTimeout(r, 200));
     rmSync(userData, { recursive: true, force: true });
   });
 
   it('enables the sandbox and creates an isolated window without Node', () => {
-    expect(recorded.sandboxEnabled).toBe(true);
-    const prefs = recorded.windows[0]!.options.webPreferences;
+    expect(rec().sandboxEnabled).toBe(true);
+    const prefs = rec().windows[0]!.options.webPreferences;
     expect(prefs).toMatchObject({
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
       webSecurity: true,
     });
-    expect(recorded.windows[0]!.url).toBe('app://poste-dmp/index.html');
+    expect(rec().windows[0]!.url).toBe('app://poste-dmp/index.html');
+  });
+
+  it('takes the single-instance lock', () => {
+    expect(rec().singleInstanceRequested).toBe(true);
+    expect(rec().appEvents.has('second-instance')).toBe(true);
+  });
+
+  it('denies device access (HID, USB, serial, Bluetooth) and screen capture', () => {
+    expect(rec().devicePermission!({ deviceType: 'hid' })).toBe(false);
+    const display = vi.fn();
+    rec().displayMedia!({}, display);
+    expect(display).toHaveBeenCalledWith(null);
+    for (const [name, args] of [
+      ['select-hid-device', [{}]],
+      ['select-usb-device', [{}]],
+      ['select-serial-port', [[{ portId: 'p' }], {}]],
+    ] as const) {
+      const event = { preventDefault: vi.fn() };
+      const callback = vi.fn();
+      rec().sessionEvents.get(name)!(event, ...args, callback);
+      expect(event.preventDefault).toHaveBeenCalled();
+      expect(callback.mock.calls[0]?.[0] ?? '').toBe('');
+    }
+    const { handlers } = fakeContents(rec());
+    const event = { preventDefault: vi.fn() };
+    const callback = vi.fn();
+    handlers.get('select-bluetooth-device')!(event, [{ deviceId: 'b' }], callback);
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(callback).toHaveBeenCalledWith('');
+  });
+
+  it('keeps frames and redirects inside the app', () => {
+    const { handlers } = fakeContents(rec());
+    for (const name of ['will-frame-navigate', 'will-redirect']) {
+      const away = { url: 'https://evil.example/', preventDefault: vi.fn() };
+      handlers.get(name)!(away);
+      expect(away.preventDefault).toHaveBeenCalled();
+      const inside = { url: 'app://poste-dmp/index.html', preventDefault: vi.fn() };
+      handlers.get(name)!(inside);
+      expect(inside.preventDefault).not.toHaveBeenCalled();
+    }
   });
 
   it('denies every permission request', () => {
     const callback = vi.fn();
-    recorded.permissionRequest!({}, 'media', callback);
+    rec().permissionRequest!({}, 'media', callback);
     expect(callback).toHaveBeenCalledWith(false);
-    expect(recorded.permissionCheck!()).toBe(false);
+    expect(rec().permissionCheck!()).toBe(false);
   });
 
   it('blocks navigation away from the app and every window.open', () => {
@@ -113,7 +106,7 @@ describe('Electron shell', () => {
       setWindowOpenHandler: (h: Handler) => (openHandler = h),
       on: (event: string, h: Handler) => handlers.set(event, h),
     };
-    recorded.appEvents.get('web-contents-created')!({}, contents);
+    rec().appEvents.get('web-contents-created')!({}, contents);
     expect(openHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' });
     const external = { preventDefault: vi.fn() };
     handlers.get('will-navigate')!(external, 'https://app.poste-dmp.attacker.example/');
@@ -127,7 +120,7 @@ describe('Electron shell', () => {
   });
 
   it('answers IPC only from the app’s own top frame, through the contract', async () => {
-    const invoke = recorded.ipcHandlers.get('poste-dmp:invoke')!;
+    const invoke = rec().ipcHandlers.get('poste-dmp:invoke')!;
     const trusted = { senderFrame: { url: 'app://poste-dmp/index.html', parent: null } };
     const foreign = { senderFrame: { url: 'https://evil.example/', parent: null } };
     const subframe = { senderFrame: { url: 'app://poste-dmp/index.html', parent: {} } };
@@ -144,12 +137,15 @@ describe('Electron shell', () => {
   });
 
   it('serves the renderer from app:// with a CSP and refuses paths outside it', async () => {
-    const serve = recorded.protocolHandlers.get('app')!;
+    const serve = rec().protocolHandlers.get('app')!;
     const outside = (await serve(new Request('app://poste-dmp/..%2f..%2fpackage.json'))) as Response;
     expect(outside.status).toBe(404);
     const index = (await serve(new Request('app://poste-dmp/index.html'))) as Response;
-    if (index.status === 200)
-      expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
-    else expect(index.status).toBe(404); // renderer not built in this run
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(index.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(await index.text()).toContain('<div id="root">');
+    const malformed = (await serve(new Request('app://poste-dmp/%E0%A4%A'))) as Response;
+    expect(malformed.status).toBe(400);
   });
 });

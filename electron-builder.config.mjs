@@ -1,0 +1,31 @@
+// `npm run package`: the desktop app as a .deb and an AppImage (see README, "Package").
+// Tested as configuration by tests/unit/packaging/packaging-config.test.ts.
+
+/** @type {import('electron-builder').Configuration} */
+const config = {
+  appId: 'fr.poste-dmp.desktop',
+  productName: 'Poste DMP',
+  directories: { output: 'dist', buildResources: 'packaging' },
+  // The bundle built with POSTE_DMP_PACKAGE=1 (no simulator), its runtime dependencies, and the
+  // resources minus the simulator's card profiles.
+  files: ['out/**', 'package.json', 'resources/**', '!resources/cards/**', '!out/main/web-host.js'],
+  asar: true,
+  // pcsclite is a native addon: rebuilt against Electron's headers (@electron/rebuild) and kept
+  // outside the archive so it can be loaded.
+  npmRebuild: true,
+  nativeRebuilder: 'sequential',
+  asarUnpack: ['**/*.node'],
+  afterPack: './packaging/after-pack.mjs',
+  linux: {
+    target: ['deb', 'AppImage'],
+    executableName: 'poste-dmp',
+    category: 'Office',
+    maintainer: 'Poste DMP',
+  },
+  deb: {
+    // The PC/SC daemon and its library: the card readers.
+    depends: ['pcscd', 'libpcsclite1'],
+  },
+};
+
+export default config;

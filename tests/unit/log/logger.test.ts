@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createLogger } from '../../../src/main/log/logger';
+import { createDispatcher, type Handlers } from '../../../src/main/bridge/dispatcher';
+
+let dir = '';
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const mode = (path: string): number => statSync(path).mode & 0o777;
+const logFiles = (logs: string): string[] => readdirSync(logs).filter((f) => f.endsWith('.log'));
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
+}
+
+describe('logger', () => {
+  it('a flood of refused requests leaves a bounded set of rotated files', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'poste-dmp-log-'));
+    const logs = join(dir, 'logs');
+    const rotation = { maxFileBytes: 64 * 1024, keptFiles: 2 };
+    const log = createLogger({ file: join(logs, 'poste-dmp.log'), rotation });
+    const dispatch = createDispatcher({} as Handlers, log.child('api'));
+    for (let i = 0; i < 20_000; i++) {
+      await dispatch('nothing.here', {});
+      if (i % 500 === 0) await log.flush(); // let the asynchronous writer keep up, as an event loop would
+    }
+    await log.flush();
+    await until(() => logFiles(logs).length <= rotation.keptFiles + 1);
+    const files = logFiles(logs);
+    // 20 000 lines of ~110 bytes: about 2 MB were logged, only the last files are kept.
+    expect(files.length).toBeLessThanOrEqual(rotation.keptFiles + 1);
+    const total = files.reduce((sum, f) => sum + statSync(join(logs, f)).size, 0);
+    expect(total).toBeLessThanOrEqual((rotation.keptFiles + 1) * (rotation.maxFileBytes + 64 * 1024));
+    const kept = files.map((f) => readFileSync(join(logs, f), 'utf8')).join('');
+    expect(kept).toContain('refused unknown method');
+  });
+
+  it('creates the data folder and logs/ 0700 and the files 0600, and tightens an old 0755 folder', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'poste-dmp-log-'));
+    const data = join(dir, 'data');
+    const log = createLogger({ file: join(data, 'logs', 'poste-dmp.log') });
+    log.info('started');
+    await log.flush();
+    expect(mode(data)).toBe(0o700);
+    expect(mode(join(data, 'logs'))).toBe(0o700);
+    for (const f of logFiles(join(data, 'logs'))) expect(mode(join(data, 'logs', f))).toBe(0o600);
+    expect(logFiles(join(data, 'logs')).length).toBe(1);
+
+    const old = join(dir, 'old', 'logs');
+    mkdirSync(old, { recursive: true });
+    chmodSync(old, 0o755);
+    const again = createLogger({ file: join(old, 'poste-dmp.log') });
+    again.warn('x');
+    await again.flush();
+    expect(mode(old)).toBe(0o700);
+  });
+
+  it('masks known identifying fields by path, whatever the caller passed', () => {
+    const lines: string[] = [];
+    const log = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
+    log.child('dmp').info('careless call', {
+      pin: '1234',
+      nir: '180059912345678',
+      insKey: '180059912345678|1.2.250.1.213.1.4.8',
+      name: 'DUPONT',
+      prenom: 'Jean',
+      birthDate: '1980-05-01',
+      reader: 'Lecteur 0',
+      count: 3,
+    });
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      lvl: 'info',
+      scope: 'dmp',
+      msg: 'careless call',
+      reader: 'Lecteur 0',
+      count: 3,
+    });
+    expect(line.pin).toBe('[masqué]');
+    expect(line.birthDate).toBe('[masqué]');
+    expect(line.nir).toBe('1************78');
+    expect(line.name).toBe('D***');
+    expect(line.prenom).toBe('J***');
+    expect(lines[0]).not.toMatch(/1234|DUPONT|Jean|912345|1980-05-01/);
+  });
+
+  it('keeps the last lines of a process that exits right after logging', () => {
+    dir = mkdtempSync(join(tmpdir(), 'poste-dmp-log-'));
+    const file = join(dir, 'logs', 'poste-dmp.log');
+    const script = `
+      import { createLogger } from ${JSON.stringify(join(process.cwd(), 'src/main/log/logger.ts'))};
+      const log = createLogger({ file: ${JSON.stringify(file)} });
+      setTimeout(() => { for (let i = 0; i < 100; i++) log.info('line ' + i); process.exit(0); }, 200);
+    `;
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    const text = logFiles(join(dir, 'logs'))
+      .map((f) => readFileSync(join(dir, 'logs', f), 'utf8'))
+      .join('');
+    expect(text).toContain('"msg":"line 99"');
+  });
+});
