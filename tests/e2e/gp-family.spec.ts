@@ -44,7 +44,7 @@ test('GP: CPS généraliste + PIN + family Vitale → pick a child → no dossie
   await expect(banner).toContainText('PAT-TROIS');
   await expect(banner).toContainText('Identité de test');
   await expect(page.getByTestId('allergies')).toContainText(/parac[ée]tamol/i);
-  await expect(page.getByTestId('medications')).toContainText(/PLAVIX/i);
+  await expect(page.getByTestId('other-medications')).toContainText(/PLAVIX/i); // the 2020 VSM's open-ended treatments: « à vérifier »
   await expect(page.getByTestId('immunizations')).toBeVisible();
   await expectNoSeriousA11yViolations(page, 'emergency summary');
   await screenshot(page, 'gp-family-summary');

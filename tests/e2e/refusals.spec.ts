@@ -106,7 +106,7 @@ test('Removing the CPS mid-consultation locks the screen and leaves no patient d
   await signIn(page, /généraliste/i);
   await insertCard(page, VITALE_READER, /PAT-TROIS/i);
   await patientAuthorises(page);
-  await expect(page.getByTestId('medications')).toContainText(/PLAVIX/i);
+  await expect(page.getByTestId('other-medications')).toContainText(/PLAVIX/i); // the 2020 VSM's open-ended treatments: « à vérifier »
 
   await removeCard(page, CPS_READER);
   await expect(page.getByRole('heading', { name: 'Session verrouillée' })).toBeVisible();

@@ -35,6 +35,19 @@ describe('DmpService.getSummary', () => {
     expect(summary.latestDocuments.map((d) => d.id)).toEqual([ids['VSM_1.4_2022.01.xml']]);
   });
 
+  it("dates the summary and gives the dossier's last update (the newest deposit the reader may see)", async () => {
+    const { dmp } = await seeded('2022-06-01T08:30:00Z', ['VSM_1.4_2022.01.xml']);
+    const doctor = professional();
+    await dmp.authorize(actor(doctor), testInsKey);
+    const summary = await dmp.getSummary(actor(doctor), testInsKey);
+    expect(summary.generatedAt).toBe('2022-06-01T08:30:00.000Z');
+    expect(summary.dossierUpdatedAt).toBe('2022-06-01T08:30:00.000Z');
+    const earlier = await dmp.getSummary(actor(doctor), testInsKey, {
+      asOf: new Date('2022-05-01T00:00:00Z'),
+    });
+    expect(earlier.generatedAt).toBe('2022-05-01T00:00:00.000Z');
+  });
+
   it('groups CNAM-HR reimbursements of the last 24 months by medicine or act, with count and last date', async () => {
     const { dmp, ids } = await seeded('2021-02-01T00:00:00Z', ['CNAM-HR_2021.01.xml']);
     const doctor = professional();

@@ -3,62 +3,54 @@ import { describe, expect, it } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { EmergencyView } from '../../../src/renderer/src/features/emergency/EmergencyView';
+import { frenchTypography, statusText } from '../../../src/renderer/src/features/emergency/wording';
 import { demoInsKey, documentMeta, summary } from './support/fixtures';
 import { createFakeApi } from './support/fake-api';
 import { renderWithApi } from './support/render';
 
-describe('statusLabel', () => {
-  it('shows HL7 status codes in French and keeps unknown ones as written', async () => {
-    const { statusLabel } = await import('../../../src/renderer/src/features/emergency/EmergencyView');
-    expect(statusLabel('completed')).toBe('terminé');
-    expect(statusLabel('active')).toBe('actif');
-    expect(statusLabel('en cours')).toBe('en cours');
+describe('statusText', () => {
+  it('shows clinical statuses in French where they mean something, never a code or an HL7 keyword', () => {
+    expect(statusText('problem', 'active')).toBe('actif');
+    expect(statusText('allergy', 'active')).toBe('active');
+    expect(statusText('problem', 'Intermittent')).toBe('intermittent');
+    expect(statusText('problem', 'G-A397')).toBeNull();
+    expect(statusText('problem', 'completed')).toBeNull();
+    expect(statusText('medication', 'completed')).toBeNull();
+    expect(statusText('medication', 'active')).toBeNull();
+    expect(statusText('immunization', 'not-done')).toBeNull();
+  });
+});
+
+describe('frenchTypography', () => {
+  it('restores « œ » in the words that take it, and leaves other « oe » alone', () => {
+    expect(frenchTypography('Soeur, SOEUR, coeur, oedème, manoeuvres')).toBe(
+      'Sœur, SŒUR, cœur, œdème, manœuvres',
+    );
+    expect(frenchTypography('coexister, Noël, Boeing, poète')).toBe('coexister, Noël, Boeing, poète');
   });
 });
 
 describe('EmergencyView', () => {
-  it('puts allergies first and says "Aucune donnée" for every empty section instead of hiding it', () => {
+  it('puts allergies first and says « Non renseigné » for every empty section instead of hiding it', () => {
     renderWithApi(<EmergencyView summary={summary()} />, createFakeApi().api);
     const headings = screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent ?? '');
     expect(headings[0]).toMatch(/Allergies et intolérances/);
     expect(headings.some((h) => h.startsWith('Vaccinations'))).toBe(true);
-    expect(within(screen.getByTestId('problems')).getByText('Aucune donnée')).toBeTruthy();
-    expect(within(screen.getByTestId('directives')).getByText('Aucune donnée')).toBeTruthy();
-    expect(within(screen.getByTestId('latest-documents')).getByText('Aucune donnée')).toBeTruthy();
-    expect(within(screen.getByTestId('allergies')).queryByText('Aucune donnée')).toBeNull();
+    expect(within(screen.getByTestId('problems')).getByText('Non renseigné')).toBeTruthy();
+    expect(within(screen.getByTestId('directives')).getByText('Non renseigné')).toBeTruthy();
+    expect(within(screen.getByTestId('latest-documents')).getByText('Non renseigné')).toBeTruthy();
+    expect(within(screen.getByTestId('allergies')).queryByText('Non renseigné')).toBeNull();
   });
 
-  it('shows dose, start date and prescriber of a treatment, and its source on demand', async () => {
+  it('shows dose, start date and prescriber of a treatment, and names its source document', () => {
     renderWithApi(<EmergencyView summary={summary()} />, createFakeApi().api);
     const meds = screen.getByTestId('medications');
     expect(meds.textContent).toContain('PLAVIX 75 mg');
     expect(meds.textContent).toContain('1 cp par jour');
     expect(meds.textContent).toContain('depuis le 01/05/2021');
     expect(meds.textContent).toContain('prescrit par Dr Paul MEDECIN');
-    const source = within(meds).getByText('Source', { exact: false });
-    const details = source.closest('details');
-    expect(details?.open).toBe(false);
-    await userEvent.click(source);
-    expect(details?.open).toBe(true);
-    expect(details?.textContent).toContain('Synthèse VSM · Dr Paul MEDECIN · 15/01/2022');
-  });
-
-  it('lists reimbursements grouped, medicines first, with the last dispensing date', () => {
-    renderWithApi(
-      <EmergencyView
-        summary={summary({
-          reimbursements: [
-            { label: 'Consultation', kind: 'act', count: 2, lastDate: '2026-10-01', entries: [] },
-            { label: 'DOLIPRANE 1 g', kind: 'medicine', count: 3, lastDate: '2026-08-01', entries: [] },
-          ],
-        })}
-      />,
-      createFakeApi().api,
-    );
-    const rows = within(screen.getByTestId('reimbursements')).getAllByRole('row').slice(1);
-    expect(rows[0]?.textContent).toContain('DOLIPRANE 1 g');
-    expect(rows[0]?.textContent).toContain('01/08/2026');
-    expect(rows[1]?.textContent).toContain('Consultation');
+    const source = within(meds).getByRole('button', { name: /^Source de « PLAVIX 75 mg »/ });
+    expect(source.textContent).toContain('Synthèse VSM · Dr Paul MEDECIN · 15/01/2022');
   });
 
   it('opens a latest document from the summary in the viewer', async () => {

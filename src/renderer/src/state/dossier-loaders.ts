@@ -36,6 +36,26 @@ export async function loadHistory(api: Api, insKey: string): Promise<void> {
   }
 }
 
+let summaryRequest = 0;
+
+/**
+ * After a deposit, an archive or a visibility change the summary shown is stale: reload it in place
+ * (the previous one stays on screen meanwhile). Only when the summary shown is this dossier's.
+ */
+export async function refreshSummary(api: Api, insKey: string): Promise<void> {
+  if (useStore.getState().summary?.dossier.insKey !== insKey) return;
+  const request = ++summaryRequest;
+  const stillCurrent = (): boolean =>
+    request === summaryRequest && useStore.getState().summary?.dossier.insKey === insKey;
+  try {
+    const summary = await api.summary.get({ insKey });
+    if (stillCurrent()) useStore.getState().setSummary(summary);
+  } catch (err) {
+    const { summary, setSummary } = useStore.getState();
+    if (stillCurrent()) setSummary(summary, toUiError(err));
+  }
+}
+
 /** The contract's filter is strict: send only the fields the user actually set. */
 export function compactFilter(filter: DocumentFilter): DocumentFilter {
   const out: DocumentFilter = {};

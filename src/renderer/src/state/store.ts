@@ -47,6 +47,15 @@ export interface AppSlice {
   setAppInfo(info: MethodOutput<'app.info'>): void;
 }
 
+/** A summary line's « Source »: the document to open in the viewer, and the entry to mark in it. */
+export interface SourceRequest {
+  documentId: string;
+  documentTitle: string;
+  entryLabel: string;
+  /** The entry's narrative anchor: the document HTML carries it as `id="cda-<anchor>"`. */
+  anchor?: string;
+}
+
 export interface DossierSlice {
   documents: Remote<DocumentMeta[]>;
   documentFilter: DocumentFilter;
@@ -56,6 +65,10 @@ export interface DossierSlice {
   setDocumentFilter(filter: DocumentFilter): void;
   setHistory(history: Remote<AccessHistoryEntry[]>): void;
   setActiveTab(tab: WorkspaceTab): void;
+  /** Set while the documents tab shows a document opened from the summary; closing it returns to the summary. */
+  sourceRequest: SourceRequest | null;
+  openSource(request: SourceRequest): void;
+  closeSource(): void;
   /** Forget everything loaded for the previous dossier (patient change, lock). */
   resetDossier(): void;
 }
@@ -100,8 +113,17 @@ const dossierSlice: StateCreator<Store, [], [], DossierSlice> = (set) => ({
   setDocumentFilter: (documentFilter) => set({ documentFilter }),
   setHistory: (history) => set({ history }),
   setActiveTab: (activeTab) => set({ activeTab }),
+  sourceRequest: null,
+  openSource: (sourceRequest) => set({ sourceRequest, activeTab: 'documents' }),
+  closeSource: () => set({ sourceRequest: null, activeTab: 'summary' }),
   resetDossier: () =>
-    set({ documents: idleRemote(), documentFilter: {}, history: idleRemote(), activeTab: 'summary' }),
+    set({
+      documents: idleRemote(),
+      documentFilter: {},
+      history: idleRemote(),
+      activeTab: 'summary',
+      sourceRequest: null,
+    }),
 });
 
 const creationSlice: StateCreator<Store, [], [], CreationSlice> = (set) => ({

@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { DocumentContent, DocumentMeta } from '../../../../shared/contract';
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { base64ToBytes, looksLikePdf } from '../../lib/base64';
 import { downloadBlob } from '../../lib/download';
+import { markFirstOccurrence } from '../../lib/mark-text';
 import { frenchDate } from '../patient/format';
 import { DocumentBadges } from './DocumentBadges';
 
@@ -12,13 +13,17 @@ type Loaded = { content: DocumentContent; error: null } | { content: null; error
 
 /**
  * One document: warnings first, then the narrative (inert, sandboxed) and the embedded PDF if any.
- * Opened from the list (metadata known) or from the summary (only id and title known until loaded).
+ * Opened from the list (metadata known) or from the summary (only id and title known until loaded);
+ * from a summary line's « Source », `markedEntry` names the line, marked in the narrative.
  */
 export function DocumentViewer(props: {
   insKey: string;
   id: string;
   title: string;
   meta?: DocumentMeta;
+  markedEntry?: string;
+  /** The marked entry's narrative anchor, when the document gives one. */
+  markedAnchor?: string;
   onClose(): void;
 }): React.JSX.Element {
   const { insKey, id } = props;
@@ -49,6 +54,11 @@ export function DocumentViewer(props: {
             <DocumentBadges meta={meta} />
           </>
         )}
+        {props.markedEntry && (
+          <p className="viewer__entry">
+            Ouvert depuis la synthèse : « <mark>{props.markedEntry}</mark> »
+          </p>
+        )}
         {loaded === null && (
           <p role="status" className="viewer__loading">
             Chargement du document…
@@ -59,7 +69,13 @@ export function DocumentViewer(props: {
             {loaded.error}
           </p>
         )}
-        {loaded?.content && <DocumentBody content={loaded.content} />}
+        {loaded?.content && (
+          <DocumentBody
+            content={loaded.content}
+            markedEntry={props.markedEntry}
+            markedAnchor={props.markedAnchor}
+          />
+        )}
         <div className="form__actions">
           <button type="button" className="secondary" onClick={props.onClose}>
             Fermer
@@ -70,8 +86,20 @@ export function DocumentViewer(props: {
   );
 }
 
-function DocumentBody({ content }: { content: DocumentContent }): React.JSX.Element {
+function DocumentBody(props: {
+  content: DocumentContent;
+  markedEntry: string | undefined;
+  markedAnchor: string | undefined;
+}): React.JSX.Element {
+  const { content, markedEntry, markedAnchor } = props;
   const hasBody = Boolean(content.narrativeHtml) || Boolean(content.pdfBase64);
+  const narrative = useMemo(
+    () =>
+      content.narrativeHtml && markedEntry
+        ? markFirstOccurrence(content.narrativeHtml, markedEntry, markedAnchor)
+        : content.narrativeHtml,
+    [content.narrativeHtml, markedEntry, markedAnchor],
+  );
   return (
     <>
       {content.warnings.length > 0 && (
@@ -83,14 +111,14 @@ function DocumentBody({ content }: { content: DocumentContent }): React.JSX.Elem
           </ul>
         </div>
       )}
-      {content.narrativeHtml && (
+      {narrative && (
         // sandbox="" (no allow-scripts, no same-origin): even if the main process let something active
         // through, it could neither run nor reach the app.
         <iframe
           className="viewer__frame"
           title={`Contenu : ${content.meta.title}`}
           sandbox=""
-          srcDoc={content.narrativeHtml}
+          srcDoc={narrative}
         />
       )}
       {content.pdfBase64 && <PdfPart base64={content.pdfBase64} title={content.meta.title} />}

@@ -3,7 +3,7 @@ import type { DocumentMeta } from '../../../../shared/contract';
 import { getApi } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { toUiError } from '../../api/errors';
-import { loadDocuments } from '../../state/dossier-loaders';
+import { loadDocuments, refreshSummary } from '../../state/dossier-loaders';
 import { useStore, type DocumentFilter } from '../../state/store';
 import { frenchDate } from '../patient/format';
 import { DepositDialog } from './DepositDialog';
@@ -18,6 +18,8 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
   const documents = useStore((s) => s.documents);
   const filter = useStore((s) => s.documentFilter);
   const setFilter = useStore((s) => s.setDocumentFilter);
+  const sourceRequest = useStore((s) => s.sourceRequest);
+  const closeSource = useStore((s) => s.closeSource);
   const [opened, setOpened] = useState<DocumentMeta | null>(null);
   const [depositing, setDepositing] = useState(false);
   const [editingVisibility, setEditingVisibility] = useState<DocumentMeta | null>(null);
@@ -28,7 +30,11 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
     void loadDocuments(getApi(), insKey, filter);
   }, [insKey, filter]);
 
-  const reload = (): void => void loadDocuments(getApi(), insKey, filter);
+  /** After a change: the list, and the summary built from these documents. */
+  const reload = (): void => {
+    void loadDocuments(getApi(), insKey, filter);
+    void refreshSummary(getApi(), insKey);
+  };
   const applyFilter = (next: DocumentFilter): void => setFilter(next);
 
   const toggleArchive = async (meta: DocumentMeta): Promise<void> => {
@@ -144,6 +150,16 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
           title={opened.title}
           meta={opened}
           onClose={() => setOpened(null)}
+        />
+      )}
+      {sourceRequest && (
+        <DocumentViewer
+          insKey={insKey}
+          id={sourceRequest.documentId}
+          title={sourceRequest.documentTitle}
+          markedEntry={sourceRequest.entryLabel}
+          markedAnchor={sourceRequest.anchor}
+          onClose={closeSource}
         />
       )}
       {editingVisibility && (

@@ -1,63 +1,203 @@
 import { useState } from 'react';
-import type { ClinicalEntry, EmergencySummary, ReimbursementGroup } from '../../../../shared/contract';
+import type {
+  AccessMode,
+  ClinicalEntry,
+  EmergencySummary,
+  NoneKnownAssertion,
+} from '../../../../shared/contract';
 import { DocumentViewer } from '../dossier/DocumentViewer';
-import { frenchDate } from '../patient/format';
+import { frenchDate, frenchDateAtTime } from '../patient/format';
+import { PrintHeader } from './PrintHeader';
+import { ReimbursementSection } from './Reimbursements';
+import { LabResultsSection } from './LabResults';
+import { SourceButtons } from './SourceButton';
+import { datePhrase, frenchTypography, stateText, statusText, type EntryKind } from './wording';
+
+type EntrySectionKey =
+  | 'allergies'
+  | 'medications'
+  | 'otherMedications'
+  | 'problems'
+  | 'immunizations'
+  | 'devices'
+  | 'procedures'
+  | 'riskFactors'
+  | 'trustedPersons'
+  | 'treatingPhysicians'
+  | 'contacts'
+  | 'advanceDirectives';
 
 interface SectionDef {
-  key: 'allergies' | 'medications' | 'problems' | 'immunizations' | 'contacts' | 'advanceDirectives';
+  key: EntrySectionKey;
+  kind: EntryKind;
   title: string;
   testId: string;
   /** How the entry's author is introduced: a prescriber is not the same thing as a reporter. */
   authorLabel: string;
+  /** Red frame, but only when the section has something to warn about. */
   tone?: 'alert';
 }
 
+const section = (
+  key: EntrySectionKey,
+  kind: EntryKind,
+  title: string,
+  testId: string,
+  authorLabel = 'noté par',
+): SectionDef => ({
+  key,
+  kind,
+  title,
+  testId,
+  authorLabel,
+});
+
 const allergiesSection: SectionDef = {
-  key: 'allergies',
-  title: 'Allergies et intolérances',
-  testId: 'allergies',
-  authorLabel: 'signalé par',
+  ...section('allergies', 'allergy', 'Allergies et intolérances', 'allergies', 'signalé par'),
   tone: 'alert',
 };
 const clinicalSections: SectionDef[] = [
-  { key: 'medications', title: 'Traitements en cours', testId: 'medications', authorLabel: 'prescrit par' },
-  { key: 'problems', title: 'Problèmes actifs et antécédents', testId: 'problems', authorLabel: 'noté par' },
+  section('medications', 'medication', 'Traitements en cours', 'medications', 'prescrit par'),
+  section('problems', 'problem', 'Problèmes actifs et antécédents', 'problems'),
+  section('devices', 'device', 'Dispositifs implantés', 'devices'),
+  section('riskFactors', 'riskFactor', 'Facteurs de risque et points de vigilance', 'risk-factors'),
+  section('procedures', 'procedure', 'Actes et antécédents chirurgicaux', 'procedures'),
+  section(
+    'otherMedications',
+    'otherMedication',
+    'Autres traitements (terminés, prévus, à vérifier)',
+    'other-medications',
+    'prescrit par',
+  ),
 ];
 const otherSections: SectionDef[] = [
-  { key: 'immunizations', title: 'Vaccinations', testId: 'immunizations', authorLabel: 'par' },
-  { key: 'contacts', title: 'Personnes à prévenir', testId: 'contacts', authorLabel: 'noté par' },
-  { key: 'advanceDirectives', title: 'Directives anticipées', testId: 'directives', authorLabel: 'noté par' },
+  section('immunizations', 'immunization', 'Vaccinations', 'immunizations', 'par'),
+  section('trustedPersons', 'contact', 'Personne de confiance', 'trusted-persons'),
+  section('treatingPhysicians', 'contact', 'Médecin traitant', 'treating-physicians'),
+  section('contacts', 'contact', 'Personnes à prévenir', 'contacts'),
+  section('advanceDirectives', 'advanceDirective', 'Directives anticipées', 'directives'),
 ];
 
-/** The urgent summary: life-critical facts first, every line traceable to its source document. */
-export function EmergencyView({ summary }: { summary: EmergencySummary }): React.JSX.Element {
+/** Nothing recorded is not "none known": only a document's explicit statement may say the latter. */
+const NOTHING_RECORDED = 'Non renseigné';
+
+/** A document's explicit « nothing known » statements for one section of the summary. */
+function noneKnownFor(summary: EmergencySummary, key: string): NoneKnownAssertion[] {
+  return summary.noneKnown.filter((a) => a.section === key);
+}
+
+/**
+ * The urgent summary: life-critical facts first, every line traceable to its source document.
+ * `printedBy` (the professional in session) and `access` feed the header printed on every page.
+ */
+export function EmergencyView(props: {
+  summary: EmergencySummary;
+  printedBy?: string;
+  access?: AccessMode;
+}): React.JSX.Element {
+  const { summary } = props;
   return (
-    <div className="emergency" aria-labelledby="emergency-title" role="region">
-      <h2 id="emergency-title" className="sr-only">
-        Synthèse d’urgence
-      </h2>
-      <EntrySection def={allergiesSection} entries={summary.allergies} />
-      {clinicalSections.map((def) => (
-        <EntrySection key={def.key} def={def} entries={summary[def.key]} />
-      ))}
-      <ReimbursementSection groups={summary.reimbursements} />
-      {otherSections.map((def) => (
-        <EntrySection key={def.key} def={def} entries={summary[def.key]} />
-      ))}
-      <LatestDocuments summary={summary} />
+    // A layout table, only for print: Chromium repeats a real <thead> at the top of every printed page
+    // (CSS `display: table-header-group` on other elements does not repeat). Shown as blocks on screen.
+    <table className="print-frame" role="presentation">
+      <thead className="print-only">
+        <tr>
+          <td>
+            <PrintHeader
+              dossier={summary.dossier}
+              asOf={summary.generatedAt}
+              lastUpdate={summary.dossierUpdatedAt}
+              printedBy={props.printedBy}
+              access={props.access}
+            />
+          </td>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <td>
+            <SummaryDates summary={summary} />
+            <div className="emergency" aria-labelledby="emergency-title" role="region">
+              <h2 id="emergency-title" className="sr-only">
+                Synthèse d’urgence
+              </h2>
+              <EntrySection
+                def={allergiesSection}
+                entries={summary.allergies}
+                noneKnown={noneKnownFor(summary, 'allergies')}
+              />
+              {clinicalSections.map((def) => (
+                <EntrySection
+                  key={def.key}
+                  def={def}
+                  entries={summary[def.key]}
+                  noneKnown={noneKnownFor(summary, def.key)}
+                />
+              ))}
+              <LabResultsSection
+                results={summary.labResults}
+                noneKnown={noneKnownFor(summary, 'labResults')}
+              />
+              {otherSections.map((def) => (
+                <EntrySection
+                  key={def.key}
+                  def={def}
+                  entries={summary[def.key]}
+                  noneKnown={noneKnownFor(summary, def.key)}
+                />
+              ))}
+              <ReimbursementSection
+                lines={summary.reimbursementLines}
+                noneKnown={noneKnownFor(summary, 'reimbursements')}
+              />
+              <LatestDocuments summary={summary} />
+            </div>
+          </td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** As of when the clinician reads, how fresh the dossier is, and the print action. */
+function SummaryDates({ summary }: { summary: EmergencySummary }): React.JSX.Element {
+  return (
+    <div className="summary-dates">
+      <p data-testid="summary-dates">
+        Synthèse au {frenchDateAtTime(summary.generatedAt)}
+        {' · '}
+        {summary.dossierUpdatedAt
+          ? `dernière mise à jour du dossier le ${frenchDate(localDay(summary.dossierUpdatedAt))}`
+          : 'aucun document consultable dans le dossier'}
+      </p>
+      <button type="button" className="secondary no-print" onClick={() => window.print()}>
+        Imprimer la synthèse
+      </button>
     </div>
   );
+}
+
+/** A deposit timestamp's day where the clinician is, as `YYYY-MM-DD`. */
+function localDay(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
 }
 
 function LatestDocuments({ summary }: { summary: EmergencySummary }): React.JSX.Element {
   const [opened, setOpened] = useState<{ id: string; title: string } | null>(null);
   return (
-    <section className="summary-section" aria-labelledby="section-latest-docs" data-testid="latest-documents">
+    <section
+      className="summary-section no-print"
+      aria-labelledby="section-latest-docs"
+      data-testid="latest-documents"
+    >
       <h3 id="section-latest-docs">
         Derniers documents <span className="count">({summary.latestDocuments.length})</span>
       </h3>
       {summary.latestDocuments.length === 0 ? (
-        <p className="empty">Aucune donnée</p>
+        <p className="empty">{NOTHING_RECORDED}</p>
       ) : (
         <ul className="entries">
           {summary.latestDocuments.map((d) => (
@@ -101,7 +241,7 @@ export function EmergencyViewSkeleton(): React.JSX.Element {
       {all.map((def) => (
         <section
           key={def.key}
-          className={`summary-section${def.tone ? ` summary-section--${def.tone}` : ''}`}
+          className={`summary-section summary-section--${def.testId}`}
           aria-hidden="true"
         >
           <h3>{def.title}</h3>
@@ -113,39 +253,29 @@ export function EmergencyViewSkeleton(): React.JSX.Element {
   );
 }
 
-function EntrySection({ def, entries }: { def: SectionDef; entries: ClinicalEntry[] }): React.JSX.Element {
+function EntrySection(props: {
+  def: SectionDef;
+  entries: ClinicalEntry[];
+  noneKnown: NoneKnownAssertion[];
+}): React.JSX.Element {
+  const { def, entries } = props;
   const headingId = `section-${def.testId}`;
+  const alert = def.tone === 'alert' && entries.length > 0;
   return (
     <section
-      className={`summary-section${def.tone ? ` summary-section--${def.tone}` : ''}`}
+      className={`summary-section summary-section--${def.testId}${alert ? ' summary-section--alert' : ''}`}
       aria-labelledby={headingId}
       data-testid={def.testId}
     >
       <h3 id={headingId}>
-        {def.tone === 'alert' && entries.length > 0 && <span aria-hidden="true">⚠ </span>}
+        {alert && <span aria-hidden="true">⚠ </span>}
         {def.title} <span className="count">({entries.length})</span>
       </h3>
-      {entries.length === 0 ? (
-        <p className="empty">Aucune donnée</p>
-      ) : (
+      <NoneKnown assertions={props.noneKnown} empty={entries.length === 0} />
+      {entries.length > 0 && (
         <ul className="entries">
           {entries.map((entry) => (
-            <li key={entry.id} className="entry">
-              <span className="entry__label">{entry.label}</span>
-              {entry.detail && <span className="entry__detail"> — {entry.detail}</span>}
-              {entry.startDate && (
-                <span className="entry__date"> · depuis le {frenchDate(entry.startDate)}</span>
-              )}
-              {entry.endDate && <span className="entry__date"> · jusqu’au {frenchDate(entry.endDate)}</span>}
-              {entry.status && <span className="entry__date"> · {statusLabel(entry.status)}</span>}
-              {entry.author && (
-                <span className="entry__author">
-                  {' '}
-                  · {def.authorLabel} {entry.author}
-                </span>
-              )}
-              <Provenance entry={entry} />
-            </li>
+            <EntryLine key={entry.id} def={def} entry={entry} />
           ))}
         </ul>
       )}
@@ -153,108 +283,47 @@ function EntrySection({ def, entries }: { def: SectionDef; entries: ClinicalEntr
   );
 }
 
-function Provenance({ entry }: { entry: ClinicalEntry }): React.JSX.Element {
-  const p = entry.provenance;
+/** « Aucune allergie connue » as the document says it, with its source; else, for an empty section, « Non renseigné ». */
+export function NoneKnown({
+  assertions,
+  empty,
+}: {
+  assertions: NoneKnownAssertion[];
+  empty: boolean;
+}): React.JSX.Element | null {
+  if (assertions.length === 0) return empty ? <p className="empty">{NOTHING_RECORDED}</p> : null;
   return (
-    <details className="provenance">
-      <summary>
-        Source<span className="sr-only"> de « {entry.label} »</span>
-      </summary>
-      <p>
-        {p.documentTitle}
-        {p.author && ` · ${p.author}`}
-        {p.date && ` · ${frenchDate(p.date)}`}
-      </p>
-    </details>
+    <ul className="entries entries--none-known">
+      {assertions.map((a) => (
+        <li key={`${a.provenance.documentId}-${a.text}`} className="entry entry--none-known">
+          <span className="entry__label">{a.text}</span>
+          {a.provenance.date && <span className="entry__date"> · le {frenchDate(a.provenance.date)}</span>}
+          <SourceButtons label={a.text} sources={a.sources} />
+        </li>
+      ))}
+    </ul>
   );
 }
 
-const reimbursementKind: Record<ReimbursementGroup['kind'], string> = {
-  medicine: 'Médicament',
-  act: 'Acte',
-  stay: 'Séjour',
-  device: 'Dispositif',
-  vaccine: 'Vaccin',
-  other: 'Autre',
-};
-
-function ReimbursementSection({ groups }: { groups: ReimbursementGroup[] }): React.JSX.Element {
-  // Medicines first, then the most recently dispensed: what the patient is probably still taking.
-  const sorted = [...groups].sort(
-    (a, b) =>
-      Number(b.kind === 'medicine') - Number(a.kind === 'medicine') ||
-      (b.lastDate ?? '').localeCompare(a.lastDate ?? ''),
+function EntryLine({ def, entry }: { def: SectionDef; entry: ClinicalEntry }): React.JSX.Element {
+  const label = frenchTypography(
+    entry.negated && !/^(absence|pas d)/i.test(entry.label) ? `Absence : ${entry.label}` : entry.label,
   );
+  const when = datePhrase(def.kind, entry);
+  const status = def.kind === 'otherMedication' ? stateText(entry.state) : statusText(def.kind, entry.status);
   return (
-    <section
-      className="summary-section"
-      aria-labelledby="section-reimbursements"
-      data-testid="reimbursements"
-    >
-      <h3 id="section-reimbursements">
-        Remboursements (24 derniers mois) <span className="count">({groups.length})</span>
-      </h3>
-      {groups.length === 0 ? (
-        <p className="empty">Aucune donnée</p>
-      ) : (
-        <table className="reimbursements">
-          <thead>
-            <tr>
-              <th scope="col">Libellé</th>
-              <th scope="col">Type</th>
-              <th scope="col">Délivrances</th>
-              <th scope="col">Dernière délivrance</th>
-              <th scope="col">Source</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sorted.map((g, i) => {
-              const source = g.entries[0]?.provenance;
-              return (
-                <tr key={`${g.kind}-${g.code?.code ?? g.label}-${i}`}>
-                  <td>{g.label}</td>
-                  <td>{reimbursementKind[g.kind]}</td>
-                  <td>{g.count}</td>
-                  <td>{frenchDate(g.lastDate)}</td>
-                  <td>
-                    {source ? (
-                      <details className="provenance">
-                        <summary>
-                          Source<span className="sr-only"> de « {g.label} »</span>
-                        </summary>
-                        <p>
-                          {source.documentTitle}
-                          {source.author && ` · ${source.author}`}
-                          {source.date && ` · ${frenchDate(source.date)}`}
-                        </p>
-                      </details>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+    <li className="entry">
+      <span className="entry__label">{label}</span>
+      {entry.detail && <span className="entry__detail"> — {frenchTypography(entry.detail)}</span>}
+      {when && <span className="entry__date"> · {when}</span>}
+      {status && <span className="entry__date"> · {status}</span>}
+      {entry.author && (
+        <span className="entry__author">
+          {' '}
+          · {def.authorLabel} {entry.author}
+        </span>
       )}
-    </section>
+      <SourceButtons label={label} sources={entry.sources} entryLabel={entry.label} />
+    </li>
   );
-}
-
-/** HL7 act status codes as a clinician reads them; anything else is shown as written. */
-const statusLabels: Record<string, string> = {
-  active: 'actif',
-  completed: 'terminé',
-  inactive: 'inactif',
-  aborted: 'interrompu',
-  suspended: 'suspendu',
-  cancelled: 'annulé',
-  held: 'en attente',
-  new: 'nouveau',
-  resolved: 'résolu',
-};
-
-export function statusLabel(status: string): string {
-  return statusLabels[status.toLowerCase()] ?? status;
 }

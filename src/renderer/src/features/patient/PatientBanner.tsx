@@ -5,7 +5,7 @@ import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { BeneficiaryList } from './BeneficiaryPicker';
-import { accessModeLabel, ageLabel, frenchDate, identityKind, sexLabel } from './format';
+import { accessModeLabel, ageLabel, bornLabel, frenchDate, identityKind, sexLabel } from './format';
 
 /** Whose dossier this is, and how it was opened: never in doubt. */
 export function PatientBanner(props: {
@@ -56,7 +56,7 @@ export function PatientBanner(props: {
       </div>
       <div className="patient-banner__facts">
         <span>
-          Né(e) le {frenchDate(id.birthDate)}
+          {bornLabel(id.sex)} le {frenchDate(id.birthDate)}
           {age !== null && ` (${age})`}
         </span>
         <span>{sexLabel[id.sex]}</span>
@@ -106,15 +106,19 @@ export function PatientBanner(props: {
   );
 }
 
-export type AllergyState = 'loading' | 'unknown' | 'none' | 'present';
+/** `none-known`: a document states « aucune allergie connue »; `none`: nothing is recorded either way. */
+export type AllergyState = 'loading' | 'unknown' | 'none' | 'none-known' | 'present';
 
 /** Reserved slot: the flag appears once the summary says so, without moving the rest of the banner. */
 function AllergyFlag({ state }: { state: AllergyState }): React.JSX.Element {
   switch (state) {
     case 'present':
       return <strong className="badge badge--allergy">Allergies connues</strong>;
+    case 'none-known':
+      return <span className="badge">Aucune allergie connue</span>;
     case 'none':
-      return <span className="badge">Aucune allergie renseignée</span>;
+      // Nothing recorded is not "no known allergy": only a document's explicit statement may say that.
+      return <span className="badge">Allergies : non renseignées</span>;
     case 'unknown':
       return <span className="badge">Allergies : non disponibles</span>;
     case 'loading':

@@ -44,25 +44,26 @@ export function PatientWorkspace({ session }: { session: SessionState }): React.
 
   if (!patient.dossier) return <NoDossier patient={patient} professional={session.professional} />;
   // Keyed by dossier: nothing opened for one patient (viewer, dialogs) survives a switch to another.
+  const holder = session.professional?.holder;
+  const printedBy = holder ? `${holder.firstName} ${holder.lastName}` : undefined;
   return (
     <DossierView
       key={patient.dossier.insKey}
       dossier={patient.dossier}
       patient={patient}
       professional={session.professional}
+      printedBy={printedBy}
     />
   );
 }
 
-function DossierView({
-  dossier,
-  patient,
-  professional,
-}: {
+function DossierView(props: {
   dossier: DossierRef;
   patient: PatientContext;
   professional: Professional | null;
+  printedBy: string | undefined;
 }): React.JSX.Element {
+  const { dossier, patient, professional } = props;
   const summary = useStore((s) => s.summary);
   const summaryError = useStore((s) => s.summaryError);
   const loading = useStore((s) => s.summaryLoading);
@@ -72,13 +73,16 @@ function DossierView({
   const allergies: AllergyState = summary
     ? summary.allergies.length > 0
       ? 'present'
-      : 'none'
+      : summary.noneKnown.some((a) => a.section === 'allergies')
+        ? 'none-known'
+        : 'none'
     : summaryError
       ? 'unknown'
       : 'loading';
 
   return (
     <div className="workspace">
+      {/* Sticky: whose dossier this is stays on screen however far the summary scrolls. */}
       <PatientBanner dossier={dossier} patient={patient} allergies={allergies} />
       {created?.insKey === dossier.insKey && (
         <div className="panel panel--ok" role="status">
@@ -94,7 +98,11 @@ function DossierView({
                 {summaryError.message}
               </p>
             )}
-            {summary ? <EmergencyView summary={summary} /> : loading ? <EmergencyViewSkeleton /> : null}
+            {summary ? (
+              <EmergencyView summary={summary} printedBy={props.printedBy} access={patient.access?.mode} />
+            ) : loading ? (
+              <EmergencyViewSkeleton />
+            ) : null}
           </>
         )}
         {activeTab === 'documents' && <DocumentsTab insKey={dossier.insKey} />}

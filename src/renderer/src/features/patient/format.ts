@@ -10,10 +10,24 @@ export function frenchDate(value: string | undefined): string {
 
 /** ISO timestamp → `JJ/MM/AAAA HH:MM` in local time; anything unparseable is shown as received. */
 export function frenchDateTime(value: string): string {
+  const parts = localParts(value);
+  return parts ? `${parts.day} ${parts.time}` : value;
+}
+
+/** ISO timestamp → `JJ/MM/AAAA à HH:MM` in local time, for sentences (« imprimé le … à … »). */
+export function frenchDateAtTime(value: string): string {
+  const parts = localParts(value);
+  return parts ? `${parts.day} à ${parts.time}` : value;
+}
+
+function localParts(value: string): { day: string; time: string } | null {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return value;
+  if (Number.isNaN(date.getTime())) return null;
   const two = (n: number): string => String(n).padStart(2, '0');
-  return `${two(date.getDate())}/${two(date.getMonth() + 1)}/${date.getFullYear()} ${two(date.getHours())}:${two(date.getMinutes())}`;
+  return {
+    day: `${two(date.getDate())}/${two(date.getMonth() + 1)}/${date.getFullYear()}`,
+    time: `${two(date.getHours())}:${two(date.getMinutes())}`,
+  };
 }
 
 export function ageFrom(birthDate: string, today = new Date()): number | null {
@@ -34,6 +48,11 @@ export function ageLabel(birthDate: string, today = new Date()): string | null {
   const [y, mo, d] = [Number(m?.[1]), Number(m?.[2]) || 1, Number(m?.[3]) || 1];
   const months = (today.getFullYear() - y) * 12 + (today.getMonth() + 1 - mo) - (today.getDate() < d ? 1 : 0);
   return `${Math.max(0, months)} mois`;
+}
+
+/** « Né » / « Née » agree with the sex when it is known; « Né(e) » only when it is not. */
+export function bornLabel(sex: 'M' | 'F' | 'U'): string {
+  return sex === 'F' ? 'Née' : sex === 'M' ? 'Né' : 'Né(e)';
 }
 
 export const sexLabel = { M: 'Homme', F: 'Femme', U: 'Sexe indéterminé' } as const;
