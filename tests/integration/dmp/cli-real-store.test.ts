@@ -70,7 +70,6 @@ function context(): CliContext & { stdout: string[]; stderr: string[] } {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('CLI commands on the real encrypted store', () => {
-  const storeDir = root;
 
   it('refuses to import into a missing dossier without --create, then imports with it', async () => {
     const refused = context();
