@@ -36,9 +36,10 @@ export function toDomainActor(professional: Professional): Actor {
     centre15Regulation: selectedSituationIsRegulation(professional),
     // The structure of the situation chosen after the PIN (all of the card's when none was chosen):
     // an establishment's documents are managed by the establishment.
-    structureIds: (selectedSituation(professional) ? [selectedSituation(professional)!] : holder.situations).flatMap((s) =>
-      s.structureId ? [s.structureId] : [],
-    ),
+    structureIds: (selectedSituation(professional)
+      ? [selectedSituation(professional)!]
+      : holder.situations
+    ).flatMap((s) => (s.structureId ? [s.structureId] : [])),
   };
 }
 

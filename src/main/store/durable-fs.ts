@@ -1,4 +1,13 @@
-import { closeSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+  constants,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 /** A rename or a new file is atomic but not durable until its directory entry is flushed. */

@@ -70,7 +70,6 @@ function context(): CliContext & { stdout: string[]; stderr: string[] } {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('CLI commands on the real encrypted store', () => {
-
   it('refuses to import into a missing dossier without --create, then imports with it', async () => {
     const refused = context();
     expect(await importCommand([fixtures[0] as string, '--data', root], refused)).toBe(1);

@@ -81,7 +81,9 @@ describe('CLI commands (memory store)', () => {
     const empty = mkdtempSync(join(tmpdir(), 'poste-dmp-audit-empty-'));
     try {
       expect(await auditCommand(['verify', '--data', empty], ctx)).toBe(1);
-      expect(stderr.join('\n')).toMatch(/Vérification impossible : Aucune donnée Poste DMP dans .*rien n’a été créé/);
+      expect(stderr.join('\n')).toMatch(
+        /Vérification impossible : Aucune donnée Poste DMP dans .*rien n’a été créé/,
+      );
       expect(readdirSync(empty)).toEqual([]);
       expect(opened).toEqual([]);
     } finally {

@@ -1,7 +1,15 @@
 import { checkDataFolder } from '../../app/data-folder';
 import { silentLogger, type Logger } from '../../log/logger';
 import { checkAuditTrail, exportCheckpoints } from '../audit-trail';
-import { dataOptions, errorMessage, exitCode, openRequest, runCommand, UsageError, type CliContext } from '../cli-context';
+import {
+  dataOptions,
+  errorMessage,
+  exitCode,
+  openRequest,
+  runCommand,
+  UsageError,
+  type CliContext,
+} from '../cli-context';
 
 const usage = 'Usage : audit verify [--data DOSSIER] | audit export-checkpoints [--data DOSSIER]';
 
