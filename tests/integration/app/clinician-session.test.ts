@@ -94,7 +94,12 @@ describe('clinician session through the composition root (simulated readers, rea
       access: { mode: 'normal' },
     });
     const history = await call<{ action: string }[]>(app, 'dossier.accessHistory', { insKey: DEMO_INS });
-    expect(history.map((h) => h.action).slice(0, 2)).toEqual(['dossier.read', 'access.authorize']);
+    // Newest first: this reading of the history (itself audited), the opening, the patient's authorisation.
+    expect(history.map((h) => h.action).slice(0, 3)).toEqual([
+      'dossier.read',
+      'dossier.read',
+      'access.authorize',
+    ]);
 
     const summary = await call<{
       allergies: { label: string; provenance: { documentTitle: string } }[];

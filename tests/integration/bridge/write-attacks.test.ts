@@ -127,7 +127,9 @@ async function login(profileId: string): Promise<void> {
   );
   expect(
     await client.call<{ success: boolean }>('session.verifyPin', { reader: CPS_READER, pin: '1234' }),
-  ).toMatchObject({ success: true });
+  ).toMatchObject({ success: true }); // A card with several practice situations asks which one after the PIN.
+  const afterPin = await client.call<SessionState>('session.get');
+  if (afterPin.status === 'situation_required') await client.call('session.selectSituation', { index: 0 });
 }
 
 /** The patient hands over their Vitale: the dossier opens, after the patient's explicit authorisation if needed. */

@@ -106,6 +106,9 @@ async function signIn(a: App, profileId: string): Promise<void> {
   await call(a, 'simulator.insert', { reader: CPS, profileId });
   await asked;
   await call(a, 'session.verifyPin', { reader: CPS, pin: '1234' });
+  // A card with several practice situations asks which one after the PIN.
+  const state = await call<SessionState>(a, 'session.get');
+  if (state.status === 'situation_required') await call(a, 'session.selectSituation', { index: 0 });
 }
 
 const settled = (s: SessionState): boolean =>
