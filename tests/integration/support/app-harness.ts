@@ -5,7 +5,10 @@ import { expect } from 'vitest';
 import { buildApp, type App, type BuildOptions } from '../../../src/main/app/composition';
 import { createLogger } from '../../../src/main/log/logger';
 import { resourcesDir } from '../../../src/main/app/paths';
-import type { EventName, ResponseEnvelope, SessionState } from '../../../src/shared/contract';
+import type { SessionState } from '../../../src/shared/contract';
+import { call, sessionWhere } from './app-calls';
+
+export { call, nextEvent, sessionWhere } from './app-calls';
 
 export const DEMO_INS = '279035121518989@1.2.250.1.213.1.4.10';
 export const CPS_READER = 'Lecteur simulé CPS';
@@ -37,37 +40,6 @@ export async function startApp(
     },
   };
 }
-
-export async function call<T = unknown>(a: App, method: string, input: unknown = {}): Promise<T> {
-  const response: ResponseEnvelope = await a.dispatch(method, input);
-  if (!response.ok) throw Object.assign(new Error(response.error.message), { code: response.error.code });
-  return response.value as T;
-}
-
-/** Resolves with the first event payload that satisfies `match` (events, not sleeps). */
-export function nextEvent<T>(
-  a: App,
-  event: EventName,
-  match: (payload: T) => boolean,
-  timeoutMs = 5000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${event} event matched within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const off = a.bus.subscribe((name, payload) => {
-      if (name === event && match(payload as T)) {
-        clearTimeout(timer);
-        off();
-        resolve(payload as T);
-      }
-    });
-  });
-}
-
-export const sessionWhere = (a: App, match: (s: SessionState) => boolean): Promise<SessionState> =>
-  nextEvent<SessionState>(a, 'session.changed', match);
 
 export async function authenticate(a: App, profileId: string): Promise<void> {
   const asked = sessionWhere(a, (s) => s.status === 'pin_required');
