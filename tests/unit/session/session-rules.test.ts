@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  CpxCardInfo,
-  DossierRef,
-  PinState,
-  ReaderView,
-  VitaleCardInfo,
-} from '../../../src/shared/contract';
+import type { CpxCardInfo, DossierRef, VitaleCardInfo } from '../../../src/shared/contract';
 import { ApiError } from '../../../src/shared/contract';
-import {
-  SessionService,
-  type SessionCards,
-  type SessionDossiers,
-} from '../../../src/main/session/session-service';
+import { SessionService, type SessionDossiers } from '../../../src/main/session/session-service';
 import type { Scheduler } from '../../../src/main/session/session-rules';
 import { toDomainActor } from '../../../src/main/dmp/actors';
 import { silentLogger } from '../../../src/main/log/logger';
+import { FakeCards } from './fake-cards';
 
 const MINUTE = 60_000;
 
@@ -91,31 +82,6 @@ const dossier: DossierRef = {
   status: 'active',
   testIdentity: true,
 };
-
-class FakeCards implements SessionCards {
-  views: ReaderView[] = [
-    { name: 'CPS', card: null },
-    { name: 'Vitale', card: null },
-  ];
-  private listener: ((r: ReaderView[]) => void) | null = null;
-  readers(): ReaderView[] {
-    return this.views;
-  }
-  onChange(listener: (r: ReaderView[]) => void): () => void {
-    this.listener = listener;
-    return () => (this.listener = null);
-  }
-  set(reader: string, card: ReaderView['card']): void {
-    this.views = this.views.map((v) => (v.name === reader ? { ...v, card } : v));
-    this.listener?.(this.views);
-  }
-  async verifyPin(_reader: string, pin: Uint8Array): Promise<{ success: boolean; pin: PinState }> {
-    return {
-      success: new TextDecoder().decode(pin) === '1234',
-      pin: { triesLeft: 3, triesMax: 3, blocked: false },
-    };
-  }
-}
 
 const opened: string[] = [];
 const identity = {

@@ -2,18 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type {
   CpxCardInfo,
   DossierRef,
-  PinState,
-  ReaderView,
   ReferenceIdentity,
   VitaleCardInfo,
 } from '../../../src/shared/contract';
 import { ApiError } from '../../../src/shared/contract';
-import {
-  SessionService,
-  type SessionCards,
-  type SessionDossiers,
-} from '../../../src/main/session/session-service';
+import { SessionService, type SessionDossiers } from '../../../src/main/session/session-service';
 import { silentLogger } from '../../../src/main/log/logger';
+import { FakeCards } from './fake-cards';
 
 const cps: CpxCardInfo = {
   kind: 'cps',
@@ -51,32 +46,6 @@ const dossier: DossierRef = {
   status: 'active',
   testIdentity: true,
 };
-
-class FakeCards implements SessionCards {
-  views: ReaderView[] = [
-    { name: 'CPS', card: null },
-    { name: 'Vitale', card: null },
-  ];
-  private listener: ((r: ReaderView[]) => void) | null = null;
-  lastPin: Uint8Array | null = null;
-  constructor(private readonly correctPin = '1234') {}
-  readers(): ReaderView[] {
-    return this.views;
-  }
-  onChange(listener: (r: ReaderView[]) => void): () => void {
-    this.listener = listener;
-    return () => (this.listener = null);
-  }
-  set(reader: string, card: ReaderView['card']): void {
-    this.views = this.views.map((v) => (v.name === reader ? { ...v, card } : v));
-    this.listener?.(this.views);
-  }
-  async verifyPin(_reader: string, pin: Uint8Array): Promise<{ success: boolean; pin: PinState }> {
-    this.lastPin = pin;
-    const ok = new TextDecoder().decode(pin) === this.correctPin;
-    return { success: ok, pin: { triesLeft: ok ? 3 : 2, triesMax: 3, blocked: false } };
-  }
-}
 
 const identityOf = (firstNames: string, matricule = '279035121518989'): ReferenceIdentity => ({
   matricule,
