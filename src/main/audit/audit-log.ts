@@ -1,6 +1,6 @@
 import { SerialQueue } from '../concurrency/serial-queue';
 import type { AccessMode, AuditAction } from '../../shared/contract';
-import type { Statement, Store } from '../store/types';
+import type { Statement, Store, StoreReader } from '../store/types';
 import {
   auditFieldValues,
   GENESIS_HASH,
@@ -76,6 +76,15 @@ function headStatement(head: AuditAnchor): Statement {
   };
 }
 
+/** The head row as stored (count and last hash). */
+async function readHead(reader: StoreReader): Promise<AuditAnchor> {
+  const rows = await reader.all<{ count: number; last_hash: string }>(
+    'SELECT count, last_hash FROM audit_head WHERE id = 1',
+  );
+  const row = rows[0];
+  return row ? { count: Number(row.count), lastHash: row.last_hash } : { count: 0, lastHash: GENESIS_HASH };
+}
+
 /**
  * Appends to the hash-chained audit log. Every append is written in the same transaction as the
  * change it records, and appends are serialised so two concurrent requests cannot both claim the
@@ -95,14 +104,8 @@ export class AuditLog {
 
   /** Loads the head (last hash and count) once, at start, and has the witness record it. */
   static async open(store: Store, options: AuditLogOptions = {}): Promise<AuditLog> {
-    const rows = await store.all<{ count: number; last_hash: string }>(
-      'SELECT count, last_hash FROM audit_head WHERE id = 1',
-    );
+    const head = await readHead(store);
     const columns = await store.all<{ name: string }>("SELECT name FROM pragma_table_info('audit_log')");
-    const row = rows[0];
-    const head = row
-      ? { count: Number(row.count), lastHash: row.last_hash }
-      : { count: 0, lastHash: GENESIS_HASH };
     const log = new AuditLog(
       store,
       head,
@@ -125,16 +128,23 @@ export class AuditLog {
    */
   record(events: AuditEvent[], statements: Statement[] = []): Promise<AuditEntry[]> {
     const run = async (): Promise<AuditEntry[]> => {
+      let entries: AuditEntry[] = [];
       let head = this.head;
-      const entries: AuditEntry[] = [];
-      for (const event of events) {
-        const unhashed = { ...event, seq: head.count + 1, prevHash: head.lastHash };
-        const hash = hashAuditEntry(unhashed);
-        const entry: AuditEntry = { ...unhashed, hash, mac: macAuditHash(this.keys, hash) };
-        entries.push(entry);
-        head = { count: entry.seq, lastHash: entry.hash };
-      }
-      await this.store.write([...statements, ...entries.map(insertStatement), headStatement(head)]);
+      // The head is read inside the transaction: on a database shared by several hosts, another
+      // host may have appended since this process last wrote, and the store keeps every other
+      // write out between this read and the write.
+      await this.store.transaction(async (tx) => {
+        head = await readHead(tx);
+        entries = [];
+        for (const event of events) {
+          const unhashed = { ...event, seq: head.count + 1, prevHash: head.lastHash };
+          const hash = hashAuditEntry(unhashed);
+          const entry: AuditEntry = { ...unhashed, hash, mac: macAuditHash(this.keys, hash) };
+          entries.push(entry);
+          head = { count: entry.seq, lastHash: entry.hash };
+        }
+        return [...statements, ...entries.map(insertStatement), headStatement(head)];
+      });
       this.head = head;
       // Only once durable: a checkpoint may lag the chain after a crash, never run ahead of it.
       if (entries.length > 0) this.witness?.note(head);
@@ -160,13 +170,7 @@ export class AuditLog {
 
   /** The head row as stored (count and last hash), re-read rather than taken from memory. */
   async storedHead(): Promise<AuditAnchor> {
-    const heads = await this.store.all<{ count: number; last_hash: string }>(
-      'SELECT count, last_hash FROM audit_head WHERE id = 1',
-    );
-    const head = heads[0];
-    return head
-      ? { count: Number(head.count), lastHash: head.last_hash }
-      : { count: 0, lastHash: GENESIS_HASH };
+    return readHead(this.store);
   }
 
   /** Verifies the stored rows against the stored head and each entry's HMAC under this log's keys. */

@@ -1,5 +1,6 @@
 import initSqlJs from 'sql.js';
-import type { Migration, Row, SqlParams, Statement, Store } from './types';
+import { SerialQueue } from '../concurrency/serial-queue';
+import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
 
 /**
  * In-process, non-durable store for unit tests of the code built on `Store`.
@@ -10,7 +11,10 @@ export async function openMemoryStore(migrations: Migration[]): Promise<Store> {
   const db = new SQL.Database();
   db.exec('PRAGMA foreign_keys = ON');
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) db.exec(m.sql);
-  return {
+  // Writes queue so that a transaction's reads and its write are never split by another write.
+  const writes = new SerialQueue();
+  const store: Store = {
+    dialect: 'sqlite',
     async all<T extends object = Row>(sql: string, params?: SqlParams): Promise<T[]> {
       const stmt = db.prepare(sql);
       try {
@@ -22,18 +26,25 @@ export async function openMemoryStore(migrations: Migration[]): Promise<Store> {
         stmt.free();
       }
     },
-    async write(statements: Statement[]): Promise<void> {
-      db.exec('BEGIN');
-      try {
-        for (const s of statements) db.run(s.sql, s.params ?? []);
-        db.exec('COMMIT');
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
-      }
+    write(statements: Statement[]): Promise<void> {
+      return writes.run(async () => writeNow(statements));
+    },
+    transaction(build: (tx: StoreReader) => Promise<Statement[]>): Promise<void> {
+      return writes.run(async () => writeNow(await build(store)));
     },
     async close(): Promise<void> {
       db.close();
     },
   };
+  function writeNow(statements: Statement[]): void {
+    db.exec('BEGIN');
+    try {
+      for (const s of statements) db.run(s.sql, s.params ?? []);
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+  return store;
 }

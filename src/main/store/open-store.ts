@@ -7,7 +7,8 @@ import type { Logger } from '../log/logger';
 import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
 import { deserializeError, StoreError } from './errors';
 import type { StoreKey } from './key';
-import type { Migration, Row, SqlParams, Statement, Store } from './types';
+import { SerialQueue } from '../concurrency/serial-queue';
+import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
 import type { WorkerMessage, WorkerOpenData, WorkerRequestBody } from './worker-protocol';
 
 export interface OpenStoreOptions {
@@ -168,13 +169,26 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
       });
     };
 
+    // Writes queue so that a transaction's reads and its write are never split by another write;
+    // the data-folder lock keeps every other process out.
+    const writes = new SerialQueue();
     const makeStore = (recovery: StoreRecovery): OpenedStore => ({
       recovery,
+      dialect: 'sqlite',
       all<T extends object = Row>(sql: string, params?: SqlParams): Promise<T[]> {
         return call<T[]>(params === undefined ? { op: 'all', sql } : { op: 'all', sql, params });
       },
       write(statements: Statement[]): Promise<void> {
-        return call<void>({ op: 'write', statements });
+        return writes.run(() => call<void>({ op: 'write', statements }));
+      },
+      transaction(build: (tx: StoreReader) => Promise<Statement[]>): Promise<void> {
+        return writes.run(async () => {
+          const statements = await build({
+            all: <T extends object = Row>(sql: string, params?: SqlParams) =>
+              call<T[]>(params === undefined ? { op: 'all', sql } : { op: 'all', sql, params }),
+          });
+          await call<void>({ op: 'write', statements });
+        });
       },
       compact: () => call<void>({ op: 'compact' }),
       stats: () => call<StoreStats>({ op: 'stats' }),

@@ -66,9 +66,13 @@ async function open(): Promise<Store> {
     snapshotEvery: policy,
     chunkSize,
   });
+  // The engine is single-threaded and synchronous: a transaction's reads and write cannot be split.
   return {
+    dialect: 'sqlite',
     all: async (sql, params) => engine.all(sql, params),
     write: async (statements) => engine.write(statements),
+    transaction: async (build) =>
+      engine.write(await build({ all: async (sql, params) => engine.all(sql, params) })),
     close: () => engine.close(),
   };
 }
