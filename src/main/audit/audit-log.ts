@@ -162,7 +162,7 @@ export class AuditLog {
         }
         return [
           ...statements,
-          ...entries.map((e) => this.q.statement(this.q.db.insertInto('audit_log').values(toRow(e)))),
+          ...entries.map((e) => this.q.insert('audit_log', toRow(e))),
           headStatement(this.q, head),
         ];
       });
