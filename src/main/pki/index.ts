@@ -14,3 +14,10 @@ export {
 } from './test-pki';
 export { cardSubject, readCardSubject } from './card-subject';
 export { policies, authorityNames, type CardHolder, type CardKind } from './profile';
+export {
+  verifyProfessionalProof,
+  ProfessionalProofError,
+  type ProfessionalProof,
+  type ProvenProfessional,
+  type ProofRefusalReason,
+} from './professional-proof';

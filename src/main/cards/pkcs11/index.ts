@@ -1,0 +1,1 @@
+export { openCardSigner, type CardSigner, type OpenCardSignerOptions } from './signer';
