@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { rsaPublicKey } from '../../pki/keys';
+import { rsaPublicKey, writePublicFile } from '../../pki/keys';
 import { issueCardCertificate, type IssuedCertificate, type TestPki } from '../../pki/test-pki';
 import type { CardHolder } from '../../pki/profile';
-import { writePublicFile } from '../../pki/keys';
 import { readCpxPublic } from '../apps/cpx';
 import { createVirtualCard, type CardProfile } from '../emulator';
 import { SimulatedTransport, SIMULATED_CPS_READER } from '../transport/simulated-transport';
 import { acquireLibrary, libraryUsers, pkcs11Module } from './library';
+import { softHsmModulePath } from './module-config';
 
 /**
  * Test and test-deployment tooling: SoftHSM2 tokens standing for CPS/CPE cards, each holding the
@@ -18,8 +18,7 @@ import { acquireLibrary, libraryUsers, pkcs11Module } from './library';
  * the test PKI. Never used by a production workstation.
  */
 
-/** Debian's `softhsm2` package. */
-export const softHsmModulePath = '/usr/lib/softhsm/libsofthsm2.so';
+export { softHsmModulePath };
 
 export interface SoftHsmStore {
   /** `softhsm2.conf`: point SOFTHSM2_CONF at it before the module is initialised. */
@@ -101,6 +100,7 @@ export async function provisionCardToken(
     throw new Error('Provision SoftHSM2 tokens before opening card signers in this process');
   }
   process.env.SOFTHSM2_CONF = store.confPath;
+  refuseExistingLabel(store, request.cardSerial);
   // The SO PIN guards re-initialisation only; nobody needs it again.
   const soPin = randomBytes(8).toString('hex');
   await promisify(execFile)(
@@ -169,6 +169,20 @@ export async function provisionCardToken(
     } finally {
       lease.pkcs11.C_CloseSession(session);
     }
+  } finally {
+    lease.release();
+  }
+}
+
+/** The signer finds a card by its token label: two tokens with one label would make it pick either. */
+function refuseExistingLabel(store: SoftHsmStore, label: string): void {
+  const lease = acquireLibrary(store.modulePath);
+  try {
+    const taken = lease.pkcs11
+      .C_GetSlotList(true)
+      .some((slot) => lease.pkcs11.C_GetTokenInfo(slot).label.trim() === label);
+    if (taken)
+      throw new Error(`A SoftHSM2 token labelled ${label} already exists: card serials must be unique`);
   } finally {
     lease.release();
   }
