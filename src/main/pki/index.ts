@@ -5,6 +5,7 @@ export {
   issueWorkstationCertificate,
   issueCardCertificate,
   allowsSystemCalls,
+  isWorkstationCertificate,
   type Authority,
   type TestPki,
   type IssuedCertificate,
