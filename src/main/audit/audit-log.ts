@@ -76,6 +76,13 @@ function headStatement(head: AuditAnchor): Statement {
   };
 }
 
+/** The audit_log column names, asked the way each engine answers it. */
+const auditColumnsSql: Record<Store['dialect'], string> = {
+  sqlite: "SELECT name FROM pragma_table_info('audit_log')",
+  postgres:
+    "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'audit_log'",
+};
+
 /** The head row as stored (count and last hash). */
 async function readHead(reader: StoreReader): Promise<AuditAnchor> {
   const rows = await reader.all<{ count: number; last_hash: string }>(
@@ -105,7 +112,7 @@ export class AuditLog {
   /** Loads the head (last hash and count) once, at start, and has the witness record it. */
   static async open(store: Store, options: AuditLogOptions = {}): Promise<AuditLog> {
     const head = await readHead(store);
-    const columns = await store.all<{ name: string }>("SELECT name FROM pragma_table_info('audit_log')");
+    const columns = await store.all<{ name: string }>(auditColumnsSql[store.dialect]);
     const log = new AuditLog(
       store,
       head,

@@ -63,7 +63,8 @@ export class DmpContext {
           : err instanceof Error
             ? err.message
             : '';
-      if (/UNIQUE constraint failed/i.test(text)) {
+      // SQLite: « UNIQUE constraint failed: … »; PostgreSQL: « duplicate key value violates unique constraint … ».
+      if (/UNIQUE constraint failed|violates unique constraint/i.test(text)) {
         throw new ApiError(
           'CONFLICT',
           'Cet élément existe déjà (dossier ou document identique déjà enregistré).',
