@@ -1,5 +1,6 @@
 import type { Migration } from '../store/types';
 import { auditMacSql, auditSchemaSql } from '../audit/schema';
+import { hostRequestsMigration } from '../store/host-requests';
 
 /**
  * DMP schema. Names are kept twice: as written (for display) and normalised (upper case, no
@@ -197,6 +198,16 @@ ALTER TABLE documents ADD COLUMN deleted_at TEXT;
 ALTER TABLE documents ADD COLUMN deleted_by TEXT;
 `;
 
+/**
+ * One dossier per person: the creation check refuses a second dossier for a matricule already
+ * known under any OID, but hosts sharing a database can both pass that check before either writes;
+ * this index makes the second write fail instead (answered as CONFLICT, like the check).
+ */
+const onePerMatriculeSql = `
+DROP INDEX dossiers_by_matricule;
+CREATE UNIQUE INDEX dossiers_one_per_matricule ON dossiers(matricule);
+`;
+
 export const dmpMigrations: Migration[] = [
   { version: 1, name: 'dmp-dossiers', sql: dossiersSql },
   { version: 2, name: 'dmp-documents', sql: documentsSql },
@@ -205,4 +216,6 @@ export const dmpMigrations: Migration[] = [
   { version: 5, name: 'clinical-entries-v5', sql: clinicalEntriesV5Sql },
   { version: 6, name: 'audit-entry-mac', sql: auditMacSql },
   { version: 7, name: 'document-logical-deletion', sql: documentWritesSql },
+  hostRequestsMigration,
+  { version: 9, name: 'dossiers-one-per-matricule', sql: onePerMatriculeSql },
 ];

@@ -19,7 +19,7 @@ export interface OpenPgStoreOptions {
  * Advisory lock classes (the first key of `pg_advisory_xact_lock(int, int)`); the second key is the
  * schema, so two DMPs in two schemas of one database do not wait for each other.
  */
-const writeLockClass = 0x444d5057; // 'DMPW'
+export const writeLockClass = 0x444d5057; // 'DMPW'
 
 const lockSql = 'SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))';
 
