@@ -10,9 +10,11 @@ const migrations: Migration[] = [
   {
     version: 1,
     name: 'things',
-    sql: 'CREATE TABLE things (id TEXT PRIMARY KEY, n INTEGER NOT NULL, bytes BLOB, flag INTEGER);',
+    statements: () => [
+      'CREATE TABLE things (id TEXT PRIMARY KEY, n INTEGER NOT NULL, bytes BYTEA, flag INTEGER)',
+    ],
   },
-  { version: 2, name: 'more', sql: 'CREATE TABLE more (k TEXT PRIMARY KEY);' },
+  { version: 2, name: 'more', statements: () => ['CREATE TABLE more (k TEXT PRIMARY KEY)'] },
 ];
 
 async function open(ms: Migration[] = migrations, connection?: pg.PoolConfig) {
@@ -80,7 +82,11 @@ describe('openPgStore', () => {
       openPgStore({ connection: conn, log: silentLogger, migrations: migrations.slice(0, 1) }),
     ).rejects.toMatchObject({ reason: 'TOO_NEW' });
     // A failing migration leaves nothing behind.
-    const broken: Migration = { version: 3, name: 'broken', sql: 'CREATE TABLE x (a INT); SELECT nope;' };
+    const broken: Migration = {
+      version: 3,
+      name: 'broken',
+      statements: () => ['CREATE TABLE x (a INT)', 'SELECT nope'],
+    };
     await expect(
       openPgStore({ connection: conn, log: silentLogger, migrations: [...migrations, broken] }),
     ).rejects.toMatchObject({ reason: 'MIGRATION_FAILED' });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { dropAppendOnlyTriggers } from '../../src/main/db/dialect';
 import { silentLogger } from '../../src/main/log/logger';
 import { openMemoryStore } from '../../src/main/store/memory-store';
 import { openPgStore } from '../../src/main/store/pg/pg-store';
@@ -59,8 +60,7 @@ export async function tableNames(store: Store): Promise<string[]> {
 
 /** Statements removing the audit log's append-only triggers (tests that tamper with the trail). */
 export function dropAuditTriggers(store: Store): Statement[] {
-  const on = store.dialect === 'postgres' ? ' ON audit_log' : '';
-  return [{ sql: `DROP TRIGGER audit_log_no_update${on}` }, { sql: `DROP TRIGGER audit_log_no_delete${on}` }];
+  return dropAppendOnlyTriggers(store.dialect, 'audit_log').map((sql) => ({ sql }));
 }
 
 /** What a failed store operation says, wherever the engine put it (message, or a StoreError's detail). */

@@ -1,4 +1,6 @@
 import { SerialQueue } from '../concurrency/serial-queue';
+import { tableColumns } from '../db/dialect';
+import { sqlFor } from '../db/query-builder';
 import type { AccessMode, AuditAction } from '../../shared/contract';
 import type { Statement, Store, StoreReader } from '../store/types';
 import {
@@ -76,13 +78,6 @@ function headStatement(head: AuditAnchor): Statement {
   };
 }
 
-/** The audit_log column names, asked the way each engine answers it. */
-const auditColumnsSql: Record<Store['dialect'], string> = {
-  sqlite: "SELECT name FROM pragma_table_info('audit_log')",
-  postgres:
-    "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'audit_log'",
-};
-
 /** The head row as stored (count and last hash). */
 async function readHead(reader: StoreReader): Promise<AuditAnchor> {
   const rows = await reader.all<{ count: number; last_hash: string }>(
@@ -112,13 +107,13 @@ export class AuditLog {
   /** Loads the head (last hash and count) once, at start, and has the witness record it. */
   static async open(store: Store, options: AuditLogOptions = {}): Promise<AuditLog> {
     const head = await readHead(store);
-    const columns = await store.all<{ name: string }>(auditColumnsSql[store.dialect]);
+    const columns = await tableColumns(sqlFor(store), store, 'audit_log');
     const log = new AuditLog(
       store,
       head,
       options.keys ?? ephemeralAuditKeys(),
       options.witness ?? null,
-      columns.some((c) => c.name === 'mac'),
+      columns.includes('mac'),
     );
     if (head.count > 0) log.witness?.note(head);
     return log;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../shared/contract';
 import { AuditLog, type AuditLogOptions } from '../audit/audit-log';
+import { isUniqueViolation } from '../db/dialect';
 import type { AuditEvent } from '../audit/audit-entry';
 import { decideDocumentRead, type Decision, type DossierFacts } from '../domain/access-policy';
 import { formatInsKey, tryParseInsKey } from '../../shared/identity/ins';
@@ -63,8 +64,7 @@ export class DmpContext {
           : err instanceof Error
             ? err.message
             : '';
-      // SQLite: « UNIQUE constraint failed: … »; PostgreSQL: « duplicate key value violates unique constraint … ».
-      if (/UNIQUE constraint failed|violates unique constraint/i.test(text)) {
+      if (isUniqueViolation(text)) {
         throw new ApiError(
           'CONFLICT',
           'Cet élément existe déjà (dossier ou document identique déjà enregistré).',

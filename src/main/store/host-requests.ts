@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApiError } from '../../shared/contract/api-error';
+import { migration } from '../db/migration';
 import type { Migration, Statement, Store, StoreReader } from './types';
 
 /**
@@ -17,18 +18,16 @@ import type { Migration, Statement, Store, StoreReader } from './types';
  * recorded with `recordRequestOutcome` (never a one-time code or document content: the table is
  * readable by the database administrator).
  */
-export const hostRequestsMigration: Migration = {
-  version: 8,
-  name: 'host-requests',
-  sql: `
-CREATE TABLE host_requests (
-  request_id TEXT PRIMARY KEY,
-  method TEXT NOT NULL,
-  applied_at TEXT NOT NULL,
-  outcome TEXT
-);
-`,
-};
+export function hostRequestsMigration(version: number): Migration {
+  return migration(version, 'host-requests', (db) => [
+    db.schema
+      .createTable('host_requests')
+      .addColumn('request_id', 'text', (c) => c.primaryKey())
+      .addColumn('method', 'text', (c) => c.notNull())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .addColumn('outcome', 'text'),
+  ]);
+}
 
 export interface HostRequest {
   /** Chosen by the workstation, the same on every retry (a UUID). */

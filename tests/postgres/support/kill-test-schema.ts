@@ -4,6 +4,8 @@ export const killTestMigrations: Migration[] = [
   {
     version: 1,
     name: 'acked',
-    sql: 'CREATE TABLE acked (tx INTEGER NOT NULL, part INTEGER NOT NULL, PRIMARY KEY (tx, part));',
+    statements: () => [
+      'CREATE TABLE acked (tx INTEGER NOT NULL, part INTEGER NOT NULL, PRIMARY KEY (tx, part))',
+    ],
   },
 ];

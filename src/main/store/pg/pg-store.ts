@@ -2,7 +2,6 @@ import pg from 'pg';
 import type { Logger } from '../../log/logger';
 import { StoreError } from '../errors';
 import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from '../types';
-import { postgresMigrationSql } from './interim-migration-sql';
 import { pgParams, sqlValueTypes } from './pg-values';
 import { numberPlaceholders } from './placeholders';
 
@@ -205,7 +204,7 @@ async function migrate(
     for (const m of sorted) {
       if (m.version <= current) continue;
       try {
-        await run(client, postgresMigrationSql(m), undefined, 'write');
+        for (const statement of m.statements('postgres')) await run(client, statement, undefined, 'write');
         await run(
           client,
           'INSERT INTO schema_migrations (version, name) VALUES ($1, $2)',
