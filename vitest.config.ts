@@ -20,6 +20,7 @@ export default defineConfig({
             'tests/unit/dmp/**/*.test.ts',
             'tests/unit/audit/**/*.test.ts',
             'tests/unit/identity/**/*.test.ts',
+            'tests/unit/store/field-sealing.test.ts',
             'tests/postgres/**/*.test.ts',
           ],
           environment: 'node',

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Logger } from '../../log/logger';
 import { StoreError } from '../errors';
 import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from '../types';
+import { fieldSealingPlugin } from './field-sealing';
 import { pgParams, sqlValueTypes } from './pg-values';
 import { numberPlaceholders } from './placeholders';
 
@@ -10,6 +11,11 @@ export interface OpenPgStoreOptions {
   connection: string | pg.PoolConfig;
   log: Logger;
   migrations: Migration[];
+  /**
+   * 32-byte key sealing designated columns at rest (AES-256-GCM, field-sealing.ts), from the host's
+   * configuration. Without it those columns are stored in clear.
+   */
+  fieldKey?: Uint8Array;
   /** Connections kept by this process (default 10). */
   poolSize?: number;
 }
@@ -36,6 +42,7 @@ const lockSql = 'SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))';
  */
 export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
   const { log } = options;
+  const queryPlugins = options.fieldKey ? [fieldSealingPlugin(options.fieldKey)] : undefined;
   const base: pg.PoolConfig =
     typeof options.connection === 'string' ? { connectionString: options.connection } : options.connection;
   const pool = new pg.Pool({
@@ -98,6 +105,7 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
   const poolReader = reader(pool);
   return {
     dialect: 'postgres',
+    ...(queryPlugins ? { queryPlugins } : {}),
     all: poolReader.all,
     write(statements: Statement[]): Promise<void> {
       return inWriteTransaction((client) => runStatements(client, statements));
