@@ -24,12 +24,13 @@ import { StoreError } from '../errors';
  */
 export const sealedColumns: Readonly<Record<string, readonly string[]>> = {
   // The patient's names as written (display); searched through birth_name_norm / used_name_norm.
-  dossiers: ['birth_name', 'used_name', 'first_names'],
+  dossiers: ['birth_name', 'used_name', 'first_names', 'closed_reason'],
   dossier_legal_representatives: ['last_name', 'first_names'],
   identity_reference: ['birth_name', 'first_names'],
   documents: ['title', 'content', 'payload'],
   document_sections: ['title', 'narrative_html'],
-  clinical_entries: ['label', 'code_display', 'detail', 'data'],
+  // The code (CIM-10, ATC…) says the diagnosis or the drug as plainly as the label; summaries compare codes after reading.
+  clinical_entries: ['label', 'code', 'code_display', 'detail', 'data'],
   // The bris de glace reason is free text typed by the professional (may describe the patient's state).
   audit_log: ['reason'],
 };
