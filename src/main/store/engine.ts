@@ -30,6 +30,7 @@ import {
   writeSnapshotFile,
   defaultChunkSize,
 } from './snapshot-file';
+import { databaseFromImage } from './sql-image';
 import { applyTransaction, checkStatements, pragmaNumber, queryRows } from './sql-exec';
 import { decodeTransaction, encodeTransaction } from './tx-codec';
 import type { Migration, Row, SqlParams, Statement } from './types';
@@ -156,8 +157,8 @@ export class StoreEngine {
         log.info('removed unfinished snapshot left by an interrupted compaction');
       const base = loadBaseImage(options, recovery);
       const SQL = await loadSql();
-      db = base.plaintext ? new SQL.Database(base.plaintext) : new SQL.Database();
-      base.plaintext?.fill(0);
+      // The decrypted image becomes the database file itself (no copy, no wipe: see sql-image.ts).
+      db = base.plaintext ? databaseFromImage(SQL, base.plaintext) : new SQL.Database();
       db.exec('PRAGMA foreign_keys = ON');
       const replayed = replayJournals(db, options, base.generation, recovery);
       journal = replayed.writer;
