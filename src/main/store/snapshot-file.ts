@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { StoreError, manualRestoreHint } from './errors';
+import { StoreError } from './errors';
 import { keyFingerprint, type StoreKey } from './key';
 import { allocateImage } from './sql-image';
 
@@ -72,18 +72,9 @@ export class SnapshotReadError extends StoreError {
     readonly problem: SnapshotProblem,
     detail: string,
   ) {
-    super(problem, snapshotMessages[problem], detail);
+    super(problem, detail, { subject: 'snapshot' });
   }
 }
-
-const snapshotMessages: Record<SnapshotProblem, string> = {
-  FOREIGN_FILE: `Le fichier de données n’a pas été créé par Poste DMP ; il n’a pas été ouvert. ${manualRestoreHint}`,
-  UNSUPPORTED_VERSION:
-    'Les données ont été enregistrées par une version plus récente de Poste DMP. Mettez l’application à jour.',
-  WRONG_KEY:
-    'La clé de chiffrement ne correspond pas à ces données : elles ne peuvent pas être ouvertes avec cette clé. Utilisez la clé d’origine ou sa copie de secours.',
-  CORRUPT_SNAPSHOT: `Le fichier de données est endommagé ou incomplet. ${manualRestoreHint}`,
-};
 
 /** Reads and checks only the header: cheap, used to learn a file's generation. */
 export function readSnapshotHeader(path: string, key: StoreKey): SnapshotHeader & { fileSize: number } {
