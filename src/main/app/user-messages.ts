@@ -28,7 +28,9 @@ const storeErrorWording: Record<StoreErrorReason, StoreErrorWording> = {
     message: (f) =>
       f.subject === 'journal'
         ? `La clé de chiffrement ne correspond pas au journal des données. ${useOriginalKey}`
-        : `La clé de chiffrement ne correspond pas à ces données : elles ne peuvent pas être ouvertes avec cette clé. ${useOriginalKey}`,
+        : f.subject === 'sealed-field'
+          ? 'Des données chiffrées ne peuvent pas être lues : clé de chiffrement différente ou données altérées.'
+          : `La clé de chiffrement ne correspond pas à ces données : elles ne peuvent pas être ouvertes avec cette clé. ${useOriginalKey}`,
   },
   FOREIGN_FILE: {
     code: 'CORRUPT_DATA',
@@ -106,7 +108,9 @@ const storeErrorWording: Record<StoreErrorReason, StoreErrorWording> = {
     message: (f) =>
       f.subject === 'write'
         ? 'Le stockage local n’a pas pu enregistrer la dernière modification (disque plein ou indisponible). Redémarrez l’application.'
-        : 'Erreur inattendue du stockage local.',
+        : f.subject === 'database'
+          ? 'La base de données est injoignable.'
+          : 'Erreur inattendue du stockage local.',
   },
   LOCKED: {
     code: 'LOCKED',
@@ -119,7 +123,11 @@ const storeErrorWording: Record<StoreErrorReason, StoreErrorWording> = {
       );
     },
   },
-  CLOSED: { code: 'UNAVAILABLE', message: () => 'Le stockage local est fermé.' },
+  CLOSED: {
+    code: 'UNAVAILABLE',
+    message: (f) =>
+      f.subject === 'database' ? 'La base de données est fermée.' : 'Le stockage local est fermé.',
+  },
   WORKER_FAILED: {
     code: 'UNAVAILABLE',
     message: () => 'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.',

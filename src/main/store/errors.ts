@@ -48,7 +48,11 @@ export interface StoreErrorFacts {
     | 'write'
     | 'request'
     | 'read-only-store'
-    | 'migration-list';
+    | 'migration-list'
+    /** The shared PostgreSQL database (closed, unreachable). */
+    | 'database'
+    /** A field sealed by the PostgreSQL engine that does not open with this key. */
+    | 'sealed-field';
   /** A file or folder the user must look at (lock file, key file, data folder). */
   path?: string;
   /** The data folder the user probably meant (NOT_A_DATA_FOLDER). */
