@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app/composition';
+import { toApiError } from './app/user-messages';
 import { startLoopbackHost } from './bridge/loopback-host';
 import { createLogger } from './log/logger';
 import { dataLayout, defaultDataDir, projectRoot, resourcesDir } from './app/paths';
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(
-    `Poste DMP : démarrage impossible — ${err instanceof Error ? err.message : String(err)}\n`,
+    `Poste DMP : démarrage impossible — ${toApiError(err)?.message ?? (err instanceof Error ? err.message : String(err))}\n`,
   );
   process.exit(1);
 });

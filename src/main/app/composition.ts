@@ -14,6 +14,7 @@ import { dmpMigrations } from '../dmp/migrations';
 import { openStore, type OpenedStore } from '../store';
 import type { KeySource } from './store-key';
 import { claimDataFolder } from './data-folder';
+import { recoveryNoticeMessage } from './user-messages';
 import { sessionDossiers } from './session-dossiers';
 import { auditKeySource, openAuditTrail } from './audit-trail';
 import { IdentityReference } from '../identity/identity-reference';
@@ -73,7 +74,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     throw err;
   }
   // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
-  warnings.push(...store.recovery.notices);
+  warnings.push(...store.recovery.notices.map(recoveryNoticeMessage));
   const audit = await openAuditTrail(auditKeySource(options.key, options.dataDir), options.dataDir, log);
   for (const w of audit.warnings) if (!warnings.includes(w)) warnings.push(w);
   const dmp = new DmpService({

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import type { Logger } from '../log/logger';
 import { acquireDirectoryLock, acquireDirectoryLockWaiting, type LockHolder } from '../store/dir-lock';
 import { StoreError } from '../store/errors';
@@ -34,19 +34,13 @@ export interface ClaimOptions {
 export function checkDataFolder(dataDir: string, options: { mustExist: boolean }): void {
   const layout = dataLayout(dataDir);
   if (storeHasData(dataDir)) {
-    throw new StoreError(
-      'NOT_A_DATA_FOLDER',
-      `${dataDir} contient directement les fichiers du stockage chiffré : c’est le dossier « ${basename(dataDir)} » ` +
-        `d’un dossier de données, pas le dossier de données lui-même. Indiquez le dossier qui le contient : --data ${dirname(dataDir)}`,
-      `store files found directly in data folder ${dataDir}`,
-    );
+    throw new StoreError('NOT_A_DATA_FOLDER', `store files found directly in data folder ${dataDir}`, {
+      path: dataDir,
+      suggestedPath: dirname(dataDir),
+    });
   }
   if (options.mustExist && !storeHasData(layout.storeDir)) {
-    throw new StoreError(
-      'NO_STORE',
-      `Aucune donnée Poste DMP dans ${dataDir} (pas de stockage « store »). Vérifiez le dossier de données indiqué ; rien n’a été créé.`,
-      `no store in ${layout.storeDir}`,
-    );
+    throw new StoreError('NO_STORE', `no store in ${layout.storeDir}`, { path: dataDir });
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApiError } from '../../shared/contract';
 import type { Logger } from '../log/logger';
+import { insecureKeyringMessage, plainKeyFileWarning } from './user-messages';
 import { loadOrCreateKeyFile, loadOrCreateWrappedKey, type KeyCreation, type StoreKey } from '../store/key';
 
 /**
@@ -32,7 +33,7 @@ export async function resolveStoreKey(
 ): Promise<{ key: StoreKey; warnings: string[] }> {
   if (source.kind === 'file') {
     const result = loadOrCreateKeyFile(source.path, log.child('key'), creation);
-    return { key: result.key, warnings: [result.warning] };
+    return { key: result.key, warnings: [plainKeyFileWarning] };
   }
   const secure = source.available && source.backend !== 'basic_text' && source.backend !== 'unknown';
   const result = loadOrCreateWrappedKey(
@@ -41,7 +42,8 @@ export async function resolveStoreKey(
     log.child('key'),
     { allowInsecure: source.allowInsecure ?? false, mayCreate: creation.mayCreate },
   );
-  if (!result.ok) throw new ApiError('UNAVAILABLE', result.message, `key backend ${result.backend} refused`);
+  if (!result.ok)
+    throw new ApiError('UNAVAILABLE', insecureKeyringMessage, `key backend ${result.backend} refused`);
   const warnings = result.backendChanged
     ? [
         'Le trousseau du système a changé depuis la création de la clé : faites vérifier la copie de secours de la clé.',

@@ -1,4 +1,5 @@
 import type { StoreRecovery } from '../store/engine';
+import { recoveryNoticeMessage } from '../app/user-messages';
 import type { AuditEntry } from './audit-entry';
 import { compareWithCheckpoints, type CheckpointFile } from './checkpoints';
 import { describeAuditVerdict, type AuditChainVerdict } from './verify';
@@ -24,7 +25,7 @@ export function assessAuditTrail(input: {
   recovery: StoreRecovery;
 }): AuditTrailReport {
   const { verdict, entries, checkpoints, recovery } = input;
-  const notices = [...recovery.notices];
+  const notices = recovery.notices.map(recoveryNoticeMessage);
   const failures: string[] = [];
   if (recovery.droppedJournalTail) {
     failures.push(

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  ApiError,
   methods,
   events,
   type MethodName,
@@ -11,6 +10,7 @@ import {
   type ResponseEnvelope,
 } from '../../shared/contract';
 import type { Logger } from '../log/logger';
+import { toApiError } from '../app/user-messages';
 
 /** What each service method receives: the input after schema validation (defaults applied). */
 export type HandlerInput<M extends MethodName> = z.output<Methods[M]['input']>;
@@ -61,9 +61,11 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
       }
       return { ok: true, value: checked.data };
     } catch (err) {
-      if (err instanceof ApiError) {
-        log.info('request refused', { method, code: err.code, detail: err.logDetail });
-        return { ok: false, error: { code: err.code, message: err.message } };
+      // Store failures are worded here, from their reason (user-messages.ts), like ApiErrors.
+      const refusal = toApiError(err);
+      if (refusal) {
+        log.info('request refused', { method, code: refusal.code, detail: refusal.logDetail });
+        return { ok: false, error: { code: refusal.code, message: refusal.message } };
       }
       log.error('handler failed', {
         method,

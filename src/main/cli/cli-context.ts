@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ApiError } from '../../shared/contract';
+import { toApiError } from '../app/user-messages';
 import type { DmpService } from '../dmp/dmp-service';
 import type { Store } from '../store/types';
 
@@ -169,7 +169,7 @@ export async function withService(
     opened = await ctx.open(request);
   } catch (err) {
     ctx.err(`Impossible d’ouvrir les données : ${errorMessage(err)}`);
-    if (err instanceof ApiError && err.code === 'LOCKED' && request.waitMs === null) {
+    if (toApiError(err)?.code === 'LOCKED' && request.waitMs === null) {
       ctx.err('Pour attendre qu’elle se libère, relancez avec --wait [secondes].');
     }
     return exitCode.failed;
@@ -184,8 +184,12 @@ export async function withService(
   }
 }
 
-/** ApiError messages are written for users; anything else is an internal failure whose text may not be. */
+/**
+ * ApiError messages are written for users, store errors are worded by user-messages.ts; anything
+ * else is an internal failure whose text may not be.
+ */
 export function errorMessage(err: unknown): string {
-  if (err instanceof ApiError) return err.message;
+  const api = toApiError(err);
+  if (api) return api.message;
   return 'Erreur interne inattendue (voir le journal technique).';
 }

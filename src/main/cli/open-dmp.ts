@@ -3,6 +3,7 @@ import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store/open-store';
 import { checkDataFolder, claimDataFolder } from '../app/data-folder';
+import { recoveryNoticeMessage } from '../app/user-messages';
 import { dataLayout } from '../app/paths';
 import { auditKeySource, openAuditTrail } from '../app/audit-trail';
 import type { OpenedForCli, OpenRequest } from './cli-context';
@@ -51,7 +52,7 @@ export async function openDmpForCli(
       migrations: dmpMigrations,
       log: folderLog.child('store'),
     });
-    for (const notice of store.recovery.notices) stderr(`Récupération : ${notice}`);
+    for (const notice of store.recovery.notices) stderr(`Récupération : ${recoveryNoticeMessage(notice)}`);
     return {
       service: new DmpService({
         store,

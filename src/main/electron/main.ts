@@ -17,6 +17,7 @@ import { IPC_INVOKE, IPC_EVENT } from '../../shared/ipc-channels';
 import { contentSecurityPolicy } from '../bridge/loopback-host';
 import { dataLayout, projectRoot } from '../app/paths';
 import { shellSwitches } from './switches';
+import { toApiError } from '../app/user-messages';
 
 /**
  * The thin Electron shell: a hardened window, the app:// protocol, and the contract bound to
@@ -205,7 +206,10 @@ if (primary) {
     start().catch((err: unknown) => {
       // A refused keyring or an unreadable store must stop the app with a clear French message.
       log.error('start-up failed', { error: err instanceof Error ? err.message : 'unknown' });
-      dialog.showErrorBox('Poste DMP', err instanceof Error ? err.message : 'Démarrage impossible.');
+      dialog.showErrorBox(
+        'Poste DMP',
+        toApiError(err)?.message ?? (err instanceof Error ? err.message : 'Démarrage impossible.'),
+      );
       app.exit(1);
     }),
   );

@@ -3,6 +3,7 @@ import type { DmpService } from '../dmp/dmp-service';
 import { IdentityReference } from '../identity/identity-reference';
 import { openDmpForCli } from '../cli/open-dmp';
 import { dataLayout } from '../app/paths';
+import { toApiError } from '../app/user-messages';
 import { createLogger, type RootLogger } from '../log/logger';
 import { HostConfigError, hostEnvironment, loadHostConfig, readTlsFiles, type HostConfig } from './config';
 import { startDmpHost } from './dmp-host';
@@ -92,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
     opened = await openStorage(config, log, stderr);
   } catch (err) {
     stderr(
-      `Impossible d’ouvrir les données du serveur DMP : ${err instanceof Error ? err.message : String(err)}`,
+      `Impossible d’ouvrir les données du serveur DMP : ${toApiError(err)?.message ?? (err instanceof Error ? err.message : String(err))}`,
     );
     await log.flush();
     return 1;

@@ -1,5 +1,6 @@
 import { ApiError } from '../../shared/contract';
 import { frenchIssues } from '../bridge/dispatcher';
+import { toApiError } from '../app/user-messages';
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import { IdentityQueryError } from '../identity/identity-reference';
 import {
@@ -157,9 +158,11 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
           error: { code: 'INVALID_INPUT', message: err.message, reason: 'identity-query' },
         };
       }
-      if (err instanceof ApiError) {
-        log.info('request refused', { method, code: err.code, detail: err.logDetail });
-        return failure(err.code, err.message);
+      // Store failures are worded from their reason (user-messages.ts), like ApiErrors.
+      const refusal = toApiError(err);
+      if (refusal) {
+        log.info('request refused', { method, code: refusal.code, detail: refusal.logDetail });
+        return failure(refusal.code, refusal.message);
       }
       log.error('host method failed', {
         method,

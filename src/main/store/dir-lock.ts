@@ -110,22 +110,15 @@ function readLock(path: string): string | null {
   }
 }
 
-function describeHolder(holder: LockHolder | null): string {
-  if (!holder) return 'contenu illisible';
-  return `processus ${holder.pid}${holder.host ? ` sur ${holder.host}` : ''}`;
-}
-
 export class LockHeldError extends StoreError {
   constructor(
     readonly lockPath: string,
     readonly holder: LockHolder | null,
   ) {
-    super(
-      'LOCKED',
-      `Le dossier de données est déjà utilisé par une autre instance de Poste DMP (${describeHolder(holder)}). ` +
-        `Fermez-la puis réessayez. Fichier de verrou : ${lockPath}`,
-      `lock ${lockPath} held by ${JSON.stringify(holder)}`,
-    );
+    super('LOCKED', `lock ${lockPath} held by ${JSON.stringify(holder)}`, {
+      path: lockPath,
+      ...(holder ? { pid: holder.pid, ...(holder.host ? { host: holder.host } : {}) } : {}),
+    });
   }
 }
 

@@ -14,7 +14,7 @@ import type { Logger } from '../log/logger';
 import { fsyncDirectory, unlinkIfExists } from './durable-fs';
 import { acquireDirectoryLock } from './dir-lock';
 import { previousName, snapshotName } from './store-files';
-import { StoreError, manualRestoreHint } from './errors';
+import { StoreError, type StoreNotice } from './errors';
 import {
   JournalWriter,
   journalFileName,
@@ -30,6 +30,7 @@ import {
   writeSnapshotFile,
   defaultChunkSize,
 } from './snapshot-file';
+import { databaseFromImage } from './sql-image';
 import { applyTransaction, checkStatements, pragmaNumber, queryRows } from './sql-exec';
 import { decodeTransaction, encodeTransaction } from './tx-codec';
 import type { MigrationScript, Row, SqlParams, Statement } from './types';
@@ -75,8 +76,8 @@ export interface EngineOptions {
 export interface StoreRecovery {
   usedPreviousSnapshot: boolean;
   droppedJournalTail: { generation: number; bytes: number; reason: string } | null;
-  /** French sentences to show the user; empty after a clean open. */
-  notices: string[];
+  /** What to tell the user (worded at the boundary, see user-messages.ts); empty after a clean open. */
+  notices: StoreNotice[];
 }
 
 export interface StoreStats {
@@ -141,11 +142,7 @@ export class StoreEngine {
     const policy = { ...defaultCompactionPolicy, ...options.snapshotEvery };
     if (options.readOnly) {
       if (!existsSync(dir))
-        throw new StoreError(
-          'MISSING_FILE',
-          'Aucune donnée n’a été trouvée dans ce dossier.',
-          `read-only open of missing ${dir}`,
-        );
+        throw new StoreError('MISSING_FILE', `read-only open of missing ${dir}`, { subject: 'store' });
     } else mkdirSync(dir, { recursive: true, mode: 0o700 });
     const releaseLock = options.readOnly ? () => undefined : acquireDirectoryLock(dir);
     const recovery: StoreRecovery = { usedPreviousSnapshot: false, droppedJournalTail: null, notices: [] };
@@ -156,8 +153,8 @@ export class StoreEngine {
         log.info('removed unfinished snapshot left by an interrupted compaction');
       const base = loadBaseImage(options, recovery);
       const SQL = await loadSql();
-      db = base.plaintext ? new SQL.Database(base.plaintext) : new SQL.Database();
-      base.plaintext?.fill(0);
+      // The decrypted image becomes the database file itself (no copy, no wipe: see sql-image.ts).
+      db = base.plaintext ? databaseFromImage(SQL, base.plaintext) : new SQL.Database();
       db.exec('PRAGMA foreign_keys = ON');
       const replayed = replayJournals(db, options, base.generation, recovery);
       journal = replayed.writer;
@@ -206,8 +203,8 @@ export class StoreEngine {
       // Memory now holds a transaction the disk may not: refuse everything rather than diverge.
       this.failure = new StoreError(
         'IO',
-        'Le stockage local n’a pas pu enregistrer la dernière modification (disque plein ou indisponible). Redémarrez l’application.',
         `journal append failed: ${err instanceof Error ? err.message : String(err)}`,
+        { subject: 'write' },
       );
       this.options.log.error('journal append failed, store disabled', { detail: this.failure.detail });
       throw this.failure;
@@ -262,18 +259,16 @@ export class StoreEngine {
   }
 
   private assertUsable(): void {
-    if (this.closed) throw new StoreError('CLOSED', 'Le stockage local est fermé.', 'store used after close');
+    if (this.closed) throw new StoreError('CLOSED', 'store used after close');
     if (this.failure) throw this.failure;
   }
 
   private writableJournal(): JournalWriter {
     this.assertUsable();
     if (!this.journal)
-      throw new StoreError(
-        'READ_ONLY_VIOLATION',
-        'Le stockage est ouvert en lecture seule.',
-        'write on a read-only store',
-      );
+      throw new StoreError('READ_ONLY_VIOLATION', 'write on a read-only store', {
+        subject: 'read-only-store',
+      });
     return this.journal;
   }
 
@@ -376,21 +371,15 @@ export class StoreEngine {
     const sorted = [...migrations].sort((a, b) => a.version - b.version);
     sorted.forEach((m, i) => {
       if (!Number.isInteger(m.version) || m.version < 1 || (i > 0 && sorted[i - 1]?.version === m.version)) {
-        throw new StoreError(
-          'MIGRATION_FAILED',
-          'La mise à jour du schéma des données est invalide.',
-          `bad migration version ${m.version} (${m.name})`,
-        );
+        throw new StoreError('MIGRATION_FAILED', `bad migration version ${m.version} (${m.name})`, {
+          subject: 'migration-list',
+        });
       }
     });
     const current = pragmaNumber(this.db, 'user_version');
     const latest = sorted.at(-1)?.version ?? 0;
     if (current > latest) {
-      throw new StoreError(
-        'TOO_NEW',
-        'Ces données ont été enregistrées par une version plus récente de Poste DMP. Mettez l’application à jour.',
-        `schema version ${current}, this build knows up to ${latest}`,
-      );
+      throw new StoreError('TOO_NEW', `schema version ${current}, this build knows up to ${latest}`);
     }
     for (const m of sorted) {
       if (m.version <= current) continue;
@@ -399,7 +388,6 @@ export class StoreEngine {
       } catch (err) {
         throw new StoreError(
           'MIGRATION_FAILED',
-          'La mise à jour du schéma des données a échoué ; les données n’ont pas été modifiées.',
           `migration ${m.version} (${m.name}): ${err instanceof StoreError ? err.detail : String(err)}`,
         );
       }
@@ -418,11 +406,9 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
   if (!hasCurrent && !hasPrevious) {
     const journals = listJournals(dir);
     if (journals.length > 0 && journals[0] !== 0) {
-      throw new StoreError(
-        'MISSING_FILE',
-        `Le fichier principal des données est introuvable alors que son journal existe. ${manualRestoreHint}`,
-        `no snapshot but journals start at generation ${journals[0]}`,
-      );
+      throw new StoreError('MISSING_FILE', `no snapshot but journals start at generation ${journals[0]}`, {
+        subject: 'snapshot',
+      });
     }
     return { generation: 0, plaintext: null, snapshotBytes: 0, previousGeneration: null };
   }
@@ -461,8 +447,8 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
     if (currentError) {
       throw new StoreError(
         currentError.reason,
-        currentError.message,
         `${currentError.detail}; previous snapshot unusable too: ${err instanceof StoreError ? err.detail : String(err)}`,
+        currentError.facts,
       );
     }
     throw err;
@@ -480,10 +466,7 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
     quarantined,
   });
   recovery.usedPreviousSnapshot = true;
-  recovery.notices.push(
-    'Le fichier principal des données était endommagé ou absent : les données ont été reconstituées à partir de la copie précédente et du journal.' +
-      (quarantined ? ` Le fichier endommagé a été conservé sous le nom « ${quarantined} ».` : ''),
-  );
+  recovery.notices.push({ kind: 'previous-snapshot-used', quarantined });
   return {
     generation: fallback.generation,
     plaintext: fallback.plaintext,
@@ -521,17 +504,13 @@ function replayJournals(
   if (needed.length === 0) {
     if (all.length > 0 || base > 0) {
       if (all.length > 0) {
-        throw new StoreError(
-          'MISSING_FILE',
-          `Le journal des données le plus récent est introuvable. ${manualRestoreHint}`,
-          `no journal for generation ${base} (have ${all.join(',')})`,
-        );
+        throw new StoreError('MISSING_FILE', `no journal for generation ${base} (have ${all.join(',')})`, {
+          subject: 'latest-journal',
+        });
       }
       // A snapshot alone (restored from a backup): usable, but say so.
       log.warn('snapshot without any journal, opening it as is', { generation: base });
-      recovery.notices.push(
-        'Les données ont été ouvertes à partir du seul fichier principal, sans journal : les dernières modifications peuvent manquer.',
-      );
+      recovery.notices.push({ kind: 'snapshot-without-journal' });
     }
     if (options.readOnly) return { writer: null, generation: base };
     const writer = JournalWriter.create(join(dir, journalFileName(base)), base, key);
@@ -542,8 +521,10 @@ function replayJournals(
     if (g !== base + i) {
       throw new StoreError(
         'MISSING_FILE',
-        `Une partie du journal des données est introuvable. ${manualRestoreHint}`,
         `journal generation ${base + i} missing (have ${needed.join(',')})`,
+        {
+          subject: 'journal-part',
+        },
       );
     }
   });
@@ -556,7 +537,6 @@ function replayJournals(
     if ((contents.droppedReason || contents.tornHeader) && !isLast) {
       throw new StoreError(
         'CORRUPT_JOURNAL',
-        `Le journal des données est endommagé. ${manualRestoreHint}`,
         `journal ${generation}: ${contents.droppedReason ?? 'incomplete header'}`,
       );
     }
@@ -568,7 +548,6 @@ function replayJournals(
       } catch (err) {
         throw new StoreError(
           'REPLAY_FAILED',
-          `Le journal des données n’a pas pu être rejoué. ${manualRestoreHint}`,
           `journal ${generation} record ${sequence}: ${err instanceof StoreError ? err.detail : String(err)}`,
         );
       }
@@ -590,9 +569,7 @@ function replayJournals(
   if (last.droppedReason) {
     const bytes = last.fileSize - last.validEnd;
     recovery.droppedJournalTail = { generation: last.generation, bytes, reason: last.droppedReason };
-    recovery.notices.push(
-      'La dernière modification, interrompue avant d’avoir été confirmée, a été annulée.',
-    );
+    recovery.notices.push({ kind: 'journal-tail-dropped' });
     let kept: string | null = null;
     if (/authentication|sequence/.test(last.droppedReason) && !options.readOnly) {
       // A whole record that fails its tag is damage rather than an interrupted write: keep the bytes.

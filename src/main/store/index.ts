@@ -5,7 +5,13 @@ export {
   type OpenedStore,
   type WorkerEntry,
 } from './open-store';
-export { StoreError, manualRestoreHint, type StoreErrorReason } from './errors';
+export {
+  StoreError,
+  storeErrorReasons,
+  type StoreErrorFacts,
+  type StoreErrorReason,
+  type StoreNotice,
+} from './errors';
 export type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
 export { storeHasData } from './store-files';
 export {
@@ -14,7 +20,6 @@ export {
   loadOrCreateKeyFile,
   loadOrCreateWrappedKey,
   parseRecoveryKey,
-  plainKeyFileWarning,
   rawStoreKey,
   readKeyFile,
   type KeyCreation,

@@ -9,7 +9,7 @@ import {
   readFileSync,
   writeSync,
 } from 'node:fs';
-import { StoreError, manualRestoreHint } from './errors';
+import { StoreError } from './errors';
 import { keyFingerprint, type StoreKey } from './key';
 
 /**
@@ -75,14 +75,7 @@ export interface JournalContents {
   tornHeader: boolean;
 }
 
-const journalMessages = {
-  foreign: `Un fichier du journal des données n’a pas été créé par Poste DMP. ${manualRestoreHint}`,
-  wrongKey:
-    'La clé de chiffrement ne correspond pas au journal des données. Utilisez la clé d’origine ou sa copie de secours.',
-  corrupt: `Le journal des données est endommagé. ${manualRestoreHint}`,
-  version:
-    'Le journal des données a été écrit par une version plus récente de Poste DMP. Mettez l’application à jour.',
-};
+const aboutJournal = { subject: 'journal' } as const;
 
 /**
  * Reads every record that authenticates, in order, and stops at the first one that does not:
@@ -97,7 +90,7 @@ export function readJournal(path: string, expectedGeneration: number, key: Store
         .subarray(0, Math.min(bytes.length, magic.length))
         .equals(bytes.subarray(0, Math.min(bytes.length, magic.length)))
     ) {
-      throw new StoreError('FOREIGN_FILE', journalMessages.foreign, `${path}: not a journal`);
+      throw new StoreError('FOREIGN_FILE', `${path}: not a journal`, aboutJournal);
     }
     return {
       ...base,
@@ -108,18 +101,18 @@ export function readJournal(path: string, expectedGeneration: number, key: Store
   }
   const fileHeader = bytes.subarray(0, journalHeaderLength);
   if (!fileHeader.subarray(0, magic.length).equals(magic))
-    throw new StoreError('FOREIGN_FILE', journalMessages.foreign, `${path}: magic mismatch`);
+    throw new StoreError('FOREIGN_FILE', `${path}: magic mismatch`, aboutJournal);
   const version = fileHeader.readUInt16BE(8);
   if (version !== formatVersion)
-    throw new StoreError('UNSUPPORTED_VERSION', journalMessages.version, `${path}: version ${version}`);
+    throw new StoreError('UNSUPPORTED_VERSION', `${path}: version ${version}`, aboutJournal);
   if (!fileHeader.subarray(16, 24).equals(keyFingerprint(key)))
-    throw new StoreError('WRONG_KEY', journalMessages.wrongKey, `${path}: key fingerprint mismatch`);
+    throw new StoreError('WRONG_KEY', `${path}: key fingerprint mismatch`, aboutJournal);
   const generation = fileHeader.readUInt32BE(12);
   if (generation !== expectedGeneration) {
     throw new StoreError(
       'CORRUPT_JOURNAL',
-      journalMessages.corrupt,
       `${path}: header generation ${generation}, file name says ${expectedGeneration}`,
+      aboutJournal,
     );
   }
 

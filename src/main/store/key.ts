@@ -15,11 +15,9 @@ export interface StoreKey {
 
 export function rawStoreKey(key: Uint8Array): StoreKey {
   if (key.length !== keyLength) {
-    throw new StoreError(
-      'KEY_INVALID',
-      'La clé de chiffrement des données est invalide.',
-      `key has ${key.length} bytes, expected ${keyLength}`,
-    );
+    throw new StoreError('KEY_INVALID', `key has ${key.length} bytes, expected ${keyLength}`, {
+      subject: 'key',
+    });
   }
   return { kind: 'raw', key: new Uint8Array(key) };
 }
@@ -36,16 +34,15 @@ export function keyFingerprint(key: StoreKey): Buffer {
   return createHmac('sha256', key.key).update('poste-dmp/store/key-fingerprint/v1').digest().subarray(0, 8);
 }
 
-export const plainKeyFileWarning =
-  'Clé de chiffrement stockée en clair dans un fichier : protégez ce poste (session verrouillée, ' +
-  'disque chiffré) ou utilisez l’application de bureau, qui protège la clé par le trousseau du système.';
-
 export interface KeyFileResult {
   key: StoreKey;
   path: string;
   created: boolean;
-  /** Always set: a key in a plain file is only as safe as the machine. Show it to the user. */
-  warning: string;
+  /**
+   * Always set: a key in a plain file is only as safe as the machine. The caller tells the user
+   * (`plainKeyFileWarning` in user-messages.ts).
+   */
+  warning: 'plain-key-file';
 }
 
 const keyFileName = 'store.key';
@@ -60,12 +57,7 @@ export interface KeyCreation {
 }
 
 function missingKey(path: string): StoreError {
-  return new StoreError(
-    'KEY_MISSING',
-    `Fichier de clé introuvable : ${path}. Les données existantes ne peuvent pas être lues sans lui ; ` +
-      'restaurez ce fichier (ou la copie de secours de la clé). Aucune nouvelle clé n’a été créée.',
-    `key file ${path} missing while the store holds data`,
-  );
+  return new StoreError('KEY_MISSING', `key file ${path} missing while the store holds data`, { path });
 }
 
 /**
@@ -96,17 +88,13 @@ export function loadOrCreateKeyFile(
   const mode = statSync(path).mode & 0o777;
   if ((mode & 0o077) !== 0) log.warn('key file readable by other users', { path, mode: mode.toString(8) });
   log.warn('store key kept in a plain file, not protected by an OS keyring', { path, created });
-  return { key, path, created, warning: plainKeyFileWarning };
+  return { key, path, created, warning: 'plain-key-file' };
 }
 
 /** Reads an existing key file and never creates one (read-only tools such as `audit verify`). */
 export function readKeyFile(path: string): StoreKey {
   if (!existsSync(path))
-    throw new StoreError(
-      'MISSING_FILE',
-      `Le fichier de clé « ${path} » est introuvable.`,
-      `no key file at ${path}`,
-    );
+    throw new StoreError('MISSING_FILE', `no key file at ${path}`, { subject: 'key-file', path });
   return parseKeyText(readFileSync(path, 'utf8'), path);
 }
 
@@ -114,11 +102,7 @@ function parseKeyText(text: string, origin: string): StoreKey {
   const trimmed = text.trim();
   const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : Buffer.alloc(0);
   if (bytes.length !== keyLength) {
-    throw new StoreError(
-      'KEY_INVALID',
-      'Le fichier de clé de chiffrement est illisible ou endommagé.',
-      `invalid key text in ${origin}`,
-    );
+    throw new StoreError('KEY_INVALID', `invalid key text in ${origin}`, { subject: 'key-file' });
   }
   return rawStoreKey(bytes);
 }
@@ -139,7 +123,7 @@ export interface KeyWrapBackend {
 export type WrappedKeyResult =
   | { ok: true; key: StoreKey; created: boolean; backend: string; backendChanged: boolean }
   /** Nothing was created or read: the shell must ask the user, or fall back deliberately. */
-  | { ok: false; reason: 'insecure-backend'; backend: string; message: string };
+  | { ok: false; reason: 'insecure-backend'; backend: string };
 
 interface WrappedKeyFile {
   format: 'poste-dmp-wrapped-key';
@@ -164,9 +148,6 @@ export function loadOrCreateWrappedKey(
       ok: false,
       reason: 'insecure-backend',
       backend: backend.name,
-      message:
-        'Aucun trousseau sécurisé du système n’est disponible pour protéger la clé de chiffrement. ' +
-        'Déverrouillez ou installez un trousseau (GNOME Keyring, KWallet), ou confirmez explicitement le mode dégradé.',
     };
   }
   if (!existsSync(path)) {
@@ -194,11 +175,8 @@ export function loadOrCreateWrappedKey(
   } catch (err) {
     throw new StoreError(
       'KEY_UNWRAP_FAILED',
-      backendChanged
-        ? `La clé de chiffrement a été protégée par le trousseau « ${file.backend} », qui n’est plus celui utilisé (« ${backend.name} »). ` +
-            'Relancez avec le même trousseau ou utilisez la copie de secours de la clé.'
-        : 'Le trousseau du système n’a pas pu déchiffrer la clé des données. Utilisez la copie de secours de la clé.',
       `unwrap failed (${err instanceof Error ? err.message : String(err)})`,
+      backendChanged ? { recordedBackend: file.backend, currentBackend: backend.name } : {},
     );
   }
   return {
@@ -225,11 +203,7 @@ function parseWrappedKeyFile(text: string): WrappedKeyFile {
     typeof v.backend !== 'string' ||
     typeof v.wrapped !== 'string'
   ) {
-    throw new StoreError(
-      'KEY_INVALID',
-      'Le fichier de clé protégée est illisible ou endommagé.',
-      'wrapped key file does not parse',
-    );
+    throw new StoreError('KEY_INVALID', 'wrapped key file does not parse', { subject: 'wrapped-key-file' });
   }
   return v as WrappedKeyFile;
 }
@@ -246,11 +220,7 @@ export function formatRecoveryKey(key: StoreKey): string {
 export function parseRecoveryKey(text: string): StoreKey {
   const hex = text.replace(/[\s-]/g, '');
   if (!/^[0-9A-Fa-f]{64}$/.test(hex)) {
-    throw new StoreError(
-      'KEY_INVALID',
-      'La clé de secours saisie est invalide (64 caractères hexadécimaux attendus).',
-      'bad recovery key text',
-    );
+    throw new StoreError('KEY_INVALID', 'bad recovery key text', { subject: 'recovery-key' });
   }
   return rawStoreKey(Buffer.from(hex, 'hex'));
 }

@@ -140,24 +140,11 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
     });
     worker.on('error', (err) => {
       log.error('store worker crashed', { detail: err.message });
-      failAll(
-        new StoreError(
-          'WORKER_FAILED',
-          'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.',
-          err.message,
-        ),
-      );
+      failAll(new StoreError('WORKER_FAILED', err.message));
     });
     worker.on('exit', (code) => {
       if (pending.size > 0 || !opened || (!closing && !dead)) {
-        failAll(
-          dead ??
-            new StoreError(
-              'WORKER_FAILED',
-              'Le stockage local s’est arrêté de manière inattendue. Redémarrez l’application.',
-              `worker exited with code ${code}`,
-            ),
-        );
+        failAll(dead ?? new StoreError('WORKER_FAILED', `worker exited with code ${code}`));
       }
     });
 
@@ -202,7 +189,7 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
           try {
             await call<void>({ op: 'close' });
           } finally {
-            dead = new StoreError('CLOSED', 'Le stockage local est fermé.', 'store used after close');
+            dead = new StoreError('CLOSED', 'store used after close');
             await worker.terminate();
           }
         })();

@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { StoreError, manualRestoreHint } from './errors';
+import { StoreError } from './errors';
 import { keyFingerprint, type StoreKey } from './key';
+import { allocateImage } from './sql-image';
 
 /**
  * Snapshot file: `magic | version | reserved | generation | key fingerprint | 12-byte IV |
@@ -71,18 +72,9 @@ export class SnapshotReadError extends StoreError {
     readonly problem: SnapshotProblem,
     detail: string,
   ) {
-    super(problem, snapshotMessages[problem], detail);
+    super(problem, detail, { subject: 'snapshot' });
   }
 }
-
-const snapshotMessages: Record<SnapshotProblem, string> = {
-  FOREIGN_FILE: `Le fichier de données n’a pas été créé par Poste DMP ; il n’a pas été ouvert. ${manualRestoreHint}`,
-  UNSUPPORTED_VERSION:
-    'Les données ont été enregistrées par une version plus récente de Poste DMP. Mettez l’application à jour.',
-  WRONG_KEY:
-    'La clé de chiffrement ne correspond pas à ces données : elles ne peuvent pas être ouvertes avec cette clé. Utilisez la clé d’origine ou sa copie de secours.',
-  CORRUPT_SNAPSHOT: `Le fichier de données est endommagé ou incomplet. ${manualRestoreHint}`,
-};
 
 /** Reads and checks only the header: cheap, used to learn a file's generation. */
 export function readSnapshotHeader(path: string, key: StoreKey): SnapshotHeader & { fileSize: number } {
@@ -113,9 +105,16 @@ function parseHeader(header: Buffer, fileSize: number, key: StoreKey, path: stri
   return { generation: header.readUInt32BE(12), fingerprint, iv: header.subarray(24, 36) };
 }
 
+/** Ciphertext handed to the decipher at a time: small, so its output buffers are recycled. */
+const decryptPiece = 64 * 1024;
+
 /**
  * Decrypts a whole snapshot. The plaintext is handed out only once the GCM tag has been verified
  * by `final()`: a truncated or altered file yields an error, never a partial database.
+ *
+ * The ciphertext is read straight into the buffer that will hold the plaintext (allocated with
+ * room to grow and handed to sql.js as is, see `sql-image.ts`), then decrypted in place piece by
+ * piece: the image is the only large buffer touched, once. Reads are `chunkSize` at a time.
  */
 export function readSnapshotFile(
   path: string,
@@ -134,29 +133,30 @@ export function readSnapshotFile(
     const decipher = createDecipheriv('aes-256-gcm', key.key, iv, { authTagLength: tagLength });
     decipher.setAAD(header);
     decipher.setAuthTag(tag);
-    const plaintext = new Uint8Array(cipherLength);
-    const chunk = Buffer.alloc(Math.min(chunkSize, Math.max(cipherLength, 1)));
+    const plaintext = allocateImage(cipherLength);
     let produced = 0;
-    for (let offset = 0; offset < cipherLength;) {
-      const n = readSync(
-        fd,
-        chunk,
-        0,
-        Math.min(chunk.length, cipherLength - offset),
-        snapshotHeaderLength + offset,
-      );
-      if (n === 0) throw new SnapshotReadError('CORRUPT_SNAPSHOT', `${path}: short read at ${offset}`);
-      const out = decipher.update(chunk.subarray(0, n));
-      plaintext.set(out, produced);
-      produced += out.length;
-      offset += n;
-    }
     try {
-      const last = decipher.final();
-      plaintext.set(last, produced);
-    } catch {
+      for (let offset = 0; offset < cipherLength;) {
+        const want = Math.min(chunkSize, cipherLength - offset);
+        const n = readSync(fd, plaintext, offset, want, snapshotHeaderLength + offset);
+        if (n === 0) throw new SnapshotReadError('CORRUPT_SNAPSHOT', `${path}: short read at ${offset}`);
+        // Output never runs ahead of input, so writing it over the consumed ciphertext is safe.
+        for (let piece = offset; piece < offset + n; piece += decryptPiece) {
+          const out = decipher.update(plaintext.subarray(piece, Math.min(piece + decryptPiece, offset + n)));
+          plaintext.set(out, produced);
+          produced += out.length;
+        }
+        offset += n;
+      }
+      try {
+        const last = decipher.final();
+        plaintext.set(last, produced);
+      } catch {
+        throw new SnapshotReadError('CORRUPT_SNAPSHOT', `${path}: authentication failed (${fileSize} bytes)`);
+      }
+    } catch (err) {
       plaintext.fill(0);
-      throw new SnapshotReadError('CORRUPT_SNAPSHOT', `${path}: authentication failed (${fileSize} bytes)`);
+      throw err;
     }
     return { generation, plaintext };
   } finally {

@@ -23,7 +23,7 @@ function isSqlValue(v: unknown): v is SqlValue {
 }
 
 function invalid(detail: string): StoreError {
-  return new StoreError('SQL', 'Requête invalide vers le stockage local.', detail);
+  return new StoreError('SQL', detail, { subject: 'request' });
 }
 
 /**
@@ -44,11 +44,7 @@ export function applyTransaction(db: Database, statements: Statement[]): void {
     } catch {
       // A statement already ended the transaction (e.g. a stray COMMIT): nothing left to undo here.
     }
-    throw new StoreError(
-      'SQL',
-      'L’enregistrement a échoué ; aucune modification n’a été faite.',
-      sqliteMessage(err),
-    );
+    throw new StoreError('SQL', sqliteMessage(err), { subject: 'write' });
   }
 }
 
@@ -72,15 +68,17 @@ export function queryRows<T extends object = Row>(db: Database, sql: string, par
     }
     changed = totalChanges(db) !== before;
   } catch (err) {
-    throw new StoreError('SQL', 'La lecture des données a échoué.', sqliteMessage(err));
+    throw new StoreError('SQL', sqliteMessage(err), { subject: 'read' });
   } finally {
     db.exec('ROLLBACK');
   }
   if (changed) {
     throw new StoreError(
       'READ_ONLY_VIOLATION',
-      'Opération de lecture invalide.',
       'all() was given a statement that modifies data; use write()',
+      {
+        subject: 'read',
+      },
     );
   }
   return rows;

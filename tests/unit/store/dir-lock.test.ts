@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { storeErrorMessage } from '../../../src/main/app/user-messages';
 import { acquireDirectoryLock } from '../../../src/main/store/dir-lock';
 import { StoreError } from '../../../src/main/store/errors';
 import { tempDir } from './helpers';
@@ -51,8 +52,9 @@ describe('data folder lock', () => {
     }
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).reason).toBe('LOCKED');
-    expect((error as StoreError).message).toContain(join(dir, 'LOCK'));
-    expect((error as StoreError).message).toContain(String(pid));
+    expect((error as StoreError).facts).toMatchObject({ path: join(dir, 'LOCK'), pid });
+    expect(storeErrorMessage(error as StoreError)).toContain(join(dir, 'LOCK'));
+    expect(storeErrorMessage(error as StoreError)).toContain(String(pid));
     expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(lockContent({ pid }));
   });
 

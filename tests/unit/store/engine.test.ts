@@ -10,6 +10,7 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../../src/main/store/errors';
+import { recoveryNoticeMessage, storeErrorMessage } from '../../../src/main/app/user-messages';
 import { journalFileName } from '../../../src/main/store/journal';
 import { generateStoreKey } from '../../../src/main/store/key';
 import { crashImage, harness, insertTx, itemsMigration, sqliteMigration, txCounts } from './helpers';
@@ -21,7 +22,8 @@ const expectStoreError = async (p: Promise<unknown>, reason: string): Promise<St
   );
   expect(err).toBeInstanceOf(StoreError);
   expect((err as StoreError).reason).toBe(reason);
-  expect((err as StoreError).message).toMatch(/[éèàùç]|données|clé/);
+  // What the user reads is worded at the boundary, from the reason and facts.
+  expect(storeErrorMessage(err as StoreError)).toMatch(/[éèàùç]|données|clé/);
   return err as StoreError;
 };
 
@@ -178,7 +180,7 @@ describe('StoreEngine', () => {
     const reopened = await h.open();
     expect([...txCounts(reopened).keys()].sort()).toEqual([1, 2, 3]);
     expect(reopened.recovery.usedPreviousSnapshot).toBe(true);
-    expect(reopened.recovery.notices.join(' ')).toMatch(/copie précédente/);
+    expect(reopened.recovery.notices.map(recoveryNoticeMessage).join(' ')).toMatch(/copie précédente/);
     expect(h.logs.lines.some((l) => l.lvl === 'error' && /recovered from previous/.test(l.msg))).toBe(true);
     expect(readdirSync(h.dir).some((n) => n.startsWith('snapshot.corrupt-'))).toBe(true);
     await reopened.close();
@@ -197,7 +199,7 @@ describe('StoreEngine', () => {
     const snapshot = join(h.dir, 'snapshot');
     truncateSync(snapshot, statSync(snapshot).size - 100);
     const err = await expectStoreError(h.open(), 'CORRUPT_SNAPSHOT');
-    expect(err.message).toMatch(/snapshot\.prev/);
+    expect(storeErrorMessage(err)).toMatch(/snapshot\.prev/);
   });
 
   it('refuses a foreign file in place of the snapshot or of a journal', async () => {

@@ -45,7 +45,9 @@ describe('field sealing (AES-256-GCM at rest, a Kysely plugin)', () => {
         const sealed = sealer.seal('documents', 'content', value);
         expect(sealed).not.toEqual(value);
         expect(sealer.open('documents', 'content', sealed)).toEqual(value);
-        expect(() => sealer.open('documents', 'payload', sealed)).toThrow(/clé de chiffrement/);
+        expect(() => sealer.open('documents', 'payload', sealed)).toThrow(
+          expect.objectContaining({ reason: 'WRONG_KEY', facts: { subject: 'sealed-field' } }),
+        );
         expect(() => fieldSealer(randomBytes(32)).open('documents', 'content', sealed)).toThrow();
       }),
       { numRuns: 50 },

@@ -69,7 +69,9 @@ describe('journal records', () => {
 
   it('refuses a journal whose header names another generation', () => {
     const { path } = journalWith([new Uint8Array([1])]);
-    expect(() => readJournal(path, 4, key)).toThrow(/endommagé/);
+    expect(() => readJournal(path, 4, key)).toThrow(
+      expect.objectContaining({ reason: 'CORRUPT_JOURNAL', facts: { subject: 'journal' } }),
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { storeErrorMessage } from '../../../src/main/app/user-messages';
 import { StoreError } from '../../../src/main/store/errors';
 import {
   formatRecoveryKey,
@@ -34,7 +35,7 @@ describe('store keys', () => {
     expect(first.created).toBe(true);
     expect(first.path).toBe(join(dir, 'store.key'));
     expect(statSync(first.path).mode & 0o777).toBe(0o600);
-    expect(first.warning).toMatch(/^Clé de chiffrement stockée en clair dans un fichier : protégez ce poste/);
+    expect(first.warning).toBe('plain-key-file');
     const second = loadOrCreateKeyFile(dir, log);
     expect(second.created).toBe(false);
     expect(Buffer.from(second.key.key).equals(Buffer.from(first.key.key))).toBe(true);
@@ -45,9 +46,14 @@ describe('store keys', () => {
 
   it('never creates a key where it may not (a store exists beside it), naming the missing file', () => {
     const path = join(tempDir(), 'store.key');
-    expect(() => loadOrCreateKeyFile(path, captureLog().log, { mayCreate: false })).toThrow(
-      `Fichier de clé introuvable : ${path}`,
-    );
+    let err: unknown;
+    try {
+      loadOrCreateKeyFile(path, captureLog().log, { mayCreate: false });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ reason: 'KEY_MISSING', facts: { path } });
+    expect(storeErrorMessage(err as StoreError)).toContain(`Fichier de clé introuvable : ${path}`);
     expect(existsSync(path)).toBe(false);
     const wrapped = join(tempDir(), 'store-key.wrapped');
     expect(() =>
@@ -100,7 +106,8 @@ describe('store keys', () => {
     }
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).reason).toBe('KEY_UNWRAP_FAILED');
-    expect((err as StoreError).message).toMatch(/kwallet5.*kwallet6/);
+    expect((err as StoreError).facts).toEqual({ recordedBackend: 'kwallet5', currentBackend: 'kwallet6' });
+    expect(storeErrorMessage(err as StoreError)).toMatch(/kwallet5.*kwallet6/);
   });
 
   it('round-trips the administrator recovery copy', () => {

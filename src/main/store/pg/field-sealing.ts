@@ -52,11 +52,7 @@ export interface FieldSealer {
  */
 export function fieldSealer(key: Uint8Array): FieldSealer {
   if (key.length !== 32)
-    throw new StoreError(
-      'KEY_INVALID',
-      'La clé de chiffrement des données est invalide.',
-      'field key must be 32 bytes',
-    );
+    throw new StoreError('KEY_INVALID', 'field key must be 32 bytes', { subject: 'key' });
   const aad = (table: string, column: string) => Buffer.from(`${table}.${column}`, 'utf8');
   const encrypt = (table: string, column: string, plain: Uint8Array): Buffer => {
     const iv = randomBytes(ivBytes);
@@ -113,11 +109,9 @@ function startsWithMagic(value: Uint8Array): boolean {
 }
 
 function unreadable(table: string, column: string): StoreError {
-  return new StoreError(
-    'WRONG_KEY',
-    'Des données chiffrées ne peuvent pas être lues : clé de chiffrement différente ou données altérées.',
-    `sealed value in ${table}.${column} does not open with this field key`,
-  );
+  return new StoreError('WRONG_KEY', `sealed value in ${table}.${column} does not open with this field key`, {
+    subject: 'sealed-field',
+  });
 }
 
 /**

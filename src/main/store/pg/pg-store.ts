@@ -56,7 +56,7 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
 
   let closed = false;
   const ensureOpen = (): void => {
-    if (closed) throw new StoreError('CLOSED', 'La base de données est fermée.', 'store closed');
+    if (closed) throw new StoreError('CLOSED', 'store closed', { subject: 'database' });
   };
 
   async function inWriteTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -150,13 +150,10 @@ function storeErrorFrom(err: unknown, kind: 'read' | 'write'): StoreError {
   if (err instanceof StoreError) return err;
   if (err instanceof pg.DatabaseError) {
     const detail = `postgres ${err.code ?? '?'}: ${err.message}`;
-    if (err.code === '25006')
-      return new StoreError('READ_ONLY_VIOLATION', 'Opération de lecture invalide.', detail);
+    if (err.code === '25006') return new StoreError('READ_ONLY_VIOLATION', detail, { subject: 'read' });
     if (err.code?.startsWith('08') || err.code?.startsWith('57P'))
-      return new StoreError('IO', 'La base de données est injoignable.', detail);
-    return kind === 'read'
-      ? new StoreError('SQL', 'La lecture des données a échoué.', detail)
-      : new StoreError('SQL', 'L’enregistrement a échoué ; aucune modification n’a été faite.', detail);
+      return new StoreError('IO', detail, { subject: 'database' });
+    return new StoreError('SQL', detail, { subject: kind === 'read' ? 'read' : 'write' });
   }
   return unreachable(err);
 }
@@ -164,7 +161,7 @@ function storeErrorFrom(err: unknown, kind: 'read' | 'write'): StoreError {
 /** The connection failed or was lost: for a write, whether it was applied is unknown. */
 function unreachable(err: unknown): StoreError {
   const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return new StoreError('IO', 'La base de données est injoignable.', detail);
+  return new StoreError('IO', detail, { subject: 'database' });
 }
 
 /**
@@ -180,11 +177,9 @@ async function migrate(
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   sorted.forEach((m, i) => {
     if (!Number.isInteger(m.version) || m.version < 1 || (i > 0 && sorted[i - 1]?.version === m.version)) {
-      throw new StoreError(
-        'MIGRATION_FAILED',
-        'La mise à jour du schéma des données est invalide.',
-        `bad migration version ${m.version} (${m.name})`,
-      );
+      throw new StoreError('MIGRATION_FAILED', `bad migration version ${m.version} (${m.name})`, {
+        subject: 'migration-list',
+      });
     }
   });
   const latest = sorted.at(-1)?.version ?? 0;
@@ -202,11 +197,7 @@ async function migrate(
     const rows = await run(client, 'SELECT max(version) AS v FROM schema_migrations', [], 'write');
     const current = Number((rows.rows[0] as { v: number | null } | undefined)?.v ?? 0);
     if (current > latest) {
-      throw new StoreError(
-        'TOO_NEW',
-        'Ces données ont été enregistrées par une version plus récente de Poste DMP. Mettez l’application à jour.',
-        `schema version ${current}, this build knows up to ${latest}`,
-      );
+      throw new StoreError('TOO_NEW', `schema version ${current}, this build knows up to ${latest}`);
     }
     const done: Migration[] = [];
     for (const m of sorted) {
@@ -222,7 +213,6 @@ async function migrate(
       } catch (err) {
         throw new StoreError(
           'MIGRATION_FAILED',
-          'La mise à jour du schéma des données a échoué ; les données n’ont pas été modifiées.',
           `migration ${m.version} (${m.name}): ${err instanceof StoreError ? err.detail : String(err)}`,
         );
       }

@@ -13,11 +13,7 @@ const builtins = pg.types.builtins;
 function toSafeNumber(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n)))
-    throw new StoreError(
-      'SQL',
-      'La lecture des données a échoué.',
-      `number out of range: ${text.length} digits`,
-    );
+    throw new StoreError('SQL', `number out of range: ${text.length} digits`, { subject: 'read' });
   return n;
 }
 
@@ -55,10 +51,8 @@ export const sqlValueTypes = {
 export function pgParams(params: SqlParams | undefined): unknown[] | undefined {
   if (params === undefined) return undefined;
   if (!Array.isArray(params))
-    throw new StoreError(
-      'SQL',
-      'Requête invalide vers la base de données.',
-      'named parameters are not supported by the PostgreSQL store',
-    );
+    throw new StoreError('SQL', 'named parameters are not supported by the PostgreSQL store', {
+      subject: 'request',
+    });
   return params.map((v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
 }
