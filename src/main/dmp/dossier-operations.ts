@@ -83,6 +83,19 @@ function birthDateMatch(dialect: SqlDialect, date: string): Expression<SqlBool> 
   return sql<SqlBool>`${sql.ref('birth_date')} = ${date}`;
 }
 
+/**
+ * The database orders by the normalised birth name (kept in clear on the shared host, where the names
+ * as written are sealed and cannot be ordered by), then the rows are put in display order here.
+ */
+function inNameOrder(rows: DossierRow[]): DossierRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      a.birth_name.localeCompare(b.birth_name, 'fr') ||
+      a.first_names.localeCompare(b.first_names, 'fr') ||
+      a.ins_key.localeCompare(b.ins_key),
+  );
+}
+
 /** Finding a dossier, letting a professional in (or the patient keeping one out), and the dossier's life cycle. */
 export class DossierOperations {
   /** Search rate per professional (national id), in memory: a restart gives a fresh burst, no more. */
@@ -91,12 +104,14 @@ export class DossierOperations {
   constructor(private readonly ctx: DmpContext) {}
 
   /** The dossiers a query selects, in name order, at most `limit`. */
-  private dossiers(
+  private async dossiers(
     from: SelectQueryBuilder<DmpDatabase, 'dossiers', object>,
     limit?: number,
   ): Promise<DossierRow[]> {
-    const query = from.select(dossierColumns).orderBy('birth_name').orderBy('first_names');
-    return this.ctx.sql.rows(this.ctx.store, limit === undefined ? query : query.limit(limit));
+    const query = from.select(dossierColumns).orderBy('birth_name_norm').orderBy('ins_key');
+    return inNameOrder(
+      await this.ctx.sql.rows(this.ctx.store, limit === undefined ? query : query.limit(limit)),
+    );
   }
 
   /**
@@ -177,9 +192,9 @@ export class DossierOperations {
     else return [];
     const rows = await this.ctx.sql.rows(
       this.ctx.store,
-      selected.orderBy('birth_name').orderBy('first_names').limit(searchLimit),
+      selected.orderBy('birth_name_norm').orderBy('ins_key').limit(searchLimit),
     );
-    return rows.map(toDossierRef);
+    return inNameOrder(rows).map(toDossierRef);
   }
 
   /** Records that the patient, present, let this professional in (TD0.3); only after an explicit user action. */
@@ -512,6 +527,7 @@ export class DossierOperations {
       identity_verified: input.identityDocumentChecked ? 1 : 0,
       status: 'active',
       birth_name: identity.birthName.trim(),
+      birth_name_norm: normaliseName(identity.birthName.trim()),
       used_name: null,
       first_names: identity.firstNames.trim(),
       birth_date: identity.birthDate,

@@ -14,6 +14,8 @@ export const dossierColumns = [
   'identity_verified',
   'status',
   'birth_name',
+  // Kept in clear on the shared host (the names as written are sealed there): the database orders by it.
+  'birth_name_norm',
   'used_name',
   'first_names',
   'birth_date',

@@ -61,6 +61,7 @@ export function dossierFromCda(
     identity_verified: 0,
     status: 'active',
     birth_name: birthName,
+    birth_name_norm: normaliseName(birthName),
     used_name:
       patient.usedName?.trim() && patient.usedName.trim() !== birthName ? patient.usedName.trim() : null,
     first_names: patient.firstNames.trim(),
