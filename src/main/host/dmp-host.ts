@@ -2,6 +2,7 @@ import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
 import { ProfessionalSessions, type ProofVerifier } from './professional-sessions';
 import { createHostRouter } from './routing';
+import { clientCertificateRole } from './workstation-certificate';
 import { startHostServer, type HostTls, type RunningHostServer } from './server';
 
 export interface DmpHostOptions {
@@ -9,7 +10,6 @@ export interface DmpHostOptions {
   identities: IdentityPort;
   tls: HostTls;
   verifyProof: ProofVerifier | null;
-  allowsSystemCalls: (certificateDer: Buffer) => boolean;
   log: Logger;
   host: string;
   port: number;
@@ -37,7 +37,7 @@ export async function startDmpHost(options: DmpHostOptions): Promise<RunningHost
     route,
     sessions,
     tls: options.tls,
-    allowsSystemCalls: options.allowsSystemCalls,
+    clientRole: clientCertificateRole,
     log: options.log.child('tls'),
     host: options.host,
     port: options.port,

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DmpService } from '../dmp/dmp-service';
 import { IdentityReference } from '../identity/identity-reference';
@@ -15,6 +16,7 @@ import type { RunningHostServer } from './server';
 const usage = `Serveur DMP — npm run host -- --config FICHIER.json
 
   --config FICHIER   configuration JSON (défaut : $POSTE_DMP_HOST_CONFIG) ; voir docs/host.md
+  test-deployment DOSSIER   crée un déploiement de TEST (autorités, certificats, host.json)
   Variables qui remplacent le fichier : ${Object.keys(hostEnvironment).join(', ')}`;
 
 const version = '0.1.0';
@@ -51,8 +53,34 @@ async function openStorage(
   };
 }
 
+async function testDeployment(args: string[], stderr: (s: string) => void): Promise<number> {
+  const [dir, ...rest] = args;
+  if (!dir || rest.length > 0) {
+    stderr('Usage : npm run host:test-deployment -- DOSSIER');
+    return 2;
+  }
+  const { createTestDeployment } = await import('./test-deployment');
+  try {
+    const made = await createTestDeployment(resolve(dir));
+    const lines = [
+      `Déploiement de TEST créé dans ${made.dir} (jamais en production : les clés des autorités sont à côté).`,
+      `  Démarrer le serveur : npm run host -- --config ${made.configPath}`,
+      `  Autorité à faire confiance (postes) : ${made.caPath}`,
+      ...made.workstations.map(
+        (w) => `  Poste ${w.name}${w.systemCalls ? ' (appels système)' : ''} : ${w.certPath} + ${w.keyPath}`,
+      ),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } catch (err) {
+    stderr(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const stderr = (s: string): void => void process.stderr.write(`${s}\n`);
+  if (argv[0] === 'test-deployment') return testDeployment(argv.slice(1), stderr);
   let configFile: string | undefined;
   try {
     const { values } = parseArgs({
@@ -106,7 +134,6 @@ async function main(argv: string[]): Promise<number> {
       tls: { caPem: tls.caPem, certPem: tls.certPem, keyPem: tls.keyPem },
       // i13-card's verifyProfessionalProof is wired here once merged: until then every card proof is refused.
       verifyProof: null,
-      allowsSystemCalls: () => false,
       log: log.child('host'),
       host: config.listen.host,
       port: config.listen.port,

@@ -8,6 +8,7 @@ import { apiPathPrefix, httpStatusFor, type HostResponse } from '../host-api/pro
 import type { Logger } from '../log/logger';
 import type { ProfessionalSessions } from './professional-sessions';
 import type { HostConnection, HostRoute } from './routing';
+import type { ClientCertificateRole } from './workstation-certificate';
 
 export interface HostTls {
   /** The deployment CA(s) whose workstation certificates are accepted (PEM). */
@@ -23,11 +24,8 @@ export interface HostServerOptions {
   log: Logger;
   host: string;
   port: number;
-  /**
-   * Whether a workstation certificate (DER) is marked for system calls: i13-card's
-   * `allowsSystemCalls` (a certificate policy of the deployment PKI, docs/host.md).
-   */
-  allowsSystemCalls: (certificateDer: Buffer) => boolean;
+  /** What the client certificate (DER, chain already verified) may do; see workstation-certificate.ts. */
+  clientRole: (certificateDer: Buffer) => ClientCertificateRole;
   /** A connection silent this long is closed (workstations ping well within it). */
   idleConnectionMs?: number;
 }
@@ -81,11 +79,20 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
     session.on('error', (err) => log.warn('host connection error', { error: err.message }));
     const socket = session.socket as TLSSocket;
     const peer = socket.getPeerCertificate();
+    const role = peer.raw ? safely(() => options.clientRole(peer.raw), null) : null;
+    if (!role?.workstation) {
+      // Chains to the deployment root but is no workstation's (a card's, a host's): not a client here.
+      log.warn('connection refused: not a workstation certificate', {
+        subject: typeof peer.subject?.CN === 'string' ? peer.subject.CN.slice(0, 80) : null,
+      });
+      session.destroy();
+      return;
+    }
     const conn: HostConnection = {
       id: randomBytes(6).toString('hex'),
       workstation: typeof peer.subject?.CN === 'string' ? peer.subject.CN : '(sans nom)',
       fingerprint: peer.fingerprint256 ?? '',
-      systemCalls: peer.raw ? safely(() => options.allowsSystemCalls(peer.raw), false) : false,
+      systemCalls: role.systemCalls,
       // TLS 1.3 exporters treat an absent and an empty context alike (RFC 8446 §7.5); the client passes the same.
       exportKeyingMaterial: (length, label) => socket.exportKeyingMaterial(length, label, Buffer.alloc(0)),
     };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,37 +53,52 @@ afterAll(() => {
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
+/** `npm run host:test-deployment -- DIR` without npm. */
+function runTestDeployment(target: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = startHost(['test-deployment', target]);
+  return run.exited.then((code) => ({ code, ...run.output() }));
+}
+
 describe('npm run host', () => {
-  it('starts from its configuration file, and connectToHost works against it', async () => {
-    const config = join(dir, 'host.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        listen: { host: '127.0.0.1', port: 0 },
-        tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
-        storage: { kind: 'embedded', dataDir: 'data' },
-      }),
-    );
-    const host = startHost(['--config', config]);
+  it('a test deployment (i13-card PKI) starts, and connectToHost works against it with its workstation certificates', async () => {
+    const deployment = join(dir, 'deployment');
+    const made = await runTestDeployment(deployment);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(/Déploiement de TEST créé/);
+    const again = await runTestDeployment(deployment);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/n’est pas vide/);
+
+    // The environment overrides the file: any free port.
+    const host = startHost(['--config', join(deployment, 'host.json')], { POSTE_DMP_HOST_PORT: '0' });
     running.push(host.child);
     const url = await host.listening;
     expect(url, host.output().stderr).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const client = await connectToHost({
-      url: url!.replace('127.0.0.1', 'localhost'),
-      caPem: pki.caPem,
-      certPem: pki.workstation.certPem,
-      keyPem: pki.workstation.keyPem,
-      log: createLogger({ sink: () => undefined }),
-    });
+    const caPem = readFileSync(join(deployment, 'pki', 'ca.pem'), 'utf8');
+    const station = (name: string) =>
+      connectToHost({
+        url: url!.replace('127.0.0.1', 'localhost'),
+        caPem,
+        certPem: readFileSync(join(deployment, 'pki', 'workstations', `${name}.crt`), 'utf8'),
+        keyPem: readFileSync(join(deployment, 'pki', 'workstations', `${name}.key`), 'utf8'),
+        log: createLogger({ sink: () => undefined }),
+      });
+    const desk = await station('poste-1');
+    const gateway = await station('passerelle-import');
     try {
-      expect(client.status().state).toBe('connected');
+      expect(desk.status().state).toBe('connected');
+      expect(gateway.status().state).toBe('connected');
       // Reachable, but no professional proven on this connection: refused, in French.
-      await expect(client.dmp.professionals('279035121518989@1.2.250.1.213.1.4.10')).rejects.toMatchObject({
+      await expect(desk.dmp.professionals('279035121518989@1.2.250.1.213.1.4.10')).rejects.toMatchObject({
         code: 'FORBIDDEN',
         message: expect.stringMatching(/présentez votre carte/),
       });
+      // System calls: only the certificate marked for them.
+      await expect(desk.dmp.verifyAudit()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(gateway.dmp.verifyAudit()).resolves.toMatchObject({ ok: true });
     } finally {
-      await client.close();
+      await desk.close();
+      await gateway.close();
     }
     host.child.kill('SIGTERM');
     expect(await host.exited).toBe(0);
