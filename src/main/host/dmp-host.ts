@@ -2,8 +2,7 @@ import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
 import { ProfessionalSessions, type ProofVerifier } from './professional-sessions';
 import { createHostRouter } from './routing';
-import { clientCertificateRole } from './workstation-certificate';
-import { startHostServer, type HostTls, type RunningHostServer } from './server';
+import { clientCertificateRole, startHostServer, type HostTls, type RunningHostServer } from './server';
 
 export interface DmpHostOptions {
   dmp: DmpPort;

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DmpService } from '../dmp/dmp-service';
@@ -7,6 +8,7 @@ import { dataLayout } from '../app/paths';
 import { createLogger, type RootLogger } from '../log/logger';
 import { HostConfigError, hostEnvironment, loadHostConfig, readTlsFiles, type HostConfig } from './config';
 import { startDmpHost } from './dmp-host';
+import { verifyProfessionalProof } from '../pki';
 import type { RunningHostServer } from './server';
 
 /**
@@ -59,13 +61,21 @@ async function testDeployment(args: string[], stderr: (s: string) => void): Prom
     stderr('Usage : npm run host:test-deployment -- DOSSIER');
     return 2;
   }
-  const { createTestDeployment } = await import('./test-deployment');
+  const target = resolve(dir);
+  if (existsSync(target) && readdirSync(target).length > 0) {
+    stderr(
+      `Le dossier ${target} n’est pas vide : indiquez un dossier nouveau ou vide pour le déploiement de test.`,
+    );
+    return 1;
+  }
+  const { createHostTestDeployment } = await import('./test-deployment');
   try {
-    const made = await createTestDeployment(resolve(dir));
+    const made = await createHostTestDeployment(target);
     const lines = [
       `Déploiement de TEST créé dans ${made.dir} (jamais en production : les clés des autorités sont à côté).`,
       `  Démarrer le serveur : npm run host -- --config ${made.configPath}`,
       `  Autorité à faire confiance (postes) : ${made.caPath}`,
+      `  Cartes de test (SoftHSM2) : SOFTHSM2_CONF=${made.softhsm.confPath}, module ${made.softhsm.modulePath}`,
       ...made.workstations.map(
         (w) => `  Poste ${w.name}${w.systemCalls ? ' (appels système)' : ''} : ${w.certPath} + ${w.keyPath}`,
       ),
@@ -132,8 +142,7 @@ async function main(argv: string[]): Promise<number> {
       dmp: opened.dmp,
       identities: opened.identities,
       tls: { caPem: tls.caPem, certPem: tls.certPem, keyPem: tls.keyPem },
-      // i13-card's verifyProfessionalProof is wired here once merged: until then every card proof is refused.
-      verifyProof: null,
+      verifyProof: (proof) => verifyProfessionalProof({ ...proof, trustedRoots: tls.professionalRootsPem }),
       log: log.child('host'),
       host: config.listen.host,
       port: config.listen.port,

@@ -6,9 +6,24 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../bridge/frame-limits';
 import { hostMethods, isHostMethodName, SMALL_REQUEST_BYTES } from '../host-api/methods';
 import { apiPathPrefix, httpStatusFor, type HostResponse } from '../host-api/protocol';
 import type { Logger } from '../log/logger';
+import { allowsSystemCalls, isWorkstationCertificate } from '../pki';
 import type { ProfessionalSessions } from './professional-sessions';
 import type { HostConnection, HostRoute } from './routing';
-import type { ClientCertificateRole } from './workstation-certificate';
+
+export interface ClientCertificateRole {
+  /** Issued to a workstation (the deployment PKI's workstation policy), not to a card or a host. */
+  workstation: boolean;
+  /** Marked for system calls (CLI import, reference loading). */
+  systemCalls: boolean;
+}
+
+/**
+ * The chain alone is not enough: card certificates chain to the same root and carry clientAuth, but
+ * a card proves a person through the challenge, never a workstation (policies from src/main/pki).
+ */
+export function clientCertificateRole(der: Uint8Array): ClientCertificateRole {
+  return { workstation: isWorkstationCertificate(der), systemCalls: allowsSystemCalls(der) };
+}
 
 export interface HostTls {
   /** The deployment CA(s) whose workstation certificates are accepted (PEM). */
@@ -24,7 +39,7 @@ export interface HostServerOptions {
   log: Logger;
   host: string;
   port: number;
-  /** What the client certificate (DER, chain already verified) may do; see workstation-certificate.ts. */
+  /** What the client certificate (DER, chain already verified) may do: see `clientCertificateRole`. */
   clientRole: (certificateDer: Buffer) => ClientCertificateRole;
   /** A connection silent this long is closed (workstations ping well within it). */
   idleConnectionMs?: number;

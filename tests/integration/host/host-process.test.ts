@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCardSigner } from '../../../src/main/cards/pkcs11';
 import { connectToHost } from '../../../src/main/host-client';
 import { createLogger } from '../../../src/main/log/logger';
 import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
@@ -83,8 +84,8 @@ describe('npm run host', () => {
         keyPem: readFileSync(join(deployment, 'pki', 'workstations', `${name}.key`), 'utf8'),
         log: createLogger({ sink: () => undefined }),
       });
-    const desk = await station('poste-1');
-    const gateway = await station('passerelle-import');
+    const desk = await station('poste-a');
+    const gateway = await station('poste-import');
     try {
       expect(desk.status().state).toBe('connected');
       expect(gateway.status().state).toBe('connected');
@@ -96,6 +97,58 @@ describe('npm run host', () => {
       // System calls: only the certificate marked for them.
       await expect(desk.dmp.verifyAudit()).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await expect(gateway.dmp.verifyAudit()).resolves.toMatchObject({ ok: true });
+
+      // The real card path: the GP's SoftHSM2 token (PKCS#11) signs the host's challenge, the host
+      // checks it with verifyProfessionalProof against the deployment's card trust.
+      const manifest = JSON.parse(readFileSync(join(deployment, 'deployment.json'), 'utf8')) as {
+        softhsm: { confPath: string; modulePath: string };
+        cards: { profileId: string; serial: string; nationalId: string }[];
+      };
+      const gp = manifest.cards.find((c) => c.profileId === 'cps-medecin-generaliste')!;
+      process.env.SOFTHSM2_CONF = manifest.softhsm.confPath;
+      const signer = await openCardSigner({
+        modulePath: manifest.softhsm.modulePath,
+        token: gp.serial,
+        pin: '1234',
+        log: createLogger({ sink: () => undefined }),
+      });
+      try {
+        await desk.authenticateProfessional(signer);
+        const actor = {
+          mode: 'normal' as const,
+          professional: {
+            reader: 'Lecteur CPS',
+            cardKind: 'cps' as const,
+            serial: gp.serial,
+            holder: {
+              nationalId: gp.nationalId,
+              nationalIdType: 'RPPS' as const,
+              lastName: 'X',
+              firstName: 'Y',
+              professionCode: '10',
+              professionLabel: 'Médecin',
+              situations: [],
+            },
+          },
+        };
+        await expect(
+          desk.dmp.searchDossiersAs(actor, { insKey: '279035121518989@1.2.250.1.213.1.4.10' }),
+        ).resolves.toEqual([]);
+        const other = {
+          ...actor,
+          professional: {
+            ...actor.professional,
+            holder: { ...actor.professional.holder, nationalId: '810009999999' },
+          },
+        };
+        await expect(
+          desk.dmp.openDossier(other, '279035121518989@1.2.250.1.213.1.4.10'),
+        ).rejects.toMatchObject({
+          code: 'FORBIDDEN',
+        });
+      } finally {
+        await signer.close();
+      }
     } finally {
       await desk.close();
       await gateway.close();
