@@ -1,7 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DmpService } from '../dmp/dmp-service';
+import { DmpService } from '../dmp/dmp-service';
+import { dmpMigrations } from '../dmp/migrations';
+import { deriveAuditKeys } from '../audit/audit-keys';
+import { resolveStoreKey } from '../app/store-key';
+import { openPgStore } from '../store/pg/pg-store';
 import { IdentityReference } from '../identity/identity-reference';
 import { openDmpForCli } from '../cli/open-dmp';
 import { dataLayout } from '../app/paths';
@@ -37,9 +41,38 @@ async function openStorage(
 ): Promise<Opened> {
   const storage = config.storage;
   if (storage.kind === 'postgres') {
-    throw new HostConfigError(
-      'Stockage PostgreSQL : pas encore branché dans ce serveur (utilisez « storage »: { "kind": "embedded", "dataDir": … }).',
+    // Both keys live in 0600 files beside the configuration (created on first start), never in the database.
+    const auditSecret = await resolveStoreKey(
+      { kind: 'file', path: storage.auditKeyFile },
+      log.child('audit-key'),
+      {
+        mayCreate: true,
+      },
     );
+    const keys = deriveAuditKeys(auditSecret.key.key);
+    auditSecret.key.key.fill(0);
+    const fieldSecret = await resolveStoreKey(
+      { kind: 'file', path: storage.fieldKeyFile },
+      log.child('field-key'),
+      {
+        mayCreate: true,
+      },
+    );
+    for (const warning of [...auditSecret.warnings, ...fieldSecret.warnings])
+      stderr(`Attention : ${warning}`);
+    const store = await openPgStore({
+      connection: storage.connectionString,
+      log: log.child('store'),
+      migrations: dmpMigrations,
+      fieldKey: fieldSecret.key.key,
+    });
+    return {
+      // No checkpoint witness yet on PostgreSQL: entries are authenticated (HMAC) and hash-chained.
+      dmp: new DmpService({ store, log: log.child('dmp'), audit: { keys } }),
+      identities: new IdentityReference(store),
+      close: () => store.close(),
+      describe: 'base PostgreSQL',
+    };
   }
   // The embedded store: the same data folder rules (lock, key file, audit key) as the CLI and the browser host.
   const opened = await openDmpForCli(

@@ -8,6 +8,8 @@ import { connectToHost } from '../../../src/main/host-client';
 import { createLogger } from '../../../src/main/log/logger';
 import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
 import { repoRoot } from '../cli/support';
+import { startPgCluster } from '../../support/pg-cluster';
+import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
 const hostScript = join(repoRoot, 'scripts', 'host.mjs');
 
@@ -186,5 +188,54 @@ describe('npm run host', () => {
     running.push(noCert.child);
     expect(await noCert.exited).toBe(1);
     expect(noCert.output().stderr).toMatch(/Certificat du serveur \(tls\.cert\) introuvable/);
+  });
+
+  it('runs on PostgreSQL: a system workstation imports a CDA and reads the summary back', async () => {
+    const cluster = await startPgCluster();
+    try {
+      const db = await cluster.createDatabase('dmp_host');
+      const config = join(dir, 'host-pg.json');
+      writeFileSync(
+        config,
+        JSON.stringify({
+          listen: { host: '127.0.0.1', port: 0 },
+          tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
+          storage: {
+            kind: 'postgres',
+            connectionString: `postgresql://${db.user}@/${db.database}?host=${encodeURIComponent(db.host)}&port=${db.port}`,
+            auditKeyFile: 'pg-audit.key',
+            fieldKeyFile: 'pg-field.key',
+          },
+        }),
+      );
+      const host = startHost(['--config', config]);
+      running.push(host.child);
+      const url = await host.listening;
+      expect(url, host.output().stderr).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const gateway = await connectToHost({
+        url: url!.replace('127.0.0.1', 'localhost'),
+        caPem: pki.caPem,
+        certPem: pki.systemWorkstation.certPem,
+        keyPem: pki.systemWorkstation.keyPem,
+        log: createLogger({ sink: () => undefined }),
+      });
+      try {
+        const cda = new Uint8Array(readFileSync(join(sharedCdaFixturesDir(), 'VSM_1.4_2022.01.xml')));
+        const imported = await gateway.dmp.importCda(cda, { create: true, depositor: 'system' });
+        expect(imported.created).toBe(true);
+        const summary = await gateway.dmp.getSummary({ system: 'test' }, imported.insKey);
+        expect(summary.dossier.insKey).toBe(imported.insKey);
+        expect(
+          summary.allergies.length + summary.problems.length + summary.medications.length,
+        ).toBeGreaterThan(0);
+        await expect(gateway.dmp.verifyAudit()).resolves.toMatchObject({ ok: true });
+      } finally {
+        await gateway.close();
+      }
+      host.child.kill('SIGTERM');
+      expect(await host.exited).toBe(0);
+    } finally {
+      await cluster.stop();
+    }
   });
 });
