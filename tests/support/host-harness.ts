@@ -19,7 +19,6 @@ export async function startTestHost(pki: HostTestPki, options: { idleMs?: number
     identities,
     tls: { caPem: pki.caPem, certPem: pki.host.certPem, keyPem: pki.host.keyPem },
     verifyProof: pki.verifyProof,
-    allowsSystemCalls: pki.allowsSystemCalls,
     log: log.child('host'),
     host: '127.0.0.1',
     port: 0,

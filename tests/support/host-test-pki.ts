@@ -3,6 +3,7 @@ import { createPrivateKey, sign, verify, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { policies } from '../../src/main/pki/profile';
 import type { CardSigner } from '../../src/main/host-client/card-signer';
 import type { ProofVerifier, VerifiedProfessional } from '../../src/main/host/professional-sessions';
 
@@ -25,11 +26,12 @@ export interface HostTestPki {
   host: Issued;
   workstation: Issued;
   systemWorkstation: Issued;
+  /** From the deployment CA, clientAuth, but without the workstation policy (as a card certificate). */
+  notWorkstation: Issued;
   /** Same subject as a workstation, issued by a CA the host does not know. */
   foreignWorkstation: Issued;
   card(professional: VerifiedProfessional, options?: { foreign?: boolean }): CardSigner;
   verifyProof: ProofVerifier;
-  allowsSystemCalls: (der: Buffer) => boolean;
 }
 
 function openssl(args: string[], cwd: string): void {
@@ -107,8 +109,11 @@ function issue(dir: string, ca: string, name: string, subject: string, ext: stri
   };
 }
 
-const clientExt =
+/** Workstation certificates carry the deployment PKI's policies (src/main/pki/profile.ts), as i13-card issues them. */
+const clientBase =
   'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n';
+const clientExt = `${clientBase}certificatePolicies=${policies.workstation}\n`;
+const systemExt = `${clientBase}certificatePolicies=${policies.workstation},${policies.workstationSystemCalls}\n`;
 
 export function createHostTestPki(): HostTestPki {
   const dir = mkdtempSync(join(tmpdir(), 'host-pki-'));
@@ -127,9 +132,10 @@ export function createHostTestPki(): HostTestPki {
     dir,
     'deployment-ca',
     'ws-system',
-    '/O=Hopital/OU=systeme/CN=passerelle-import',
-    clientExt,
+    '/O=Hopital/CN=passerelle-import',
+    systemExt,
   );
+  const notWorkstation = issue(dir, 'deployment-ca', 'not-ws', '/CN=810001234567', clientBase);
   const foreignWorkstation = issue(dir, 'foreign-ca', 'ws-foreign', '/O=Cabinet/CN=poste-accueil', clientExt);
   let cards = 0;
   const anchors = { deployment: new X509Certificate(caPem) };
@@ -141,6 +147,7 @@ export function createHostTestPki(): HostTestPki {
     host,
     workstation,
     systemWorkstation,
+    notWorkstation,
     foreignWorkstation,
     card(p, options = {}) {
       const name = `card-${++cards}`;
@@ -178,6 +185,5 @@ export function createHostTestPki(): HostTestPki {
         firstName: field('GN'),
       };
     },
-    allowsSystemCalls: (der) => /^OU=systeme$/m.test(new X509Certificate(der).subject),
   };
 }

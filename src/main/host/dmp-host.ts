@@ -2,14 +2,13 @@ import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
 import { ProfessionalSessions, type ProofVerifier } from './professional-sessions';
 import { createHostRouter } from './routing';
-import { startHostServer, type HostTls, type RunningHostServer } from './server';
+import { clientCertificateRole, startHostServer, type HostTls, type RunningHostServer } from './server';
 
 export interface DmpHostOptions {
   dmp: DmpPort;
   identities: IdentityPort;
   tls: HostTls;
   verifyProof: ProofVerifier | null;
-  allowsSystemCalls: (certificateDer: Buffer) => boolean;
   log: Logger;
   host: string;
   port: number;
@@ -37,7 +36,7 @@ export async function startDmpHost(options: DmpHostOptions): Promise<RunningHost
     route,
     sessions,
     tls: options.tls,
-    allowsSystemCalls: options.allowsSystemCalls,
+    clientRole: clientCertificateRole,
     log: options.log.child('tls'),
     host: options.host,
     port: options.port,

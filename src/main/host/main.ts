@@ -1,5 +1,11 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DmpService } from '../dmp/dmp-service';
+import { DmpService } from '../dmp/dmp-service';
+import { dmpMigrations } from '../dmp/migrations';
+import { deriveAuditKeys } from '../audit/audit-keys';
+import { resolveStoreKey } from '../app/store-key';
+import { openPgStore } from '../store/pg/pg-store';
 import { IdentityReference } from '../identity/identity-reference';
 import { openDmpForCli } from '../cli/open-dmp';
 import { dataLayout } from '../app/paths';
@@ -7,6 +13,7 @@ import { toApiError } from '../app/user-messages';
 import { createLogger, type RootLogger } from '../log/logger';
 import { HostConfigError, hostEnvironment, loadHostConfig, readTlsFiles, type HostConfig } from './config';
 import { startDmpHost } from './dmp-host';
+import { verifyProfessionalProof } from '../pki';
 import type { RunningHostServer } from './server';
 
 /**
@@ -16,6 +23,7 @@ import type { RunningHostServer } from './server';
 const usage = `Serveur DMP — npm run host -- --config FICHIER.json
 
   --config FICHIER   configuration JSON (défaut : $POSTE_DMP_HOST_CONFIG) ; voir docs/host.md
+  test-deployment DOSSIER   crée un déploiement de TEST (autorités, certificats, host.json)
   Variables qui remplacent le fichier : ${Object.keys(hostEnvironment).join(', ')}`;
 
 const version = '0.1.0';
@@ -34,9 +42,38 @@ async function openStorage(
 ): Promise<Opened> {
   const storage = config.storage;
   if (storage.kind === 'postgres') {
-    throw new HostConfigError(
-      'Stockage PostgreSQL : pas encore branché dans ce serveur (utilisez « storage »: { "kind": "embedded", "dataDir": … }).',
+    // Both keys live in 0600 files beside the configuration (created on first start), never in the database.
+    const auditSecret = await resolveStoreKey(
+      { kind: 'file', path: storage.auditKeyFile },
+      log.child('audit-key'),
+      {
+        mayCreate: true,
+      },
     );
+    const keys = deriveAuditKeys(auditSecret.key.key);
+    auditSecret.key.key.fill(0);
+    const fieldSecret = await resolveStoreKey(
+      { kind: 'file', path: storage.fieldKeyFile },
+      log.child('field-key'),
+      {
+        mayCreate: true,
+      },
+    );
+    for (const warning of [...auditSecret.warnings, ...fieldSecret.warnings])
+      stderr(`Attention : ${warning}`);
+    const store = await openPgStore({
+      connection: storage.connectionString,
+      log: log.child('store'),
+      migrations: dmpMigrations,
+      fieldKey: fieldSecret.key.key,
+    });
+    return {
+      // No checkpoint witness yet on PostgreSQL: entries are authenticated (HMAC) and hash-chained.
+      dmp: new DmpService({ store, log: log.child('dmp'), audit: { keys } }),
+      identities: new IdentityReference(store),
+      close: () => store.close(),
+      describe: 'base PostgreSQL',
+    };
   }
   // The embedded store: the same data folder rules (lock, key file, audit key) as the CLI and the browser host.
   const opened = await openDmpForCli(
@@ -52,8 +89,42 @@ async function openStorage(
   };
 }
 
+async function testDeployment(args: string[], stderr: (s: string) => void): Promise<number> {
+  const [dir, ...rest] = args;
+  if (!dir || rest.length > 0) {
+    stderr('Usage : npm run host:test-deployment -- DOSSIER');
+    return 2;
+  }
+  const target = resolve(dir);
+  if (existsSync(target) && readdirSync(target).length > 0) {
+    stderr(
+      `Le dossier ${target} n’est pas vide : indiquez un dossier nouveau ou vide pour le déploiement de test.`,
+    );
+    return 1;
+  }
+  const { createHostTestDeployment } = await import('./test-deployment');
+  try {
+    const made = await createHostTestDeployment(target);
+    const lines = [
+      `Déploiement de TEST créé dans ${made.dir} (jamais en production : les clés des autorités sont à côté).`,
+      `  Démarrer le serveur : npm run host -- --config ${made.configPath}`,
+      `  Autorité à faire confiance (postes) : ${made.caPath}`,
+      `  Cartes de test (SoftHSM2) : SOFTHSM2_CONF=${made.softhsm.confPath}, module ${made.softhsm.modulePath}`,
+      ...made.workstations.map(
+        (w) => `  Poste ${w.name}${w.systemCalls ? ' (appels système)' : ''} : ${w.certPath} + ${w.keyPath}`,
+      ),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } catch (err) {
+    stderr(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const stderr = (s: string): void => void process.stderr.write(`${s}\n`);
+  if (argv[0] === 'test-deployment') return testDeployment(argv.slice(1), stderr);
   let configFile: string | undefined;
   try {
     const { values } = parseArgs({
@@ -105,9 +176,7 @@ async function main(argv: string[]): Promise<number> {
       dmp: opened.dmp,
       identities: opened.identities,
       tls: { caPem: tls.caPem, certPem: tls.certPem, keyPem: tls.keyPem },
-      // i13-card's verifyProfessionalProof is wired here once merged: until then every card proof is refused.
-      verifyProof: null,
-      allowsSystemCalls: () => false,
+      verifyProof: (proof) => verifyProfessionalProof({ ...proof, trustedRoots: tls.professionalRootsPem }),
       log: log.child('host'),
       host: config.listen.host,
       port: config.listen.port,

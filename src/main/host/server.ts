@@ -6,8 +6,24 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../bridge/frame-limits';
 import { hostMethods, isHostMethodName, SMALL_REQUEST_BYTES } from '../host-api/methods';
 import { apiPathPrefix, httpStatusFor, type HostResponse } from '../host-api/protocol';
 import type { Logger } from '../log/logger';
+import { allowsSystemCalls, isWorkstationCertificate } from '../pki';
 import type { ProfessionalSessions } from './professional-sessions';
 import type { HostConnection, HostRoute } from './routing';
+
+export interface ClientCertificateRole {
+  /** Issued to a workstation (the deployment PKI's workstation policy), not to a card or a host. */
+  workstation: boolean;
+  /** Marked for system calls (CLI import, reference loading). */
+  systemCalls: boolean;
+}
+
+/**
+ * The chain alone is not enough: card certificates chain to the same root and carry clientAuth, but
+ * a card proves a person through the challenge, never a workstation (policies from src/main/pki).
+ */
+export function clientCertificateRole(der: Uint8Array): ClientCertificateRole {
+  return { workstation: isWorkstationCertificate(der), systemCalls: allowsSystemCalls(der) };
+}
 
 export interface HostTls {
   /** The deployment CA(s) whose workstation certificates are accepted (PEM). */
@@ -23,11 +39,8 @@ export interface HostServerOptions {
   log: Logger;
   host: string;
   port: number;
-  /**
-   * Whether a workstation certificate (DER) is marked for system calls: i13-card's
-   * `allowsSystemCalls` (a certificate policy of the deployment PKI, docs/host.md).
-   */
-  allowsSystemCalls: (certificateDer: Buffer) => boolean;
+  /** What the client certificate (DER, chain already verified) may do: see `clientCertificateRole`. */
+  clientRole: (certificateDer: Buffer) => ClientCertificateRole;
   /** A connection silent this long is closed (workstations ping well within it). */
   idleConnectionMs?: number;
 }
@@ -81,11 +94,20 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
     session.on('error', (err) => log.warn('host connection error', { error: err.message }));
     const socket = session.socket as TLSSocket;
     const peer = socket.getPeerCertificate();
+    const role = peer.raw ? safely(() => options.clientRole(peer.raw), null) : null;
+    if (!role?.workstation) {
+      // Chains to the deployment root but is no workstation's (a card's, a host's): not a client here.
+      log.warn('connection refused: not a workstation certificate', {
+        subject: typeof peer.subject?.CN === 'string' ? peer.subject.CN.slice(0, 80) : null,
+      });
+      session.destroy();
+      return;
+    }
     const conn: HostConnection = {
       id: randomBytes(6).toString('hex'),
       workstation: typeof peer.subject?.CN === 'string' ? peer.subject.CN : '(sans nom)',
       fingerprint: peer.fingerprint256 ?? '',
-      systemCalls: peer.raw ? safely(() => options.allowsSystemCalls(peer.raw), false) : false,
+      systemCalls: role.systemCalls,
       // TLS 1.3 exporters treat an absent and an empty context alike (RFC 8446 §7.5); the client passes the same.
       exportKeyingMaterial: (length, label) => socket.exportKeyingMaterial(length, label, Buffer.alloc(0)),
     };

@@ -1,12 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCardSigner } from '../../../src/main/cards/pkcs11';
 import { connectToHost } from '../../../src/main/host-client';
 import { createLogger } from '../../../src/main/log/logger';
 import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
 import { repoRoot } from '../cli/support';
+import { startPgCluster } from '../../support/pg-cluster';
+import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
 const hostScript = join(repoRoot, 'scripts', 'host.mjs');
 
@@ -53,37 +56,104 @@ afterAll(() => {
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
+/** `npm run host:test-deployment -- DIR` without npm. */
+function runTestDeployment(target: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = startHost(['test-deployment', target]);
+  return run.exited.then((code) => ({ code, ...run.output() }));
+}
+
 describe('npm run host', () => {
-  it('starts from its configuration file, and connectToHost works against it', async () => {
-    const config = join(dir, 'host.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        listen: { host: '127.0.0.1', port: 0 },
-        tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
-        storage: { kind: 'embedded', dataDir: 'data' },
-      }),
-    );
-    const host = startHost(['--config', config]);
+  it('a test deployment (i13-card PKI) starts, and connectToHost works against it with its workstation certificates', async () => {
+    const deployment = join(dir, 'deployment');
+    const made = await runTestDeployment(deployment);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(/Déploiement de TEST créé/);
+    const again = await runTestDeployment(deployment);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/n’est pas vide/);
+
+    // The environment overrides the file: any free port.
+    const host = startHost(['--config', join(deployment, 'host.json')], { POSTE_DMP_HOST_PORT: '0' });
     running.push(host.child);
     const url = await host.listening;
     expect(url, host.output().stderr).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const client = await connectToHost({
-      url: url!.replace('127.0.0.1', 'localhost'),
-      caPem: pki.caPem,
-      certPem: pki.workstation.certPem,
-      keyPem: pki.workstation.keyPem,
-      log: createLogger({ sink: () => undefined }),
-    });
+    const caPem = readFileSync(join(deployment, 'pki', 'ca.pem'), 'utf8');
+    const station = (name: string) =>
+      connectToHost({
+        url: url!.replace('127.0.0.1', 'localhost'),
+        caPem,
+        certPem: readFileSync(join(deployment, 'pki', 'workstations', `${name}.crt`), 'utf8'),
+        keyPem: readFileSync(join(deployment, 'pki', 'workstations', `${name}.key`), 'utf8'),
+        log: createLogger({ sink: () => undefined }),
+      });
+    const desk = await station('poste-a');
+    const gateway = await station('poste-import');
     try {
-      expect(client.status().state).toBe('connected');
+      expect(desk.status().state).toBe('connected');
+      expect(gateway.status().state).toBe('connected');
       // Reachable, but no professional proven on this connection: refused, in French.
-      await expect(client.dmp.professionals('279035121518989@1.2.250.1.213.1.4.10')).rejects.toMatchObject({
+      await expect(desk.dmp.professionals('279035121518989@1.2.250.1.213.1.4.10')).rejects.toMatchObject({
         code: 'FORBIDDEN',
         message: expect.stringMatching(/présentez votre carte/),
       });
+      // System calls: only the certificate marked for them.
+      await expect(desk.dmp.verifyAudit()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(gateway.dmp.verifyAudit()).resolves.toMatchObject({ ok: true });
+
+      // The real card path: the GP's SoftHSM2 token (PKCS#11) signs the host's challenge, the host
+      // checks it with verifyProfessionalProof against the deployment's card trust.
+      const manifest = JSON.parse(readFileSync(join(deployment, 'deployment.json'), 'utf8')) as {
+        softhsm: { confPath: string; modulePath: string };
+        cards: { profileId: string; serial: string; nationalId: string }[];
+      };
+      const gp = manifest.cards.find((c) => c.profileId === 'cps-medecin-generaliste')!;
+      process.env.SOFTHSM2_CONF = manifest.softhsm.confPath;
+      const signer = await openCardSigner({
+        modulePath: manifest.softhsm.modulePath,
+        token: gp.serial,
+        pin: '1234',
+        log: createLogger({ sink: () => undefined }),
+      });
+      try {
+        await desk.authenticateProfessional(signer);
+        const actor = {
+          mode: 'normal' as const,
+          professional: {
+            reader: 'Lecteur CPS',
+            cardKind: 'cps' as const,
+            serial: gp.serial,
+            holder: {
+              nationalId: gp.nationalId,
+              nationalIdType: 'RPPS' as const,
+              lastName: 'X',
+              firstName: 'Y',
+              professionCode: '10',
+              professionLabel: 'Médecin',
+              situations: [],
+            },
+          },
+        };
+        await expect(
+          desk.dmp.searchDossiersAs(actor, { insKey: '279035121518989@1.2.250.1.213.1.4.10' }),
+        ).resolves.toEqual([]);
+        const other = {
+          ...actor,
+          professional: {
+            ...actor.professional,
+            holder: { ...actor.professional.holder, nationalId: '810009999999' },
+          },
+        };
+        await expect(
+          desk.dmp.openDossier(other, '279035121518989@1.2.250.1.213.1.4.10'),
+        ).rejects.toMatchObject({
+          code: 'FORBIDDEN',
+        });
+      } finally {
+        await signer.close();
+      }
     } finally {
-      await client.close();
+      await desk.close();
+      await gateway.close();
     }
     host.child.kill('SIGTERM');
     expect(await host.exited).toBe(0);
@@ -118,5 +188,54 @@ describe('npm run host', () => {
     running.push(noCert.child);
     expect(await noCert.exited).toBe(1);
     expect(noCert.output().stderr).toMatch(/Certificat du serveur \(tls\.cert\) introuvable/);
+  });
+
+  it('runs on PostgreSQL: a system workstation imports a CDA and reads the summary back', async () => {
+    const cluster = await startPgCluster();
+    try {
+      const db = await cluster.createDatabase('dmp_host');
+      const config = join(dir, 'host-pg.json');
+      writeFileSync(
+        config,
+        JSON.stringify({
+          listen: { host: '127.0.0.1', port: 0 },
+          tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
+          storage: {
+            kind: 'postgres',
+            connectionString: `postgresql://${db.user}@/${db.database}?host=${encodeURIComponent(db.host)}&port=${db.port}`,
+            auditKeyFile: 'pg-audit.key',
+            fieldKeyFile: 'pg-field.key',
+          },
+        }),
+      );
+      const host = startHost(['--config', config]);
+      running.push(host.child);
+      const url = await host.listening;
+      expect(url, host.output().stderr).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const gateway = await connectToHost({
+        url: url!.replace('127.0.0.1', 'localhost'),
+        caPem: pki.caPem,
+        certPem: pki.systemWorkstation.certPem,
+        keyPem: pki.systemWorkstation.keyPem,
+        log: createLogger({ sink: () => undefined }),
+      });
+      try {
+        const cda = new Uint8Array(readFileSync(join(sharedCdaFixturesDir(), 'VSM_1.4_2022.01.xml')));
+        const imported = await gateway.dmp.importCda(cda, { create: true, depositor: 'system' });
+        expect(imported.created).toBe(true);
+        const summary = await gateway.dmp.getSummary({ system: 'test' }, imported.insKey);
+        expect(summary.dossier.insKey).toBe(imported.insKey);
+        expect(
+          summary.allergies.length + summary.problems.length + summary.medications.length,
+        ).toBeGreaterThan(0);
+        await expect(gateway.dmp.verifyAudit()).resolves.toMatchObject({ ok: true });
+      } finally {
+        await gateway.close();
+      }
+      host.child.kill('SIGTERM');
+      expect(await host.exited).toBe(0);
+    } finally {
+      await cluster.stop();
+    }
   });
 });

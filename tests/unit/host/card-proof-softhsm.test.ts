@@ -7,7 +7,6 @@ import type { DmpActor } from '../../../src/main/dmp/actors';
 import { openCardSigner, type CardSigner } from '../../../src/main/cards/pkcs11';
 import { createLogger } from '../../../src/main/log/logger';
 import {
-  allowsSystemCalls,
   createTestPki,
   issueHostCertificate,
   issueWorkstationCertificate,
@@ -101,11 +100,14 @@ describe('host authenticates professionals with SoftHSM2 cards and the test PKI'
         await issueWorkstationCertificate(pki, { name: 'poste-import', systemCalls: true }),
       ),
       foreignWorkstation: issued(await issueWorkstationCertificate(otherPki, { name: 'poste-a' })),
+      // A certificate of the deployment that is not a workstation's (the host reads the policies itself).
+      notWorkstation: issued(
+        await issueHostCertificate(pki, { name: 'not-a-workstation', dnsNames: ['x.test'] }),
+      ),
       card: () => {
         throw new Error('cards come from SoftHSM2 tokens in this file');
       },
       verifyProof: (proof) => verifyProfessionalProof({ ...proof, trustedRoots }),
-      allowsSystemCalls: (der) => allowsSystemCalls(der),
     };
     host = await startTestHost(hostPki);
   }, 120_000);

@@ -169,3 +169,80 @@ describe('DMP host round trip through connectToHost (real TLS on loopback)', () 
     });
   });
 });
+
+describe('professional session lifetime', () => {
+  it('ends after inactivity: the next call is refused in French, the client does not prove again by itself', async () => {
+    let clock = Date.parse('2026-03-01T09:00:00Z');
+    const idleHost = await startTestHost(pki, { idleMs: 15 * 60 * 1000, now: () => clock });
+    try {
+      const station = await idleHost.client();
+      await station.authenticateProfessional(pki.card(doctorCard));
+      await expect(station.dmp.searchDossiers({ insKey: testInsKey })).resolves.toEqual([]);
+      clock += 14 * 60 * 1000;
+      await expect(station.dmp.searchDossiers({ insKey: testInsKey })).resolves.toEqual([]);
+      clock += 16 * 60 * 1000;
+      await expect(station.dmp.searchDossiers({ insKey: testInsKey })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/inactivité/),
+      });
+      expect(idleHost.lines.join('\n')).toMatch(
+        /professional session ended.*inactivity|inactivity.*professional session ended/,
+      );
+    } finally {
+      await idleHost.close();
+    }
+  });
+
+  it('a proof made for one connection does not open a session on another', async () => {
+    const { connect } = await import('node:http2');
+    const { proofChallenge, EXPORTER_BYTES, proofExporterLabel } =
+      await import('../../../src/main/host-api/protocol');
+    const open = () => {
+      const s = connect(host.url, {
+        ca: pki.caPem,
+        cert: pki.workstation.certPem,
+        key: pki.workstation.keyPem,
+      });
+      s.on('error', () => undefined);
+      return s;
+    };
+    const post = (s: ReturnType<typeof open>, method: string, args: unknown[]) =>
+      new Promise<{ ok: boolean; value?: { nonce?: string }; error?: { message: string } }>(
+        (resolve, reject) => {
+          const stream = s.request({ ':method': 'POST', ':path': `/api/v1/${method}` });
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+          stream.on('error', reject);
+          stream.end(JSON.stringify({ args }));
+        },
+      );
+    const victim = open();
+    const rogue = open();
+    try {
+      const card = pki.card(doctorCard);
+      // The rogue workstation gets a challenge on its own connection, and has the card sign it with the
+      // keying material of ANOTHER connection (the victim's), as a relay would.
+      const challenge = await post(rogue, 'session.challenge', []);
+      const nonce = Buffer.from(challenge.value!.nonce!, 'base64');
+      await post(victim, 'host.hello', []);
+      const victimEkm = (victim.socket as import('node:tls').TLSSocket).exportKeyingMaterial(
+        EXPORTER_BYTES,
+        proofExporterLabel,
+        Buffer.alloc(0),
+      );
+      const signature = await card.sign(proofChallenge(nonce, victimEkm));
+      const proof = await post(rogue, 'session.prove', [
+        {
+          nonce: nonce.toString('base64'),
+          certificatePem: await card.certificatePem(),
+          signature: Buffer.from(signature).toString('base64'),
+        },
+      ]);
+      expect(proof).toMatchObject({ ok: false, error: { message: expect.stringMatching(/signature/) } });
+    } finally {
+      victim.close();
+      rogue.close();
+    }
+  });
+});

@@ -80,6 +80,13 @@ describe('host TLS: mutual authentication with the deployment CA, TLS 1.3 only',
     });
   });
 
+  it('closes the connection of a certificate from the deployment CA that is not a workstation’s (a card’s)', async () => {
+    const before = host.lines.length;
+    const client = await host.client(pki.notWorkstation);
+    expect(client.status().state).not.toBe('connected');
+    expect(host.lines.slice(before).join('\n')).toMatch(/connection refused: not a workstation certificate/);
+  });
+
   it('connectToHost refuses a host whose certificate is not from the deployment CA the workstation trusts', async () => {
     const client = await host.client(pki.workstation, pki.foreignCaPem);
     expect(client.status()).toMatchObject({
