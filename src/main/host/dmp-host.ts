@@ -1,5 +1,6 @@
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
+import type { StoreReader } from '../store/types';
 import { ProfessionalSessions, type ProofVerifier } from './professional-sessions';
 import { createHostRouter } from './routing';
 import { clientCertificateRole, startHostServer, type HostTls, type RunningHostServer } from './server';
@@ -15,6 +16,8 @@ export interface DmpHostOptions {
   professionalIdleMs: number;
   version: string;
   now?: () => number;
+  /** See HostRouterOptions.requests. */
+  requests?: StoreReader;
 }
 
 /** The DMP behind its HTTPS API: sessions, routing from the method table, the TLS endpoint. */
@@ -31,6 +34,7 @@ export async function startDmpHost(options: DmpHostOptions): Promise<RunningHost
     sessions,
     log: options.log.child('api'),
     version: options.version,
+    ...(options.requests ? { requests: options.requests } : {}),
   });
   return startHostServer({
     route,

@@ -6,6 +6,8 @@ import { dmpMigrations } from '../dmp/migrations';
 import { deriveAuditKeys } from '../audit/audit-keys';
 import { resolveStoreKey } from '../app/store-key';
 import { openPgStore } from '../store/pg/pg-store';
+import { claimingStore } from '../store/host-requests';
+import type { StoreReader } from '../store/types';
 import { IdentityReference } from '../identity/identity-reference';
 import { openDmpForCli } from '../cli/open-dmp';
 import { dataLayout } from '../app/paths';
@@ -33,6 +35,8 @@ interface Opened {
   identities: IdentityReference;
   close(): Promise<void>;
   describe: string;
+  /** Where write request ids are claimed (a database several hosts may share). */
+  requests?: StoreReader;
 }
 
 async function openStorage(
@@ -69,10 +73,13 @@ async function openStorage(
     });
     return {
       // No checkpoint witness yet on PostgreSQL: entries are authenticated (HMAC) and hash-chained.
-      dmp: new DmpService({ store, log: log.child('dmp'), audit: { keys } }),
+      // Each write request's id is claimed in the write's own transaction: a retry reaching another host
+      // sharing this database is refused instead of applied twice.
+      dmp: new DmpService({ store: claimingStore(store), log: log.child('dmp'), audit: { keys } }),
       identities: new IdentityReference(store),
       close: () => store.close(),
       describe: 'base PostgreSQL',
+      requests: store,
     };
   }
   // The embedded store: the same data folder rules (lock, key file, audit key) as the CLI and the browser host.
@@ -182,6 +189,7 @@ async function main(argv: string[]): Promise<number> {
       port: config.listen.port,
       professionalIdleMs: config.professionalIdleMinutes * 60 * 1000,
       version,
+      ...(opened.requests ? { requests: opened.requests } : {}),
     });
   } catch (err) {
     const code = (err as { code?: string }).code;

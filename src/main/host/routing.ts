@@ -19,6 +19,8 @@ import {
   type VerifiedProfessional,
 } from './professional-sessions';
 import { RecentRequests } from './recent-requests';
+import { runAsHostRequest } from '../store/host-requests';
+import type { StoreReader } from '../store/types';
 
 /** One workstation's TLS connection, as the routing sees it. */
 export interface HostConnection extends BoundConnection {
@@ -36,6 +38,12 @@ export interface HostRouterOptions {
   sessions: ProfessionalSessions;
   log: Logger;
   version: string;
+  /**
+   * The database the DMP service writes to, when several hosts may share it: each write request's id
+   * is then claimed in the same transaction as the write (store/host-requests.ts), so a retry that
+   * reaches another host never applies twice. The DMP service must be built on `claimingStore`.
+   */
+  requests?: StoreReader;
 }
 
 export type HostRoute = (method: string, body: unknown, conn: HostConnection) => Promise<HostResponse>;
@@ -138,9 +146,14 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
     spec: HostMethod,
     args: unknown[],
     conn: HostConnection,
+    requestId?: string,
   ): Promise<HostResponse> {
     try {
-      const value = await call(method, args, conn);
+      const requests = options.requests;
+      const value =
+        requestId && requests
+          ? await runAsHostRequest(requests, { requestId, method }, () => call(method, args, conn))
+          : await call(method, args, conn);
       const encoded = spec.result.safeEncode(value);
       if (!encoded.success) {
         log.error('host method returned a value outside the table', {
@@ -199,7 +212,9 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
       log.warn('write refused without a request id', { method, connection: conn.id });
       return failure('INVALID_INPUT', refusals.requestId);
     }
-    return recent.once(`${conn.fingerprint}:${requestId}`, method, () => run(method, spec, args, conn));
+    return recent.once(`${conn.fingerprint}:${requestId}`, method, () =>
+      run(method, spec, args, conn, requestId),
+    );
   };
 }
 
