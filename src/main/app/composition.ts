@@ -10,6 +10,7 @@ import { SessionService } from '../session/session-service';
 import { readersForDisplay } from '../session/reader-display';
 import type { SessionRules } from '../session/session-rules';
 import { DmpService } from '../dmp/dmp-service';
+import type { DmpPort } from '../dmp/dmp-port';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore, type OpenedStore } from '../store';
 import type { KeySource } from './store-key';
@@ -159,7 +160,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   };
 }
 
-async function seed(dmp: DmpService, file: string, log: Logger): Promise<void> {
+async function seed(dmp: DmpPort, file: string, log: Logger): Promise<void> {
   try {
     await dmp.importCda(await readImportFile(file), { create: true, depositor: 'system' });
     log.info('demo document imported');

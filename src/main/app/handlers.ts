@@ -1,9 +1,9 @@
 import { ApiError, type Beneficiary, type ReferenceIdentity } from '../../shared/contract';
 import { insOidForCardStatus, isTestOid } from '../../shared/identity/ins';
-import type { IdentityAnswer, IdentityReference } from '../identity/identity-reference';
+import type { IdentityAnswer } from '../identity/identity-reference';
 import type { Handlers } from '../bridge/dispatcher';
 import type { SessionService } from '../session/session-service';
-import type { DmpService } from '../dmp/dmp-service';
+import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { CardService } from '../cards/card-service';
 import type { CardSimulator } from './card-simulator';
 import { readersForDisplay } from '../session/reader-display';
@@ -18,8 +18,8 @@ export interface HandlerDeps {
     warnings: string[];
   };
   session: SessionService;
-  dmp: DmpService;
-  identities: IdentityReference;
+  dmp: DmpPort;
+  identities: IdentityPort;
   cards: CardService;
   simulator: CardSimulator | null;
 }

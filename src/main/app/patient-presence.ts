@@ -1,6 +1,6 @@
 import type { DossierRef, ReaderView } from '../../shared/contract';
 import { formatInsKey } from '../../shared/identity/ins';
-import type { DmpService } from '../dmp/dmp-service';
+import type { DmpPort } from '../dmp/dmp-port';
 import type { SessionActor, SessionService } from '../session/session-service';
 
 /**
@@ -11,7 +11,7 @@ import type { SessionActor, SessionService } from '../session/session-service';
 export function patientPresence(deps: {
   session: SessionService;
   readers(): ReaderView[];
-  dmp: DmpService;
+  dmp: DmpPort;
 }): {
   /** The dossier of the patient present, even when this professional cannot open it (closed, CPE). */
   dossierOfPresentPatient(actor: SessionActor): Promise<DossierRef | null>;

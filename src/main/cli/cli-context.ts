@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ApiError } from '../../shared/contract';
-import type { DmpService } from '../dmp/dmp-service';
+import type { DmpPort } from '../dmp/dmp-port';
 import type { Store } from '../store/types';
 
 /** Exit codes of every command: 0 done, 1 refused or failed, 2 bad usage (nothing was opened). */
@@ -15,7 +15,7 @@ export interface OpenRequest {
 }
 
 export interface OpenedForCli {
-  service: DmpService;
+  service: DmpPort;
   store: Store;
   close(): Promise<void>;
 }
