@@ -8,11 +8,7 @@ import type { SessionActor, SessionService } from '../session/session-service';
  * from it, and the identity reference gave the selected beneficiary's INS, which names this dossier.
  * Computed here from the cards and the session, never taken from the renderer.
  */
-export function patientPresence(deps: {
-  session: SessionService;
-  readers(): ReaderView[];
-  dmp: DmpPort;
-}): {
+export function patientPresence(deps: { session: SessionService; readers(): ReaderView[]; dmp: DmpPort }): {
   /** The dossier of the patient present, even when this professional cannot open it (closed, CPE). */
   dossierOfPresentPatient(actor: SessionActor): Promise<DossierRef | null>;
   isPresentFor(actor: SessionActor, insKey: string): Promise<boolean>;
