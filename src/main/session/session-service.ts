@@ -167,14 +167,17 @@ export class SessionService {
       );
     }
     const buffer = new TextEncoder().encode(pin);
+    // The card layer zeroes the buffer it is given: the host proof, when there is one, gets its own copy.
+    const proofPin = this.options.professionalProof ? buffer.slice() : null;
     let result: { success: boolean; pin: PinState };
     try {
       result = await this.cards.verifyPin(reader, buffer);
-      if (result.success) await this.proveToHost(card, buffer, result.pin);
+      if (result.success && proofPin) await this.proveToHost(card, proofPin, result.pin);
     } catch (err) {
       throw toApiError(err);
     } finally {
       buffer.fill(0);
+      proofPin?.fill(0);
     }
     if (result.success) {
       this.authenticatedSerial = card.info.serial;
