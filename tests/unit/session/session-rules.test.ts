@@ -6,6 +6,7 @@ import { toDomainActor } from '../../../src/main/dmp/actors';
 import { silentLogger } from '../../../src/main/log/logger';
 import { FakeCards } from './fake-cards';
 import { ManualClock } from './manual-clock';
+import type { Scheduler } from '../../../src/main/session/session-rules';
 
 const MINUTE = 60_000;
 
