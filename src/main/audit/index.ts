@@ -13,4 +13,4 @@ export {
   type AuditAnchor,
 } from './verify';
 export { AuditLog } from './audit-log';
-export { auditSchemaSql } from './schema';
+export { auditMacMigration, auditSchemaMigration } from './schema';

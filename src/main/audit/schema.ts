@@ -1,36 +1,46 @@
+import { sql } from 'kysely';
+import { appendOnlyTriggers } from '../db/dialect';
+import { migration } from '../db/migration';
+import type { Migration } from '../store/types';
+
 /**
  * Audit tables, applied by the DMP migrations. Rows are append-only: triggers refuse UPDATE and
  * DELETE so an ordinary code path cannot rewrite history; the hash chain catches anyone who drops
  * the triggers. `audit_head` remembers count and last hash so rows cut off the end are noticed.
  */
-export const auditSchemaSql = `
-CREATE TABLE audit_log (
-  seq INTEGER PRIMARY KEY,
-  at TEXT NOT NULL,
-  actor_id TEXT NOT NULL,
-  actor_name TEXT NOT NULL,
-  card_serial TEXT,
-  profession TEXT NOT NULL,
-  mode TEXT,
-  reason TEXT,
-  action TEXT NOT NULL,
-  ins_key TEXT,
-  target TEXT,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
-);
-CREATE INDEX audit_log_by_dossier ON audit_log(ins_key, seq);
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TABLE audit_head (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  count INTEGER NOT NULL,
-  last_hash TEXT NOT NULL
-);
-`;
+export function auditSchemaMigration(version: number): Migration {
+  return migration(version, 'audit-log', (db, dialect) => [
+    db.schema
+      .createTable('audit_log')
+      .addColumn('seq', 'integer', (c) => c.primaryKey())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('actor_id', 'text', (c) => c.notNull())
+      .addColumn('actor_name', 'text', (c) => c.notNull())
+      .addColumn('card_serial', 'text')
+      .addColumn('profession', 'text', (c) => c.notNull())
+      .addColumn('mode', 'text')
+      .addColumn('reason', 'text')
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('ins_key', 'text')
+      .addColumn('target', 'text')
+      .addColumn('prev_hash', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull()),
+    db.schema.createIndex('audit_log_by_dossier').on('audit_log').columns(['ins_key', 'seq']),
+    ...appendOnlyTriggers(dialect, 'audit_log'),
+    db.schema
+      .createTable('audit_head')
+      .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('last_hash', 'text', (c) => c.notNull()),
+  ]);
+}
 
 /**
  * Each entry's HMAC under the audit key (kept outside the store): a rewrite with the store key alone
  * can recompute the SHA-256 links but not these. Entries written before this migration keep NULL.
  */
-export const auditMacSql = 'ALTER TABLE audit_log ADD COLUMN mac TEXT;';
+export function auditMacMigration(version: number): Migration {
+  return migration(version, 'audit-entry-mac', (db) => [
+    db.schema.alterTable('audit_log').addColumn('mac', 'text'),
+  ]);
+}

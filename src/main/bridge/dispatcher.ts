@@ -77,7 +77,8 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
   };
 }
 
-function frenchIssues(error: z.ZodError): string {
+/** The first issues of a refused input in French, naming fields but never their values. */
+export function frenchIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((i) => {

@@ -1,4 +1,4 @@
-import { createLogger } from '../log/logger';
+import { createLogger, type Logger } from '../log/logger';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store/open-store';
@@ -16,10 +16,12 @@ import type { OpenedForCli, OpenRequest } from './cli-context';
 export async function openDmpForCli(
   request: OpenRequest,
   stderr: (s: string) => void,
+  /** The DMP host passes its own logger (one writer per log file); the CLI logs to the folder's. */
+  log?: Logger,
 ): Promise<OpenedForCli> {
   checkDataFolder(request.dataDir, { mustExist: request.readOnly });
   const layout = dataLayout(request.dataDir);
-  const folderLog = createLogger({ file: layout.logFile });
+  const folderLog = log ?? createLogger({ file: layout.logFile });
   const folder = await claimDataFolder(request.dataDir, {
     key: { kind: 'file', path: layout.keyFile },
     log: folderLog,

@@ -32,7 +32,7 @@ import {
 } from './snapshot-file';
 import { applyTransaction, checkStatements, pragmaNumber, queryRows } from './sql-exec';
 import { decodeTransaction, encodeTransaction } from './tx-codec';
-import type { Migration, Row, SqlParams, Statement } from './types';
+import type { MigrationScript, Row, SqlParams, Statement } from './types';
 
 export interface CompactionPolicy {
   /** Compact once the current journal holds this many transactions… */
@@ -58,7 +58,7 @@ export const defaultCompactionPolicy: CompactionPolicy = {
 export interface EngineOptions {
   dir: string;
   key: StoreKey;
-  migrations: Migration[];
+  migrations: MigrationScript[];
   log: Logger;
   snapshotEvery?: Partial<CompactionPolicy>;
   /** Encryption chunk size for snapshots; tests lower it to exercise the chunking. */
@@ -395,7 +395,7 @@ export class StoreEngine {
     for (const m of sorted) {
       if (m.version <= current) continue;
       try {
-        this.write([{ sql: m.sql }, { sql: `PRAGMA user_version = ${m.version}` }]);
+        this.write([...m.statements.map((sql) => ({ sql })), { sql: `PRAGMA user_version = ${m.version}` }]);
       } catch (err) {
         throw new StoreError(
           'MIGRATION_FAILED',

@@ -24,4 +24,15 @@ export {
   type WrappedKeyResult,
 } from './key';
 export { openMemoryStore } from './memory-store';
-export type { Migration, Row, SqlParams, SqlValue, Statement, Store } from './types';
+export { migrationScripts } from './migration-scripts';
+export type {
+  Migration,
+  MigrationScript,
+  Row,
+  SqlDialect,
+  SqlParams,
+  SqlValue,
+  Statement,
+  Store,
+  StoreReader,
+} from './types';

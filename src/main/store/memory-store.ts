@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import initSqlJs from 'sql.js';
 import { SerialQueue } from '../concurrency/serial-queue';
 import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
@@ -6,15 +7,20 @@ import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from '.
  * In-process, non-durable store for unit tests of the code built on `Store`.
  * Same SQL semantics as the real store (same sql.js build), none of its durability.
  */
-export async function openMemoryStore(migrations: Migration[]): Promise<Store> {
+export async function openMemoryStore(
+  migrations: Migration[],
+  options: { queryPlugins?: readonly KyselyPlugin[] } = {},
+): Promise<Store> {
   const SQL = await initSqlJs();
   const db = new SQL.Database();
   db.exec('PRAGMA foreign_keys = ON');
-  for (const m of [...migrations].sort((a, b) => a.version - b.version)) db.exec(m.sql);
+  for (const m of [...migrations].sort((a, b) => a.version - b.version))
+    for (const sql of m.statements('sqlite')) db.exec(sql);
   // Writes queue so that a transaction's reads and its write are never split by another write.
   const writes = new SerialQueue();
   const store: Store = {
     dialect: 'sqlite',
+    ...(options.queryPlugins ? { queryPlugins: options.queryPlugins } : {}),
     async all<T extends object = Row>(sql: string, params?: SqlParams): Promise<T[]> {
       const stmt = db.prepare(sql);
       try {

@@ -8,6 +8,7 @@ import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
 import { deserializeError, StoreError } from './errors';
 import type { StoreKey } from './key';
 import { SerialQueue } from '../concurrency/serial-queue';
+import { migrationScripts } from './migration-scripts';
 import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
 import type { WorkerMessage, WorkerOpenData, WorkerRequestBody } from './worker-protocol';
 
@@ -89,7 +90,7 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
   const workerData: WorkerOpenData = {
     dir: options.dir,
     key: new Uint8Array(options.key.key),
-    migrations: options.migrations.map((m) => ({ version: m.version, name: m.name, sql: m.sql })),
+    migrations: migrationScripts(options.migrations, 'sqlite'),
     snapshotEvery: options.snapshotEvery,
     chunkSize: options.chunkSize,
     readOnly: options.readOnly ?? false,

@@ -1,3 +1,5 @@
+import type { KyselyPlugin } from 'kysely';
+
 export type SqlValue = string | number | null | Uint8Array;
 export type SqlParams = SqlValue[] | Record<string, SqlValue>;
 export type Row = Record<string, SqlValue>;
@@ -14,7 +16,18 @@ export interface Migration {
   /** 1, 2, 3… applied in order, each once; the version is recorded in the store. */
   version: number;
   name: string;
-  sql: string;
+  /**
+   * This step in the store's dialect: statements run in order, as one transaction. Each is one
+   * SQL statement without parameters (a PL/pgSQL body counts as one).
+   */
+  statements(dialect: SqlDialect): readonly string[];
+}
+
+/** A migration resolved for one dialect: what an engine applies (and what crosses to the store worker). */
+export interface MigrationScript {
+  version: number;
+  name: string;
+  statements: readonly string[];
 }
 
 /** Reading rows: the store itself, or the inside of a `transaction`. */
@@ -28,6 +41,12 @@ export interface StoreReader {
  */
 export interface Store extends StoreReader {
   readonly dialect: SqlDialect;
+  /**
+   * Kysely plugins every query for this store is compiled with, and every row read through
+   * `src/main/db` is passed back through (`transformResult`): e.g. the PostgreSQL host sealing
+   * designated columns at rest. None for the embedded store.
+   */
+  readonly queryPlugins?: readonly KyselyPlugin[];
   /** Runs the statements as one transaction. All or nothing; resolves once durable. */
   write(statements: Statement[]): Promise<void>;
   /**

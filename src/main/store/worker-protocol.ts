@@ -1,13 +1,13 @@
 import type { LogFields, LogLevel } from '../log/logger';
 import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
 import type { SerializedStoreError } from './errors';
-import type { Migration, SqlParams, Statement } from './types';
+import type { MigrationScript, SqlParams, Statement } from './types';
 
 /** What the main thread passes to the worker at start (structured-clone safe). */
 export interface WorkerOpenData {
   dir: string;
   key: Uint8Array;
-  migrations: Migration[];
+  migrations: MigrationScript[];
   snapshotEvery?: Partial<CompactionPolicy>;
   chunkSize?: number;
   readOnly?: boolean;

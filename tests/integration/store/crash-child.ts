@@ -10,7 +10,7 @@ import { StoreEngine } from '../../../src/main/store/engine';
 import { rawStoreKey } from '../../../src/main/store/key';
 import { openStore } from '../../../src/main/store/open-store';
 import type { Statement, Store } from '../../../src/main/store/types';
-import { crashMigrations } from './crash-schema';
+import { crashMigrations, crashMigrationScripts } from './crash-schema';
 
 const [dir, mode, firstArg, seedArg] = process.argv.slice(2);
 if (!dir || (mode !== 'engine' && mode !== 'worker') || !firstArg || !seedArg)
@@ -61,7 +61,7 @@ async function open(): Promise<Store> {
   const engine = await StoreEngine.open({
     dir: dir as string,
     key,
-    migrations: crashMigrations,
+    migrations: crashMigrationScripts,
     log,
     snapshotEvery: policy,
     chunkSize,

@@ -9,7 +9,7 @@ import { build, type BuildOptions } from 'esbuild';
 import { createLogger } from '../../../src/main/log/logger';
 import { StoreEngine } from '../../../src/main/store/engine';
 import { rawStoreKey } from '../../../src/main/store/key';
-import { crashMigrations } from './crash-schema';
+import { crashMigrationScripts } from './crash-schema';
 
 /**
  * Kills a writer with SIGKILL at random points (mid-commit, mid-compaction, at start-up) and checks
@@ -228,7 +228,7 @@ describe('store crash safety', () => {
         const engine = await StoreEngine.open({
           dir,
           key: rawStoreKey(keyBytes),
-          migrations: crashMigrations,
+          migrations: crashMigrationScripts,
           log: createLogger({ sink: () => undefined }),
         });
         const txs = engine.all<{ id: number; rows: number; found: number }>(

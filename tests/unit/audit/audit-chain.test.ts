@@ -8,7 +8,7 @@ import {
   type AuditEvent,
 } from '../../../src/main/audit/audit-entry';
 import { describeAuditVerdict, verifyAuditChain } from '../../../src/main/audit/verify';
-import { auditMacSql, auditSchemaSql } from '../../../src/main/audit/schema';
+import { auditMacMigration, auditSchemaMigration } from '../../../src/main/audit/schema';
 import { openMemoryStore } from '../../../src/main/store/memory-store';
 import { ephemeralAuditKeys, macAuditHash } from '../../../src/main/audit/audit-keys';
 
@@ -130,10 +130,7 @@ describe('verifyAuditChain', () => {
 });
 
 describe('AuditLog', () => {
-  const migrations = [
-    { version: 1, name: 'audit', sql: auditSchemaSql },
-    { version: 2, name: 'audit-mac', sql: auditMacSql },
-  ];
+  const migrations = [auditSchemaMigration(1), auditMacMigration(2)];
 
   it('chains appends, survives a reopen and refuses UPDATE/DELETE through the triggers', async () => {
     const store = await openMemoryStore(migrations);

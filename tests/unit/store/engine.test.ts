@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../../src/main/store/errors';
 import { journalFileName } from '../../../src/main/store/journal';
 import { generateStoreKey } from '../../../src/main/store/key';
-import { crashImage, harness, insertTx, itemsMigration, txCounts } from './helpers';
+import { crashImage, harness, insertTx, itemsMigration, sqliteMigration, txCounts } from './helpers';
 
 const expectStoreError = async (p: Promise<unknown>, reason: string): Promise<StoreError> => {
   const err = await p.then(
@@ -230,7 +230,7 @@ describe('StoreEngine', () => {
   it('applies migrations once each, in order, and records the version', async () => {
     const h = harness([
       itemsMigration,
-      { version: 2, name: 'seed', sql: "INSERT INTO items (tx, body) VALUES (0, 'seed')" },
+      sqliteMigration(2, 'seed', "INSERT INTO items (tx, body) VALUES (0, 'seed')"),
     ]);
     const a = await h.open();
     expect(a.stats().schemaVersion).toBe(2);
@@ -240,9 +240,9 @@ describe('StoreEngine', () => {
     await b.close();
     const c = await h.open({
       migrations: [
-        { version: 3, name: 'more', sql: 'ALTER TABLE items ADD COLUMN extra TEXT' },
+        sqliteMigration(3, 'more', 'ALTER TABLE items ADD COLUMN extra TEXT'),
         itemsMigration,
-        { version: 2, name: 'seed', sql: "INSERT INTO items (tx, body) VALUES (0, 'seed')" },
+        sqliteMigration(2, 'seed', "INSERT INTO items (tx, body) VALUES (0, 'seed')"),
       ],
     });
     expect(c.stats().schemaVersion).toBe(3);
@@ -254,7 +254,7 @@ describe('StoreEngine', () => {
   it('rolls back a failing migration entirely', async () => {
     const h = harness([
       itemsMigration,
-      { version: 2, name: 'broken', sql: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);' },
+      sqliteMigration(2, 'broken', 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);'),
     ]);
     await expectStoreError(h.open(), 'MIGRATION_FAILED');
     const ok = await h.open({ migrations: [itemsMigration] });

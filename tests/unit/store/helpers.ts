@@ -5,6 +5,7 @@ import { afterEach } from 'vitest';
 import { createLogger, type Logger } from '../../../src/main/log/logger';
 import { StoreEngine, type EngineOptions } from '../../../src/main/store/engine';
 import { generateStoreKey, type StoreKey } from '../../../src/main/store/key';
+import { migrationScripts } from '../../../src/main/store/migration-scripts';
 import type { Migration } from '../../../src/main/store/types';
 
 const created: string[] = [];
@@ -32,17 +33,31 @@ export function captureLog(): CapturedLog {
   return { log, lines };
 }
 
-export const itemsMigration: Migration = {
-  version: 1,
-  name: 'items',
-  sql: 'CREATE TABLE items (id INTEGER PRIMARY KEY, tx INTEGER NOT NULL, body TEXT NOT NULL); CREATE INDEX items_by_tx ON items(tx);',
-};
+/** A test migration in SQLite only (the engine under test is sql.js): one script, possibly several statements. */
+export function sqliteMigration(version: number, name: string, sql: string): Migration {
+  return {
+    version,
+    name,
+    statements: (dialect) => {
+      if (dialect !== 'sqlite') throw new Error(`test migration ${name} is SQLite only`);
+      return [sql];
+    },
+  };
+}
+
+export const itemsMigration: Migration = sqliteMigration(
+  1,
+  'items',
+  'CREATE TABLE items (id INTEGER PRIMARY KEY, tx INTEGER NOT NULL, body TEXT NOT NULL); CREATE INDEX items_by_tx ON items(tx);',
+);
+
+type HarnessOpenOptions = Partial<Omit<EngineOptions, 'migrations'>> & { migrations?: Migration[] };
 
 export interface Harness {
   dir: string;
   key: StoreKey;
   logs: CapturedLog;
-  open(extra?: Partial<EngineOptions>): Promise<StoreEngine>;
+  open(extra?: HarnessOpenOptions): Promise<StoreEngine>;
 }
 
 export function harness(migrations: Migration[] = [itemsMigration]): Harness {
@@ -53,7 +68,14 @@ export function harness(migrations: Migration[] = [itemsMigration]): Harness {
     dir,
     key,
     logs,
-    open: (extra = {}) => StoreEngine.open({ dir, key, migrations, log: logs.log, ...extra }),
+    open: ({ migrations: chosen = migrations, ...extra }: HarnessOpenOptions = {}) =>
+      StoreEngine.open({
+        dir,
+        key,
+        migrations: migrationScripts(chosen, 'sqlite'),
+        log: logs.log,
+        ...extra,
+      }),
   };
 }
 

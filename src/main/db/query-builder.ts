@@ -1,0 +1,114 @@
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type Compilable,
+  type CompiledQuery,
+  type Dialect,
+  type KyselyPlugin,
+  type UnknownRow,
+} from 'kysely';
+import type { SqlDialect, SqlValue, Statement, Store, StoreReader } from '../store/types';
+import type { DmpDatabase } from './database';
+
+/**
+ * Kysely here only BUILDS and COMPILES queries; our `Store` executes them (the sql.js worker and its
+ * journal, or the PostgreSQL store). Hence a driver that never connects: a query sent to Kysely's own
+ * executor fails instead of bypassing the store.
+ */
+function compileOnly(dialect: SqlDialect): Dialect {
+  return dialect === 'sqlite'
+    ? {
+        createAdapter: () => new SqliteAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (db) => new SqliteIntrospector(db),
+        createQueryCompiler: () => new SqliteQueryCompiler(),
+      }
+    : {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (db) => new PostgresIntrospector(db),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      };
+}
+
+export type QueryBuilder = Kysely<DmpDatabase>;
+
+export interface QueryBuilderOptions {
+  /** Applied to every query compiled (`transformQuery`) and, through `DmpSql.rows`, to rows read. */
+  plugins?: readonly KyselyPlugin[] | undefined;
+}
+
+export function queryBuilder(dialect: SqlDialect, options: QueryBuilderOptions = {}): QueryBuilder {
+  return new Kysely<DmpDatabase>({ dialect: compileOnly(dialect), plugins: [...(options.plugins ?? [])] });
+}
+
+function sqlValue(value: unknown, index: number, sql: string): SqlValue {
+  if (value === null || typeof value === 'string' || value instanceof Uint8Array) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  // A programming error (a boolean, a Date, undefined inside an array…): refuse before the store does.
+  throw new TypeError(`query parameter ${index} is not string, number, null or bytes: ${sql}`);
+}
+
+/** A compiled query as our store's statement. */
+export function toStatement(compiled: CompiledQuery): Statement {
+  return { sql: compiled.sql, params: compiled.parameters.map((v, i) => sqlValue(v, i, compiled.sql)) };
+}
+
+/**
+ * The DMP's queries for one store: the builder (compiling for the store's dialect, with its plugins)
+ * and the two ways a query reaches the store, as rows read or as a statement of a write.
+ */
+export class DmpSql {
+  readonly db: QueryBuilder;
+  private readonly plugins: readonly KyselyPlugin[];
+
+  constructor(
+    readonly dialect: SqlDialect,
+    options: QueryBuilderOptions = {},
+  ) {
+    this.plugins = [...(options.plugins ?? [])];
+    this.db = queryBuilder(dialect, { plugins: this.plugins });
+  }
+
+  /**
+   * The rows of a query built with `this.db`, read through `reader` (the store, or the inside of a
+   * transaction), each plugin's `transformResult` applied as Kysely's own executor would.
+   */
+  async rows<O>(reader: StoreReader, query: Compilable<O>): Promise<O[]> {
+    const compiled = query.compile();
+    const { sql, params } = toStatement(compiled);
+    let result = { rows: await reader.all<UnknownRow>(sql, params) };
+    for (const plugin of this.plugins)
+      result = await plugin.transformResult({ queryId: compiled.queryId, result });
+    // The one place a row is trusted to have the query's shape: the schema types say what it holds.
+    return result.rows as O[];
+  }
+
+  /** The first row, or null. */
+  async first<O>(reader: StoreReader, query: Compilable<O>): Promise<O | null> {
+    return (await this.rows(reader, query))[0] ?? null;
+  }
+
+  /** A query of a write (insert, update, delete), for `Store.write` / `transaction`. */
+  statement(query: Compilable<unknown>): Statement {
+    return toStatement(query.compile());
+  }
+}
+
+const perStore = new WeakMap<object, DmpSql>();
+
+/** The queries for this store (one builder per store, built with the store's dialect and plugins). */
+export function sqlFor(store: Pick<Store, 'dialect' | 'queryPlugins'>): DmpSql {
+  let sql = perStore.get(store);
+  if (!sql) {
+    sql = new DmpSql(store.dialect, { plugins: store.queryPlugins });
+    perStore.set(store, sql);
+  }
+  return sql;
+}

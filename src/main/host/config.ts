@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { frenchIssues } from '../bridge/dispatcher';
+
+/**
+ * The DMP host's configuration: one JSON file (`--config FILE`), every field checked (unknown ones
+ * refused, so a typo never silently falls back to a default), then the environment overrides below.
+ * Relative paths in the file are relative to the file; in the environment, to the working directory.
+ */
+const path = z.string().trim().min(1).max(4096);
+
+export const hostConfigSchema = z.strictObject({
+  listen: z
+    .strictObject({
+      host: z.string().trim().min(1).max(255).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8443),
+    })
+    .default({ host: '127.0.0.1', port: 8443 }),
+  tls: z.strictObject({
+    /** The deployment CA: workstation certificates must chain to it. */
+    ca: path,
+    /** The host's own certificate (chain) and key. */
+    cert: path,
+    key: path,
+  }),
+  /** Trust anchors for professional card certificates; default: the deployment CA (`tls.ca`). */
+  professionalRoots: z.array(path).min(1).max(16).optional(),
+  storage: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('embedded'), dataDir: path }),
+    z.strictObject({
+      kind: z.literal('postgres'),
+      connectionString: z.string().trim().min(1).max(4096),
+      /** The audit trail's HMAC secret (a 0600 file, created on first start). */
+      auditKeyFile: path,
+      /** The key sealing document contents and clinical entries at rest (a 0600 file). */
+      fieldKeyFile: path,
+    }),
+  ]),
+  /** A proven professional with no call for this long must present the card again. */
+  professionalIdleMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+});
+export type HostConfig = z.infer<typeof hostConfigSchema>;
+
+/** Environment variables that override the file (deployment tooling, containers). */
+export const hostEnvironment = {
+  POSTE_DMP_HOST_LISTEN: 'listen.host',
+  POSTE_DMP_HOST_PORT: 'listen.port',
+  POSTE_DMP_HOST_TLS_CA: 'tls.ca',
+  POSTE_DMP_HOST_TLS_CERT: 'tls.cert',
+  POSTE_DMP_HOST_TLS_KEY: 'tls.key',
+  POSTE_DMP_HOST_DATA: 'storage.dataDir (storage embedded)',
+  POSTE_DMP_HOST_DATABASE_URL: 'storage.connectionString (storage postgres)',
+  POSTE_DMP_HOST_AUDIT_KEY: 'storage.auditKeyFile',
+  POSTE_DMP_HOST_FIELD_KEY: 'storage.fieldKeyFile',
+} as const;
+
+export class HostConfigError extends Error {}
+
+type Raw = Record<string, unknown>;
+
+function objectAt(raw: Raw, key: string): Raw {
+  const value = raw[key];
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Raw;
+  const created: Raw = {};
+  raw[key] = created;
+  return created;
+}
+
+function applyEnvironment(raw: Raw, env: NodeJS.ProcessEnv, cwd: string): void {
+  const pathFrom = (value: string): string => resolve(cwd, value);
+  if (env.POSTE_DMP_HOST_LISTEN) objectAt(raw, 'listen').host = env.POSTE_DMP_HOST_LISTEN;
+  if (env.POSTE_DMP_HOST_PORT) {
+    const port = Number(env.POSTE_DMP_HOST_PORT);
+    if (!/^\d{1,5}$/.test(env.POSTE_DMP_HOST_PORT) || port > 65_535) {
+      throw new HostConfigError('Variable POSTE_DMP_HOST_PORT : numéro de port attendu (0 à 65535).');
+    }
+    objectAt(raw, 'listen').port = port;
+  }
+  if (env.POSTE_DMP_HOST_TLS_CA) objectAt(raw, 'tls').ca = pathFrom(env.POSTE_DMP_HOST_TLS_CA);
+  if (env.POSTE_DMP_HOST_TLS_CERT) objectAt(raw, 'tls').cert = pathFrom(env.POSTE_DMP_HOST_TLS_CERT);
+  if (env.POSTE_DMP_HOST_TLS_KEY) objectAt(raw, 'tls').key = pathFrom(env.POSTE_DMP_HOST_TLS_KEY);
+  if (env.POSTE_DMP_HOST_DATA && env.POSTE_DMP_HOST_DATABASE_URL) {
+    throw new HostConfigError(
+      'POSTE_DMP_HOST_DATA et POSTE_DMP_HOST_DATABASE_URL sont toutes deux définies : choisissez un seul stockage.',
+    );
+  }
+  if (env.POSTE_DMP_HOST_DATA) raw.storage = { kind: 'embedded', dataDir: pathFrom(env.POSTE_DMP_HOST_DATA) };
+  if (env.POSTE_DMP_HOST_DATABASE_URL) {
+    const storage = objectAt(raw, 'storage');
+    if (storage.kind !== 'postgres') {
+      raw.storage = { kind: 'postgres' };
+    }
+    objectAt(raw, 'storage').connectionString = env.POSTE_DMP_HOST_DATABASE_URL;
+  }
+  if (env.POSTE_DMP_HOST_AUDIT_KEY)
+    objectAt(raw, 'storage').auditKeyFile = pathFrom(env.POSTE_DMP_HOST_AUDIT_KEY);
+  if (env.POSTE_DMP_HOST_FIELD_KEY)
+    objectAt(raw, 'storage').fieldKeyFile = pathFrom(env.POSTE_DMP_HOST_FIELD_KEY);
+}
+
+function resolvePaths(config: HostConfig, base: string): HostConfig {
+  const at = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
+  return {
+    ...config,
+    tls: { ca: at(config.tls.ca), cert: at(config.tls.cert), key: at(config.tls.key) },
+    ...(config.professionalRoots ? { professionalRoots: config.professionalRoots.map(at) } : {}),
+    storage:
+      config.storage.kind === 'embedded'
+        ? { kind: 'embedded', dataDir: at(config.storage.dataDir) }
+        : {
+            ...config.storage,
+            auditKeyFile: at(config.storage.auditKeyFile),
+            fieldKeyFile: at(config.storage.fieldKeyFile),
+          },
+  };
+}
+
+/** Reads, overrides and validates the configuration; throws a `HostConfigError` in French. */
+export function loadHostConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): HostConfig {
+  const absolute = resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new HostConfigError(
+      code === 'ENOENT'
+        ? `Fichier de configuration introuvable : ${absolute}`
+        : `Fichier de configuration illisible : ${absolute} (${code ?? 'erreur'})`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new HostConfigError(
+      `Fichier de configuration ${absolute} : JSON invalide (${err instanceof Error ? err.message : ''}).`,
+    );
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new HostConfigError(`Fichier de configuration ${absolute} : un objet JSON est attendu.`);
+  }
+  // Environment paths are made absolute (from cwd) here; the file's relative ones from the file's folder below.
+  applyEnvironment(raw as Raw, env, cwd);
+  const parsed = hostConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new HostConfigError(
+      `Configuration du serveur DMP invalide (${absolute}) : ${frenchIssues(parsed.error)}.`,
+    );
+  }
+  return resolvePaths(parsed.data, dirname(absolute));
+}
+
+/** The PEM files the configuration names, read once at start; a missing one is named in French. */
+export function readTlsFiles(config: HostConfig): {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+  professionalRootsPem: string[];
+} {
+  const read = (file: string, what: string): string => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new HostConfigError(`${what} introuvable ou illisible : ${file}`);
+    }
+    if (!/-----BEGIN [A-Z0-9 ]+-----/.test(text))
+      throw new HostConfigError(`${what} : fichier PEM attendu (${file}).`);
+    return text;
+  };
+  const caPem = read(config.tls.ca, 'Autorité de certification du déploiement (tls.ca)');
+  return {
+    caPem,
+    certPem: read(config.tls.cert, 'Certificat du serveur (tls.cert)'),
+    keyPem: read(config.tls.key, 'Clé privée du serveur (tls.key)'),
+    professionalRootsPem: config.professionalRoots
+      ? config.professionalRoots.map((f) => read(f, 'Racine des cartes professionnelles (professionalRoots)'))
+      : [caPem],
+  };
+}

@@ -1,0 +1,45 @@
+import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
+import type { Logger } from '../log/logger';
+import { ProfessionalSessions, type ProofVerifier } from './professional-sessions';
+import { createHostRouter } from './routing';
+import { startHostServer, type HostTls, type RunningHostServer } from './server';
+
+export interface DmpHostOptions {
+  dmp: DmpPort;
+  identities: IdentityPort;
+  tls: HostTls;
+  verifyProof: ProofVerifier | null;
+  allowsSystemCalls: (certificateDer: Buffer) => boolean;
+  log: Logger;
+  host: string;
+  port: number;
+  professionalIdleMs: number;
+  version: string;
+  now?: () => number;
+}
+
+/** The DMP behind its HTTPS API: sessions, routing from the method table, the TLS endpoint. */
+export async function startDmpHost(options: DmpHostOptions): Promise<RunningHostServer> {
+  const sessions = new ProfessionalSessions({
+    verify: options.verifyProof,
+    idleMs: options.professionalIdleMs,
+    log: options.log.child('sessions'),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const route = createHostRouter({
+    dmp: options.dmp,
+    identities: options.identities,
+    sessions,
+    log: options.log.child('api'),
+    version: options.version,
+  });
+  return startHostServer({
+    route,
+    sessions,
+    tls: options.tls,
+    allowsSystemCalls: options.allowsSystemCalls,
+    log: options.log.child('tls'),
+    host: options.host,
+    port: options.port,
+  });
+}

@@ -1,0 +1,219 @@
+import { ApiError } from '../../shared/contract';
+import { frenchIssues } from '../bridge/dispatcher';
+import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
+import { IdentityQueryError } from '../identity/identity-reference';
+import {
+  hostMethods,
+  isHostMethodName,
+  type Caller,
+  type HostMethod,
+  type HostMethodName,
+} from '../host-api/methods';
+import { requestEnvelopeSchema, type HostResponse } from '../host-api/protocol';
+import type { Logger } from '../log/logger';
+import {
+  sessionRefusals,
+  type BoundConnection,
+  type ProfessionalSessions,
+  type VerifiedProfessional,
+} from './professional-sessions';
+import { RecentRequests } from './recent-requests';
+
+/** One workstation's TLS connection, as the routing sees it. */
+export interface HostConnection extends BoundConnection {
+  /** Common name of the workstation certificate (for logs and `host.hello`). */
+  workstation: string;
+  /** SHA-256 fingerprint of the workstation certificate: request ids are scoped to it. */
+  fingerprint: string;
+  /** The workstation certificate is marked for system calls (see docs/host.md). */
+  systemCalls: boolean;
+}
+
+export interface HostRouterOptions {
+  dmp: DmpPort;
+  identities: IdentityPort;
+  sessions: ProfessionalSessions;
+  log: Logger;
+  version: string;
+}
+
+export type HostRoute = (method: string, body: unknown, conn: HostConnection) => Promise<HostResponse>;
+
+const refusals = {
+  unknownMethod: 'Opération inconnue du serveur DMP.',
+  requestId: 'Requête refusée : une écriture doit porter un identifiant de requête.',
+  notSystem:
+    'Ce poste n’est pas autorisé aux appels système (import, référentiel) : son certificat n’est pas marqué pour cela.',
+  spoofed:
+    'Requête refusée : le professionnel indiqué n’est pas celui dont la carte a été vérifiée sur ce poste.',
+} as const;
+
+function failure(code: ApiError['code'], message: string, reason?: 'professional-session'): HostResponse {
+  return { ok: false, error: { code, message, ...(reason ? { reason } : {}) } };
+}
+
+/**
+ * The host's single gate, built from the method table: unknown method → refused; envelope and
+ * arguments decoded with the method's strict schemas; the caller the arguments name checked against
+ * what this connection proved (card, certificate); writes need a request id and run once per id;
+ * the result encoded with the method's schema so nothing outside the table leaves the host.
+ */
+export function createHostRouter(options: HostRouterOptions): HostRoute {
+  const { dmp, identities, sessions, log } = options;
+  const recent = new RecentRequests();
+
+  const connectionCalls = {
+    'host.hello': async (_args: [], conn: HostConnection) => ({
+      service: 'poste-dmp-host' as const,
+      version: options.version,
+      workstation: conn.workstation,
+      systemCalls: conn.systemCalls,
+      professional: (() => {
+        const p = sessions.peek(conn);
+        return p ? { nationalId: p.nationalId } : null;
+      })(),
+    }),
+    'session.challenge': async (_args: [], conn: HostConnection) => ({ nonce: sessions.challenge(conn) }),
+    'session.prove': async (
+      [proof]: [{ nonce: Uint8Array; certificatePem: string; signature: Uint8Array }],
+      conn: HostConnection,
+    ) => ({
+      professional: await sessions.prove(conn, proof),
+      idleTimeoutSeconds: Math.round(sessions.idleMs / 1000),
+    }),
+    'session.end': async (_args: [], conn: HostConnection) => ({ ended: sessions.end(conn, 'ended') }),
+  } as const;
+
+  /** Null when the caller may go on, else the refusal (logged here, with no name or national id). */
+  function admit(method: HostMethodName, caller: Caller, conn: HostConnection): HostResponse | null {
+    switch (caller.kind) {
+      case 'connection':
+        return null;
+      case 'system':
+        if (conn.systemCalls) return null;
+        log.warn('system call refused', { method, connection: conn.id, workstation: conn.workstation });
+        return failure('FORBIDDEN', refusals.notSystem);
+      case 'session': {
+        if (conn.systemCalls) return null;
+        const found = sessions.current(conn);
+        if (found.professional) return null;
+        return failure('FORBIDDEN', sessionMessage(found.expired), 'professional-session');
+      }
+      case 'professional': {
+        const found = sessions.current(conn);
+        if (!found.professional)
+          return failure('FORBIDDEN', sessionMessage(found.expired), 'professional-session');
+        const mismatch = actorMismatch(caller.actor.professional, found.professional);
+        if (mismatch === null) return null;
+        log.warn('call refused: actor is not the card holder proven on this connection', {
+          method,
+          connection: conn.id,
+          workstation: conn.workstation,
+          mismatch,
+        });
+        return failure('FORBIDDEN', refusals.spoofed);
+      }
+    }
+  }
+
+  async function call(method: HostMethodName, args: unknown[], conn: HostConnection): Promise<unknown> {
+    if (method in connectionCalls) {
+      const handler = connectionCalls[method as keyof typeof connectionCalls] as (
+        args: unknown[],
+        conn: HostConnection,
+      ) => Promise<unknown>;
+      return handler(args, conn);
+    }
+    const [namespace, name] = method.split('.') as ['dmp' | 'identities', string];
+    const target = (namespace === 'dmp' ? dmp : identities) as unknown as Record<
+      string,
+      (...args: unknown[]) => Promise<unknown>
+    >;
+    return target[name]!(...args);
+  }
+
+  async function run(
+    method: HostMethodName,
+    spec: HostMethod,
+    args: unknown[],
+    conn: HostConnection,
+  ): Promise<HostResponse> {
+    try {
+      const value = await call(method, args, conn);
+      const encoded = spec.result.safeEncode(value);
+      if (!encoded.success) {
+        log.error('host method returned a value outside the table', {
+          method,
+          detail: encoded.error.issues.map((i) => `${i.path.join('.')}:${i.code}`).join(', '),
+        });
+        return failure('INTERNAL', 'Erreur interne du serveur DMP : réponse non conforme.');
+      }
+      return { ok: true, value: encoded.data };
+    } catch (err) {
+      if (err instanceof IdentityQueryError) {
+        log.info('identity query refused', { method, detail: err.detail });
+        return {
+          ok: false,
+          error: { code: 'INVALID_INPUT', message: err.message, reason: 'identity-query' },
+        };
+      }
+      if (err instanceof ApiError) {
+        log.info('request refused', { method, code: err.code, detail: err.logDetail });
+        return failure(err.code, err.message);
+      }
+      log.error('host method failed', {
+        method,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown',
+      });
+      return failure('INTERNAL', 'Erreur interne du serveur DMP. L’incident a été journalisé.');
+    }
+  }
+
+  return async (method, body, conn) => {
+    if (!isHostMethodName(method)) {
+      log.warn('refused unknown host method', { method: method.slice(0, 80), connection: conn.id });
+      return failure('UNKNOWN_METHOD', refusals.unknownMethod);
+    }
+    const spec: HostMethod = hostMethods[method];
+    const envelope = requestEnvelopeSchema.safeParse(body);
+    const decoded = envelope.success ? spec.args.safeDecode(envelope.data.args) : envelope;
+    if (!envelope.success || !decoded.success) {
+      const error = decoded.success ? null : decoded.error;
+      // Paths and issue codes only: values may be health data.
+      log.warn('refused invalid host request', {
+        method,
+        connection: conn.id,
+        detail: error?.issues.map((i) => `${i.path.join('.') || '(root)'}:${i.code}`).join(', ') ?? '',
+      });
+      return failure('INVALID_INPUT', `Requête invalide (${method}) : ${error ? frenchIssues(error) : ''}.`);
+    }
+    const args = decoded.data as unknown[];
+    const refused = admit(method, spec.caller(args as never), conn);
+    if (refused) return refused;
+    const requestId = envelope.data.requestId;
+    if (!spec.write) return run(method, spec, args, conn);
+    if (!requestId) {
+      log.warn('write refused without a request id', { method, connection: conn.id });
+      return failure('INVALID_INPUT', refusals.requestId);
+    }
+    return recent.once(`${conn.fingerprint}:${requestId}`, method, () => run(method, spec, args, conn));
+  };
+}
+
+function sessionMessage(expired: boolean): string {
+  return expired ? sessionRefusals.idle : sessionRefusals.none;
+}
+
+/** Which part of the claimed professional differs from the card proof (a field name, never a value). */
+function actorMismatch(
+  claimed: { cardKind: string; holder: { nationalId: string; professionCode: string } },
+  proven: VerifiedProfessional,
+): string | null {
+  if (claimed.holder.nationalId !== proven.nationalId) return 'nationalId';
+  if (claimed.cardKind !== proven.cardKind) return 'cardKind';
+  // A CPE holder without a health profession has none in the certificate: nothing to compare then.
+  if (proven.professionCode !== '' && claimed.holder.professionCode !== proven.professionCode) {
+    return 'professionCode';
+  }
+  return null;
+}

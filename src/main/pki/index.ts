@@ -1,0 +1,16 @@
+export {
+  createTestPki,
+  openTestPki,
+  issueHostCertificate,
+  issueWorkstationCertificate,
+  issueCardCertificate,
+  allowsSystemCalls,
+  type Authority,
+  type TestPki,
+  type IssuedCertificate,
+  type HostCertificateRequest,
+  type WorkstationCertificateRequest,
+  type CardCertificateRequest,
+} from './test-pki';
+export { cardSubject, readCardSubject } from './card-subject';
+export { policies, authorityNames, type CardHolder, type CardKind } from './profile';
