@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ApiError, type HostSettings, type HostStatus } from '../../shared/contract';
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
-import type { HostClient, HostClientStatus, HostSeams } from './host-seams';
+import type { CardSigner, HostClient, HostClientStatus, HostSeams } from './host-seams';
 
 /** Shown wherever patient data would be: the workstation has nothing else to show instead. */
 export const hostUnavailableMessage = 'Serveur DMP injoignable : aucune donnée patient affichée.';
@@ -11,16 +11,12 @@ export interface RemoteDmpOptions {
   settings: HostSettings;
   seams: HostSeams;
   log: Logger;
-  /** Delay before trying again to reach a host that did not answer at start (doubles up to 60 s). */
-  retryMs?: number;
-  now?: () => Date;
 }
 
 /**
  * This workstation's DMP when it is a client of the shared host: the host client's `dmp` and
- * `identities`, kept behind stable objects so the session and handlers are built once even when the
- * host was unreachable at start (it is tried again in the background). While there is no client,
- * every DMP call is refused with UNAVAILABLE — never answered from anywhere else.
+ * `identities` (which refuse every call with UNAVAILABLE while the host is not answering — never
+ * answered from anywhere else), its status in the contract's shape, and the card proof after the PIN.
  */
 export interface RemoteDmp {
   dmp: DmpPort;
@@ -57,84 +53,57 @@ export async function connectRemoteDmp(options: RemoteDmpOptions): Promise<Remot
       );
     }
   }
-  const now = (): string => (options.now?.() ?? new Date()).toISOString();
-  const listeners = new Set<(status: HostStatus) => void>();
-  let client: HostClient | null = null;
-  let offClientStatus: (() => void) | null = null;
-  let closed = false;
-  let retryTimer: NodeJS.Timeout | null = null;
-  let retryMs = options.retryMs ?? 5_000;
-  let current: HostStatus = {
+  let client: HostClient;
+  try {
+    // Resolves after its first attempt whatever the outcome (status says it); rejects only on
+    // settings that can never work — then the start stops, in French.
+    client = await seams.connectToHost({
+      url: settings.url,
+      caPem: pem.caFile,
+      certPem: pem.certFile,
+      keyPem: pem.keyFile,
+      log: log.child('host-client'),
+    });
+  } catch (err) {
+    throw err instanceof ApiError
+      ? err
+      : new ApiError(
+          'UNAVAILABLE',
+          err instanceof Error ? err.message : hostUnavailableMessage,
+          'connectToHost rejected',
+        );
+  }
+  const toStatus = (status: HostClientStatus): HostStatus => ({
     mode: 'remote',
     url: settings.url,
-    state: 'unreachable',
-    message: 'Connexion au serveur DMP en cours…',
-    since: now(),
+    ...status,
+  });
+  let openSigner: CardSigner | null = null;
+  const closeSigner = async (): Promise<void> => {
+    const signer = openSigner;
+    openSigner = null;
+    await signer
+      ?.close()
+      .catch((err: unknown) =>
+        log.warn('card signer close failed', { error: err instanceof Error ? err.message : 'unknown' }),
+      );
   };
-  const publish = (status: HostClientStatus): void => {
-    const next: HostStatus = { mode: 'remote', url: settings.url, ...status };
-    const changed =
-      current.mode !== 'remote' || current.state !== next.state || current.message !== next.message;
-    current = next;
-    if (changed) {
-      log.info('host status', { state: status.state });
-      for (const listener of listeners) listener(structuredClone(current));
-    }
-  };
-
-  const attempt = async (): Promise<void> => {
-    try {
-      const connected = await seams.connectToHost({
-        url: settings.url,
-        caPem: pem.caFile,
-        certPem: pem.certFile,
-        keyPem: pem.keyFile,
-        log: log.child('host-client'),
-      });
-      if (closed) {
-        await connected.close();
-        return;
-      }
-      client = connected;
-      offClientStatus = connected.onStatus(publish);
-      publish(connected.status());
-    } catch (err) {
-      log.warn('host not reached', { error: err instanceof Error ? err.message : 'unknown' });
-      publish({
-        state: 'unreachable',
-        message: err instanceof ApiError ? err.message : hostUnavailableMessage,
-        since: now(),
-      });
-      if (closed) return;
-      retryTimer = setTimeout(() => void attempt(), retryMs);
-      retryTimer.unref();
-      retryMs = Math.min(retryMs * 2, 60_000);
-    }
-  };
-  await attempt();
-
-  const connectedClient = (): HostClient => {
-    if (!client) throw new ApiError('UNAVAILABLE', hostUnavailableMessage, 'no host client yet');
-    return client;
-  };
+  const offLog = client.onStatus((status) => log.info('host status', { state: status.state }));
 
   return {
-    dmp: forwarding<DmpPort>(() => connectedClient().dmp),
-    identities: forwarding<IdentityPort>(() => connectedClient().identities),
-    status: () => structuredClone(current),
-    onStatus(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    dmp: client.dmp,
+    identities: client.identities,
+    status: () => toStatus(client.status()),
+    onStatus: (listener) => client.onStatus((status) => listener(toStatus(status))),
     async authenticateProfessional(card, pin) {
-      const host = connectedClient();
       const modulePath = settings.pkcs11Module;
       if (!modulePath)
         throw new ApiError(
           'UNAVAILABLE',
           'Module PKCS#11 de la carte non configuré : le serveur DMP partagé ne peut pas vérifier votre carte. Renseignez-le dans « Paramètres ».',
         );
-      let signer;
+      await closeSigner();
+      let signer: CardSigner;
       try {
         signer = await seams.openCardSigner({
           modulePath,
@@ -150,24 +119,30 @@ export async function connectRemoteDmp(options: RemoteDmpOptions): Promise<Remot
         );
       }
       try {
-        await host.authenticateProfessional(signer);
-        log.info('professional authenticated by the host');
+        await client.authenticateProfessional(signer);
       } catch (err) {
-        throw refusal(err, 'Le serveur DMP a refusé votre carte : accès impossible.');
-      } finally {
         await signer.close().catch(() => undefined);
+        throw refusal(err, 'Le serveur DMP a refusé votre carte : accès impossible.');
       }
+      // Kept open while the professional is authenticated: the client proves the card again on
+      // a new connection after a network cut, without asking for the PIN.
+      openSigner = signer;
+      log.info('professional authenticated by the host');
     },
     async endProfessionalSession() {
-      if (!client) return;
-      await client.endProfessionalSession();
+      try {
+        await client.endProfessionalSession();
+      } finally {
+        await closeSigner();
+      }
     },
     async close() {
-      closed = true;
-      if (retryTimer) clearTimeout(retryTimer);
-      offClientStatus?.();
-      listeners.clear();
-      await client?.close();
+      offLog();
+      try {
+        await client.close();
+      } finally {
+        await closeSigner();
+      }
     },
   };
 }
@@ -176,39 +151,4 @@ export async function connectRemoteDmp(options: RemoteDmpOptions): Promise<Remot
 function refusal(err: unknown, generic: string): ApiError {
   if (err instanceof ApiError) return err;
   return new ApiError('FORBIDDEN', generic, err instanceof Error ? err.message : 'unknown');
-}
-
-/**
- * An object whose every method calls the same method on `target()` at call time: the port keeps
- * one identity while the client behind it changes. A missing client rejects like the call would;
- * a failure that is not the host's own refusal (ApiError) becomes UNAVAILABLE.
- */
-function forwarding<T extends object>(target: () => T): T {
-  return new Proxy({} as T, {
-    get(_unused, property) {
-      if (typeof property !== 'string' || property === 'then') return undefined;
-      return (...args: unknown[]): unknown => {
-        let object: T;
-        try {
-          object = target();
-        } catch (err) {
-          return Promise.reject(err);
-        }
-        const method = (object as Record<string, unknown>)[property];
-        if (typeof method !== 'function')
-          return Promise.reject(new Error(`host client has no method ${property}`));
-        return Promise.resolve((method as (...a: unknown[]) => unknown).apply(object, args)).catch(
-          (err: unknown) => {
-            // A refusal from the host keeps its French message; anything else is the link failing.
-            if (err instanceof ApiError) throw err;
-            throw new ApiError(
-              'UNAVAILABLE',
-              hostUnavailableMessage,
-              `${property}: ${err instanceof Error ? err.message : 'unknown'}`,
-            );
-          },
-        );
-      };
-    },
-  });
 }

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ApiError } from '../../shared/contract';
-import type { DmpPort } from '../dmp/dmp-port';
+import type { DmpService } from '../dmp/dmp-service';
 import type { Store } from '../store/types';
 
 /** Exit codes of every command: 0 done, 1 refused or failed, 2 bad usage (nothing was opened). */
@@ -15,7 +15,8 @@ export interface OpenRequest {
 }
 
 export interface OpenedForCli {
-  service: DmpPort;
+  /** The embedded service on the data folder's store; commands take it as a `DmpPort`. */
+  service: DmpService;
   store: Store;
   close(): Promise<void>;
 }

@@ -141,19 +141,33 @@ describe('composition: the shared DMP host instead of the embedded store', () =>
     expect(dataFolderContents()).toEqual([]);
   });
 
+  it('refuses to start when the host client rejects the settings (unusable certificate), in French', async () => {
+    host.connectError = new Error(
+      'Connexion au serveur DMP impossible : le certificat du poste, sa clé ou l’autorité du déploiement est illisible (PEM).',
+    );
+    await expect(start({ hostOptions: remoteOptions() })).rejects.toThrow(
+      /le certificat du poste, sa clé ou l’autorité du déploiement est illisible/,
+    );
+    expect(dataFolderContents()).toEqual([]);
+  });
+
   it('host unreachable at start: a French state, every patient request refused, no local data', async () => {
-    host.connectError = new Error('connect ECONNREFUSED 10.0.0.1:8443');
+    host.current = {
+      state: 'unreachable',
+      message: 'Serveur DMP injoignable — aucune donnée affichée.',
+      since: '2026-12-02T07:00:00.000Z',
+    };
     const app = await start({ hostOptions: remoteOptions() });
     expect(await call<HostStatus>(app, 'host.status')).toMatchObject({
       mode: 'remote',
       state: 'unreachable',
-      message: 'Serveur DMP injoignable : aucune donnée patient affichée.',
+      message: 'Serveur DMP injoignable — aucune donnée affichée.',
     });
     await insertCps(app);
     // The card accepts the PIN, but the host cannot verify the card: no access.
     await expect(call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' })).rejects.toMatchObject({
       code: 'UNAVAILABLE',
-      message: 'Serveur DMP injoignable : aucune donnée patient affichée.',
+      message: 'Serveur DMP injoignable — aucune donnée affichée.',
     });
     expect((await call<SessionState>(app, 'session.get')).status).toBe('pin_required');
     expect(dataFolderContents()).toEqual(['LOCK']);
@@ -182,7 +196,7 @@ describe('composition: the shared DMP host instead of the embedded store', () =>
 });
 
 describe('composition: the professional proves their card to the host after the PIN', () => {
-  it('opens the card signer on the card (token = serial), authenticates, closes the signer; removal ends the host session', async () => {
+  it('opens the card signer on the card (token = serial) and keeps it for the session; removal ends the host session and closes it', async () => {
     const app = await start({ hostOptions: remoteOptions() });
     await insertCps(app);
     const result = await call<{ success: boolean }>(app, 'session.verifyPin', {
@@ -195,7 +209,8 @@ describe('composition: the professional proves their card to the host after the 
     const serial = state.professional!.serial;
     expect(host.signers).toEqual([{ modulePath: MODULE, token: serial, pin: '1234' }]);
     expect(host.authenticated).toEqual([`CERT ${serial}`]);
-    expect(host.closedSigners).toBe(1);
+    // The client proves the card again on its own after a reconnection: the signer stays open.
+    expect(host.closedSigners).toBe(0);
     expect(logLines.join('\n')).not.toContain('1234');
 
     // A patient request goes to the host's DMP.
@@ -208,6 +223,7 @@ describe('composition: the professional proves their card to the host after the 
     await call(app, 'simulator.remove', { reader: CPS_READER });
     await locked;
     await expect.poll(() => host.ended).toBe(1);
+    await expect.poll(() => host.closedSigners).toBe(1);
   });
 
   it('a manual lock ends the professional session on the host', async () => {
@@ -216,6 +232,7 @@ describe('composition: the professional proves their card to the host after the 
     await call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' });
     await call(app, 'session.lock');
     await expect.poll(() => host.ended).toBe(1);
+    await expect.poll(() => host.closedSigners).toBe(1);
   });
 
   it('a card the host refuses gives a French message and no access', async () => {

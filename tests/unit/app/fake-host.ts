@@ -1,3 +1,4 @@
+import { ApiError } from '../../../src/shared/contract';
 import type { DmpPort, IdentityPort } from '../../../src/main/dmp/dmp-port';
 import type {
   CardSigner,
@@ -19,7 +20,7 @@ export class FakeHost implements HostSeams {
   authenticated: string[] = [];
   ended = 0;
   closedSigners = 0;
-  /** Set to refuse the connection (host down) or the professional (card not from the CA). */
+  /** Set to reject connectToHost (settings that can never work), or to refuse the professional (card not from the CA). */
   connectError: Error | null = null;
   authenticateError: Error | null = null;
   signerError: Error | null = null;
@@ -42,6 +43,7 @@ export class FakeHost implements HostSeams {
             ? undefined
             : async (...args: unknown[]) => {
                 this.dmpCalls.push({ method, args });
+                this.refuseWhileDown();
                 const answer = this.answers[method];
                 if (answer instanceof Error) throw answer;
                 return answer;
@@ -56,6 +58,7 @@ export class FakeHost implements HostSeams {
         return () => this.statusListeners.delete(listener);
       },
       authenticateProfessional: async (signer: CardSigner) => {
+        this.refuseWhileDown();
         if (this.authenticateError) throw this.authenticateError;
         this.authenticated.push(await signer.certificatePem());
       },
@@ -78,6 +81,11 @@ export class FakeHost implements HostSeams {
         this.closedSigners++;
       },
     };
+  }
+
+  /** Like the real client: while the host does not answer, every call fails with a French UNAVAILABLE. */
+  private refuseWhileDown(): void {
+    if (this.current.state !== 'connected') throw new ApiError('UNAVAILABLE', this.current.message);
   }
 
   setStatus(status: HostClientStatus): void {

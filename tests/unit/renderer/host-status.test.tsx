@@ -19,7 +19,7 @@ const connected: HostStatus = {
 const unreachable: HostStatus = {
   ...connected,
   state: 'unreachable',
-  message: 'Serveur DMP injoignable : aucune donnée patient affichée.',
+  message: 'Serveur DMP injoignable — aucune donnée affichée.',
   since: '2026-12-02T07:05:00.000Z',
 };
 const refused: HostStatus = {
@@ -92,7 +92,7 @@ describe('host status in the card bar and the patient banner', () => {
   it('workstation refused by the host: says so, with the host’s reason', async () => {
     const { stop } = boot(session({ patient: null }), refused);
     const alert = await within(cardBar()).findByRole('alert');
-    expect(alert.textContent).toContain('ce poste est refusé');
+    expect(alert.textContent).toContain('Serveur DMP : connexion refusée (certificats)');
     expect(alert.textContent).toContain('aucune donnée patient affichée');
     expect(alert.textContent).toContain('Certificat du poste refusé par le serveur.');
     expect(screen.getByTestId('host-notice')).toBeTruthy();

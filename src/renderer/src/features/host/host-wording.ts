@@ -10,7 +10,7 @@ export function hostBlocksPatientData(status: HostStatus | null): boolean {
 
 export const hostBlockedMessage: Record<'unreachable' | 'refused', string> = {
   unreachable: 'Serveur DMP injoignable : aucune donnée patient affichée',
-  refused: 'Serveur DMP : ce poste est refusé (certificat du poste) : aucune donnée patient affichée',
+  refused: 'Serveur DMP : connexion refusée (certificats) : aucune donnée patient affichée',
 };
 
 /** The mode in a few words, for the card bar. */
