@@ -34,8 +34,8 @@ export interface AuditEntry extends AuditEvent {
 }
 
 /**
- * Every hashed field, in the one fixed order used both for hashing and for storing (the columns of
- * audit_log before `hash`), so the two can never drift apart.
+ * Every hashed field, in one fixed order (that of the columns of audit_log before `hash`): the
+ * hash covers each of them, so none can be changed without breaking the chain.
  */
 export function auditFieldValues(entry: Omit<AuditEntry, 'hash' | 'mac'>): (string | number | null)[] {
   return [

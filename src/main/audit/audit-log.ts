@@ -1,13 +1,11 @@
 import { SerialQueue } from '../concurrency/serial-queue';
 import type { AccessMode, AuditAction } from '../../shared/contract';
 import type { Statement, Store, StoreReader } from '../store/types';
-import {
-  auditFieldValues,
-  GENESIS_HASH,
-  hashAuditEntry,
-  type AuditEntry,
-  type AuditEvent,
-} from './audit-entry';
+import type { Insertable, Selectable } from 'kysely';
+import type { AuditLogTable } from '../db/database';
+import { tableColumns } from '../db/dialect';
+import { sqlFor, type DmpSql } from '../db/query-builder';
+import { GENESIS_HASH, hashAuditEntry, type AuditEntry, type AuditEvent } from './audit-entry';
 import { ephemeralAuditKeys, macAuditHash, type AuditKeys } from './audit-keys';
 import { verifyAuditChain, type AuditAnchor, type AuditChainVerdict } from './verify';
 
@@ -22,26 +20,23 @@ export interface AuditLogOptions {
   witness?: AuditHeadWitness;
 }
 
-interface AuditRow {
-  seq: number;
-  at: string;
-  actor_id: string;
-  actor_name: string;
-  card_serial: string | null;
-  profession: string;
-  mode: string | null;
-  reason: string | null;
-  action: string;
-  ins_key: string | null;
-  target: string | null;
-  prev_hash: string;
-  hash: string;
-  mac?: string | null;
-}
+const chainColumns = [
+  'seq',
+  'at',
+  'actor_id',
+  'actor_name',
+  'card_serial',
+  'profession',
+  'mode',
+  'reason',
+  'action',
+  'ins_key',
+  'target',
+  'prev_hash',
+  'hash',
+] as const;
 
-const chainColumns =
-  'seq, at, actor_id, actor_name, card_serial, profession, mode, reason, action, ins_key, target, prev_hash, hash';
-const selectColumns = `${chainColumns}, mac`;
+type AuditRow = Pick<Selectable<AuditLogTable>, (typeof chainColumns)[number]> & { mac?: string | null };
 
 function fromRow(row: AuditRow): AuditEntry {
   return {
@@ -62,26 +57,45 @@ function fromRow(row: AuditRow): AuditEntry {
   };
 }
 
-function insertStatement(entry: AuditEntry): Statement {
+function toRow(entry: AuditEntry): Insertable<AuditLogTable> {
   return {
-    sql: `INSERT INTO audit_log (${selectColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    params: [...auditFieldValues(entry), entry.hash, entry.mac],
+    seq: entry.seq,
+    at: entry.at,
+    actor_id: entry.actorId,
+    actor_name: entry.actorName,
+    card_serial: entry.cardSerial,
+    profession: entry.profession,
+    mode: entry.mode,
+    reason: entry.reason,
+    action: entry.action,
+    ins_key: entry.insKey,
+    target: entry.target,
+    prev_hash: entry.prevHash,
+    hash: entry.hash,
+    mac: entry.mac,
   };
 }
 
-function headStatement(head: AuditAnchor): Statement {
-  return {
-    sql: 'INSERT INTO audit_head (id, count, last_hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET count = excluded.count, last_hash = excluded.last_hash',
-    params: [head.count, head.lastHash],
-  };
+function headStatement(q: DmpSql, head: AuditAnchor): Statement {
+  return q.statement(
+    q.db
+      .insertInto('audit_head')
+      .values({ id: 1, count: head.count, last_hash: head.lastHash })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          count: eb.ref('excluded.count'),
+          last_hash: eb.ref('excluded.last_hash'),
+        })),
+      ),
+  );
 }
 
 /** The head row as stored (count and last hash). */
-async function readHead(reader: StoreReader): Promise<AuditAnchor> {
-  const rows = await reader.all<{ count: number; last_hash: string }>(
-    'SELECT count, last_hash FROM audit_head WHERE id = 1',
+async function readHead(q: DmpSql, reader: StoreReader): Promise<AuditAnchor> {
+  const row = await q.first(
+    reader,
+    q.db.selectFrom('audit_head').select(['count', 'last_hash']).where('id', '=', 1),
   );
-  const row = rows[0];
   return row ? { count: Number(row.count), lastHash: row.last_hash } : { count: 0, lastHash: GENESIS_HASH };
 }
 
@@ -95,6 +109,7 @@ export class AuditLog {
 
   private constructor(
     private readonly store: Store,
+    private readonly q: DmpSql,
     private head: AuditAnchor,
     private readonly keys: AuditKeys,
     private readonly witness: AuditHeadWitness | null,
@@ -104,14 +119,16 @@ export class AuditLog {
 
   /** Loads the head (last hash and count) once, at start, and has the witness record it. */
   static async open(store: Store, options: AuditLogOptions = {}): Promise<AuditLog> {
-    const head = await readHead(store);
-    const columns = await store.all<{ name: string }>("SELECT name FROM pragma_table_info('audit_log')");
+    const q = sqlFor(store);
+    const head = await readHead(q, store);
+    const columns = await tableColumns(q, store, 'audit_log');
     const log = new AuditLog(
       store,
+      q,
       head,
       options.keys ?? ephemeralAuditKeys(),
       options.witness ?? null,
-      columns.some((c) => c.name === 'mac'),
+      columns.includes('mac'),
     );
     if (head.count > 0) log.witness?.note(head);
     return log;
@@ -134,7 +151,7 @@ export class AuditLog {
       // host may have appended since this process last wrote, and the store keeps every other
       // write out between this read and the write.
       await this.store.transaction(async (tx) => {
-        head = await readHead(tx);
+        head = await readHead(this.q, tx);
         entries = [];
         for (const event of events) {
           const unhashed = { ...event, seq: head.count + 1, prevHash: head.lastHash };
@@ -143,7 +160,11 @@ export class AuditLog {
           entries.push(entry);
           head = { count: entry.seq, lastHash: entry.hash };
         }
-        return [...statements, ...entries.map(insertStatement), headStatement(head)];
+        return [
+          ...statements,
+          ...entries.map((e) => this.q.insert('audit_log', toRow(e))),
+          headStatement(this.q, head),
+        ];
       });
       this.head = head;
       // Only once durable: a checkpoint may lag the chain after a crash, never run ahead of it.
@@ -153,24 +174,30 @@ export class AuditLog {
     return this.queue.run(run);
   }
 
+  /** Entries with their MAC, unless the store predates the column (read-only, not migrated). */
+  private selectEntries() {
+    return this.q.db
+      .selectFrom('audit_log')
+      .select(chainColumns)
+      .$if(this.hasMacColumn, (qb) => qb.select('mac'));
+  }
+
   async entries(): Promise<AuditEntry[]> {
-    const rows = await this.store.all<AuditRow>(
-      `SELECT ${this.hasMacColumn ? selectColumns : chainColumns} FROM audit_log ORDER BY seq`,
-    );
+    const rows = await this.q.rows(this.store, this.selectEntries().orderBy('seq'));
     return rows.map(fromRow);
   }
 
   async entriesForDossier(insKey: string): Promise<AuditEntry[]> {
-    const rows = await this.store.all<AuditRow>(
-      `SELECT ${this.hasMacColumn ? selectColumns : chainColumns} FROM audit_log WHERE ins_key = ? ORDER BY seq DESC`,
-      [insKey],
+    const rows = await this.q.rows(
+      this.store,
+      this.selectEntries().where('ins_key', '=', insKey).orderBy('seq', 'desc'),
     );
     return rows.map(fromRow);
   }
 
   /** The head row as stored (count and last hash), re-read rather than taken from memory. */
   async storedHead(): Promise<AuditAnchor> {
-    return readHead(this.store);
+    return readHead(this.q, this.store);
   }
 
   /** Verifies the stored rows against the stored head and each entry's HMAC under this log's keys. */

@@ -10,6 +10,7 @@ import {
   type Compilable,
   type CompiledQuery,
   type Dialect,
+  type Insertable,
   type KyselyPlugin,
   type UnknownRow,
 } from 'kysely';
@@ -48,9 +49,17 @@ export function queryBuilder(dialect: SqlDialect, options: QueryBuilderOptions =
   return new Kysely<DmpDatabase>({ dialect: compileOnly(dialect), plugins: [...(options.plugins ?? [])] });
 }
 
+function isSqlValue(value: unknown): value is SqlValue {
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    value instanceof Uint8Array ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
+}
+
 function sqlValue(value: unknown, index: number, sql: string): SqlValue {
-  if (value === null || typeof value === 'string' || value instanceof Uint8Array) return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (isSqlValue(value)) return value;
   // A programming error (a boolean, a Date, undefined inside an array…): refuse before the store does.
   throw new TypeError(`query parameter ${index} is not string, number, null or bytes: ${sql}`);
 }
@@ -67,6 +76,8 @@ export function toStatement(compiled: CompiledQuery): Statement {
 export class DmpSql {
   readonly db: QueryBuilder;
   private readonly plugins: readonly KyselyPlugin[];
+  /** SQL of single-row inserts by table and column list (see `insert`). */
+  private readonly insertSql = new Map<string, string>();
 
   constructor(
     readonly dialect: SqlDialect,
@@ -98,6 +109,25 @@ export class DmpSql {
   /** A query of a write (insert, update, delete), for `Store.write` / `transaction`. */
   statement(query: Compilable<unknown>): Statement {
     return toStatement(query.compile());
+  }
+
+  /**
+   * `insertInto(table).values(row)` as a statement. Bulk writes (population generator, imports) insert
+   * thousands of rows of a few shapes: the SQL of each shape is compiled once and reused, its
+   * parameters being the row's values in column order, as Kysely binds them. When a plugin may rewrite
+   * queries (sealing values), or a value is an expression, every row is compiled as usual.
+   */
+  insert<T extends keyof DmpDatabase & string>(table: T, row: Insertable<DmpDatabase[T]>): Statement {
+    const entries = Object.entries(row).filter(([, v]) => v !== undefined);
+    if (this.plugins.length > 0 || !entries.every(([, v]) => isSqlValue(v)))
+      return this.statement(this.db.insertInto(table).values(row));
+    const shape = `${table}(${entries.map(([c]) => c).join(',')})`;
+    let sql = this.insertSql.get(shape);
+    if (sql === undefined) {
+      sql = this.statement(this.db.insertInto(table).values(row)).sql;
+      this.insertSql.set(shape, sql);
+    }
+    return { sql, params: entries.map(([, v]) => v as SqlValue) };
   }
 }
 

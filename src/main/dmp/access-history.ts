@@ -7,7 +7,7 @@ import { mayReadAccessReason, type HistoryReader } from '../domain/history-polic
 import { writeRules } from '../domain/write-policy';
 import type { DmpActor } from './actors';
 import type { DmpContext } from './dmp-context';
-import { documentColumns, toDocumentFacts, type DocumentRow } from './document-rows';
+import { documentColumns, toDocumentFacts } from './document-rows';
 
 /** Who reads the history, and the session they read it in (a professional's reading is itself traced). */
 export type HistoryReadBy = { patient: true } | { actor: DmpActor };
@@ -57,9 +57,10 @@ export class AccessHistory {
       'actor' in by
         ? { kind: 'professional', nationalId: by.actor.professional.holder.nationalId }
         : { kind: 'patient' };
-    const docs = await this.ctx.store.all<DocumentRow>(
-      `SELECT ${documentColumns} FROM documents WHERE ins_key = ?`,
-      [row.ins_key],
+    const { db } = this.ctx.sql;
+    const docs = await this.ctx.sql.rows(
+      this.ctx.store,
+      db.selectFrom('documents').select(documentColumns).where('ins_key', '=', row.ins_key),
     );
     const titles = new Map<string, string>();
     for (const doc of docs) {
@@ -71,9 +72,12 @@ export class AccessHistory {
     }
     const names = new Map(
       (
-        await this.ctx.store.all<{ national_id: string; display_name: string }>(
-          'SELECT national_id, display_name FROM dossier_professionals WHERE ins_key = ?',
-          [row.ins_key],
+        await this.ctx.sql.rows(
+          this.ctx.store,
+          db
+            .selectFrom('dossier_professionals')
+            .select(['national_id', 'display_name'])
+            .where('ins_key', '=', row.ins_key),
         )
       ).map((p) => [p.national_id, p.display_name]),
     );

@@ -4,6 +4,8 @@ import { AuditLog, type AuditLogOptions } from '../audit/audit-log';
 import type { AuditEvent } from '../audit/audit-entry';
 import { decideDocumentRead, type Decision, type DossierFacts } from '../domain/access-policy';
 import { formatInsKey, tryParseInsKey } from '../../shared/identity/ins';
+import { isUniqueViolation } from '../db/dialect';
+import { sqlFor, type DmpSql } from '../db/query-builder';
 import type { Logger } from '../log/logger';
 import type { Statement, Store } from '../store/types';
 import { auditWho, isSystemActor, toDomainActor, type DmpActor, type SystemActor } from './actors';
@@ -28,6 +30,8 @@ function notFound(): ApiError {
  */
 export class DmpContext {
   readonly store: Store;
+  /** The queries for this store: its dialect, its plugins (`Store.queryPlugins`). */
+  readonly sql: DmpSql;
   readonly log: Logger;
   readonly now: () => Date;
   readonly random: (n: number) => Uint8Array;
@@ -35,6 +39,7 @@ export class DmpContext {
 
   constructor(options: DmpContextOptions) {
     this.store = options.store;
+    this.sql = sqlFor(options.store);
     this.log = options.log;
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? ((n) => new Uint8Array(randomBytes(n)));
@@ -63,7 +68,7 @@ export class DmpContext {
           : err instanceof Error
             ? err.message
             : '';
-      if (/UNIQUE constraint failed/i.test(text)) {
+      if (isUniqueViolation(text)) {
         throw new ApiError(
           'CONFLICT',
           'Cet élément existe déjà (dossier ou document identique déjà enregistré).',
@@ -127,8 +132,8 @@ export class DmpContext {
     const ins = tryParseInsKey(insKey);
     if (!ins)
       throw new ApiError('INVALID_INPUT', 'Identifiant INS invalide : format attendu « matricule@OID ».');
-    const row = await loadDossierRow(this.store, formatInsKey(ins));
+    const row = await loadDossierRow(this.sql, this.store, formatInsKey(ins));
     if (!row) throw notFound();
-    return { row, facts: await loadDossierFacts(this.store, row) };
+    return { row, facts: await loadDossierFacts(this.sql, this.store, row) };
   }
 }

@@ -21,6 +21,8 @@ import { documentIdentityProblems, insFromPatientIds, traitsDiffer } from '../id
 import { displayWarnings, encodeVisibility, validateVisibilityAtDeposit } from '../domain/visibility';
 import { decideDocumentChange, type DocumentChange } from '../domain/write-policy';
 import { redactNir } from '../log/logger';
+import type { Updateable } from 'kysely';
+import type { DocumentsTable } from '../db/database';
 import type { Statement } from '../store/types';
 import {
   auditWho,
@@ -107,7 +109,7 @@ export class DocumentOperations {
     }
     const insKey = formatInsKey(ins);
 
-    let row = await loadDossierRow(this.ctx.store, insKey);
+    let row = await loadDossierRow(this.ctx.sql, this.ctx.store, insKey);
     await this.checkDocumentIdentity(actor, cda, ins, row);
     const statements: Statement[] = [];
     const events: AuditEvent[] = [];
@@ -119,7 +121,7 @@ export class DocumentOperations {
           'Aucun DMP n’existe pour le patient de ce document. Créez d’abord le dossier (option --create pour un import).',
         );
       }
-      const draft = dossierFromCda(cda, ins.matricule, ins.oid, actor, this.ctx.now);
+      const draft = dossierFromCda(this.ctx.sql, cda, ins.matricule, ins.oid, actor, this.ctx.now);
       if (!isSystemActor(actor)) {
         const domainActor = toDomainActor(actor.professional);
         await this.ctx.enforce(actor, insKey, decideDossierManagement(domainActor, 'create'));
@@ -132,7 +134,10 @@ export class DocumentOperations {
       await this.ctx.enforce(
         actor,
         insKey,
-        decideDeposit(toDomainActor(actor.professional), await loadDossierFacts(this.ctx.store, row)),
+        decideDeposit(
+          toDomainActor(actor.professional),
+          await loadDossierFacts(this.ctx.sql, this.ctx.store, row),
+        ),
       );
     } else if (row.status === 'closed') {
       throw new ApiError('LOCKED', 'Ce DMP est fermé : aucun document ne peut y être ajouté.');
@@ -144,9 +149,9 @@ export class DocumentOperations {
       insKey,
       actor,
       { visibilityMask: encodeVisibility(normal) },
-      isSystemActor(actor) ? null : await loadDossierFacts(this.ctx.store, row),
+      isSystemActor(actor) ? null : await loadDossierFacts(this.ctx.sql, this.ctx.store, row),
     );
-    statements.push(...insertDocumentStatements(doc));
+    statements.push(...insertDocumentStatements(this.ctx.sql, doc));
     events.push(this.ctx.event(actor, 'document.deposit', insKey, doc.id));
     await this.ctx.write(events, statements);
     this.ctx.log.info('CDA imported', {
@@ -211,7 +216,7 @@ export class DocumentOperations {
     Object.assign(doc, this.authorFromCps(actor));
     await this.ctx.write(
       [this.ctx.event(actor, 'document.deposit', insKey, doc.id)],
-      insertDocumentStatements(doc),
+      insertDocumentStatements(this.ctx.sql, doc),
     );
     this.ctx.log.info('document deposited', {
       ins: redactNir(row.matricule),
@@ -242,7 +247,7 @@ export class DocumentOperations {
           usedName: row.used_name ?? undefined,
           firstNames: row.first_names,
           birthDate: row.birth_date,
-          sex: row.sex as 'M' | 'F' | 'U',
+          sex: row.sex,
         }),
       );
     }
@@ -263,9 +268,15 @@ export class DocumentOperations {
       key,
       decideDossierAccess(toDomainActor(actor.professional), facts, actor.mode, actor.reason),
     );
-    const docs = await this.ctx.store.all<DocumentRow>(
-      `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND deleted_at IS NULL ORDER BY COALESCE(document_date, deposited_at) DESC, deposited_at DESC`,
-      [key],
+    const docs = await this.ctx.sql.rows(
+      this.ctx.store,
+      this.ctx.sql.db
+        .selectFrom('documents')
+        .select(documentColumns)
+        .where('ins_key', '=', key)
+        .where('deleted_at', 'is', null)
+        .orderBy((eb) => eb.fn.coalesce('document_date', 'deposited_at'), 'desc')
+        .orderBy('deposited_at', 'desc'),
     );
     const from = filter.from?.slice(0, 10);
     const to = filter.to?.slice(0, 10);
@@ -327,8 +338,7 @@ export class DocumentOperations {
     if (change.visibility !== undefined && change.status !== undefined)
       await this.requireChangeableDocument(actor, insKey, id, 'status', basis);
     const key = row.ins_key;
-    const sets: string[] = [];
-    const params: (string | number)[] = [];
+    const set: Updateable<DocumentsTable> = {};
     const what: string[] = [];
     if (change.status !== undefined && change.status !== doc.status) {
       // Archiving is a toggle between approved and archived; obsolescence only comes from a new version.
@@ -340,8 +350,7 @@ export class DocumentOperations {
           'INVALID_INPUT',
           'Seul l’archivage (ou le désarchivage) d’un document à jour est possible.',
         );
-      sets.push('status = ?');
-      params.push(change.status);
+      set.status = change.status;
       what.push(change.status === 'archived' ? 'archivage' : 'désarchivage');
     }
     if (change.visibility !== undefined) {
@@ -350,20 +359,18 @@ export class DocumentOperations {
         secretMinor: facts.isMinorInSecretMode === true,
       });
       if (!check.ok) throw new ApiError('INVALID_INPUT', check.message);
-      sets.push('visibility = ?');
-      params.push(encodeVisibility(change.visibility));
+      set.visibility = encodeVisibility(change.visibility);
       what.push('visibilité');
     }
-    if (sets.length > 0) {
+    if (Object.keys(set).length > 0) {
       // The target keeps the document id first (the history looks its title up) and what changed, on whose decision.
       const onBehalf = basis.atPatientRequest ? ' à la demande du patient' : '';
       await this.ctx.write(
         [this.ctx.event(actor, 'document.update', key, `${id} ${what.join(' et ')}${onBehalf}`)],
         [
-          {
-            sql: `UPDATE documents SET ${sets.join(', ')} WHERE id = ? AND ins_key = ?`,
-            params: [...params, id, key],
-          },
+          this.ctx.sql.statement(
+            this.ctx.sql.db.updateTable('documents').set(set).where('id', '=', id).where('ins_key', '=', key),
+          ),
         ],
       );
     }
@@ -377,18 +384,23 @@ export class DocumentOperations {
   async deleteDocument(actor: DmpActor, insKey: string, id: string): Promise<void> {
     const { row, doc } = await this.requireChangeableDocument(actor, insKey, id, 'delete', {});
     const at = this.ctx.now().toISOString();
+    const { db } = this.ctx.sql;
+    const live = (docId: string) =>
+      db
+        .updateTable('documents')
+        .where('id', '=', docId)
+        .where('ins_key', '=', row.ins_key)
+        .where('deleted_at', 'is', null);
     const statements: Statement[] = [
-      {
-        sql: 'UPDATE documents SET deleted_at = ?, deleted_by = ? WHERE id = ? AND ins_key = ? AND deleted_at IS NULL',
-        params: [at, auditWho(actor).actorId, id, row.ins_key],
-      },
+      this.ctx.sql.statement(live(id).set({ deleted_at: at, deleted_by: auditWho(actor).actorId })),
     ];
     // Deleting the latest version puts the one it replaced back in force.
     if (doc.replaces_id && doc.status === 'approved') {
-      statements.push({
-        sql: "UPDATE documents SET status = 'approved' WHERE id = ? AND ins_key = ? AND status = 'obsolete' AND deleted_at IS NULL",
-        params: [doc.replaces_id, row.ins_key],
-      });
+      statements.push(
+        this.ctx.sql.statement(
+          live(doc.replaces_id).where('status', '=', 'obsolete').set({ status: 'approved' }),
+        ),
+      );
     }
     await this.ctx.write([this.ctx.event(actor, 'document.delete', row.ins_key, id)], statements);
   }
@@ -431,22 +443,26 @@ export class DocumentOperations {
   }
 
   private async documentRow(insKey: string, id: string): Promise<DocumentRow | null> {
-    const rows = await this.ctx.store.all<DocumentRow>(
-      `SELECT ${documentColumns} FROM documents WHERE id = ? AND ins_key = ?`,
-      [id, insKey],
+    return this.ctx.sql.first(
+      this.ctx.store,
+      this.ctx.sql.db
+        .selectFrom('documents')
+        .select(documentColumns)
+        .where('id', '=', id)
+        .where('ins_key', '=', insKey),
     );
-    return rows[0] ?? null;
   }
 
   /** PDFs embedded in a structured CDA (lab report PDF…), read from the stored document so « Ouvrir » works. */
   private async embeddedPdfs(
     doc: DocumentRow,
   ): Promise<Pick<DocumentContent, 'attachments'> & { attachmentWarnings?: string[] }> {
-    const rows = await this.ctx.store.all<{ content: Uint8Array }>(
-      'SELECT content FROM documents WHERE id = ?',
-      [doc.id],
-    );
-    const content = rows[0]?.content;
+    const content = (
+      await this.ctx.sql.first(
+        this.ctx.store,
+        this.ctx.sql.db.selectFrom('documents').select('content').where('id', '=', doc.id),
+      )
+    )?.content;
     if (!content) return {};
     let found;
     try {
@@ -479,9 +495,13 @@ export class DocumentOperations {
     Pick<DocumentContent, 'narrativeHtml' | 'pdfBase64' | 'attachments'> & { attachmentWarnings?: string[] }
   > {
     if (doc.format === 'cda-structured') {
-      const sections = await this.ctx.store.all<{ title: string | null; narrative_html: string }>(
-        'SELECT title, narrative_html FROM document_sections WHERE document_id = ? ORDER BY position',
-        [doc.id],
+      const sections = await this.ctx.sql.rows(
+        this.ctx.store,
+        this.ctx.sql.db
+          .selectFrom('document_sections')
+          .select(['title', 'narrative_html'])
+          .where('document_id', '=', doc.id)
+          .orderBy('position'),
       );
       const html = sections
         .map(
@@ -491,11 +511,15 @@ export class DocumentOperations {
       return { narrativeHtml: html, ...(await this.embeddedPdfs(doc)) };
     }
     const column = doc.format === 'cda-unstructured' ? 'payload' : 'content';
-    const rows = await this.ctx.store.all<{ data: Uint8Array | null }>(
-      `SELECT ${column} AS data FROM documents WHERE id = ?`,
-      [doc.id],
-    );
-    const data = rows[0]?.data;
+    const data = (
+      await this.ctx.sql.first(
+        this.ctx.store,
+        this.ctx.sql.db
+          .selectFrom('documents')
+          .select((eb) => eb.ref(column).as('data'))
+          .where('id', '=', doc.id),
+      )
+    )?.data;
     if (!data)
       throw new ApiError('CORRUPT_DATA', 'Le contenu de ce document est introuvable dans le stockage local.');
     const mediaType =
@@ -575,11 +599,18 @@ export class DocumentOperations {
       }
       previous = doc;
     } else if (setId !== undefined) {
-      const rows = await this.ctx.store.all<DocumentRow>(
-        `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND set_id = ? AND status = 'approved' AND deleted_at IS NULL ORDER BY version DESC LIMIT 1`,
-        [insKey, setId],
+      previous = await this.ctx.sql.first(
+        this.ctx.store,
+        this.ctx.sql.db
+          .selectFrom('documents')
+          .select(documentColumns)
+          .where('ins_key', '=', insKey)
+          .where('set_id', '=', setId)
+          .where('status', '=', 'approved')
+          .where('deleted_at', 'is', null)
+          .orderBy('version', 'desc')
+          .limit(1),
       );
-      previous = rows[0] ?? null;
     }
     if (!previous) return null;
     if (!isSystemActor(actor) && facts)
@@ -590,9 +621,13 @@ export class DocumentOperations {
   }
 
   private async refuseDuplicate(insKey: string, sha256: string): Promise<void> {
-    const rows = await this.ctx.store.all<{ id: string }>(
-      'SELECT id FROM documents WHERE ins_key = ? AND content_sha256 = ?',
-      [insKey, sha256],
+    const rows = await this.ctx.sql.rows(
+      this.ctx.store,
+      this.ctx.sql.db
+        .selectFrom('documents')
+        .select('id')
+        .where('ins_key', '=', insKey)
+        .where('content_sha256', '=', sha256),
     );
     if (rows.length > 0)
       throw new ApiError(

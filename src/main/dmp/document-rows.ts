@@ -1,10 +1,6 @@
-import type {
-  ClinicalEntry,
-  DocumentMeta,
-  DocumentStatus,
-  Provenance,
-  Visibility,
-} from '../../shared/contract';
+import type { ClinicalEntry, DocumentMeta, Provenance, Visibility } from '../../shared/contract';
+import type { Selectable } from 'kysely';
+import type { ClinicalEntriesTable, DocumentsTable } from '../db/database';
 import { toDocumentCategory } from '../domain/categories';
 import { kindForTypeCode, typeLabel } from '../domain/document-types';
 import type { DocumentFacts } from '../domain/access-policy';
@@ -13,31 +9,30 @@ import { decodeVisibility } from '../domain/visibility';
 import { looksLikeCode, statusLabel } from '../cda/entries/labels';
 import { decodeEntryData } from './entry-data';
 
-export interface DocumentRow {
-  id: string;
-  ins_key: string;
-  title: string;
-  type_code: string;
-  category: string;
-  format: string;
-  media_type: string | null;
-  author_name: string | null;
-  author_id: string | null;
-  author_profession: string | null;
-  document_date: string | null;
-  deposited_at: string;
-  status: string;
-  visibility: number;
-  version: number;
-  replaces_id: string | null;
-  set_id: string | null;
-  author_structure_id: string | null;
-  /** Set on logical deletion: the row stays for the retention period, hidden from every reader. */
-  deleted_at: string | null;
-}
+export const documentColumns = [
+  'id',
+  'ins_key',
+  'title',
+  'type_code',
+  'category',
+  'format',
+  'media_type',
+  'author_name',
+  'author_id',
+  'author_profession',
+  'document_date',
+  'deposited_at',
+  'status',
+  'visibility',
+  'version',
+  'replaces_id',
+  'set_id',
+  'author_structure_id',
+  'deleted_at',
+] as const;
 
-export const documentColumns =
-  'id, ins_key, title, type_code, category, format, media_type, author_name, author_id, author_profession, document_date, deposited_at, status, visibility, version, replaces_id, set_id, author_structure_id, deleted_at';
+/** What the DMP reads of a document, contents aside (`deleted_at` set: kept for the retention period, hidden from every reader). */
+export type DocumentRow = Pick<Selectable<DocumentsTable>, (typeof documentColumns)[number]>;
 
 export function toDocumentMeta(row: DocumentRow, insKey: string): DocumentMeta {
   return {
@@ -47,12 +42,12 @@ export function toDocumentMeta(row: DocumentRow, insKey: string): DocumentMeta {
     typeCode: row.type_code,
     typeLabel: typeLabel(row.type_code),
     category: row.category,
-    format: row.format as DocumentMeta['format'],
+    format: row.format,
     ...(row.author_name ? { author: row.author_name } : {}),
     ...(row.author_profession ? { authorProfession: row.author_profession } : {}),
     ...(row.document_date ? { date: row.document_date } : {}),
     depositedAt: row.deposited_at,
-    status: row.status as DocumentStatus,
+    status: row.status,
     visibility: decodeVisibility(Number(row.visibility)),
     version: Number(row.version),
     ...(row.replaces_id ? { replacesId: row.replaces_id } : {}),
@@ -63,7 +58,7 @@ export function toDocumentFacts(row: DocumentRow): DocumentFacts {
   const kind = kindForTypeCode(row.type_code);
   return {
     category: toDocumentCategory(row.category),
-    status: row.status as DocumentStatus,
+    status: row.status,
     visibility: decodeVisibility(Number(row.visibility)) satisfies Visibility,
     ...(row.author_id ? { authorId: row.author_id } : {}),
     ...(kind ? { kind } : {}),
@@ -78,26 +73,24 @@ export function toDocumentAuthorship(row: DocumentRow): DocumentAuthorship {
   };
 }
 
-export interface EntryRow {
-  id: string;
-  document_id: string;
-  kind: string;
-  label: string;
-  code: string | null;
-  code_system: string | null;
-  code_display: string | null;
-  detail: string | null;
-  start_date: string | null;
-  end_date: string | null;
-  status: string | null;
-  author: string | null;
-  reimbursement_kind: string | null;
-  /** JSON of `EntryData` (migration 5); NULL for rows written before it. */
-  data: string | null;
-}
+export const entryColumns = [
+  'id',
+  'document_id',
+  'kind',
+  'label',
+  'code',
+  'code_system',
+  'code_display',
+  'detail',
+  'start_date',
+  'end_date',
+  'status',
+  'author',
+  'reimbursement_kind',
+  'data',
+] as const;
 
-export const entryColumns =
-  'id, document_id, kind, label, code, code_system, code_display, detail, start_date, end_date, status, author, reimbursement_kind, data';
+export type EntryRow = Pick<Selectable<ClinicalEntriesTable>, (typeof entryColumns)[number]>;
 
 /**
  * An entry with where it came from, so a clinician can check it against its source document. A status

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CdaSection, ExtractedEntry } from '../cda/types';
+import type { DmpSql } from '../db/query-builder';
 import type { Statement } from '../store/types';
 import { isBlankHtml } from './html';
 import { encodeEntryData } from './entry-data';
@@ -54,83 +55,79 @@ export function countEntries(doc: Pick<NewDocument, 'sections' | 'entries'>): Re
   return counts;
 }
 
-export function insertDocumentStatements(doc: NewDocument): Statement[] {
+export function insertDocumentStatements(q: DmpSql, doc: NewDocument): Statement[] {
   const statements: Statement[] = [
-    {
-      sql: `INSERT INTO documents (id, ins_key, title, type_code, category, format, media_type, author_name, author_id, author_profession,
-              document_date, deposited_at, deposited_by, status, visibility, version, replaces_id, set_id, cda_id, content, payload, content_sha256,
-              author_structure_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'approved', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      params: [
-        doc.id,
-        doc.insKey,
-        doc.title,
-        doc.typeCode,
-        doc.category,
-        doc.format,
-        doc.mediaType ?? null,
-        doc.authorName ?? null,
-        doc.authorId ?? null,
-        doc.authorProfession ?? null,
-        doc.date ?? null,
-        doc.depositedAt,
-        doc.depositedBy,
-        doc.visibilityMask,
-        doc.version,
-        doc.replacesId ?? null,
-        doc.setId ?? null,
-        doc.cdaId ?? null,
-        doc.content,
-        doc.payload ?? null,
-        doc.sha256,
-        doc.authorStructureId ?? null,
-      ],
-    },
+    q.insert('documents', {
+      id: doc.id,
+      ins_key: doc.insKey,
+      title: doc.title,
+      type_code: doc.typeCode,
+      category: doc.category,
+      format: doc.format,
+      media_type: doc.mediaType ?? null,
+      author_name: doc.authorName ?? null,
+      author_id: doc.authorId ?? null,
+      author_profession: doc.authorProfession ?? null,
+      document_date: doc.date ?? null,
+      deposited_at: doc.depositedAt,
+      deposited_by: doc.depositedBy,
+      status: 'approved',
+      visibility: doc.visibilityMask,
+      version: doc.version,
+      replaces_id: doc.replacesId ?? null,
+      set_id: doc.setId ?? null,
+      cda_id: doc.cdaId ?? null,
+      content: doc.content,
+      payload: doc.payload ?? null,
+      content_sha256: doc.sha256,
+      author_structure_id: doc.authorStructureId ?? null,
+    }),
   ];
   doc.sections.forEach((section, position) => {
-    statements.push({
-      sql: 'INSERT INTO document_sections (document_id, position, code, title, narrative_html, entry_count) VALUES (?, ?, ?, ?, ?, ?)',
-      params: [
-        doc.id,
+    statements.push(
+      q.insert('document_sections', {
+        document_id: doc.id,
         position,
-        section.code?.code ?? null,
-        section.title ?? null,
-        section.narrativeHtml,
-        section.entryCount,
-      ],
-    });
+        code: section.code?.code ?? null,
+        title: section.title ?? null,
+        narrative_html: section.narrativeHtml,
+        entry_count: section.entryCount,
+      }),
+    );
   });
   doc.entries.forEach((entry, position) => {
-    statements.push({
-      sql: `INSERT INTO clinical_entries (id, document_id, ins_key, kind, label, code, code_system, code_display, detail, start_date, end_date,
-              status, author, reimbursement_kind, section_code, position, data)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      params: [
-        `${doc.id}-${position}`,
-        doc.id,
-        doc.insKey,
-        entry.kind,
-        entry.label,
-        entry.code?.code ?? null,
-        entry.code?.system ?? null,
-        entry.code?.display ?? null,
-        entry.detail ?? null,
-        entry.startDate ?? null,
-        entry.endDate ?? null,
-        entry.status ?? null,
-        entry.author ?? null,
-        entry.reimbursementKind ?? null,
-        entry.sectionCode ?? null,
+    statements.push(
+      q.insert('clinical_entries', {
+        id: `${doc.id}-${position}`,
+        document_id: doc.id,
+        ins_key: doc.insKey,
+        kind: entry.kind,
+        label: entry.label,
+        code: entry.code?.code ?? null,
+        code_system: entry.code?.system ?? null,
+        code_display: entry.code?.display ?? null,
+        detail: entry.detail ?? null,
+        start_date: entry.startDate ?? null,
+        end_date: entry.endDate ?? null,
+        status: entry.status ?? null,
+        author: entry.author ?? null,
+        reimbursement_kind: entry.reimbursementKind ?? null,
+        section_code: entry.sectionCode ?? null,
         position,
-        encodeEntryData(entry),
-      ],
-    });
+        data: encodeEntryData(entry),
+      }),
+    );
   });
   if (doc.replacesId) {
-    statements.push({
-      sql: "UPDATE documents SET status = 'obsolete' WHERE id = ? AND ins_key = ?",
-      params: [doc.replacesId, doc.insKey],
-    });
+    statements.push(
+      q.statement(
+        q.db
+          .updateTable('documents')
+          .set({ status: 'obsolete' })
+          .where('id', '=', doc.replacesId)
+          .where('ins_key', '=', doc.insKey),
+      ),
+    );
   }
   return statements;
 }

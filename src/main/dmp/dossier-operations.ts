@@ -31,7 +31,10 @@ import {
   type SearchQuery,
 } from '../domain/search-policy';
 import { redactNir } from '../log/logger';
-import type { Statement } from '../store/types';
+import { sql, type Expression, type SelectQueryBuilder, type SqlBool, type Updateable } from 'kysely';
+import type { DmpDatabase, DossiersTable } from '../db/database';
+import { startsWith } from '../db/dialect';
+import type { SqlDialect, Statement } from '../store/types';
 import { accessCodesPdf } from './access-codes-pdf';
 import { hashOneTimeCode, newLogin, newOneTimeCode, validUntil } from './access-codes';
 import { professionalName, toDomainActor, type DmpActor } from './actors';
@@ -73,11 +76,11 @@ export interface CreatedDossier {
 const searchLimit = 50;
 
 /** `1979-03-00` (unknown day on the card) searches the whole month; `1979-00-00` the whole year. */
-function birthDatePattern(date: string): string {
+function birthDateMatch(dialect: SqlDialect, date: string): Expression<SqlBool> {
   const [y = '', m = '', d = ''] = date.split('-');
-  if (/^0+$/.test(m)) return `${y}-*`;
-  if (/^0+$/.test(d)) return `${y}-${m}-*`;
-  return date;
+  if (/^0+$/.test(m)) return startsWith(dialect, 'birth_date', `${y}-`);
+  if (/^0+$/.test(d)) return startsWith(dialect, 'birth_date', `${y}-${m}-`);
+  return sql<SqlBool>`${sql.ref('birth_date')} = ${date}`;
 }
 
 /** Finding a dossier, letting a professional in (or the patient keeping one out), and the dossier's life cycle. */
@@ -86,6 +89,15 @@ export class DossierOperations {
   private readonly searchBuckets = new Map<string, Bucket>();
 
   constructor(private readonly ctx: DmpContext) {}
+
+  /** The dossiers a query selects, in name order, at most `limit`. */
+  private dossiers(
+    from: SelectQueryBuilder<DmpDatabase, 'dossiers', object>,
+    limit?: number,
+  ): Promise<DossierRow[]> {
+    const query = from.select(dossierColumns).orderBy('birth_name').orderBy('first_names');
+    return this.ctx.sql.rows(this.ctx.store, limit === undefined ? query : query.limit(limit));
+  }
 
   /**
    * A professional's search (TD0.5): an INS, or a birth-name prefix with a complete birth date, at
@@ -106,21 +118,23 @@ export class DossierOperations {
     }
     const check = checkSearchQuery(query);
     if (!check.ok) throw new ApiError('INVALID_INPUT', check.message, 'search criteria too broad');
+    const { db, dialect } = this.ctx.sql;
     let rows: DossierRow[];
     let criteria: string;
     if (check.search.kind === 'ins') {
       criteria = 'INS';
       const ins = tryParseInsKey(check.search.insKey);
       rows = ins
-        ? await this.ctx.store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`, [
-            formatInsKey(ins),
-          ])
+        ? await this.dossiers(db.selectFrom('dossiers').where('ins_key', '=', formatInsKey(ins)))
         : [];
     } else {
       criteria = 'début du nom de naissance et date de naissance';
-      rows = await this.ctx.store.all<DossierRow>(
-        `SELECT ${dossierColumns} FROM dossiers WHERE birth_name_norm GLOB ? AND birth_date = ? ORDER BY birth_name, first_names LIMIT ${searchResultLimit}`,
-        [`${normaliseName(check.search.name)}*`, check.search.birthDate],
+      rows = await this.dossiers(
+        db
+          .selectFrom('dossiers')
+          .where(startsWith(dialect, 'birth_name_norm', normaliseName(check.search.name)))
+          .where('birth_date', '=', check.search.birthDate),
+        searchResultLimit,
       );
     }
     const found = rows.slice(0, searchResultLimit);
@@ -138,39 +152,33 @@ export class DossierOperations {
   }
 
   async searchDossiers(query: { insKey?: string; name?: string; birthDate?: string }): Promise<DossierRef[]> {
+    const { db, dialect } = this.ctx.sql;
     if (query.insKey !== undefined) {
       const ins = tryParseInsKey(query.insKey);
       if (!ins) return [];
-      const rows = await this.ctx.store.all<DossierRow>(
-        `SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`,
-        [formatInsKey(ins)],
-      );
+      const rows = await this.dossiers(db.selectFrom('dossiers').where('ins_key', '=', formatInsKey(ins)));
       return rows.filter((r) => !query.birthDate || r.birth_date === query.birthDate).map(toDossierRef);
     }
     const name = query.name !== undefined ? normaliseName(query.name) : '';
     const birth =
       query.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(query.birthDate)
-        ? birthDatePattern(query.birthDate)
+        ? birthDateMatch(dialect, query.birthDate)
         : null;
-    if (name.length < 2 && !birth) return [];
-    let rows: DossierRow[];
-    if (name.length >= 2) {
-      // One indexed range scan per name column; an OR across both would scan the table.
-      const dateClause = birth ? 'AND birth_date GLOB ?' : '';
-      const params = birth ? [`${name}*`, birth, `${name}*`, birth] : [`${name}*`, `${name}*`];
-      rows = await this.ctx.store.all<DossierRow>(
-        `SELECT ${dossierColumns} FROM dossiers WHERE birth_name_norm GLOB ? ${dateClause}
-         UNION
-         SELECT ${dossierColumns} FROM dossiers WHERE used_name_norm GLOB ? ${dateClause}
-         ORDER BY birth_name, first_names LIMIT ${searchLimit}`,
-        params,
-      );
-    } else {
-      rows = await this.ctx.store.all<DossierRow>(
-        `SELECT ${dossierColumns} FROM dossiers WHERE birth_date GLOB ? ORDER BY birth_name, first_names LIMIT ${searchLimit}`,
-        [birth as string],
-      );
-    }
+    const matching = (column: 'birth_name_norm' | 'used_name_norm') =>
+      db
+        .selectFrom('dossiers')
+        .select(dossierColumns)
+        .where(startsWith(dialect, column, name))
+        .$call((qb) => (birth ? qb.where(birth) : qb));
+    let selected;
+    // One indexed range scan per name column; an OR across both would scan the table.
+    if (name.length >= 2) selected = matching('birth_name_norm').union(matching('used_name_norm'));
+    else if (birth) selected = db.selectFrom('dossiers').select(dossierColumns).where(birth);
+    else return [];
+    const rows = await this.ctx.sql.rows(
+      this.ctx.store,
+      selected.orderBy('birth_name').orderBy('first_names').limit(searchLimit),
+    );
     return rows.map(toDossierRef);
   }
 
@@ -184,28 +192,35 @@ export class DossierOperations {
     const domainActor = toDomainActor(actor.professional);
     // Someone who may not read medical content gains nothing from an authorisation; the opening that follows refuses and audits.
     if (!canReadMedicalContent(domainActor)) return;
+    const q = this.ctx.sql;
     const statements: Statement[] = [
-      {
-        // A patient's block is never lifted by an authorisation recorded at the desk.
-        sql: `INSERT INTO dossier_professionals (ins_key, national_id, display_name, relation, since) VALUES (?, ?, ?, 'authorized', ?)
-              ON CONFLICT(ins_key, national_id) DO NOTHING`,
-        params: [
-          row.ins_key,
-          domainActor.nationalId,
-          professionalName(actor.professional),
-          this.ctx.now().toISOString(),
-        ],
-      },
+      q.statement(
+        q.db
+          .insertInto('dossier_professionals')
+          .values({
+            ins_key: row.ins_key,
+            national_id: domainActor.nationalId,
+            display_name: professionalName(actor.professional),
+            relation: 'authorized',
+            since: this.ctx.now().toISOString(),
+          })
+          // A patient's block is never lifted by an authorisation recorded at the desk.
+          .onConflict((oc) => oc.columns(['ins_key', 'national_id']).doNothing()),
+      ),
     ];
     if (options.treatingPhysician) {
-      statements.push({
-        sql: 'UPDATE dossiers SET treating_physician_id = ? WHERE ins_key = ?',
-        params: [domainActor.nationalId, row.ins_key],
-      });
+      statements.push(
+        q.statement(
+          q.db
+            .updateTable('dossiers')
+            .set({ treating_physician_id: domainActor.nationalId })
+            .where('ins_key', '=', row.ins_key),
+        ),
+      );
     }
-    const already = await this.ctx.store.all(
-      'SELECT 1 FROM dossier_professionals WHERE ins_key = ? AND national_id = ?',
-      [row.ins_key, domainActor.nationalId],
+    const already = await q.rows(
+      this.ctx.store,
+      this.professionalRow(row.ins_key, domainActor.nationalId).select('national_id'),
     );
     // Only a new authorisation (or a médecin-traitant change) is an event in the patient's history.
     if (already.length > 0 && !options.treatingPhysician) return;
@@ -250,9 +265,9 @@ export class DossierOperations {
       row.ins_key,
       decideBlockRecording(toDomainActor(actor.professional), facts, actor.mode, target, basis),
     );
-    const known = await this.ctx.store.all<{ display_name: string }>(
-      'SELECT display_name FROM dossier_professionals WHERE ins_key = ? AND national_id = ?',
-      [row.ins_key, target.nationalId],
+    const known = await this.ctx.sql.rows(
+      this.ctx.store,
+      this.professionalRow(row.ins_key, target.nationalId).select('display_name'),
     );
     await this.setProfessionalBlocked(
       row.ins_key,
@@ -262,6 +277,13 @@ export class DossierOperations {
     );
   }
 
+  private professionalRow(insKey: string, nationalId: string) {
+    return this.ctx.sql.db
+      .selectFrom('dossier_professionals')
+      .where('ins_key', '=', insKey)
+      .where('national_id', '=', nationalId);
+  }
+
   /** The professionals the patient authorised or blocked (TD0.2 list), médecin traitant flagged. */
   async professionals(
     insKey: string,
@@ -269,9 +291,13 @@ export class DossierOperations {
     { nationalId: string; name: string; relation: 'authorized' | 'blocked'; treatingPhysician: boolean }[]
   > {
     const { row } = await this.ctx.requireDossier(insKey);
-    const people = await this.ctx.store.all<{ national_id: string; display_name: string; relation: string }>(
-      'SELECT national_id, display_name, relation FROM dossier_professionals WHERE ins_key = ? ORDER BY display_name',
-      [row.ins_key],
+    const people = await this.ctx.sql.rows(
+      this.ctx.store,
+      this.ctx.sql.db
+        .selectFrom('dossier_professionals')
+        .select(['national_id', 'display_name', 'relation'])
+        .where('ins_key', '=', row.ins_key)
+        .orderBy('display_name'),
     );
     return people.map((p) => ({
       nationalId: p.national_id,
@@ -295,24 +321,32 @@ export class DossierOperations {
       row.ins_key,
       professional.nationalId,
     );
+    const { db } = this.ctx.sql;
     await this.ctx.write(
       [event],
       [
-        blocked
-          ? {
-              sql: `INSERT INTO dossier_professionals (ins_key, national_id, display_name, relation, since) VALUES (?, ?, ?, 'blocked', ?)
-                  ON CONFLICT(ins_key, national_id) DO UPDATE SET relation = 'blocked', since = excluded.since`,
-              params: [
-                row.ins_key,
-                professional.nationalId,
-                professional.displayName,
-                this.ctx.now().toISOString(),
-              ],
-            }
-          : {
-              sql: "DELETE FROM dossier_professionals WHERE ins_key = ? AND national_id = ? AND relation = 'blocked'",
-              params: [row.ins_key, professional.nationalId],
-            },
+        this.ctx.sql.statement(
+          blocked
+            ? db
+                .insertInto('dossier_professionals')
+                .values({
+                  ins_key: row.ins_key,
+                  national_id: professional.nationalId,
+                  display_name: professional.displayName,
+                  relation: 'blocked',
+                  since: this.ctx.now().toISOString(),
+                })
+                .onConflict((oc) =>
+                  oc
+                    .columns(['ins_key', 'national_id'])
+                    .doUpdateSet((eb) => ({ relation: 'blocked', since: eb.ref('excluded.since') })),
+                )
+            : db
+                .deleteFrom('dossier_professionals')
+                .where('ins_key', '=', row.ins_key)
+                .where('national_id', '=', professional.nationalId)
+                .where('relation', '=', 'blocked'),
+        ),
       ],
     );
   }
@@ -346,13 +380,20 @@ export class DossierOperations {
   ): Promise<{ existing: DossierRef | null; homonyms: DossierRef[] }> {
     this.checkCreationIdentity(beneficiary, identity);
     const matricule = normaliseMatricule(identity.matricule);
-    const same = await this.ctx.store.all<DossierRow>(
-      `SELECT ${dossierColumns} FROM dossiers WHERE matricule = ? ORDER BY oid`,
-      [matricule],
+    const { db } = this.ctx.sql;
+    const same = await this.ctx.sql.rows(
+      this.ctx.store,
+      db.selectFrom('dossiers').select(dossierColumns).where('matricule', '=', matricule).orderBy('oid'),
     );
-    const traits = await this.ctx.store.all<DossierRow>(
-      `SELECT ${dossierColumns} FROM dossiers WHERE birth_name_norm = ? AND birth_date = ? AND sex = ? AND matricule <> ?`,
-      [normaliseName(identity.birthName), identity.birthDate, identity.sex, matricule],
+    const traits = await this.ctx.sql.rows(
+      this.ctx.store,
+      db
+        .selectFrom('dossiers')
+        .select(dossierColumns)
+        .where('birth_name_norm', '=', normaliseName(identity.birthName))
+        .where('birth_date', '=', identity.birthDate)
+        .where('sex', '=', identity.sex)
+        .where('matricule', '<>', matricule),
     );
     const firstName = (names: string): string => normaliseName(names).split(' ')[0] ?? '';
     const homonyms = traits.filter(
@@ -482,6 +523,7 @@ export class DossierOperations {
       treating_physician_id: null,
     };
     const insert = insertDossierStatement(
+      this.ctx.sql,
       row,
       {
         id: domainActor.nationalId,
@@ -491,10 +533,17 @@ export class DossierOperations {
       { login, codeHash: hashOneTimeCode(login, oneTimeCode), expiresAt: expires.toISOString() },
       this.ctx.now,
     );
-    const representativeRows: Statement[] = representatives.map((r, position) => ({
-      sql: 'INSERT INTO dossier_legal_representatives (ins_key, position, last_name, first_names, relation) VALUES (?, ?, ?, ?, ?)',
-      params: [insKey, position, r.lastName, r.firstNames, r.relation],
-    }));
+    const representativeRows: Statement[] = representatives.map((r, position) =>
+      this.ctx.sql.statement(
+        this.ctx.sql.db.insertInto('dossier_legal_representatives').values({
+          ins_key: insKey,
+          position,
+          last_name: r.lastName,
+          first_names: r.firstNames,
+          relation: r.relation,
+        }),
+      ),
+    );
     const pdf = await accessCodesPdf({
       patientName: `${row.first_names} ${row.birth_name}`,
       birthDate: row.birth_date,
@@ -537,10 +586,11 @@ export class DossierOperations {
     await this.ctx.write(
       [this.ctx.event(actor, 'dossier.close', row.ins_key, governanceTarget(basis, trimmed))],
       [
-        {
-          sql: "UPDATE dossiers SET status = 'closed', closed_reason = ?, closed_at = ? WHERE ins_key = ?",
-          params: [trimmed, this.ctx.now().toISOString(), row.ins_key],
-        },
+        this.updateDossier(row.ins_key, {
+          status: 'closed',
+          closed_reason: trimmed,
+          closed_at: this.ctx.now().toISOString(),
+        }),
       ],
     );
     return toDossierRef({ ...row, status: 'closed' });
@@ -557,14 +607,15 @@ export class DossierOperations {
     if (row.status !== 'closed') throw new ApiError('CONFLICT', 'Ce DMP est déjà actif.');
     await this.ctx.write(
       [this.ctx.event(actor, 'dossier.reactivate', row.ins_key, governanceTarget(basis, reason.trim()))],
-      [
-        {
-          sql: "UPDATE dossiers SET status = 'active', closed_reason = NULL, closed_at = NULL WHERE ins_key = ?",
-          params: [row.ins_key],
-        },
-      ],
+      [this.updateDossier(row.ins_key, { status: 'active', closed_reason: null, closed_at: null })],
     );
     return toDossierRef({ ...row, status: 'active' });
+  }
+
+  private updateDossier(insKey: string, change: Updateable<DossiersTable>): Statement {
+    return this.ctx.sql.statement(
+      this.ctx.sql.db.updateTable('dossiers').set(change).where('ins_key', '=', insKey),
+    );
   }
 
   private async requireGovernance(

@@ -1,31 +1,32 @@
 import type { DossierRef, InsOid } from '../../shared/contract';
 import { formatInsKey, rnivStatus, type RnivStatus } from '../../shared/identity/ins';
 import type { DossierFacts } from '../domain/access-policy';
+import type { Selectable } from 'kysely';
+import type { DossiersTable } from '../db/database';
+import type { DmpSql } from '../db/query-builder';
 import type { Store } from '../store/types';
 
-export interface DossierRow {
-  ins_key: string;
-  matricule: string;
-  oid: string;
-  /** Where the INS came from: `provisional` (typed), `fetched` (identity reference), `qualified` (a sender vouching for it, or fetched and checked). */
-  ins_status: string;
-  /** An identity document of high trust was checked at the desk (RNIV). */
-  identity_verified: number;
-  status: string;
-  birth_name: string;
-  used_name: string | null;
-  first_names: string;
-  birth_date: string;
-  sex: string;
-  birth_place_code: string | null;
-  test_identity: number;
-  bris_de_glace_opposition: number;
-  centre15_opposition: number;
-  treating_physician_id: string | null;
-}
+export const dossierColumns = [
+  'ins_key',
+  'matricule',
+  'oid',
+  'ins_status',
+  'identity_verified',
+  'status',
+  'birth_name',
+  'used_name',
+  'first_names',
+  'birth_date',
+  'sex',
+  'birth_place_code',
+  'test_identity',
+  'bris_de_glace_opposition',
+  'centre15_opposition',
+  'treating_physician_id',
+] as const;
 
-export const dossierColumns =
-  'ins_key, matricule, oid, ins_status, identity_verified, status, birth_name, used_name, first_names, birth_date, sex, birth_place_code, test_identity, bris_de_glace_opposition, centre15_opposition, treating_physician_id';
+/** What the DMP reads of a dossier (see `DossiersTable` for what each column means). */
+export type DossierRow = Pick<Selectable<DossiersTable>, (typeof dossierColumns)[number]>;
 
 export function toDossierRef(row: DossierRow): DossierRef {
   return {
@@ -36,7 +37,7 @@ export function toDossierRef(row: DossierRow): DossierRef {
       ...(row.used_name ? { usedName: row.used_name } : {}),
       firstNames: row.first_names,
       birthDate: row.birth_date,
-      sex: row.sex as 'M' | 'F' | 'U',
+      sex: row.sex,
       ...(row.birth_place_code ? { birthPlaceCode: row.birth_place_code } : {}),
     },
     status: row.status === 'closed' ? 'closed' : 'active',
@@ -53,18 +54,18 @@ export function rnivStatusOf(row: Pick<DossierRow, 'ins_status' | 'identity_veri
   });
 }
 
-export async function loadDossierRow(store: Store, insKey: string): Promise<DossierRow | null> {
-  const rows = await store.all<DossierRow>(`SELECT ${dossierColumns} FROM dossiers WHERE ins_key = ?`, [
-    insKey,
-  ]);
-  return rows[0] ?? null;
+export async function loadDossierRow(q: DmpSql, store: Store, insKey: string): Promise<DossierRow | null> {
+  return q.first(store, q.db.selectFrom('dossiers').select(dossierColumns).where('ins_key', '=', insKey));
 }
 
 /** The facts the access rules decide on: status, oppositions, who is authorised or blocked. */
-export async function loadDossierFacts(store: Store, row: DossierRow): Promise<DossierFacts> {
-  const people = await store.all<{ national_id: string; relation: string }>(
-    'SELECT national_id, relation FROM dossier_professionals WHERE ins_key = ?',
-    [row.ins_key],
+export async function loadDossierFacts(q: DmpSql, store: Store, row: DossierRow): Promise<DossierFacts> {
+  const people = await q.rows(
+    store,
+    q.db
+      .selectFrom('dossier_professionals')
+      .select(['national_id', 'relation'])
+      .where('ins_key', '=', row.ins_key),
   );
   return {
     status: row.status === 'closed' ? 'closed' : 'active',

@@ -1,6 +1,7 @@
 import { ApiError, type InsOid } from '../../shared/contract';
 import type { CdaDocument } from '../cda/types';
 import { formatInsKey, isTestOid } from '../../shared/identity/ins';
+import type { DmpSql } from '../db/query-builder';
 import type { Statement } from '../store/types';
 import { auditWho, type DmpActor, type SystemActor } from './actors';
 import type { DossierRow } from './dossier-rows';
@@ -10,50 +11,33 @@ import { normaliseName } from './names';
 export type ConsentGiver = 'patient' | 'legal-representative' | 'sending-system';
 
 export function insertDossierStatement(
+  q: DmpSql,
   row: DossierRow,
   consentBy: { id: string; name: string; giver: ConsentGiver },
   access: { login: string; codeHash: string; expiresAt: string } | null,
   clock: () => Date,
 ): Statement {
   const now = clock().toISOString();
-  return {
-    sql: `INSERT INTO dossiers (ins_key, matricule, oid, ins_status, status, birth_name, used_name, first_names, birth_date, sex, birth_place_code,
-            birth_name_norm, used_name_norm, test_identity, consent_by_id, consent_by_name, consent_at, bris_de_glace_opposition,
-            centre15_opposition, treating_physician_id, created_at, access_login, access_code_hash, access_code_expires_at, identity_verified, consent_given_by)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    params: [
-      row.ins_key,
-      row.matricule,
-      row.oid,
-      row.ins_status,
-      row.status,
-      row.birth_name,
-      row.used_name,
-      row.first_names,
-      row.birth_date,
-      row.sex,
-      row.birth_place_code,
-      normaliseName(row.birth_name),
-      row.used_name ? normaliseName(row.used_name) : null,
-      row.test_identity,
-      consentBy.id,
-      consentBy.name,
-      now,
-      row.bris_de_glace_opposition,
-      row.centre15_opposition,
-      row.treating_physician_id,
-      now,
-      access?.login ?? null,
-      access?.codeHash ?? null,
-      access?.expiresAt ?? null,
-      row.identity_verified,
-      consentBy.giver,
-    ],
-  };
+  return q.statement(
+    q.db.insertInto('dossiers').values({
+      ...row,
+      birth_name_norm: normaliseName(row.birth_name),
+      used_name_norm: row.used_name ? normaliseName(row.used_name) : null,
+      consent_by_id: consentBy.id,
+      consent_by_name: consentBy.name,
+      consent_at: now,
+      created_at: now,
+      access_login: access?.login ?? null,
+      access_code_hash: access?.codeHash ?? null,
+      access_code_expires_at: access?.expiresAt ?? null,
+      consent_given_by: consentBy.giver,
+    }),
+  );
 }
 
 /** A dossier opened by the first document received for a patient (hospital feeds, imports). */
 export function dossierFromCda(
+  q: DmpSql,
   cda: CdaDocument,
   matricule: string,
   oid: InsOid,
@@ -93,6 +77,7 @@ export function dossierFromCda(
   return {
     row,
     statement: insertDossierStatement(
+      q,
       row,
       { id: who.actorId, name: `${who.actorName} — système émetteur`, giver: 'sending-system' },
       null,

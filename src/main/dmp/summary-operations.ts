@@ -2,7 +2,7 @@ import { ApiError, type EmergencySummary } from '../../shared/contract';
 import { decideDossierAccess } from '../domain/access-policy';
 import { isSystemActor, toDomainActor, type DmpActor, type SystemActor } from './actors';
 import type { DmpContext } from './dmp-context';
-import { documentColumns, entryColumns, type DocumentRow, type EntryRow } from './document-rows';
+import { documentColumns, entryColumns } from './document-rows';
 import { toDossierRef } from './dossier-rows';
 import { buildSummary } from './summary-builder';
 
@@ -30,15 +30,26 @@ export class SummaryOperations {
         'Ce DMP est fermé : il ne peut plus être consulté. Il peut être réactivé à la demande du patient.',
       );
     }
-    const docs = await this.ctx.store.all<DocumentRow>(
-      `SELECT ${documentColumns} FROM documents WHERE ins_key = ? AND status = 'approved' AND deleted_at IS NULL`,
-      [key],
+    const { db } = this.ctx.sql;
+    const docs = await this.ctx.sql.rows(
+      this.ctx.store,
+      db
+        .selectFrom('documents')
+        .select(documentColumns)
+        .where('ins_key', '=', key)
+        .where('status', '=', 'approved')
+        .where('deleted_at', 'is', null),
     );
     const readable = docs.filter((d) => this.ctx.mayRead(actor, facts, d));
     const byId = new Map(readable.map((d) => [d.id, d]));
-    const entries = await this.ctx.store.all<EntryRow>(
-      `SELECT ${entryColumns} FROM clinical_entries WHERE ins_key = ? ORDER BY document_id, position`,
-      [key],
+    const entries = await this.ctx.sql.rows(
+      this.ctx.store,
+      db
+        .selectFrom('clinical_entries')
+        .select(entryColumns)
+        .where('ins_key', '=', key)
+        .orderBy('document_id')
+        .orderBy('position'),
     );
     const items = entries.flatMap((entry) => {
       const doc = byId.get(entry.document_id);

@@ -2,6 +2,9 @@ import type { ReferenceIdentity } from '../../shared/contract';
 import { insOidForCardStatus, matriculeKeyValid, normaliseMatricule } from '../../shared/identity/ins';
 import { cardDateMatches } from '../../shared/identity/traits';
 import { normaliseName } from '../dmp/names';
+import type { Selectable } from 'kysely';
+import type { IdentityReferenceTable } from '../db/database';
+import { sqlFor, type DmpSql } from '../db/query-builder';
 import type { Statement, Store } from '../store/types';
 
 /**
@@ -54,18 +57,18 @@ export class IdentityQueryError extends Error {
   }
 }
 
-interface ReferenceRow {
-  matricule: string;
-  oid: string;
-  birth_name: string;
-  first_names: string;
-  birth_date: string;
-  sex: string;
-  birth_place_code: string;
-  birth_rank: number | null;
-}
+const columns = [
+  'matricule',
+  'oid',
+  'birth_name',
+  'first_names',
+  'birth_date',
+  'sex',
+  'birth_place_code',
+  'birth_rank',
+] as const;
 
-const columns = 'matricule, oid, birth_name, first_names, birth_date, sex, birth_place_code, birth_rank';
+type ReferenceRow = Pick<Selectable<IdentityReferenceTable>, (typeof columns)[number]>;
 
 function toIdentity(row: ReferenceRow): ReferenceIdentity {
   return {
@@ -74,7 +77,7 @@ function toIdentity(row: ReferenceRow): ReferenceIdentity {
     birthName: row.birth_name,
     firstNames: row.first_names,
     birthDate: row.birth_date,
-    sex: row.sex as ReferenceIdentity['sex'],
+    sex: row.sex,
     birthPlaceCode: row.birth_place_code,
   };
 }
@@ -110,32 +113,41 @@ export function identityFitsCardBeneficiary(
   );
 }
 
-export function referenceInsertStatement(record: ReferenceRecord): Statement {
-  return {
-    sql: `INSERT INTO identity_reference (matricule, oid, birth_name, first_names, birth_date, sex, birth_place_code, birth_name_norm, first_name_norm, card_nir, birth_rank)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(matricule, oid) DO NOTHING`,
-    params: [
-      normaliseMatricule(record.matricule),
-      record.oid,
-      record.birthName,
-      record.firstNames,
-      record.birthDate,
-      record.sex,
-      record.birthPlaceCode,
-      normaliseName(record.birthName),
-      nameWords(record.firstNames)[0] ?? '',
-      record.cardNir ? normaliseMatricule(record.cardNir) : null,
-      record.birthRank ?? null,
-    ],
-  };
+export function referenceInsertStatement(q: DmpSql, record: ReferenceRecord): Statement {
+  return q.statement(
+    q.db
+      .insertInto('identity_reference')
+      .values({
+        matricule: normaliseMatricule(record.matricule),
+        oid: record.oid,
+        birth_name: record.birthName,
+        first_names: record.firstNames,
+        birth_date: record.birthDate,
+        sex: record.sex,
+        birth_place_code: record.birthPlaceCode,
+        birth_name_norm: normaliseName(record.birthName),
+        first_name_norm: nameWords(record.firstNames)[0] ?? '',
+        card_nir: record.cardNir ? normaliseMatricule(record.cardNir) : null,
+        birth_rank: record.birthRank ?? null,
+      })
+      .onConflict((oc) => oc.columns(['matricule', 'oid']).doNothing()),
+  );
 }
 
 export class IdentityReference {
-  constructor(private readonly store: Store) {}
+  private readonly q: DmpSql;
+
+  constructor(private readonly store: Store) {
+    this.q = sqlFor(store);
+  }
 
   /** Adds people the reference did not know (population generator, demo data); known INS are left as they are. */
   async register(records: readonly ReferenceRecord[]): Promise<void> {
-    if (records.length > 0) await this.store.write(records.map(referenceInsertStatement));
+    if (records.length > 0) await this.store.write(records.map((r) => referenceInsertStatement(this.q, r)));
+  }
+
+  private select() {
+    return this.q.db.selectFrom('identity_reference').select(columns);
   }
 
   /**
@@ -153,9 +165,14 @@ export class IdentityReference {
       );
     }
     const oid = insOidForCardStatus(query.cardStatus);
-    const rows = await this.store.all<ReferenceRow>(
-      `SELECT ${columns} FROM identity_reference WHERE card_nir = ? AND oid = ? ORDER BY birth_rank, matricule`,
-      [cardNir, oid],
+    const rows = await this.q.rows(
+      this.store,
+      this.select()
+        .where('card_nir', '=', cardNir)
+        .where('oid', '=', oid)
+        // NULL first in both dialects (SQLite's default; PostgreSQL's is last).
+        .orderBy('birth_rank', (ob) => ob.asc().nullsFirst())
+        .orderBy('matricule'),
     );
     return answer(
       rows.filter(
@@ -174,9 +191,15 @@ export class IdentityReference {
     const birthName = normaliseName(query.birthName);
     const first = nameWords(query.firstNames)[0] ?? '';
     if (!birthName || !first) return { kind: 'none' };
-    const rows = await this.store.all<ReferenceRow>(
-      `SELECT ${columns} FROM identity_reference WHERE birth_name_norm = ? AND birth_date = ? AND first_name_norm = ? AND sex = ? ORDER BY matricule, oid`,
-      [birthName, query.birthDate, first, query.sex],
+    const rows = await this.q.rows(
+      this.store,
+      this.select()
+        .where('birth_name_norm', '=', birthName)
+        .where('birth_date', '=', query.birthDate)
+        .where('first_name_norm', '=', first)
+        .where('sex', '=', query.sex)
+        .orderBy('matricule')
+        .orderBy('oid'),
     );
     const place = query.birthPlaceCode?.trim().toUpperCase();
     return answer(place ? rows.filter((r) => r.birth_place_code.toUpperCase() === place) : rows);
@@ -184,11 +207,10 @@ export class IdentityReference {
 
   /** The reference's identity for one INS, to check what a document or a form claims. */
   async byIns(ins: { matricule: string; oid: string }): Promise<ReferenceIdentity | null> {
-    const rows = await this.store.all<ReferenceRow>(
-      `SELECT ${columns} FROM identity_reference WHERE matricule = ? AND oid = ?`,
-      [normaliseMatricule(ins.matricule), ins.oid],
+    const row = await this.q.first(
+      this.store,
+      this.select().where('matricule', '=', normaliseMatricule(ins.matricule)).where('oid', '=', ins.oid),
     );
-    const [row] = rows;
     return row ? toIdentity(row) : null;
   }
 }

@@ -5,6 +5,7 @@ export {
   issueWorkstationCertificate,
   issueCardCertificate,
   allowsSystemCalls,
+  isWorkstationCertificate,
   type Authority,
   type TestPki,
   type IssuedCertificate,
@@ -14,3 +15,10 @@ export {
 } from './test-pki';
 export { cardSubject, readCardSubject } from './card-subject';
 export { policies, authorityNames, type CardHolder, type CardKind } from './profile';
+export {
+  verifyProfessionalProof,
+  ProfessionalProofError,
+  type ProfessionalProof,
+  type ProvenProfessional,
+  type ProofRefusalReason,
+} from './professional-proof';

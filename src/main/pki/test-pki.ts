@@ -376,11 +376,26 @@ export async function issueCardCertificate(
   });
 }
 
-/** Whether a TLS client certificate (leaf, PEM or DER) is a workstation's allowed to make system calls. */
-export function allowsSystemCalls(certificate: string | Uint8Array): boolean {
+function policiesOfLeaf(certificate: string | Uint8Array): readonly string[] {
   const parsed = new x509.X509Certificate(
     typeof certificate === 'string' ? certificate : Uint8Array.from(certificate),
   );
-  const extension = parsed.getExtension(x509.CertificatePolicyExtension);
-  return extension?.policies.includes(policies.workstationSystemCalls) ?? false;
+  return parsed.getExtension(x509.CertificatePolicyExtension)?.policies ?? [];
+}
+
+/**
+ * Whether a TLS client certificate (leaf, PEM or DER, e.g. `socket.getPeerCertificate().raw`) is a
+ * workstation's. Every certificate of the PKI chains to the same root, so TLS alone accepts a card's
+ * certificate too: the host checks this policy before serving a connection.
+ */
+export function isWorkstationCertificate(certificate: string | Uint8Array): boolean {
+  return policiesOfLeaf(certificate).includes(policies.workstation);
+}
+
+/** Whether a TLS client certificate is a workstation's allowed to make system calls (CLI import). */
+export function allowsSystemCalls(certificate: string | Uint8Array): boolean {
+  const leafPolicies = policiesOfLeaf(certificate);
+  return (
+    leafPolicies.includes(policies.workstation) && leafPolicies.includes(policies.workstationSystemCalls)
+  );
 }

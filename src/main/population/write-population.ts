@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sqlFor, type DmpSql } from '../db/query-builder';
 import type { Statement, Store } from '../store/types';
 import { categoryForTypeCode, typeLabel } from '../domain/document-types';
 import { normaliseName } from '../dmp/names';
@@ -30,8 +31,13 @@ const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).d
  * schema, so the app and the CLI open it like any other store. Refuses a store that holds dossiers.
  */
 export async function writePopulation(store: Store, options: PopulationOptions): Promise<PopulationStats> {
-  const existing = await store.all<{ n: number }>('SELECT COUNT(*) AS n FROM dossiers');
-  if ((existing[0]?.n ?? 0) > 0) {
+  const q = sqlFor(store);
+  const existing = await q.first(
+    store,
+    q.db.selectFrom('dossiers').select((eb) => eb.fn.countAll().as('n')),
+  );
+  // PostgreSQL counts in bigint: compare as a number whatever the driver hands back.
+  if (Number(existing?.n ?? 0) > 0) {
     throw new Error(
       'Ce magasin contient déjà des dossiers : la génération se fait dans un dossier de données vide.',
     );
@@ -54,7 +60,7 @@ export async function writePopulation(store: Store, options: PopulationOptions):
       const birthRank =
         1 + household.members.slice(0, m).filter((other) => other.birthDate === person.birthDate).length;
       batch.push(
-        referenceInsertStatement({
+        referenceInsertStatement(q, {
           matricule: person.matricule,
           oid: TEST_INS_OID,
           birthName: person.birthName,
@@ -66,33 +72,31 @@ export async function writePopulation(store: Store, options: PopulationOptions):
           birthRank,
         }),
       );
-      batch.push(dossierInsert(person, now));
+      batch.push(dossierInsert(q, person, now));
       stats.dossiers++;
       clinicalRecord(options.seed, person, options.reference).forEach((doc, d) => {
         const docId = `gen-${person.matricule}-d${d}`;
-        batch.push(documentInsert(person, doc, docId, now));
+        batch.push(documentInsert(q, person, doc, docId, now));
         stats.documents++;
         doc.entries.forEach((entry, e) => {
-          batch.push({
-            sql: `INSERT INTO clinical_entries (id, document_id, ins_key, kind, label, code, code_system, code_display, detail, start_date, status, author, reimbursement_kind, position)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            params: [
-              `${docId}-e${e}`,
-              docId,
-              insKey(person),
-              entry.kind,
-              entry.item.label,
-              entry.item.code,
-              entry.item.system,
-              entry.item.label,
-              entry.item.detail ?? null,
-              entry.date,
-              entry.status ?? null,
-              doc.author.name,
-              entry.reimbursementKind ?? null,
-              e,
-            ],
-          });
+          batch.push(
+            q.insert('clinical_entries', {
+              id: `${docId}-e${e}`,
+              document_id: docId,
+              ins_key: insKey(person),
+              kind: entry.kind,
+              label: entry.item.label,
+              code: entry.item.code,
+              code_system: entry.item.system,
+              code_display: entry.item.label,
+              detail: entry.item.detail ?? null,
+              start_date: entry.date,
+              status: entry.status ?? null,
+              author: doc.author.name,
+              reimbursement_kind: entry.reimbursementKind ?? null,
+              position: e,
+            }),
+          );
           stats.entries++;
         });
       });
@@ -105,30 +109,36 @@ export async function writePopulation(store: Store, options: PopulationOptions):
 
 const insKey = (person: PersonIdentity): string => `${person.matricule}@${TEST_INS_OID}`;
 
-function dossierInsert(person: PersonIdentity, now: string): Statement {
-  return {
-    sql: `INSERT INTO dossiers (ins_key, matricule, oid, ins_status, status, birth_name, used_name, first_names, birth_date, sex,
-            birth_place_code, birth_name_norm, used_name_norm, test_identity, consent_by_id, consent_by_name, consent_at, created_at)
-          VALUES (?, ?, ?, 'qualified', 'active', ?, ?, ?, ?, ?, ?, ?, ?, 1, 'generator', 'Générateur de population synthétique', ?, ?)`,
-    params: [
-      insKey(person),
-      person.matricule,
-      TEST_INS_OID,
-      person.birthName,
-      person.usedName ?? null,
-      person.firstNames,
-      person.birthDate,
-      person.sex,
-      person.birthPlaceCode,
-      normaliseName(person.birthName),
-      person.usedName ? normaliseName(person.usedName) : null,
-      now,
-      now,
-    ],
-  };
+function dossierInsert(q: DmpSql, person: PersonIdentity, now: string): Statement {
+  return q.insert('dossiers', {
+    ins_key: insKey(person),
+    matricule: person.matricule,
+    oid: TEST_INS_OID,
+    ins_status: 'qualified',
+    status: 'active',
+    birth_name: person.birthName,
+    used_name: person.usedName ?? null,
+    first_names: person.firstNames,
+    birth_date: person.birthDate,
+    sex: person.sex,
+    birth_place_code: person.birthPlaceCode,
+    birth_name_norm: normaliseName(person.birthName),
+    used_name_norm: person.usedName ? normaliseName(person.usedName) : null,
+    test_identity: 1,
+    consent_by_id: 'generator',
+    consent_by_name: 'Générateur de population synthétique',
+    consent_at: now,
+    created_at: now,
+  });
 }
 
-function documentInsert(person: PersonIdentity, doc: SyntheticDocument, id: string, now: string): Statement {
+function documentInsert(
+  q: DmpSql,
+  person: PersonIdentity,
+  doc: SyntheticDocument,
+  id: string,
+  now: string,
+): Statement {
   const lines = [
     `${doc.title} — ${typeLabel(doc.typeCode)}`,
     `Date : ${doc.date}`,
@@ -137,23 +147,24 @@ function documentInsert(person: PersonIdentity, doc: SyntheticDocument, id: stri
   ];
   for (const entry of doc.entries.slice(0, 50)) lines.push(`- ${entry.item.label} (${entry.date})`);
   const content = new TextEncoder().encode(lines.join('\n'));
-  return {
-    sql: `INSERT INTO documents (id, ins_key, title, type_code, category, format, media_type, author_name, author_id, author_profession,
-            document_date, deposited_at, deposited_by, status, visibility, version, content, content_sha256)
-          VALUES (?, ?, ?, ?, ?, 'text', 'text/plain', ?, ?, ?, ?, ?, 'generator', 'approved', 1, 1, ?, ?)`,
-    params: [
-      id,
-      insKey(person),
-      doc.title,
-      doc.typeCode,
-      categoryForTypeCode(doc.typeCode),
-      doc.author.name,
-      doc.author.id,
-      doc.author.profession,
-      doc.date,
-      now,
-      content,
-      sha256(content),
-    ],
-  };
+  return q.insert('documents', {
+    id,
+    ins_key: insKey(person),
+    title: doc.title,
+    type_code: doc.typeCode,
+    category: categoryForTypeCode(doc.typeCode),
+    format: 'text',
+    media_type: 'text/plain',
+    author_name: doc.author.name,
+    author_id: doc.author.id,
+    author_profession: doc.author.profession,
+    document_date: doc.date,
+    deposited_at: now,
+    deposited_by: 'generator',
+    status: 'approved',
+    visibility: 1,
+    version: 1,
+    content,
+    content_sha256: sha256(content),
+  });
 }

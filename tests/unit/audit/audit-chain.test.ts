@@ -9,6 +9,8 @@ import {
 } from '../../../src/main/audit/audit-entry';
 import { describeAuditVerdict, verifyAuditChain } from '../../../src/main/audit/verify';
 import { auditMacMigration, auditSchemaMigration } from '../../../src/main/audit/schema';
+import { tableColumns } from '../../../src/main/db/dialect';
+import { sqlFor } from '../../../src/main/db/query-builder';
 import { openMemoryStore } from '../../../src/main/store/memory-store';
 import { ephemeralAuditKeys, macAuditHash } from '../../../src/main/audit/audit-keys';
 
@@ -183,6 +185,34 @@ describe('AuditLog', () => {
     // Entries written before MACs existed (a prefix) are accepted and counted.
     const legacy = entries.map((e, i) => (i === 0 ? { ...e, mac: null } : e));
     expect(verifyAuditChain(legacy, anchor, keys)).toEqual({ ok: true, count: 3, unauthenticatedPrefix: 1 });
+  });
+
+  it('reads a store whose audit_log predates the mac column (opened read-only, never migrated)', async () => {
+    const store = await openMemoryStore(migrations);
+    await (await AuditLog.open(store)).record([event(1), event(2)]);
+    expect(await tableColumns(sqlFor(store), store, 'audit_log')).toContain('mac');
+    await store.write([{ sql: 'ALTER TABLE audit_log DROP COLUMN mac' }]);
+    expect(await tableColumns(sqlFor(store), store, 'audit_log')).toEqual([
+      'seq',
+      'at',
+      'actor_id',
+      'actor_name',
+      'card_serial',
+      'profession',
+      'mode',
+      'reason',
+      'action',
+      'ins_key',
+      'target',
+      'prev_hash',
+      'hash',
+    ]);
+    const old = await AuditLog.open(store);
+    expect((await old.entries()).map((e) => [e.seq, e.mac])).toEqual([
+      [1, null],
+      [2, null],
+    ]);
+    expect((await old.entriesForDossier('x')).length).toBe(0);
   });
 
   it('serialises concurrent appends into one unbroken chain', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CardProfileError, loadCardProfiles, parseCardProfile } from '../../../src/main/cards/emulator';
+import { emulatedCardIdentity } from '../../../src/main/cards/pkcs11/softhsm';
 import { allProfiles, profile, profilesDir } from './helpers';
 
 const required = [
@@ -36,6 +37,16 @@ describe('shipped card profiles', () => {
     for (const p of allProfiles().filter((x) => x.kind === 'cps' || x.kind === 'cpe'))
       expect(p.pin?.value).toBe('1234');
     expect(profile('cps-bloquee').pin?.triesLeft).toBe(0);
+  });
+
+  it('give every CPS/CPE its own serial: it names the card (and its PKCS#11 token) in a deployment', async () => {
+    const serials = new Map<string, string>();
+    for (const p of allProfiles().filter((x) => x.kind === 'cps' || x.kind === 'cpe' || x.kind === 'cpf')) {
+      const { serial } = await emulatedCardIdentity(p);
+      expect(serials.get(serial), `${p.id} reuses the serial ${serial}`).toBeUndefined();
+      serials.set(serial, p.id);
+    }
+    expect(serials.size).toBeGreaterThanOrEqual(6);
   });
 });
 

@@ -66,6 +66,31 @@ describe('query builder', () => {
     ]);
   });
 
+  it('insert() reuses the SQL of a row shape, with exactly what a full compile gives, in both dialects', () => {
+    const rows = [
+      {
+        document_id: 'd1',
+        position: 0,
+        code: null,
+        title: 'Allergies',
+        narrative_html: '<p/>',
+        entry_count: 2,
+      },
+      { document_id: 'd1', position: 1, code: '48765-2', title: null, narrative_html: '', entry_count: 0 },
+      // Another shape (title left out), then the first again, keys in another order.
+      { document_id: 'd2', position: 0, code: null, narrative_html: 'x', entry_count: 1 },
+      { entry_count: 3, narrative_html: 'y', title: 'T', code: 'c', position: 5, document_id: 'd3' },
+    ];
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const q = sqlFor({ dialect });
+      for (const row of rows) {
+        expect(q.insert('document_sections', row)).toEqual(
+          q.statement(q.db.insertInto('document_sections').values(row)),
+        );
+      }
+    }
+  });
+
   it('refuses a parameter the store could not bind', () => {
     const q = sqlFor({ dialect: 'sqlite' });
     expect(() =>

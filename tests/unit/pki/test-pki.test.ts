@@ -11,6 +11,7 @@ import {
   issueCardCertificate,
   issueHostCertificate,
   issueWorkstationCertificate,
+  isWorkstationCertificate,
   openTestPki,
   type TestPki,
 } from '../../../src/main/pki';
@@ -152,6 +153,21 @@ describe('test PKI modelled on IGC-Santé', () => {
     const importer = await issueWorkstationCertificate(pki, { name: 'poste-import', systemCalls: true });
     expect(allowsSystemCalls(station.certificatePem)).toBe(false);
     expect(allowsSystemCalls(importer.certificatePem)).toBe(true);
+    expect(isWorkstationCertificate(station.certificatePem)).toBe(true);
+    expect(isWorkstationCertificate(Uint8Array.from(Buffer.from(importer.certificate.rawData)))).toBe(true);
+    expect(isWorkstationCertificate(host.certificatePem)).toBe(false);
+    const card = await issueCardCertificate(pki, {
+      cardSerial: '0010000003',
+      holder: {
+        kind: 'cps',
+        nationalId: '899700100033',
+        lastName: 'CARTE',
+        firstName: 'Pas un poste',
+        professionCode: '21',
+      },
+    });
+    expect(isWorkstationCertificate(card.certificatePem)).toBe(false);
+    expect(allowsSystemCalls(card.certificatePem)).toBe(false);
     expect(mode(host.keyPath ?? '')).toBe(0o600);
 
     const server = tls.createServer({

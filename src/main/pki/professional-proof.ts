@@ -1,0 +1,216 @@
+import { readCardSubject } from './card-subject';
+import { rsaAlgorithm, subtle } from './keys';
+import { extendedKeyUsages, policies, type CardKind } from './profile';
+import * as x509 from './x509';
+
+/**
+ * Host side of the professional's authentication: the workstation signed the host's challenge with
+ * the card's authentication key and sent the card's certificate. The host never takes the
+ * workstation's word for who the professional is: it derives the professional from a certificate it
+ * has verified itself.
+ */
+
+export interface ProfessionalProof {
+  /** The card's certificate (PEM); intermediate authorities may follow it. */
+  certificatePem: string;
+  challenge: Uint8Array;
+  /** RSASSA-PKCS1-v1_5 / SHA-256 over `challenge`, made by the card. */
+  signature: Uint8Array;
+  /**
+   * Certificates the host trusts (PEM, several per string allowed): the root of the card PKI, and
+   * optionally its card authority so that the workstation need not send it.
+   */
+  trustedRoots: readonly string[];
+  /** The instant the proof is checked at (tests); now by default. */
+  now?: Date;
+}
+
+export interface ProvenProfessional {
+  nationalId: string;
+  professionCode: string;
+  lastName: string;
+  firstName: string;
+  cardKind: CardKind;
+}
+
+export type ProofRefusalReason =
+  'malformed' | 'untrusted' | 'expired' | 'not-yet-valid' | 'usage' | 'holder' | 'signature';
+
+const refusalMessages: Record<ProofRefusalReason, string> = {
+  malformed: 'Authentification refusée : le certificat de la carte est illisible.',
+  untrusted:
+    'Authentification refusée : le certificat de la carte n’a pas été émis par l’autorité des cartes de professionnels reconnue par le serveur DMP.',
+  expired: 'Authentification refusée : le certificat de la carte a expiré ; la carte doit être renouvelée.',
+  'not-yet-valid': 'Authentification refusée : le certificat de la carte n’est pas encore valide.',
+  usage:
+    'Authentification refusée : ce certificat n’est pas un certificat d’authentification de carte de professionnel.',
+  holder:
+    'Authentification refusée : le certificat de la carte ne désigne pas un professionnel identifiable (RPPS/ADELI).',
+  signature: 'Authentification refusée : la signature de la carte ne correspond pas au défi du serveur DMP.',
+};
+
+/** A refused proof: `message` is French, for the user; `detail` is English, for the host's log. */
+export class ProfessionalProofError extends Error {
+  override readonly name = 'ProfessionalProofError';
+  readonly reason: ProofRefusalReason;
+  readonly detail: string;
+
+  constructor(reason: ProofRefusalReason, detail: string) {
+    super(refusalMessages[reason]);
+    this.reason = reason;
+    this.detail = detail;
+  }
+}
+
+/** Longest chain accepted above the card's certificate (card authority, root, and one spare). */
+const maxChainLength = 4;
+
+function parseAll(pems: readonly string[]): x509.X509Certificate[] {
+  return pems.flatMap((pem) => x509.PemConverter.decode(pem).map((der) => new x509.X509Certificate(der)));
+}
+
+function sameCertificate(a: x509.X509Certificate, b: x509.X509Certificate): boolean {
+  return Buffer.from(a.rawData).equals(Buffer.from(b.rawData));
+}
+
+function checkDates(certificate: x509.X509Certificate, now: Date, what: string): void {
+  if (now < certificate.notBefore) {
+    throw new ProfessionalProofError(
+      'not-yet-valid',
+      `${what} valid from ${certificate.notBefore.toISOString()}`,
+    );
+  }
+  if (now > certificate.notAfter) {
+    throw new ProfessionalProofError('expired', `${what} expired on ${certificate.notAfter.toISOString()}`);
+  }
+}
+
+function policiesOf(certificate: x509.X509Certificate): readonly string[] {
+  return certificate.getExtension(x509.CertificatePolicyExtension)?.policies ?? [];
+}
+
+function checkCardCertificate(leaf: x509.X509Certificate): void {
+  if (leaf.getExtension(x509.BasicConstraintsExtension)?.ca === true) {
+    throw new ProfessionalProofError('usage', 'presented certificate is a CA');
+  }
+  const usages = leaf.getExtension(x509.KeyUsagesExtension)?.usages ?? 0;
+  if ((usages & x509.KeyUsageFlags.digitalSignature) === 0) {
+    throw new ProfessionalProofError('usage', 'key usage lacks digitalSignature');
+  }
+  const eku = leaf.getExtension(x509.ExtendedKeyUsageExtension)?.usages;
+  if (eku !== undefined && !eku.map(String).includes(extendedKeyUsages.clientAuth)) {
+    throw new ProfessionalProofError('usage', 'extended key usage lacks clientAuth');
+  }
+  if (!policiesOf(leaf).includes(policies.cardAuthentication)) {
+    throw new ProfessionalProofError('usage', 'certificate lacks the card authentication policy');
+  }
+}
+
+function isAuthority(certificate: x509.X509Certificate): boolean {
+  const constraints = certificate.getExtension(x509.BasicConstraintsExtension);
+  const usages = certificate.getExtension(x509.KeyUsagesExtension)?.usages ?? 0;
+  return constraints?.ca === true && (usages & x509.KeyUsageFlags.keyCertSign) !== 0;
+}
+
+async function issuedBy(child: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
+  if (child.issuer !== issuer.subject) return false;
+  try {
+    return await child.verify({ publicKey: issuer.publicKey, signatureOnly: true });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Walks from the card's certificate up to a trusted certificate. Each step: the issuer's name matches,
+ * its signature verifies, it is a CA allowed to sign certificates, and it is within its dates. The
+ * authority right above the card must be a card authority (it lists the card authentication policy):
+ * a workstation or host certificate from the organisations' authority never proves a professional.
+ */
+async function checkChain(
+  leaf: x509.X509Certificate,
+  offered: x509.X509Certificate[],
+  trusted: x509.X509Certificate[],
+  now: Date,
+): Promise<void> {
+  let current = leaf;
+  for (let depth = 0; depth < maxChainLength; depth++) {
+    let issuer: x509.X509Certificate | undefined;
+    for (const candidate of [...trusted, ...offered]) {
+      if (await issuedBy(current, candidate)) {
+        issuer = candidate;
+        break;
+      }
+    }
+    if (issuer === undefined) {
+      throw new ProfessionalProofError('untrusted', `no trusted issuer for "${current.issuer}"`);
+    }
+    if (!isAuthority(issuer)) {
+      throw new ProfessionalProofError(
+        'untrusted',
+        `issuer "${issuer.subject}" is not a certification authority`,
+      );
+    }
+    if (depth === 0 && !policiesOf(issuer).includes(policies.cardAuthentication)) {
+      throw new ProfessionalProofError('untrusted', `issuer "${issuer.subject}" is not a card authority`);
+    }
+    checkDates(issuer, now, `authority "${issuer.subject}"`);
+    const anchor = issuer;
+    if (trusted.some((certificate) => sameCertificate(certificate, anchor))) return;
+    if (issuer.subject === issuer.issuer) {
+      throw new ProfessionalProofError('untrusted', `self-signed "${issuer.subject}" is not trusted`);
+    }
+    current = issuer;
+  }
+  throw new ProfessionalProofError('untrusted', 'certificate chain too long');
+}
+
+export async function verifyProfessionalProof(proof: ProfessionalProof): Promise<ProvenProfessional> {
+  const now = proof.now ?? new Date();
+  let presented: x509.X509Certificate[];
+  let trusted: x509.X509Certificate[];
+  try {
+    presented = parseAll([proof.certificatePem]);
+  } catch (error) {
+    throw new ProfessionalProofError('malformed', `card certificate: ${String(error)}`);
+  }
+  try {
+    trusted = parseAll(proof.trustedRoots);
+  } catch (error) {
+    // The host's own configuration is broken: refuse, and say so in the log.
+    throw new ProfessionalProofError('untrusted', `trusted roots unreadable: ${String(error)}`);
+  }
+  const [leaf, ...offered] = presented;
+  if (leaf === undefined) throw new ProfessionalProofError('malformed', 'no certificate in the proof');
+  if (trusted.length === 0) throw new ProfessionalProofError('untrusted', 'no trusted roots configured');
+
+  checkCardCertificate(leaf);
+  checkDates(leaf, now, 'card certificate');
+  await checkChain(leaf, offered, trusted, now);
+
+  const subject = readCardSubject(leaf.subjectName);
+  if ('problem' in subject) throw new ProfessionalProofError('holder', subject.problem);
+
+  let valid = false;
+  try {
+    const key = await subtle.importKey('spki', leaf.publicKey.rawData, rsaAlgorithm, false, ['verify']);
+    valid = await subtle.verify(
+      rsaAlgorithm,
+      key,
+      Uint8Array.from(proof.signature),
+      Uint8Array.from(proof.challenge),
+    );
+  } catch (error) {
+    throw new ProfessionalProofError('signature', `signature check failed: ${String(error)}`);
+  }
+  if (!valid) throw new ProfessionalProofError('signature', 'signature does not verify over the challenge');
+
+  const { holder } = subject;
+  return {
+    nationalId: holder.nationalId,
+    professionCode: holder.professionCode,
+    lastName: holder.lastName,
+    firstName: holder.firstName,
+    cardKind: holder.kind,
+  };
+}
