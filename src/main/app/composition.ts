@@ -52,7 +52,7 @@ export interface BuildOptions {
    * store. Without them, `host-settings.json` in the data folder decides (see host-config.ts).
    */
   hostOptions?: HostOptions;
-  /** Read for `POSTE_DMP_PKCS11_MODULE`; defaults to process.env. */
+  /** Read for `POSTE_DMP_PKCS11_MODULE` (src/main/cards/pkcs11/module-config.ts); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
   /** i13-host's client and i13-card's signer; replaced by doubles in unit tests. */
   hostSeams?: HostSeams;
@@ -71,11 +71,7 @@ export interface App {
  * Electron shell, the browser host and the tests all run the same code.
  */
 export async function buildApp(options: BuildOptions): Promise<App> {
-  const location = resolveDmpLocation(
-    options.hostOptions ?? {},
-    () => readHostSettings(options.dataDir),
-    options.env ?? process.env,
-  );
+  const location = resolveDmpLocation(options.hostOptions ?? {}, () => readHostSettings(options.dataDir));
   const backend =
     location.mode === 'remote'
       ? await openRemoteBackend(options, location.settings)
@@ -172,6 +168,8 @@ async function openRemoteBackend(options: BuildOptions, settings: HostSettings):
       settings,
       seams: options.hostSeams ?? realHostSeams,
       log: log.child('host'),
+      production: options.production,
+      env: options.env ?? process.env,
     });
   } catch (err) {
     release();

@@ -3,8 +3,8 @@ import { ApiError, hostSettingsSchema, type HostSettings } from '../../shared/co
 
 /**
  * Where this workstation's dossiers are: its own embedded store, or the shared DMP host. Chosen once
- * at start; command-line options win over `host-settings.json` (the settings screen), and the
- * PKCS#11 module may also come from `POSTE_DMP_PKCS11_MODULE`.
+ * at start; command-line options win over `host-settings.json` (the settings screen). The PKCS#11
+ * module, when neither names it, is found by the card layer (resolvePkcs11Module) at PIN time.
  */
 export type DmpLocation =
   { mode: 'embedded' } | { mode: 'remote'; source: 'options' | 'settings'; settings: HostSettings };
@@ -30,10 +30,8 @@ export const hostOptionNames = {
 export function resolveDmpLocation(
   options: HostOptions,
   saved: () => HostSettings | null,
-  env: NodeJS.ProcessEnv,
   cwd: string = process.cwd(),
 ): DmpLocation {
-  const envModule = env.POSTE_DMP_PKCS11_MODULE?.trim() || undefined;
   const file = (path: string | undefined): string | undefined => (path ? resolve(cwd, path) : undefined);
   const given = (Object.keys(hostOptionNames) as (keyof HostOptions)[]).filter(
     (k) => k !== 'pkcs11Module' && options[k] !== undefined,
@@ -48,7 +46,7 @@ export function resolveDmpLocation(
         `Serveur DMP partagé : ${missing.map((k) => `--${hostOptionNames[k]}`).join(', ')} manquant(s) ` +
           `(--dmp https://serveur:port exige --host-ca, --workstation-cert et --workstation-key).`,
       );
-    const pkcs11Module = file(options.pkcs11Module) ?? file(envModule);
+    const pkcs11Module = file(options.pkcs11Module);
     const parsed = hostSettingsSchema.safeParse({
       url: options.dmp,
       caFile: file(options.hostCa),
@@ -65,12 +63,7 @@ export function resolveDmpLocation(
   }
   const settings = saved();
   if (!settings) return { mode: 'embedded' };
-  const pkcs11Module = envModule ? resolve(cwd, envModule) : settings.pkcs11Module;
-  return {
-    mode: 'remote',
-    source: 'settings',
-    settings: { ...settings, ...(pkcs11Module ? { pkcs11Module } : {}) },
-  };
+  return { mode: 'remote', source: 'settings', settings };
 }
 
 const optionOfField: Record<string, string> = {

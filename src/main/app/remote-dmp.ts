@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { ApiError, type HostSettings, type HostStatus } from '../../shared/contract';
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
+import { resolvePkcs11Module } from '../cards/pkcs11';
+import { isCardError } from '../cards/errors';
 import type { CardSigner, HostClient, HostClientStatus, HostSeams } from './host-seams';
 
 /** Shown wherever patient data would be: the workstation has nothing else to show instead. */
@@ -11,6 +13,9 @@ export interface RemoteDmpOptions {
   settings: HostSettings;
   seams: HostSeams;
   log: Logger;
+  /** A production workstation never signs with a software token (see resolvePkcs11Module). */
+  production: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -96,15 +101,17 @@ export async function connectRemoteDmp(options: RemoteDmpOptions): Promise<Remot
     status: () => toStatus(client.status()),
     onStatus: (listener) => client.onStatus((status) => listener(toStatus(status))),
     async authenticateProfessional(card, pin) {
-      const modulePath = settings.pkcs11Module;
-      if (!modulePath)
-        throw new ApiError(
-          'UNAVAILABLE',
-          'Module PKCS#11 de la carte non configuré : le serveur DMP partagé ne peut pas vérifier votre carte. Renseignez-le dans « Paramètres ».',
-        );
       await closeSigner();
       let signer: CardSigner;
       try {
+        // Settings, then POSTE_DMP_PKCS11_MODULE, then the known CryptoLib/OpenSC places (SoftHSM2 on a test workstation).
+        const { modulePath } = resolvePkcs11Module(
+          {
+            ...(settings.pkcs11Module ? { modulePath: settings.pkcs11Module } : {}),
+            production: options.production,
+          },
+          options.env ?? process.env,
+        );
         signer = await seams.openCardSigner({
           modulePath,
           token: card.serial,
@@ -150,5 +157,8 @@ export async function connectRemoteDmp(options: RemoteDmpOptions): Promise<Remot
 /** French for the user: the seam's own ApiError when it gave one, else the generic sentence. */
 function refusal(err: unknown, generic: string): ApiError {
   if (err instanceof ApiError) return err;
+  // The card layer's errors are French already (wrong PIN, token absent, no PKCS#11 module).
+  if (isCardError(err))
+    return new ApiError('CARD_ERROR', err.message, `card error ${err.kind}: ${err.detail ?? ''}`);
   return new ApiError('FORBIDDEN', generic, err instanceof Error ? err.message : 'unknown');
 }

@@ -252,14 +252,14 @@ describe('composition: the professional proves their card to the host after the 
     expect(host.closedSigners).toBe(1);
   });
 
-  it('without a PKCS#11 module configured, says so in French and gives no access', async () => {
+  it('without a PKCS#11 module configured, finds one like the card layer does (environment, then SoftHSM2 on a test workstation)', async () => {
     const { pkcs11Module: _none, ...withoutModule } = remoteOptions()!;
-    const app = await start({ hostOptions: withoutModule });
+    const app = await start({
+      hostOptions: withoutModule,
+      env: { POSTE_DMP_PKCS11_MODULE: '/opt/test/libp11.so' },
+    });
     await insertCps(app);
-    await expect(call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' })).rejects.toThrow(
-      /Module PKCS#11 de la carte non configuré/,
-    );
-    expect(host.signers).toEqual([]);
-    expect((await call<SessionState>(app, 'session.get')).status).toBe('pin_required');
+    await call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' });
+    expect(host.signers.map((s) => s.modulePath)).toEqual(['/opt/test/libp11.so']);
   });
 });

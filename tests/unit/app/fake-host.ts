@@ -1,8 +1,8 @@
 import { ApiError } from '../../../src/shared/contract';
 import type { DmpPort, IdentityPort } from '../../../src/main/dmp/dmp-port';
+import type { OpenCardSignerOptions as CardSignerOptions } from '../../../src/main/cards/pkcs11';
 import type {
   CardSigner,
-  CardSignerOptions,
   HostClient,
   HostClientStatus,
   HostConnectionOptions,

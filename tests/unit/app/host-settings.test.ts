@@ -105,18 +105,23 @@ describe('host settings: what the settings screen may save', () => {
   });
 });
 
-describe('where the dossiers are: options, settings file, environment', () => {
+describe('where the dossiers are: options, then the settings file', () => {
   const none = (): null => null;
 
   it('is the embedded store when nothing is configured', () => {
-    expect(resolveDmpLocation({}, none, {})).toEqual({ mode: 'embedded' });
+    expect(resolveDmpLocation({}, none)).toEqual({ mode: 'embedded' });
   });
 
   it('takes the command-line options over the settings file, resolving relative paths', () => {
     const location = resolveDmpLocation(
-      { dmp: 'https://h:9443', hostCa: 'tls/ca.pem', workstationCert: pem.cert, workstationKey: pem.key },
+      {
+        dmp: 'https://h:9443',
+        hostCa: 'tls/ca.pem',
+        workstationCert: pem.cert,
+        workstationKey: pem.key,
+        pkcs11Module: '/usr/lib/softhsm/libsofthsm2.so',
+      },
       () => hostSettingsSchema.parse(settings()),
-      { POSTE_DMP_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so' },
       dir,
     );
     expect(location).toEqual({
@@ -133,27 +138,24 @@ describe('where the dossiers are: options, settings file, environment', () => {
   });
 
   it('refuses --dmp without the workstation certificate options, naming them', () => {
-    const err = refusal(() => resolveDmpLocation({ dmp: 'https://h:9443' }, none, {}));
+    const err = refusal(() => resolveDmpLocation({ dmp: 'https://h:9443' }, none));
     expect(err.message).toContain('--host-ca, --workstation-cert, --workstation-key manquant(s)');
     const bad = refusal(() =>
       resolveDmpLocation(
         { dmp: 'http://h', hostCa: pem.ca, workstationCert: pem.cert, workstationKey: pem.key },
         none,
-        {},
       ),
     );
     expect(bad.message).toContain('--dmp — l’adresse du serveur DMP doit commencer par https://');
   });
 
-  it('uses the saved settings when no option is given; the environment may name the PKCS#11 module', () => {
+  it('uses the saved settings when no option is given', () => {
     const saved = hostSettingsSchema.parse(settings({ pkcs11Module: '/opt/cps/libcps.so' }));
-    expect(resolveDmpLocation({}, () => saved, {})).toEqual({
+    expect(resolveDmpLocation({}, () => saved)).toEqual({
       mode: 'remote',
       source: 'settings',
       settings: saved,
     });
-    const withEnv = resolveDmpLocation({}, () => saved, { POSTE_DMP_PKCS11_MODULE: '/other.so' });
-    expect(withEnv.mode === 'remote' && withEnv.settings.pkcs11Module).toBe('/other.so');
   });
 
   it('does not read the settings file at all when options are given (a damaged one does not matter then)', () => {
@@ -162,7 +164,6 @@ describe('where the dossiers are: options, settings file, environment', () => {
       () => {
         throw new Error('settings file read');
       },
-      {},
     );
     expect(location.mode).toBe('remote');
   });
