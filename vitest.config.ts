@@ -12,6 +12,24 @@ export default defineConfig({
         },
       },
       {
+        // The DMP domain suite again, on PostgreSQL: a throwaway cluster for the run, a schema per
+        // test store (tests/support/test-store.ts).
+        test: {
+          name: 'dmp-postgres',
+          include: [
+            'tests/unit/dmp/**/*.test.ts',
+            'tests/unit/audit/**/*.test.ts',
+            'tests/unit/identity/**/*.test.ts',
+            'tests/unit/store/field-sealing.test.ts',
+            'tests/postgres/**/*.test.ts',
+          ],
+          environment: 'node',
+          globalSetup: ['tests/support/pg-global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],

@@ -5,6 +5,7 @@ import type { ClinicalEntriesTable } from '../db/database';
 import { migration, type MigrationStep } from '../db/migration';
 import type { QueryBuilder } from '../db/query-builder';
 import type { Migration, SqlDialect } from '../store/types';
+import { hostRequestsMigration } from '../store/host-requests';
 
 /** A CHECK that `column` holds one of `values` (compiled as literals: DDL has no parameters). */
 function oneOf(column: string, values: readonly string[]) {
@@ -267,6 +268,18 @@ function documentWritesSchema(db: QueryBuilder): MigrationStep[] {
   );
 }
 
+/**
+ * One dossier per person: the creation check refuses a second dossier for a matricule already
+ * known under any OID, but hosts sharing a database can both pass that check before either writes;
+ * this index makes the second write fail instead (answered as CONFLICT, like the check).
+ */
+function onePerMatriculeSchema(db: QueryBuilder): MigrationStep[] {
+  return [
+    db.schema.dropIndex('dossiers_by_matricule'),
+    db.schema.createIndex('dossiers_one_per_matricule').on('dossiers').column('matricule').unique(),
+  ];
+}
+
 export const dmpMigrations: Migration[] = [
   migration(1, 'dmp-dossiers', dossiersSchema),
   migration(2, 'dmp-documents', (db, dialect) => [
@@ -278,4 +291,6 @@ export const dmpMigrations: Migration[] = [
   migration(5, 'clinical-entries-v5', clinicalEntriesV5Schema),
   auditMacMigration(6),
   migration(7, 'document-logical-deletion', documentWritesSchema),
+  hostRequestsMigration(8),
+  migration(9, 'dossiers-one-per-matricule', onePerMatriculeSchema),
 ];

@@ -70,6 +70,11 @@ const columns = [
 
 type ReferenceRow = Pick<Selectable<IdentityReferenceTable>, (typeof columns)[number]>;
 
+/** A module function, not a method: the class's methods are the identity port (src/main/dmp/dmp-port.ts). */
+function selectReference(q: DmpSql) {
+  return q.db.selectFrom('identity_reference').select(columns);
+}
+
 function toIdentity(row: ReferenceRow): ReferenceIdentity {
   return {
     matricule: row.matricule,
@@ -146,10 +151,6 @@ export class IdentityReference {
     if (records.length > 0) await this.store.write(records.map((r) => referenceInsertStatement(this.q, r)));
   }
 
-  private select() {
-    return this.q.db.selectFrom('identity_reference').select(columns);
-  }
-
   /**
    * WS1, from the Vitale card: the people carried by that card NIR whose birth date agrees with the
    * card's (its unknown parts excepted), whose birth rank agrees when both are known, and whose first
@@ -167,7 +168,7 @@ export class IdentityReference {
     const oid = insOidForCardStatus(query.cardStatus);
     const rows = await this.q.rows(
       this.store,
-      this.select()
+      selectReference(this.q)
         .where('card_nir', '=', cardNir)
         .where('oid', '=', oid)
         // NULL first in both dialects (SQLite's default; PostgreSQL's is last).
@@ -193,7 +194,7 @@ export class IdentityReference {
     if (!birthName || !first) return { kind: 'none' };
     const rows = await this.q.rows(
       this.store,
-      this.select()
+      selectReference(this.q)
         .where('birth_name_norm', '=', birthName)
         .where('birth_date', '=', query.birthDate)
         .where('first_name_norm', '=', first)
@@ -209,7 +210,9 @@ export class IdentityReference {
   async byIns(ins: { matricule: string; oid: string }): Promise<ReferenceIdentity | null> {
     const row = await this.q.first(
       this.store,
-      this.select().where('matricule', '=', normaliseMatricule(ins.matricule)).where('oid', '=', ins.oid),
+      selectReference(this.q)
+        .where('matricule', '=', normaliseMatricule(ins.matricule))
+        .where('oid', '=', ins.oid),
     );
     return row ? toIdentity(row) : null;
   }

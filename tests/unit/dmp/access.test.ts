@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
-import { openMemoryStore } from '../../../src/main/store/memory-store';
+import { dropAuditTriggers, openTestStore } from '../../support/test-store';
 import type { Store } from '../../../src/main/store/types';
 import { actor, counterRandom, fixture, professional, testInsKey } from './helpers';
 
 async function seeded() {
-  const store = await openMemoryStore(dmpMigrations);
+  const store = await openTestStore(dmpMigrations);
   const dmp = new DmpService({
     store,
     log: silentLogger,
@@ -202,10 +202,6 @@ describe('audit chain in the store', () => {
     return seededService;
   }
   // Tampering needs the append-only triggers out of the way first, as an attacker with the key would do.
-  const dropTriggers = [
-    { sql: 'DROP TRIGGER audit_log_no_update' },
-    { sql: 'DROP TRIGGER audit_log_no_delete' },
-  ];
 
   it('verifies after real activity', async () => {
     const { dmp } = await withActivity();
@@ -215,7 +211,7 @@ describe('audit chain in the store', () => {
   it('detects an edited row', async () => {
     const { dmp, store } = await withActivity();
     await store.write([
-      ...dropTriggers,
+      ...dropAuditTriggers(store),
       { sql: "UPDATE audit_log SET actor_name = 'Personne' WHERE seq = 3" },
     ]);
     expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 6, firstBadSeq: 3, problem: 'edited' });
@@ -223,14 +219,14 @@ describe('audit chain in the store', () => {
 
   it('detects a deleted row', async () => {
     const { dmp, store } = await withActivity();
-    await store.write([...dropTriggers, { sql: 'DELETE FROM audit_log WHERE seq = 2' }]);
+    await store.write([...dropAuditTriggers(store), { sql: 'DELETE FROM audit_log WHERE seq = 2' }]);
     expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 5, firstBadSeq: 3, problem: 'deleted' });
   });
 
   it('detects reordered rows', async () => {
     const { dmp, store } = await withActivity();
     await store.write([
-      ...dropTriggers,
+      ...dropAuditTriggers(store),
       { sql: 'UPDATE audit_log SET seq = -1 WHERE seq = 3' },
       { sql: 'UPDATE audit_log SET seq = 3 WHERE seq = 4' },
       { sql: 'UPDATE audit_log SET seq = 4 WHERE seq = -1' },
@@ -240,7 +236,7 @@ describe('audit chain in the store', () => {
 
   it('detects the last rows being cut off', async () => {
     const { dmp, store } = await withActivity();
-    await store.write([...dropTriggers, { sql: 'DELETE FROM audit_log WHERE seq = 6' }]);
+    await store.write([...dropAuditTriggers(store), { sql: 'DELETE FROM audit_log WHERE seq = 6' }]);
     expect(await dmp.verifyAudit()).toEqual({ ok: false, count: 5, firstBadSeq: 6, problem: 'truncated' });
   });
 });

@@ -9,12 +9,12 @@ import type { CliContext } from '../../../src/main/cli/cli-context';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
-import { openMemoryStore } from '../../../src/main/store/memory-store';
+import { openTestStore } from '../../support/test-store';
 import { fixturesDir } from './helpers';
 
 /** One memory store shared by every open, as a store directory would be. */
 async function context() {
-  const store = await openMemoryStore(dmpMigrations);
+  const store = await openTestStore(dmpMigrations);
   const service = new DmpService({ store, log: silentLogger, now: () => new Date('2022-06-01T00:00:00Z') });
   const stdout: string[] = [];
   const stderr: string[] = [];

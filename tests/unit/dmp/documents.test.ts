@@ -3,7 +3,7 @@ import { documentContentSchema, documentMetaSchema, type Visibility } from '../.
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
-import { openMemoryStore } from '../../../src/main/store/memory-store';
+import { openTestStore } from '../../support/test-store';
 import { actor, counterRandom, fixture, professional, testInsKey } from './helpers';
 
 const visible: Visibility = {
@@ -16,7 +16,7 @@ const minimalPdf = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
 const b64 = (text: string | Uint8Array) => Buffer.from(text).toString('base64');
 
 async function seeded() {
-  const store = await openMemoryStore(dmpMigrations);
+  const store = await openTestStore(dmpMigrations);
   const dmp = new DmpService({
     store,
     log: silentLogger,

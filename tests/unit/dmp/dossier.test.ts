@@ -3,6 +3,7 @@ import type { Beneficiary, ReferenceIdentity } from '../../../src/shared/contrac
 import type { CreateDossierInput } from '../../../src/main/dmp/dmp-service';
 import { matriculeKey } from '../../../src/shared/identity/ins';
 import type { Store } from '../../../src/main/store/types';
+import { tableNames } from '../../support/test-store';
 import { actor, fixture, loggedService, professional, testInsKey } from './helpers';
 
 function nir(body13: string): string {
@@ -33,9 +34,8 @@ const consent = { brisDeGlaceOpposition: false, centre15Opposition: true };
 const service = loggedService;
 
 async function everyTextIn(store: Store): Promise<string> {
-  const tables = await store.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'");
   const parts: string[] = [];
-  for (const { name } of tables) {
+  for (const name of await tableNames(store)) {
     for (const row of await store.all(`SELECT * FROM ${name}`)) {
       for (const value of Object.values(row))
         parts.push(value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : String(value));

@@ -4,7 +4,7 @@ import type { AccessMode, Professional } from '../../../src/shared/contract';
 import { DmpService, type DmpActor } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { createLogger } from '../../../src/main/log/logger';
-import { openMemoryStore } from '../../../src/main/store/memory-store';
+import { openTestStore } from '../../support/test-store';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
 export const fixturesDir = sharedCdaFixturesDir();
@@ -60,7 +60,7 @@ export function counterRandom(): (n: number) => Uint8Array {
 /** A DMP service on an in-memory store at a fixed date, with its log lines kept for assertions. */
 export async function loggedService(now = new Date('2026-03-01T09:00:00Z')) {
   const lines: string[] = [];
-  const store = await openMemoryStore(dmpMigrations);
+  const store = await openTestStore(dmpMigrations);
   const log = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
   const dmp = new DmpService({ store, log, now: () => now, random: counterRandom() });
   return { store, dmp, lines };

@@ -7,12 +7,12 @@ import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { normaliseName } from '../../../src/main/dmp/names';
 import { createLogger, silentLogger } from '../../../src/main/log/logger';
-import { openMemoryStore } from '../../../src/main/store/memory-store';
+import { openTestStore } from '../../support/test-store';
 import { actor, fixture, professional, testInsKey } from './helpers';
 
 describe('hostile or malformed input', () => {
   it('answers arbitrary bytes with a French ApiError, never a crash or a partial write', async () => {
-    const store = await openMemoryStore(dmpMigrations);
+    const store = await openTestStore(dmpMigrations);
     const dmp = new DmpService({ store, log: silentLogger });
     const xmlish = fc.oneof(
       fc.uint8Array({ maxLength: 300 }),
@@ -43,7 +43,7 @@ describe('hostile or malformed input', () => {
   });
 
   it('refuses an XML bomb (entity expansion) as invalid input', async () => {
-    const store = await openMemoryStore(dmpMigrations);
+    const store = await openTestStore(dmpMigrations);
     const dmp = new DmpService({ store, log: silentLogger });
     const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><ClinicalDocument>&lol2;</ClinicalDocument>`;
     await expect(
@@ -53,7 +53,7 @@ describe('hostile or malformed input', () => {
 
   it('never logs the NIR or the patient name while importing and reading', async () => {
     const lines: string[] = [];
-    const store = await openMemoryStore(dmpMigrations);
+    const store = await openTestStore(dmpMigrations);
     const dmp = new DmpService({ store, log: createLogger({ sink: (l) => lines.push(l), level: 'debug' }) });
     await dmp.importCda(fixture('VSM_1.4_2022.01.xml'), { create: true, depositor: 'system' });
     const doctor = professional();

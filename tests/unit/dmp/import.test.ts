@@ -3,11 +3,11 @@ import { ApiError } from '../../../src/shared/contract';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
-import { openMemoryStore } from '../../../src/main/store/memory-store';
+import { openTestStore } from '../../support/test-store';
 import { actor, counterRandom, fixture, fixtureNames, professional, testInsKey } from './helpers';
 
 async function service() {
-  const store = await openMemoryStore(dmpMigrations);
+  const store = await openTestStore(dmpMigrations);
   const dmp = new DmpService({
     store,
     log: silentLogger,

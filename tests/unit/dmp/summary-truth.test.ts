@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
-import { openMemoryStore } from '../../../src/main/store/memory-store';
+import { openTestStore } from '../../support/test-store';
 import { emergencySummarySchema, type EmergencySummary } from '../../../src/shared/contract';
 import { sharedCorpusDir } from '../../support/shared-fixtures';
 import { counterRandom, fixture, testInsKey } from './helpers';
@@ -15,7 +15,7 @@ async function summaryOf(
   now: string,
   files: { name: string; bytes: Uint8Array }[],
 ): Promise<EmergencySummary> {
-  const store = await openMemoryStore(dmpMigrations);
+  const store = await openTestStore(dmpMigrations);
   const dmp = new DmpService({ store, log: silentLogger, now: () => new Date(now), random: counterRandom() });
   for (const [i, f] of files.entries())
     await dmp.importCda(f.bytes, { create: i === 0, depositor: 'system' });

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
-import { openMemoryStore } from '../../../src/main/store/memory-store';
+import { openTestStore } from '../../support/test-store';
 import { emergencySummarySchema } from '../../../src/shared/contract';
 import { actor, counterRandom, fixture, professional, testInsKey } from './helpers';
 
 async function seeded(now: string, files: string[]) {
-  const store = await openMemoryStore(dmpMigrations);
+  const store = await openTestStore(dmpMigrations);
   const dmp = new DmpService({ store, log: silentLogger, now: () => new Date(now), random: counterRandom() });
   const ids: Record<string, string> = {};
   for (const [i, file] of files.entries())

@@ -3,7 +3,7 @@ import type { Visibility } from '../../../src/shared/contract';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
-import { openMemoryStore } from '../../../src/main/store/memory-store';
+import { openTestStore } from '../../support/test-store';
 import { actor, counterRandom, fixture, professional, testInsKey } from './helpers';
 
 /**
@@ -31,7 +31,7 @@ const present = { patientPresent: true, atPatientRequest: false };
 const absent = { patientPresent: false, atPatientRequest: false };
 
 async function seeded() {
-  const store = await openMemoryStore(dmpMigrations);
+  const store = await openTestStore(dmpMigrations);
   let nowMs = Date.parse('2024-05-01T08:00:00Z');
   const clock = { advance: (ms: number) => (nowMs += ms) };
   const dmp = new DmpService({

@@ -1,0 +1,140 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ApiError } from '../../shared/contract/api-error';
+import { migration } from '../db/migration';
+import type { Migration, Statement, Store, StoreReader } from './types';
+
+/**
+ * Write requests made at most once, whichever host receives them and however often they are retried.
+ *
+ * A workstation sends each write request with a request id and sends the same id again when it
+ * retries (timeout, lost answer, another host after a failover). The host runs the request inside
+ * `runAsHostRequest`; the store it gave the DMP service is wrapped by `claimingStore`, whose first
+ * write transaction during that request also inserts the id into `host_requests`. The claim is read
+ * and written INSIDE the write transaction (under the store's write lock on PostgreSQL, the serial
+ * queue on sql.js), so of two deliveries of one request — even on two hosts at once — exactly one
+ * writes; the other gets `RequestAlreadyApplied` and nothing of it is written.
+ *
+ * Before running a request the host may ask `findAppliedRequest` and answer a retry from what it
+ * recorded with `recordRequestOutcome` (never a one-time code or document content: the table is
+ * readable by the database administrator).
+ */
+export function hostRequestsMigration(version: number): Migration {
+  return migration(version, 'host-requests', (db) => [
+    db.schema
+      .createTable('host_requests')
+      .addColumn('request_id', 'text', (c) => c.primaryKey())
+      .addColumn('method', 'text', (c) => c.notNull())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .addColumn('outcome', 'text'),
+  ]);
+}
+
+export interface HostRequest {
+  /** Chosen by the workstation, the same on every retry (a UUID). */
+  requestId: string;
+  /** The host method name, for the administrator reading the table. */
+  method: string;
+}
+
+export interface AppliedRequest extends HostRequest {
+  appliedAt: string;
+  outcome: string | null;
+}
+
+/** A retried write request whose first delivery was already applied; nothing of this one was written. */
+export class RequestAlreadyApplied extends ApiError {
+  readonly requestId: string;
+
+  constructor(
+    /** What the first delivery recorded. */
+    readonly applied: AppliedRequest,
+  ) {
+    super('CONFLICT', 'Cette demande a déjà été enregistrée.', 'host request already applied');
+    this.name = 'RequestAlreadyApplied';
+    this.requestId = applied.requestId;
+  }
+}
+
+interface Claim extends HostRequest {
+  claimed: boolean;
+}
+
+const currentRequest = new AsyncLocalStorage<Claim>();
+
+const requestIdPattern = /^[A-Za-z0-9_-]{8,100}$/;
+
+/**
+ * Runs `work` as the handling of one write request: refused at once when its id was already
+ * applied (the domain's own checks would otherwise answer a retry with a misleading refusal), else
+ * the wrapped store's first write during `work` claims the id.
+ */
+export async function runAsHostRequest<T>(
+  store: StoreReader,
+  request: HostRequest,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!requestIdPattern.test(request.requestId))
+    throw new ApiError('INVALID_INPUT', 'Identifiant de demande invalide.', 'bad request id');
+  const applied = await readApplied(store, request.requestId);
+  if (applied) throw new RequestAlreadyApplied(applied);
+  return currentRequest.run({ ...request, claimed: false }, work);
+}
+
+/** The store with request claiming: outside `runAsHostRequest` it behaves exactly as `store`. */
+export function claimingStore(store: Store, now: () => Date = () => new Date()): Store {
+  const transaction = (build: (tx: StoreReader) => Promise<Statement[]>): Promise<void> => {
+    const claim = currentRequest.getStore();
+    if (!claim || claim.claimed) return store.transaction(build);
+    return store
+      .transaction(async (tx) => {
+        const applied = await readApplied(tx, claim.requestId);
+        if (applied) throw new RequestAlreadyApplied(applied);
+        const statements = await build(tx);
+        return [
+          {
+            sql: 'INSERT INTO host_requests (request_id, method, applied_at) VALUES (?, ?, ?)',
+            params: [claim.requestId, claim.method, now().toISOString()],
+          },
+          ...statements,
+        ];
+      })
+      .then(() => {
+        claim.claimed = true;
+      });
+  };
+  return {
+    dialect: store.dialect,
+    all: (sql, params) => store.all(sql, params),
+    write: (statements) => transaction(async () => statements),
+    transaction,
+    close: () => store.close(),
+  };
+}
+
+/** What a request id already did, or null when it was never applied. */
+export async function findAppliedRequest(
+  store: StoreReader,
+  requestId: string,
+): Promise<AppliedRequest | null> {
+  return readApplied(store, requestId);
+}
+
+/** Keeps a short, non-identifying answer for retries of an applied request (e.g. a document id). */
+export async function recordRequestOutcome(store: Store, requestId: string, outcome: string): Promise<void> {
+  await store.write([
+    { sql: 'UPDATE host_requests SET outcome = ? WHERE request_id = ?', params: [outcome, requestId] },
+  ]);
+}
+
+async function readApplied(reader: StoreReader, requestId: string): Promise<AppliedRequest | null> {
+  const rows = await reader.all<{
+    request_id: string;
+    method: string;
+    applied_at: string;
+    outcome: string | null;
+  }>('SELECT request_id, method, applied_at, outcome FROM host_requests WHERE request_id = ?', [requestId]);
+  const row = rows[0];
+  return row
+    ? { requestId: row.request_id, method: row.method, appliedAt: row.applied_at, outcome: row.outcome }
+    : null;
+}

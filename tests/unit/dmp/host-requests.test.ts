@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { DmpService } from '../../../src/main/dmp/dmp-service';
+import { dmpMigrations } from '../../../src/main/dmp/migrations';
+import { silentLogger } from '../../../src/main/log/logger';
+import {
+  claimingStore,
+  findAppliedRequest,
+  recordRequestOutcome,
+  RequestAlreadyApplied,
+  runAsHostRequest,
+} from '../../../src/main/store/host-requests';
+import { openTestStore } from '../../support/test-store';
+import { actor, fixture, professional } from './helpers';
+
+async function host() {
+  const store = await openTestStore(dmpMigrations);
+  const dmp = new DmpService({
+    store: claimingStore(store, () => new Date('2026-03-01T09:00:00Z')),
+    log: silentLogger,
+  });
+  return { store, dmp };
+}
+
+describe('write requests carrying a request id', () => {
+  it('applies a request once: its retry is refused before running, naming what was recorded', async () => {
+    const { store, dmp } = await host();
+    const request = { requestId: '2b7c0a1e-retry-me', method: 'importCda' };
+    const run = () =>
+      runAsHostRequest(store, request, () =>
+        dmp.importCda(fixture('VSM_1.4_2022.01.xml'), { create: true, depositor: 'system' }),
+      );
+    const { documentId } = await run();
+    await recordRequestOutcome(store, request.requestId, documentId);
+    const retry: unknown = await run().catch((e: unknown) => e);
+    expect(retry).toBeInstanceOf(RequestAlreadyApplied);
+    expect(retry).toMatchObject({
+      code: 'CONFLICT',
+      applied: { requestId: request.requestId, method: 'importCda', outcome: documentId },
+    });
+    expect(await findAppliedRequest(store, request.requestId)).toMatchObject({
+      appliedAt: '2026-03-01T09:00:00.000Z',
+    });
+    expect(await store.all('SELECT id FROM documents')).toHaveLength(1);
+  });
+
+  it('claims the id with the request’s first write (even an audited refusal), not outside a request, not when the write fails', async () => {
+    const { store, dmp } = await host();
+    const stranger = actor(professional({ nationalId: '810009999999' }));
+    await dmp.importCda(fixture('VSM_1.4_2022.01.xml'), { create: true, depositor: 'system' });
+    // A refused operation still writes (the refusal is audited): that write claims the id.
+    const insKey = (await store.all<{ ins_key: string }>('SELECT ins_key FROM dossiers'))[0]!.ins_key;
+    await expect(
+      runAsHostRequest(store, { requestId: 'read-attempt-1', method: 'openDossier' }, () =>
+        dmp.openDossier(stranger, insKey),
+      ),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await store.all('SELECT request_id FROM host_requests')).toEqual([
+      { request_id: 'read-attempt-1' },
+    ]);
+    // Outside a request the store behaves as before.
+    await dmp
+      .importCda(fixture('VSM_1.4_2022.01.xml'), { create: false, depositor: 'system' })
+      .catch(() => undefined);
+    expect(await store.all('SELECT request_id FROM host_requests')).toHaveLength(1);
+    // A failed write leaves the id free for the retry.
+    const failing = { requestId: 'failing-write-1', method: 'test' };
+    await expect(
+      runAsHostRequest(store, failing, () =>
+        claimingStore(store).write([{ sql: 'INSERT INTO nowhere VALUES (1)' }]),
+      ),
+    ).rejects.toThrow();
+    expect(await findAppliedRequest(store, failing.requestId)).toBeNull();
+    await expect(
+      runAsHostRequest(store, { requestId: 'x', method: 'm' }, async () => 1),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+  });
+});
