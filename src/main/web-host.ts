@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app/composition';
 import { toApiError } from './app/user-messages';
+import { hostOptionNames } from './app/host-config';
 import { startLoopbackHost } from './bridge/loopback-host';
 import { createLogger } from './log/logger';
 import { dataLayout, defaultDataDir, projectRoot, resourcesDir } from './app/paths';
@@ -17,6 +18,12 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       pcsc: { type: 'boolean', default: false },
       'no-seed': { type: 'boolean', default: false },
+      // The shared DMP host (issue 13); without them, host-settings.json in the data folder decides.
+      [hostOptionNames.dmp]: { type: 'string' },
+      [hostOptionNames.hostCa]: { type: 'string' },
+      [hostOptionNames.workstationCert]: { type: 'string' },
+      [hostOptionNames.workstationKey]: { type: 'string' },
+      [hostOptionNames.pkcs11Module]: { type: 'string' },
     },
   });
   const root = projectRoot();
@@ -32,6 +39,13 @@ async function main(): Promise<void> {
     log,
     seedFiles: values['no-seed'] ? [] : [join(resourcesDir(), 'demo', 'VSM_1.4_2022.01.xml')],
     identitySeedFiles: values['no-seed'] ? [] : [join(resourcesDir(), 'identity', 'demo-identities.json')],
+    hostOptions: {
+      dmp: values[hostOptionNames.dmp],
+      hostCa: values[hostOptionNames.hostCa],
+      workstationCert: values[hostOptionNames.workstationCert],
+      workstationKey: values[hostOptionNames.workstationKey],
+      pkcs11Module: values[hostOptionNames.pkcs11Module],
+    },
   });
   const host = await startLoopbackHost({
     dispatch: app.dispatch,

@@ -1,20 +1,27 @@
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { readImportFile } from '../dmp/import-file';
 import { join } from 'node:path';
-import { ApiError } from '../../shared/contract';
+import { ApiError, type HostSettings, type HostStatus } from '../../shared/contract';
 import { createDispatcher, EventBus, type Dispatch, type Handlers } from '../bridge/dispatcher';
 import type { Logger } from '../log/logger';
 import { CardService } from '../cards/card-service';
 import type { CardTransport } from '../cards/transport/card-transport';
-import { SessionService } from '../session/session-service';
+import { SessionService, type ProfessionalProof } from '../session/session-service';
 import { readersForDisplay } from '../session/reader-display';
 import type { SessionRules } from '../session/session-rules';
 import { DmpService } from '../dmp/dmp-service';
+import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore, type OpenedStore } from '../store';
 import type { KeySource } from './store-key';
-import { claimDataFolder } from './data-folder';
+import { checkDataFolder, claimDataFolder } from './data-folder';
 import { recoveryNoticeMessage } from './user-messages';
+import { acquireDirectoryLock } from '../store/dir-lock';
+import { resolveDmpLocation, type HostOptions } from './host-config';
+import { readHostSettings } from './host-settings';
+import { realHostSeams, type HostSeams } from './host-seams';
+import { connectRemoteDmp, type RemoteDmp } from './remote-dmp';
 import { sessionDossiers } from './session-dossiers';
 import { auditKeySource, openAuditTrail } from './audit-trail';
 import { IdentityReference } from '../identity/identity-reference';
@@ -41,6 +48,15 @@ export interface BuildOptions {
   transport?: CardTransport;
   /** Inactivity lock and emergency-access durations (defaults in session/session-rules.ts). */
   sessionRules?: Partial<SessionRules>;
+  /**
+   * `--dmp …` and the workstation certificate options: the shared DMP host instead of the embedded
+   * store. Without them, `host-settings.json` in the data folder decides (see host-config.ts).
+   */
+  hostOptions?: HostOptions;
+  /** Read for `POSTE_DMP_PKCS11_MODULE` (src/main/cards/pkcs11/module-config.ts); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** i13-host's client and i13-card's signer; replaced by doubles in unit tests. */
+  hostSeams?: HostSeams;
 }
 
 export interface App {
@@ -56,6 +72,32 @@ export interface App {
  * Electron shell, the browser host and the tests all run the same code.
  */
 export async function buildApp(options: BuildOptions): Promise<App> {
+  const location = resolveDmpLocation(options.hostOptions ?? {}, () => readHostSettings(options.dataDir));
+  const backend =
+    location.mode === 'remote'
+      ? await openRemoteBackend(options, location.settings)
+      : await openEmbeddedBackend(options);
+  try {
+    return await assemble(options, backend);
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+}
+
+/** Where the dossiers are: the embedded store or the shared DMP host; everything above is the same. */
+interface DmpBackend {
+  dmp: DmpPort;
+  identities: IdentityPort;
+  warnings: string[];
+  status(): HostStatus;
+  onStatus(listener: (status: HostStatus) => void): () => void;
+  professionalProof?: ProfessionalProof;
+  close(): Promise<void>;
+}
+
+/** This workstation's own encrypted store, its key and its audit trail (the default). */
+async function openEmbeddedBackend(options: BuildOptions): Promise<DmpBackend> {
   const { log } = options;
   const warnings: string[] = [];
   // The data-folder lock is held from before the key is resolved until after the store is closed.
@@ -73,21 +115,93 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     folder.release();
     throw err;
   }
-  // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
-  warnings.push(...store.recovery.notices.map(recoveryNoticeMessage));
-  const audit = await openAuditTrail(auditKeySource(options.key, options.dataDir), options.dataDir, log);
-  for (const w of audit.warnings) if (!warnings.includes(w)) warnings.push(w);
-  const dmp = new DmpService({
-    store,
-    log: log.child('dmp'),
-    audit: { keys: audit.keys, witness: audit.checkpoints },
-  });
-  const identities = new IdentityReference(store);
-  for (const file of options.identitySeedFiles ?? [])
-    await identities.register(await readReferenceFile(file));
+  const close = async (): Promise<void> => {
+    try {
+      await store.close();
+    } finally {
+      folder.release();
+    }
+  };
+  try {
+    // A recovery from the previous snapshot or a dropped journal tail must reach an administrator.
+    warnings.push(...store.recovery.notices.map(recoveryNoticeMessage));
+    const audit = await openAuditTrail(auditKeySource(options.key, options.dataDir), options.dataDir, log);
+    for (const w of audit.warnings) if (!warnings.includes(w)) warnings.push(w);
+    const dmp = new DmpService({
+      store,
+      log: log.child('dmp'),
+      audit: { keys: audit.keys, witness: audit.checkpoints },
+    });
+    const identities = new IdentityReference(store);
+    for (const file of options.identitySeedFiles ?? [])
+      await identities.register(await readReferenceFile(file));
+    for (const file of options.seedFiles ?? []) await seed(dmp, file, log);
+    return {
+      dmp,
+      identities,
+      warnings,
+      status: () => ({ mode: 'embedded' }),
+      onStatus: () => () => undefined,
+      async close() {
+        await audit.checkpoints.flush();
+        await close();
+      },
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
 
-  for (const file of options.seedFiles ?? []) await seed(dmp, file, log);
+/**
+ * The shared DMP host: nothing of the local store is opened or created (no key, no audit trail, no
+ * demo seeding — the host holds the dossiers). The data folder is still locked: it holds the logs
+ * and the host settings of this one running workstation.
+ */
+async function openRemoteBackend(options: BuildOptions, settings: HostSettings): Promise<DmpBackend> {
+  const { log } = options;
+  checkDataFolder(options.dataDir, { mustExist: false });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const release = acquireDirectoryLock(options.dataDir);
+  let remote: RemoteDmp;
+  try {
+    remote = await connectRemoteDmp({
+      settings,
+      seams: options.hostSeams ?? realHostSeams,
+      log: log.child('host'),
+      production: options.production,
+      env: options.env ?? process.env,
+    });
+  } catch (err) {
+    release();
+    throw err;
+  }
+  if (options.seedFiles?.length || options.identitySeedFiles?.length)
+    log.info('demo seeding skipped: the shared DMP host holds the dossiers');
+  log.info('DMP: shared host', { host: new URL(settings.url).host });
+  return {
+    dmp: remote.dmp,
+    identities: remote.identities,
+    warnings: [],
+    status: () => remote.status(),
+    onStatus: (listener) => remote.onStatus(listener),
+    professionalProof: {
+      prove: (card, pin) => remote.authenticateProfessional(card, pin),
+      end: () => remote.endProfessionalSession(),
+    },
+    async close() {
+      try {
+        await remote.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
 
+async function assemble(options: BuildOptions, backend: DmpBackend): Promise<App> {
+  const { log } = options;
+  const { dmp, identities, warnings } = backend;
   let simulator: CardSimulator | null = null;
   let transport: CardTransport;
   if (options.transport) {
@@ -107,6 +221,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const cards = new CardService({ transport, production: options.production, log: log.child('cards') });
   const session = new SessionService(cards, sessionDossiers(dmp, identities), log.child('session'), {
     production: options.production,
+    ...(backend.professionalProof ? { professionalProof: backend.professionalProof } : {}),
     ...(options.sessionRules ? { rules: options.sessionRules } : {}),
   });
 
@@ -122,6 +237,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
       bus.emit('cards.changed', readersForDisplay(cards.readers(), state));
     }
   });
+  const offHostStatus = backend.onStatus((status) => bus.emit('host.changed', status));
 
   const packageJson = JSON.parse(await readFile(join(resourcesDir(), '..', 'package.json'), 'utf8')) as {
     version: string;
@@ -139,6 +255,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     identities,
     cards,
     simulator,
+    host: { status: () => backend.status(), dataDir: options.dataDir },
   });
   await cards.start();
 
@@ -148,19 +265,15 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     handlers,
     simulator,
     async close() {
+      offHostStatus();
       session.dispose();
       await cards.stop();
-      await audit.checkpoints.flush();
-      try {
-        await store.close();
-      } finally {
-        folder.release();
-      }
+      await backend.close();
     },
   };
 }
 
-async function seed(dmp: DmpService, file: string, log: Logger): Promise<void> {
+async function seed(dmp: DmpPort, file: string, log: Logger): Promise<void> {
   try {
     await dmp.importCda(await readImportFile(file), { create: true, depositor: 'system' });
     log.info('demo document imported');

@@ -1,13 +1,15 @@
-import { ApiError, type Beneficiary, type ReferenceIdentity } from '../../shared/contract';
+import { ApiError, type Beneficiary, type HostStatus, type ReferenceIdentity } from '../../shared/contract';
 import { insOidForCardStatus, isTestOid } from '../../shared/identity/ins';
-import type { IdentityAnswer, IdentityReference } from '../identity/identity-reference';
+import type { IdentityAnswer } from '../identity/identity-reference';
 import type { Handlers } from '../bridge/dispatcher';
 import type { SessionService } from '../session/session-service';
-import type { DmpService } from '../dmp/dmp-service';
+import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { CardService } from '../cards/card-service';
 import type { CardSimulator } from './card-simulator';
 import { readersForDisplay } from '../session/reader-display';
 import { patientPresence } from './patient-presence';
+import { readHostSettings, writeHostSettings } from './host-settings';
+import { dataLayout } from './paths';
 
 export interface HandlerDeps {
   info: {
@@ -18,10 +20,12 @@ export interface HandlerDeps {
     warnings: string[];
   };
   session: SessionService;
-  dmp: DmpService;
-  identities: IdentityReference;
+  dmp: DmpPort;
+  identities: IdentityPort;
   cards: CardService;
   simulator: CardSimulator | null;
+  /** Which DMP is in use now, and the data folder holding the host settings for the next start. */
+  host: { status(): HostStatus; dataDir: string };
 }
 
 /**
@@ -70,6 +74,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     'app.info': async () => deps.info,
     'cards.list': async () => readersForDisplay(cards.readers(), session.get()),
+
+    'host.status': async () => deps.host.status(),
+    'settings.getHost': async () => ({
+      saved: readHostSettings(deps.host.dataDir),
+      file: dataLayout(deps.host.dataDir).hostSettingsFile,
+    }),
+    // Saved for the next start: switching stores under an open session would mix two DMPs' data.
+    'settings.saveHost': async ({ settings }) => ({
+      saved: writeHostSettings(deps.host.dataDir, settings),
+      file: dataLayout(deps.host.dataDir).hostSettingsFile,
+      appliesAtRestart: true as const,
+    }),
 
     'session.get': async () => session.get(),
     'session.verifyPin': async ({ reader, pin }) => session.verifyPin(reader, pin),

@@ -45,6 +45,8 @@ export interface DataLayout {
   auditKeyFile: string;
   auditCheckpointsFile: string;
   auditPublicKeyFile: string;
+  /** The shared DMP host this workstation uses (issue 13), as the settings screen saved it; absent: embedded store. */
+  hostSettingsFile: string;
 }
 
 export function dataLayout(dataDir: string): DataLayout {
@@ -58,5 +60,6 @@ export function dataLayout(dataDir: string): DataLayout {
     auditKeyFile: join(dataDir, 'audit.key'),
     auditCheckpointsFile: join(dataDir, 'audit-checkpoints.log'),
     auditPublicKeyFile: join(dataDir, 'audit-checkpoints.pub.pem'),
+    hostSettingsFile: join(dataDir, 'host-settings.json'),
   };
 }

@@ -1,6 +1,6 @@
 import type { DossierRef, ReaderView } from '../../shared/contract';
 import { formatInsKey } from '../../shared/identity/ins';
-import type { DmpService } from '../dmp/dmp-service';
+import type { DmpPort } from '../dmp/dmp-port';
 import type { SessionActor, SessionService } from '../session/session-service';
 
 /**
@@ -8,11 +8,7 @@ import type { SessionActor, SessionService } from '../session/session-service';
  * from it, and the identity reference gave the selected beneficiary's INS, which names this dossier.
  * Computed here from the cards and the session, never taken from the renderer.
  */
-export function patientPresence(deps: {
-  session: SessionService;
-  readers(): ReaderView[];
-  dmp: DmpService;
-}): {
+export function patientPresence(deps: { session: SessionService; readers(): ReaderView[]; dmp: DmpPort }): {
   /** The dossier of the patient present, even when this professional cannot open it (closed, CPE). */
   dossierOfPresentPatient(actor: SessionActor): Promise<DossierRef | null>;
   isPresentFor(actor: SessionActor, insKey: string): Promise<boolean>;

@@ -1,8 +1,8 @@
 import type { Beneficiary, CardStatus, ReferenceIdentity } from '../../shared/contract';
 import { formatInsKey } from '../../shared/identity/ins';
-import type { DmpService } from '../dmp/dmp-service';
+import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import { rules } from '../domain/access-policy';
-import { IdentityQueryError, type IdentityReference } from '../identity/identity-reference';
+import { IdentityQueryError } from '../identity/identity-reference';
 import type {
   DossierOutcome,
   IdentityOutcome,
@@ -16,7 +16,7 @@ import type {
  * exactly that INS is looked up. No name search ever opens or authorises a dossier. The
  * professional is authorised only by the explicit « Le patient présent autorise l'accès » action.
  */
-export function sessionDossiers(dmp: DmpService, identities: IdentityReference): SessionDossiers {
+export function sessionDossiers(dmp: DmpPort, identities: IdentityPort): SessionDossiers {
   return {
     async identifyBeneficiary(beneficiary: Beneficiary, status: CardStatus): Promise<IdentityOutcome> {
       let answer;

@@ -15,6 +15,7 @@ export interface OpenRequest {
 }
 
 export interface OpenedForCli {
+  /** The embedded service on the data folder's store; commands take it as a `DmpPort`. */
   service: DmpService;
   store: Store;
   close(): Promise<void>;

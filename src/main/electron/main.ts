@@ -18,6 +18,7 @@ import { contentSecurityPolicy } from '../bridge/loopback-host';
 import { dataLayout, projectRoot } from '../app/paths';
 import { shellSwitches } from './switches';
 import { toApiError } from '../app/user-messages';
+import { hostOptionsFromArgv } from '../app/host-config';
 
 /**
  * The thin Electron shell: a hardened window, the app:// protocol, and the contract bound to
@@ -184,6 +185,7 @@ async function start(): Promise<void> {
       unwrap: (blob: Buffer) => safeStorage.decryptString(blob),
     },
     log,
+    hostOptions: hostOptionsFromArgv(process.argv),
   });
   ipcMain.handle(IPC_INVOKE, async (event, method: unknown, input: unknown) => {
     if (!isTrustedSender(event.senderFrame)) {

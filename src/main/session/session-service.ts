@@ -75,8 +75,21 @@ function freshSelection(patient: PatientContext, index: number): PatientContext 
   };
 }
 
+/**
+ * With a shared DMP host, the card's PIN is not enough: the host must see the professional's card
+ * sign its challenge (issue 13). The session calls `prove` after the card accepted the PIN, before
+ * any access, and `end` whenever that authentication ends (card removed or changed, lock, inactivity).
+ */
+export interface ProfessionalProof {
+  /** Throws an ApiError with a French message to refuse access. The PIN buffer is zeroed afterwards. */
+  prove(card: { reader: string; serial: string }, pin: Uint8Array): Promise<void>;
+  end(): Promise<void>;
+}
+
 export interface SessionOptions {
   production: boolean;
+  /** Absent with the embedded store: the card's PIN check is the whole authentication. */
+  professionalProof?: ProfessionalProof;
   now?: () => Date;
   rules?: Partial<SessionRules>;
   scheduler?: Scheduler;
@@ -154,13 +167,17 @@ export class SessionService {
       );
     }
     const buffer = new TextEncoder().encode(pin);
+    // The card layer zeroes the buffer it is given: the host proof, when there is one, gets its own copy.
+    const proofPin = this.options.professionalProof ? buffer.slice() : null;
     let result: { success: boolean; pin: PinState };
     try {
       result = await this.cards.verifyPin(reader, buffer);
+      if (result.success && proofPin) await this.proveToHost(card, proofPin, result.pin);
     } catch (err) {
       throw toApiError(err);
     } finally {
       buffer.fill(0);
+      proofPin?.fill(0);
     }
     if (result.success) {
       this.authenticatedSerial = card.info.serial;
@@ -178,8 +195,58 @@ export class SessionService {
     return result;
   }
 
-  lock(): SessionState {
+  /**
+   * The card accepted the PIN; with a shared host, the host must accept the card too. A refusal
+   * leaves the session without access, with the host's reason in French.
+   */
+  private async proveToHost(
+    card: { reader: string; info: CpxCardInfo },
+    pin: Uint8Array,
+    pinState: PinState,
+  ): Promise<void> {
+    const proof = this.options.professionalProof;
+    if (!proof) return;
+    try {
+      await proof.prove({ reader: card.reader, serial: card.info.serial }, pin);
+    } catch (err) {
+      this.log.warn('professional refused by the DMP host', {
+        code: err instanceof ApiError ? err.code : 'INTERNAL',
+      });
+      this.update({ pin: pinState });
+      throw err instanceof ApiError
+        ? err
+        : new ApiError(
+            'FORBIDDEN',
+            'Le serveur DMP n’a pas pu vérifier votre carte : accès impossible.',
+            err instanceof Error ? err.message : 'unknown',
+          );
+    }
+    if (this.professionalCard()?.info.serial !== card.info.serial) {
+      // Removed while the host was checking it: that authentication belongs to nobody now.
+      this.endProof();
+      throw new ApiError('CARD_ERROR', 'La carte professionnelle a été retirée pendant la vérification.');
+    }
+  }
+
+  /** Forgets who is authenticated; with a shared host, ends the professional's session there too. */
+  private endAuthentication(): void {
+    const wasAuthenticated = this.authenticatedSerial !== null;
     this.authenticatedSerial = null;
+    if (wasAuthenticated) this.endProof();
+  }
+
+  private endProof(): void {
+    const proof = this.options.professionalProof;
+    if (!proof) return;
+    proof.end().catch((err: unknown) =>
+      this.log.warn('ending the professional session on the DMP host failed', {
+        error: err instanceof Error ? err.message : 'unknown',
+      }),
+    );
+  }
+
+  lock(): SessionState {
+    this.endAuthentication();
     this.inactivity.cancel();
     const card = this.professionalCard();
     this.update({
@@ -426,7 +493,7 @@ export class SessionService {
     );
     if (!cpx) {
       if (this.authenticatedSerial) this.log.info('professional card removed: session locked');
-      this.authenticatedSerial = null;
+      this.endAuthentication();
       this.situationChoice = null;
       this.inactivity.cancel();
       this.vitaleSeen = null;
@@ -445,13 +512,13 @@ export class SessionService {
     }
     if (this.options.production && cpx.info.status !== 'production') {
       this.log.warn('test or demo professional card refused in production');
-      this.authenticatedSerial = null;
+      this.endAuthentication();
       this.update({ status: 'no_card', professional: null, pin: null, patient: null });
       return;
     }
     const sameCard = this.authenticatedSerial === cpx.info.serial;
     if (!sameCard) {
-      this.authenticatedSerial = null;
+      this.endAuthentication();
       this.inactivity.cancel();
       if (this.situationChoice?.serial !== cpx.info.serial) this.situationChoice = null;
       const professional = this.professionalView(cpx.reader, cpx.info);

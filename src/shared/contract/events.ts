@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { readerDisplaySchema } from './cards';
 import { sessionStateSchema } from './session';
+import { hostStatusSchema } from './host';
 
 /** Everything the main process pushes to the renderer. */
 export const events = {
   'cards.changed': z.array(readerDisplaySchema),
   'session.changed': sessionStateSchema,
+  'host.changed': hostStatusSchema,
 } as const;
 
 export type Events = typeof events;

@@ -4,6 +4,7 @@ export * from './patient';
 export * from './session';
 export * from './documents';
 export * from './audit';
+export * from './host';
 export * from './methods';
 export * from './events';
 export * from './api';

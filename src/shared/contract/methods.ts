@@ -18,6 +18,7 @@ import {
   documentStatus,
 } from './documents';
 import { accessHistoryEntrySchema } from './audit';
+import { hostSettingsSchema, hostStatusSchema } from './host';
 
 const empty = z.strictObject({});
 const pdfFileSchema = z.object({ fileName: z.string(), pdfBase64: z.string() });
@@ -39,6 +40,25 @@ export const methods = {
     }),
   },
   'cards.list': { input: empty, output: z.array(readerDisplaySchema) },
+
+  /** Embedded store or shared DMP host, and whether the host answers this workstation. */
+  'host.status': { input: empty, output: hostStatusSchema },
+  /**
+   * The shared host settings saved in the data folder (`host-settings.json`); null: the embedded
+   * store. They take effect at the next start: the status above tells what is in use now.
+   */
+  'settings.getHost': {
+    input: empty,
+    output: z.object({ saved: hostSettingsSchema.nullable(), file: z.string() }),
+  },
+  'settings.saveHost': {
+    input: z.strictObject({ settings: hostSettingsSchema.nullable() }),
+    output: z.object({
+      saved: hostSettingsSchema.nullable(),
+      file: z.string(),
+      appliesAtRestart: z.literal(true),
+    }),
+  },
 
   'session.get': { input: empty, output: sessionStateSchema },
   'session.verifyPin': {

@@ -2,41 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { CpxCardInfo, DossierRef, VitaleCardInfo } from '../../../src/shared/contract';
 import { ApiError } from '../../../src/shared/contract';
 import { SessionService, type SessionDossiers } from '../../../src/main/session/session-service';
-import type { Scheduler } from '../../../src/main/session/session-rules';
 import { toDomainActor } from '../../../src/main/dmp/actors';
 import { silentLogger } from '../../../src/main/log/logger';
 import { FakeCards } from './fake-cards';
+import { ManualClock } from './manual-clock';
+import type { Scheduler } from '../../../src/main/session/session-rules';
 
 const MINUTE = 60_000;
-
-/** Time moves only when the test says so; timers fire in order as it passes. */
-class ManualClock implements Scheduler {
-  private t = Date.parse('2026-03-02T08:00:00Z');
-  private timers: { id: number; at: number; run: () => void }[] = [];
-  private nextId = 1;
-  now(): number {
-    return this.t;
-  }
-  setTimeout(run: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.push({ id, at: this.t + ms, run });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((t) => t.id !== handle);
-  }
-  advance(ms: number): void {
-    const target = this.t + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.t = due.at;
-      due.run();
-    }
-    this.t = target;
-  }
-}
 
 const cabinet = { label: 'Cabinet médical du Parc' };
 const samu = { label: 'SAMU 75 — Centre 15, régulation médicale' };

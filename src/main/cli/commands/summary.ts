@@ -11,7 +11,7 @@ import {
   normaliseMatricule,
   tryParseInsKey,
 } from '../../../shared/identity/ins';
-import type { DmpService } from '../../dmp/dmp-service';
+import type { DmpPort } from '../../dmp/dmp-port';
 import {
   dataOptions,
   exitCode,
@@ -35,7 +35,7 @@ function parseAsOf(value: string): Date {
 }
 
 /** A bare matricule is accepted when exactly one dossier (whatever its OID) carries it. */
-async function resolveInsKey(service: DmpService, value: string): Promise<string> {
+async function resolveInsKey(service: DmpPort, value: string): Promise<string> {
   const parsed = tryParseInsKey(value);
   if (parsed) return formatInsKey(parsed);
   if (!matriculePattern.test(normaliseMatricule(value)))

@@ -8,12 +8,14 @@ import { LockScreen } from '../features/lock/LockScreen';
 import { PatientWorkspace } from '../features/patient/PatientWorkspace';
 import { AccessModeBanner } from '../features/access/AccessModeBanner';
 import { SituationPicker } from '../features/situation/SituationPicker';
+import { HostSettingsDialog } from '../features/host/HostSettingsDialog';
 
 export function App(): React.JSX.Element {
   const session = useStore((s) => s.session);
   const simulation = useStore((s) => s.appInfo?.simulation ?? false);
   const warnings = useStore((s) => s.appInfo?.warnings);
   const [showSimulator, setShowSimulator] = useState(true);
+  const [showSettings, setShowSettings] = useState(false);
 
   return (
     <div className="app">
@@ -35,6 +37,9 @@ export function App(): React.JSX.Element {
               Simulateur
             </button>
           )}
+          <button type="button" className="link" onClick={() => setShowSettings(true)}>
+            Paramètres
+          </button>
         </div>
         {warnings?.map((w) => (
           <p key={w} className="admin-warning" role="note">
@@ -49,6 +54,7 @@ export function App(): React.JSX.Element {
         </main>
         {simulation && showSimulator && <SimulatorPanel />}
       </div>
+      {showSettings && <HostSettingsDialog onClose={() => setShowSettings(false)} />}
     </div>
   );
 }

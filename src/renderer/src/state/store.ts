@@ -3,6 +3,7 @@ import type {
   AccessHistoryEntry,
   DocumentMeta,
   EmergencySummary,
+  HostStatus,
   MethodInput,
   MethodOutput,
   ReaderDisplay,
@@ -45,6 +46,9 @@ export interface SummarySlice {
 export interface AppSlice {
   appInfo: MethodOutput<'app.info'> | null;
   setAppInfo(info: MethodOutput<'app.info'>): void;
+  /** Embedded store or shared DMP host, and whether the host answers; null until the main process says. */
+  hostStatus: HostStatus | null;
+  setHostStatus(status: HostStatus): void;
 }
 
 /** A summary line's « Source »: the document to open in the viewer, and the entry to mark in it. */
@@ -102,6 +106,8 @@ const summarySlice: StateCreator<Store, [], [], SummarySlice> = (set) => ({
 const appSlice: StateCreator<Store, [], [], AppSlice> = (set) => ({
   appInfo: null,
   setAppInfo: (appInfo) => set({ appInfo }),
+  hostStatus: null,
+  setHostStatus: (hostStatus) => set({ hostStatus }),
 });
 
 const dossierSlice: StateCreator<Store, [], [], DossierSlice> = (set) => ({

@@ -16,7 +16,7 @@ function openingKey(session: SessionState): string | null {
  * dossier changes. Called once at start-up; returns the unsubscribe function.
  */
 export function startSync(api: Api): () => void {
-  const { setReaders, setAppInfo } = useStore.getState();
+  const { setReaders, setAppInfo, setHostStatus } = useStore.getState();
   let summaryFor: string | null = null;
   let dossierFor: string | null = null;
 
@@ -52,9 +52,14 @@ export function startSync(api: Api): () => void {
 
   const offCards = api.on('cards.changed', setReaders);
   const offSession = api.on('session.changed', onSession);
+  const offHost = api.on('host.changed', setHostStatus);
   void api.app
     .info({})
     .then(setAppInfo)
+    .catch(() => undefined);
+  void api.host
+    .status({})
+    .then(setHostStatus)
     .catch(() => undefined);
   void api.cards
     .list({})
@@ -67,5 +72,6 @@ export function startSync(api: Api): () => void {
   return () => {
     offCards();
     offSession();
+    offHost();
   };
 }

@@ -4,6 +4,7 @@ import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { useStore } from '../../state/store';
 import { pluralTries } from './tries';
+import { HostIndicator } from '../host/HostIndicator';
 
 const kindLabel: Record<string, string> = {
   vitale: 'Carte Vitale',
@@ -52,6 +53,7 @@ export function CardBar(): React.JSX.Element {
         {statusLabel[status]}
         {pin && status !== 'authenticated' && !pin.blocked && <> · {pluralTries(pin.triesLeft)}</>}
       </p>
+      <HostIndicator />
       {status === 'authenticated' && (
         <button type="button" className="link" onClick={lock}>
           Verrouiller

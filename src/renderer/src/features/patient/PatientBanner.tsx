@@ -5,6 +5,7 @@ import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { BeneficiaryList } from './BeneficiaryPicker';
+import { HostUnavailableNotice } from '../host/HostIndicator';
 import { accessModeLabel, ageLabel, bornLabel, frenchDate, identityKind, sexLabel } from './format';
 
 /** Whose dossier this is, and how it was opened: never in doubt. */
@@ -82,6 +83,7 @@ export function PatientBanner(props: {
           </span>
         )}
       </div>
+      <HostUnavailableNotice />
       {error && (
         <p className="error" role="alert">
           {error}

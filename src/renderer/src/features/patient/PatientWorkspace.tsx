@@ -17,6 +17,8 @@ import { IdentityTraits } from '../identity/IdentityTraits';
 import { BeneficiaryPicker } from './BeneficiaryPicker';
 import { PatientBanner, type AllergyState } from './PatientBanner';
 import { displayName } from './format';
+import { HostUnavailableNotice } from '../host/HostIndicator';
+import { hostBlocksPatientData } from '../host/host-wording';
 
 const tabs: readonly TabDef<WorkspaceTab>[] = [
   { key: 'summary', label: 'Synthèse d’urgence' },
@@ -30,7 +32,13 @@ export function PatientWorkspace({ session }: { session: SessionState }): React.
   const patient = session.patient;
   const [error, setError] = useState<string | null>(null);
 
-  if (!patient) return <PatientSearch professional={session.professional} />;
+  if (!patient)
+    return (
+      <>
+        <HostUnavailableNotice />
+        <PatientSearch professional={session.professional} />
+      </>
+    );
 
   if (patient.source === 'vitale' && patient.selectedIndex === null) {
     const pick = (index: number): void => {
@@ -70,6 +78,8 @@ function DossierView(props: {
   const activeTab = useStore((s) => s.activeTab);
   const setActiveTab = useStore((s) => s.setActiveTab);
   const created = useStore((s) => s.created);
+  // The shared host is not answering: the banner says so, and nothing of the dossier stays on screen.
+  const hostBlocked = useStore((s) => hostBlocksPatientData(s.hostStatus));
   const allergies: AllergyState = summary
     ? summary.allergies.length > 0
       ? 'present'
@@ -83,34 +93,36 @@ function DossierView(props: {
   return (
     <div className="workspace">
       {/* Sticky: whose dossier this is stays on screen however far the summary scrolls. */}
-      <PatientBanner dossier={dossier} patient={patient} allergies={allergies} />
-      {created?.insKey === dossier.insKey && (
+      <PatientBanner dossier={dossier} patient={patient} allergies={hostBlocked ? 'unknown' : allergies} />
+      {!hostBlocked && created?.insKey === dossier.insKey && (
         <div className="panel panel--ok" role="status">
           <p>Dossier créé. Remettez au patient ses codes d’accès à Mon espace santé.</p>
           <AccessCodesButton accessCodes={created.accessCodes} />
         </div>
       )}
-      <Tabs label="Dossier du patient" tabs={tabs} active={activeTab} onChange={setActiveTab}>
-        {activeTab === 'summary' && (
-          <>
-            {summaryError && (
-              <p className="error" role="alert">
-                {summaryError.message}
-              </p>
-            )}
-            {summary ? (
-              <EmergencyView summary={summary} printedBy={props.printedBy} access={patient.access?.mode} />
-            ) : loading ? (
-              <EmergencyViewSkeleton />
-            ) : null}
-          </>
-        )}
-        {activeTab === 'documents' && <DocumentsTab insKey={dossier.insKey} />}
-        {activeTab === 'history' && <AccessHistoryTab insKey={dossier.insKey} />}
-        {activeTab === 'management' && (
-          <DossierManagementTab dossier={dossier} patient={patient} professional={professional} />
-        )}
-      </Tabs>
+      {!hostBlocked && (
+        <Tabs label="Dossier du patient" tabs={tabs} active={activeTab} onChange={setActiveTab}>
+          {activeTab === 'summary' && (
+            <>
+              {summaryError && (
+                <p className="error" role="alert">
+                  {summaryError.message}
+                </p>
+              )}
+              {summary ? (
+                <EmergencyView summary={summary} printedBy={props.printedBy} access={patient.access?.mode} />
+              ) : loading ? (
+                <EmergencyViewSkeleton />
+              ) : null}
+            </>
+          )}
+          {activeTab === 'documents' && <DocumentsTab insKey={dossier.insKey} />}
+          {activeTab === 'history' && <AccessHistoryTab insKey={dossier.insKey} />}
+          {activeTab === 'management' && (
+            <DossierManagementTab dossier={dossier} patient={patient} professional={professional} />
+          )}
+        </Tabs>
+      )}
     </div>
   );
 }
@@ -166,6 +178,7 @@ function NoDossier({
   return (
     <section className="panel panel--wide" aria-labelledby="no-dossier-title">
       <h2 id="no-dossier-title">Dossier non ouvert</h2>
+      <HostUnavailableNotice />
       {beneficiary && (
         <p>
           Carte Vitale : {beneficiary.lastName} {beneficiary.firstName}
