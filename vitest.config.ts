@@ -21,6 +21,7 @@ export default defineConfig({
             'tests/unit/audit/**/*.test.ts',
             'tests/unit/identity/**/*.test.ts',
             'tests/unit/store/field-sealing.test.ts',
+            'tests/unit/host/host-request-retry.test.ts',
             'tests/postgres/**/*.test.ts',
           ],
           environment: 'node',
