@@ -10,8 +10,9 @@ import type { ProofVerifier, VerifiedProfessional } from '../../src/main/host/pr
 /**
  * A throwaway PKI made with openssl for the host's TLS tests: a deployment CA with host and
  * workstation certificates, a second CA nobody trusts, and software "cards" (key + certificate whose
- * subject carries the professional). The host-side proof check here is the tests' own stand-in until
- * i13-card's `verifyProfessionalProof` is merged; the TLS part is the real thing.
+ * subject carries the professional). The host-side proof check here is a software stand-in (fast unit
+ * tests); the real `verifyProfessionalProof` with SoftHSM2 tokens is tested in
+ * tests/unit/host/card-proof-softhsm.test.ts and the host process test. The TLS part is the real thing.
  */
 export interface Issued {
   certPem: string;
@@ -109,7 +110,7 @@ function issue(dir: string, ca: string, name: string, subject: string, ext: stri
   };
 }
 
-/** Workstation certificates carry the deployment PKI's policies (src/main/pki/profile.ts), as i13-card issues them. */
+/** Workstation certificates carry the deployment PKI's policies (src/main/pki/profile.ts), as src/main/pki issues them. */
 const clientBase =
   'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n';
 const clientExt = `${clientBase}certificatePolicies=${policies.workstation}\n`;

@@ -55,7 +55,7 @@ export interface BuildOptions {
   hostOptions?: HostOptions;
   /** Read for `POSTE_DMP_PKCS11_MODULE` (src/main/cards/pkcs11/module-config.ts); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
-  /** i13-host's client and i13-card's signer; replaced by doubles in unit tests. */
+  /** The shared host's client and the card's PKCS#11 signer; replaced by doubles in unit tests. */
   hostSeams?: HostSeams;
 }
 

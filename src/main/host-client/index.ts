@@ -45,7 +45,7 @@ export interface HostClient {
   identities: IdentityPort;
   status(): HostStatus;
   onStatus(listener: (s: HostStatus) => void): () => void;
-  /** After the PIN: proves the professional to the host with the card's key (PKCS#11, see i13-card). */
+  /** After the PIN: proves the professional to the host with the card's key (PKCS#11, src/main/cards/pkcs11). */
   authenticateProfessional(signer: CardSigner): Promise<void>;
   endProfessionalSession(): Promise<void>;
   close(): Promise<void>;

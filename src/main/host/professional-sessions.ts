@@ -15,7 +15,7 @@ export interface VerifiedProfessional {
 /**
  * Checks a card proof: the certificate chains to a trusted professional CA and is valid now, its key
  * may sign, and `signature` is its signature of `challenge`. Resolves with the professional, or
- * rejects with a French reason. The host's is i13-card's `verifyProfessionalProof` (src/main/pki).
+ * rejects with a French reason. The host's is `verifyProfessionalProof` (src/main/pki).
  */
 export type ProofVerifier = (proof: {
   certificatePem: string;

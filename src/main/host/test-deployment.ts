@@ -4,7 +4,7 @@ import { resourcesDir } from '../app/paths';
 import { createTestDeployment, type TestDeployment } from '../pki/test-deployment';
 
 /**
- * `npm run host:test-deployment -- DIR`: i13-card's test deployment (PKI, host and workstation
+ * `npm run host:test-deployment -- DIR`: the test deployment of src/main/pki (PKI, host and workstation
  * certificates, one SoftHSM2 token per simulated card, `deployment.json`) plus `host.json`, the
  * configuration `npm run host -- --config DIR/host.json` starts from, with an embedded data folder
  * `DIR/data`. Never for production: the authorities' keys lie beside the certificates.

@@ -63,7 +63,7 @@ function runTestDeployment(target: string): Promise<{ code: number | null; stdou
 }
 
 describe('npm run host', () => {
-  it('a test deployment (i13-card PKI) starts, and connectToHost works against it with its workstation certificates', async () => {
+  it('a test deployment (project test PKI) starts, and connectToHost works against it with its workstation certificates', async () => {
     const deployment = join(dir, 'deployment');
     const made = await runTestDeployment(deployment);
     expect(made.code, made.stderr).toBe(0);

@@ -16,7 +16,7 @@ const CPS_READER = 'Lecteur simulé CPS';
 /**
  * A browser-host workstation built by the composition root on a real DMP host (TLS 1.3, workstation
  * certificates) through the real client. The card proof uses the host tests' software card from the
- * same test PKI (the SoftHSM2 path is i13-card's own test); everything else is the real thing.
+ * same test PKI (the SoftHSM2 path is tests/unit/host/card-proof-softhsm.test.ts); everything else is the real thing.
  */
 describe('workstation as a client of a real DMP host', () => {
   let pki: HostTestPki;

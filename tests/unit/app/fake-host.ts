@@ -10,7 +10,7 @@ import type {
 } from '../../../src/main/app/host-seams';
 
 /**
- * A test double of i13-host's client and i13-card's signer, for unit tests only: it records what the
+ * A test double of the shared host's client and the card signer, for unit tests only: it records what the
  * workstation asks and answers from `answers`. The real host is exercised by the integration tests.
  */
 export class FakeHost implements HostSeams {

@@ -1,5 +1,5 @@
 /**
- * INTERIM, until every query is compiled by Kysely for PostgreSQL (i13-query): the DMP's SQL is
+ * INTERIM, until every query is compiled by Kysely for PostgreSQL: the DMP's SQL is
  * written with SQLite's `?` placeholders; PostgreSQL wants `$1, $2…`. Rewrites each `?` that stands
  * outside a string literal, a quoted identifier and a comment, in order.
  */
