@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/main/log/logger';
+import { storeErrorMessage } from '../../src/main/app/user-messages';
 import { StoreError } from '../../src/main/store/errors';
 import { openPgStore } from '../../src/main/store/pg/pg-store';
 import type { Migration } from '../../src/main/store/types';
@@ -104,6 +105,9 @@ describe('openPgStore', () => {
     const err: unknown = await openPgStore({ connection: conn, log: silentLogger, migrations }).catch(
       (e) => e,
     );
-    expect(err).toMatchObject({ reason: 'IO', message: 'La base de données est injoignable.' });
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).reason).toBe('IO');
+    // The store says what happened; the French for the user is chosen at the boundary.
+    expect(storeErrorMessage(err as StoreError)).toBe('La base de données est injoignable.');
   });
 });
