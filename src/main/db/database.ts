@@ -1,4 +1,6 @@
 import type { Generated } from 'kysely';
+// The kinds the CDA extraction produces: one definition, in the extraction's types.
+import type { EntryKind } from '../cda/types';
 
 /**
  * The DMP tables as the queries see them (schema version 7), for Kysely: each query's row type comes
@@ -115,20 +117,6 @@ export interface DocumentSectionsTable {
   narrative_html: string;
   entry_count: number;
 }
-
-export type EntryKind =
-  | 'allergy'
-  | 'medication'
-  | 'problem'
-  | 'immunization'
-  | 'reimbursement'
-  | 'contact'
-  | 'advanceDirective'
-  | 'device'
-  | 'procedure'
-  | 'riskFactor'
-  | 'labResult'
-  | 'noneKnown';
 
 export interface ClinicalEntriesTable {
   id: string;
