@@ -20,8 +20,8 @@ import { recoveryNoticeMessage } from './user-messages';
 import { acquireDirectoryLock } from '../store/dir-lock';
 import { resolveDmpLocation, type HostOptions } from './host-config';
 import { readHostSettings } from './host-settings';
-import { realHostSeams, type HostSeams } from './host-seams';
-import { connectRemoteDmp, type RemoteDmp } from './remote-dmp';
+import type { HostSeams } from './host-seams';
+import type { RemoteDmp } from './remote-dmp';
 import { sessionDossiers } from './session-dossiers';
 import { auditKeySource, openAuditTrail } from './audit-trail';
 import { IdentityReference } from '../identity/identity-reference';
@@ -165,9 +165,13 @@ async function openRemoteBackend(options: BuildOptions, settings: HostSettings):
   const release = acquireDirectoryLock(options.dataDir);
   let remote: RemoteDmp;
   try {
+    // Loaded only for a shared host: the host client and the card signer (with its X.509 library)
+    // are not part of an embedded workstation's start.
+    const { connectRemoteDmp } = await import('./remote-dmp');
+    const seams = options.hostSeams ?? (await import('./host-seams')).realHostSeams;
     remote = await connectRemoteDmp({
       settings,
-      seams: options.hostSeams ?? realHostSeams,
+      seams,
       log: log.child('host'),
       production: options.production,
       env: options.env ?? process.env,
