@@ -1,33 +1,17 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toApiError } from '../app/user-messages';
-import type { DmpService } from '../dmp/dmp-service';
-import type { Store } from '../store/types';
+import type { DataFolderDmp, DataFolderDmpRequest } from '../app/data-folder-dmp';
 
 /** Exit codes of every command: 0 done, 1 refused or failed, 2 bad usage (nothing was opened). */
 export const exitCode = { ok: 0, failed: 1, usage: 2 } as const;
-
-export interface OpenRequest {
-  dataDir: string;
-  /** Read-only commands refuse a folder without a store instead of creating one. */
-  readOnly: boolean;
-  /** Null: fail at once when another instance holds the data folder. */
-  waitMs: number | null;
-}
-
-export interface OpenedForCli {
-  /** The embedded service on the data folder's store; commands take it as a `DmpPort`. */
-  service: DmpService;
-  store: Store;
-  close(): Promise<void>;
-}
 
 /** What the CLI dispatcher (index.ts) hands to each command. */
 export interface CliContext {
   out: (s: string) => void;
   /** Errors, warnings and recovery notices: stderr. */
   err: (s: string) => void;
-  /** Opens the DMP service on a data folder (see open-dmp.ts); notices already went to `err`. */
-  open(request: OpenRequest): Promise<OpenedForCli>;
+  /** Opens the DMP service on a data folder (openDataFolderDmp); notices already went to `err`. */
+  open(request: DataFolderDmpRequest): Promise<DataFolderDmp>;
   /** Used when `--data` is not given. */
   defaultDataDir: string;
 }
@@ -111,7 +95,7 @@ export function openRequest(
   values: { data?: string | undefined; wait?: string | undefined; store?: string | undefined },
   ctx: CliContext,
   readOnly: boolean,
-): OpenRequest {
+): DataFolderDmpRequest {
   if (values.store !== undefined) {
     throw new UsageError(
       `L’option --store n’existe plus : indiquez le dossier de données avec --data DOSSIER ` +
@@ -162,10 +146,10 @@ export async function runCommand<T extends Options>(
 /** Opens the service, runs `body`, always closes; user-facing errors become French messages and exit 1. */
 export async function withService(
   ctx: CliContext,
-  request: OpenRequest,
-  body: (opened: OpenedForCli) => Promise<number>,
+  request: DataFolderDmpRequest,
+  body: (opened: DataFolderDmp) => Promise<number>,
 ): Promise<number> {
-  let opened: OpenedForCli;
+  let opened: DataFolderDmp;
   try {
     opened = await ctx.open(request);
   } catch (err) {

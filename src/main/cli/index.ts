@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defaultDataDir } from '../app/paths';
 import { defaultWaitSeconds, exitCode, type CliContext } from './cli-context';
 import { defaultReferenceDate } from './commands/generate';
-import { openDmpForCli } from './open-dmp';
+import { openDataFolderDmp } from '../app/data-folder-dmp';
 
 /**
  * `npm run cli -- <command>`: headless tools for support staff and hospital IT.
@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   const ctx: CliContext = {
     out,
     err,
-    open: (request) => openDmpForCli({ ...request, dataDir: resolve(request.dataDir) }, err),
+    open: (request) => openDataFolderDmp({ ...request, dataDir: resolve(request.dataDir) }, err),
     defaultDataDir: defaultDataDir(),
   };
 

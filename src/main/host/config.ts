@@ -36,6 +36,19 @@ export const hostConfigSchema = z.strictObject({
       /** The key sealing document contents and clinical entries at rest (a 0600 file). */
       fieldKeyFile: path,
     }),
+    /**
+     * A PostgreSQL cluster this host creates on first start (`initdb` in `clusterDir`), starts and
+     * stops itself: the quick start (`npm run host -- --data DIR`, local-postgres.ts). Unix socket
+     * in `clusterDir` only, database `dmp`.
+     */
+    z.strictObject({
+      kind: z.literal('local-postgres'),
+      clusterDir: path,
+      /** Names the socket `.s.PGSQL.<port>` in `clusterDir`; no TCP listener. */
+      port: z.number().int().min(1024).max(65_535),
+      auditKeyFile: path,
+      fieldKeyFile: path,
+    }),
   ]),
   /** A proven professional with no call for this long must present the card again. */
   professionalIdleMinutes: z
@@ -115,6 +128,9 @@ function resolvePaths(config: HostConfig, base: string): HostConfig {
         ? { kind: 'embedded', dataDir: at(config.storage.dataDir) }
         : {
             ...config.storage,
+            ...(config.storage.kind === 'local-postgres'
+              ? { clusterDir: at(config.storage.clusterDir) }
+              : {}),
             auditKeyFile: at(config.storage.auditKeyFile),
             fieldKeyFile: at(config.storage.fieldKeyFile),
           },

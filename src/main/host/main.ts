@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
@@ -9,7 +9,10 @@ import { openPgStore } from '../store/pg/pg-store';
 import { claimingStore } from '../store/host-requests';
 import type { StoreReader } from '../store/types';
 import { IdentityReference } from '../identity/identity-reference';
-import { openDmpForCli } from '../cli/open-dmp';
+import { openDataFolderDmp } from '../app/data-folder-dmp';
+import { LocalClusterError, type PgConnection } from '../store/pg/local-cluster';
+import type { TestDeployment } from '../pki/test-deployment';
+import { localDatabase, localPostgresMessage, startLocalPostgres } from './local-postgres';
 import { dataLayout } from '../app/paths';
 import { toApiError } from '../app/user-messages';
 import { createLogger, type RootLogger } from '../log/logger';
@@ -22,9 +25,11 @@ import type { RunningHostServer } from './server';
  * `npm run host -- --config FILE`: the DMP host as its own process. Exit codes like the CLI's:
  * 0 stopped normally, 1 could not start (French reason on stderr), 2 bad usage.
  */
-const usage = `Serveur DMP — npm run host -- --config FICHIER.json
+const usage = `Serveur DMP — npm run host -- --config FICHIER.json | --data DOSSIER
 
   --config FICHIER   configuration JSON (défaut : $POSTE_DMP_HOST_CONFIG) ; voir docs/host.md
+  --data DOSSIER     démarrage rapide : crée au premier lancement un déploiement de TEST et un cluster
+                     PostgreSQL local dans DOSSIER, puis les réutilise
   test-deployment DOSSIER   crée un déploiement de TEST (autorités, certificats, host.json)
   Variables qui remplacent le fichier : ${Object.keys(hostEnvironment).join(', ')}`;
 
@@ -45,45 +50,37 @@ async function openStorage(
   stderr: (s: string) => void,
 ): Promise<Opened> {
   const storage = config.storage;
-  if (storage.kind === 'postgres') {
-    // Both keys live in 0600 files beside the configuration (created on first start), never in the database.
-    const auditSecret = await resolveStoreKey(
-      { kind: 'file', path: storage.auditKeyFile },
-      log.child('audit-key'),
-      {
-        mayCreate: true,
-      },
+  if (storage.kind === 'postgres')
+    return openPostgres(storage.connectionString, storage, log, stderr, 'base PostgreSQL');
+  if (storage.kind === 'local-postgres') {
+    const cluster = await startLocalPostgres(storage, log.child('local-postgres'), (notice) =>
+      stderr(`Attention : ${notice}`),
     );
-    const keys = deriveAuditKeys(auditSecret.key.key);
-    auditSecret.key.key.fill(0);
-    const fieldSecret = await resolveStoreKey(
-      { kind: 'file', path: storage.fieldKeyFile },
-      log.child('field-key'),
-      {
-        mayCreate: true,
-      },
-    );
-    for (const warning of [...auditSecret.warnings, ...fieldSecret.warnings])
-      stderr(`Attention : ${warning}`);
-    const store = await openPgStore({
-      connection: storage.connectionString,
-      log: log.child('store'),
-      migrations: dmpMigrations,
-      fieldKey: fieldSecret.key.key,
-    });
-    return {
-      // No checkpoint witness yet on PostgreSQL: entries are authenticated (HMAC) and hash-chained.
-      // Each write request's id is claimed in the write's own transaction: a retry reaching another host
-      // sharing this database is refused instead of applied twice.
-      dmp: new DmpService({ store: claimingStore(store), log: log.child('dmp'), audit: { keys } }),
-      identities: new IdentityReference(store),
-      close: () => store.close(),
-      describe: 'base PostgreSQL',
-      requests: store,
-    };
+    try {
+      const opened = await openPostgres(
+        cluster.connection,
+        storage,
+        log,
+        stderr,
+        `cluster PostgreSQL local ${storage.clusterDir}, processus ${cluster.pid}`,
+      );
+      return {
+        ...opened,
+        close: async () => {
+          try {
+            await opened.close();
+          } finally {
+            await cluster.stop();
+          }
+        },
+      };
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
   }
   // The embedded store: the same data folder rules (lock, key file, audit key) as the CLI and the browser host.
-  const opened = await openDmpForCli(
+  const opened = await openDataFolderDmp(
     { dataDir: storage.dataDir, readOnly: false, waitMs: null },
     stderr,
     log,
@@ -94,6 +91,83 @@ async function openStorage(
     close: opened.close,
     describe: `dossier de données ${storage.dataDir}`,
   };
+}
+
+async function openPostgres(
+  connection: string | PgConnection,
+  keyFiles: { auditKeyFile: string; fieldKeyFile: string },
+  log: RootLogger,
+  stderr: (s: string) => void,
+  describe: string,
+): Promise<Opened> {
+  // Both keys live in 0600 files beside the configuration (created on first start), never in the database.
+  const auditSecret = await resolveStoreKey(
+    { kind: 'file', path: keyFiles.auditKeyFile },
+    log.child('audit-key'),
+    { mayCreate: true },
+  );
+  const keys = deriveAuditKeys(auditSecret.key.key);
+  auditSecret.key.key.fill(0);
+  const fieldSecret = await resolveStoreKey(
+    { kind: 'file', path: keyFiles.fieldKeyFile },
+    log.child('field-key'),
+    {
+      mayCreate: true,
+    },
+  );
+  for (const warning of [...auditSecret.warnings, ...fieldSecret.warnings]) stderr(`Attention : ${warning}`);
+  const store = await openPgStore({
+    connection,
+    log: log.child('store'),
+    migrations: dmpMigrations,
+    fieldKey: fieldSecret.key.key,
+  });
+  return {
+    // No checkpoint witness yet on PostgreSQL: entries are authenticated (HMAC) and hash-chained.
+    // Each write request's id is claimed in the write's own transaction: a retry reaching another host
+    // sharing this database is refused instead of applied twice.
+    dmp: new DmpService({ store: claimingStore(store), log: log.child('dmp'), audit: { keys } }),
+    identities: new IdentityReference(store),
+    close: () => store.close(),
+    describe,
+    requests: store,
+  };
+}
+
+/** The French reason a start failed, from the errors this process knows. */
+function startFailure(err: unknown, config: HostConfig): string {
+  if (err instanceof HostConfigError) return err.message;
+  if (err instanceof LocalClusterError && config.storage.kind === 'local-postgres')
+    return localPostgresMessage(err, config.storage.clusterDir);
+  return `Impossible d’ouvrir les données du serveur DMP : ${toApiError(err)?.message ?? (err instanceof Error ? err.message : String(err))}`;
+}
+
+/** For the quick start: how to point a workstation (and psql) at this host. */
+function quickStartGuide(dir: string, url: string, config: HostConfig): string {
+  let manifest: TestDeployment;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'deployment.json'), 'utf8')) as TestDeployment;
+  } catch {
+    return '';
+  }
+  // The host certificate names localhost (and 127.0.0.1, ::1): the workstation checks it against the URL.
+  const hostUrl = url.replace('://127.0.0.1:', '://localhost:');
+  const desk = manifest.workstations.find((w) => !w.systemCalls) ?? manifest.workstations[0];
+  const lines = [
+    `Déploiement de TEST dans ${dir} (jamais en production : les clés des autorités sont à côté).`,
+  ];
+  if (desk)
+    lines.push(
+      `Pointer un poste sur ce serveur (${desk.name}, cartes de test SoftHSM2) :`,
+      `  SOFTHSM2_CONF=${manifest.softhsm.confPath} npm run web -- --dmp ${hostUrl} --host-ca ${manifest.caPath} ` +
+        `--workstation-cert ${desk.certPath} --workstation-key ${desk.keyPath} --pkcs11-module ${manifest.softhsm.modulePath}`,
+      `  Autres postes : ${manifest.workstations.map((w) => `${w.name}${w.systemCalls ? ' (appels système)' : ''}`).join(', ')} (${dirname(desk.certPath)})`,
+    );
+  if (config.storage.kind === 'local-postgres')
+    lines.push(
+      `Base PostgreSQL : psql -h ${config.storage.clusterDir} -p ${config.storage.port} -U postgres ${localDatabase}`,
+    );
+  return `${lines.join('\n')}\n`;
 }
 
 async function testDeployment(args: string[], stderr: (s: string) => void): Promise<number> {
@@ -133,46 +207,70 @@ async function main(argv: string[]): Promise<number> {
   const stderr = (s: string): void => void process.stderr.write(`${s}\n`);
   if (argv[0] === 'test-deployment') return testDeployment(argv.slice(1), stderr);
   let configFile: string | undefined;
+  let quickStartDir: string | undefined;
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { config: { type: 'string' }, help: { type: 'boolean' } },
+      options: { config: { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean' } },
       strict: true,
     });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    configFile = values.config ?? process.env.POSTE_DMP_HOST_CONFIG;
+    if (values.config !== undefined && values.data !== undefined) {
+      stderr(`--config et --data : choisissez l’un ou l’autre.\n${usage}`);
+      return 2;
+    }
+    quickStartDir = values.data === undefined ? undefined : resolve(values.data);
+    configFile = values.config ?? (quickStartDir ? undefined : process.env.POSTE_DMP_HOST_CONFIG);
   } catch (err) {
     stderr(`Arguments invalides : ${err instanceof Error ? err.message : ''}\n${usage}`);
     return 2;
   }
-  if (!configFile) {
-    stderr(`Indiquez la configuration : --config FICHIER (ou POSTE_DMP_HOST_CONFIG).\n${usage}`);
+  if (!configFile && !quickStartDir) {
+    stderr(
+      `Indiquez la configuration : --config FICHIER (ou POSTE_DMP_HOST_CONFIG), ou --data DOSSIER pour un démarrage rapide.\n${usage}`,
+    );
     return 2;
   }
 
   let config: HostConfig;
   let tls: ReturnType<typeof readTlsFiles>;
   try {
-    config = loadHostConfig(configFile);
+    if (quickStartDir) {
+      const { ensureQuickStartDeployment } = await import('./test-deployment');
+      const made = await ensureQuickStartDeployment(quickStartDir);
+      if (made.created)
+        process.stdout.write(`Démarrage rapide : déploiement de TEST créé dans ${quickStartDir}.\n`);
+      configFile = made.configPath;
+    }
+    config = loadHostConfig(configFile!);
     tls = readTlsFiles(config);
   } catch (err) {
-    stderr(err instanceof HostConfigError ? err.message : `Configuration illisible : ${String(err)}`);
+    stderr(
+      err instanceof HostConfigError
+        ? err.message
+        : `Configuration illisible : ${err instanceof Error ? err.message : String(err)}`,
+    );
     return 1;
   }
 
   const log = createLogger(
-    config.storage.kind === 'embedded' ? { file: dataLayout(config.storage.dataDir).logFile } : {},
+    config.storage.kind === 'embedded'
+      ? { file: dataLayout(config.storage.dataDir).logFile }
+      : config.storage.kind === 'local-postgres'
+        ? { file: dataLayout(dirname(config.storage.clusterDir)).logFile }
+        : {},
   );
   let opened: Opened;
   try {
     opened = await openStorage(config, log, stderr);
   } catch (err) {
-    stderr(
-      `Impossible d’ouvrir les données du serveur DMP : ${toApiError(err)?.message ?? (err instanceof Error ? err.message : String(err))}`,
-    );
+    stderr(startFailure(err, config));
+    log.error('DMP host could not open its storage', {
+      error: err instanceof Error ? err.message : String(err),
+    });
     await log.flush();
     return 1;
   }
@@ -203,6 +301,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`Serveur DMP à l’écoute : ${server.url} (${opened.describe})\n`);
+  if (quickStartDir) process.stdout.write(quickStartGuide(quickStartDir, server.url, config));
   log.info('DMP host listening', { port: server.port });
 
   await new Promise<void>((resolve) => {

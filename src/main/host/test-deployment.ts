@@ -1,20 +1,36 @@
-import { writeFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { resourcesDir } from '../app/paths';
 import { createTestDeployment, type TestDeployment } from '../pki/test-deployment';
+import { lockFileName } from '../store/dir-lock';
+import { HostConfigError, type HostConfig } from './config';
+import { lockHostFolder } from './local-postgres';
 
 /**
  * `npm run host:test-deployment -- DIR`: the test deployment of src/main/pki (PKI, host and workstation
  * certificates, one SoftHSM2 token per simulated card, `deployment.json`) plus `host.json`, the
  * configuration `npm run host -- --config DIR/host.json` starts from, with an embedded data folder
- * `DIR/data`. Never for production: the authorities' keys lie beside the certificates.
+ * `DIR/data` (or, for the quick start, a local PostgreSQL cluster `DIR/postgres`). Never for
+ * production: the authorities' keys lie beside the certificates.
  */
 export async function createHostTestDeployment(
   dir: string,
-  options: { port?: number } = {},
+  options: { port?: number; storage?: 'embedded' | 'local-postgres' } = {},
 ): Promise<TestDeployment & { configPath: string }> {
   const deployment = await createTestDeployment({ dir, cardProfilesDir: join(resourcesDir(), 'cards') });
   const configPath = join(dir, 'host.json');
+  const storage: HostConfig['storage'] =
+    options.storage === 'local-postgres'
+      ? {
+          kind: 'local-postgres',
+          clusterDir: 'postgres',
+          // Names the cluster's Unix socket only: any number, kept for the life of the folder.
+          port: randomInt(20_000, 60_000),
+          auditKeyFile: 'audit.key',
+          fieldKeyFile: 'field.key',
+        }
+      : { kind: 'embedded', dataDir: 'data' };
   const config = {
     listen: { host: '127.0.0.1', port: options.port ?? 8443 },
     tls: {
@@ -23,9 +39,41 @@ export async function createHostTestDeployment(
       key: relative(dir, deployment.host.keyPath),
     },
     professionalRoots: [relative(dir, deployment.cardTrustPath)],
-    storage: { kind: 'embedded', dataDir: 'data' },
+    storage,
     professionalIdleMinutes: 15,
   };
+  // Written last: a folder with host.json holds a complete deployment.
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   return { ...deployment, configPath };
+}
+
+/**
+ * `npm run host -- --data DIR`: the quick start's folder. The first time (no `DIR/host.json`), a
+ * test deployment whose storage is a local PostgreSQL cluster in `DIR/postgres` (created by the
+ * host at its first start); afterwards, the same folder as it is. Refuses a folder that holds
+ * something else.
+ */
+export async function ensureQuickStartDeployment(
+  dir: string,
+): Promise<{ configPath: string; created: boolean }> {
+  const configPath = join(dir, 'host.json');
+  if (existsSync(configPath)) return { configPath, created: false };
+  // Two first starts at once: one creates, the other is refused.
+  const release = lockHostFolder(
+    dir,
+    () => `Le dossier ${dir} est en cours de création par un autre serveur DMP.`,
+  );
+  try {
+    if (existsSync(configPath)) return { configPath, created: false };
+    const others = readdirSync(dir).filter((name) => name !== lockFileName);
+    if (others.length > 0)
+      throw new HostConfigError(
+        `Le dossier ${dir} n’est pas vide et ne contient pas de host.json : indiquez un dossier nouveau ou vide ` +
+          '(ou un dossier déjà créé par npm run host -- --data).',
+      );
+    await createHostTestDeployment(dir, { storage: 'local-postgres' });
+    return { configPath, created: true };
+  } finally {
+    release();
+  }
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,33 +7,9 @@ import { openCardSigner } from '../../../src/main/cards/pkcs11';
 import { connectToHost } from '../../../src/main/host-client';
 import { createLogger } from '../../../src/main/log/logger';
 import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
-import { repoRoot } from '../cli/support';
+import { buildHost, startHost } from './support';
 import { startPgCluster } from '../../support/pg-cluster';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
-
-const hostScript = join(repoRoot, 'scripts', 'host.mjs');
-
-/** `npm run host -- …` without npm; resolves with the process once it printed its URL (or exited). */
-function startHost(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [hostScript, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const listening = new Promise<string | null>((resolve) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const url = /à l’écoute : (https:\/\/\S+)/.exec(stdout)?.[1];
-      if (url) resolve(url);
-    });
-    void exited.then(() => resolve(null));
-  });
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  return { child, listening, exited, output: () => ({ stdout, stderr }) };
-}
 
 let pki: HostTestPki;
 let dir: string;
@@ -48,8 +24,7 @@ beforeAll(async () => {
     ['host.key', pki.host.keyPem],
   ] as const)
     writeFileSync(join(dir, name), text, { mode: 0o600 });
-  const { buildHostBundle } = (await import(hostScript)) as { buildHostBundle: () => Promise<void> };
-  await buildHostBundle();
+  await buildHost();
 });
 
 afterAll(() => {

@@ -2,24 +2,39 @@ import { createLogger, type Logger } from '../log/logger';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store/open-store';
-import { checkDataFolder, claimDataFolder } from '../app/data-folder';
-import { recoveryNoticeMessage } from '../app/user-messages';
-import { dataLayout } from '../app/paths';
-import { auditKeySource, openAuditTrail } from '../app/audit-trail';
-import type { OpenedForCli, OpenRequest } from './cli-context';
+import type { Store } from '../store/types';
+import { checkDataFolder, claimDataFolder } from './data-folder';
+import { recoveryNoticeMessage } from './user-messages';
+import { dataLayout } from './paths';
+import { auditKeySource, openAuditTrail } from './audit-trail';
+
+export interface DataFolderDmpRequest {
+  dataDir: string;
+  /** Read-only commands refuse a folder without a store instead of creating one. */
+  readOnly: boolean;
+  /** Null: fail at once when another instance holds the data folder. */
+  waitMs: number | null;
+}
+
+export interface DataFolderDmp {
+  /** The embedded service on the data folder's store; CLI commands take it as a `DmpPort`. */
+  service: DmpService;
+  store: Store;
+  close(): Promise<void>;
+}
 
 /**
- * Opens the DMP service on a data folder for a headless command: the same data-folder lock and key
- * rules as the browser host. Warnings and recovery notices go to stderr: an administrator running
- * the command must see them. Nothing is created before the folder has been checked (read-only
- * commands never create one).
+ * Opens the DMP service on a data folder for a headless process — a CLI command, or the DMP host
+ * with embedded storage: the same data-folder lock and key rules as the browser host. Warnings and
+ * recovery notices go to stderr: an administrator running the process must see them. Nothing is
+ * created before the folder has been checked (read-only commands never create one).
  */
-export async function openDmpForCli(
-  request: OpenRequest,
+export async function openDataFolderDmp(
+  request: DataFolderDmpRequest,
   stderr: (s: string) => void,
   /** The DMP host passes its own logger (one writer per log file); the CLI logs to the folder's. */
   log?: Logger,
-): Promise<OpenedForCli> {
+): Promise<DataFolderDmp> {
   checkDataFolder(request.dataDir, { mustExist: request.readOnly });
   const layout = dataLayout(request.dataDir);
   const folderLog = log ?? createLogger({ file: layout.logFile });
