@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toApiError } from '../app/user-messages';
 import type { DmpService } from '../dmp/dmp-service';
 import type { Store } from '../store/types';
+import type { AuditLogOptions } from '../audit/audit-log';
 
 /** Exit codes of every command: 0 done, 1 refused or failed, 2 bad usage (nothing was opened). */
 export const exitCode = { ok: 0, failed: 1, usage: 2 } as const;
@@ -18,6 +19,8 @@ export interface OpenedForCli {
   /** The embedded service on the data folder's store; commands take it as a `DmpPort`. */
   service: DmpService;
   store: Store;
+  /** The audit keys and checkpoint witness the service writes with (the DMP host appends its refusals with them). */
+  audit?: AuditLogOptions;
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@ import { recoveryNoticeMessage } from '../app/user-messages';
 import { dataLayout } from '../app/paths';
 import { auditKeySource, openAuditTrail } from '../app/audit-trail';
 import type { OpenedForCli, OpenRequest } from './cli-context';
+import type { AuditLogOptions } from '../audit/audit-log';
 
 /**
  * Opens the DMP service on a data folder for a headless command: the same data-folder lock and key
@@ -19,7 +20,7 @@ export async function openDmpForCli(
   stderr: (s: string) => void,
   /** The DMP host passes its own logger (one writer per log file); the CLI logs to the folder's. */
   log?: Logger,
-): Promise<OpenedForCli> {
+): Promise<OpenedForCli & { audit: AuditLogOptions }> {
   checkDataFolder(request.dataDir, { mustExist: request.readOnly });
   const layout = dataLayout(request.dataDir);
   const folderLog = log ?? createLogger({ file: layout.logFile });
@@ -60,6 +61,7 @@ export async function openDmpForCli(
         audit: { keys: audit.keys, witness: audit.checkpoints },
       }),
       store,
+      audit: { keys: audit.keys, witness: audit.checkpoints },
       close: async () => {
         try {
           await audit.checkpoints.flush();
