@@ -3,15 +3,22 @@ import { dmpMigrations } from '../../src/main/dmp/migrations';
 import { IdentityReference } from '../../src/main/identity/identity-reference';
 import { createLogger } from '../../src/main/log/logger';
 import { openMemoryStore } from '../../src/main/store/memory-store';
+import type { Store } from '../../src/main/store/types';
 import { startDmpHost } from '../../src/main/host/dmp-host';
 import { connectToHost, type HostClient } from '../../src/main/host-client';
 import type { HostTestPki, Issued } from './host-test-pki';
 
-/** A DMP host on loopback (real TLS, in-memory store) and clients for it, logs kept for assertions. */
-export async function startTestHost(pki: HostTestPki, options: { idleMs?: number; now?: () => number } = {}) {
+/**
+ * A DMP host on loopback (real TLS; in-memory store unless `store` is given, e.g. PostgreSQL) and
+ * clients for it, logs kept for assertions. `close()` closes the store too.
+ */
+export async function startTestHost(
+  pki: HostTestPki,
+  options: { idleMs?: number; now?: () => number; store?: Store } = {},
+) {
   const lines: string[] = [];
   const log = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
-  const store = await openMemoryStore(dmpMigrations);
+  const store = options.store ?? (await openMemoryStore(dmpMigrations));
   const dmp = new DmpService({ store, log: log.child('dmp') });
   const identities = new IdentityReference(store);
   const server = await startDmpHost({
