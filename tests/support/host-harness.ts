@@ -3,6 +3,7 @@ import { dmpMigrations } from '../../src/main/dmp/migrations';
 import { IdentityReference } from '../../src/main/identity/identity-reference';
 import { createLogger } from '../../src/main/log/logger';
 import { openMemoryStore } from '../../src/main/store/memory-store';
+import type { Store } from '../../src/main/store/types';
 import { startDmpHost } from '../../src/main/host/dmp-host';
 import { connectToHost, type HostClient } from '../../src/main/host-client';
 import { AuditLog } from '../../src/main/audit/audit-log';
@@ -20,16 +21,18 @@ export interface TestHostOptions {
   revocation?: Pick<RevocationLists, 'status'>;
   limits?: Partial<HostLimits>;
   verifyProof?: ProofVerifier;
+  /** The DMP's store (e.g. PostgreSQL); in memory when absent. `close()` closes it too. */
+  store?: Store;
 }
 
 /**
- * A DMP host on loopback (real TLS, in-memory store) and clients for it, logs kept for assertions.
+ * A DMP host on loopback (real TLS, in-memory store unless `store` is given) and clients for it, logs kept for assertions.
  * Refusals are recorded in the DMP's audit chain as the real host does (same store, same keys).
  */
 export async function startTestHost(pki: HostTestPki, options: TestHostOptions = {}) {
   const lines: string[] = [];
   const log = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
-  const store = await openMemoryStore(dmpMigrations);
+  const store = options.store ?? (await openMemoryStore(dmpMigrations));
   const keys = ephemeralAuditKeys();
   const dmp = new DmpService({ store, log: log.child('dmp'), audit: { keys } });
   const auditLog = AuditLog.open(store, { keys });
