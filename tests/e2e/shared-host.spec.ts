@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import {
   CPS_READER,
@@ -42,8 +45,10 @@ test.beforeAll(async ({ browser }) => {
   // loaded 2-core machine. Nothing here is a timing assertion.
   test.setTimeout(600_000);
   shared = await startSharedHost();
-  pageA = await openWorkstation(browser, 'poste-a');
-  pageB = await openWorkstation(browser, 'poste-b');
+  [pageA, pageB] = await Promise.all([
+    openWorkstation(browser, 'poste-a'),
+    openWorkstation(browser, 'poste-b'),
+  ]);
 });
 
 test.afterAll(async () => {
@@ -183,4 +188,74 @@ test('a workstation whose certificate is not from the deployment’s CA: refused
   await expect(page.getByRole('main')).not.toContainText(PATIENT_NAME);
   await expect(page.getByRole('region', { name: 'Patient' })).toHaveCount(0);
   await expect(page.getByRole('status').filter({ hasText: 'Authentifié' })).toHaveCount(0);
+});
+
+test('« Paramètres »: a workstation started without host options is pointed at the host, and uses it from the next start', async ({
+  browser,
+}) => {
+  test.setTimeout(300_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'poste-dmp-settings-'));
+  try {
+    const first = await shared.unconfiguredWorkstation(dataDir);
+    const context = await browser.newContext();
+    contexts.push(context);
+    const settingsOf = (page: Page) => page.getByRole('dialog', { name: 'Paramètres du serveur DMP' });
+    let page = await context.newPage();
+    await page.goto(first.url);
+    await expect(page.getByTestId('host-status')).toHaveText('DMP intégré au poste');
+
+    await page.getByRole('button', { name: 'Paramètres' }).click();
+    let dialog = settingsOf(page);
+    await expect(dialog).toContainText('En service maintenant : DMP intégré au poste.');
+    await dialog.getByLabel('Serveur DMP partagé', { exact: true }).check();
+    const { cert, key } = shared.certificateOf('poste-a');
+    await dialog
+      .getByLabel('Adresse du serveur DMP (https://serveur:port)')
+      .fill(shared.url.replace('https:', 'http:'));
+    await dialog
+      .getByLabel('Certificat de l’autorité du déploiement (CA, fichier PEM)')
+      .fill(shared.deployment.caPath);
+    await dialog.getByLabel('Certificat du poste (fichier PEM)').fill(cert);
+    await dialog.getByLabel('Clé privée du poste (fichier PEM)').fill(key);
+    await dialog
+      .getByLabel('Module PKCS#11 de la carte CPS (facultatif)')
+      .fill(shared.deployment.softhsm.modulePath);
+    await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+    // Checked before anything is saved, with the same schema the main process applies.
+    await expect(dialog).toContainText('l’adresse du serveur DMP doit commencer par https://');
+    await expect(dialog.getByRole('status')).toHaveCount(0);
+    await dialog.getByLabel('Adresse du serveur DMP (https://serveur:port)').fill(shared.url);
+    await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(dialog.getByRole('status')).toHaveText(
+      'Réglages enregistrés. Redémarrez Poste DMP pour les appliquer.',
+    );
+    await screenshot(page, 'shared-host-settings-saved');
+    // Not switched under the open page: the embedded DMP stays in service until the next start.
+    await expect(page.getByTestId('host-status')).toHaveText('DMP intégré au poste');
+    await page.close();
+    await first.stop();
+
+    const second = await shared.unconfiguredWorkstation(dataDir);
+    page = await context.newPage();
+    await page.goto(second.url);
+    await expect(page.getByTestId('host-status')).toHaveText(
+      `Serveur DMP partagé (${new URL(shared.url).host}) · connecté`,
+    );
+    await page.getByRole('button', { name: 'Paramètres' }).click();
+    dialog = settingsOf(page);
+    await expect(dialog).toContainText(
+      `En service maintenant : Serveur DMP partagé (${new URL(shared.url).host}).`,
+    );
+    await expect(dialog.getByLabel('Adresse du serveur DMP (https://serveur:port)')).toHaveValue(shared.url);
+    await expect(dialog.getByLabel('Certificat du poste (fichier PEM)')).toHaveValue(cert);
+    await dialog.getByRole('button', { name: 'Fermer' }).click();
+
+    // The card is proven to the host with the module from the settings; the dossier is the shared one.
+    await signIn(page, /généraliste/i);
+    await insertCard(page, VITALE_READER, /adulte seul/i);
+    await expect(page.getByRole('region', { name: 'Patient' })).toContainText(PATIENT_NAME);
+    await screenshot(page, 'shared-host-settings-applied');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
