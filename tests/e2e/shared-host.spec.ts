@@ -139,26 +139,41 @@ test('A: the GP reopens the dossier on A and its access history shows B’s bris
   await removeCard(page, CPS_READER);
 });
 
-test('a card whose certificate is not from the deployment’s CA is refused after the PIN, in French, with no patient data', async () => {
-  test.setTimeout(180_000);
-  const page = pageB;
-  await insertCard(page, CPS_READER, /pharmacien/i);
+/**
+ * The card goes in and its PIN is typed (the card itself accepts it), but the workstation gets no
+ * session: `refusal` is what the user reads instead.
+ */
+async function pinRefused(page: Page, card: RegExp, refusal: string): Promise<void> {
+  await insertCard(page, CPS_READER, card);
   await expect(page.getByRole('heading', { name: 'Code porteur' })).toBeVisible();
   await page.getByLabel('Code à 4 chiffres').fill('1234');
   await page.getByRole('button', { name: 'Valider' }).click();
-  await expect(page.getByRole('main')).toContainText(
-    'Authentification refusée : le certificat de la carte n’a pas été émis par l’autorité des cartes de professionnels reconnue par le serveur DMP.',
-  );
-  await screenshot(page, 'shared-host-foreign-card');
+  await expect(page.getByRole('main')).toContainText(refusal);
   await expect(page.getByRole('status').filter({ hasText: 'Authentifié' })).toHaveCount(0);
+}
+
+/** The patient's Vitale goes in (the card bar shows it), and nothing of the patient appears. */
+async function vitaleShowsNoPatientData(page: Page, shot: string): Promise<void> {
   await insertCard(page, VITALE_READER, /adulte seul/i);
   await expect(page.getByRole('region', { name: 'Lecteurs de cartes' })).toContainText(
     'Carte Vitale présente · identité affichée après votre code',
   );
-  await screenshot(page, 'shared-host-foreign-card-vitale');
+  await screenshot(page, shot);
   await expect(page.getByRole('main')).not.toContainText(PATIENT_NAME);
   await expect(page.getByRole('region', { name: 'Patient' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Rechercher un dossier' })).toHaveCount(0);
+}
+
+test('a card whose certificate is not from the deployment’s CA is refused after the PIN, in French, with no patient data', async () => {
+  test.setTimeout(180_000);
+  // Its SoftHSM2 token holds a key certified by the foreign PKI: the host's verifyProfessionalProof says no.
+  await pinRefused(
+    pageB,
+    /pharmacien/i,
+    'Authentification refusée : le certificat de la carte n’a pas été émis par l’autorité des cartes de professionnels reconnue par le serveur DMP.',
+  );
+  await screenshot(pageB, 'shared-host-foreign-card');
+  await vitaleShowsNoPatientData(pageB, 'shared-host-foreign-card-vitale');
 });
 
 test('a workstation whose certificate is not from the deployment’s CA: refused, said in French, no patient data', async ({
@@ -173,21 +188,13 @@ test('a workstation whose certificate is not from the deployment’s CA: refused
   );
   await expect(status).toContainText('le certificat de ce poste n’est pas accepté par le serveur');
   await screenshot(page, 'shared-host-foreign-workstation');
-  await insertCard(page, CPS_READER, /généraliste/i);
-  await page.getByLabel('Code à 4 chiffres').fill('1234');
-  await page.getByRole('button', { name: 'Valider' }).click();
-  // The card accepted its PIN, but the host is not talking to this workstation: no session.
-  await expect(page.getByRole('main')).toContainText(
+  // The GP's own card is fine, but the host is not talking to this workstation.
+  await pinRefused(
+    page,
+    /généraliste/i,
     'Serveur DMP : connexion refusée — le certificat de ce poste n’est pas accepté par le serveur.',
   );
-  await insertCard(page, VITALE_READER, /adulte seul/i);
-  await expect(page.getByRole('region', { name: 'Lecteurs de cartes' })).toContainText(
-    'Carte Vitale présente · identité affichée après votre code',
-  );
-  await screenshot(page, 'shared-host-foreign-workstation-vitale');
-  await expect(page.getByRole('main')).not.toContainText(PATIENT_NAME);
-  await expect(page.getByRole('region', { name: 'Patient' })).toHaveCount(0);
-  await expect(page.getByRole('status').filter({ hasText: 'Authentifié' })).toHaveCount(0);
+  await vitaleShowsNoPatientData(page, 'shared-host-foreign-workstation-vitale');
 });
 
 test('« Paramètres »: a workstation started without host options is pointed at the host, and uses it from the next start', async ({
