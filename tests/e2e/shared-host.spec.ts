@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import {
   CPS_READER,
@@ -42,8 +45,10 @@ test.beforeAll(async ({ browser }) => {
   // loaded 2-core machine. Nothing here is a timing assertion.
   test.setTimeout(600_000);
   shared = await startSharedHost();
-  pageA = await openWorkstation(browser, 'poste-a');
-  pageB = await openWorkstation(browser, 'poste-b');
+  [pageA, pageB] = await Promise.all([
+    openWorkstation(browser, 'poste-a'),
+    openWorkstation(browser, 'poste-b'),
+  ]);
 });
 
 test.afterAll(async () => {
@@ -134,26 +139,41 @@ test('A: the GP reopens the dossier on A and its access history shows B’s bris
   await removeCard(page, CPS_READER);
 });
 
-test('a card whose certificate is not from the deployment’s CA is refused after the PIN, in French, with no patient data', async () => {
-  test.setTimeout(180_000);
-  const page = pageB;
-  await insertCard(page, CPS_READER, /pharmacien/i);
+/**
+ * The card goes in and its PIN is typed (the card itself accepts it), but the workstation gets no
+ * session: `refusal` is what the user reads instead.
+ */
+async function pinRefused(page: Page, card: RegExp, refusal: string): Promise<void> {
+  await insertCard(page, CPS_READER, card);
   await expect(page.getByRole('heading', { name: 'Code porteur' })).toBeVisible();
   await page.getByLabel('Code à 4 chiffres').fill('1234');
   await page.getByRole('button', { name: 'Valider' }).click();
-  await expect(page.getByRole('main')).toContainText(
-    'Authentification refusée : le certificat de la carte n’a pas été émis par l’autorité des cartes de professionnels reconnue par le serveur DMP.',
-  );
-  await screenshot(page, 'shared-host-foreign-card');
+  await expect(page.getByRole('main')).toContainText(refusal);
   await expect(page.getByRole('status').filter({ hasText: 'Authentifié' })).toHaveCount(0);
+}
+
+/** The patient's Vitale goes in (the card bar shows it), and nothing of the patient appears. */
+async function vitaleShowsNoPatientData(page: Page, shot: string): Promise<void> {
   await insertCard(page, VITALE_READER, /adulte seul/i);
   await expect(page.getByRole('region', { name: 'Lecteurs de cartes' })).toContainText(
     'Carte Vitale présente · identité affichée après votre code',
   );
-  await screenshot(page, 'shared-host-foreign-card-vitale');
+  await screenshot(page, shot);
   await expect(page.getByRole('main')).not.toContainText(PATIENT_NAME);
   await expect(page.getByRole('region', { name: 'Patient' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Rechercher un dossier' })).toHaveCount(0);
+}
+
+test('a card whose certificate is not from the deployment’s CA is refused after the PIN, in French, with no patient data', async () => {
+  test.setTimeout(180_000);
+  // Its SoftHSM2 token holds a key certified by the foreign PKI: the host's verifyProfessionalProof says no.
+  await pinRefused(
+    pageB,
+    /pharmacien/i,
+    'Authentification refusée : le certificat de la carte n’a pas été émis par l’autorité des cartes de professionnels reconnue par le serveur DMP.',
+  );
+  await screenshot(pageB, 'shared-host-foreign-card');
+  await vitaleShowsNoPatientData(pageB, 'shared-host-foreign-card-vitale');
 });
 
 test('a workstation whose certificate is not from the deployment’s CA: refused, said in French, no patient data', async ({
@@ -168,19 +188,81 @@ test('a workstation whose certificate is not from the deployment’s CA: refused
   );
   await expect(status).toContainText('le certificat de ce poste n’est pas accepté par le serveur');
   await screenshot(page, 'shared-host-foreign-workstation');
-  await insertCard(page, CPS_READER, /généraliste/i);
-  await page.getByLabel('Code à 4 chiffres').fill('1234');
-  await page.getByRole('button', { name: 'Valider' }).click();
-  // The card accepted its PIN, but the host is not talking to this workstation: no session.
-  await expect(page.getByRole('main')).toContainText(
+  // The GP's own card is fine, but the host is not talking to this workstation.
+  await pinRefused(
+    page,
+    /généraliste/i,
     'Serveur DMP : connexion refusée — le certificat de ce poste n’est pas accepté par le serveur.',
   );
-  await insertCard(page, VITALE_READER, /adulte seul/i);
-  await expect(page.getByRole('region', { name: 'Lecteurs de cartes' })).toContainText(
-    'Carte Vitale présente · identité affichée après votre code',
-  );
-  await screenshot(page, 'shared-host-foreign-workstation-vitale');
-  await expect(page.getByRole('main')).not.toContainText(PATIENT_NAME);
-  await expect(page.getByRole('region', { name: 'Patient' })).toHaveCount(0);
-  await expect(page.getByRole('status').filter({ hasText: 'Authentifié' })).toHaveCount(0);
+  await vitaleShowsNoPatientData(page, 'shared-host-foreign-workstation-vitale');
+});
+
+test('« Paramètres »: a workstation started without host options is pointed at the host, and uses it from the next start', async ({
+  browser,
+}) => {
+  test.setTimeout(300_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'poste-dmp-settings-'));
+  try {
+    const first = await shared.unconfiguredWorkstation(dataDir);
+    const context = await browser.newContext();
+    contexts.push(context);
+    const settingsOf = (page: Page) => page.getByRole('dialog', { name: 'Paramètres du serveur DMP' });
+    let page = await context.newPage();
+    await page.goto(first.url);
+    await expect(page.getByTestId('host-status')).toHaveText('DMP intégré au poste');
+
+    await page.getByRole('button', { name: 'Paramètres' }).click();
+    let dialog = settingsOf(page);
+    await expect(dialog).toContainText('En service maintenant : DMP intégré au poste.');
+    await dialog.getByLabel('Serveur DMP partagé', { exact: true }).check();
+    const { cert, key } = shared.certificateOf('poste-a');
+    await dialog
+      .getByLabel('Adresse du serveur DMP (https://serveur:port)')
+      .fill(shared.url.replace('https:', 'http:'));
+    await dialog
+      .getByLabel('Certificat de l’autorité du déploiement (CA, fichier PEM)')
+      .fill(shared.deployment.caPath);
+    await dialog.getByLabel('Certificat du poste (fichier PEM)').fill(cert);
+    await dialog.getByLabel('Clé privée du poste (fichier PEM)').fill(key);
+    await dialog
+      .getByLabel('Module PKCS#11 de la carte CPS (facultatif)')
+      .fill(shared.deployment.softhsm.modulePath);
+    await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+    // Checked before anything is saved, with the same schema the main process applies.
+    await expect(dialog).toContainText('l’adresse du serveur DMP doit commencer par https://');
+    await expect(dialog.getByRole('status')).toHaveCount(0);
+    await dialog.getByLabel('Adresse du serveur DMP (https://serveur:port)').fill(shared.url);
+    await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(dialog.getByRole('status')).toHaveText(
+      'Réglages enregistrés. Redémarrez Poste DMP pour les appliquer.',
+    );
+    await screenshot(page, 'shared-host-settings-saved');
+    // Not switched under the open page: the embedded DMP stays in service until the next start.
+    await expect(page.getByTestId('host-status')).toHaveText('DMP intégré au poste');
+    await page.close();
+    await first.stop();
+
+    const second = await shared.unconfiguredWorkstation(dataDir);
+    page = await context.newPage();
+    await page.goto(second.url);
+    await expect(page.getByTestId('host-status')).toHaveText(
+      `Serveur DMP partagé (${new URL(shared.url).host}) · connecté`,
+    );
+    await page.getByRole('button', { name: 'Paramètres' }).click();
+    dialog = settingsOf(page);
+    await expect(dialog).toContainText(
+      `En service maintenant : Serveur DMP partagé (${new URL(shared.url).host}).`,
+    );
+    await expect(dialog.getByLabel('Adresse du serveur DMP (https://serveur:port)')).toHaveValue(shared.url);
+    await expect(dialog.getByLabel('Certificat du poste (fichier PEM)')).toHaveValue(cert);
+    await dialog.getByRole('button', { name: 'Fermer' }).click();
+
+    // The card is proven to the host with the module from the settings; the dossier is the shared one.
+    await signIn(page, /généraliste/i);
+    await insertCard(page, VITALE_READER, /adulte seul/i);
+    await expect(page.getByRole('region', { name: 'Patient' })).toContainText(PATIENT_NAME);
+    await screenshot(page, 'shared-host-settings-applied');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -31,6 +31,13 @@ export interface SharedHost {
   foreignWorkstation: { cert: string; key: string };
   /** A browser host for this workstation (`poste-a`, `poste-b`), or with the foreign certificate. */
   workstation(name: string | 'foreign'): Promise<WebHost>;
+  /**
+   * A browser host with no host options, on `dataDir` (kept): what « Paramètres » saved there decides.
+   * It sees the deployment's SoftHSM2 tokens. Stop it to restart on the same folder.
+   */
+  unconfiguredWorkstation(dataDir: string): Promise<WebHost & { stop(): Promise<void> }>;
+  /** Paths of this workstation's certificate and key in the deployment. */
+  certificateOf(name: string): { cert: string; key: string };
   /** Stops browser hosts, the DMP host and PostgreSQL (by PID), then deletes every folder. */
   stop(): Promise<void>;
 }
@@ -45,6 +52,8 @@ export async function startSharedHost(): Promise<SharedHost> {
     for (const step of stops.splice(0).reverse()) await step().catch((err: unknown) => errors.push(err));
     if (errors.length > 0) throw errors[0];
   };
+  // Child runs still going when the set-up fails: waited for (each has its timeout) before the folders go.
+  const running: Promise<unknown>[] = [];
   try {
     const cluster: PgCluster = await startPgCluster();
     stops.push(() => cluster.stop());
@@ -53,16 +62,13 @@ export async function startSharedHost(): Promise<SharedHost> {
     const dir = join(root, 'deployment');
     await run(process.execPath, [hostScript, 'test-deployment', dir], { cwd: repoRoot, timeout: 180_000 });
     const deployment = JSON.parse(readFileSync(join(dir, 'deployment.json'), 'utf8')) as TestDeployment;
-    const foreign = JSON.parse(
-      (
-        await run(
-          process.execPath,
-          ['--import', 'tsx', tool, 'foreign', dir, join(root, 'foreign'), FOREIGN_CARD_PROFILE],
-          { cwd: repoRoot, timeout: 180_000 },
-        )
-      ).stdout,
-    ) as { workstationCert: string; workstationKey: string };
-
+    // Made while the host starts (it touches only the PKI and token folders, which the host never reads).
+    const foreignMade = run(
+      process.execPath,
+      ['--import', 'tsx', tool, 'foreign', dir, join(root, 'foreign'), FOREIGN_CARD_PROFILE],
+      { cwd: repoRoot, timeout: 180_000 },
+    );
+    running.push(foreignMade.catch(() => undefined));
     // The deployment's own host.json keeps an embedded folder: this one puts the DMP in PostgreSQL.
     const config = join(dir, 'host-postgres.json');
     writeFileSync(
@@ -97,6 +103,10 @@ export async function startSharedHost(): Promise<SharedHost> {
       () => hostStderr,
     );
     const url = `https://localhost:${listening[1]}`;
+    const foreign = JSON.parse((await foreignMade).stdout) as {
+      workstationCert: string;
+      workstationKey: string;
+    };
 
     // The patients' identities the workstations look up (INSi stand-in), loaded by the import gateway.
     await run(
@@ -119,10 +129,18 @@ export async function startSharedHost(): Promise<SharedHost> {
       return { cert: found.certPath, key: found.keyPath };
     };
     const foreignWorkstation = { cert: foreign.workstationCert, key: foreign.workstationKey };
+    const softhsmEnv = { SOFTHSM2_CONF: deployment.softhsm.confPath };
     return {
       url,
       deployment,
       foreignWorkstation,
+      certificateOf: certOf,
+      async unconfiguredWorkstation(dataDir) {
+        // No demo seeding: this workstation's own store is not what the test is about.
+        const web = await startWebHost(['--no-seed'], { env: softhsmEnv, startTimeoutMs: 120_000, dataDir });
+        stops.push(() => web.stop());
+        return web;
+      },
       async workstation(name) {
         const { cert, key } = name === 'foreign' ? foreignWorkstation : certOf(name);
         const web = await startWebHost(
@@ -138,7 +156,7 @@ export async function startSharedHost(): Promise<SharedHost> {
             '--pkcs11-module',
             deployment.softhsm.modulePath,
           ],
-          { env: { SOFTHSM2_CONF: deployment.softhsm.confPath }, startTimeoutMs: 120_000 },
+          { env: softhsmEnv, startTimeoutMs: 120_000 },
         );
         stops.push(() => web.stop());
         return web;
@@ -146,6 +164,7 @@ export async function startSharedHost(): Promise<SharedHost> {
       stop,
     };
   } catch (err) {
+    await Promise.all(running);
     await stop().catch(() => undefined);
     throw err;
   }

@@ -16,6 +16,8 @@ export interface WebHostOptions {
   env?: NodeJS.ProcessEnv;
   /** How long the host may take to print its URL (a shared-host workstation connects first). */
   startTimeoutMs?: number;
+  /** This data folder instead of a fresh one (a restart on the same folder); left in place by stop(). */
+  dataDir?: string;
 }
 
 /** Starts the built browser host (`out/main/web-host.js`) on a fresh data folder for one test. */
@@ -23,7 +25,8 @@ export async function startWebHost(
   extraArgs: string[] = [],
   options: WebHostOptions = {},
 ): Promise<WebHost & { stop(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'poste-dmp-e2e-'));
+  const ownFolder = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'poste-dmp-e2e-'));
   const child = spawn(process.execPath, ['out/main/web-host.js', '--data', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
@@ -33,7 +36,7 @@ export async function startWebHost(
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const stop = async (): Promise<void> => {
     await stopChild(child);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownFolder) rmSync(dataDir, { recursive: true, force: true });
   };
   let url: string;
   try {
