@@ -1,6 +1,6 @@
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
-import type { StoreReader } from '../store/types';
+import type { Store } from '../store/types';
 import { ProfessionalSessions, type ProofVerifier } from './professional-sessions';
 import { createHostRouter } from './routing';
 import { clientCertificateRole, startHostServer, type HostTls, type RunningHostServer } from './server';
@@ -17,7 +17,7 @@ export interface DmpHostOptions {
   version: string;
   now?: () => number;
   /** See HostRouterOptions.requests. */
-  requests?: StoreReader;
+  requests?: Store;
 }
 
 /** The DMP behind its HTTPS API: sessions, routing from the method table, the TLS endpoint. */

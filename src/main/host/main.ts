@@ -7,7 +7,7 @@ import { deriveAuditKeys } from '../audit/audit-keys';
 import { resolveStoreKey } from '../app/store-key';
 import { openPgStore } from '../store/pg/pg-store';
 import { claimingStore } from '../store/host-requests';
-import type { StoreReader } from '../store/types';
+import type { Store } from '../store/types';
 import { IdentityReference } from '../identity/identity-reference';
 import { openDataFolderDmp } from '../app/data-folder-dmp';
 import { LocalClusterError, type PgConnection } from '../store/pg/local-cluster';
@@ -41,7 +41,7 @@ interface Opened {
   close(): Promise<void>;
   describe: string;
   /** Where write request ids are claimed (a database several hosts may share). */
-  requests?: StoreReader;
+  requests?: Store;
 }
 
 async function openStorage(
@@ -300,8 +300,11 @@ async function main(argv: string[]): Promise<number> {
     await log.flush();
     return 1;
   }
-  process.stdout.write(`Serveur DMP à l’écoute : ${server.url} (${opened.describe})\n`);
-  if (quickStartDir) process.stdout.write(quickStartGuide(quickStartDir, server.url, config));
+  // One write: whoever waits for the listening line gets the quick start's guide with it.
+  process.stdout.write(
+    `Serveur DMP à l’écoute : ${server.url} (${opened.describe})\n` +
+      (quickStartDir ? quickStartGuide(quickStartDir, server.url, config) : ''),
+  );
   log.info('DMP host listening', { port: server.port });
 
   await new Promise<void>((resolve) => {

@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectToHost } from '../../../src/main/host-client';
 import { createLogger } from '../../../src/main/log/logger';
 import {
@@ -32,6 +33,16 @@ beforeAll(async () => {
   chmodSync(parent, 0o711);
   dir = join(parent, 'dmp');
   await buildHost();
+});
+
+// A test that failed half-way leaves no host behind for the next one (its cluster stops with it).
+afterEach(async () => {
+  for (const child of running.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((resolve) => child.once('close', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
 });
 
 afterAll(async () => {
@@ -111,6 +122,23 @@ describe('npm run host -- --data DIR (quick start on a local PostgreSQL cluster)
       const imported = await station.dmp.importCda(cdaFile(), { create: true, depositor: 'system' });
       expect(imported.created).toBe(true);
       insKey = imported.insKey;
+      // In the database, the document's title is sealed with the folder's field key.
+      const config = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as {
+        storage: { port: number };
+      };
+      const admin = new pg.Client({
+        host: join(dir, 'postgres'),
+        port: config.storage.port,
+        user: 'postgres',
+        database: 'dmp',
+      });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query<{ title: string }>('SELECT title FROM documents');
+        expect(rows.map((r) => r.title)).toEqual([expect.stringMatching(/^enc:v1:/)]);
+      } finally {
+        await admin.end();
+      }
     } finally {
       await station.close();
     }
