@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectToHost } from '../../../src/main/host-client';
@@ -50,6 +50,7 @@ afterAll(async () => {
   for (const server of extraServers) await server.stop({ killAfterMs: 30_000 });
   const pid = hostStartedPid();
   if (pid !== null && alive(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(dirname(dir), { recursive: true, force: true });
 });
 
 /** The process runs (a zombie left to a container's init does not). */
@@ -247,4 +248,34 @@ describe('npm run host -- --data DIR (quick start on a local PostgreSQL cluster)
     expect(alive(foreign.pid)).toBe(true);
     await foreign.stop();
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    'as root, refuses in French a cluster folder the postgres user cannot reach, and changes nothing above it',
+    async () => {
+      // The quick start's configuration, with its cluster under a folder only root may enter.
+      const locked = mkdtempSync(join(tmpdir(), 'qs-locked-'));
+      const config = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as {
+        tls: Record<string, string>;
+        professionalRoots: string[];
+        storage: Record<string, unknown>;
+      };
+      const absolute = (p: string) => join(dir, p);
+      const moved = {
+        ...config,
+        tls: Object.fromEntries(Object.entries(config.tls).map(([k, v]) => [k, absolute(v)])),
+        professionalRoots: config.professionalRoots.map(absolute),
+        storage: { ...config.storage, clusterDir: join(locked, 'dmp', 'postgres') },
+      };
+      const configPath = join(locked, 'host.json');
+      writeFileSync(configPath, JSON.stringify(moved));
+      const host = startHost(['--config', configPath], { POSTE_DMP_HOST_PORT: '0' });
+      running.push(host.child);
+      expect(await host.exited).toBe(1);
+      expect(host.output().stderr).toMatch(
+        new RegExp(`utilisateur système « postgres », qui ne peut pas traverser ${locked} :`),
+      );
+      expect(statSync(locked).mode & 0o777).toBe(0o700);
+      rmSync(locked, { recursive: true, force: true });
+    },
+  );
 });
