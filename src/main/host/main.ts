@@ -14,7 +14,7 @@ import { LocalClusterError, type PgConnection } from '../store/pg/local-cluster'
 import type { TestDeployment } from '../pki/test-deployment';
 import { localDatabase, localPostgresMessage, startLocalPostgres } from './local-postgres';
 import { dataLayout } from '../app/paths';
-import { toApiError } from '../app/user-messages';
+import { plainKeyFileWarning, toApiError } from '../app/user-messages';
 import { createLogger, type RootLogger } from '../log/logger';
 import { HostConfigError, hostEnvironment, loadHostConfig, readTlsFiles, type HostConfig } from './config';
 import { startDmpHost } from './dmp-host';
@@ -115,7 +115,10 @@ async function openPostgres(
       mayCreate: true,
     },
   );
-  for (const warning of [...auditSecret.warnings, ...fieldSecret.warnings]) stderr(`Attention : ${warning}`);
+  // A server's keys are files by design (0600, its service account's, docs/host.md): the workstation's
+  // advice to use the desktop app's keyring instead does not apply.
+  for (const warning of [...auditSecret.warnings, ...fieldSecret.warnings])
+    if (warning !== plainKeyFileWarning) stderr(`Attention : ${warning}`);
   const store = await openPgStore({
     connection,
     log: log.child('store'),

@@ -100,6 +100,8 @@ describe('npm run host -- --data DIR (quick start on a local PostgreSQL cluster)
     const { stdout } = host.output();
     expect(stdout).toMatch(/déploiement de TEST créé dans/);
     expect(stdout).toMatch(/cluster PostgreSQL local/);
+    // No workstation advice on a server (« utilisez l’application de bureau… » for its key files).
+    expect(host.output().stderr).not.toMatch(/application de bureau/);
     const port = new URL(host.url!).port;
     expect(stdout).toContain(
       `npm run web -- --dmp https://localhost:${port} --host-ca ${join(dir, 'pki', 'ca.pem')} ` +
