@@ -29,12 +29,12 @@ describe('openPgStore', () => {
     expect(store.dialect).toBe('postgres');
     await store.write([
       {
-        sql: 'INSERT INTO things (id, n, bytes) VALUES (?, ?, ?)',
+        sql: 'INSERT INTO things (id, n, bytes) VALUES ($1, $2, $3)',
         params: ['a', 7, new Uint8Array([0, 1, 255])],
       },
-      { sql: 'INSERT INTO things (id, n, bytes) VALUES (?, ?, ?)', params: ['b', 8, null] },
+      { sql: 'INSERT INTO things (id, n, bytes) VALUES ($1, $2, $3)', params: ['b', 8, null] },
     ]);
-    const [row] = await store.all('SELECT id, n, bytes FROM things WHERE id = ?', ['a']);
+    const [row] = await store.all('SELECT id, n, bytes FROM things WHERE id = $1', ['a']);
     expect(row).toEqual({ id: 'a', n: 7, bytes: new Uint8Array([0, 1, 255]) });
     expect(Object.getPrototypeOf(row?.bytes)).toBe(Uint8Array.prototype);
     const [agg] = await store.all(
@@ -52,8 +52,8 @@ describe('openPgStore', () => {
     });
     await expect(
       store.write([
-        { sql: 'INSERT INTO things (id, n) VALUES (?, ?)', params: ['y', 1] },
-        { sql: 'INSERT INTO things (id, n) VALUES (?, ?)', params: ['y', 2] },
+        { sql: 'INSERT INTO things (id, n) VALUES ($1, $2)', params: ['y', 1] },
+        { sql: 'INSERT INTO things (id, n) VALUES ($1, $2)', params: ['y', 2] },
       ]),
     ).rejects.toBeInstanceOf(StoreError);
     expect(await store.all('SELECT id FROM things')).toEqual([]);

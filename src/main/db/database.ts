@@ -19,6 +19,7 @@ export interface DmpDatabase {
   identity_reference: IdentityReferenceTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  host_requests: HostRequestsTable;
 }
 
 /** 0 or 1: SQLite has no boolean, and both stores keep the same columns. */
@@ -175,4 +176,12 @@ export interface AuditHeadTable {
   id: number;
   count: number;
   last_hash: string;
+}
+
+/** Write requests a host applied (src/main/store/host-requests.ts, migration 8). */
+export interface HostRequestsTable {
+  request_id: string;
+  method: string;
+  applied_at: string;
+  outcome: string | null;
 }

@@ -1,6 +1,6 @@
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
-import type { StoreReader } from '../store/types';
+import type { Store } from '../store/types';
 import type { SecurityTrail } from '../audit/security-events';
 import type { RevocationLists } from '../pki/revocation';
 import { defaultHostLimits, type HostLimits } from './rate-limit';
@@ -20,7 +20,7 @@ export interface DmpHostOptions {
   version: string;
   now?: () => number;
   /** See HostRouterOptions.requests. */
-  requests?: StoreReader;
+  requests?: Store;
   /** See HostRouterOptions.security: refusals recorded in the DMP's audit chain. */
   security?: SecurityTrail;
   /** CRLs checked against each workstation certificate's chain (card CRLs go to `verifyProof`). */

@@ -7,14 +7,14 @@ import { deriveAuditKeys } from '../audit/audit-keys';
 import { resolveStoreKey } from '../app/store-key';
 import { openPgStore } from '../store/pg/pg-store';
 import { claimingStore } from '../store/host-requests';
-import type { StoreReader } from '../store/types';
+import type { Store } from '../store/types';
 import { IdentityReference } from '../identity/identity-reference';
 import { openDataFolderDmp } from '../app/data-folder-dmp';
 import { LocalClusterError, type PgConnection } from '../store/pg/local-cluster';
 import type { TestDeployment } from '../pki/test-deployment';
 import { localDatabase, localPostgresMessage, startLocalPostgres } from './local-postgres';
 import { dataLayout } from '../app/paths';
-import { toApiError } from '../app/user-messages';
+import { plainKeyFileWarning, toApiError } from '../app/user-messages';
 import { createLogger, type RootLogger } from '../log/logger';
 import { HostConfigError, hostEnvironment, loadHostConfig, readTlsFiles, type HostConfig } from './config';
 import { startDmpHost } from './dmp-host';
@@ -46,7 +46,7 @@ interface Opened {
   close(): Promise<void>;
   describe: string;
   /** Where write request ids are claimed (a database several hosts may share). */
-  requests?: StoreReader;
+  requests?: Store;
   /** The host's refusals, in the DMP's audit chain (same store, keys and witness as the service). */
   security: SecurityTrail;
 }
@@ -131,7 +131,10 @@ async function openPostgres(
       mayCreate: true,
     },
   );
-  for (const warning of [...auditSecret.warnings, ...fieldSecret.warnings]) stderr(`Attention : ${warning}`);
+  // A server's keys are files by design (0600, its service account's, docs/host.md): the workstation's
+  // advice to use the desktop app's keyring instead does not apply.
+  for (const warning of [...auditSecret.warnings, ...fieldSecret.warnings])
+    if (warning !== plainKeyFileWarning) stderr(`Attention : ${warning}`);
   const store = await openPgStore({
     connection,
     log: log.child('store'),
@@ -360,8 +363,11 @@ async function main(argv: string[]): Promise<number> {
     await log.flush();
     return 1;
   }
-  process.stdout.write(`Serveur DMP à l’écoute : ${server.url} (${opened.describe})\n`);
-  if (quickStartDir) process.stdout.write(quickStartGuide(quickStartDir, server.url, config));
+  // One write: whoever waits for the listening line gets the quick start's guide with it.
+  process.stdout.write(
+    `Serveur DMP à l’écoute : ${server.url} (${opened.describe})\n` +
+      (quickStartDir ? quickStartGuide(quickStartDir, server.url, config) : ''),
+  );
   log.info('DMP host listening', { port: server.port });
 
   await new Promise<void>((resolve) => {

@@ -23,7 +23,7 @@ import {
 } from './professional-sessions';
 import { RecentRequests } from './recent-requests';
 import { runAsHostRequest } from '../store/host-requests';
-import type { StoreReader } from '../store/types';
+import type { Store } from '../store/types';
 
 /** One workstation's TLS connection, as the routing sees it. */
 export interface HostConnection extends BoundConnection {
@@ -48,7 +48,7 @@ export interface HostRouterOptions {
    * is then claimed in the same transaction as the write (store/host-requests.ts), so a retry that
    * reaches another host never applies twice. The DMP service must be built on `claimingStore`.
    */
-  requests?: StoreReader;
+  requests?: Store;
   /**
    * Where refusals an auditor must be able to find are recorded (a workstation claiming another
    * professional, a refused card proof, a system call without the system policy): the DMP's audit

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApiError } from '../../shared/contract/api-error';
 import { migration } from '../db/migration';
+import { sqlFor } from '../db/query-builder';
 import type { Migration, Statement, Store, StoreReader } from './types';
 
 /**
@@ -69,7 +70,7 @@ const requestIdPattern = /^[A-Za-z0-9_-]{8,100}$/;
  * the wrapped store's first write during `work` claims the id.
  */
 export async function runAsHostRequest<T>(
-  store: StoreReader,
+  store: Store,
   request: HostRequest,
   work: () => Promise<T>,
 ): Promise<T> {
@@ -87,14 +88,15 @@ export function claimingStore(store: Store, now: () => Date = () => new Date()):
     if (!claim || claim.claimed) return store.transaction(build);
     return store
       .transaction(async (tx) => {
-        const applied = await readApplied(tx, claim.requestId);
+        const applied = await readApplied(store, claim.requestId, tx);
         if (applied) throw new RequestAlreadyApplied(applied);
         const statements = await build(tx);
         return [
-          {
-            sql: 'INSERT INTO host_requests (request_id, method, applied_at) VALUES (?, ?, ?)',
-            params: [claim.requestId, claim.method, now().toISOString()],
-          },
+          sqlFor(store).insert('host_requests', {
+            request_id: claim.requestId,
+            method: claim.method,
+            applied_at: now().toISOString(),
+          }),
           ...statements,
         ];
       })
@@ -104,6 +106,9 @@ export function claimingStore(store: Store, now: () => Date = () => new Date()):
   };
   return {
     dialect: store.dialect,
+    // The store's plugins go with it: the queries built for this wrapper (sqlFor) must seal at rest
+    // exactly as those built for the store.
+    ...(store.queryPlugins ? { queryPlugins: store.queryPlugins } : {}),
     all: (sql, params) => store.all(sql, params),
     write: (statements) => transaction(async () => statements),
     transaction,
@@ -112,28 +117,32 @@ export function claimingStore(store: Store, now: () => Date = () => new Date()):
 }
 
 /** What a request id already did, or null when it was never applied. */
-export async function findAppliedRequest(
-  store: StoreReader,
-  requestId: string,
-): Promise<AppliedRequest | null> {
+export async function findAppliedRequest(store: Store, requestId: string): Promise<AppliedRequest | null> {
   return readApplied(store, requestId);
 }
 
 /** Keeps a short, non-identifying answer for retries of an applied request (e.g. a document id). */
 export async function recordRequestOutcome(store: Store, requestId: string, outcome: string): Promise<void> {
+  const q = sqlFor(store);
   await store.write([
-    { sql: 'UPDATE host_requests SET outcome = ? WHERE request_id = ?', params: [outcome, requestId] },
+    q.statement(q.db.updateTable('host_requests').set({ outcome }).where('request_id', '=', requestId)),
   ]);
 }
 
-async function readApplied(reader: StoreReader, requestId: string): Promise<AppliedRequest | null> {
-  const rows = await reader.all<{
-    request_id: string;
-    method: string;
-    applied_at: string;
-    outcome: string | null;
-  }>('SELECT request_id, method, applied_at, outcome FROM host_requests WHERE request_id = ?', [requestId]);
-  const row = rows[0];
+/** Read through `reader` (the store, or the inside of one of its transactions), built for `store`. */
+async function readApplied(
+  store: Store,
+  requestId: string,
+  reader: StoreReader = store,
+): Promise<AppliedRequest | null> {
+  const q = sqlFor(store);
+  const row = await q.first(
+    reader,
+    q.db
+      .selectFrom('host_requests')
+      .select(['request_id', 'method', 'applied_at', 'outcome'])
+      .where('request_id', '=', requestId),
+  );
   return row
     ? { requestId: row.request_id, method: row.method, appliedAt: row.applied_at, outcome: row.outcome }
     : null;

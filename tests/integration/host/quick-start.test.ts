@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectToHost } from '../../../src/main/host-client';
 import { createLogger } from '../../../src/main/log/logger';
 import {
@@ -34,11 +35,22 @@ beforeAll(async () => {
   await buildHost();
 });
 
+// A test that failed half-way leaves no host behind for the next one (its cluster stops with it).
+afterEach(async () => {
+  for (const child of running.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((resolve) => child.once('close', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+});
+
 afterAll(async () => {
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
   for (const server of extraServers) await server.stop({ killAfterMs: 30_000 });
   const pid = hostStartedPid();
   if (pid !== null && alive(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(dirname(dir), { recursive: true, force: true });
 });
 
 /** The process runs (a zombie left to a container's init does not). */
@@ -88,6 +100,8 @@ describe('npm run host -- --data DIR (quick start on a local PostgreSQL cluster)
     const { stdout } = host.output();
     expect(stdout).toMatch(/déploiement de TEST créé dans/);
     expect(stdout).toMatch(/cluster PostgreSQL local/);
+    // No workstation advice on a server (« utilisez l’application de bureau… » for its key files).
+    expect(host.output().stderr).not.toMatch(/application de bureau/);
     const port = new URL(host.url!).port;
     expect(stdout).toContain(
       `npm run web -- --dmp https://localhost:${port} --host-ca ${join(dir, 'pki', 'ca.pem')} ` +
@@ -111,6 +125,23 @@ describe('npm run host -- --data DIR (quick start on a local PostgreSQL cluster)
       const imported = await station.dmp.importCda(cdaFile(), { create: true, depositor: 'system' });
       expect(imported.created).toBe(true);
       insKey = imported.insKey;
+      // In the database, the document's title is sealed with the folder's field key.
+      const config = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as {
+        storage: { port: number };
+      };
+      const admin = new pg.Client({
+        host: join(dir, 'postgres'),
+        port: config.storage.port,
+        user: 'postgres',
+        database: 'dmp',
+      });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query<{ title: string }>('SELECT title FROM documents');
+        expect(rows.map((r) => r.title)).toEqual([expect.stringMatching(/^enc:v1:/)]);
+      } finally {
+        await admin.end();
+      }
     } finally {
       await station.close();
     }
@@ -219,4 +250,34 @@ describe('npm run host -- --data DIR (quick start on a local PostgreSQL cluster)
     expect(alive(foreign.pid)).toBe(true);
     await foreign.stop();
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    'as root, refuses in French a cluster folder the postgres user cannot reach, and changes nothing above it',
+    async () => {
+      // The quick start's configuration, with its cluster under a folder only root may enter.
+      const locked = mkdtempSync(join(tmpdir(), 'qs-locked-'));
+      const config = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as {
+        tls: Record<string, string>;
+        professionalRoots: string[];
+        storage: Record<string, unknown>;
+      };
+      const absolute = (p: string) => join(dir, p);
+      const moved = {
+        ...config,
+        tls: Object.fromEntries(Object.entries(config.tls).map(([k, v]) => [k, absolute(v)])),
+        professionalRoots: config.professionalRoots.map(absolute),
+        storage: { ...config.storage, clusterDir: join(locked, 'dmp', 'postgres') },
+      };
+      const configPath = join(locked, 'host.json');
+      writeFileSync(configPath, JSON.stringify(moved));
+      const host = startHost(['--config', configPath], { POSTE_DMP_HOST_PORT: '0' });
+      running.push(host.child);
+      expect(await host.exited).toBe(1);
+      expect(host.output().stderr).toMatch(
+        new RegExp(`utilisateur système « postgres », qui ne peut pas traverser ${locked} :`),
+      );
+      expect(statSync(locked).mode & 0o777).toBe(0o700);
+      rmSync(locked, { recursive: true, force: true });
+    },
+  );
 });

@@ -12,8 +12,8 @@ const store = await openPgStore({ connection, log: silentLogger, migrations: kil
 process.stdout.write('ready\n');
 for (let n = first; ; n++) {
   await store.write([
-    { sql: 'INSERT INTO acked (tx, part) VALUES (?, 1)', params: [n] },
-    { sql: 'INSERT INTO acked (tx, part) VALUES (?, 2)', params: [n] },
+    { sql: 'INSERT INTO acked (tx, part) VALUES ($1, 1)', params: [n] },
+    { sql: 'INSERT INTO acked (tx, part) VALUES ($1, 2)', params: [n] },
   ]);
   process.stdout.write(`ack ${n}\n`);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
+import { sqlFor } from '../../../src/main/db/query-builder';
 import { silentLogger } from '../../../src/main/log/logger';
 import { dropAuditTriggers, openTestStore } from '../../support/test-store';
 import type { Store } from '../../../src/main/store/types';
@@ -34,9 +35,10 @@ describe('access decisions', () => {
     await expect(dmp.openDossier(actor(doctor), testInsKey)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await dmp.authorize(actor(doctor), testInsKey);
     await expect(dmp.openDossier(actor(doctor), testInsKey)).resolves.toMatchObject({ insKey: testInsKey });
-    const actions = await store.all<{ action: string }>(
-      'SELECT action FROM audit_log WHERE ins_key = ? ORDER BY seq',
-      [testInsKey],
+    const q = sqlFor(store);
+    const actions = await q.rows(
+      store,
+      q.db.selectFrom('audit_log').select('action').where('ins_key', '=', testInsKey).orderBy('seq'),
     );
     expect(actions.map((a) => a.action)).toEqual([
       'dossier.create',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { documentContentSchema, documentMetaSchema, type Visibility } from '../../../src/shared/contract';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
+import { sqlFor } from '../../../src/main/db/query-builder';
 import { silentLogger } from '../../../src/main/log/logger';
 import { openTestStore } from '../../support/test-store';
 import { actor, counterRandom, fixture, professional, testInsKey } from './helpers';
@@ -29,7 +30,10 @@ async function seeded() {
   }
   await dmp.authorize(actor(doctor), testInsKey);
   // The seeded documents are the doctor's own: only their author may archive them (write policy).
-  await store.write([{ sql: 'UPDATE documents SET author_id = ?', params: [doctor.holder.nationalId] }]);
+  const q = sqlFor(store);
+  await store.write([
+    q.statement(q.db.updateTable('documents').set({ author_id: doctor.holder.nationalId })),
+  ]);
   return { store, dmp, ids };
 }
 

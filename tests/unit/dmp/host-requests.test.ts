@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
@@ -9,6 +10,7 @@ import {
   RequestAlreadyApplied,
   runAsHostRequest,
 } from '../../../src/main/store/host-requests';
+import { fieldSealingPlugin } from '../../../src/main/store/pg/field-sealing';
 import { openTestStore } from '../../support/test-store';
 import { actor, fixture, professional } from './helpers';
 
@@ -75,5 +77,20 @@ describe('write requests carrying a request id', () => {
     ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
+  });
+
+  it('keeps the store’s query plugins: a DMP on the claiming store of a sealing store seals at rest', async () => {
+    // The host's DMP runs on claimingStore(pgStore with the field key): without the plugins, every
+    // sealed column would be written in clear.
+    const raw = await openTestStore(dmpMigrations);
+    const sealing = { ...raw, queryPlugins: [fieldSealingPlugin(randomBytes(32))] };
+    const dmp = new DmpService({ store: claimingStore(sealing), log: silentLogger });
+    const request = { requestId: 'sealed-request-1', method: 'importCda' };
+    const { documentId } = await runAsHostRequest(sealing, request, () =>
+      dmp.importCda(fixture('VSM_1.4_2022.01.xml'), { create: true, depositor: 'system' }),
+    );
+    const [row] = await raw.all<{ title: string }>(`SELECT title FROM documents WHERE id = '${documentId}'`);
+    expect(row?.title).toMatch(/^enc:v1:/);
+    expect(await findAppliedRequest(sealing, request.requestId)).toMatchObject({ method: 'importCda' });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/shared/contract';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
+import { sqlFor } from '../../../src/main/db/query-builder';
 import { silentLogger } from '../../../src/main/log/logger';
 import { openTestStore } from '../../support/test-store';
 import { actor, counterRandom, fixture, fixtureNames, professional, testInsKey } from './helpers';
@@ -33,10 +34,15 @@ describe('DmpService.importCda', () => {
       expect(result, name).toMatchObject({ insKey: testInsKey, created: false });
       expect(result.counts.sections ?? 0, name).toBeGreaterThanOrEqual(0);
     }
-    const docs = await store.all<{ n: number }>('SELECT COUNT(*) AS n FROM documents WHERE ins_key = ?', [
-      testInsKey,
-    ]);
-    expect(docs[0]?.n).toBe(fixtureNames().length);
+    const q = sqlFor(store);
+    const docs = await q.first(
+      store,
+      q.db
+        .selectFrom('documents')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('ins_key', '=', testInsKey),
+    );
+    expect(docs?.n).toBe(fixtureNames().length);
     const [dossier] = await dmp.searchDossiers({ insKey: testInsKey });
     expect(dossier).toMatchObject({
       testIdentity: true,
@@ -53,9 +59,10 @@ describe('DmpService.importCda', () => {
       create: true,
       depositor: 'system',
     });
-    const sections = await store.all<{ narrative_html: string }>(
-      'SELECT narrative_html FROM document_sections WHERE document_id = ?',
-      [documentId],
+    const q = sqlFor(store);
+    const sections = await q.rows(
+      store,
+      q.db.selectFrom('document_sections').select('narrative_html').where('document_id', '=', documentId),
     );
     expect(sections.length).toBeGreaterThan(3);
     expect(sections.map((s) => s.narrative_html).join('')).toMatch(/PLAVIX/i);

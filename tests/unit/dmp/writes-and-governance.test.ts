@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Visibility } from '../../../src/shared/contract';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
+import { sqlFor } from '../../../src/main/db/query-builder';
 import { silentLogger } from '../../../src/main/log/logger';
 import { openTestStore } from '../../support/test-store';
 import { actor, counterRandom, fixture, professional, testInsKey } from './helpers';
@@ -46,8 +47,9 @@ async function seeded() {
   });
   for (const p of [gp, pharmacist, nurse, otherGp]) await dmp.authorize(actor(p), testInsKey);
   // The GP wrote the summary (their CPS deposited it).
+  const q = sqlFor(store);
   await store.write([
-    { sql: 'UPDATE documents SET author_id = ? WHERE id = ?', params: [gp.holder.nationalId, vsm] },
+    q.statement(q.db.updateTable('documents').set({ author_id: gp.holder.nationalId }).where('id', '=', vsm)),
   ]);
   const deposit = (title: string, typeCode: string, visibility: Visibility = visible) =>
     dmp.depositDocument(actor(gp), {
@@ -65,11 +67,11 @@ async function seeded() {
 
 async function documentRow(dmp: DmpService, store: Awaited<ReturnType<typeof seeded>>['store'], id: string) {
   void dmp;
-  const [row] = await store.all<{ status: string; visibility: number; deleted_at: string | null }>(
-    'SELECT status, visibility, deleted_at FROM documents WHERE id = ?',
-    [id],
+  const q = sqlFor(store);
+  return q.first(
+    store,
+    q.db.selectFrom('documents').select(['status', 'visibility', 'deleted_at']).where('id', '=', id),
   );
-  return row;
 }
 
 describe('finding 1 — only the author changes a document', () => {
@@ -95,9 +97,14 @@ describe('finding 1 — only the author changes a document', () => {
       visibility: 1,
       deleted_at: null,
     });
-    const denied = await store.all<{ target: string }>(
-      "SELECT target FROM audit_log WHERE action = 'access.denied' AND actor_id = ?",
-      [pharmacist.holder.nationalId],
+    const q = sqlFor(store);
+    const denied = await q.rows(
+      store,
+      q.db
+        .selectFrom('audit_log')
+        .select('target')
+        .where('action', '=', 'access.denied')
+        .where('actor_id', '=', pharmacist.holder.nationalId),
     );
     expect(denied).toHaveLength(4);
   });
@@ -148,12 +155,13 @@ describe('finding 1 — only the author changes a document', () => {
     const { dmp, store, vsm } = await seeded();
     const before = await dmp.getSummary(actor(gp), testInsKey);
     expect(before.allergies.some((e) => e.provenance.documentId === vsm)).toBe(true);
-    const entriesBefore = await store.all('SELECT id FROM clinical_entries WHERE document_id = ?', [vsm]);
+    const q = sqlFor(store);
+    const entriesOf = (documentId: string) =>
+      q.rows(store, q.db.selectFrom('clinical_entries').select('id').where('document_id', '=', documentId));
+    const entriesBefore = await entriesOf(vsm);
     await dmp.deleteDocument(actor(gp), testInsKey, vsm);
     expect((await documentRow(dmp, store, vsm))?.deleted_at).toBe('2024-05-01T08:00:00.000Z');
-    expect(await store.all('SELECT id FROM clinical_entries WHERE document_id = ?', [vsm])).toEqual(
-      entriesBefore,
-    );
+    expect(await entriesOf(vsm)).toEqual(entriesBefore);
     expect(
       (await dmp.listDocuments(actor(gp), testInsKey, { includeArchived: true })).map((d) => d.id),
     ).not.toContain(vsm);
@@ -315,13 +323,26 @@ describe('finding 3 — a search finds one patient, never a list', () => {
 
   it('returns 20 dossiers at most', async () => {
     const { dmp, store } = await seeded();
+    const q = sqlFor(store);
     const rows = Array.from({ length: 25 }, (_, i) => {
       const matricule = `1790375123${String(400 + i).padStart(3, '0')}00`;
-      return {
-        sql: `INSERT INTO dossiers (ins_key, matricule, oid, ins_status, status, birth_name, first_names, birth_date, sex, birth_name_norm, test_identity,
-                consent_by_id, consent_by_name, consent_at, created_at) VALUES (?, ?, '1.2.250.1.213.1.4.10', 'qualified', 'active', 'MARTIN', ?, '1979-03-28', 'M', 'MARTIN', 1, 'x', 'x', 'x', 'x')`,
-        params: [`${matricule}@1.2.250.1.213.1.4.10`, matricule, `Paul${i}`],
-      };
+      return q.insert('dossiers', {
+        ins_key: `${matricule}@1.2.250.1.213.1.4.10`,
+        matricule,
+        oid: '1.2.250.1.213.1.4.10',
+        ins_status: 'qualified',
+        status: 'active',
+        birth_name: 'MARTIN',
+        first_names: `Paul${i}`,
+        birth_date: '1979-03-28',
+        sex: 'M',
+        birth_name_norm: 'MARTIN',
+        test_identity: 1,
+        consent_by_id: 'x',
+        consent_by_name: 'x',
+        consent_at: 'x',
+        created_at: 'x',
+      });
     });
     await store.write(rows);
     expect(await dmp.searchDossiersAs(actor(gp), { name: 'MAR', birthDate: '1979-03-28' })).toHaveLength(20);

@@ -80,7 +80,7 @@ export function postgresBinDir(env: NodeJS.ProcessEnv = process.env): string {
   if (dir && hasPrograms(dir)) return dir;
   throw new LocalClusterError(
     'BINARIES_MISSING',
-    'PostgreSQL binaries not found (initdb, postgres): install Debian’s `postgresql` or set POSTE_DMP_PG_BIN',
+    'PostgreSQL binaries not found (initdb, postgres): install the Debian package `postgresql` or set POSTE_DMP_PG_BIN',
   );
 }
 

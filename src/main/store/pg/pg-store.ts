@@ -4,7 +4,6 @@ import { StoreError } from '../errors';
 import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from '../types';
 import { fieldSealingPlugin } from './field-sealing';
 import { pgParams, sqlValueTypes } from './pg-values';
-import { numberPlaceholders } from './placeholders';
 
 export interface OpenPgStoreOptions {
   /** A libpq connection string (`postgresql://…`), or `pg` pool settings (a socket folder as `host`…). */
@@ -39,6 +38,8 @@ const lockSql = 'SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))';
  * - `write` resolves after COMMIT returned: the server has the transaction in its WAL (durability
  *   against a power cut then rests on the server's own `fsync`/`synchronous_commit` settings).
  * - Rows come back in the sql.js shapes (pg-values.ts).
+ * - SQL is PostgreSQL's, placeholders `$1, $2…`: the DMP's queries are compiled by Kysely for this
+ *   dialect (`sqlFor(store)`, src/main/db); hand-written SQL (tests, store internals) says `$n`.
  */
 export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
   const { log } = options;
@@ -82,7 +83,7 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
   const reader = (queryable: pg.Pool | pg.PoolClient): StoreReader => ({
     async all<T extends object = Row>(sql: string, params?: SqlParams): Promise<T[]> {
       ensureOpen();
-      const result = await run(queryable, numberPlaceholders(sql), pgParams(params ?? []), 'read');
+      const result = await run(queryable, sql, pgParams(params ?? []), 'read');
       return result.rows as T[];
     },
   });
@@ -91,7 +92,7 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
     for (const s of statements) {
       // Without parameters a statement may hold several (migrations): the simple query protocol runs them.
       if (s.params === undefined) await run(client, s.sql, undefined, 'write');
-      else await run(client, numberPlaceholders(s.sql), pgParams(s.params), 'write');
+      else await run(client, s.sql, pgParams(s.params), 'write');
     }
   }
 
