@@ -25,7 +25,7 @@ describe('workstation as a client of a real DMP host', () => {
   const apps: App[] = [];
 
   beforeAll(async () => {
-    pki = createHostTestPki();
+    pki = await createHostTestPki();
     host = await startTestHost(pki);
     root = mkdtempSync(join(tmpdir(), 'poste-dmp-station-'));
     writeFileSync(join(root, 'ca.pem'), pki.caPem);
