@@ -16,7 +16,7 @@ let dir: string;
 const running: ChildProcess[] = [];
 
 beforeAll(async () => {
-  pki = createHostTestPki();
+  pki = await createHostTestPki();
   dir = mkdtempSync(join(tmpdir(), 'host-process-'));
   for (const [name, text] of [
     ['ca.pem', pki.caPem],

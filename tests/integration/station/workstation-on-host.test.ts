@@ -6,9 +6,8 @@ import { buildApp, type App } from '../../../src/main/app/composition';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { createLogger } from '../../../src/main/log/logger';
 import { openPgStore } from '../../../src/main/store/pg/pg-store';
-import { createTestPki } from '../../../src/main/pki';
 import type { HostStatus, SessionState } from '../../../src/shared/contract';
-import { hostTestPkiFrom, type HostTestPki } from '../../support/host-test-pki';
+import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
 import { startTestHost } from '../../support/host-harness';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
 import { createSoftHsmCards, type SoftHsmCards } from '../../support/softhsm';
@@ -36,14 +35,14 @@ describe('workstation as a client of a real DMP host', () => {
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'poste-dmp-station-'));
-    const deploymentPki = await createTestPki(join(root, 'pki'));
-    const otherPki = await createTestPki(join(root, 'other-pki'));
+    pki = await createHostTestPki();
+    const deploymentPki = pki.deployment!;
+    const otherPki = pki.foreign!;
     // Before any signer is opened in this process: sets SOFTHSM2_CONF for it.
     tokens = await createSoftHsmCards({
       pki: deploymentPki,
       cards: ['cps-medecin-generaliste', { profileId: FOREIGN_CARD, pki: otherPki }],
     });
-    pki = await hostTestPkiFrom(deploymentPki, otherPki);
     cluster = await startPgCluster();
     const store = await openPgStore({
       connection: await cluster.createDatabase('dmp_station'),
@@ -63,6 +62,7 @@ describe('workstation as a client of a real DMP host', () => {
     await cluster?.stop();
     tokens?.cleanup();
     rmSync(root, { recursive: true, force: true });
+    if (pki) rmSync(pki.dir, { recursive: true, force: true });
   }, 60_000);
 
   async function workstation(name: string, cert = 'poste'): Promise<{ app: App; dataDir: string }> {

@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Professional } from '../../../src/shared/contract';
 import type { DmpActor } from '../../../src/main/dmp/actors';
 import { openCardSigner, type CardSigner } from '../../../src/main/cards/pkcs11';
 import { createLogger } from '../../../src/main/log/logger';
-import { createTestPki, type TestPki } from '../../../src/main/pki';
-import { hostTestPkiFrom } from '../../support/host-test-pki';
+import type { TestPki } from '../../../src/main/pki';
+import { createHostTestPki } from '../../support/host-test-pki';
 import { startTestHost } from '../../support/host-harness';
 import { createSoftHsmCards, type SoftHsmCard, type SoftHsmCards } from '../../support/softhsm';
 import { testInsKey } from '../dmp/helpers';
@@ -55,9 +53,11 @@ describe('host authenticates professionals with SoftHSM2 cards and the test PKI'
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'poste-dmp-host-cards-'));
-    pki = await createTestPki(join(dir, 'pki'));
-    otherPki = await createTestPki(join(dir, 'other'));
+    // The host tests' PKI (src/main/pki): the real proof verifier; the cards are SoftHSM2 tokens here.
+    const hostPki = await createHostTestPki();
+    dir = hostPki.dir;
+    pki = hostPki.deployment!;
+    otherPki = hostPki.foreign!;
     tokens = await createSoftHsmCards({
       pki,
       cards: [
@@ -71,7 +71,7 @@ describe('host authenticates professionals with SoftHSM2 cards and the test PKI'
         },
       ],
     });
-    host = await startTestHost(await hostTestPkiFrom(pki, otherPki));
+    host = await startTestHost(hostPki);
   }, 120_000);
 
   afterAll(async () => {
@@ -98,6 +98,10 @@ describe('host authenticates professionals with SoftHSM2 cards and the test PKI'
       code: 'FORBIDDEN',
       message: expect.stringContaining('autorité des cartes') as unknown,
     });
+    // Audited with who the refused card claims to be (its certificate's national id) and why.
+    const refused = (await host.auditEntries()).filter((e) => e.action === 'host.refused').at(-1);
+    expect(refused?.target).toContain(`claimed=${tokens.card('AUTRE-AC').holder.nationalId}`);
+    expect(refused?.target).toContain('detail=untrusted');
     await expect(station.authenticateProfessional(await card('EXPIREE'))).rejects.toMatchObject({
       code: 'FORBIDDEN',
       message: expect.stringContaining('expiré') as unknown,

@@ -40,7 +40,7 @@ describe('one host method table for the ports, the server routing and the client
 
   it('the client exposes exactly the table’s dmp.* and identities.* methods', async () => {
     const { connectToHost } = await import('../../../src/main/host-client');
-    const pki = createHostTestPki();
+    const pki = await createHostTestPki();
     const log = createLogger({ sink: () => undefined });
     await expect(
       connectToHost({ url: 'https://127.0.0.1:1', caPem: 'x', certPem: 'y', keyPem: 'z', log }),
@@ -61,7 +61,7 @@ describe('one host method table for the ports, the server routing and the client
     } finally {
       await client.close();
     }
-  });
+  }, 120_000);
 
   it('the server routes every table method to the port method of the same name, and nothing else', async () => {
     const called: string[] = [];

@@ -11,9 +11,9 @@ import { startTestHost } from '../../support/host-harness';
 let pki: HostTestPki;
 const sessions: ClientHttp2Session[] = [];
 
-beforeAll(() => {
-  pki = createHostTestPki();
-});
+beforeAll(async () => {
+  pki = await createHostTestPki();
+}, 120_000);
 afterAll(() => sessions.forEach((s) => s.destroy()));
 
 function connect(url: string, identity: Issued): ClientHttp2Session {

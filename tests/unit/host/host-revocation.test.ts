@@ -1,14 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { connect as h2Connect, type ClientHttp2Session } from 'node:http2';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCardSigner, type CardSigner } from '../../../src/main/cards/pkcs11';
 import { createLogger } from '../../../src/main/log/logger';
 import {
-  createTestPki,
-  issueHostCertificate,
   issueWorkstationCertificate,
   publishCrl,
   RevocationLists,
@@ -16,7 +12,7 @@ import {
   type IssuedCertificate,
   type TestPki,
 } from '../../../src/main/pki';
-import type { HostTestPki, Issued } from '../../support/host-test-pki';
+import { createHostTestPki, type HostTestPki, type Issued } from '../../support/host-test-pki';
 import { startTestHost } from '../../support/host-harness';
 import { createSoftHsmCards, type SoftHsmCards } from '../../support/softhsm';
 
@@ -58,8 +54,9 @@ const card = async (serial: string): Promise<CardSigner> => {
 };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'poste-dmp-host-crl-'));
-  pki = await createTestPki(join(dir, 'pki'));
+  hostPki = await createHostTestPki();
+  dir = hostPki.dir;
+  pki = hostPki.deployment!;
   tokens = await createSoftHsmCards({
     pki,
     cards: ['cps-medecin-generaliste', { profileId: 'cps-pharmacien', serial: 'PERDUE' }],
@@ -78,27 +75,10 @@ beforeAll(async () => {
     createLogger({ sink: (l) => hostLines.push(l) }),
   );
   const trustedRoots = [pki.caPem, pki.persons.certificatePem];
-  hostPki = {
-    dir: pki.dir,
-    caPem: pki.caPem,
-    foreignCaPem: pki.caPem,
-    host: issued(
-      await issueHostCertificate(pki, {
-        name: 'dmp-host',
-        dnsNames: ['localhost'],
-        ipAddresses: ['127.0.0.1'],
-      }),
-    ),
-    workstation: issued(desk),
-    systemWorkstation: issued(desk),
-    foreignWorkstation: issued(desk),
-    notWorkstation: issued(desk),
-    card: () => {
-      throw new Error('cards come from SoftHSM2 tokens in this file');
-    },
+  host = await startTestHost(hostPki, {
+    revocation,
     verifyProof: (proof) => verifyProfessionalProof({ ...proof, trustedRoots, revocation }),
-  };
-  host = await startTestHost(hostPki, { revocation });
+  });
 }, 120_000);
 
 afterAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Beneficiary, Professional, ReferenceIdentity } from '../../../src/shared/contract';
+import type { Beneficiary, ReferenceIdentity } from '../../../src/shared/contract';
 import { matriculeKey } from '../../../src/shared/identity/ins';
 import type { DmpActor } from '../../../src/main/dmp/actors';
 import type { VerifiedProfessional } from '../../../src/main/host/professional-sessions';
-import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
+import { actorFromCard, createHostTestPki, testCards, type HostTestPki } from '../../support/host-test-pki';
 import { startTestHost } from '../../support/host-harness';
 import { fixture, testInsKey } from '../dmp/helpers';
 
@@ -27,51 +27,18 @@ const identity: ReferenceIdentity = {
   birthPlaceCode: '75123',
 };
 
-const doctorCard: VerifiedProfessional = {
-  nationalId: '810001234567',
-  professionCode: '10',
-  lastName: 'MEDECIN',
-  firstName: 'Jean',
-  cardKind: 'cps',
-};
-const secretaryCard: VerifiedProfessional = {
-  nationalId: '0123456789',
-  professionCode: '',
-  lastName: 'ACCUEIL',
-  firstName: 'Anne',
-  cardKind: 'cpe',
-};
-
-/** The Professional a workstation builds from a card it read (what travels as the actor). */
-function asProfessional(card: VerifiedProfessional, professionLabel: string): Professional {
-  return {
-    reader: 'Lecteur CPS',
-    cardKind: card.cardKind,
-    serial: `SER-${card.nationalId}`,
-    holder: {
-      nationalId: card.nationalId,
-      nationalIdType: card.nationalId.startsWith('8') ? 'RPPS' : 'ADELI',
-      lastName: card.lastName,
-      firstName: card.firstName,
-      professionCode: card.professionCode,
-      professionLabel,
-      situations: [{ label: 'Cabinet' }],
-    },
-  };
-}
-const doctor: DmpActor = { professional: asProfessional(doctorCard, 'Médecin'), mode: 'normal' };
-const secretary: DmpActor = {
-  professional: asProfessional(secretaryCard, 'Secrétaire médicale'),
-  mode: 'normal',
-};
+const doctorCard: VerifiedProfessional = testCards.doctor;
+const secretaryCard: VerifiedProfessional = testCards.secretary;
+const doctor = actorFromCard(doctorCard, 'Médecin');
+const secretary = actorFromCard(secretaryCard, 'Secrétaire médicale');
 
 let pki: HostTestPki;
 let host: Awaited<ReturnType<typeof startTestHost>>;
 
 beforeAll(async () => {
-  pki = createHostTestPki();
+  pki = await createHostTestPki();
   host = await startTestHost(pki);
-});
+}, 120_000);
 afterAll(async () => host?.close());
 
 describe('DMP host round trip through connectToHost (real TLS on loopback)', () => {

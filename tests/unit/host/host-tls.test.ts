@@ -9,9 +9,9 @@ let pki: HostTestPki;
 let host: Awaited<ReturnType<typeof startTestHost>>;
 
 beforeAll(async () => {
-  pki = createHostTestPki();
+  pki = await createHostTestPki();
   host = await startTestHost(pki);
-});
+}, 120_000);
 afterAll(async () => host?.close());
 
 /** A raw TLS 1.3 handshake then one read: what a client sees of the host's verdict on its certificate. */
