@@ -127,25 +127,25 @@ async function cliImportIntoLargeFolder(quick: boolean): Promise<{ rows: BenchRo
       .sort()
       .map((f) => join(corpus, f));
     const runs = (quick ? 5 : 15) + 1;
-    const importOne = (file: string): Promise<{ ms: number; code: number | null }> => {
+    const run = (args: string[]): Promise<{ ms: number; code: number | null }> => {
       const started = performance.now();
       return new Promise((resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          [cliBundle, 'import', file, '--create', '--data', folder.dataDir],
-          { stdio: 'ignore' },
-        );
+        const child = spawn(process.execPath, args, { stdio: 'ignore' });
         child.on('error', reject);
         child.on('exit', (code) => resolve({ ms: performance.now() - started, code }));
       });
     };
+    // Node's own start on this machine at this moment, measured between the imports: the floor
+    // under any CLI figure, which moves with the machine's load.
+    const nodeStart: number[] = [];
     const measure = async (): Promise<{ samples: number[]; refused: number }> => {
       const samples: number[] = [];
       let refused = 0;
       while (samples.length < runs) {
         const file = candidates.shift();
         if (!file) break;
-        const { ms, code } = await importOne(file);
+        const { ms, code } = await run([cliBundle, 'import', file, '--create', '--data', folder.dataDir]);
+        nodeStart.push((await run(['-e', '0'])).ms);
         // A corpus file the import refuses (no INS, duplicate…) does not measure an import.
         if (code !== 0) refused++;
         else samples.push(ms);
@@ -167,8 +167,13 @@ async function cliImportIntoLargeFolder(quick: boolean): Promise<{ rows: BenchRo
       log: silentLogger,
     });
     let held: { samples: number[]; refused: number };
+    // The instance runs in this process: its CPU time over the series is what the imports cost it.
+    let instanceCpuMs: number;
     try {
+      const cpuBefore = process.cpuUsage();
       held = await measure();
+      const cpu = process.cpuUsage(cpuBefore);
+      instanceCpuMs = (cpu.user + cpu.system) / 1000 / (held.samples.length + 1 + held.refused);
     } finally {
       await instance.close();
     }
@@ -188,9 +193,10 @@ async function cliImportIntoLargeFolder(quick: boolean): Promise<{ rows: BenchRo
           ...target,
           text: `${target.text} (non atteint à froid : voir docs/performance.md)`,
         }),
+        summarise('référence : démarrage de node seul (node -e 0), entre les imports', 'ms', nodeStart),
       ],
       notes: [
-        `CLI : processus complet par import (démarrage de node sur le bundle, puis remise à l’instance ou verrou, clé, ouverture, import, fermeture), première exécution de chaque série écartée ; ${held.refused + cold.refused} fichier(s) du corpus refusé(s) et non comptés. Charge moyenne (1 min) : ${loadBefore.toFixed(1)} avant, ${loadAfter.toFixed(1)} après.`,
+        `CLI : processus complet par import (démarrage de node sur le bundle, puis remise à l’instance ou verrou, clé, ouverture, import, fermeture), première exécution de chaque série écartée ; temps CPU de l’instance par import remis : ${instanceCpuMs.toFixed(0)} ms (moyenne sur la série, lancement des processus par le bench compris) ; ${held.refused + cold.refused} fichier(s) du corpus refusé(s) et non comptés. Charge moyenne (1 min) : ${loadBefore.toFixed(1)} avant, ${loadAfter.toFixed(1)} après.`,
       ],
     };
   } finally {
