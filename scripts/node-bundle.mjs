@@ -76,7 +76,7 @@ export async function buildNodeBundle(entry, bundle, { splitting = false } = {})
   const chunks = join(dirname(bundle), 'chunks');
   // Metafile paths are relative to esbuild's working directory, the current one.
   const current = new Set(Object.keys(result.metafile.outputs).map((out) => resolve(out)));
-  for (const file of readdirSync(chunks)) {
+  for (const file of existsSync(chunks) ? readdirSync(chunks) : []) {
     const path = join(chunks, file);
     if (!current.has(path)) rmSync(path, { force: true });
   }
