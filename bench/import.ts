@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseCda } from '../src/main/cda/import';
 import { summarise, type BenchResult, type BenchRow } from './types';
 import { prepareDataDir } from './support/population';
@@ -82,13 +83,13 @@ export async function benchImport(opts: { quick: boolean }): Promise<BenchResult
     );
   }
   const cli = await cliImportIntoLargeFolder(opts.quick);
-  rows.push(cli.row);
+  rows.push(...cli.rows);
   return {
     name: 'Import CDA (analyse XML + extraction)',
     rows,
     notes: [
       `${files.length} documents CI-SIS officiels (10 fixtures + corpus), ${rounds} passes après une passe de chauffe, parse synchrone sur le thread courant.`,
-      cli.note,
+      ...cli.notes,
     ],
   };
 }
@@ -98,10 +99,16 @@ const CLI_FOLDER_PATIENTS = 10_000;
 
 /**
  * Wall time of `npm run cli -- import <one file> --create` as a hospital system runs it, file after
- * file, into a data folder holding 10 000 synthetic dossiers: process start, lock and key, store
- * open, import, close. Measured on the bundle `npm run cli` runs (built first), without npm itself.
+ * file, into a data folder holding 10 000 synthetic dossiers, measured on the bundle `npm run cli`
+ * runs (built first), without npm itself:
+ *
+ * - held: a running instance (the composition root the browser host and the desktop app use, here
+ *   in the bench's process) holds the folder; the CLI hands the file to it over the folder's import
+ *   socket. Process start, connection, import, answer. This is the issue's 300 ms target.
+ * - cold: nobody holds the folder; the CLI opens the store itself (lock, key, store open, import,
+ *   close). Reported with the same target, which it does not meet (docs/performance.md).
  */
-async function cliImportIntoLargeFolder(quick: boolean): Promise<{ row: BenchRow; note: string }> {
+async function cliImportIntoLargeFolder(quick: boolean): Promise<{ rows: BenchRow[]; notes: string[] }> {
   const { buildCliBundle, cliBundle } = (await import(join(projectRoot(), 'scripts', 'cli.mjs'))) as {
     buildCliBundle: () => Promise<void>;
     cliBundle: string;
@@ -113,48 +120,84 @@ async function cliImportIntoLargeFolder(quick: boolean): Promise<{ row: BenchRow
     reference: new Date('2026-01-01T12:00:00Z'),
   });
   try {
-    // The corpus documents: one distinct document per run.
+    // The corpus documents: one distinct document per run, never the same one twice in the folder.
     const corpus = sharedCorpusDir();
     const candidates = readdirSync(corpus)
       .filter((f) => f.endsWith('.xml'))
       .sort()
       .map((f) => join(corpus, f));
     const runs = (quick ? 5 : 15) + 1;
-    const samples: number[] = [];
-    let failures = 0;
-    // One warm-up run: the first start reads the bundle and sql.js from a cold page cache.
-    for (const file of candidates) {
-      if (samples.length >= runs) break;
+    const run = (args: string[]): Promise<{ ms: number; code: number | null }> => {
       const started = performance.now();
-      const code = await new Promise<number | null>((resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          [cliBundle, 'import', file, '--create', '--data', folder.dataDir],
-          { stdio: 'ignore' },
-        );
+      return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, args, { stdio: 'ignore' });
         child.on('error', reject);
-        child.on('exit', (c) => resolve(c));
+        child.on('exit', (code) => resolve({ ms: performance.now() - started, code }));
       });
-      const ms = performance.now() - started;
-      // A corpus file the import refuses (no INS, duplicate…) does not measure an import.
-      if (code !== 0) {
-        failures++;
-        continue;
+    };
+    // Node's own start on this machine at this moment, measured between the imports: the floor
+    // under any CLI figure, which moves with the machine's load.
+    const nodeStart: number[] = [];
+    const measure = async (): Promise<{ samples: number[]; refused: number }> => {
+      const samples: number[] = [];
+      let refused = 0;
+      while (samples.length < runs) {
+        const file = candidates.shift();
+        if (!file) break;
+        const { ms, code } = await run([cliBundle, 'import', file, '--create', '--data', folder.dataDir]);
+        nodeStart.push((await run(['-e', '0'])).ms);
+        // A corpus file the import refuses (no INS, duplicate…) does not measure an import.
+        if (code !== 0) refused++;
+        else samples.push(ms);
       }
-      samples.push(ms);
+      // The first run reads the bundle (and, cold, sql.js) from a cold page cache.
+      samples.shift();
+      return { samples, refused };
+    };
+
+    const loadBefore = loadavg()[0]!;
+    const { buildApp } = await import('../src/main/app/composition');
+    const { silentLogger } = await import('../src/main/log/logger');
+    const instance = await buildApp({
+      host: 'web',
+      dataDir: folder.dataDir,
+      simulation: true,
+      production: false,
+      key: { kind: 'file', path: folder.keyFile },
+      log: silentLogger,
+    });
+    let held: { samples: number[]; refused: number };
+    // The instance runs in this process: its CPU time over the series is what the imports cost it.
+    let instanceCpuMs: number;
+    try {
+      const cpuBefore = process.cpuUsage();
+      held = await measure();
+      const cpu = process.cpuUsage(cpuBefore);
+      instanceCpuMs = (cpu.user + cpu.system) / 1000 / (held.samples.length + 1 + held.refused);
+    } finally {
+      await instance.close();
     }
-    samples.shift();
+    const cold = await measure();
+    const loadAfter = loadavg()[0]!;
+    const figure = `CLI : import d’un fichier dans un dossier de données de ${CLI_FOLDER_PATIENTS} dossiers`;
+    const target = { text: `médiane ≤ ${CLI_IMPORT_TARGET_MS} ms`, medianMax: CLI_IMPORT_TARGET_MS };
     return {
-      row: summarise(
-        `CLI : import d’un fichier dans un dossier de données de ${CLI_FOLDER_PATIENTS} dossiers`,
-        'ms',
-        samples,
-        {
-          text: `médiane ≤ ${CLI_IMPORT_TARGET_MS} ms`,
-          medianMax: CLI_IMPORT_TARGET_MS,
-        },
-      ),
-      note: `CLI : ${samples.length} imports mesurés (processus complet : démarrage, verrou, clé, ouverture, import, fermeture ; première exécution écartée), ${failures} fichier(s) du corpus refusé(s) et non comptés.`,
+      rows: [
+        summarise(
+          `${figure}, tenu par une instance en cours (remis par le socket)`,
+          'ms',
+          held.samples,
+          target,
+        ),
+        summarise(`${figure}, à froid (aucune instance : la CLI ouvre la base)`, 'ms', cold.samples, {
+          ...target,
+          text: `${target.text} (non atteint à froid : voir docs/performance.md)`,
+        }),
+        summarise('référence : démarrage de node seul (node -e 0), entre les imports', 'ms', nodeStart),
+      ],
+      notes: [
+        `CLI : processus complet par import (démarrage de node sur le bundle, puis remise à l’instance ou verrou, clé, ouverture, import, fermeture), première exécution de chaque série écartée ; temps CPU de l’instance par import remis : ${instanceCpuMs.toFixed(0)} ms (moyenne sur la série, lancement des processus par le bench compris) ; ${held.refused + cold.refused} fichier(s) du corpus refusé(s) et non comptés. Charge moyenne (1 min) : ${loadBefore.toFixed(1)} avant, ${loadAfter.toFixed(1)} après.`,
+      ],
     };
   } finally {
     folder.dispose();

@@ -13,9 +13,12 @@ export function bundleIsOutdated() {
   return outdated(cliBundle, script);
 }
 
-/** The CLI and, beside it, the store worker (where `resolveWorkerEntry` looks for it). */
+/**
+ * The CLI and, beside it, the store worker (where `resolveWorkerEntry` looks for it). Split: an
+ * `import` handed to a running instance loads neither the store, the DMP service nor sql.js.
+ */
 export async function buildCliBundle() {
-  await buildNodeBundle('src/main/cli/index.ts', cliBundle);
+  await buildNodeBundle('src/main/cli/index.ts', cliBundle, { splitting: true });
 }
 
 if (process.argv[1] && script === process.argv[1]) {

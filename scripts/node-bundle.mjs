@@ -1,8 +1,8 @@
 // One way to run a Node entry of src/main fast: an esbuild bundle under out/<name>/, with the store
 // worker beside it (where `resolveWorkerEntry` looks for it), rebuilt only when it is missing or older
 // than any source file under src/main or src/shared. Used by `npm run cli` and `npm run host`.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,8 +26,12 @@ export function bundleIsOutdated(bundle, script) {
   return [...sources, script].some((source) => newestMtime(source) > built);
 }
 
-/** Builds `entry` (relative to the repository) into `bundle`, the store worker first beside it. */
-export async function buildNodeBundle(entry, bundle) {
+/**
+ * Builds `entry` (relative to the repository) into `bundle`, the store worker first beside it.
+ * `splitting`: the code reached only through `import()` goes to chunks under `chunks/`, loaded when
+ * first needed (with the external packages they import), so a start that needs little compiles little.
+ */
+export async function buildNodeBundle(entry, bundle, { splitting = false } = {}) {
   const { build } = await import('esbuild');
   // Dependencies are bundled too (tree-shaken, no per-package resolution at start-up), except sql.js
   // (finds its .wasm beside itself), the native addons (pcsclite, pkcs11js) and pdf-lib (large,
@@ -51,5 +55,29 @@ export async function buildNodeBundle(entry, bundle) {
     entryPoints: [join(root, 'src/main/store/store-worker.ts')],
     outfile: join(dirname(bundle), 'store-worker.js'),
   });
-  await build({ ...common, entryPoints: [join(root, entry)], outfile: bundle });
+  if (!splitting) {
+    await build({ ...common, entryPoints: [join(root, entry)], outfile: bundle });
+    return;
+  }
+  const result = await build({
+    ...common,
+    entryPoints: { [basename(bundle, '.mjs')]: join(root, entry) },
+    outdir: dirname(bundle),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    // Less source to parse at every start (names kept for stack traces; the source map maps back).
+    minify: true,
+    keepNames: true,
+    metafile: true,
+  });
+  // Chunks of earlier builds are never loaded again: removed after the build (not before, so a
+  // process started on this same build meanwhile still finds all of its chunks).
+  const chunks = join(dirname(bundle), 'chunks');
+  // Metafile paths are relative to esbuild's working directory, the current one.
+  const current = new Set(Object.keys(result.metafile.outputs).map((out) => resolve(out)));
+  for (const file of existsSync(chunks) ? readdirSync(chunks) : []) {
+    const path = join(chunks, file);
+    if (!current.has(path)) rmSync(path, { force: true });
+  }
 }

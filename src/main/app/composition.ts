@@ -28,7 +28,8 @@ import { IdentityReference } from '../identity/identity-reference';
 import { readReferenceFile } from '../identity/reference-file';
 import { createHandlers } from './handlers';
 import type { CardSimulator } from './card-simulator';
-import { resourcesDir } from './paths';
+import { dataLayout, resourcesDir } from './paths';
+import { startLocalImportServer } from '../local-import/server';
 
 export interface BuildOptions {
   host: 'desktop' | 'web';
@@ -136,6 +137,12 @@ async function openEmbeddedBackend(options: BuildOptions): Promise<DmpBackend> {
     for (const file of options.identitySeedFiles ?? [])
       await identities.register(await readReferenceFile(file));
     for (const file of options.seedFiles ?? []) await seed(dmp, file, log);
+    // `cli import` hands its files to this instance while it holds the folder (local-import/README.md).
+    const importSocket = await startLocalImportServer({
+      socketPath: folder.layout.importSocket,
+      target: { kind: 'embedded', dmp },
+      log: log.child('local-import'),
+    });
     return {
       dmp,
       identities,
@@ -143,6 +150,8 @@ async function openEmbeddedBackend(options: BuildOptions): Promise<DmpBackend> {
       status: () => ({ mode: 'embedded' }),
       onStatus: () => () => undefined,
       async close() {
+        // Imports handed over finish before the store closes.
+        await importSocket?.close();
         await audit.checkpoints.flush();
         await close();
       },
@@ -183,6 +192,12 @@ async function openRemoteBackend(options: BuildOptions, settings: HostSettings):
   if (options.seedFiles?.length || options.identitySeedFiles?.length)
     log.info('demo seeding skipped: the shared DMP host holds the dossiers');
   log.info('DMP: shared host', { host: new URL(settings.url).host });
+  // No local store to import into: `cli import` is told so in French instead of "folder in use".
+  const importSocket = await startLocalImportServer({
+    socketPath: dataLayout(options.dataDir).importSocket,
+    target: { kind: 'remote' },
+    log: log.child('local-import'),
+  });
   return {
     dmp: remote.dmp,
     identities: remote.identities,
@@ -195,6 +210,7 @@ async function openRemoteBackend(options: BuildOptions, settings: HostSettings):
     },
     async close() {
       try {
+        await importSocket?.close();
         await remote.close();
       } finally {
         release();

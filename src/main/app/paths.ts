@@ -47,6 +47,11 @@ export interface DataLayout {
   auditPublicKeyFile: string;
   /** The shared DMP host this workstation uses (issue 13), as the settings screen saved it; absent: embedded store. */
   hostSettingsFile: string;
+  /**
+   * Unix socket (0600) of the instance holding the folder: `cli import` hands its files to it
+   * (src/main/local-import/README.md). Present only while that instance runs.
+   */
+  importSocket: string;
 }
 
 export function dataLayout(dataDir: string): DataLayout {
@@ -61,5 +66,6 @@ export function dataLayout(dataDir: string): DataLayout {
     auditCheckpointsFile: join(dataDir, 'audit-checkpoints.log'),
     auditPublicKeyFile: join(dataDir, 'audit-checkpoints.pub.pem'),
     hostSettingsFile: join(dataDir, 'host-settings.json'),
+    importSocket: join(dataDir, 'import.sock'),
   };
 }

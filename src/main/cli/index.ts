@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { defaultDataDir } from '../app/paths';
 import { defaultWaitSeconds, exitCode, type CliContext } from './cli-context';
 import { defaultReferenceDate } from './commands/generate';
-import { openDataFolderDmp } from '../app/data-folder-dmp';
 
 /**
  * `npm run cli -- <command>`: headless tools for support staff and hospital IT.
@@ -32,7 +31,13 @@ async function main(argv: string[]): Promise<number> {
   const ctx: CliContext = {
     out,
     err,
-    open: (request) => openDataFolderDmp({ ...request, dataDir: resolve(request.dataDir) }, err),
+    // Loaded only when a command opens the store: `import` handed to a running instance never does,
+    // and its start-up should not pay for the store, the DMP service and the logger.
+    open: async (request) =>
+      (await import('../app/data-folder-dmp')).openDataFolderDmp(
+        { ...request, dataDir: resolve(request.dataDir) },
+        err,
+      ),
     defaultDataDir: defaultDataDir(),
   };
 

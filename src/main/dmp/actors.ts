@@ -12,6 +12,8 @@ export interface DmpActor {
 /** An automated caller on this machine (CLI run by hospital IT, import of a sending system). */
 export interface SystemActor {
   system: string;
+  /** How it reached this workstation (e.g. the command line), said in the audit's actor name. */
+  via?: string;
 }
 
 export function isSystemActor(actor: DmpActor | SystemActor): actor is SystemActor {
@@ -62,7 +64,7 @@ export function auditWho(
   if (isSystemActor(actor)) {
     return {
       actorId: `system:${actor.system}`,
-      actorName: `Système (${actor.system})`,
+      actorName: `Système (${actor.system}${actor.via ? `, via ${actor.via}` : ''})`,
       cardSerial: null,
       profession: 'Système',
       mode: null,

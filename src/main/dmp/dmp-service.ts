@@ -69,14 +69,14 @@ export class DmpService {
   /** Deposits a CDA into the dossier of the INS it carries (hospital feeds, demo seeding, CLI). */
   importCda(
     bytes: Uint8Array,
-    opts: { create: boolean; depositor: 'system' | DmpActor },
+    opts: { create: boolean; depositor: 'system' | SystemActor | DmpActor },
   ): Promise<ImportResult> {
     return this.documents.importCda(bytes, opts);
   }
 
   /** Records (log + audit) an import refused before the file could be read, then throws its French reason. */
-  refuseImportFile(cause: string, message: string): Promise<never> {
-    return this.documents.refuseImportFile(cause, message);
+  refuseImportFile(cause: string, message: string, actor?: SystemActor): Promise<never> {
+    return this.documents.refuseImportFile(cause, message, actor);
   }
 
   /** Deposit from the workstation: CDA (structured or not), plain PDF or text, authored by the CPS holder. */

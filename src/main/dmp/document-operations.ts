@@ -92,7 +92,7 @@ export class DocumentOperations {
   /** Deposits a CDA into the dossier of the INS it carries (hospital feeds, demo seeding, CLI). */
   async importCda(
     bytes: Uint8Array,
-    opts: { create: boolean; depositor: 'system' | DmpActor },
+    opts: { create: boolean; depositor: 'system' | SystemActor | DmpActor },
   ): Promise<ImportResult> {
     const actor: DmpActor | SystemActor = opts.depositor === 'system' ? { system: 'import' } : opts.depositor;
     if (bytes.length === 0)
@@ -557,8 +557,12 @@ export class DocumentOperations {
   }
 
   /** A file refused before it could be read (too large, not a file): audited without a dossier. */
-  async refuseImportFile(cause: string, message: string): Promise<never> {
-    return this.ctx.refuseDocument({ system: 'import' }, null, cause, message);
+  async refuseImportFile(
+    cause: string,
+    message: string,
+    actor: SystemActor = { system: 'import' },
+  ): Promise<never> {
+    return this.ctx.refuseDocument(actor, null, cause, message);
   }
 
   private newId(): string {

@@ -137,15 +137,19 @@ export const hostMethods = {
   'dmp.importCda': method({
     args: z.tuple([
       bytes,
-      z.strictObject({ create: z.boolean(), depositor: z.union([z.literal('system'), dmpActorSchema]) }),
+      z.strictObject({
+        create: z.boolean(),
+        depositor: z.union([z.literal('system'), systemActorSchema, dmpActorSchema]),
+      }),
     ]),
     result: importResultSchema,
-    caller: ([, opts]) => (opts.depositor === 'system' ? system() : professional(opts.depositor)),
+    caller: ([, { depositor }]) =>
+      depositor === 'system' || 'system' in depositor ? system() : professional(depositor),
     write: true,
     maxRequestBytes: DOCUMENT_REQUEST_BYTES,
   }),
   'dmp.refuseImportFile': method({
-    args: z.tuple([z.string().min(1).max(200), z.string().min(1).max(2000)]),
+    args: z.tuple([z.string().min(1).max(200), z.string().min(1).max(2000), systemActorSchema.optional()]),
     result: z.never(),
     caller: system,
     write: true,

@@ -42,7 +42,8 @@ export const dmpActorSchema = z.strictObject({
   reason: text(1000).optional(),
 });
 
-export const systemActorSchema = z.strictObject({ system: text(100).min(1) });
+/** `via`: how it reached the workstation (the command line…), said in the audit's actor name. */
+export const systemActorSchema = z.strictObject({ system: text(100).min(1), via: text(200).optional() });
 
 export const depositInputSchema = z.strictObject({
   insKey,

@@ -14,11 +14,14 @@ export const DEMO_INS = '279035121518989@1.2.250.1.213.1.4.10';
 export const CPS_READER = 'Lecteur simulé CPS';
 export const VITALE_READER = 'Lecteur simulé Vitale';
 
-/** One app on a fresh data folder with simulated readers and the demo dossier; `stop()` cleans up. */
+/**
+ * One app with simulated readers and the demo dossier, on a fresh data folder unless `extra.dataDir`
+ * names one; `stop()` closes it and removes the folder.
+ */
 export async function startApp(
   extra: Partial<BuildOptions> = {},
 ): Promise<{ app: App; dataDir: string; logLines: string[]; stop(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'poste-dmp-app-'));
+  const dataDir = extra.dataDir ?? mkdtempSync(join(tmpdir(), 'poste-dmp-app-'));
   const logLines: string[] = [];
   const app = await buildApp({
     host: 'web',

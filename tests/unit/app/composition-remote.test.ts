@@ -6,6 +6,7 @@ import { buildApp, type App, type BuildOptions } from '../../../src/main/app/com
 import { writeHostSettings } from '../../../src/main/app/host-settings';
 import { resourcesDir } from '../../../src/main/app/paths';
 import { createLogger } from '../../../src/main/log/logger';
+import { connectLocalImport } from '../../../src/main/local-import/client';
 import type { HostStatus, SessionState } from '../../../src/shared/contract';
 import { call, nextEvent, sessionWhere } from '../../integration/support/app-calls';
 import { FakeHost } from './fake-host';
@@ -98,7 +99,11 @@ describe('composition: the shared DMP host instead of the embedded store', () =>
     });
     // The demo seeding is the host's business: nothing imported, nothing registered from here.
     expect(host.dmpCalls.map((c) => c.method)).toEqual([]);
-    expect(dataFolderContents()).toEqual(['LOCK']);
+    // The import socket is there only to tell `cli import`, in French, that there is no local store.
+    expect(dataFolderContents()).toEqual(['LOCK', 'import.sock']);
+    await expect(connectLocalImport(join(dataDir, 'import.sock'))).rejects.toThrow(
+      /serveur DMP partagé : il n’a pas de base locale/,
+    );
     await app.close();
     apps.pop();
     expect(dataFolderContents()).toEqual([]);
@@ -117,7 +122,7 @@ describe('composition: the shared DMP host instead of the embedded store', () =>
       saved: { url: 'https://dmp.example.test:8443', caFile: tls.ca, certFile: tls.cert, keyFile: tls.key },
       file: join(dataDir, 'host-settings.json'),
     });
-    expect(dataFolderContents()).toEqual(['LOCK', 'host-settings.json']);
+    expect(dataFolderContents()).toEqual(['LOCK', 'host-settings.json', 'import.sock']);
   });
 
   it('without host settings, opens the embedded store as before (what the other tests rule out)', async () => {
@@ -170,7 +175,7 @@ describe('composition: the shared DMP host instead of the embedded store', () =>
       message: 'Serveur DMP injoignable — aucune donnée affichée.',
     });
     expect((await call<SessionState>(app, 'session.get')).status).toBe('pin_required');
-    expect(dataFolderContents()).toEqual(['LOCK']);
+    expect(dataFolderContents()).toEqual(['LOCK', 'import.sock']);
   });
 
   it('passes the host status changes on to the renderer as host.changed', async () => {

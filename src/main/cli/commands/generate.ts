@@ -1,4 +1,3 @@
-import { writePopulation } from '../../population/write-population';
 import {
   dataOptions,
   exitCode,
@@ -50,6 +49,8 @@ export function generateCommand(args: string[], ctx: CliContext): Promise<number
     const reference = parseReferenceDate(values['reference-date'] ?? defaultReferenceDate);
     const seed = values.seed ?? defaultSeed;
     return withService(ctx, openRequest(values, ctx, false), async ({ store }) => {
+      // Loaded here: `index.ts` reads this module for the usage text, and every start would pay for it.
+      const { writePopulation } = await import('../../population/write-population');
       const started = performance.now();
       let lastReport = 0;
       const stats = await writePopulation(store, {

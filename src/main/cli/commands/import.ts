@@ -1,7 +1,7 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { dataLayout } from '../../app/paths';
 import {
   dataOptions,
-  errorMessage,
   exitCode,
   openRequest,
   runCommand,
@@ -10,12 +10,19 @@ import {
   type CliContext,
 } from '../cli-context';
 import { ImportFileError, readImportFile } from '../../dmp/import-file';
+import { cliImportActor, importOne, type ImportInput } from '../../local-import/import-step';
+import { connectLocalImport, LocalImportRefused } from '../../local-import/client';
+import { localImportVersion, unreadableCauses, type ImportOutcome } from '../../local-import/protocol';
 
 const usage = 'Usage : import FICHIER.xml… [--create] [--data DOSSIER] [--wait [SECONDES]]';
 
 /**
  * `import <file.xml…> [--create]`: deposits CDA documents from a hospital system, each into the dossier
  * of the INS it carries. One file failing does not stop the others; the exit code says whether all went in.
+ *
+ * When an instance (browser host or desktop app) holds the data folder, the files are handed to it
+ * through the folder's import socket and it imports them; otherwise the CLI opens the store itself
+ * (`--wait` then queues behind another CLI). Same output and exit codes either way.
  */
 export function importCommand(args: string[], ctx: CliContext): Promise<number> {
   return runCommand(
@@ -26,40 +33,96 @@ export function importCommand(args: string[], ctx: CliContext): Promise<number> 
     async ({ values, positionals }) => {
       if (positionals.length === 0) throw new UsageError('Aucun fichier à importer.');
       const create = values.create === true;
-      return withService(ctx, openRequest(values, ctx, false), async ({ service }) => {
-        let failures = 0;
-        for (const file of positionals) {
-          const name = basename(file);
-          let bytes: Uint8Array;
-          try {
-            bytes = await readImportFile(file);
-          } catch (err) {
-            const refusal =
-              err instanceof ImportFileError
-                ? err
-                : new ImportFileError('file: unreadable', 'fichier introuvable ou illisible.');
-            // Logged and audited like any refused document; the refusal itself is what we print.
-            await service.refuseImportFile(refusal.reason, refusal.userMessage).catch(() => undefined);
-            ctx.err(`ÉCHEC ${name} : ${refusal.userMessage}`);
-            failures++;
-            continue;
-          }
-          try {
-            const result = await service.importCda(bytes, { create, depositor: 'system' });
-            const counts = Object.entries(result.counts)
-              .map(([kind, n]) => `${kind}=${n}`)
-              .join(' ');
-            ctx.out(
-              `OK ${name} : document ${result.documentId}${result.created ? ' (dossier créé)' : ''} — ${counts}`,
-            );
-          } catch (err) {
-            ctx.err(`ÉCHEC ${name} : ${errorMessage(err)}`);
-            failures++;
-          }
-        }
-        ctx.out(`${positionals.length - failures} fichier(s) importé(s), ${failures} échec(s).`);
-        return failures === 0 ? exitCode.ok : exitCode.failed;
-      });
+      const request = openRequest(values, ctx, false);
+      const handedOff = await handOff(ctx, request.dataDir, positionals, create);
+      if (handedOff !== null) return handedOff;
+      return withService(ctx, request, ({ service }) =>
+        importFiles(ctx, positionals, (input) => importOne(service, input, create, cliImportActor)),
+      );
     },
   );
+}
+
+/** Reads each file, has it imported by `run`, prints what became of it; the exit code for them all. */
+async function importFiles(
+  ctx: CliContext,
+  files: string[],
+  run: (input: ImportInput) => Promise<ImportOutcome>,
+): Promise<number> {
+  let failures = 0;
+  for (const file of files) {
+    const name = basename(file);
+    let input: ImportInput;
+    try {
+      input = { bytes: await readImportFile(file) };
+    } catch (err) {
+      const refusal =
+        err instanceof ImportFileError
+          ? err
+          : new ImportFileError('file: unreadable', 'fichier introuvable ou illisible.');
+      input = { refused: { cause: refusal.reason, userMessage: refusal.userMessage } };
+    }
+    const outcome = await run(input);
+    if (outcome.ok) {
+      const counts = Object.entries(outcome.counts)
+        .map(([kind, n]) => `${kind}=${n}`)
+        .join(' ');
+      ctx.out(
+        `OK ${name} : document ${outcome.documentId}${outcome.created ? ' (dossier créé)' : ''} — ${counts}`,
+      );
+    } else {
+      ctx.err(`ÉCHEC ${name} : ${outcome.message}`);
+      failures++;
+    }
+  }
+  ctx.out(`${files.length - failures} fichier(s) importé(s), ${failures} échec(s).`);
+  return failures === 0 ? exitCode.ok : exitCode.failed;
+}
+
+const lostMessage =
+  'l’instance qui utilise le dossier de données s’est arrêtée pendant l’import : vérifiez si ce ' +
+  'document a été enregistré avant de le réimporter.';
+
+/**
+ * Hands the files to the instance holding the data folder. Null when no instance answers on its
+ * socket (none runs, or a killed one left the socket file): the caller opens the store itself.
+ */
+async function handOff(
+  ctx: CliContext,
+  dataDir: string,
+  files: string[],
+  create: boolean,
+): Promise<number | null> {
+  let session;
+  try {
+    session = await connectLocalImport(dataLayout(resolve(dataDir)).importSocket);
+  } catch (err) {
+    if (!(err instanceof LocalImportRefused)) throw err;
+    ctx.err(`Import impossible : ${err.message}`);
+    return exitCode.failed;
+  }
+  if (!session) return null;
+  const open = session;
+  try {
+    return await importFiles(ctx, files, async (input) => {
+      try {
+        if ('bytes' in input) {
+          return await open.send({
+            v: localImportVersion,
+            type: 'import',
+            create,
+            contentBase64: Buffer.from(input.bytes).toString('base64'),
+          });
+        }
+        const cause = unreadableCauses.find((c) => c === input.refused.cause) ?? 'file: unreadable';
+        await open.send({ v: localImportVersion, type: 'refused-file', cause });
+        // The instance audited the refusal; the wording (which knows the file's size) is ours.
+        return { ok: false, message: input.refused.userMessage };
+      } catch (err) {
+        return { ok: false, message: err instanceof LocalImportRefused ? err.message : lostMessage };
+      }
+    });
+  } finally {
+    open.close();
+  }
 }

@@ -1,0 +1,221 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../src/main/app/composition';
+import { dataLayout } from '../../../src/main/app/paths';
+import { openDataFolderDmp } from '../../../src/main/app/data-folder-dmp';
+import { silentLogger } from '../../../src/main/log/logger';
+import { startApp } from '../support/app-harness';
+import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
+import { buildCli, lockContentFor, runCli, type CliRun } from './support';
+
+/**
+ * `cli import` while an instance holds the data folder: the instance is the composition root (the
+ * browser host's and the desktop app's) in this process, the CLI a real process on the bundle.
+ */
+const root = mkdtempSync(join(tmpdir(), 'poste-dmp-handoff-'));
+const fixtures = sharedCdaFixturesDir();
+const vac = join(fixtures, 'VAC_2023.01.xml');
+const cnam = join(fixtures, 'CNAM-HR_2021.01.xml');
+const vsm = join(fixtures, 'VSM_1.4_2022.01.xml');
+/** VAC, CNAM-HR and VSM all carry this patient's INS. */
+const INS = '279035121518989@1.2.250.1.213.1.4.10';
+let counter = 0;
+const freshDir = (): string => join(root, `data-${++counter}`);
+
+const running: { app: App; logLines: string[] }[] = [];
+const children: ChildProcess[] = [];
+
+beforeAll(buildCli, 120_000);
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const { app } of running.splice(0)) await app.close();
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function startInstance(dataDir: string): Promise<{ app: App; logLines: string[] }> {
+  const { app, logLines } = await startApp({ dataDir, seedFiles: [] });
+  const started = { app, logLines };
+  running.push(started);
+  return started;
+}
+
+async function stopInstance(app: App): Promise<void> {
+  running.splice(
+    running.findIndex((r) => r.app === app),
+    1,
+  );
+  await app.close();
+}
+
+/** The dossier's history as its patient reads it, from the folder once no instance holds it. */
+async function historyOf(dataDir: string, insKey: string) {
+  const opened = await openDataFolderDmp(
+    { dataDir, readOnly: true, waitMs: null },
+    () => undefined,
+    silentLogger,
+  );
+  try {
+    return await opened.service.accessHistory({ patient: true }, insKey);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Document ids are random: the rest of what the CLI prints must be the same on both paths. */
+const withoutIds = (run: CliRun): CliRun => ({
+  ...run,
+  stdout: run.stdout.replace(/document [0-9a-f]{32}/g, 'document <id>'),
+});
+
+describe('cli import hands its files to the instance holding the data folder', () => {
+  it('imports through the running instance: same output and exit code as the cold path, document in the dossier, audited as the CLI', async () => {
+    const missing = join(root, 'absent.xml');
+    const args = [vac, missing, cnam, '--create'];
+
+    const cold = freshDir();
+    const coldRun = await runCli(['import', ...args, '--data', cold]);
+
+    const held = freshDir();
+    const { app, logLines } = await startInstance(held);
+    const handedRun = await runCli(['import', ...args, '--data', held]);
+
+    expect(handedRun.code).toBe(1);
+    expect(handedRun.code).toBe(coldRun.code);
+    expect(withoutIds(handedRun).stdout).toBe(withoutIds(coldRun).stdout);
+    expect(handedRun.stdout).toMatch(/^OK VAC_2023\.01\.xml : document [0-9a-f]{32} \(dossier créé\)/);
+    expect(handedRun.stdout).toContain('2 fichier(s) importé(s), 1 échec(s).');
+    expect(handedRun.stderr).toBe('ÉCHEC absent.xml : fichier introuvable ou illisible.\n');
+    // The cold path also says what it saw on opening the folder; the instance said it when it started.
+    expect(coldRun.stderr).toContain('ÉCHEC absent.xml : fichier introuvable ou illisible.');
+    expect(logLines.join('\n')).toMatch(/CLI import handed off/);
+
+    // A document refused by the import itself comes back as the instance's French reason.
+    const again = await runCli(['import', vac, '--data', held]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^ÉCHEC VAC_2023\.01\.xml : Ce document a déjà été déposé/);
+
+    await stopInstance(app);
+    const history = await historyOf(held, INS);
+    const byCli = history.filter((h) => ['document.deposit', 'dossier.create'].includes(h.action));
+    expect(byCli.map((h) => h.action).sort()).toEqual([
+      'document.deposit',
+      'document.deposit',
+      'dossier.create',
+    ]);
+    for (const h of byCli)
+      expect(h.actor).toBe('Système (import, via ligne de commande, par l’instance en cours)');
+    const coldHistory = await historyOf(cold, INS);
+    expect(coldHistory.find((h) => h.action === 'document.deposit')?.actor).toBe(
+      'Système (import, via ligne de commande)',
+    );
+  });
+
+  it('offers the socket only while the instance runs, 0600 in a 0700 folder; without an instance the CLI opens the store itself', async () => {
+    const dataDir = freshDir();
+    const { app } = await startInstance(dataDir);
+    const socket = dataLayout(dataDir).importSocket;
+    expect(statSync(socket).isSocket()).toBe(true);
+    expect(statSync(socket).mode & 0o777).toBe(0o600);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    await stopInstance(app);
+    expect(() => statSync(socket)).toThrow(/ENOENT/);
+
+    const run = await runCli(['import', vac, '--create', '--data', dataDir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^OK VAC_2023\.01\.xml/);
+    expect(run.stderr).toMatch(/Attention : Clé de chiffrement stockée en clair/);
+  });
+
+  it('a socket file and lock left by a killed instance do not block the CLI, and the next instance replaces the socket', async () => {
+    const dataDir = freshDir();
+    const socket = dataLayout(dataDir).importSocket;
+    // An instance that dies without cleaning up: its socket file and its lock stay behind.
+    const seed = await runCli(['import', vsm, '--create', '--data', dataDir]);
+    expect(seed.code).toBe(0);
+    const killed = spawn(
+      process.execPath,
+      ['-e', `require('node:net').createServer().listen(${JSON.stringify(socket)}, () => console.log('up'))`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    children.push(killed);
+    await new Promise((resolve) => killed.stdout!.once('data', resolve));
+    writeFileSync(dataLayout(dataDir).lockFile, lockContentFor(killed.pid as number));
+    killed.kill('SIGKILL');
+    await new Promise((resolve) => killed.once('exit', resolve));
+    expect(statSync(socket).isSocket()).toBe(true);
+
+    const cold = await runCli(['import', vac, '--create', '--data', dataDir]);
+    expect(cold.stderr).not.toMatch(/Import impossible/);
+    expect(cold.stdout).toMatch(/^OK VAC_2023\.01\.xml/);
+    expect(cold.code).toBe(0);
+
+    const { app } = await startInstance(dataDir);
+    const handed = await runCli(['import', cnam, '--create', '--data', dataDir]);
+    expect(handed.stdout).toMatch(/^OK CNAM-HR_2021\.01\.xml/);
+    expect(handed.code).toBe(0);
+    await stopInstance(app);
+    const history = await historyOf(dataDir, INS);
+    expect(history.some((h) => h.actor.includes('par l’instance en cours'))).toBe(true);
+  });
+
+  it('bad frames on the socket are refused in French and the instance goes on serving', async () => {
+    const dataDir = freshDir();
+    const { app, logLines } = await startInstance(dataDir);
+    const socket = dataLayout(dataDir).importSocket;
+
+    const frame = (body: Buffer): Buffer => {
+      const head = Buffer.alloc(4);
+      head.writeUInt32BE(body.length);
+      return Buffer.concat([head, body]);
+    };
+    const json = (value: unknown): Buffer => frame(Buffer.from(JSON.stringify(value)));
+    const attacks: { name: string; bytes: Buffer; code: string | null }[] = [
+      { name: 'announces 4 GiB', bytes: Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3]), code: 'TOO_LARGE' },
+      { name: 'invalid UTF-8', bytes: frame(Buffer.from([0xc3, 0x28, 0xa0])), code: 'BAD_FRAME' },
+      { name: 'not JSON', bytes: frame(Buffer.from('{"v":1,')), code: 'BAD_FRAME' },
+      { name: 'nested', bytes: frame(Buffer.from('['.repeat(100_000))), code: 'BAD_FRAME' },
+      { name: 'other version', bytes: json({ v: 2, type: 'hello' }), code: 'VERSION' },
+      { name: 'unknown type', bytes: json({ v: 1, type: 'summary', ins: '1' }), code: 'BAD_FRAME' },
+      {
+        name: 'extra field',
+        bytes: json({ v: 1, type: 'import', create: true, contentBase64: 'AA==', actor: 'x' }),
+        code: 'BAD_FRAME',
+      },
+      {
+        name: 'not base64',
+        bytes: json({ v: 1, type: 'import', create: true, contentBase64: '!!' }),
+        code: 'BAD_FRAME',
+      },
+      { name: 'half a frame, then hang up', bytes: frame(Buffer.alloc(1000)).subarray(0, 500), code: null },
+    ];
+    for (const attack of attacks) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const s = createConnection({ path: socket });
+        const got: Buffer[] = [];
+        s.on('data', (d: Buffer) => got.push(d));
+        s.on('error', reject);
+        // One length-prefixed answer, then the instance closes the connection.
+        s.on('close', () => resolve(Buffer.concat(got).subarray(4).toString()));
+        s.write(attack.bytes, () => {
+          if (attack.code === null) s.end();
+        });
+      });
+      if (attack.code === null) expect(answer, attack.name).toBe('');
+      else {
+        expect(JSON.parse(answer), attack.name).toMatchObject({ v: 1, type: 'refused', code: attack.code });
+        expect(JSON.parse(answer).message, attack.name).toMatch(/import local|version/i);
+      }
+    }
+    expect(logLines.join('\n')).toMatch(/local import socket: request refused/);
+
+    // Still serving: the UI's dispatcher and the socket.
+    expect((await app.dispatch('app.info', {})).ok).toBe(true);
+    const run = await runCli(['import', vac, '--create', '--data', dataDir]);
+    expect(run.stdout).toMatch(/^OK VAC_2023\.01\.xml/);
+    expect(run.code).toBe(0);
+  });
+});
