@@ -3,28 +3,54 @@ import { dmpMigrations } from '../../src/main/dmp/migrations';
 import { IdentityReference } from '../../src/main/identity/identity-reference';
 import { createLogger } from '../../src/main/log/logger';
 import { openMemoryStore } from '../../src/main/store/memory-store';
+import type { Store } from '../../src/main/store/types';
 import { startDmpHost } from '../../src/main/host/dmp-host';
 import { connectToHost, type HostClient } from '../../src/main/host-client';
+import { AuditLog } from '../../src/main/audit/audit-log';
+import { ephemeralAuditKeys } from '../../src/main/audit/audit-keys';
+import { auditLogSecurityTrail } from '../../src/main/audit/security-events';
+import type { ProofVerifier } from '../../src/main/host/professional-sessions';
+import type { HostLimits } from '../../src/main/host/rate-limit';
+import type { RevocationLists } from '../../src/main/pki/revocation';
 import type { HostTestPki, Issued } from './host-test-pki';
 
-/** A DMP host on loopback (real TLS, in-memory store) and clients for it, logs kept for assertions. */
-export async function startTestHost(pki: HostTestPki, options: { idleMs?: number; now?: () => number } = {}) {
+export interface TestHostOptions {
+  idleMs?: number;
+  now?: () => number;
+  /** Workstation CRLs (card CRLs go through `verifyProof`). */
+  revocation?: Pick<RevocationLists, 'status'>;
+  limits?: Partial<HostLimits>;
+  verifyProof?: ProofVerifier;
+  /** The DMP's store (e.g. PostgreSQL); in memory when absent. `close()` closes it too. */
+  store?: Store;
+}
+
+/**
+ * A DMP host on loopback (real TLS, in-memory store unless `store` is given) and clients for it, logs kept for assertions.
+ * Refusals are recorded in the DMP's audit chain as the real host does (same store, same keys).
+ */
+export async function startTestHost(pki: HostTestPki, options: TestHostOptions = {}) {
   const lines: string[] = [];
   const log = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
-  const store = await openMemoryStore(dmpMigrations);
-  const dmp = new DmpService({ store, log: log.child('dmp') });
+  const store = options.store ?? (await openMemoryStore(dmpMigrations));
+  const keys = ephemeralAuditKeys();
+  const dmp = new DmpService({ store, log: log.child('dmp'), audit: { keys } });
+  const auditLog = AuditLog.open(store, { keys });
   const identities = new IdentityReference(store);
   const server = await startDmpHost({
     dmp,
     identities,
     tls: { caPem: pki.caPem, certPem: pki.host.certPem, keyPem: pki.host.keyPem },
-    verifyProof: pki.verifyProof,
+    verifyProof: options.verifyProof ?? pki.verifyProof,
     log: log.child('host'),
     host: '127.0.0.1',
     port: 0,
     professionalIdleMs: options.idleMs ?? 15 * 60 * 1000,
     version: 'test',
+    security: auditLogSecurityTrail(auditLog),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.revocation ? { revocation: options.revocation } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const url = `https://localhost:${server.port}`;
   const clients: HostClient[] = [];
@@ -35,6 +61,10 @@ export async function startTestHost(pki: HostTestPki, options: { idleMs?: number
     lines,
     clientLines,
     dmp,
+    /** The audit chain as an auditor reads it (every entry, oldest first). */
+    async auditEntries() {
+      return (await auditLog).entries();
+    },
     async client(identity: Issued = pki.workstation, caPem = pki.caPem): Promise<HostClient> {
       const client = await connectToHost({
         url,

@@ -3,6 +3,13 @@ import { createPrivateKey, sign, verify, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  issueHostCertificate,
+  issueWorkstationCertificate,
+  verifyProfessionalProof,
+  type IssuedCertificate,
+  type TestPki,
+} from '../../src/main/pki';
 import { policies } from '../../src/main/pki/profile';
 import type { CardSigner } from '../../src/main/host-client/card-signer';
 import type { ProofVerifier, VerifiedProfessional } from '../../src/main/host/professional-sessions';
@@ -186,5 +193,45 @@ export function createHostTestPki(): HostTestPki {
         firstName: field('GN'),
       };
     },
+  };
+}
+
+const issued = (certificate: IssuedCertificate): Issued => ({
+  certPem: certificate.chainPem,
+  keyPem: certificate.keyPem ?? '',
+});
+
+/**
+ * The same roles from the project's test PKI (src/main/pki) instead of openssl, for tests whose cards
+ * are SoftHSM2 tokens certified by `pki` (tests/support/softhsm.ts): the host checks proofs with the
+ * real verifyProfessionalProof against the root and AC PERSONNES, as `npm run host` does. `otherPki`
+ * is the authority nobody in the deployment trusts. There are no software cards here.
+ */
+export async function hostTestPkiFrom(pki: TestPki, otherPki: TestPki): Promise<HostTestPki> {
+  const trustedRoots = [pki.caPem, pki.persons.certificatePem];
+  return {
+    dir: pki.dir,
+    caPem: pki.caPem,
+    foreignCaPem: otherPki.caPem,
+    host: issued(
+      await issueHostCertificate(pki, {
+        name: 'dmp-host',
+        dnsNames: ['localhost'],
+        ipAddresses: ['127.0.0.1'],
+      }),
+    ),
+    workstation: issued(await issueWorkstationCertificate(pki, { name: 'poste-a' })),
+    systemWorkstation: issued(
+      await issueWorkstationCertificate(pki, { name: 'poste-import', systemCalls: true }),
+    ),
+    foreignWorkstation: issued(await issueWorkstationCertificate(otherPki, { name: 'poste-a' })),
+    // A certificate of the deployment that is not a workstation's (the host reads the policies itself).
+    notWorkstation: issued(
+      await issueHostCertificate(pki, { name: 'not-a-workstation', dnsNames: ['x.test'] }),
+    ),
+    card: () => {
+      throw new Error('cards are SoftHSM2 tokens with this PKI (tests/support/softhsm.ts)');
+    },
+    verifyProof: (proof) => verifyProfessionalProof({ ...proof, trustedRoots }),
   };
 }

@@ -3,6 +3,7 @@ import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
+import type { AuditLogOptions } from '../audit/audit-log';
 import { checkDataFolder, claimDataFolder } from './data-folder';
 import { recoveryNoticeMessage } from './user-messages';
 import { dataLayout } from './paths';
@@ -20,6 +21,8 @@ export interface DataFolderDmp {
   /** The embedded service on the data folder's store; CLI commands take it as a `DmpPort`. */
   service: DmpService;
   store: Store;
+  /** The audit keys and checkpoint witness the service writes with (the DMP host appends its refusals with them). */
+  audit?: AuditLogOptions;
   close(): Promise<void>;
 }
 
@@ -34,7 +37,7 @@ export async function openDataFolderDmp(
   stderr: (s: string) => void,
   /** The DMP host passes its own logger (one writer per log file); the CLI logs to the folder's. */
   log?: Logger,
-): Promise<DataFolderDmp> {
+): Promise<DataFolderDmp & { audit: AuditLogOptions }> {
   checkDataFolder(request.dataDir, { mustExist: request.readOnly });
   const layout = dataLayout(request.dataDir);
   const folderLog = log ?? createLogger({ file: layout.logFile });
@@ -75,6 +78,7 @@ export async function openDataFolderDmp(
         audit: { keys: audit.keys, witness: audit.checkpoints },
       }),
       store,
+      audit: { keys: audit.keys, witness: audit.checkpoints },
       close: async () => {
         try {
           await audit.checkpoints.flush();

@@ -8,10 +8,17 @@ import { sqlFor, type DmpSql } from '../db/query-builder';
 import { GENESIS_HASH, hashAuditEntry, type AuditEntry, type AuditEvent } from './audit-entry';
 import { ephemeralAuditKeys, macAuditHash, type AuditKeys } from './audit-keys';
 import { verifyAuditChain, type AuditAnchor, type AuditChainVerdict } from './verify';
+import { checkpointContradiction, type AuditCheckpoint } from './checkpoints';
 
 /** Told the new head after each durable append (checkpoints.ts signs it into a file outside the store). */
 export interface AuditHeadWitness {
   note(head: AuditAnchor): void;
+  /**
+   * When present, `verify` also checks the chain against the heads this witness attested (signed
+   * checkpoints kept outside the store): entries cut off the end together with the head row — which
+   * leave the stored chain self-consistent — then show.
+   */
+  attested?: () => AuditCheckpoint[];
 }
 
 export interface AuditLogOptions {
@@ -202,6 +209,17 @@ export class AuditLog {
 
   /** Verifies the stored rows against the stored head and each entry's HMAC under this log's keys. */
   async verify(): Promise<AuditChainVerdict> {
-    return verifyAuditChain(await this.entries(), await this.storedHead(), this.keys);
+    // Checkpoints first: each is written only after its entries committed, so every checkpoint read
+    // now names an entry the chain read next must hold, whatever other hosts append meanwhile.
+    const attested = this.witness?.attested?.() ?? null;
+    const entries = await this.entries();
+    const verdict = verifyAuditChain(entries, await this.storedHead(), this.keys);
+    if (!verdict.ok || attested === null) return verdict;
+    const found = checkpointContradiction(entries, attested);
+    if (!found) return verdict;
+    const seq = found.checkpoint.seq;
+    return found.problem === 'truncated'
+      ? { ok: false, count: entries.length, firstBadSeq: entries.length + 1, problem: 'truncated' }
+      : { ok: false, count: entries.length, firstBadSeq: seq, problem: 'edited' };
   }
 }

@@ -55,8 +55,25 @@ export class CheckpointLog implements AuditHeadWitness {
   constructor(
     private readonly path: string,
     private readonly keys: AuditKeys,
-    private readonly options: { now?: () => Date; onError?: (err: unknown) => void } = {},
-  ) {}
+    private readonly options: {
+      now?: () => Date;
+      onError?: (err: unknown) => void;
+      /**
+       * `AuditLog.verify` also compares the chain with this file (`attested`). The shared host on
+       * PostgreSQL turns it on: there the file is the only record of the head outside the database.
+       */
+      checkOnVerify?: boolean;
+    } = {},
+  ) {
+    if (options.checkOnVerify) this.attested = () => this.readValid();
+  }
+
+  /** Set when `checkOnVerify`: the validly signed checkpoints in the file (unreadable lines skipped). */
+  readonly attested?: () => AuditCheckpoint[];
+
+  private readValid(): AuditCheckpoint[] {
+    return readCheckpointFile(this.path, this.keys.publicKey).checkpoints;
+  }
 
   note(head: AuditAnchor): void {
     if (head.count === 0) return;
@@ -142,6 +159,22 @@ function parseCheckpoint(line: string): AuditCheckpoint | null {
 }
 
 /**
+ * The first checkpoint the chain contradicts: `truncated` when the chain no longer holds the entry it
+ * names, `edited` when that entry's hash differs. Null when all match.
+ */
+export function checkpointContradiction(
+  entries: readonly AuditEntry[],
+  checkpoints: readonly AuditCheckpoint[],
+): { problem: 'truncated' | 'edited'; checkpoint: AuditCheckpoint } | null {
+  for (const c of checkpoints) {
+    const entry = entries[c.seq - 1];
+    if (!entry || entry.seq !== c.seq) return { problem: 'truncated', checkpoint: c };
+    if (entry.hash !== c.head) return { problem: 'edited', checkpoint: c };
+  }
+  return null;
+}
+
+/**
  * Each checkpoint must name an entry the chain still holds, with the same hash. The first that does
  * not is described in French; null when all match.
  */
@@ -149,14 +182,10 @@ export function compareWithCheckpoints(
   entries: readonly AuditEntry[],
   checkpoints: readonly AuditCheckpoint[],
 ): string | null {
-  for (const c of checkpoints) {
-    const entry = entries[c.seq - 1];
-    if (!entry || entry.seq !== c.seq) {
-      return `la chaîne s’arrête à l’entrée n° ${entries.length} alors qu’un point de contrôle signé du ${c.at} en attestait ${c.seq} : des entrées ont disparu (journal tronqué ou copie antérieure restaurée)`;
-    }
-    if (entry.hash !== c.head) {
-      return `l’entrée n° ${c.seq} ne correspond plus au point de contrôle signé du ${c.at} : la chaîne a été réécrite`;
-    }
-  }
-  return null;
+  const found = checkpointContradiction(entries, checkpoints);
+  if (!found) return null;
+  const c = found.checkpoint;
+  return found.problem === 'truncated'
+    ? `la chaîne s’arrête à l’entrée n° ${entries.length} alors qu’un point de contrôle signé du ${c.at} en attestait ${c.seq} : des entrées ont disparu (journal tronqué ou copie antérieure restaurée)`
+    : `l’entrée n° ${c.seq} ne correspond plus au point de contrôle signé du ${c.at} : la chaîne a été réécrite`;
 }

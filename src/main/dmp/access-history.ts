@@ -159,6 +159,8 @@ export function describe(
     'accessCodes.print': () => 'A imprimé vos codes d’accès à Mon espace santé.',
     'document.refused': () => 'Un document adressé à votre dossier a été refusé.',
     'identity.lookup': () => 'A vérifié votre identité auprès du référentiel INS.',
+    'host.refused': () =>
+      'Une requête sur votre dossier a été refusée par le serveur DMP (contrôle de sécurité).',
   };
   return sentences[e.action]();
 }

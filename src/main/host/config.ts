@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { frenchIssues } from '../bridge/dispatcher';
+import { defaultHostLimits } from './rate-limit';
 
 /**
  * The DMP host's configuration: one JSON file (`--config FILE`), every field checked (unknown ones
@@ -57,6 +58,30 @@ export const hostConfigSchema = z.strictObject({
     .min(1)
     .max(24 * 60)
     .default(15),
+  /**
+   * CRLs of the deployment's authorities (PEM or DER): AC ORGANISATIONS' for workstation
+   * certificates, AC PERSONNES' for cards, the root's for the authorities themselves. Re-read when a
+   * file changes; an expired one fails closed (docs/host.md « Révocation »).
+   */
+  revocation: z.strictObject({ crlFiles: z.array(path).min(1).max(32) }).optional(),
+  /** Per-workstation limits (src/main/host/rate-limit.ts). */
+  limits: z
+    .strictObject({
+      requestsPerSecond: z.number().positive().max(10_000).default(defaultHostLimits.requestsPerSecond),
+      burst: z.number().int().min(1).max(100_000).default(defaultHostLimits.burst),
+      maxConcurrentStreams: z
+        .number()
+        .int()
+        .min(1)
+        .max(1_000)
+        .default(defaultHostLimits.maxConcurrentStreams),
+    })
+    .default(defaultHostLimits),
+  /**
+   * PostgreSQL: this host's signed checkpoints of the audit head, a file OUTSIDE the database (each
+   * host its own); default `audit-checkpoints.log` beside `storage.auditKeyFile`.
+   */
+  auditCheckpointFile: path.optional(),
 });
 export type HostConfig = z.infer<typeof hostConfigSchema>;
 
@@ -123,6 +148,8 @@ function resolvePaths(config: HostConfig, base: string): HostConfig {
     ...config,
     tls: { ca: at(config.tls.ca), cert: at(config.tls.cert), key: at(config.tls.key) },
     ...(config.professionalRoots ? { professionalRoots: config.professionalRoots.map(at) } : {}),
+    ...(config.revocation ? { revocation: { crlFiles: config.revocation.crlFiles.map(at) } } : {}),
+    ...(config.auditCheckpointFile ? { auditCheckpointFile: at(config.auditCheckpointFile) } : {}),
     storage:
       config.storage.kind === 'embedded'
         ? { kind: 'embedded', dataDir: at(config.storage.dataDir) }

@@ -1,6 +1,9 @@
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/types';
+import type { SecurityTrail } from '../audit/security-events';
+import type { RevocationLists } from '../pki/revocation';
+import { defaultHostLimits, type HostLimits } from './rate-limit';
 import { ProfessionalSessions, type ProofVerifier } from './professional-sessions';
 import { createHostRouter } from './routing';
 import { clientCertificateRole, startHostServer, type HostTls, type RunningHostServer } from './server';
@@ -18,6 +21,11 @@ export interface DmpHostOptions {
   now?: () => number;
   /** See HostRouterOptions.requests. */
   requests?: Store;
+  /** See HostRouterOptions.security: refusals recorded in the DMP's audit chain. */
+  security?: SecurityTrail;
+  /** CRLs checked against each workstation certificate's chain (card CRLs go to `verifyProof`). */
+  revocation?: Pick<RevocationLists, 'status'> | null;
+  limits?: Partial<HostLimits>;
 }
 
 /** The DMP behind its HTTPS API: sessions, routing from the method table, the TLS endpoint. */
@@ -35,6 +43,7 @@ export async function startDmpHost(options: DmpHostOptions): Promise<RunningHost
     log: options.log.child('api'),
     version: options.version,
     ...(options.requests ? { requests: options.requests } : {}),
+    ...(options.security ? { security: options.security } : {}),
   });
   return startHostServer({
     route,
@@ -44,5 +53,9 @@ export async function startDmpHost(options: DmpHostOptions): Promise<RunningHost
     log: options.log.child('tls'),
     host: options.host,
     port: options.port,
+    revocation: options.revocation ?? null,
+    security: options.security ?? null,
+    ...(options.limits ? { limits: { ...defaultHostLimits, ...options.limits } } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
 }

@@ -19,6 +19,11 @@ import { createLogger, type RootLogger } from '../log/logger';
 import { HostConfigError, hostEnvironment, loadHostConfig, readTlsFiles, type HostConfig } from './config';
 import { startDmpHost } from './dmp-host';
 import { verifyProfessionalProof } from '../pki';
+import { CrlFileError, RevocationLists } from '../pki/revocation';
+import { AuditLog, type AuditLogOptions } from '../audit/audit-log';
+import { CheckpointLog } from '../audit/checkpoints';
+import { auditLogSecurityTrail, type SecurityTrail } from '../audit/security-events';
+import { describeAuditVerdict } from '../audit/verify';
 import type { RunningHostServer } from './server';
 
 /**
@@ -42,6 +47,14 @@ interface Opened {
   describe: string;
   /** Where write request ids are claimed (a database several hosts may share). */
   requests?: Store;
+  /** The host's refusals, in the DMP's audit chain (same store, keys and witness as the service). */
+  security: SecurityTrail;
+}
+
+function securityTrail(store: Parameters<typeof AuditLog.open>[0], audit: AuditLogOptions): SecurityTrail {
+  const log = AuditLog.open(store, audit);
+  log.catch(() => undefined);
+  return auditLogSecurityTrail(log);
 }
 
 async function openStorage(
@@ -51,7 +64,7 @@ async function openStorage(
 ): Promise<Opened> {
   const storage = config.storage;
   if (storage.kind === 'postgres')
-    return openPostgres(storage.connectionString, storage, log, stderr, 'base PostgreSQL');
+    return openPostgres(storage.connectionString, storage, config, log, stderr, 'base PostgreSQL');
   if (storage.kind === 'local-postgres') {
     const cluster = await startLocalPostgres(storage, log.child('local-postgres'), (notice) =>
       stderr(`Attention : ${notice}`),
@@ -60,6 +73,7 @@ async function openStorage(
       const opened = await openPostgres(
         cluster.connection,
         storage,
+        config,
         log,
         stderr,
         `cluster PostgreSQL local ${storage.clusterDir}, processus ${cluster.pid}`,
@@ -90,12 +104,14 @@ async function openStorage(
     identities: new IdentityReference(opened.store),
     close: opened.close,
     describe: `dossier de données ${storage.dataDir}`,
+    security: securityTrail(opened.store, opened.audit),
   };
 }
 
 async function openPostgres(
   connection: string | PgConnection,
   keyFiles: { auditKeyFile: string; fieldKeyFile: string },
+  config: HostConfig,
   log: RootLogger,
   stderr: (s: string) => void,
   describe: string,
@@ -125,15 +141,41 @@ async function openPostgres(
     migrations: dmpMigrations,
     fieldKey: fieldSecret.key.key,
   });
+  // Signed checkpoints of the audit head in a file of THIS host, outside the database: a DBA who cuts
+  // entries off the end together with audit_head leaves a self-consistent chain, but not one that
+  // matches these. `verifyAudit` (at start below, and dmp.verifyAudit) compares them.
+  const checkpointLog = log.child('audit-checkpoints');
+  const witness = new CheckpointLog(
+    config.auditCheckpointFile ?? join(dirname(keyFiles.auditKeyFile), 'audit-checkpoints.log'),
+    keys,
+    {
+      checkOnVerify: true,
+      onError: (err) =>
+        checkpointLog.error('audit checkpoint not written', {
+          error: err instanceof Error ? err.message : String(err),
+        }),
+    },
+  );
+  const audit: AuditLogOptions = { keys, witness };
+  // Each write request's id is claimed in the write's own transaction: a retry reaching another host
+  // sharing this database is refused instead of applied twice.
+  const dmp = new DmpService({ store: claimingStore(store), log: log.child('dmp'), audit });
+  const verdict = await dmp.verifyAudit();
+  if (!verdict.ok) {
+    // Reported, not fatal: refusing to start would stop care; the checkpoints keep the evidence.
+    stderr(`Attention : ${describeAuditVerdict(verdict)}`);
+    log.error('audit chain does not verify at start', { ...verdict });
+  }
   return {
-    // No checkpoint witness yet on PostgreSQL: entries are authenticated (HMAC) and hash-chained.
-    // Each write request's id is claimed in the write's own transaction: a retry reaching another host
-    // sharing this database is refused instead of applied twice.
-    dmp: new DmpService({ store: claimingStore(store), log: log.child('dmp'), audit: { keys } }),
+    dmp,
     identities: new IdentityReference(store),
-    close: () => store.close(),
+    close: async () => {
+      await witness.flush();
+      await store.close();
+    },
     describe,
     requests: store,
+    security: securityTrail(store, audit),
   };
 }
 
@@ -266,6 +308,16 @@ async function main(argv: string[]): Promise<number> {
         ? { file: dataLayout(dirname(config.storage.clusterDir)).logFile }
         : {},
   );
+  let revocation: RevocationLists | null = null;
+  if (config.revocation) {
+    try {
+      revocation = RevocationLists.open(config.revocation.crlFiles, log.child('crl'));
+    } catch (err) {
+      stderr(err instanceof CrlFileError ? err.message : `Listes de révocation illisibles : ${String(err)}`);
+      await log.flush();
+      return 1;
+    }
+  }
   let opened: Opened;
   try {
     opened = await openStorage(config, log, stderr);
@@ -284,7 +336,15 @@ async function main(argv: string[]): Promise<number> {
       dmp: opened.dmp,
       identities: opened.identities,
       tls: { caPem: tls.caPem, certPem: tls.certPem, keyPem: tls.keyPem },
-      verifyProof: (proof) => verifyProfessionalProof({ ...proof, trustedRoots: tls.professionalRootsPem }),
+      verifyProof: (proof) =>
+        verifyProfessionalProof({
+          ...proof,
+          trustedRoots: tls.professionalRootsPem,
+          ...(revocation ? { revocation } : {}),
+        }),
+      revocation,
+      security: opened.security,
+      limits: config.limits,
       log: log.child('host'),
       host: config.listen.host,
       port: config.listen.port,

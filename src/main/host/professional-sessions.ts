@@ -23,6 +23,30 @@ export type ProofVerifier = (proof: {
   signature: Uint8Array;
 }) => Promise<VerifiedProfessional>;
 
+/**
+ * A refused card proof: the French message for the workstation, and for the host's audit trail the
+ * verifier's reason code and the national id the presented certificate names (unverified: what the
+ * workstation claimed), never a name.
+ */
+export class CardProofRefused extends ApiError {
+  constructor(
+    message: string,
+    readonly reason: string,
+    readonly claimedId: string | null,
+  ) {
+    super('FORBIDDEN', message, `card proof refused: ${reason}`);
+  }
+}
+
+/** What a verifier's error says about the refusal (ProfessionalProofError from src/main/pki has both). */
+function refusalFacts(err: unknown): { reason: string; claimedId: string | null } {
+  const e = err as { reason?: unknown; claimedNationalId?: unknown } | null;
+  return {
+    reason: typeof e?.reason === 'string' ? e.reason : 'refused',
+    claimedId: typeof e?.claimedNationalId === 'string' ? e.claimedNationalId : null,
+  };
+}
+
 /** The TLS connection a session is bound to, as the sessions need it. */
 export interface BoundConnection {
   id: string;
@@ -95,7 +119,7 @@ export class ProfessionalSessions {
       !Buffer.from(pending.nonce).equals(Buffer.from(proof.nonce))
     ) {
       this.options.log.warn('card proof refused', { connection: conn.id, cause: 'no matching challenge' });
-      throw new ApiError('FORBIDDEN', sessionRefusals.noChallenge, 'no matching challenge');
+      throw new CardProofRefused(sessionRefusals.noChallenge, 'no-challenge', null);
     }
     if (!this.options.verify) throw new ApiError('UNAVAILABLE', sessionRefusals.verifierMissing);
     const exported = conn.exportKeyingMaterial(EXPORTER_BYTES, proofExporterLabel);
@@ -110,8 +134,13 @@ export class ProfessionalSessions {
       // A new proof replaces the old session only when it verifies: a failed one ends it, too.
       this.sessions.delete(conn.id);
       const message = err instanceof Error ? err.message : 'Preuve de carte refusée.';
-      this.options.log.warn('card proof refused', { connection: conn.id, cause: message.slice(0, 200) });
-      throw new ApiError('FORBIDDEN', message, 'card proof refused');
+      const facts = refusalFacts(err);
+      this.options.log.warn('card proof refused', {
+        connection: conn.id,
+        reason: facts.reason,
+        cause: message.slice(0, 200),
+      });
+      throw new CardProofRefused(message, facts.reason, facts.claimedId);
     }
     this.sessions.set(conn.id, { professional, lastActivity: this.now() });
     this.options.log.info('professional session started', {

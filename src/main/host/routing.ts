@@ -12,7 +12,10 @@ import {
 } from '../host-api/methods';
 import { requestEnvelopeSchema, type HostResponse } from '../host-api/protocol';
 import type { Logger } from '../log/logger';
+import type { HostRefusal, SecurityTrail, WorkstationIdentity } from '../audit/security-events';
+import { tryParseInsKey, formatInsKey } from '../../shared/identity/ins';
 import {
+  CardProofRefused,
   sessionRefusals,
   type BoundConnection,
   type ProfessionalSessions,
@@ -30,6 +33,8 @@ export interface HostConnection extends BoundConnection {
   fingerprint: string;
   /** The workstation certificate is marked for system calls (see docs/host.md). */
   systemCalls: boolean;
+  /** Subject, serial and fingerprint of the workstation certificate, for the audit of refusals. */
+  certificate: WorkstationIdentity;
 }
 
 export interface HostRouterOptions {
@@ -44,6 +49,12 @@ export interface HostRouterOptions {
    * reaches another host never applies twice. The DMP service must be built on `claimingStore`.
    */
   requests?: Store;
+  /**
+   * Where refusals an auditor must be able to find are recorded (a workstation claiming another
+   * professional, a refused card proof, a system call without the system policy): the DMP's audit
+   * chain (audit/security-events.ts). Without it they are only logged.
+   */
+  security?: SecurityTrail;
 }
 
 export type HostRoute = (method: string, body: unknown, conn: HostConnection) => Promise<HostResponse>;
@@ -71,6 +82,20 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
   const { dmp, identities, sessions, log } = options;
   const recent = new RecentRequests();
 
+  /** Audited before the refusal is answered; a failure to audit is logged and never hides the refusal. */
+  async function audit(conn: HostConnection, refusal: Omit<HostRefusal, 'workstation'>): Promise<void> {
+    if (!options.security) return;
+    try {
+      await options.security.record({ ...refusal, workstation: conn.certificate });
+    } catch (err) {
+      log.error('could not audit a host refusal', {
+        cause: refusal.cause,
+        connection: conn.id,
+        error: err instanceof Error ? err.message : 'unknown',
+      });
+    }
+  }
+
   const connectionCalls = {
     'host.hello': async (_args: [], conn: HostConnection) => ({
       service: 'poste-dmp-host' as const,
@@ -86,22 +111,54 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
     'session.prove': async (
       [proof]: [{ nonce: Uint8Array; certificatePem: string; signature: Uint8Array }],
       conn: HostConnection,
-    ) => ({
-      professional: await sessions.prove(conn, proof),
-      idleTimeoutSeconds: Math.round(sessions.idleMs / 1000),
-    }),
+    ) => {
+      try {
+        return {
+          professional: await sessions.prove(conn, proof),
+          idleTimeoutSeconds: Math.round(sessions.idleMs / 1000),
+        };
+      } catch (err) {
+        if (err instanceof CardProofRefused) {
+          await audit(conn, {
+            cause: 'card-proof',
+            method: 'session.prove',
+            claimedId: err.claimedId,
+            provenId: null,
+            detail: err.reason,
+          });
+        }
+        throw err;
+      }
+    },
     'session.end': async (_args: [], conn: HostConnection) => ({ ended: sessions.end(conn, 'ended') }),
   } as const;
 
-  /** Null when the caller may go on, else the refusal (logged here, with no name or national id). */
-  function admit(method: HostMethodName, caller: Caller, conn: HostConnection): HostResponse | null {
+  /**
+   * Null when the caller may go on, else the refusal: logged here (no name, no national id) and, for
+   * what an auditor must find, recorded in the audit chain before it is answered.
+   */
+  async function admit(
+    method: HostMethodName,
+    caller: Caller,
+    args: unknown[],
+    conn: HostConnection,
+  ): Promise<HostResponse | null> {
     switch (caller.kind) {
       case 'connection':
         return null;
-      case 'system':
+      case 'system': {
         if (conn.systemCalls) return null;
         log.warn('system call refused', { method, connection: conn.id, workstation: conn.workstation });
+        const proven = sessions.peek(conn);
+        await audit(conn, {
+          cause: 'system-call',
+          method,
+          claimedId: null,
+          provenId: proven?.nationalId ?? null,
+          insKey: dossierNamed(args),
+        });
         return failure('FORBIDDEN', refusals.notSystem);
+      }
       case 'session': {
         if (conn.systemCalls) return null;
         const found = sessions.current(conn);
@@ -119,6 +176,14 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
           connection: conn.id,
           workstation: conn.workstation,
           mismatch,
+        });
+        await audit(conn, {
+          cause: 'actor-mismatch',
+          method,
+          claimedId: caller.actor.professional.holder.nationalId,
+          provenId: found.professional.nationalId,
+          detail: mismatch,
+          insKey: dossierNamed(args),
         });
         return failure('FORBIDDEN', refusals.spoofed);
       }
@@ -204,7 +269,7 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
       return failure('INVALID_INPUT', `Requête invalide (${method}) : ${error ? frenchIssues(error) : ''}.`);
     }
     const args = decoded.data as unknown[];
-    const refused = admit(method, spec.caller(args as never), conn);
+    const refused = await admit(method, spec.caller(args as never), args, conn);
     if (refused) return refused;
     const requestId = envelope.data.requestId;
     if (!spec.write) return run(method, spec, args, conn);
@@ -216,6 +281,24 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
       run(method, spec, args, conn, requestId),
     );
   };
+}
+
+/**
+ * The dossier a refused request named, so that the refusal shows on it: the first argument that is
+ * an INS key (`matricule@OID`), or an object's `insKey`. Null when none (a search by traits, an import).
+ */
+function dossierNamed(args: unknown[]): string | null {
+  for (const arg of args) {
+    const candidate =
+      typeof arg === 'string'
+        ? arg
+        : typeof arg === 'object' && arg !== null && typeof (arg as { insKey?: unknown }).insKey === 'string'
+          ? (arg as { insKey: string }).insKey
+          : null;
+    const ins = candidate === null ? null : tryParseInsKey(candidate);
+    if (ins) return formatInsKey(ins);
+  }
+  return null;
 }
 
 function sessionMessage(expired: boolean): string {

@@ -1,12 +1,15 @@
 import { createSecureServer, constants, type Http2Session, type ServerHttp2Stream } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate as NodeCertificate } from 'node:crypto';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../bridge/frame-limits';
 import { hostMethods, isHostMethodName, SMALL_REQUEST_BYTES } from '../host-api/methods';
 import { apiPathPrefix, httpStatusFor, type HostResponse } from '../host-api/protocol';
 import type { Logger } from '../log/logger';
-import { allowsSystemCalls, isWorkstationCertificate } from '../pki';
+import { allowsSystemCalls, isWorkstationCertificate, type RevocationLists } from '../pki';
+import { X509Certificate } from '../pki/x509';
+import type { SecurityTrail, WorkstationIdentity } from '../audit/security-events';
+import { WorkstationRateLimiter, defaultHostLimits, type HostLimits } from './rate-limit';
 import type { ProfessionalSessions } from './professional-sessions';
 import type { HostConnection, HostRoute } from './routing';
 
@@ -43,6 +46,14 @@ export interface HostServerOptions {
   clientRole: (certificateDer: Buffer) => ClientCertificateRole;
   /** A connection silent this long is closed (workstations ping well within it). */
   idleConnectionMs?: number;
+  /** The CRLs of the workstation authorities: a revoked workstation certificate is refused. */
+  revocation?: Pick<RevocationLists, 'status'> | null;
+  /** Where refusals that matter to an auditor are recorded (the DMP's audit chain). */
+  security?: SecurityTrail | null;
+  /** Per-workstation request rate and per-connection concurrency (defaults: `defaultHostLimits`). */
+  limits?: HostLimits;
+  /** Clock of the rate limiter, in ms (tests freeze it). */
+  now?: () => number;
 }
 
 export interface RunningHostServer {
@@ -58,7 +69,44 @@ const refusals = {
   tooDeep: 'Requête refusée : structure trop imbriquée.',
   notJson: 'Requête refusée : message illisible.',
   slow: 'Requête refusée : corps de la requête reçu trop lentement.',
+  rateLimited:
+    'Trop de requêtes envoyées par ce poste : le serveur DMP limite le débit de chaque poste. Réessayez dans quelques secondes.',
+  tooManyStreams:
+    'Trop de requêtes simultanées sur la connexion de ce poste : réessayez quand les précédentes auront abouti.',
+  revoked:
+    'Ce poste n’est plus autorisé sur le serveur DMP : son certificat a été révoqué par l’autorité du déploiement. Contactez le service informatique.',
+  revocationUnknown:
+    'Le serveur DMP ne peut pas vérifier que le certificat de ce poste n’est pas révoqué (liste de révocation expirée ou invalide) : requête refusée. Contactez le service informatique.',
 } as const;
+
+/** Subject, serial and fingerprint of a peer certificate, as an auditor finds them in the PKI's records. */
+function workstationIdentity(raw: Buffer, name: string, fingerprint: string): WorkstationIdentity {
+  const parsed = safely(() => new NodeCertificate(raw), null);
+  return {
+    name,
+    subject: parsed ? parsed.subject.split('\n').join(', ') : '(illisible)',
+    serial: parsed ? parsed.serialNumber.toUpperCase() : '',
+    fingerprint,
+  };
+}
+
+/** The verified chain TLS built (leaf first, up to the root), as the CRL check needs it. */
+function peerChain(socket: TLSSocket): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  let current = socket.getPeerCertificate(true) as ReturnType<TLSSocket['getPeerCertificate']> & {
+    issuerCertificate?: ReturnType<TLSSocket['getPeerCertificate']>;
+  };
+  for (let depth = 0; depth < 6 && current?.raw; depth++) {
+    chain.push(new X509Certificate(Uint8Array.from(current.raw)));
+    const next = current.issuerCertificate as typeof current | undefined;
+    // OpenSSL ends the chain with the self-signed root as its own issuer.
+    if (!next || next === current || next.fingerprint256 === current.fingerprint256) break;
+    current = next;
+  }
+  return chain;
+}
+
+type Admission = { status: 403; message: string; cause: 'revoked' | 'unknown'; detail: string } | null;
 
 /**
  * The DMP host's HTTPS endpoint: HTTP/2 over TLS 1.3 only, the workstation's certificate required
@@ -69,6 +117,7 @@ const refusals = {
  */
 export async function startHostServer(options: HostServerOptions): Promise<RunningHostServer> {
   const { log, route, sessions } = options;
+  const limits: HostLimits = { ...defaultHostLimits, ...options.limits };
   const server = createSecureServer({
     ca: options.tls.caPem,
     cert: options.tls.certPem,
@@ -77,10 +126,44 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
     rejectUnauthorized: true,
     minVersion: 'TLSv1.3',
     allowHTTP1: false,
-    settings: { maxConcurrentStreams: 64 },
+    // The protocol's own cap; the count in the stream handler below answers a client that exceeds it.
+    settings: { maxConcurrentStreams: limits.maxConcurrentStreams },
     maxSessionMemory: 64,
   });
   const connections = new Map<Http2Session, HostConnection>();
+  const limiter = new WorkstationRateLimiter(limits, options.now);
+  /** Per connection: the verified chain of its certificate (checked against the CRLs on every request). */
+  const chains = new Map<Http2Session, X509Certificate[]>();
+  /** Connections whose revocation refusal is already in the audit trail (one entry per connection). */
+  const auditedRefusals = new WeakSet<Http2Session>();
+  const inFlight = new Map<Http2Session, number>();
+
+  /** Each certificate of the chain against its issuer's CRL (if one is configured). */
+  async function revocationOf(chain: X509Certificate[]): Promise<Admission> {
+    const revocation = options.revocation;
+    if (!revocation) return null;
+    for (let i = 0; i + 1 < chain.length; i++) {
+      const certificate = chain[i] as X509Certificate;
+      const verdict = await revocation.status(certificate, chain[i + 1] as X509Certificate);
+      if (verdict.status === 'revoked') {
+        return {
+          status: 403,
+          message: refusals.revoked,
+          cause: 'revoked',
+          detail: `${i === 0 ? 'certificate' : 'authority'}-revoked-${verdict.revokedAt.toISOString()}`,
+        };
+      }
+      if (verdict.status === 'unknown') {
+        return {
+          status: 403,
+          message: refusals.revocationUnknown,
+          cause: 'unknown',
+          detail: `crl-${verdict.why}`,
+        };
+      }
+    }
+    return null;
+  }
 
   server.on('error', (err) => log.error('host server error', { error: err.message }));
   server.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
@@ -103,15 +186,21 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
       session.destroy();
       return;
     }
+    const workstation = typeof peer.subject?.CN === 'string' ? peer.subject.CN : '(sans nom)';
     const conn: HostConnection = {
       id: randomBytes(6).toString('hex'),
-      workstation: typeof peer.subject?.CN === 'string' ? peer.subject.CN : '(sans nom)',
+      workstation,
       fingerprint: peer.fingerprint256 ?? '',
+      certificate: workstationIdentity(peer.raw, workstation, peer.fingerprint256 ?? ''),
       systemCalls: role.systemCalls,
       // TLS 1.3 exporters treat an absent and an empty context alike (RFC 8446 §7.5); the client passes the same.
       exportKeyingMaterial: (length, label) => socket.exportKeyingMaterial(length, label, Buffer.alloc(0)),
     };
     connections.set(session, conn);
+    chains.set(
+      session,
+      safely(() => peerChain(socket), []),
+    );
     log.info('workstation connected', {
       connection: conn.id,
       workstation: conn.workstation,
@@ -120,6 +209,8 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
     session.setTimeout(options.idleConnectionMs ?? 5 * 60 * 1000, () => session.close());
     session.on('close', () => {
       connections.delete(session);
+      chains.delete(session);
+      inFlight.delete(session);
       sessions.end(conn, 'connection closed');
       log.info('workstation disconnected', { connection: conn.id });
     });
@@ -127,13 +218,108 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
 
   server.on('stream', (stream, headers) => {
     stream.on('error', (err) => log.warn('host stream error', { error: err.message }));
-    const conn = connections.get(stream.session as Http2Session);
+    const session = stream.session as Http2Session;
+    const conn = connections.get(session);
     if (!conn) return stream.close(constants.NGHTTP2_REFUSED_STREAM);
-    handleStream(stream, headers, conn).catch((err: unknown) => {
-      log.error('host request failed', { error: err instanceof Error ? err.message : 'unknown' });
-      reply(stream, { ok: false, error: { code: 'INTERNAL', message: 'Erreur interne du serveur DMP.' } });
-    });
+    // Counted from the stream's arrival to its handler's end: a client ignoring SETTINGS, or one whose
+    // requests are slow to read, cannot hold more than its share of the host.
+    const running = inFlight.get(session) ?? 0;
+    if (running >= limits.maxConcurrentStreams) {
+      return refuse(stream, 429, 'UNAVAILABLE', refusals.tooManyStreams, { connection: conn.id });
+    }
+    inFlight.set(session, running + 1);
+    admitted(stream, session, conn)
+      .then((go) => (go ? handleStream(stream, headers, conn) : undefined))
+      .catch((err: unknown) => {
+        log.error('host request failed', { error: err instanceof Error ? err.message : 'unknown' });
+        reply(stream, { ok: false, error: { code: 'INTERNAL', message: 'Erreur interne du serveur DMP.' } });
+      })
+      .finally(() => {
+        const left = (inFlight.get(session) ?? 1) - 1;
+        if (connections.has(session)) inFlight.set(session, left);
+      });
   });
+
+  /**
+   * On every request, not once per connection: a workstation keeps its connection open for hours
+   * (pings), and a CRL published meanwhile must stop it. The check is a `stat` of each CRL file and a
+   * lookup; signatures are verified once per CRL copy.
+   */
+  async function revocationRefusal(session: Http2Session, conn: HostConnection): Promise<Admission> {
+    let refused: Admission;
+    try {
+      refused = await revocationOf(chains.get(session) ?? []);
+    } catch (err) {
+      log.error('revocation check failed: refusing the workstation', {
+        connection: conn.id,
+        error: err instanceof Error ? err.message : 'unknown',
+      });
+      refused = {
+        status: 403,
+        message: refusals.revocationUnknown,
+        cause: 'unknown',
+        detail: 'check-failed',
+      };
+    }
+    if (!refused || auditedRefusals.has(session)) return refused;
+    auditedRefusals.add(session);
+    log.warn('workstation refused: certificate revoked or revocation unknown', {
+      connection: conn.id,
+      workstation: conn.workstation,
+      serial: conn.certificate.serial,
+      detail: refused.detail,
+    });
+    await options.security
+      ?.record({
+        cause: 'workstation-revoked',
+        method: '(connexion)',
+        workstation: conn.certificate,
+        detail: refused.detail,
+      })
+      .catch((err: unknown) =>
+        log.error('could not audit a refused workstation', {
+          error: err instanceof Error ? err.message : 'unknown',
+        }),
+      );
+    return refused;
+  }
+
+  /** Revocation, then the workstation's rate: false when the stream was answered with a refusal. */
+  async function admitted(
+    stream: ServerHttp2Stream,
+    session: Http2Session,
+    conn: HostConnection,
+  ): Promise<boolean> {
+    const refused = await revocationRefusal(session, conn);
+    if (refused) {
+      refuse(stream, refused.status, 'FORBIDDEN', refused.message, { connection: conn.id });
+      // Nothing more is served on this connection; the reply above goes out first.
+      stream.once('close', () => session.close());
+      return false;
+    }
+    const waitMs = limiter.take(conn.fingerprint);
+    if (waitMs > 0) {
+      limiter.noteRefusal(conn.fingerprint, () =>
+        log.warn('workstation rate limited', {
+          connection: conn.id,
+          workstation: conn.workstation,
+          serial: conn.certificate.serial,
+        }),
+      );
+      refuse(
+        stream,
+        429,
+        'UNAVAILABLE',
+        refusals.rateLimited,
+        { connection: conn.id },
+        {
+          'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
+        },
+      );
+      return false;
+    }
+    return true;
+  }
 
   async function handleStream(
     stream: ServerHttp2Stream,
@@ -166,19 +352,29 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
   function refuse(
     stream: ServerHttp2Stream,
     status: number,
-    code: 'INVALID_INPUT' | 'UNKNOWN_METHOD',
+    code: 'INVALID_INPUT' | 'UNKNOWN_METHOD' | 'UNAVAILABLE' | 'FORBIDDEN',
     message: string,
+    context: Record<string, string> = {},
+    headers: Record<string, string> = {},
   ): void {
-    log.warn('host request refused', { status, reason: message.slice(0, 80) });
-    reply(stream, { ok: false, error: { code, message } }, status);
+    // Rate-limit refusals are logged once per burst by the limiter, not once per request.
+    if (status !== 429)
+      log.warn('host request refused', { status, reason: message.slice(0, 80), ...context });
+    reply(stream, { ok: false, error: { code, message } }, status, headers);
   }
 
-  function reply(stream: ServerHttp2Stream, response: HostResponse, status = httpStatusFor(response)): void {
+  function reply(
+    stream: ServerHttp2Stream,
+    response: HostResponse,
+    status = httpStatusFor(response),
+    headers: Record<string, string> = {},
+  ): void {
     if (stream.destroyed || stream.closed || stream.headersSent) return;
     stream.respond({
       ':status': status,
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',
+      ...headers,
     });
     stream.end(JSON.stringify(response));
   }
@@ -190,7 +386,10 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
       resolve();
     });
   });
-  const sweep = setInterval(() => sessions.sweep(), 30_000);
+  const sweep = setInterval(() => {
+    sessions.sweep();
+    limiter.sweep();
+  }, 30_000);
   sweep.unref();
   const { port } = server.address() as AddressInfo;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -200,6 +399,7 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(sweep);
+        limiter.clear();
         for (const session of connections.keys()) session.destroy();
         server.close(() => resolve());
       }),

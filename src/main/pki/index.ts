@@ -4,6 +4,7 @@ export {
   issueHostCertificate,
   issueWorkstationCertificate,
   issueCardCertificate,
+  publishCrl,
   allowsSystemCalls,
   isWorkstationCertificate,
   type Authority,
@@ -12,7 +13,10 @@ export {
   type HostCertificateRequest,
   type WorkstationCertificateRequest,
   type CardCertificateRequest,
+  type AuthorityName,
+  type CrlRequest,
 } from './test-pki';
+export { RevocationLists, CrlFileError, normalizeSerial, type RevocationStatus } from './revocation';
 export { cardSubject, readCardSubject } from './card-subject';
 export { policies, authorityNames, type CardHolder, type CardKind } from './profile';
 export {

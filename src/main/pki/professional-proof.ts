@@ -1,6 +1,7 @@
 import { readCardSubject } from './card-subject';
 import { rsaAlgorithm, subtle } from './keys';
-import { extendedKeyUsages, policies, type CardKind } from './profile';
+import { attributeOids, extendedKeyUsages, policies, type CardKind } from './profile';
+import type { RevocationLists } from './revocation';
 import * as x509 from './x509';
 
 /**
@@ -23,6 +24,8 @@ export interface ProfessionalProof {
   trustedRoots: readonly string[];
   /** The instant the proof is checked at (tests); now by default. */
   now?: Date;
+  /** The card authorities' CRLs: each certificate of the chain is checked against its issuer's. */
+  revocation?: Pick<RevocationLists, 'status'>;
 }
 
 export interface ProvenProfessional {
@@ -34,7 +37,15 @@ export interface ProvenProfessional {
 }
 
 export type ProofRefusalReason =
-  'malformed' | 'untrusted' | 'expired' | 'not-yet-valid' | 'usage' | 'holder' | 'signature';
+  | 'malformed'
+  | 'untrusted'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'usage'
+  | 'holder'
+  | 'signature'
+  | 'revoked'
+  | 'revocation-unknown';
 
 const refusalMessages: Record<ProofRefusalReason, string> = {
   malformed: 'Authentification refusée : le certificat de la carte est illisible.',
@@ -47,6 +58,10 @@ const refusalMessages: Record<ProofRefusalReason, string> = {
   holder:
     'Authentification refusée : le certificat de la carte ne désigne pas un professionnel identifiable (RPPS/ADELI).',
   signature: 'Authentification refusée : la signature de la carte ne correspond pas au défi du serveur DMP.',
+  revoked:
+    'Authentification refusée : le certificat de cette carte a été révoqué (carte perdue, volée ou remplacée). Utilisez votre nouvelle carte ou contactez l’autorité qui l’a délivrée.',
+  'revocation-unknown':
+    'Authentification refusée : le serveur DMP ne peut pas vérifier que cette carte n’est pas révoquée (liste de révocation expirée ou invalide). Contactez le service informatique.',
 };
 
 /** A refused proof: `message` is French, for the user; `detail` is English, for the host's log. */
@@ -54,6 +69,8 @@ export class ProfessionalProofError extends Error {
   override readonly name = 'ProfessionalProofError';
   readonly reason: ProofRefusalReason;
   readonly detail: string;
+  /** The national id the presented certificate names (unverified), for the host's audit of the refusal. */
+  claimedNationalId: string | null = null;
 
   constructor(reason: ProofRefusalReason, detail: string) {
     super(refusalMessages[reason]);
@@ -132,6 +149,7 @@ async function checkChain(
   offered: x509.X509Certificate[],
   trusted: x509.X509Certificate[],
   now: Date,
+  revocation: ProfessionalProof['revocation'],
 ): Promise<void> {
   let current = leaf;
   for (let depth = 0; depth < maxChainLength; depth++) {
@@ -155,6 +173,21 @@ async function checkChain(
       throw new ProfessionalProofError('untrusted', `issuer "${issuer.subject}" is not a card authority`);
     }
     checkDates(issuer, now, `authority "${issuer.subject}"`);
+    if (revocation) {
+      const verdict = await revocation.status(current, issuer);
+      if (verdict.status === 'revoked') {
+        throw new ProfessionalProofError(
+          'revoked',
+          `"${current.subject}" serial ${current.serialNumber} revoked on ${verdict.revokedAt.toISOString()} (${verdict.file})`,
+        );
+      }
+      if (verdict.status === 'unknown') {
+        throw new ProfessionalProofError(
+          'revocation-unknown',
+          `CRL of "${issuer.subject}" unusable (${verdict.why}, ${verdict.file})`,
+        );
+      }
+    }
     const anchor = issuer;
     if (trusted.some((certificate) => sameCertificate(certificate, anchor))) return;
     if (issuer.subject === issuer.issuer) {
@@ -163,6 +196,13 @@ async function checkChain(
     current = issuer;
   }
   throw new ProfessionalProofError('untrusted', 'certificate chain too long');
+}
+
+function claimedNationalId(leaf: x509.X509Certificate): string | null {
+  const subject = readCardSubject(leaf.subjectName);
+  if ('holder' in subject) return subject.holder.nationalId;
+  const raw = leaf.subjectName.getField(attributeOids.serialNumber);
+  return raw.length === 1 && /^\d{10,12}$/.test(raw[0] ?? '') ? (raw[0] ?? null) : null;
 }
 
 export async function verifyProfessionalProof(proof: ProfessionalProof): Promise<ProvenProfessional> {
@@ -184,9 +224,15 @@ export async function verifyProfessionalProof(proof: ProfessionalProof): Promise
   if (leaf === undefined) throw new ProfessionalProofError('malformed', 'no certificate in the proof');
   if (trusted.length === 0) throw new ProfessionalProofError('untrusted', 'no trusted roots configured');
 
-  checkCardCertificate(leaf);
-  checkDates(leaf, now, 'card certificate');
-  await checkChain(leaf, offered, trusted, now);
+  try {
+    checkCardCertificate(leaf);
+    checkDates(leaf, now, 'card certificate');
+    await checkChain(leaf, offered, trusted, now, proof.revocation);
+  } catch (error) {
+    // Who the refused card claims to be (unverified), for the host's audit of the refusal; never a name.
+    if (error instanceof ProfessionalProofError) error.claimedNationalId = claimedNationalId(leaf);
+    throw error;
+  }
 
   const subject = readCardSubject(leaf.subjectName);
   if ('problem' in subject) throw new ProfessionalProofError('holder', subject.problem);
@@ -201,9 +247,15 @@ export async function verifyProfessionalProof(proof: ProfessionalProof): Promise
       Uint8Array.from(proof.challenge),
     );
   } catch (error) {
-    throw new ProfessionalProofError('signature', `signature check failed: ${String(error)}`);
+    const refused = new ProfessionalProofError('signature', `signature check failed: ${String(error)}`);
+    refused.claimedNationalId = subject.holder.nationalId;
+    throw refused;
   }
-  if (!valid) throw new ProfessionalProofError('signature', 'signature does not verify over the challenge');
+  if (!valid) {
+    const refused = new ProfessionalProofError('signature', 'signature does not verify over the challenge');
+    refused.claimedNationalId = subject.holder.nationalId;
+    throw refused;
+  }
 
   const { holder } = subject;
   return {

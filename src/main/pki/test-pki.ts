@@ -399,3 +399,47 @@ export function allowsSystemCalls(certificate: string | Uint8Array): boolean {
     leafPolicies.includes(policies.workstation) && leafPolicies.includes(policies.workstationSystemCalls)
   );
 }
+
+export type AuthorityName = 'root' | 'persons' | 'organisations';
+
+export interface CrlRequest {
+  /** Certificates (or their hexadecimal serial numbers) the authority revokes. */
+  revoked?: (x509.X509Certificate | string)[];
+  now?: Date;
+  /** When the CRL stops being valid (hosts fail closed after it); a week after `now` by default. */
+  nextUpdate?: Date;
+  /** File name under `crl/`; `<authority>.crl` by default. */
+  name?: string;
+}
+
+/**
+ * Publishes a CRL of one of the test PKI's authorities (RFC 5280 §5, signed by the authority's key),
+ * PEM in `crl/<name>`: the file a host's `revocation.crlFiles` names. Publishing again replaces it
+ * (the host reloads a changed file on its next check).
+ */
+export async function publishCrl(
+  pki: TestPki,
+  authority: AuthorityName,
+  request: CrlRequest = {},
+): Promise<{ path: string; crl: x509.X509Crl }> {
+  const issuer = pki[authority];
+  const now = request.now ?? new Date();
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: issuer.certificate.subjectName,
+    thisUpdate: new Date(now.getTime() - clockSkewMs),
+    nextUpdate: request.nextUpdate ?? new Date(now.getTime() + 7 * dayMs),
+    signingAlgorithm: rsaAlgorithm,
+    signingKey: issuer.privateKey,
+    entries: (request.revoked ?? []).map((revoked) => ({
+      serialNumber: typeof revoked === 'string' ? revoked : revoked.serialNumber,
+      revocationDate: new Date(now.getTime() - 60_000),
+      reason: x509.X509CrlReason.keyCompromise,
+    })),
+    extensions: [await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate)],
+  });
+  const folder = join(pki.dir, 'crl');
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const path = join(folder, fileName(request.name ?? `${authority}.crl`));
+  writePublicFile(path, `${crl.toString('pem')}\n`);
+  return { path, crl };
+}

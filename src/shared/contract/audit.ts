@@ -21,6 +21,8 @@ export const auditActionSchema = z.enum([
   'document.refused',
   /** The identity reference (INSi stand-in) was queried for a patient. */
   'identity.lookup',
+  /** The shared DMP host refused a workstation's request (security event: see src/main/audit/security-events.ts). */
+  'host.refused',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

@@ -3,49 +3,69 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../../src/main/app/composition';
-import { connectToHost } from '../../../src/main/host-client';
-import type { HostSeams } from '../../../src/main/app/host-seams';
+import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { createLogger } from '../../../src/main/log/logger';
+import { openPgStore } from '../../../src/main/store/pg/pg-store';
+import { createTestPki } from '../../../src/main/pki';
 import type { HostStatus, SessionState } from '../../../src/shared/contract';
-import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
+import { hostTestPkiFrom, type HostTestPki } from '../../support/host-test-pki';
 import { startTestHost } from '../../support/host-harness';
+import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
+import { createSoftHsmCards, type SoftHsmCards } from '../../support/softhsm';
 import { call, nextEvent, sessionWhere } from '../support/app-calls';
 
 const CPS_READER = 'Lecteur simulé CPS';
 
+/** The card whose SoftHSM2 token holds a key certified by an authority the deployment does not trust. */
+const FOREIGN_CARD = 'cps-pharmacien';
+
 /**
  * A browser-host workstation built by the composition root on a real DMP host (TLS 1.3, workstation
- * certificates) through the real client. The card proof uses the host tests' software card from the
- * same test PKI (the SoftHSM2 path is tests/unit/host/card-proof-softhsm.test.ts); everything else is the real thing.
+ * certificates from the project's test PKI) through the real client, with the real card signer: after
+ * the PIN, the simulated card's SoftHSM2 token (label = card serial, PIN = code porteur) signs the
+ * host's challenge through PKCS#11, and the host checks it with verifyProfessionalProof. The host
+ * keeps the DMP in a throwaway PostgreSQL cluster, stopped by PID after the file.
  */
 describe('workstation as a client of a real DMP host', () => {
   let pki: HostTestPki;
+  let tokens: SoftHsmCards;
+  let cluster: PgCluster;
   let host: Awaited<ReturnType<typeof startTestHost>>;
   let root: string;
   const apps: App[] = [];
 
   beforeAll(async () => {
-    pki = createHostTestPki();
-    host = await startTestHost(pki);
     root = mkdtempSync(join(tmpdir(), 'poste-dmp-station-'));
+    const deploymentPki = await createTestPki(join(root, 'pki'));
+    const otherPki = await createTestPki(join(root, 'other-pki'));
+    // Before any signer is opened in this process: sets SOFTHSM2_CONF for it.
+    tokens = await createSoftHsmCards({
+      pki: deploymentPki,
+      cards: ['cps-medecin-generaliste', { profileId: FOREIGN_CARD, pki: otherPki }],
+    });
+    pki = await hostTestPkiFrom(deploymentPki, otherPki);
+    cluster = await startPgCluster();
+    const store = await openPgStore({
+      connection: await cluster.createDatabase('dmp_station'),
+      log: createLogger({ sink: () => undefined }),
+      migrations: dmpMigrations,
+    });
+    host = await startTestHost(pki, { store });
     writeFileSync(join(root, 'ca.pem'), pki.caPem);
     writeFileSync(join(root, 'poste.pem'), pki.workstation.certPem);
     writeFileSync(join(root, 'poste.key'), pki.workstation.keyPem);
     writeFileSync(join(root, 'foreign.pem'), pki.foreignWorkstation.certPem);
     writeFileSync(join(root, 'foreign.key'), pki.foreignWorkstation.keyPem);
-  });
+  }, 180_000);
   afterAll(async () => {
     for (const app of apps) await app.close();
     await host?.close();
+    await cluster?.stop();
+    tokens?.cleanup();
     rmSync(root, { recursive: true, force: true });
-    rmSync(pki.dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
-  async function workstation(
-    name: string,
-    cert = 'poste',
-    seams?: HostSeams,
-  ): Promise<{ app: App; dataDir: string }> {
+  async function workstation(name: string, cert = 'poste'): Promise<{ app: App; dataDir: string }> {
     const dataDir = join(root, name);
     const app = await buildApp({
       host: 'web',
@@ -59,67 +79,47 @@ describe('workstation as a client of a real DMP host', () => {
         hostCa: join(root, 'ca.pem'),
         workstationCert: join(root, `${cert}.pem`),
         workstationKey: join(root, `${cert}.key`),
-        pkcs11Module: '/usr/lib/softhsm/libsofthsm2.so',
+        pkcs11Module: tokens.modulePath,
       },
-      ...(seams ? { hostSeams: seams } : {}),
     });
     apps.push(app);
     return { app, dataDir };
   }
 
   it('connects, proves the card after the PIN, answers patient requests from the host, and keeps no local store', async () => {
-    let holder: SessionState['professional'] = null;
-    const { app, dataDir } = await workstation('a', 'poste', {
-      connectToHost,
-      // The software card of the test PKI, for the professional on the simulated CPS.
-      openCardSigner: async () =>
-        pki.card({
-          nationalId: holder!.holder.nationalId,
-          professionCode: holder!.holder.professionCode,
-          lastName: holder!.holder.lastName,
-          firstName: holder!.holder.firstName,
-          cardKind: 'cps',
-        }),
-    });
+    const { app, dataDir } = await workstation('a');
     expect(await call<HostStatus>(app, 'host.status')).toMatchObject({ mode: 'remote', state: 'connected' });
     const asked = sessionWhere(app, (s) => s.status === 'pin_required');
     await call(app, 'simulator.insert', { reader: CPS_READER, profileId: 'cps-medecin-generaliste' });
-    holder = (await asked).professional;
+    await asked;
     expect(
       (await call<{ success: boolean }>(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' }))
         .success,
     ).toBe(true);
     const state = await call<SessionState>(app, 'session.get');
     if (state.status === 'situation_required') await call(app, 'session.selectSituation', { index: 0 });
+    expect(host.lines.join('\n')).toContain('professional session started');
     expect(await call(app, 'patient.search', { insKey: '279035121518989@1.2.250.1.213.1.4.10' })).toEqual([]);
     expect(readdirSync(dataDir).sort()).toEqual(['LOCK']);
   });
 
-  it('a card the host does not trust: French refusal after the PIN, no access', async () => {
-    let holder: SessionState['professional'] = null;
-    const { app } = await workstation('b', 'poste', {
-      connectToHost,
-      openCardSigner: async () =>
-        pki.card(
-          {
-            nationalId: holder!.holder.nationalId,
-            professionCode: holder!.holder.professionCode,
-            lastName: holder!.holder.lastName,
-            firstName: holder!.holder.firstName,
-            cardKind: 'cps',
-          },
-          { foreign: true },
-        ),
-    });
+  it('a card whose token holds a certificate from another CA: French refusal after the PIN, no access', async () => {
+    const { app } = await workstation('b');
     const asked = sessionWhere(app, (s) => s.status === 'pin_required');
-    await call(app, 'simulator.insert', { reader: CPS_READER, profileId: 'cps-medecin-generaliste' });
-    holder = (await asked).professional;
+    await call(app, 'simulator.insert', { reader: CPS_READER, profileId: FOREIGN_CARD });
+    await asked;
     const refusal = await call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' }).catch(
       (err: { code: string; message: string }) => err,
     );
-    expect(refusal).toMatchObject({ code: expect.stringMatching(/FORBIDDEN|UNAVAILABLE|CARD_ERROR/) });
-    expect((refusal as { message: string }).message).toMatch(/[éèà]|carte|serveur/i);
+    expect(refusal).toMatchObject({
+      code: 'FORBIDDEN',
+      message:
+        'Authentification refusée : le certificat de la carte n’a pas été émis par l’autorité des cartes de professionnels reconnue par le serveur DMP.',
+    });
     expect((await call<SessionState>(app, 'session.get')).status).not.toBe('authenticated');
+    await expect(
+      call(app, 'patient.search', { insKey: '279035121518989@1.2.250.1.213.1.4.10' }),
+    ).rejects.toMatchObject({ code: 'LOCKED' });
   });
 
   it('a workstation certificate from another CA is refused by the host: the status says so in French', async () => {

@@ -6,15 +6,8 @@ import type { Professional } from '../../../src/shared/contract';
 import type { DmpActor } from '../../../src/main/dmp/actors';
 import { openCardSigner, type CardSigner } from '../../../src/main/cards/pkcs11';
 import { createLogger } from '../../../src/main/log/logger';
-import {
-  createTestPki,
-  issueHostCertificate,
-  issueWorkstationCertificate,
-  verifyProfessionalProof,
-  type IssuedCertificate,
-  type TestPki,
-} from '../../../src/main/pki';
-import type { HostTestPki, Issued } from '../../support/host-test-pki';
+import { createTestPki, type TestPki } from '../../../src/main/pki';
+import { hostTestPkiFrom } from '../../support/host-test-pki';
 import { startTestHost } from '../../support/host-harness';
 import { createSoftHsmCards, type SoftHsmCard, type SoftHsmCards } from '../../support/softhsm';
 import { testInsKey } from '../dmp/helpers';
@@ -25,11 +18,6 @@ import { testInsKey } from '../dmp/helpers';
  */
 const yearMs = 365 * 24 * 60 * 60 * 1000;
 const log = createLogger({ sink: () => undefined });
-
-const issued = (certificate: IssuedCertificate): Issued => ({
-  certPem: certificate.chainPem,
-  keyPem: certificate.keyPem ?? '',
-});
 
 function actorFor(card: SoftHsmCard, overrides: Partial<Professional['holder']> = {}): DmpActor {
   return {
@@ -83,33 +71,7 @@ describe('host authenticates professionals with SoftHSM2 cards and the test PKI'
         },
       ],
     });
-    const trustedRoots = [pki.caPem, pki.persons.certificatePem];
-    const hostPki: HostTestPki = {
-      dir: pki.dir,
-      caPem: pki.caPem,
-      foreignCaPem: otherPki.caPem,
-      host: issued(
-        await issueHostCertificate(pki, {
-          name: 'dmp-host',
-          dnsNames: ['localhost'],
-          ipAddresses: ['127.0.0.1'],
-        }),
-      ),
-      workstation: issued(await issueWorkstationCertificate(pki, { name: 'poste-a' })),
-      systemWorkstation: issued(
-        await issueWorkstationCertificate(pki, { name: 'poste-import', systemCalls: true }),
-      ),
-      foreignWorkstation: issued(await issueWorkstationCertificate(otherPki, { name: 'poste-a' })),
-      // A certificate of the deployment that is not a workstation's (the host reads the policies itself).
-      notWorkstation: issued(
-        await issueHostCertificate(pki, { name: 'not-a-workstation', dnsNames: ['x.test'] }),
-      ),
-      card: () => {
-        throw new Error('cards come from SoftHSM2 tokens in this file');
-      },
-      verifyProof: (proof) => verifyProfessionalProof({ ...proof, trustedRoots }),
-    };
-    host = await startTestHost(hostPki);
+    host = await startTestHost(await hostTestPkiFrom(pki, otherPki));
   }, 120_000);
 
   afterAll(async () => {

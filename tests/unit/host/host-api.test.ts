@@ -25,6 +25,7 @@ function connection(systemCalls: boolean): HostConnection {
     id: 'c1',
     workstation: 'poste',
     fingerprint: 'F',
+    certificate: { name: 'poste', subject: 'CN=poste', serial: '01', fingerprint: 'F' },
     systemCalls,
     exportKeyingMaterial: () => Buffer.alloc(32),
   };

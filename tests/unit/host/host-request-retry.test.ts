@@ -18,6 +18,7 @@ const importer: HostConnection = {
   id: 'c1',
   workstation: 'poste-import',
   fingerprint: 'F',
+  certificate: { name: 'poste-import', subject: 'CN=poste-import', serial: '01', fingerprint: 'F' },
   systemCalls: true,
   exportKeyingMaterial: () => Buffer.alloc(32),
 };

@@ -3,7 +3,7 @@ import { startSync } from '../../../src/renderer/src/state/sync';
 import { useStore } from '../../../src/renderer/src/state/store';
 import { createFakeApi } from './support/fake-api';
 import { demoDossier, documentMeta, patientContext, session, summary } from './support/fixtures';
-import type { EmergencySummary } from '../../../src/shared/contract';
+import type { EmergencySummary, HostStatus, ReaderDisplay } from '../../../src/shared/contract';
 
 const initial = useStore.getState();
 afterEach(() => useStore.setState(initial, true));
@@ -64,5 +64,56 @@ describe('startSync', () => {
     stop();
     fake.emit('cards.changed', []);
     expect(useStore.getState().readers).toHaveLength(1);
+  });
+
+  const remote = (state: 'connected' | 'unreachable', since: string): HostStatus => ({
+    mode: 'remote',
+    url: 'https://dmp.example:8443',
+    state,
+    message: state === 'connected' ? '' : 'Serveur DMP injoignable — aucune donnée affichée.',
+    since,
+  });
+
+  it('a host.changed event that overtakes the answer to host.status wins: the late answer does not bring « connecté » back', async () => {
+    let answer: (status: HostStatus) => void = () => undefined;
+    const fake = createFakeApi({
+      'host.status': () => new Promise<HostStatus>((resolve) => (answer = resolve)),
+    });
+    const stop = startSync(fake.api);
+    await flush();
+    expect(fake.callsTo('host.status')).toHaveLength(1);
+    // The host went away after main answered « connected », and the event arrived first.
+    fake.emit('host.changed', remote('unreachable', '2026-12-02T10:00:01Z'));
+    answer(remote('connected', '2026-12-02T10:00:00Z'));
+    await flush();
+    expect(useStore.getState().hostStatus).toMatchObject({ state: 'unreachable' });
+    stop();
+  });
+
+  it('applies the answer to host.status when no event came after it was asked', async () => {
+    const fake = createFakeApi({ 'host.status': () => remote('connected', '2026-12-02T10:00:00Z') });
+    const stop = startSync(fake.api);
+    await flush();
+    expect(useStore.getState().hostStatus).toMatchObject({ state: 'connected' });
+    fake.emit('host.changed', remote('unreachable', '2026-12-02T10:00:01Z'));
+    expect(useStore.getState().hostStatus).toMatchObject({ state: 'unreachable' });
+    stop();
+  });
+
+  it('a cards.changed event that overtakes the answer to cards.list wins (no removed card shown again)', async () => {
+    let answer: (readers: ReaderDisplay[]) => void = () => undefined;
+    const fake = createFakeApi({
+      'cards.list': () => new Promise<ReaderDisplay[]>((resolve) => (answer = resolve)),
+    });
+    const stop = startSync(fake.api);
+    await flush();
+    fake.emit('cards.changed', [{ name: 'Lecteur A', card: null }]);
+    answer([
+      { name: 'Lecteur A', card: null },
+      { name: 'Lecteur B', card: null },
+    ]);
+    await flush();
+    expect(useStore.getState().readers.map((r) => r.name)).toEqual(['Lecteur A']);
+    stop();
   });
 });

@@ -12,6 +12,33 @@ function openingKey(session: SessionState): string | null {
 }
 
 /**
+ * Follows one piece of main-process state: subscribes to its event first, then reads it once. The
+ * read's answer is applied only if no event arrived after the read was sent: the transport does not
+ * promise that an answer and an event reach the renderer in the order the main process produced
+ * them, and an event that overtook the answer is at least as new as it — applying the late answer
+ * would put back a stale state (« connecté » after the host went away, a card already removed).
+ * Events are delivered in order among themselves, so the last one applied is the current state.
+ */
+function follow<T>(
+  subscribe: (listener: (value: T) => void) => () => void,
+  read: () => Promise<T>,
+  apply: (value: T) => void,
+): () => void {
+  let events = 0;
+  const off = subscribe((value) => {
+    events += 1;
+    apply(value);
+  });
+  const before = events;
+  void read()
+    .then((value) => {
+      if (events === before) apply(value);
+    })
+    .catch(() => undefined);
+  return off;
+}
+
+/**
  * Feeds the store from the contract's events, and loads the emergency summary whenever the open
  * dossier changes. Called once at start-up; returns the unsubscribe function.
  */
@@ -50,24 +77,24 @@ export function startSync(api: Api): () => void {
       });
   };
 
-  const offCards = api.on('cards.changed', setReaders);
-  const offSession = api.on('session.changed', onSession);
-  const offHost = api.on('host.changed', setHostStatus);
+  const offCards = follow(
+    (listener) => api.on('cards.changed', listener),
+    () => api.cards.list({}),
+    setReaders,
+  );
+  const offSession = follow(
+    (listener) => api.on('session.changed', listener),
+    () => api.session.get({}),
+    onSession,
+  );
+  const offHost = follow(
+    (listener) => api.on('host.changed', listener),
+    () => api.host.status({}),
+    setHostStatus,
+  );
   void api.app
     .info({})
     .then(setAppInfo)
-    .catch(() => undefined);
-  void api.host
-    .status({})
-    .then(setHostStatus)
-    .catch(() => undefined);
-  void api.cards
-    .list({})
-    .then(setReaders)
-    .catch(() => undefined);
-  void api.session
-    .get({})
-    .then(onSession)
     .catch(() => undefined);
   return () => {
     offCards();

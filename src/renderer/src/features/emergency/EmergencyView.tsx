@@ -11,7 +11,7 @@ import { PrintHeader } from './PrintHeader';
 import { ReimbursementSection } from './Reimbursements';
 import { LabResultsSection } from './LabResults';
 import { SourceButtons } from './SourceButton';
-import { datePhrase, frenchTypography, stateText, statusText, type EntryKind } from './wording';
+import { datePhrase, frenchTypography, stateText, statusText, type PhrasedSection } from './wording';
 
 type EntrySectionKey =
   | 'allergies'
@@ -29,7 +29,7 @@ type EntrySectionKey =
 
 interface SectionDef {
   key: EntrySectionKey;
-  kind: EntryKind;
+  kind: PhrasedSection;
   title: string;
   testId: string;
   /** How the entry's author is introduced: a prescriber is not the same thing as a reporter. */
@@ -40,7 +40,7 @@ interface SectionDef {
 
 const section = (
   key: EntrySectionKey,
-  kind: EntryKind,
+  kind: PhrasedSection,
   title: string,
   testId: string,
   authorLabel = 'noté par',

@@ -1,8 +1,11 @@
 import type { ClinicalEntry, EntryState } from '../../../../shared/contract';
 import { frenchDate } from '../patient/format';
 
-/** The sections of the summary whose entries are phrased here. */
-export type EntryKind =
+/**
+ * The sections of the emergency summary whose entries are phrased here — view sections, not the
+ * CDA extraction's entry kinds (medications split into current and other, no reimbursements).
+ */
+export type PhrasedSection =
   | 'allergy'
   | 'medication'
   | 'otherMedication'
@@ -51,7 +54,7 @@ export function frenchTypography(text: string): string {
  * Treatments, vaccinations, contacts and directives show none: their `statusCode` is fixed to `completed`
  * by CI-SIS and says nothing about whether the patient still takes the drug.
  */
-const STATUS_LABELS: Partial<Record<EntryKind, Readonly<Record<string, string>>>> = {
+const STATUS_LABELS: Partial<Record<PhrasedSection, Readonly<Record<string, string>>>> = {
   allergy: { active: 'active', inactive: 'inactive', resolved: 'résolue', suspended: 'suspendue' },
   problem: {
     active: 'actif',
@@ -68,7 +71,7 @@ const STATUS_LABELS: Partial<Record<EntryKind, Readonly<Record<string, string>>>
 };
 
 /** A status worth printing for this kind of entry, or null. Raw codes (`G-A397`) and other English words are never shown. */
-export function statusText(kind: EntryKind, status: string | undefined): string | null {
+export function statusText(kind: PhrasedSection, status: string | undefined): string | null {
   if (!status) return null;
   const labels = STATUS_LABELS[kind];
   if (!labels) return null;
@@ -94,7 +97,7 @@ export function stateText(state: EntryState | undefined): string | null {
 
 /** How an entry's dates read in its section: a treatment runs « depuis le », a vaccination was given « le ». */
 export function datePhrase(
-  kind: EntryKind,
+  kind: PhrasedSection,
   entry: Pick<ClinicalEntry, 'startDate' | 'endDate'>,
 ): string | null {
   const { startDate, endDate } = entry;

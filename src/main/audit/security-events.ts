@@ -1,0 +1,109 @@
+import type { AuditEvent } from './audit-entry';
+import type { AuditLog } from './audit-log';
+
+/**
+ * Security events of the shared DMP host, written to the SAME audit chain as the dossiers' accesses
+ * (hash-chained, HMAC-authenticated, checkpointed), with the action `host.refused`. They are not a
+ * professional's access: the actor is the workstation (its certificate), `actorId` is
+ * `workstation:<serial>`, `cardSerial` is null, and `insKey` is the dossier the refused request named,
+ * when it named one (then the patient's history shows « Requête refusée par le serveur DMP »).
+ *
+ * The target is a fixed `key=value` list an auditor can filter on (SQL `LIKE`, `audit_log` export):
+ *
+ *   cause=<cause> method=<method> claimed=<national id|-> proven=<national id|-> field=<…>
+ *   serial=<workstation cert serial> sha256=<fingerprint> subject=<workstation cert subject>
+ *
+ * National ids are professionals' RPPS/ADELI numbers (public directory data), never a name or a NIR;
+ * the workstation subject is a machine's name in the deployment PKI.
+ */
+export type HostRefusalCause =
+  /** The actor named in the arguments is not the professional whose card was proven on the connection. */
+  | 'actor-mismatch'
+  /** A card proof did not verify (chain, dates, signature, revoked, challenge). */
+  | 'card-proof'
+  /** A system call from a workstation certificate without the system-calls policy. */
+  | 'system-call'
+  /** The workstation certificate is revoked (or its revocation status cannot be known: CRL expired). */
+  | 'workstation-revoked';
+
+/** The workstation certificate as the TLS handshake presented it. */
+export interface WorkstationIdentity {
+  /** The certificate's common name (the workstation's name in the deployment). */
+  name: string;
+  subject: string;
+  /** Serial number, hexadecimal upper case, as in a CRL. */
+  serial: string;
+  /** SHA-256 fingerprint (colon-separated hex, as Node gives it). */
+  fingerprint: string;
+}
+
+export interface HostRefusal {
+  cause: HostRefusalCause;
+  method: string;
+  workstation: WorkstationIdentity;
+  claimedId?: string | null;
+  provenId?: string | null;
+  /** Which field differed, or the verifier's reason code; never a value. */
+  detail?: string | null;
+  /** The dossier the refused request named (INS key), if any. */
+  insKey?: string | null;
+}
+
+export const hostRefusedAction = 'host.refused' as const;
+
+/** A value that cannot break the `key=value` list (no spaces, no `=`), bounded. */
+function token(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '-';
+  return value.replace(/[\s=]+/g, '_').slice(0, 120);
+}
+
+export function hostRefusalTarget(refusal: HostRefusal): string {
+  const w = refusal.workstation;
+  return [
+    `cause=${refusal.cause}`,
+    `method=${token(refusal.method)}`,
+    `claimed=${token(refusal.claimedId)}`,
+    `proven=${token(refusal.provenId)}`,
+    `detail=${token(refusal.detail)}`,
+    `serial=${token(w.serial)}`,
+    `sha256=${token(w.fingerprint)}`,
+    // Last: a subject may hold spaces (made safe by token), and an auditor reads it as the end of the line.
+    `subject=${token(w.subject)}`,
+  ].join(' ');
+}
+
+export function hostRefusalEvent(refusal: HostRefusal, at: Date): AuditEvent {
+  return {
+    at: at.toISOString(),
+    actorId: `workstation:${token(refusal.workstation.serial)}`,
+    actorName: `Poste ${refusal.workstation.name}`.slice(0, 140),
+    cardSerial: null,
+    profession: 'Poste de travail',
+    mode: null,
+    reason: null,
+    action: hostRefusedAction,
+    insKey: refusal.insKey ?? null,
+    target: hostRefusalTarget(refusal),
+  };
+}
+
+/** Where the host records its refusals: the DMP's audit chain (see `auditLogSecurityTrail`). */
+export interface SecurityTrail {
+  record(refusal: HostRefusal): Promise<void>;
+}
+
+/**
+ * Appends refusals to an audit log opened on the DMP's own store with the DMP's audit keys and
+ * checkpoint witness: the store serialises write transactions and `AuditLog.record` reads the head
+ * inside its transaction, so these entries and the DMP service's share one unbroken chain.
+ */
+export function auditLogSecurityTrail(
+  log: Promise<AuditLog>,
+  now: () => Date = () => new Date(),
+): SecurityTrail {
+  return {
+    async record(refusal) {
+      await (await log).record([hostRefusalEvent(refusal, now())]);
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import type { Logger } from '../log/logger';
+import * as x509 from './x509';
+
+/**
+ * Certificate revocation lists (CRLs, RFC 5280 §5) the deployment's authorities publish, as the host
+ * checks them: for workstation certificates (AC ORGANISATIONS' CRL, and the root's for the authority
+ * itself) and for card certificates (AC PERSONNES' CRL).
+ *
+ * - A CRL is trusted only once its signature verifies with the key of the certificate's issuer as the
+ *   chain being checked presents it (a chain TLS or the proof check has already verified up to a
+ *   trusted root); a CRL naming that issuer but not signed by it fails closed.
+ * - No CRL configured for an issuer: that issuer's certificates are not checked (`covered: false`).
+ *   Configure one CRL per authority that issues leaves.
+ * - **Fail closed**: a CRL past its `nextUpdate` (or not yet valid) makes every certificate of its
+ *   issuer `unknown`, which the host refuses, logging « CRL expired » with the file and the date.
+ * - **Reloaded when the file changes**: every check first compares each file's size and mtime with
+ *   the loaded copy (one `stat`, no watcher to miss an atomic rename); a changed file is re-read. A
+ *   new copy that cannot be read or parsed is logged and the previous copy stays in force (bounded
+ *   by its own `nextUpdate`).
+ */
+export type RevocationStatus =
+  | { status: 'good'; covered: boolean }
+  | { status: 'revoked'; revokedAt: Date; file: string }
+  | { status: 'unknown'; why: 'expired' | 'not-yet-valid' | 'bad-signature'; file: string };
+
+interface Loaded {
+  file: string;
+  crl: x509.X509Crl;
+  /** Serial numbers, normalised (lower-case hex without leading zeros). */
+  revoked: Map<string, Date>;
+  stamp: string;
+  /** Issuer key fingerprint → signature verified (cached: the CRL does not change under a stamp). */
+  verified: Map<string, boolean>;
+}
+
+/** Serial numbers compare as integers: Node prints them upper-case and padded, the CRL library does not. */
+export function normalizeSerial(serial: string): string {
+  return serial
+    .replace(/[^0-9a-fA-F]/g, '')
+    .toLowerCase()
+    .replace(/^0+(?=.)/, '');
+}
+
+function stampOf(file: string): string {
+  const s = statSync(file);
+  return `${s.ino}:${s.size}:${s.mtimeMs}`;
+}
+
+function parse(file: string): Loaded {
+  const stamp = stampOf(file);
+  const text = readFileSync(file);
+  const pem = text.toString('latin1');
+  const crl = pem.includes('-----BEGIN') ? new x509.X509Crl(pem) : new x509.X509Crl(new Uint8Array(text));
+  const revoked = new Map<string, Date>();
+  for (const entry of crl.entries) revoked.set(normalizeSerial(entry.serialNumber), entry.revocationDate);
+  return { file, crl, revoked, stamp, verified: new Map() };
+}
+
+export class CrlFileError extends Error {}
+
+export class RevocationLists {
+  private loaded: Loaded[];
+
+  private constructor(
+    private readonly files: readonly string[],
+    loaded: Loaded[],
+    private readonly log: Logger,
+    private readonly now: () => Date,
+  ) {
+    this.loaded = loaded;
+  }
+
+  /** Reads every file now: one that is missing or not a CRL stops the host from starting (French error). */
+  static open(files: readonly string[], log: Logger, now: () => Date = () => new Date()): RevocationLists {
+    const loaded = files.map((file) => {
+      try {
+        return parse(file);
+      } catch (err) {
+        throw new CrlFileError(
+          `Liste de révocation (CRL) introuvable ou illisible : ${file} (${err instanceof Error ? err.message : String(err)})`,
+        );
+      }
+    });
+    const lists = new RevocationLists(files, loaded, log, now);
+    for (const l of loaded) {
+      log.info('CRL loaded', {
+        file: l.file,
+        issuer: l.crl.issuer,
+        revoked: l.revoked.size,
+        nextUpdate: l.crl.nextUpdate?.toISOString() ?? null,
+      });
+      lists.warnIfExpired(l);
+    }
+    return lists;
+  }
+
+  private warnIfExpired(l: Loaded): boolean {
+    const next = l.crl.nextUpdate;
+    if (next && this.now() > next) {
+      this.log.error('CRL expired: certificates of its issuer are refused until a fresh CRL is installed', {
+        file: l.file,
+        issuer: l.crl.issuer,
+        nextUpdate: next.toISOString(),
+      });
+      return true;
+    }
+    return false;
+  }
+
+  /** Re-reads the files whose size or mtime changed since they were loaded. */
+  refresh(): void {
+    this.loaded = this.loaded.map((current) => {
+      let stamp: string;
+      try {
+        stamp = stampOf(current.file);
+      } catch (err) {
+        this.log.error('CRL file unreadable: keeping the copy loaded before', {
+          file: current.file,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        return current;
+      }
+      if (stamp === current.stamp) return current;
+      try {
+        const next = parse(current.file);
+        this.log.info('CRL reloaded', {
+          file: next.file,
+          issuer: next.crl.issuer,
+          revoked: next.revoked.size,
+          nextUpdate: next.crl.nextUpdate?.toISOString() ?? null,
+        });
+        return next;
+      } catch (err) {
+        this.log.error('CRL file changed but cannot be parsed: keeping the copy loaded before', {
+          file: current.file,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        return current;
+      }
+    });
+  }
+
+  get fileCount(): number {
+    return this.files.length;
+  }
+
+  /**
+   * Whether `certificate` (issued by `issuer`, as the verified chain presents it) is revoked by a CRL
+   * of that issuer. Several CRLs of one issuer: revoked by any of them; unknown if any is unusable.
+   */
+  async status(certificate: x509.X509Certificate, issuer: x509.X509Certificate): Promise<RevocationStatus> {
+    this.refresh();
+    const mine = this.loaded.filter((l) => l.crl.issuer === issuer.subject);
+    if (mine.length === 0) return { status: 'good', covered: false };
+    const serial = normalizeSerial(certificate.serialNumber);
+    const issuerKey = createHash('sha256').update(Buffer.from(issuer.publicKey.rawData)).digest('hex');
+    const now = this.now();
+    for (const l of mine) {
+      let valid = l.verified.get(issuerKey);
+      if (valid === undefined) {
+        try {
+          valid = await l.crl.verify({ publicKey: issuer.publicKey });
+        } catch {
+          valid = false;
+        }
+        l.verified.set(issuerKey, valid);
+      }
+      if (!valid) {
+        this.log.error('CRL signature does not verify with its issuer’s key: refusing its certificates', {
+          file: l.file,
+          issuer: l.crl.issuer,
+        });
+        return { status: 'unknown', why: 'bad-signature', file: l.file };
+      }
+      if (now < l.crl.thisUpdate) return { status: 'unknown', why: 'not-yet-valid', file: l.file };
+      if (this.warnIfExpired(l)) return { status: 'unknown', why: 'expired', file: l.file };
+      const revokedAt = l.revoked.get(serial);
+      if (revokedAt) return { status: 'revoked', revokedAt, file: l.file };
+    }
+    return { status: 'good', covered: true };
+  }
+}

@@ -1,0 +1,237 @@
+import { X509Certificate } from 'node:crypto';
+import { connect as h2Connect, type ClientHttp2Session } from 'node:http2';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCardSigner, type CardSigner } from '../../../src/main/cards/pkcs11';
+import { createLogger } from '../../../src/main/log/logger';
+import {
+  createTestPki,
+  issueHostCertificate,
+  issueWorkstationCertificate,
+  publishCrl,
+  RevocationLists,
+  verifyProfessionalProof,
+  type IssuedCertificate,
+  type TestPki,
+} from '../../../src/main/pki';
+import type { HostTestPki, Issued } from '../../support/host-test-pki';
+import { startTestHost } from '../../support/host-harness';
+import { createSoftHsmCards, type SoftHsmCards } from '../../support/softhsm';
+
+/**
+ * Revocation with real certificates: the test PKI's authorities publish CRLs (src/main/pki), the host
+ * loads them (`RevocationLists`), a revoked workstation is refused at its first request, a revoked
+ * card's proof is refused, a CRL past its nextUpdate fails closed, and a CRL file that changes is
+ * taken into account without a restart.
+ */
+const dayMs = 24 * 60 * 60 * 1000;
+
+const issued = (certificate: IssuedCertificate): Issued => ({
+  certPem: certificate.chainPem,
+  keyPem: certificate.keyPem ?? '',
+});
+
+let dir: string;
+let pki: TestPki;
+let tokens: SoftHsmCards;
+let host: Awaited<ReturnType<typeof startTestHost>>;
+let hostPki: HostTestPki;
+let desk: IssuedCertificate;
+let stolen: IssuedCertificate;
+let later: IssuedCertificate;
+let crlPaths: { organisations: string; persons: string; root: string };
+const hostLines: string[] = [];
+const signers: CardSigner[] = [];
+const quiet = createLogger({ sink: () => undefined });
+
+const card = async (serial: string): Promise<CardSigner> => {
+  const signer = await openCardSigner({
+    modulePath: tokens.modulePath,
+    token: serial,
+    pin: '1234',
+    log: quiet,
+  });
+  signers.push(signer);
+  return signer;
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'poste-dmp-host-crl-'));
+  pki = await createTestPki(join(dir, 'pki'));
+  tokens = await createSoftHsmCards({
+    pki,
+    cards: ['cps-medecin-generaliste', { profileId: 'cps-pharmacien', serial: 'PERDUE' }],
+  });
+  desk = await issueWorkstationCertificate(pki, { name: 'poste-a' });
+  stolen = await issueWorkstationCertificate(pki, { name: 'poste-vole' });
+  later = await issueWorkstationCertificate(pki, { name: 'poste-b' });
+  const lostCard = tokens.card('PERDUE');
+  crlPaths = {
+    organisations: (await publishCrl(pki, 'organisations', { revoked: [stolen.certificate] })).path,
+    persons: (await publishCrl(pki, 'persons', { revoked: [serialOf(lostCard.certificatePem)] })).path,
+    root: (await publishCrl(pki, 'root')).path,
+  };
+  const revocation = RevocationLists.open(
+    [crlPaths.organisations, crlPaths.persons, crlPaths.root],
+    createLogger({ sink: (l) => hostLines.push(l) }),
+  );
+  const trustedRoots = [pki.caPem, pki.persons.certificatePem];
+  hostPki = {
+    dir: pki.dir,
+    caPem: pki.caPem,
+    foreignCaPem: pki.caPem,
+    host: issued(
+      await issueHostCertificate(pki, {
+        name: 'dmp-host',
+        dnsNames: ['localhost'],
+        ipAddresses: ['127.0.0.1'],
+      }),
+    ),
+    workstation: issued(desk),
+    systemWorkstation: issued(desk),
+    foreignWorkstation: issued(desk),
+    notWorkstation: issued(desk),
+    card: () => {
+      throw new Error('cards come from SoftHSM2 tokens in this file');
+    },
+    verifyProof: (proof) => verifyProfessionalProof({ ...proof, trustedRoots, revocation }),
+  };
+  host = await startTestHost(hostPki, { revocation });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(signers.map((signer) => signer.close()));
+  await host?.close();
+  tokens?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function serialOf(pem: string): string {
+  return new X509Certificate(pem).serialNumber;
+}
+
+function connect(identity: IssuedCertificate): ClientHttp2Session {
+  const session = h2Connect(host.url, {
+    ca: pki.caPem,
+    cert: identity.chainPem,
+    key: identity.keyPem,
+    minVersion: 'TLSv1.3',
+  });
+  session.on('error', () => undefined);
+  return session;
+}
+
+function hello(session: ClientHttp2Session): Promise<{ status: number; message?: string }> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({ ':method': 'POST', ':path': '/api/v1/host.hello' });
+    let status = 0;
+    const chunks: Buffer[] = [];
+    stream.on('response', (headers) => (status = Number(headers[':status'])));
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => {
+      const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { message: string } };
+      resolve({ status, ...(json.error ? { message: json.error.message } : {}) });
+    });
+    stream.on('error', reject);
+    stream.end('{"args":[]}');
+  });
+}
+
+async function workstationRefusals(): Promise<string[]> {
+  return (await host.auditEntries())
+    .filter((e) => e.action === 'host.refused' && (e.target ?? '').includes('cause=workstation-revoked'))
+    .map((e) => e.target ?? '');
+}
+
+describe('revocation of workstation certificates (CRL of AC ORGANISATIONS)', () => {
+  it('refuses a revoked workstation at its first request, in French, and audits it with its serial', async () => {
+    const session = connect(stolen);
+    try {
+      const answer = await hello(session);
+      expect(answer.status).toBe(403);
+      expect(answer.message).toMatch(/certificat a été révoqué/);
+    } finally {
+      session.close();
+    }
+    const audited = await workstationRefusals();
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toContain(`serial=${serialOf(stolen.certificatePem).toUpperCase()}`);
+    expect(audited[0]).toContain('subject=');
+    expect(audited[0]).toMatch(/CN_poste-vole/);
+    // Another workstation is served.
+    const ok = connect(desk);
+    try {
+      expect((await hello(ok)).status).toBe(200);
+    } finally {
+      ok.close();
+    }
+  });
+
+  it('takes a republished CRL into account without a restart, even on an open connection', async () => {
+    const session = connect(later);
+    try {
+      expect((await hello(session)).status).toBe(200);
+      await publishCrl(pki, 'organisations', { revoked: [stolen.certificate, later.certificate] });
+      const answer = await hello(session);
+      expect(answer.status).toBe(403);
+      expect(answer.message).toMatch(/révoqué/);
+    } finally {
+      session.close();
+    }
+    expect(hostLines.join('\n')).toMatch(/CRL reloaded/);
+  });
+});
+
+describe('revocation of card certificates (CRL of AC PERSONNES)', () => {
+  it('refuses the proof of a revoked card in French, audits it; a valid card still authenticates', async () => {
+    const station = await host.client(issued(desk));
+    const lost = tokens.card('PERDUE');
+    await expect(station.authenticateProfessional(await card('PERDUE'))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('révoqué') as unknown,
+    });
+    const entry = (await host.auditEntries())
+      .filter((e) => (e.target ?? '').includes('cause=card-proof'))
+      .at(-1);
+    expect(entry?.target).toContain('detail=revoked');
+    expect(entry?.target).toContain(`claimed=${lost.holder.nationalId}`);
+    const gp = tokens.card('cps-medecin-generaliste');
+    await station.authenticateProfessional(await card(gp.serial));
+    expect(host.lines.join('\n')).toMatch(/professional session started/);
+  });
+
+  it('fails closed on an expired CRL (clear log), and recovers once a fresh CRL is published', async () => {
+    const gp = tokens.card('cps-medecin-generaliste');
+    const station = await host.client(issued(desk));
+    await publishCrl(pki, 'persons', {
+      now: new Date(Date.now() - 10 * dayMs),
+      nextUpdate: new Date(Date.now() - dayMs),
+    });
+    await expect(station.authenticateProfessional(await card(gp.serial))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('ne peut pas vérifier que cette carte n’est pas révoquée') as unknown,
+    });
+    expect(hostLines.join('\n')).toMatch(/CRL expired/);
+    await publishCrl(pki, 'persons', { revoked: [] });
+    await station.authenticateProfessional(await card(gp.serial));
+    expect(host.lines.join('\n')).toMatch(/professional session started/);
+  });
+
+  it('refuses every workstation while the workstations’ CRL is expired (fail closed)', async () => {
+    await publishCrl(pki, 'organisations', {
+      now: new Date(Date.now() - 10 * dayMs),
+      nextUpdate: new Date(Date.now() - dayMs),
+    });
+    const session = connect(desk);
+    try {
+      const answer = await hello(session);
+      expect(answer.status).toBe(403);
+      expect(answer.message).toMatch(/liste de révocation expirée/);
+    } finally {
+      session.close();
+      await publishCrl(pki, 'organisations', { revoked: [stolen.certificate] });
+    }
+  });
+});
