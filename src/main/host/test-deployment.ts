@@ -39,6 +39,7 @@ export async function createHostTestDeployment(
       key: relative(dir, deployment.host.keyPath),
     },
     professionalRoots: [relative(dir, deployment.cardTrustPath)],
+    revocation: { crlFiles: deployment.crlPaths.map((p) => relative(dir, p)) },
     storage,
     professionalIdleMinutes: 15,
   };

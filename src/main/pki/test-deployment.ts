@@ -3,7 +3,7 @@ import { loadCardProfiles } from '../cards/emulator';
 import { createSoftHsmStore, emulatedCardIdentity, provisionCardToken } from '../cards/pkcs11/softhsm';
 import { writePublicFile } from './keys';
 import type { CardKind } from './profile';
-import { createTestPki, issueHostCertificate, issueWorkstationCertificate } from './test-pki';
+import { createTestPki, issueHostCertificate, issueWorkstationCertificate, publishCrl } from './test-pki';
 
 /**
  * A complete test deployment in one folder: the test PKI, the DMP host's TLS certificate, the
@@ -13,6 +13,7 @@ import { createTestPki, issueHostCertificate, issueWorkstationCertificate } from
  *   <dir>/deployment.json        what follows, as paths (read by `npm run host:test-deployment` users)
  *   <dir>/pki/…                  see test-pki.ts; pki/ca.pem is the trust anchor of every TLS peer
  *   <dir>/pki/card-trust.pem     root + AC PERSONNES: the host's `trustedRoots` for professional proofs
+ *   <dir>/pki/crl/*.crl          the authorities' CRLs (empty): the host's `revocation.crlFiles`
  *   <dir>/softhsm/softhsm2.conf  SOFTHSM2_CONF for the workstations (tokens in softhsm/tokens)
  */
 
@@ -35,6 +36,8 @@ export interface TestDeployment {
   manifestPath: string;
   caPath: string;
   cardTrustPath: string;
+  /** Empty CRLs of the three authorities (valid a year): the host's `revocation.crlFiles`. */
+  crlPaths: string[];
   host: { certPath: string; keyPath: string };
   workstations: { name: string; systemCalls: boolean; certPath: string; keyPath: string }[];
   softhsm: { confPath: string; modulePath: string };
@@ -68,6 +71,13 @@ export async function createTestDeployment(options: TestDeploymentOptions): Prom
     });
   }
 
+  // A year, not the week of a real authority's CRL: a test deployment left aside for a while must still
+  // start (the host fails closed on an expired CRL). Revoke with publishCrl(openTestPki(…), …).
+  const crlUntil = new Date(Date.now() + 365 * 24 * 60 * 60 * 1000);
+  const crlPaths: string[] = [];
+  for (const authority of ['organisations', 'persons', 'root'] as const)
+    crlPaths.push((await publishCrl(pki, authority, { nextUpdate: crlUntil })).path);
+
   const store = createSoftHsmStore(join(options.dir, 'softhsm'));
   const profiles = loadCardProfiles(options.cardProfilesDir).filter(
     (profile) =>
@@ -98,6 +108,7 @@ export async function createTestDeployment(options: TestDeploymentOptions): Prom
     manifestPath: join(options.dir, 'deployment.json'),
     caPath: pki.caPath,
     cardTrustPath,
+    crlPaths,
     host: { certPath: host.certPath, keyPath: host.keyPath ?? '' },
     workstations,
     softhsm: { confPath: store.confPath, modulePath: store.modulePath },

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,12 +126,38 @@ describe('npm run host', () => {
       } finally {
         await signer.close();
       }
+
+      // The deployment's authority revokes poste-b: the running host reads the new CRL file and
+      // refuses it at its first request (the host answers in French; this client reports « refused »),
+      // while poste-a goes on.
+      const { openTestPki, publishCrl } = await import('../../../src/main/pki');
+      const { X509Certificate } = await import('node:crypto');
+      const posteB = new X509Certificate(
+        readFileSync(join(deployment, 'pki', 'workstations', 'poste-b.crt'), 'utf8'),
+      );
+      await publishCrl(await openTestPki(join(deployment, 'pki')), 'organisations', {
+        revoked: [posteB.serialNumber],
+      });
+      const revoked = await station('poste-b');
+      try {
+        expect(revoked.status().state).toBe('refused');
+        await expect(gateway.dmp.verifyAudit()).resolves.toMatchObject({ ok: true });
+      } finally {
+        await revoked.close();
+      }
     } finally {
       await desk.close();
       await gateway.close();
     }
     host.child.kill('SIGTERM');
     expect(await host.exited).toBe(0);
+    // Written by the time the host has stopped (the log is flushed on exit).
+    const logs = join(deployment, 'data', 'logs');
+    const hostLog = readdirSync(logs)
+      .map((f) => readFileSync(join(logs, f), 'utf8'))
+      .join('\n');
+    expect(hostLog).toMatch(/CRL reloaded/);
+    expect(hostLog).toMatch(/workstation refused: certificate revoked/);
   });
 
   it('refuses a configuration with an unknown field or a missing certificate, in French (exit 1)', async () => {

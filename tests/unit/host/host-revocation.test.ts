@@ -214,4 +214,17 @@ describe('revocation of card certificates (CRL of AC PERSONNES)', () => {
       await publishCrl(pki, 'organisations', { revoked: [stolen.certificate] });
     }
   });
+
+  it('refuses workstations whose authority the root revoked (the whole chain is checked)', async () => {
+    await publishCrl(pki, 'root', { revoked: [pki.organisations.certificate] });
+    const session = connect(desk);
+    try {
+      const answer = await hello(session);
+      expect(answer.status).toBe(403);
+      expect(answer.message).toMatch(/révoqué/);
+    } finally {
+      session.close();
+      await publishCrl(pki, 'root');
+    }
+  });
 });
