@@ -5,7 +5,9 @@ import { chromiumArgs, chromiumExecutablePath } from './tests/support/chromium';
 export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-results/playwright',
-  timeout: 60_000,
+  // A ceiling, not a target: on the shared 2-core CI machine under load, one journey with several axe
+  // scans took over 60 s (gp-family); speed is measured by `npm run bench`, never here.
+  timeout: 180_000,
   expect: { timeout: 10_000 },
   workers: 1,
   reporter: [['list']],
