@@ -381,7 +381,7 @@ async function measurePhase(ctx: PhaseContext, seconds: number, depositors: numb
 
 function phaseNotes(label: string, p: Phase): string[] {
   return [
-    `[${label}] charge machine (1 min) ${p.loadBefore.toFixed(1)} → ${p.loadAfter.toFixed(1)} (2 cœurs partagés) ; CPU en cœurs occupés : ${p.cpu.hosts.map((c, i) => `hôte ${i + 1} ${c.toFixed(2)}`).join(', ')}, PostgreSQL ${p.cpu.pg.toFixed(2)}, les 50 postes simulés (processus du banc) ${p.cpu.bench.toFixed(2)}.`,
+    `[${label}] charge machine (1 min) ${p.loadBefore.toFixed(1)} → ${p.loadAfter.toFixed(1)} (2 cœurs partagés) ; CPU en cœurs occupés : ${p.cpu.hosts.map((c, i) => `hôte ${i + 1} ${c.toFixed(2)}`).join(', ')}, PostgreSQL ${p.cpu.pg >= 0 ? p.cpu.pg.toFixed(2) : 'non mesuré (connexions fermées pendant la fenêtre)'}, les 50 postes simulés (processus du banc) ${p.cpu.bench.toFixed(2)}.`,
     `[${label}] PostgreSQL : ${p.activity.commitsPerSecond.toFixed(0)} transactions validées/s, en moyenne ${p.activity.active.toFixed(1)} sessions actives dont ${p.activity.lockWaiters.toFixed(1)} en attente du verrou d’écriture partagé (pg_advisory_xact_lock).`,
     `[${label}] requêtes de plus de ${slowMs} ms journalisées par PostgreSQL (plans auto_explain dans ${p.slowLog}) : ${p.slow.length === 0 ? 'aucune' : ''}`,
     ...p.slow.map((line) => `    ${line}`),
