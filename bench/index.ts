@@ -2,13 +2,14 @@ import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { BenchResult } from './types';
+import type { BenchOptions, BenchResult } from './types';
 
 /**
- * `npm run bench [-- <cards|store|ui|import|search|all>…] [--quick]`: prints a table per bench and
- * one JSON line per bench (prefixed `BENCH `) for docs/performance.md and for comparisons.
+ * `npm run bench [-- <cards|store|ui|import|search|host|all>…] [--quick] [--dossiers N]`: prints a
+ * table per bench and one JSON line per bench (prefixed `BENCH `) for docs/performance.md and for
+ * comparisons. Options taking a value (`--dossiers N`) are passed to every bench; each reads its own.
  */
-type Bench = (opts: { quick: boolean }) => Promise<BenchResult>;
+type Bench = (opts: BenchOptions) => Promise<BenchResult>;
 
 const benches: Record<string, () => Promise<Bench>> = {
   cards: async () => (await import('./cards')).benchCards,
@@ -16,7 +17,31 @@ const benches: Record<string, () => Promise<Bench>> = {
   import: async () => (await import('./import')).benchImport,
   search: async () => (await import('./search')).benchSearch,
   ui: async () => (await import('./ui')).benchUi,
+  host: async () => (await import('./host')).benchHost,
 };
+
+/** Options followed by a value; the value is not a bench name. */
+const valuedOptions = ['--dossiers', '--seconds', '--clinical-every', '--depositors'];
+
+function parseArgs(args: string[]): { names: string[]; values: Record<string, string>; flags: string[] } {
+  const names: string[] = [];
+  const values: Record<string, string> = {};
+  const flags: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
+    if (valuedOptions.includes(flag)) {
+      const value = inline ?? args[++i];
+      if (value === undefined) {
+        process.stderr.write(`Option ${flag} : valeur attendue.\n`);
+        process.exit(2);
+      }
+      values[flag.slice(2)] = value;
+    } else if (arg.startsWith('--')) flags.push(arg);
+    else names.push(arg);
+  }
+  return { names, values, flags };
+}
 
 function format(result: BenchResult): string {
   const header = ['figure', 'unit', 'median', 'p95', 'min', 'max', 'n', 'target', 'meets'];
@@ -75,10 +100,15 @@ function writeDocs(header: string, results: BenchResult[]): void {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const quick = args.includes('--quick');
-  const requested = args.filter((a) => !a.startsWith('--'));
+  const { names: requested, values, flags } = parseArgs(args);
+  const quick = flags.includes('--quick');
+  const options: BenchOptions = { quick, values };
   const results: BenchResult[] = [];
-  const names = requested.length === 0 || requested.includes('all') ? Object.keys(benches) : requested;
+  // `all` is every bench but the host one, which needs minutes of set-up and a PostgreSQL cluster.
+  const names =
+    requested.length === 0 || requested.includes('all')
+      ? Object.keys(benches).filter((n) => n !== 'host')
+      : requested;
   const unknown = names.filter((n) => !benches[n]);
   if (unknown.length) {
     process.stderr.write(
@@ -99,11 +129,11 @@ async function main(): Promise<void> {
   for (const name of names) {
     // Each bench gets its own process when several run, so one bench's heap (a 100k store…) never
     // inflates the next one's memory figures.
-    const outcome = names.length > 1 ? await runInChild(name, quick) : await runHere(name, quick, machine);
+    const outcome = names.length > 1 ? await runInChild(name, args) : await runHere(name, options, machine);
     if (outcome) results.push(outcome);
     else failed = true;
   }
-  if (args.includes('--write-docs')) {
+  if (flags.includes('--write-docs')) {
     writeDocs(
       `Run of ${machine.date} — ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}${quick ? ', --quick' : ''}.`,
       results,
@@ -114,12 +144,12 @@ async function main(): Promise<void> {
 
 type Machine = { cores: number; cpu: string; node: string; date: string };
 
-async function runHere(name: string, quick: boolean, machine: Machine): Promise<BenchResult | null> {
+async function runHere(name: string, options: BenchOptions, machine: Machine): Promise<BenchResult | null> {
   try {
     const bench = await benches[name]!();
-    const result = await bench({ quick });
+    const result = await bench(options);
     process.stdout.write(`${format(result)}\n`);
-    process.stdout.write(`BENCH ${JSON.stringify({ ...result, machine, quick })}\n\n`);
+    process.stdout.write(`BENCH ${JSON.stringify({ ...result, machine, quick: options.quick })}\n\n`);
     return result;
   } catch (err) {
     process.stdout.write(`## ${name}\n   ÉCHEC : ${err instanceof Error ? err.message : String(err)}\n\n`);
@@ -127,16 +157,17 @@ async function runHere(name: string, quick: boolean, machine: Machine): Promise<
   }
 }
 
-/** Runs one bench in a fresh `node` (same loader flags), echoes its output, returns its result. */
-function runInChild(name: string, quick: boolean): Promise<BenchResult | null> {
+/** Runs one bench in a fresh `node` (same loader flags and options), echoes its output, returns its result. */
+function runInChild(name: string, args: string[]): Promise<BenchResult | null> {
   const script = fileURLToPath(import.meta.url);
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, script, name, ...(quick ? ['--quick'] : []), '--child'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const { values, flags } = parseArgs(args);
+  const options = [
+    ...flags.filter((f) => f !== '--write-docs'),
+    ...Object.entries(values).map(([k, v]) => `--${k}=${v}`),
+  ];
+  const child = spawn(process.execPath, [...process.execArgv, script, name, ...options, '--child'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();

@@ -1,3 +1,9 @@
+export interface BenchOptions {
+  quick: boolean;
+  /** Options given with a value on the command line (`--dossiers 50000` → `{ dossiers: '50000' }`). */
+  values: Record<string, string>;
+}
+
 /** One benchmark figure: repeated measurements after warm-up, summarised. */
 export interface BenchRow {
   figure: string;

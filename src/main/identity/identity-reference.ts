@@ -119,24 +119,34 @@ export function identityFitsCardBeneficiary(
 }
 
 export function referenceInsertStatement(q: DmpSql, record: ReferenceRecord): Statement {
+  return referenceRowInsert(q, referenceRow(record));
+}
+
+/** Inserts a `referenceRow`; an INS the reference already knows is left as it is. */
+export function referenceRowInsert(q: DmpSql, row: IdentityReferenceTable): Statement {
   return q.statement(
     q.db
       .insertInto('identity_reference')
-      .values({
-        matricule: normaliseMatricule(record.matricule),
-        oid: record.oid,
-        birth_name: record.birthName,
-        first_names: record.firstNames,
-        birth_date: record.birthDate,
-        sex: record.sex,
-        birth_place_code: record.birthPlaceCode,
-        birth_name_norm: normaliseName(record.birthName),
-        first_name_norm: nameWords(record.firstNames)[0] ?? '',
-        card_nir: record.cardNir ? normaliseMatricule(record.cardNir) : null,
-        birth_rank: record.birthRank ?? null,
-      })
+      .values(row)
       .onConflict((oc) => oc.columns(['matricule', 'oid']).doNothing()),
   );
+}
+
+/** The `identity_reference` row of a record (normalised keys included), as every writer stores it. */
+export function referenceRow(record: ReferenceRecord): IdentityReferenceTable {
+  return {
+    matricule: normaliseMatricule(record.matricule),
+    oid: record.oid,
+    birth_name: record.birthName,
+    first_names: record.firstNames,
+    birth_date: record.birthDate,
+    sex: record.sex,
+    birth_place_code: record.birthPlaceCode,
+    birth_name_norm: normaliseName(record.birthName),
+    first_name_norm: nameWords(record.firstNames)[0] ?? '',
+    card_nir: record.cardNir ? normaliseMatricule(record.cardNir) : null,
+    birth_rank: record.birthRank ?? null,
+  };
 }
 
 export class IdentityReference {

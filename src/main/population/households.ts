@@ -53,17 +53,32 @@ function birthDate(rng: Random, reference: Date, minAge: number, maxAge: number)
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-/** A NIR with a valid key, consistent with sex, birth year and month (INSEE layout). */
-function nirFor(rng: Random, sex: 'M' | 'F', date: string): { nir: string; place: string } {
-  const dept = rng.weighted(departments);
-  const commune = String(rng.int(1, dept.length === 3 ? 99 : 899)).padStart(dept.length === 3 ? 2 : 3, '0');
-  const order = String(rng.int(1, 999)).padStart(3, '0');
-  const body = `${sex === 'M' ? 1 : 2}${date.slice(2, 4)}${date.slice(5, 7)}${dept}${commune}${order}`;
-  return { nir: body + String(matriculeKey(body)).padStart(2, '0'), place: `${dept}${commune}`.slice(0, 5) };
+/**
+ * A NIR with a valid key, consistent with sex, birth year and month (INSEE layout), not yet given to
+ * anyone in this population: drawn at random, two people of a million would otherwise share one
+ * now and then (one INS, one dossier: the second could not be stored).
+ */
+function nirFor(
+  rng: Random,
+  sex: 'M' | 'F',
+  date: string,
+  taken: Set<string>,
+): { nir: string; place: string } {
+  for (;;) {
+    const dept = rng.weighted(departments);
+    const commune = String(rng.int(1, dept.length === 3 ? 99 : 899)).padStart(dept.length === 3 ? 2 : 3, '0');
+    const order = String(rng.int(1, 999)).padStart(3, '0');
+    const body = `${sex === 'M' ? 1 : 2}${date.slice(2, 4)}${date.slice(5, 7)}${dept}${commune}${order}`;
+    const nir = body + String(matriculeKey(body)).padStart(2, '0');
+    if (taken.has(nir)) continue;
+    taken.add(nir);
+    return { nir, place: `${dept}${commune}`.slice(0, 5) };
+  }
 }
 
 function person(
   rng: Random,
+  taken: Set<string>,
   reference: Date,
   sex: 'M' | 'F',
   lastName: string,
@@ -71,7 +86,7 @@ function person(
   usedName?: string,
 ): PersonIdentity {
   const date = birthDate(rng, reference, age[0], age[1]);
-  const { nir, place } = nirFor(rng, sex, date);
+  const { nir, place } = nirFor(rng, sex, date, taken);
   const first = rng.weighted(sex === 'F' ? femaleFirstNames : maleFirstNames);
   const second = rng.chance(0.6) ? ` ${rng.weighted(sex === 'F' ? femaleFirstNames : maleFirstNames)}` : '';
   return {
@@ -91,6 +106,7 @@ function person(
  */
 export function* households(seed: string, patients: number, reference: Date): Generator<Household> {
   let count = 0;
+  const taken = new Set<string>();
   for (let index = 0; count < patients; index++) {
     const rng = new Random(`${seed}:household:${index}`);
     const kind = rng.weighted([
@@ -100,24 +116,32 @@ export function* households(seed: string, patients: number, reference: Date): Ge
     ] as const);
     const family = rng.weighted(surnames);
     const adultAge: [number, number] = kind === 'family' ? [26, 55] : [18, 95];
-    const first = person(rng, reference, rng.chance(0.52) ? 'F' : 'M', family, adultAge);
+    const first = person(rng, taken, reference, rng.chance(0.52) ? 'F' : 'M', family, adultAge);
     const members = [first];
     if (kind !== 'single') {
       const partnerSex = first.sex === 'F' ? 'M' : 'F';
       const partnerName = rng.weighted(surnames);
       members.push(
-        person(rng, reference, partnerSex, partnerName, adultAge, partnerSex === 'F' ? family : undefined),
+        person(
+          rng,
+          taken,
+          reference,
+          partnerSex,
+          partnerName,
+          adultAge,
+          partnerSex === 'F' ? family : undefined,
+        ),
       );
     }
     if (kind === 'family') {
       const children = rng.int(1, 3);
       for (let c = 0; c < children; c++)
-        members.push(person(rng, reference, rng.chance(0.5) ? 'F' : 'M', family, [0, 15]));
+        members.push(person(rng, taken, reference, rng.chance(0.5) ? 'F' : 'M', family, [0, 15]));
       if (rng.chance(0.05)) {
         const twin = members[members.length - 1]!;
-        const { nir, place } = nirFor(rng, twin.sex, twin.birthDate);
+        const { nir, place } = nirFor(rng, twin.sex, twin.birthDate, taken);
         members.push({
-          ...person(rng, reference, twin.sex, family, [0, 15]),
+          ...person(rng, taken, reference, twin.sex, family, [0, 15]),
           birthDate: twin.birthDate,
           matricule: nir,
           birthPlaceCode: place,

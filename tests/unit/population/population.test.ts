@@ -30,6 +30,12 @@ describe('synthetic population', () => {
     expect(all.some((p) => /^.{5}2[AB]/.test(p.matricule))).toBe(true);
   });
 
+  it('never gives one NIR to two people (a million-dossier population would otherwise hold duplicates)', () => {
+    // Seed chosen because its random draws repeat a NIR before 24 000 people (found by search).
+    const all = people('dup-118', 24_000);
+    expect(new Set(all.map((p) => p.matricule)).size).toBe(all.length);
+  });
+
   it('puts families on one card: children under 16 with their own INS, twins now and then', () => {
     const list = [...households('family', 3000, reference)];
     const families = list.filter((h) =>
