@@ -104,6 +104,11 @@ export interface SessionOptions {
 export class SessionService {
   private state: SessionState = { status: 'no_card', professional: null, pin: null, patient: null };
   private authenticatedSerial: string | null = null;
+  /**
+   * The card whose session is locked: only that card resumes it (« Session verrouillée… »). Another
+   * professional's card starts afresh (« code porteur »): the lock is not theirs to resume.
+   */
+  private lockedSerial: string | null = null;
   /** Situation chosen for a card; kept across a lock so resuming with the PIN does not ask again. */
   private situationChoice: { serial: string; index: number } | null = null;
   private readonly rules: SessionRules;
@@ -181,6 +186,7 @@ export class SessionService {
     }
     if (result.success) {
       this.authenticatedSerial = card.info.serial;
+      this.lockedSerial = null;
       if (this.situationChoice?.serial !== card.info.serial) this.situationChoice = null;
       // One situation (or none on the card): nothing to choose.
       if (!this.situationChoice && card.info.holder.situations.length === 1)
@@ -231,6 +237,7 @@ export class SessionService {
   /** Forgets who is authenticated; with a shared host, ends the professional's session there too. */
   private endAuthentication(): void {
     const wasAuthenticated = this.authenticatedSerial !== null;
+    if (wasAuthenticated) this.lockedSerial = this.authenticatedSerial;
     this.authenticatedSerial = null;
     if (wasAuthenticated) this.endProof();
   }
@@ -525,7 +532,7 @@ export class SessionService {
       this.update({
         status: cpx.info.pin.blocked
           ? 'pin_blocked'
-          : this.state.status === 'locked'
+          : this.state.status === 'locked' && this.lockedSerial === cpx.info.serial
             ? 'locked'
             : 'pin_required',
         professional,

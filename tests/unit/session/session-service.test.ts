@@ -237,6 +237,22 @@ describe('session', () => {
     expect(states).toContain('locked');
   });
 
+  it('a locked session is resumed by its own card only: another professional’s card asks for its code afresh', async () => {
+    const cards = new FakeCards();
+    const session = new SessionService(cards, dossiers(), silentLogger);
+    cards.set('CPS', cps);
+    await session.verifyPin('CPS', '1234');
+    cards.set('CPS', null);
+    expect(session.get().status).toBe('locked');
+    const colleague: CpxCardInfo = {
+      ...cps,
+      serial: 'SERIAL-2',
+      holder: { ...cps.holder, nationalId: '810009876543', lastName: 'PHARMACIEN' },
+    };
+    cards.set('CPS', colleague);
+    expect(session.get()).toMatchObject({ status: 'pin_required', professional: { serial: 'SERIAL-2' } });
+  });
+
   it('refuses test cards in production mode', () => {
     const cards = new FakeCards();
     const session = new SessionService(cards, dossiers(), silentLogger, { production: true });
