@@ -259,6 +259,7 @@ describe('npm run host -- --data DIR (quick start on a local PostgreSQL cluster)
       const config = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as {
         tls: Record<string, string>;
         professionalRoots: string[];
+        revocation?: { crlFiles: string[] };
         storage: Record<string, unknown>;
       };
       const absolute = (p: string) => join(dir, p);
@@ -266,6 +267,7 @@ describe('npm run host -- --data DIR (quick start on a local PostgreSQL cluster)
         ...config,
         tls: Object.fromEntries(Object.entries(config.tls).map(([k, v]) => [k, absolute(v)])),
         professionalRoots: config.professionalRoots.map(absolute),
+        ...(config.revocation ? { revocation: { crlFiles: config.revocation.crlFiles.map(absolute) } } : {}),
         storage: { ...config.storage, clusterDir: join(locked, 'dmp', 'postgres') },
       };
       const configPath = join(locked, 'host.json');

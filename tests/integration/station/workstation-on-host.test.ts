@@ -100,7 +100,9 @@ describe('workstation as a client of a real DMP host', () => {
     if (state.status === 'situation_required') await call(app, 'session.selectSituation', { index: 0 });
     expect(host.lines.join('\n')).toContain('professional session started');
     expect(await call(app, 'patient.search', { insKey: '279035121518989@1.2.250.1.213.1.4.10' })).toEqual([]);
-    expect(readdirSync(dataDir).sort()).toEqual(['LOCK']);
+    // No store, no key, no audit files: only the folder lock and the import socket, which on a
+    // workstation of the shared host refuses CLI imports in French (src/main/local-import).
+    expect(readdirSync(dataDir).sort()).toEqual(['LOCK', 'import.sock']);
   });
 
   it('a card whose token holds a certificate from another CA: French refusal after the PIN, no access', async () => {
