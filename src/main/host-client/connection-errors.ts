@@ -35,6 +35,16 @@ export function classifyConnectionError(err: unknown): {
         'Serveur DMP non reconnu : son certificat n’est pas valide pour ce déploiement — connexion refusée par ce poste.',
     };
   }
+  if (text === 'ERR_SSL_HOST_REFUSED') {
+    // The host accepted the handshake, then refused the workstation and said why (certificate revoked,
+    // revocation unknown, not a workstation's certificate): its French words, not a generic guess.
+    const hostMessage = (err as { hostMessage?: unknown }).hostMessage;
+    if (typeof hostMessage === 'string' && hostMessage.trim() !== '')
+      return {
+        state: 'refused',
+        message: `Serveur DMP : connexion refusée — ${hostMessage.trim().slice(0, 300)}`,
+      };
+  }
   if (/^ERR_SSL_/.test(text)) {
     return {
       state: 'refused',

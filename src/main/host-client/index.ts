@@ -370,7 +370,11 @@ class RemoteHost implements HostClient {
       // The handshake is only known to have been accepted once the host answers: with TLS 1.3 a
       // refused client certificate shows up as an alert after `connect`.
       const hello = await this.request(session, 'host.hello', JSON.stringify({ args: [] }));
-      if (!hello.ok) throw Object.assign(new Error('hello refused'), { code: 'ERR_SSL_HOST_REFUSED' });
+      if (!hello.ok)
+        throw Object.assign(new Error('hello refused'), {
+          code: 'ERR_SSL_HOST_REFUSED',
+          hostMessage: hello.error.message,
+        });
       clearTimeout(timer);
       this.session = session;
       this.retries = 0;

@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCardSigner, type CardSigner } from '../../../src/main/cards/pkcs11';
 import { createLogger } from '../../../src/main/log/logger';
+import { connectToHost } from '../../../src/main/host-client';
 import {
   issueWorkstationCertificate,
   publishCrl,
@@ -146,6 +147,24 @@ describe('revocation of workstation certificates (CRL of AC ORGANISATIONS)', () 
       expect((await hello(ok)).status).toBe(200);
     } finally {
       ok.close();
+    }
+  });
+
+  it('tells the revoked workstation why, in the card bar’s words: the host’s French reason, not a generic TLS refusal', async () => {
+    const client = await connectToHost({
+      url: host.url,
+      caPem: pki.caPem,
+      certPem: stolen.chainPem,
+      keyPem: stolen.keyPem ?? '',
+      log: quiet,
+    });
+    try {
+      expect(client.status()).toMatchObject({
+        state: 'refused',
+        message: expect.stringMatching(/^Serveur DMP : connexion refusée — .*certificat a été révoqué/),
+      });
+    } finally {
+      await client.close();
     }
   });
 
