@@ -46,20 +46,13 @@ describe('host bench bulk loader (COPY)', () => {
   it('loads what writePopulation writes through the store: same rows, same summaries and searches, sealed at rest', async () => {
     const cluster = requirePgTestConnection();
     const fieldKey = randomBytes(32);
+    // Both schemas are read through the real store with the same field key.
+    const openWithKey = (connection: Awaited<ReturnType<typeof freshSchema>>) =>
+      openPgStore({ connection, log: silentLogger, migrations: dmpMigrations, fieldKey });
     const viaStoreConnection = await freshSchema(cluster);
-    const viaStore = await openPgStore({
-      connection: viaStoreConnection,
-      log: silentLogger,
-      migrations: dmpMigrations,
-      fieldKey,
-    });
+    const viaStore = await openWithKey(viaStoreConnection);
     const copiedConnection = await freshSchema(cluster);
-    const copied = await openPgStore({
-      connection: copiedConnection,
-      log: silentLogger,
-      migrations: dmpMigrations,
-      fieldKey,
-    });
+    const copied = await openWithKey(copiedConnection);
     try {
       const stats = await writePopulation(viaStore, spec);
       // Small chunks: several COPY rounds, each table in several pieces, indexes dropped and rebuilt.
