@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { buildApi, methodNames, type EventName } from '../shared/contract';
+import { alwaysConnected, buildApi, methodNames, type EventName } from '../shared/contract';
 import { IPC_INVOKE, IPC_EVENT } from '../shared/ipc-channels';
 
 /**
@@ -22,6 +22,8 @@ const api = buildApi(
     return () => void ipcRenderer.removeListener(IPC_EVENT, handler);
   },
   methodNames,
+  // IPC between the window and its own main process does not drop: nothing is ever missed.
+  alwaysConnected,
 );
 
 contextBridge.exposeInMainWorld('api', api);

@@ -7,4 +7,5 @@ export * from './audit';
 export * from './host';
 export * from './methods';
 export * from './events';
+export * from './connection';
 export * from './api';

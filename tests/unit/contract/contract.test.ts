@@ -1,5 +1,12 @@
 import { describe, expect, it, vi, beforeAll } from 'vitest';
-import { apiMethodKeys, methodNames, eventNames, type Api } from '../../../src/shared/contract';
+import {
+  apiFunctionKeys,
+  apiMethodKeys,
+  methodNames,
+  eventNames,
+  type Api,
+  type ConnectionStatus,
+} from '../../../src/shared/contract';
 import { createDispatcher, EventBus, type Handlers } from '../../../src/main/bridge/dispatcher';
 import { createLogger } from '../../../src/main/log/logger';
 
@@ -34,13 +41,16 @@ describe('the contract drives every transport', () => {
     await import('../../../src/preload/index');
   });
 
-  it('the preload exposes exactly the contract methods, plus `on`', () => {
+  it('the preload exposes exactly the contract methods, plus `on` and `onConnection` (always connected)', () => {
     expect(exposed).not.toBeNull();
     expect(apiMethodKeys(exposed!)).toEqual(contractKeys);
-    expect(typeof exposed!.on).toBe('function');
+    expect(apiFunctionKeys(exposed!)).toEqual(['on', 'onConnection']);
+    const seen: ConnectionStatus[] = [];
+    exposed!.onConnection((status) => seen.push(status))();
+    expect(seen).toEqual([{ state: 'connected', attempts: 0 }]);
   });
 
-  it('the browser bridge exposes exactly the contract methods, plus `on`', async () => {
+  it('the browser bridge exposes exactly the contract methods, plus `on` and `onConnection`', async () => {
     (globalThis as { sessionStorage?: unknown }).sessionStorage = {
       getItem: () => null,
       setItem: () => undefined,
@@ -51,6 +61,7 @@ describe('the contract drives every transport', () => {
       { replaceState: () => undefined } as unknown as History,
     );
     expect(apiMethodKeys(api)).toEqual(contractKeys);
+    expect(apiFunctionKeys(api)).toEqual(['on', 'onConnection']);
   });
 
   it('every event has a schema and the method names are namespaced', () => {

@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSync } from '../../../src/renderer/src/state/sync';
 import { useStore } from '../../../src/renderer/src/state/store';
 import { createFakeApi } from './support/fake-api';
-import { demoDossier, documentMeta, patientContext, session, summary } from './support/fixtures';
+import {
+  cpsReader,
+  demoDossier,
+  documentMeta,
+  historyEntry,
+  patientContext,
+  session,
+  summary,
+} from './support/fixtures';
 import type { EmergencySummary, HostStatus, ReaderDisplay } from '../../../src/shared/contract';
 
 const initial = useStore.getState();
@@ -114,6 +122,99 @@ describe('startSync', () => {
     ]);
     await flush();
     expect(useStore.getState().readers.map((r) => r.name)).toEqual(['Lecteur A']);
+    stop();
+  });
+});
+
+describe('startSync: after the link to main comes back', () => {
+  const up = { state: 'reconnected', attempts: 0 } as const;
+  const down = { state: 'disconnected', attempts: 1 } as const;
+  const embedded: HostStatus = { mode: 'embedded' };
+
+  it('re-reads cards, session and host, asks the open dossier again, and says « reconnected » only once read', async () => {
+    const truth = {
+      readers: [cpsReader()] as ReaderDisplay[],
+      session: session({ patient: patientContext() }),
+    };
+    let releaseSession: () => void = () => undefined;
+    let holdSession = false;
+    const fake = createFakeApi({
+      'cards.list': () => truth.readers,
+      'host.status': () => embedded,
+      'session.get': () =>
+        holdSession
+          ? new Promise((resolve) => (releaseSession = () => resolve(truth.session)))
+          : truth.session,
+      'summary.get': () => summary(),
+      'documents.list': () => [documentMeta()],
+      'dossier.accessHistory': () => [historyEntry()],
+    });
+    const stop = startSync(fake.api);
+    await flush();
+    expect(fake.callsTo('summary.get')).toHaveLength(1);
+    // The documents and history tabs were opened for this dossier.
+    useStore.getState().setDocuments({ insKey: demoDossier.insKey, data: [], loading: false, error: null });
+    useStore.getState().setHistory({ insKey: demoDossier.insKey, data: [], loading: false, error: null });
+
+    fake.setConnection(down);
+    expect(useStore.getState().connection.state).toBe('disconnected');
+    // During the gap the CPS was pulled (event lost); a document was deposited.
+    truth.readers = [{ name: 'Lecteur CPS', card: null }];
+    holdSession = true;
+    fake.setConnection(up);
+    await flush();
+    expect(useStore.getState().readers).toEqual(truth.readers);
+    // The session is not read yet: the screen still says the link is down.
+    expect(useStore.getState().connection.state).toBe('disconnected');
+    releaseSession();
+    await flush();
+    await flush();
+    expect(useStore.getState().connection.state).toBe('reconnected');
+    expect(fake.callsTo('cards.list')).toHaveLength(2);
+    expect(fake.callsTo('host.status')).toHaveLength(2);
+    expect(fake.callsTo('session.get')).toHaveLength(2);
+    expect(fake.callsTo('summary.get')).toHaveLength(2);
+    expect(fake.callsTo('documents.list')).toHaveLength(1);
+    expect(fake.callsTo('dossier.accessHistory')).toHaveLength(1);
+    expect(useStore.getState().documents.data).toHaveLength(1);
+    expect(useStore.getState().history.data).toHaveLength(1);
+    stop();
+  });
+
+  it('an event that overtakes the answer to a resync read wins, as at start', async () => {
+    let answer: (readers: ReaderDisplay[]) => void = () => undefined;
+    let calls = 0;
+    const fake = createFakeApi({
+      'cards.list': () => {
+        calls += 1;
+        return calls === 1 ? [] : new Promise<ReaderDisplay[]>((resolve) => (answer = resolve));
+      },
+    });
+    const stop = startSync(fake.api);
+    await flush();
+    fake.setConnection(down);
+    fake.setConnection(up);
+    await flush();
+    fake.emit('cards.changed', [{ name: 'Lecteur A', card: null }]);
+    answer([cpsReader()]);
+    await flush();
+    expect(calls).toBe(2);
+    expect(useStore.getState().readers.map((r) => r.name)).toEqual(['Lecteur A']);
+    stop();
+  });
+
+  it('a drop during the resync keeps the link shown as down', async () => {
+    let answer: (readers: ReaderDisplay[]) => void = () => undefined;
+    const fake = createFakeApi({
+      'cards.list': () => new Promise<ReaderDisplay[]>((resolve) => (answer = resolve)),
+    });
+    const stop = startSync(fake.api);
+    fake.setConnection(down);
+    fake.setConnection(up);
+    fake.setConnection(down);
+    answer([]);
+    await flush();
+    expect(useStore.getState().connection.state).toBe('disconnected');
     stop();
   });
 });

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createWsBridgeApi, parseFrame } from '../../../src/renderer/src/api/ws-bridge';
+import { createWsBridgeApi, linkMessages, parseFrame } from '../../../src/renderer/src/api/ws-bridge';
 import { session } from './support/fixtures';
 
 class FakeSocket {
@@ -79,7 +79,7 @@ describe('ws bridge', () => {
     socket.onopen?.();
     await vi.waitFor(() => expect(socket.sent).toHaveLength(1));
     socket.onclose?.();
-    await expect(call).rejects.toThrow('[UNAVAILABLE] Connexion au service du poste perdue.');
+    await expect(call).rejects.toThrow(linkMessages.lost);
   });
 });
 

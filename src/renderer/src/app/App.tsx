@@ -9,6 +9,7 @@ import { PatientWorkspace } from '../features/patient/PatientWorkspace';
 import { AccessModeBanner } from '../features/access/AccessModeBanner';
 import { SituationPicker } from '../features/situation/SituationPicker';
 import { HostSettingsDialog } from '../features/host/HostSettingsDialog';
+import { ConnectionBanner, useLinkDown } from '../features/connection/ConnectionBanner';
 
 export function App(): React.JSX.Element {
   const session = useStore((s) => s.session);
@@ -16,12 +17,16 @@ export function App(): React.JSX.Element {
   const warnings = useStore((s) => s.appInfo?.warnings);
   const [showSimulator, setShowSimulator] = useState(true);
   const [showSettings, setShowSettings] = useState(false);
+  // Link down: every action is disabled (inert) and the patient area is hidden but kept mounted, so
+  // a form being filled in survives a short outage; it is shown again once the state is re-read.
+  const linkDown = useLinkDown();
 
   return (
     <div className="app">
       {/* One banner landmark for the whole top area, so warnings and the access banner sit inside a landmark too. */}
       <header className="app-top">
-        <div className="app-header">
+        <ConnectionBanner />
+        <div className="app-header" inert={linkDown}>
           <h1>
             Poste DMP
             {simulation && <span className="badge badge--test app-header__mode">Simulation</span>}
@@ -46,15 +51,26 @@ export function App(): React.JSX.Element {
             {w}
           </p>
         ))}
-        <AccessModeBanner />
+        {!linkDown && <AccessModeBanner />}
       </header>
-      <div className="app-body">
+      <div className="app-body" inert={linkDown}>
         <main className="app-main">
-          <MainContent session={session} />
+          {linkDown && (
+            <p className="panel muted" role="status">
+              Données du patient masquées : connexion au service local interrompue.
+            </p>
+          )}
+          <div hidden={linkDown}>
+            <MainContent session={session} />
+          </div>
         </main>
         {simulation && showSimulator && <SimulatorPanel />}
       </div>
-      {showSettings && <HostSettingsDialog onClose={() => setShowSettings(false)} />}
+      {showSettings && (
+        <div inert={linkDown}>
+          <HostSettingsDialog onClose={() => setShowSettings(false)} />
+        </div>
+      )}
     </div>
   );
 }

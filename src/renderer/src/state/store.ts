@@ -1,6 +1,7 @@
 import { create, type StateCreator } from 'zustand';
 import type {
   AccessHistoryEntry,
+  ConnectionStatus,
   DocumentMeta,
   EmergencySummary,
   HostStatus,
@@ -49,6 +50,12 @@ export interface AppSlice {
   /** Embedded store or shared DMP host, and whether the host answers; null until the main process says. */
   hostStatus: HostStatus | null;
   setHostStatus(status: HostStatus): void;
+  /**
+   * The link to the main-process services (shared/contract/connection.ts). While it is down nothing
+   * shown can be trusted as current: the UI hides patient data and the card state, and disables actions.
+   */
+  connection: ConnectionStatus;
+  setConnection(status: ConnectionStatus): void;
 }
 
 /** A summary line's « Source »: the document to open in the viewer, and the entry to mark in it. */
@@ -108,6 +115,8 @@ const appSlice: StateCreator<Store, [], [], AppSlice> = (set) => ({
   setAppInfo: (appInfo) => set({ appInfo }),
   hostStatus: null,
   setHostStatus: (hostStatus) => set({ hostStatus }),
+  connection: { state: 'connected', attempts: 0 },
+  setConnection: (connection) => set({ connection }),
 });
 
 const dossierSlice: StateCreator<Store, [], [], DossierSlice> = (set) => ({

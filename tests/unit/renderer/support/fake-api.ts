@@ -4,6 +4,7 @@ import {
   methodNames,
   methods,
   type Api,
+  type ConnectionStatus,
   type EventName,
   type EventPayload,
   type MethodInput,
@@ -26,6 +27,8 @@ export interface FakeApi {
   callsTo(method: MethodName): unknown[];
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   handlers: Handlers;
+  /** Drives `onConnection` as a transport would (starts `connected`). */
+  setConnection(status: ConnectionStatus): void;
 }
 
 /**
@@ -51,8 +54,19 @@ export function createFakeApi(handlers: Handlers = {}): FakeApi {
     listeners.set(event, set);
     return () => set.delete(listener);
   };
+  let connection: ConnectionStatus = { state: 'connected', attempts: 0 };
+  const connectionListeners = new Set<(status: ConnectionStatus) => void>();
+  const onConnection = (listener: (status: ConnectionStatus) => void): (() => void) => {
+    connectionListeners.add(listener);
+    listener(connection);
+    return () => connectionListeners.delete(listener);
+  };
   return {
-    api: buildApi(invoke, subscribe, methodNames),
+    api: buildApi(invoke, subscribe, methodNames, onConnection),
+    setConnection: (status) => {
+      connection = status;
+      for (const listener of [...connectionListeners]) listener(status);
+    },
     calls,
     handlers,
     callsTo: (method) => calls.filter((c) => c.method === method).map((c) => c.input),

@@ -5,6 +5,7 @@ import { toUiError } from '../../api/errors';
 import { useStore } from '../../state/store';
 import { pluralTries } from './tries';
 import { HostIndicator } from '../host/HostIndicator';
+import { useLinkDown } from '../connection/ConnectionBanner';
 
 const kindLabel: Record<string, string> = {
   vitale: 'Carte Vitale',
@@ -30,6 +31,7 @@ export function CardBar(): React.JSX.Element {
   const status = useStore((s) => s.session?.status ?? 'no_card');
   const pin = useStore((s) => s.session?.pin ?? null);
   const [error, setError] = useState<string | null>(null);
+  const linkDown = useLinkDown();
 
   const lock = (): void => {
     setError(null);
@@ -37,6 +39,20 @@ export function CardBar(): React.JSX.Element {
       .session.lock({})
       .catch((err: unknown) => setError(toUiError(err).message));
   };
+
+  if (linkDown) {
+    // Cards may have been inserted or removed during the gap: show no card rather than a stale one.
+    return (
+      <section className="card-bar" aria-label="Lecteurs de cartes">
+        <ul className="readers">
+          <li className="reader reader--empty">État des lecteurs inconnu (connexion interrompue)</li>
+        </ul>
+        <p className="session-status" role="status">
+          État de la session inconnu
+        </p>
+      </section>
+    );
+  }
 
   return (
     <section className="card-bar" aria-label="Lecteurs de cartes">
