@@ -57,7 +57,7 @@ export function App(): React.JSX.Element {
         <main className="app-main">
           {linkDown && (
             <p className="panel muted" role="status">
-              Données du patient masquées : connexion au service local interrompue.
+              Affichage masqué jusqu’au rétablissement de la connexion au service local.
             </p>
           )}
           <div hidden={linkDown}>
