@@ -16,6 +16,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/electron/main.ts'),
           'web-host': resolve(__dirname, 'src/main/web-host.ts'),
           'store-worker': resolve(__dirname, 'src/main/store/store-worker.ts'),
+          'cda-parser-worker': resolve(__dirname, 'src/main/dmp/cda-parser-worker.ts'),
         },
       },
     },

@@ -1,11 +1,16 @@
-// One way to run a Node entry of src/main fast: an esbuild bundle under out/<name>/, with the store
-// worker beside it (where `resolveWorkerEntry` looks for it), rebuilt only when it is missing or older
-// than any source file under src/main or src/shared. Used by `npm run cli` and `npm run host`.
+// One way to run a Node entry of src/main fast: an esbuild bundle under out/<name>/, with the worker
+// entries beside it (where `resolveWorkerEntry` looks for them), rebuilt only when it is missing or
+// older than any source file under src/main or src/shared. Used by `npm run cli` and `npm run host`.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Worker threads' entries (src/main/concurrency/worker-entry.ts), built beside every bundle. */
+const workers = {
+  'store-worker': 'src/main/store/store-worker.ts',
+  'cda-parser-worker': 'src/main/dmp/cda-parser-worker.ts',
+};
 const sources = [join(root, 'src', 'main'), join(root, 'src', 'shared')];
 
 function newestMtime(path) {
@@ -21,13 +26,14 @@ function newestMtime(path) {
  * True when the bundle or its worker is missing or older than a source (or a removed file changed a directory).
  */
 export function bundleIsOutdated(bundle, script) {
-  if (!existsSync(bundle) || !existsSync(join(dirname(bundle), 'store-worker.js'))) return true;
+  if (!existsSync(bundle)) return true;
+  if (Object.keys(workers).some((name) => !existsSync(join(dirname(bundle), `${name}.js`)))) return true;
   const built = statSync(bundle).mtimeMs;
   return [...sources, script].some((source) => newestMtime(source) > built);
 }
 
 /**
- * Builds `entry` (relative to the repository) into `bundle`, the store worker first beside it.
+ * Builds `entry` (relative to the repository) into `bundle`, the workers first beside it.
  * `splitting`: the code reached only through `import()` goes to chunks under `chunks/`, loaded when
  * first needed (with the external packages they import), so a start that needs little compiles little.
  */
@@ -49,12 +55,13 @@ export async function buildNodeBundle(entry, bundle, { splitting = false } = {})
     logLevel: 'error',
     sourcemap: 'linked',
   };
-  // The worker first: a bundle newer than its worker must never exist.
-  await build({
-    ...common,
-    entryPoints: [join(root, 'src/main/store/store-worker.ts')],
-    outfile: join(dirname(bundle), 'store-worker.js'),
-  });
+  // The workers first: a bundle newer than its workers must never exist.
+  for (const [name, source] of Object.entries(workers))
+    await build({
+      ...common,
+      entryPoints: [join(root, source)],
+      outfile: join(dirname(bundle), `${name}.js`),
+    });
   if (!splitting) {
     await build({ ...common, entryPoints: [join(root, entry)], outfile: bundle });
     return;

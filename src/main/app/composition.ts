@@ -11,6 +11,7 @@ import { SessionService, type ProfessionalProof } from '../session/session-servi
 import { readersForDisplay } from '../session/reader-display';
 import type { SessionRules } from '../session/session-rules';
 import { DmpService } from '../dmp/dmp-service';
+import { CdaParserPool } from '../dmp/cda-parser-pool';
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore, type OpenedStore } from '../store';
@@ -116,8 +117,13 @@ async function openEmbeddedBackend(options: BuildOptions): Promise<DmpBackend> {
     folder.release();
     throw err;
   }
+  // Deposits and imports (demo seeding, `cli import` handed over) are parsed off the main thread, which
+  // carries card events and the renderer's calls; one worker, started with the first document: one
+  // user deposits one document at a time.
+  const cdaParser = new CdaParserPool({ workers: 1, log: log.child('cda-parser') });
   const close = async (): Promise<void> => {
     try {
+      await cdaParser.close();
       await store.close();
     } finally {
       folder.release();
@@ -132,6 +138,7 @@ async function openEmbeddedBackend(options: BuildOptions): Promise<DmpBackend> {
       store,
       log: log.child('dmp'),
       audit: { keys: audit.keys, witness: audit.checkpoints },
+      cdaParser,
     });
     const identities = new IdentityReference(store);
     for (const file of options.identitySeedFiles ?? [])

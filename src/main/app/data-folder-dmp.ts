@@ -4,6 +4,7 @@ import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
 import type { AuditLogOptions } from '../audit/audit-log';
+import type { CdaParser } from '../dmp/parse-cda';
 import { checkDataFolder, claimDataFolder } from './data-folder';
 import { recoveryNoticeMessage } from './user-messages';
 import { dataLayout } from './paths';
@@ -15,6 +16,8 @@ export interface DataFolderDmpRequest {
   readOnly: boolean;
   /** Null: fail at once when another instance holds the data folder. */
   waitMs: number | null;
+  /** Where deposited CDAs are parsed (the DMP host's worker pool); default: on this thread. */
+  cdaParser?: CdaParser;
 }
 
 export interface DataFolderDmp {
@@ -76,6 +79,7 @@ export async function openDataFolderDmp(
         store,
         log: folderLog.child('dmp'),
         audit: { keys: audit.keys, witness: audit.checkpoints },
+        ...(request.cdaParser ? { cdaParser: request.cdaParser } : {}),
       }),
       store,
       audit: { keys: audit.keys, witness: audit.checkpoints },

@@ -11,6 +11,7 @@ import type { Statement, Store } from '../store/types';
 import { auditWho, isSystemActor, toDomainActor, type DmpActor, type SystemActor } from './actors';
 import { toDocumentFacts, type DocumentRow } from './document-rows';
 import { loadDossierFacts, loadDossierRow, type DossierRow } from './dossier-rows';
+import { inlineCdaParser, type CdaParser } from './parse-cda';
 
 export interface DmpContextOptions {
   store: Store;
@@ -18,6 +19,8 @@ export interface DmpContextOptions {
   now?: () => Date;
   random?: (n: number) => Uint8Array;
   audit?: AuditLogOptions;
+  /** Where deposited CDAs are parsed; default: on this thread. */
+  cdaParser?: CdaParser;
 }
 
 function notFound(): ApiError {
@@ -36,6 +39,7 @@ export class DmpContext {
   readonly now: () => Date;
   readonly random: (n: number) => Uint8Array;
   readonly audit: Promise<AuditLog>;
+  readonly cdaParser: CdaParser;
 
   constructor(options: DmpContextOptions) {
     this.store = options.store;
@@ -43,6 +47,7 @@ export class DmpContext {
     this.log = options.log;
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? ((n) => new Uint8Array(randomBytes(n)));
+    this.cdaParser = options.cdaParser ?? inlineCdaParser;
     this.audit = AuditLog.open(this.store, options.audit);
     // Surface a failed load on first use, not as an unhandled rejection at construction.
     this.audit.catch(() => undefined);

@@ -14,6 +14,7 @@ import type { AuditLogOptions } from '../audit/audit-log';
 import type { Decision } from '../domain/access-policy';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/types';
+import type { CdaParser } from './parse-cda';
 import { AccessHistory, type HistoryReadBy } from './access-history';
 import type { DmpActor, SystemActor } from './actors';
 import { DmpContext } from './dmp-context';
@@ -40,6 +41,11 @@ export interface DmpServiceOptions {
   random?: (n: number) => Uint8Array;
   /** Audit key and checkpoint witness; without them entries are authenticated with a per-process key. */
   audit?: AuditLogOptions;
+  /**
+   * Where deposited CDAs are parsed. Default: on the calling thread; a host or a workstation passes
+   * its `CdaParserPool` (worker threads) so that a large parse does not stall its other requests.
+   */
+  cdaParser?: CdaParser;
 }
 
 /**
@@ -66,7 +72,10 @@ export class DmpService {
 
   // ── Import and deposit ────────────────────────────────────────────────────────────────────────
 
-  /** Deposits a CDA into the dossier of the INS it carries (hospital feeds, demo seeding, CLI). */
+  /**
+   * Deposits a CDA into the dossier of the INS it carries (hospital feeds, demo seeding, CLI). The
+   * service takes `bytes` over (the CDA parser may move them to a worker): do not reuse them.
+   */
   importCda(
     bytes: Uint8Array,
     opts: { create: boolean; depositor: 'system' | SystemActor | DmpActor },

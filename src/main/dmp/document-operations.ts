@@ -51,7 +51,7 @@ import {
 import { loadDossierFacts, loadDossierRow, type DossierRow } from './dossier-rows';
 import { dossierFromCda } from './dossier-writes';
 import { escapeHtml } from './html';
-import { parseCdaOrThrow } from './parse-cda';
+import type { ParsedCda } from './parse-cda';
 import { readPdfAttachments } from '../cda/attachments';
 
 export interface ImportResult {
@@ -97,7 +97,8 @@ export class DocumentOperations {
     const actor: DmpActor | SystemActor = opts.depositor === 'system' ? { system: 'import' } : opts.depositor;
     if (bytes.length === 0)
       return this.ctx.refuseDocument(actor, null, 'file: empty', 'Le fichier est vide.');
-    const cda = await this.parseOrRefuse(actor, null, bytes);
+    const parsed = await this.parseOrRefuse(actor, null, bytes);
+    const cda = parsed.document;
     const ins = insFromPatientIds(cda.header.patient.ids);
     if (!ins) {
       return this.ctx.refuseDocument(
@@ -145,7 +146,7 @@ export class DocumentOperations {
 
     const doc = await this.documentFromCda(
       cda,
-      bytes,
+      parsed.bytes,
       insKey,
       actor,
       { visibilityMask: encodeVisibility(normal) },
@@ -190,7 +191,8 @@ export class DocumentOperations {
     const visibilityMask = encodeVisibility(input.visibility);
     let doc: NewDocument;
     if (kind === 'cda') {
-      const cda = await this.parseOrRefuse(actor, insKey, bytes);
+      const parsed = await this.parseOrRefuse(actor, insKey, bytes);
+      const cda = parsed.document;
       const ins = insFromPatientIds(cda.header.patient.ids);
       if (!ins || formatInsKey(ins) !== insKey) {
         return this.ctx.refuseDocument(
@@ -203,7 +205,7 @@ export class DocumentOperations {
       await this.checkDocumentIdentity(actor, cda, ins, row);
       doc = await this.documentFromCda(
         cda,
-        bytes,
+        parsed.bytes,
         insKey,
         actor,
         { visibilityMask, replacesId: input.replacesId, title: input.title },
@@ -537,16 +539,17 @@ export class DocumentOperations {
   }
 
   /**
-   * Parses a CDA; a document the importer cannot read safely is refused through the one refusal path
-   * (log + audit line), with the importer's French reason for the user.
+   * Parses a CDA (through the context's parser, which takes `bytes` over: use the bytes it returns); a
+   * document the importer cannot read safely is refused through the one refusal path (log + audit
+   * line), with the importer's French reason for the user.
    */
   private async parseOrRefuse(
     actor: DmpActor | SystemActor,
     insKey: string | null,
     bytes: Uint8Array,
-  ): Promise<CdaDocument> {
+  ): Promise<ParsedCda> {
     try {
-      return parseCdaOrThrow(bytes);
+      return await this.ctx.cdaParser.parse(bytes);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'INVALID_INPUT') {
         this.ctx.log.warn('CDA unreadable', { detail: err.logDetail ?? 'unknown' });

@@ -78,6 +78,20 @@ export const hostConfigSchema = z.strictObject({
     })
     .default(defaultHostLimits),
   /**
+   * Where deposited CDAs are parsed: worker threads (dmp/cda-parser-pool.ts), so that a 1.5 MB parse
+   * never holds the event loop every other request of the host waits on. `workers` default: the
+   * machine's cores minus one, 1 to 4.
+   */
+  cdaParsing: z
+    .strictObject({
+      workers: z.number().int().min(1).max(64).optional(),
+      /** Documents waiting for a worker at most; one more is refused « serveur occupé ». */
+      maxQueued: z.number().int().min(1).max(10_000).default(64),
+      /** One document's time budget; beyond it the parse is stopped and the document refused. */
+      timeoutSeconds: z.number().int().min(1).max(600).default(30),
+    })
+    .default({ maxQueued: 64, timeoutSeconds: 30 }),
+  /**
    * PostgreSQL: this host's signed checkpoints of the audit head, a file OUTSIDE the database (each
    * host its own); default `audit-checkpoints.log` beside `storage.auditKeyFile`.
    */

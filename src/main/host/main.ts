@@ -25,6 +25,7 @@ import { CheckpointLog } from '../audit/checkpoints';
 import { auditLogSecurityTrail, type SecurityTrail } from '../audit/security-events';
 import { describeAuditVerdict } from '../audit/verify';
 import type { RunningHostServer } from './server';
+import { CdaParserPool } from '../dmp/cda-parser-pool';
 
 /**
  * `npm run host -- --config FILE`: the DMP host as its own process. Exit codes like the CLI's:
@@ -61,10 +62,11 @@ async function openStorage(
   config: HostConfig,
   log: RootLogger,
   stderr: (s: string) => void,
+  cdaParser: CdaParserPool,
 ): Promise<Opened> {
   const storage = config.storage;
   if (storage.kind === 'postgres')
-    return openPostgres(storage.connectionString, storage, config, log, stderr, 'base PostgreSQL');
+    return openPostgres(storage.connectionString, storage, config, log, stderr, 'base PostgreSQL', cdaParser);
   if (storage.kind === 'local-postgres') {
     const cluster = await startLocalPostgres(storage, log.child('local-postgres'), (notice) =>
       stderr(`Attention : ${notice}`),
@@ -77,6 +79,7 @@ async function openStorage(
         log,
         stderr,
         `cluster PostgreSQL local ${storage.clusterDir}, processus ${cluster.pid}`,
+        cdaParser,
       );
       return {
         ...opened,
@@ -95,7 +98,7 @@ async function openStorage(
   }
   // The embedded store: the same data folder rules (lock, key file, audit key) as the CLI and the browser host.
   const opened = await openDataFolderDmp(
-    { dataDir: storage.dataDir, readOnly: false, waitMs: null },
+    { dataDir: storage.dataDir, readOnly: false, waitMs: null, cdaParser },
     stderr,
     log,
   );
@@ -115,6 +118,7 @@ async function openPostgres(
   log: RootLogger,
   stderr: (s: string) => void,
   describe: string,
+  cdaParser: CdaParserPool,
 ): Promise<Opened> {
   // Both keys live in 0600 files beside the configuration (created on first start), never in the database.
   const auditSecret = await resolveStoreKey(
@@ -159,7 +163,7 @@ async function openPostgres(
   const audit: AuditLogOptions = { keys, witness };
   // Each write request's id is claimed in the write's own transaction: a retry reaching another host
   // sharing this database is refused instead of applied twice.
-  const dmp = new DmpService({ store: claimingStore(store), log: log.child('dmp'), audit });
+  const dmp = new DmpService({ store: claimingStore(store), log: log.child('dmp'), audit, cdaParser });
   const verdict = await dmp.verifyAudit();
   if (!verdict.ok) {
     // Reported, not fatal: refusing to start would stop care; the checkpoints keep the evidence.
@@ -318,10 +322,18 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
+  // Deposited CDAs are parsed off the event loop (workers start with the first document).
+  const cdaParser = new CdaParserPool({
+    ...(config.cdaParsing.workers ? { workers: config.cdaParsing.workers } : {}),
+    maxQueued: config.cdaParsing.maxQueued,
+    timeoutMs: config.cdaParsing.timeoutSeconds * 1000,
+    log: log.child('cda-parser'),
+  });
   let opened: Opened;
   try {
-    opened = await openStorage(config, log, stderr);
+    opened = await openStorage(config, log, stderr, cdaParser);
   } catch (err) {
+    await cdaParser.close();
     stderr(startFailure(err, config));
     log.error('DMP host could not open its storage', {
       error: err instanceof Error ? err.message : String(err),
@@ -359,6 +371,7 @@ async function main(argv: string[]): Promise<number> {
         ? `Le port ${config.listen.port} est déjà utilisé sur ${config.listen.host}.`
         : `Le serveur DMP n’a pas pu démarrer : ${err instanceof Error ? err.message : String(err)}`,
     );
+    await cdaParser.close();
     await opened.close();
     await log.flush();
     return 1;
@@ -376,6 +389,7 @@ async function main(argv: string[]): Promise<number> {
   });
   process.stdout.write('Arrêt du serveur DMP…\n');
   await server.close();
+  await cdaParser.close();
   await opened.close();
   await log.flush();
   return 0;

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import {
+  resolveWorkerEntry as resolveEntry,
+  startWorker,
+  workerEntryAt,
+  type WorkerEntry,
+} from '../concurrency/worker-entry';
 import type { Logger } from '../log/logger';
 import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
 import { deserializeError, StoreError } from './errors';
@@ -36,43 +37,11 @@ export interface OpenedStore extends Store {
   stats(): Promise<StoreStats>;
 }
 
-export interface WorkerEntry {
-  url: URL;
-  /** Under tsx, the worker is started from this bootstrap instead of `url` (see below). */
-  tsBootstrap: string | null;
-}
+export type { WorkerEntry };
 
-/** Where the worker entry lives: next to this source under tsx/vitest, next to the bundle otherwise. */
+/** Where the store worker's entry lives: next to this source under tsx/vitest, next to the bundle otherwise. */
 export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
-  if (moduleUrl.endsWith('.ts')) return typeScriptEntry(new URL('./store-worker.ts', moduleUrl), moduleUrl);
-  // The bundler may place this code in a shared chunk one level below the entries.
-  const candidates = [new URL('./store-worker.js', moduleUrl), new URL('../store-worker.js', moduleUrl)];
-  const found = candidates.find((u) => u.protocol !== 'file:' || existsSync(fileURLToPath(u)));
-  return { url: found ?? (candidates[0] as URL), tsBootstrap: null };
-}
-
-/**
- * On Node 20, `execArgv: ['--import', 'tsx']` does not reach a worker's entry module ("Unknown file
- * extension .ts"), so the worker starts from a one-line script that registers tsx's ESM hooks in its
- * own thread and then imports the TypeScript entry.
- */
-function typeScriptEntry(url: URL, moduleUrl: string): WorkerEntry {
-  let tsxApi = 'tsx/esm/api';
-  try {
-    const tsxPackage = createRequire(moduleUrl).resolve('tsx/package.json');
-    tsxApi = pathToFileURL(join(dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
-  } catch {
-    // Left as a bare specifier: resolved from the working directory.
-  }
-  return {
-    url,
-    tsBootstrap: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`,
-  };
-}
-
-function startWorker(entry: WorkerEntry, workerData: WorkerOpenData): Worker {
-  if (entry.tsBootstrap) return new Worker(entry.tsBootstrap, { eval: true, workerData });
-  return new Worker(entry.url, { workerData });
+  return resolveEntry('store-worker', moduleUrl);
 }
 
 /**
@@ -82,11 +51,7 @@ function startWorker(entry: WorkerEntry, workerData: WorkerOpenData): Worker {
  */
 export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
   const { log } = options;
-  const entry = options.workerUrl
-    ? options.workerUrl.pathname.endsWith('.ts')
-      ? typeScriptEntry(options.workerUrl, options.workerUrl.href)
-      : { url: options.workerUrl, tsBootstrap: null }
-    : resolveWorkerEntry();
+  const entry = options.workerUrl ? workerEntryAt(options.workerUrl) : resolveWorkerEntry();
   const workerData: WorkerOpenData = {
     dir: options.dir,
     key: new Uint8Array(options.key.key),
@@ -95,7 +60,7 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
     chunkSize: options.chunkSize,
     readOnly: options.readOnly ?? false,
   };
-  const worker = startWorker(entry, workerData);
+  const worker = startWorker(entry, { workerData });
   // The worker got its own copy (structured clone): do not leave one more lying in this heap.
   workerData.key.fill(0);
 

@@ -235,6 +235,10 @@ describe('npm run host', () => {
       }
       host.child.kill('SIGTERM');
       expect(await host.exited).toBe(0);
+      // The CDA was parsed by the pool's worker, started from its file beside the bundle (logs on
+      // stderr with PostgreSQL storage), and the SIGTERM above stopped it with the host.
+      expect(host.output().stderr).toMatch(/cda parser worker started/);
+      expect(host.output().stderr).not.toMatch(/cda parser worker (failed to start|crashed)/);
     } finally {
       await cluster.stop();
     }
