@@ -2,7 +2,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { fieldSealer, sealedColumns } from '../../src/main/store/pg/field-sealing';
+import {
+  fieldKeyFingerprint,
+  fieldSealer,
+  sealedColumns,
+  type FieldSealer,
+} from '../../src/main/store/pg/field-sealing';
+import { sealingMarkerStatement } from '../../src/main/store/pg/sealing-marker';
 import {
   populationTables,
   type PopulationRow,
@@ -12,7 +18,8 @@ import {
 /**
  * Bulk-loads population rows (`populationRows`) into a migrated DMP schema with COPY: the same rows
  * `writePopulation` writes through the store, sealed columns encrypted with the host's field key by
- * the store's own sealer (field-sealing.ts), so a host started on the database reads them as its own.
+ * the store's own sealer (field-sealing.ts), each bound to its row's key, and the database marked as
+ * sealed with that key (sealing-marker.ts), so a host started on it reads them as its own.
  *
  * Rows are buffered per table and sent in chunks, every table of a chunk in `populationTables` order
  * (parents before children: the foreign keys hold at every step). Secondary indexes of those tables
@@ -42,9 +49,20 @@ export async function bulkLoadPopulation(options: BulkLoadOptions): Promise<Bulk
   await client.connect();
   try {
     const started = performance.now();
+    const marker = await client.query<{ key_fingerprint: string }>(
+      'SELECT key_fingerprint FROM field_sealing WHERE id = 1',
+    );
+    const fingerprint = fieldKeyFingerprint(options.fieldKey);
+    if (marker.rows[0] && marker.rows[0].key_fingerprint !== fingerprint)
+      throw new Error('bulk load: the database is sealed with another field key');
     const indexes = options.keepIndexes ? [] : await dropSecondaryIndexes(client);
     const counts = await copyRows(client, options);
     const loaded = performance.now();
+    // Sealed with the host's key, as a host starting on it checks (sealing-marker.ts).
+    if (!marker.rows[0]) {
+      const { sql, params } = sealingMarkerStatement(options.fieldKey);
+      await client.query(sql, params as unknown[]);
+    }
     for (const index of indexes) await client.query(index);
     // The planner needs statistics for a million rows loaded behind its back.
     await client.query(`ANALYZE ${populationTables.join(', ')}`);
@@ -114,7 +132,7 @@ async function copyRows(
         names = Object.keys(record);
         columns.set(table, names);
       }
-      const line = copyLine(table, names, record, sealer.seal);
+      const line = copyLine(table, names, record, sealer);
       buffers.get(table)!.push(line);
       buffered += line.length;
       counts[table]++;
@@ -130,20 +148,21 @@ async function copyRows(
   return counts;
 }
 
-/** One row in COPY's text format, sealed columns sealed; a row whose columns differ from the table's first is refused. */
+/** One row in COPY's text format, sealed columns sealed with the row's key; a row whose columns differ from the table's first is refused. */
 function copyLine(
   table: string,
   names: readonly string[],
   row: Record<string, unknown>,
-  seal: (table: string, column: string, value: unknown) => unknown,
+  sealer: FieldSealer,
 ): string {
   if (Object.keys(row).length !== names.length)
     throw new Error(`${table}: rows with different columns (${Object.keys(row).join(', ')})`);
-  const sealed = sealedColumns[table] ?? [];
+  const spec = sealedColumns[table];
+  const rowKey = spec?.key.map((k) => row[k]) ?? [];
   return `${names
     .map((name) => {
       if (!(name in row)) throw new Error(`${table}: a row lacks ${name}`);
-      const value = sealed.includes(name) ? seal(table, name, row[name]) : row[name];
+      const value = spec?.columns.includes(name) ? sealer.seal(table, name, rowKey, row[name]) : row[name];
       return copyValue(table, name, value);
     })
     .join('\t')}\n`;

@@ -84,13 +84,13 @@ describe('host bench bulk loader (COPY)', () => {
 
       // Sealed at rest with the field key: the raw columns hold ciphertext only.
       const raw = await copied.all<Record<string, unknown>>(
-        `SELECT ${sealedColumns.clinical_entries!.join(', ')} FROM clinical_entries LIMIT 5`,
+        `SELECT ${sealedColumns.clinical_entries!.columns.join(', ')} FROM clinical_entries LIMIT 5`,
       );
       expect(raw.length).toBeGreaterThan(0);
       for (const row of raw)
-        for (const value of Object.values(row)) if (value !== null) expect(String(value)).toMatch(/^enc:v1:/);
+        for (const value of Object.values(row)) if (value !== null) expect(String(value)).toMatch(/^enc:v2:/);
       const rawNames = await copied.all<{ birth_name: string }>('SELECT birth_name FROM dossiers');
-      expect(rawNames.every((r) => r.birth_name.startsWith('enc:v1:'))).toBe(true);
+      expect(rawNames.every((r) => r.birth_name.startsWith('enc:v2:'))).toBe(true);
 
       // The DMP service answers the same on both.
       const now = () => new Date('2026-11-15T00:00:00Z');

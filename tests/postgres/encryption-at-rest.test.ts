@@ -1,21 +1,27 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { DmpService } from '../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../src/main/dmp/migrations';
 import { silentLogger } from '../../src/main/log/logger';
 import { openPgStore } from '../../src/main/store/pg/pg-store';
-import { freshSchema, requirePgTestConnection, tableNames } from '../support/test-store';
+import { freshSchema, requirePgTestConnection } from '../support/test-store';
 import { actor, fixture, professional, testInsKey } from '../unit/dmp/helpers';
 
 /** Everything the database holds, as an administrator dumping it without the field key would see it. */
 async function dump(connection: Awaited<ReturnType<typeof freshSchema>>): Promise<string> {
-  const raw = await openPgStore({ connection, log: silentLogger, migrations: dmpMigrations });
+  // A plain connection: a store opened without the key refuses a sealed database.
+  const raw = new pg.Client(connection);
+  await raw.connect();
   const parts: string[] = [];
-  for (const table of await tableNames(raw))
-    for (const row of await raw.all(`SELECT * FROM ${table}`))
+  const tables = await raw.query<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+  );
+  for (const { name } of tables.rows)
+    for (const row of (await raw.query<Record<string, unknown>>(`SELECT * FROM ${name}`)).rows)
       for (const v of Object.values(row))
         parts.push(v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v));
-  await raw.close();
+  await raw.end();
   return parts.join('\n');
 }
 
@@ -44,7 +50,7 @@ describe('encryption at rest on the host’s PostgreSQL', () => {
     expect(everything).not.toMatch(/<ClinicalDocument/);
     // What stays searchable is there: the INS and the normalised name.
     expect(everything).toContain(testInsKey);
-    expect(everything).toMatch(/enc:v1:/);
+    expect(everything).toMatch(/enc:v2:/);
     await store.close();
   });
 });

@@ -5,14 +5,19 @@ import { dropAppendOnlyTriggers } from '../../src/main/db/dialect';
 import { silentLogger } from '../../src/main/log/logger';
 import { openMemoryStore } from '../../src/main/store/memory-store';
 import { openPgStore } from '../../src/main/store/pg/pg-store';
+import { fieldSealingMigrationName } from '../../src/main/store/pg/sealing-marker';
 import type { Migration, Statement, Store } from '../../src/main/store/types';
 import type { PgConnection } from './pg-cluster';
 import './pg-global-setup';
 
+/** The field key of the PostgreSQL test stores: the domain suite runs with its columns sealed, as a host does. */
+export const testFieldKey = randomBytes(32);
+
 /**
  * The store the domain suite runs on: the in-memory sql.js store, or — in the `*-postgres` vitest
  * projects, whose global setup starts a throwaway cluster — a PostgreSQL store in a fresh schema
- * of that cluster. Tests call this instead of `openMemoryStore` so one suite checks both engines.
+ * of that cluster, designated columns sealed with `testFieldKey` (as on a host). Tests call this
+ * instead of `openMemoryStore` so one suite checks both engines.
  */
 export async function openTestStore(migrations: Migration[]): Promise<Store> {
   const connection = inject('pgTestConnection');
@@ -22,6 +27,8 @@ export async function openTestStore(migrations: Migration[]): Promise<Store> {
     log: silentLogger,
     migrations,
     poolSize: 4,
+    // Schemas of a few tables only (audit tests) have no sealing marker to check the key against.
+    ...(migrations.some((m) => m.name === fieldSealingMigrationName) ? { fieldKey: testFieldKey } : {}),
   });
 }
 

@@ -13,6 +13,9 @@ export const manualRestoreHint =
   'Restauration manuelle : fermez l’application, conservez une copie du dossier de données, ' +
   'puis remplacez le fichier « snapshot » par « snapshot.prev » (ou par une sauvegarde) et relancez.';
 
+/** What the administrator runs to seal the values of a host database created in clear or sealed in version 1. */
+export const sealExistingCommand = 'npm run host -- seal-existing --config FICHIER';
+
 const updateTheApp = 'Mettez l’application à jour.';
 const useOriginalKey = 'Utilisez la clé d’origine ou sa copie de secours.';
 
@@ -28,9 +31,12 @@ const storeErrorWording: Record<StoreErrorReason, StoreErrorWording> = {
     message: (f) =>
       f.subject === 'journal'
         ? `La clé de chiffrement ne correspond pas au journal des données. ${useOriginalKey}`
-        : f.subject === 'sealed-field'
-          ? 'Des données chiffrées ne peuvent pas être lues : clé de chiffrement différente ou données altérées.'
-          : `La clé de chiffrement ne correspond pas à ces données : elles ne peuvent pas être ouvertes avec cette clé. ${useOriginalKey}`,
+        : f.subject === 'field-key'
+          ? 'Clé de chiffrement des champs différente de celle de la base : le serveur ne démarre pas. ' +
+            'Configurez le fichier de clé avec lequel la base a été scellée (fieldKeyFile, le même sur tous les serveurs).'
+          : f.subject === 'sealed-field'
+            ? 'Des données chiffrées ne peuvent pas être lues : clé de chiffrement différente ou données altérées.'
+            : `La clé de chiffrement ne correspond pas à ces données : elles ne peuvent pas être ouvertes avec cette clé. ${useOriginalKey}`,
   },
   FOREIGN_FILE: {
     code: 'CORRUPT_DATA',
@@ -150,8 +156,11 @@ const storeErrorWording: Record<StoreErrorReason, StoreErrorWording> = {
   KEY_MISSING: {
     code: 'CORRUPT_DATA',
     message: (f) =>
-      `Fichier de clé introuvable : ${f.path ?? 'store.key'}. Les données existantes ne peuvent pas être lues sans lui ; ` +
-      'restaurez ce fichier (ou la copie de secours de la clé). Aucune nouvelle clé n’a été créée.',
+      f.subject === 'field-key'
+        ? 'La base est scellée (colonnes chiffrées) mais aucune clé de chiffrement des champs n’est configurée : ' +
+          'le serveur ne démarre pas. Configurez le fichier de clé avec lequel la base a été scellée.'
+        : `Fichier de clé introuvable : ${f.path ?? 'store.key'}. Les données existantes ne peuvent pas être lues sans lui ; ` +
+          'restaurez ce fichier (ou la copie de secours de la clé). Aucune nouvelle clé n’a été créée.',
   },
   NO_STORE: {
     code: 'NOT_FOUND',
@@ -173,6 +182,13 @@ const storeErrorWording: Record<StoreErrorReason, StoreErrorWording> = {
         ? `La clé de chiffrement a été protégée par le trousseau « ${f.recordedBackend} », qui n’est plus celui utilisé (« ${f.currentBackend ?? '?'} »). ` +
           'Relancez avec le même trousseau ou utilisez la copie de secours de la clé.'
         : 'Le trousseau du système n’a pas pu déchiffrer la clé des données. Utilisez la copie de secours de la clé.',
+  },
+  NOT_SEALED: {
+    code: 'UNSUPPORTED',
+    message: () =>
+      'La base contient des données enregistrées avant son scellement (en clair ou dans l’ancien format de chiffrement) : ' +
+      `le serveur ne démarre pas. Arrêtez les serveurs, sauvegardez la base, puis lancez une fois « ${sealExistingCommand} » ` +
+      '(la configuration du serveur) avant de redémarrer.',
   },
 };
 

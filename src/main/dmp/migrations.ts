@@ -6,6 +6,7 @@ import { migration, type MigrationStep } from '../db/migration';
 import type { QueryBuilder } from '../db/query-builder';
 import type { Migration, SqlDialect } from '../store/types';
 import { hostRequestsMigration } from '../store/host-requests';
+import { fieldSealingMigration } from '../store/pg/sealing-marker';
 
 /** A CHECK that `column` holds one of `values` (compiled as literals: DDL has no parameters). */
 function oneOf(column: string, values: readonly string[]) {
@@ -293,4 +294,5 @@ export const dmpMigrations: Migration[] = [
   migration(7, 'document-logical-deletion', documentWritesSchema),
   hostRequestsMigration(8),
   migration(9, 'dossiers-one-per-matricule', onePerMatriculeSchema),
+  fieldSealingMigration(10),
 ];

@@ -37,6 +37,7 @@ const usage = `Serveur DMP — npm run host -- --config FICHIER.json | --data DO
   --data DOSSIER     démarrage rapide : crée au premier lancement un déploiement de TEST et un cluster
                      PostgreSQL local dans DOSSIER, puis les réutilise
   test-deployment DOSSIER   crée un déploiement de TEST (autorités, certificats, host.json)
+  seal-existing --config FICHIER   scelle les valeurs d’une base créée en clair ou dans l’ancien format
   Variables qui remplacent le fichier : ${Object.keys(hostEnvironment).join(', ')}`;
 
 const version = '0.1.0';
@@ -255,6 +256,10 @@ async function testDeployment(args: string[], stderr: (s: string) => void): Prom
 async function main(argv: string[]): Promise<number> {
   const stderr = (s: string): void => void process.stderr.write(`${s}\n`);
   if (argv[0] === 'test-deployment') return testDeployment(argv.slice(1), stderr);
+  if (argv[0] === 'seal-existing') {
+    const { sealExistingCommand } = await import('./seal-existing-command');
+    return sealExistingCommand(argv.slice(1), (s) => void process.stdout.write(`${s}\n`), stderr);
+  }
   let configFile: string | undefined;
   let quickStartDir: string | undefined;
   try {

@@ -25,6 +25,8 @@ export const storeErrorReasons = [
   'NO_STORE',
   'NOT_A_DATA_FOLDER',
   'KEY_UNWRAP_FAILED',
+  /** The shared database holds values written before it was sealed (clear text, version 1): `seal-existing` first. */
+  'NOT_SEALED',
 ] as const;
 export type StoreErrorReason = (typeof storeErrorReasons)[number];
 
@@ -52,7 +54,9 @@ export interface StoreErrorFacts {
     /** The shared PostgreSQL database (closed, unreachable). */
     | 'database'
     /** A field sealed by the PostgreSQL engine that does not open with this key. */
-    | 'sealed-field';
+    | 'sealed-field'
+    /** The host's field key against the database's sealing marker (`field_sealing`). */
+    | 'field-key';
   /** A file or folder the user must look at (lock file, key file, data folder). */
   path?: string;
   /** The data folder the user probably meant (NOT_A_DATA_FOLDER). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Beneficiary, ReferenceIdentity } from '../../../src/shared/contract';
 import type { CreateDossierInput } from '../../../src/main/dmp/dmp-service';
 import { matriculeKey } from '../../../src/shared/identity/ins';
+import { sqlFor } from '../../../src/main/db/query-builder';
 import type { Store } from '../../../src/main/store/types';
 import { tableNames } from '../../support/test-store';
 import { actor, fixture, loggedService, professional, testInsKey } from './helpers';
@@ -121,8 +122,13 @@ describe('DmpService.createDossier', () => {
       centre15_opposition: 1,
       consent_given_by: 'legal-representative',
     });
+    // Through the store's queries: on PostgreSQL the names are sealed at rest.
+    const q = sqlFor(store);
     expect(
-      await store.all('SELECT last_name, first_names, relation FROM dossier_legal_representatives'),
+      await q.rows(
+        store,
+        q.db.selectFrom('dossier_legal_representatives').select(['last_name', 'first_names', 'relation']),
+      ),
     ).toEqual([{ last_name: 'MARTIN', first_names: 'Paul', relation: 'père' }]);
     const history = await dmp.accessHistory({ patient: true }, created.dossier.insKey);
     expect(history.map((h) => h.action)).toEqual(['accessCodes.print', 'dossier.create']);

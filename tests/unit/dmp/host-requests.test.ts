@@ -90,7 +90,7 @@ describe('write requests carrying a request id', () => {
       dmp.importCda(fixture('VSM_1.4_2022.01.xml'), { create: true, depositor: 'system' }),
     );
     const [row] = await raw.all<{ title: string }>(`SELECT title FROM documents WHERE id = '${documentId}'`);
-    expect(row?.title).toMatch(/^enc:v1:/);
+    expect(row?.title).toMatch(/^enc:v2:/);
     expect(await findAppliedRequest(sealing, request.requestId)).toMatchObject({ method: 'importCda' });
   });
 });

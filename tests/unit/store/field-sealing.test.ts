@@ -38,23 +38,42 @@ const dossier = {
 };
 
 describe('field sealing (AES-256-GCM at rest, a Kysely plugin)', () => {
-  it('seals text and bytes so only the key opens them, bound to their table and column', () => {
+  it('seals text and bytes so only the key opens them, bound to their table, column and row', () => {
     const sealer = fieldSealer(key);
+    const refused = expect.objectContaining({ reason: 'WRONG_KEY', facts: { subject: 'sealed-field' } });
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.uint8Array()), (value) => {
-        const sealed = sealer.seal('documents', 'content', value);
+        const sealed = sealer.seal('documents', 'content', ['doc-1'], value);
         expect(sealed).not.toEqual(value);
-        expect(sealer.open('documents', 'content', sealed)).toEqual(value);
-        expect(() => sealer.open('documents', 'payload', sealed)).toThrow(
-          expect.objectContaining({ reason: 'WRONG_KEY', facts: { subject: 'sealed-field' } }),
-        );
-        expect(() => fieldSealer(randomBytes(32)).open('documents', 'content', sealed)).toThrow();
+        expect(sealer.open('documents', 'content', ['doc-1'], sealed)).toEqual(value);
+        expect(() => sealer.open('documents', 'payload', ['doc-1'], sealed)).toThrow(refused);
+        // Moved to another row of the same column: refused too.
+        expect(() => sealer.open('documents', 'content', ['doc-2'], sealed)).toThrow(refused);
+        expect(() => fieldSealer(randomBytes(32)).open('documents', 'content', ['doc-1'], sealed)).toThrow();
       }),
       { numRuns: 50 },
     );
+    // A composite key: each part counts, and a number read back as such opens what was sealed.
+    const section = sealer.seal('document_sections', 'title', ['doc-1', 1], 'Allergies');
+    expect(sealer.open('document_sections', 'title', ['doc-1', 1], section)).toBe('Allergies');
+    expect(() => sealer.open('document_sections', 'title', ['doc-1', 2], section)).toThrow(refused);
+    expect(() => sealer.open('document_sections', 'title', ['doc-11', 1], section)).toThrow(refused);
+    // Clear text, or a version 1 value, where a sealed value must be: refused, the detail naming the column only.
+    for (const forged of ['Pénicilline', 'enc:v1:AAAA', Uint8Array.from([0x3c, 0x3f])]) {
+      let caught: unknown;
+      try {
+        sealer.open('clinical_entries', 'label', ['e-1'], forged);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toEqual(refused);
+      expect(String((caught as Error).message)).toContain('clinical_entries.label');
+      expect(String((caught as Error).message)).not.toContain('Pénicilline');
+    }
+    expect(sealer.open('dossiers', 'used_name', ['x'], null)).toBeNull();
     // The same value twice gives two different ciphertexts (random IV): no equality leaks.
-    expect(sealer.seal('dossiers', 'first_names', 'Anne')).not.toEqual(
-      sealer.seal('dossiers', 'first_names', 'Anne'),
+    expect(sealer.seal('dossiers', 'first_names', ['k'], 'Anne')).not.toEqual(
+      sealer.seal('dossiers', 'first_names', ['k'], 'Anne'),
     );
     expect(() => fieldSealer(randomBytes(16))).toThrow();
   });
@@ -82,13 +101,80 @@ describe('field sealing (AES-256-GCM at rest, a Kysely plugin)', () => {
       birth_name_norm: 'MULLER ELOISE',
     });
     const [stored] = await raw.all<Record<string, unknown>>('SELECT * FROM dossiers');
-    expect(String(stored?.birth_name)).toMatch(/^enc:v1:/);
-    expect(String(stored?.used_name)).toMatch(/^enc:v1:/);
+    expect(String(stored?.birth_name)).toMatch(/^enc:v2:/);
+    expect(String(stored?.used_name)).toMatch(/^enc:v2:/);
     expect(JSON.stringify(stored)).not.toMatch(/Müller|Anne|Dupont/);
     expect(stored).toMatchObject({ birth_name_norm: 'MULLER ELOISE', birth_date: '1979-03-28', sex: 'F' });
     // select * opens every sealed column it returns.
     const all = await q.rows(store, q.db.selectFrom('dossiers').selectAll());
     expect(all[0]).toMatchObject({ birth_name: 'Müller-Éloïse', first_names: 'Anne Marie' });
+    // The row key the plugin selects to open them stays out of the rows read.
+    expect(Object.keys(all[0]!).filter((k) => k.startsWith('__'))).toEqual([]);
+  });
+
+  it('opens sealed columns read through table aliases, joins and unions, with the row key selected or not', async () => {
+    const { store } = await sealedStore();
+    const q = sqlFor(store);
+    await store.write([
+      q.statement(q.db.insertInto('dossiers').values(dossier)),
+      q.statement(
+        q.db.insertInto('dossier_legal_representatives').values({
+          ins_key: dossier.ins_key,
+          position: 0,
+          last_name: 'Müller',
+          first_names: 'Paul',
+          relation: 'père',
+        }),
+      ),
+    ]);
+    const joined = await q.rows(
+      store,
+      q.db
+        .selectFrom('dossiers as d')
+        .innerJoin('dossier_legal_representatives as r', 'r.ins_key', 'd.ins_key')
+        .select(['d.first_names as patient', 'r.first_names', 'r.last_name', 'd.ins_key']),
+    );
+    expect(joined).toEqual([
+      { patient: 'Anne Marie', first_names: 'Paul', last_name: 'Müller', ins_key: dossier.ins_key },
+    ]);
+    const both = q.db.selectFrom('dossiers').select(['birth_name', 'ins_key']);
+    const union = await q.rows(
+      store,
+      both.where('birth_name_norm', '=', 'MULLER ELOISE').union(both.where('used_name_norm', '=', 'X')),
+    );
+    expect(union).toEqual([{ birth_name: 'Müller-Éloïse', ins_key: dossier.ins_key }]);
+  });
+
+  it('refuses a write it cannot bind to its row: no row key in an INSERT, no key equality in an UPDATE, a key change', () => {
+    const q = sqlFor({ dialect: 'postgres', queryPlugins: [fieldSealingPlugin(key)] });
+    const { ins_key: _key, ...withoutKey } = dossier;
+    expect(() =>
+      q.db
+        .insertInto('dossiers')
+        .values(withoutKey as typeof dossier)
+        .compile(),
+    ).toThrow(/row key/);
+    expect(() =>
+      q.db.updateTable('dossiers').set({ used_name: 'Dupont' }).where('matricule', '=', 'x').compile(),
+    ).toThrow(/row key/);
+    expect(() =>
+      q.db.updateTable('documents').set({ title: 'T' }).where('id', 'in', ['a', 'b']).compile(),
+    ).toThrow(/row key/);
+    expect(() =>
+      q.db.updateTable('dossiers').set({ ins_key: 'y' }).where('ins_key', '=', 'x').compile(),
+    ).toThrow(/row key/);
+    // The key given by equality, alongside other conditions: fine.
+    expect(() =>
+      q.db
+        .updateTable('documents')
+        .set({ title: 'T' })
+        .where('id', '=', 'a')
+        .where('ins_key', '=', 'k')
+        .where('deleted_at', 'is', null)
+        .compile(),
+    ).not.toThrow();
+    // Clear columns need no key.
+    expect(() => q.db.updateTable('documents').set({ status: 'archived' }).compile()).not.toThrow();
   });
 
   it('refuses a query that would compare or order by a sealed column', () => {

@@ -4,6 +4,7 @@ import { StoreError } from '../errors';
 import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from '../types';
 import { fieldSealingPlugin } from './field-sealing';
 import { pgParams, sqlValueTypes } from './pg-values';
+import { enforceSealingMarker } from './sealing-marker';
 
 export interface OpenPgStoreOptions {
   /** A libpq connection string (`postgresql://…`), or `pg` pool settings (a socket folder as `host`…). */
@@ -12,7 +13,9 @@ export interface OpenPgStoreOptions {
   migrations: Migration[];
   /**
    * 32-byte key sealing designated columns at rest (AES-256-GCM, field-sealing.ts), from the host's
-   * configuration. Without it those columns are stored in clear.
+   * configuration. Without it those columns are stored in clear. Checked at open against the
+   * database's sealing marker (sealing-marker.ts): a different key, no key on a sealed database, or
+   * rows written before sealing, refuse the open.
    */
   fieldKey?: Uint8Array;
   /** Connections kept by this process (default 10). */
@@ -104,7 +107,7 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
   }
 
   const poolReader = reader(pool);
-  return {
+  const store: Store = {
     dialect: 'postgres',
     ...(queryPlugins ? { queryPlugins } : {}),
     all: poolReader.all,
@@ -120,6 +123,14 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
       await pool.end();
     },
   };
+  // Issue 13: fail closed on a field key that does not match the database's (sealing-marker.ts).
+  try {
+    await enforceSealingMarker(store, options.fieldKey, log);
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  return store;
 }
 
 async function connect(pool: pg.Pool): Promise<pg.PoolClient> {

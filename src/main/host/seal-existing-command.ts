@@ -1,0 +1,97 @@
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveStoreKey } from '../app/store-key';
+import { dataLayout } from '../app/paths';
+import { toApiError } from '../app/user-messages';
+import { dmpMigrations } from '../dmp/migrations';
+import { createLogger } from '../log/logger';
+import { sealExistingValues } from '../store/pg/seal-existing';
+import { HostConfigError, loadHostConfig } from './config';
+import { startLocalPostgres } from './local-postgres';
+
+const usage = `Usage : npm run host -- seal-existing --config FICHIER.json
+
+  Scelle, sur place, les valeurs que la base du serveur a reçues avant son scellement (en clair, ou
+  chiffrées dans l’ancien format) avec la clé de champ de la configuration, puis marque la base comme
+  scellée. Arrêtez les serveurs DMP et sauvegardez la base avant. Interrompue, la commande reprend où
+  elle en était quand on la relance.`;
+
+/**
+ * `npm run host -- seal-existing --config FILE` (sealExistingValues, src/main/store/pg/seal-existing.ts).
+ * Exit codes as the host's: 0 done (or nothing to do), 1 failed (French reason on stderr), 2 bad usage.
+ */
+export async function sealExistingCommand(
+  args: string[],
+  out: (s: string) => void,
+  stderr: (s: string) => void,
+): Promise<number> {
+  let configFile: string | undefined;
+  try {
+    const { values } = parseArgs({ args, options: { config: { type: 'string' } }, strict: true });
+    configFile = values.config ?? process.env.POSTE_DMP_HOST_CONFIG;
+  } catch {
+    configFile = undefined;
+  }
+  if (!configFile) {
+    stderr(usage);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadHostConfig(configFile);
+  } catch (err) {
+    stderr(err instanceof HostConfigError ? err.message : `Configuration illisible : ${String(err)}`);
+    return 1;
+  }
+  const storage = config.storage;
+  if (storage.kind === 'embedded') {
+    stderr(
+      'Ce serveur garde le DMP dans un dossier de données (chiffré en entier) : il n’y a pas de colonnes à sceller.',
+    );
+    return 1;
+  }
+  const root = createLogger(
+    storage.kind === 'local-postgres' ? { file: dataLayout(dirname(storage.clusterDir)).logFile } : {},
+  );
+  const log = root.child('seal-existing');
+  let stopCluster: (() => Promise<void>) | null = null;
+  try {
+    // Never a new key here: sealing with a key nobody else has would lock every host out.
+    const fieldKey = (
+      await resolveStoreKey({ kind: 'file', path: storage.fieldKeyFile }, log.child('field-key'), {
+        mayCreate: false,
+      })
+    ).key.key;
+    let connection;
+    if (storage.kind === 'local-postgres') {
+      const cluster = await startLocalPostgres(storage, log.child('local-postgres'), (notice) =>
+        stderr(`Attention : ${notice}`),
+      );
+      stopCluster = () => cluster.stop();
+      connection = cluster.connection;
+    } else connection = storage.connectionString;
+    const result = await sealExistingValues({
+      connection,
+      migrations: dmpMigrations,
+      fieldKey,
+      log,
+      onBatch: ({ table, rows }) => out(`  ${table} : ${rows} lignes scellées`),
+    });
+    const total = Object.values(result.converted).reduce((a, b) => a + b, 0);
+    out(
+      result.alreadySealed
+        ? 'La base est déjà scellée avec cette clé : rien à faire.'
+        : `Base scellée avec la clé de champ de la configuration (${total} lignes réécrites).`,
+    );
+    return 0;
+  } catch (err) {
+    stderr(
+      `Scellement impossible : ${toApiError(err)?.message ?? (err instanceof Error ? err.message : String(err))}`,
+    );
+    log.error('seal-existing failed', { error: err instanceof Error ? err.message : String(err) });
+    return 1;
+  } finally {
+    if (stopCluster) await stopCluster();
+    await root.flush();
+  }
+}
