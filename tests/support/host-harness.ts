@@ -11,14 +11,14 @@ import { ephemeralAuditKeys } from '../../src/main/audit/audit-keys';
 import { auditLogSecurityTrail } from '../../src/main/audit/security-events';
 import type { ProofVerifier } from '../../src/main/host/professional-sessions';
 import type { HostLimits } from '../../src/main/host/rate-limit';
-import type { RevocationLists } from '../../src/main/pki/revocation';
+import type { RevocationCheck } from '../../src/main/pki/revocation';
 import type { HostTestPki, Issued } from './host-test-pki';
 
 export interface TestHostOptions {
   idleMs?: number;
   now?: () => number;
-  /** Workstation CRLs (card CRLs go through `verifyProof`). */
-  revocation?: Pick<RevocationLists, 'status'>;
+  /** Revocation data (CRLs, OCSP) for workstations and open sessions' cards (proofs: `verifyProof`). */
+  revocation?: RevocationCheck;
   limits?: Partial<HostLimits>;
   verifyProof?: ProofVerifier;
   /** The DMP's store (e.g. PostgreSQL); in memory when absent. `close()` closes it too. */

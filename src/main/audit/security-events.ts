@@ -21,6 +21,8 @@ export type HostRefusalCause =
   | 'actor-mismatch'
   /** A card proof did not verify (chain, dates, signature, revoked, challenge). */
   | 'card-proof'
+  /** A card certificate revoked after its proof: its open session was ended (CRL reloaded, OCSP). */
+  | 'card-revoked'
   /** A system call from a workstation certificate without the system-calls policy. */
   | 'system-call'
   /** The workstation certificate is revoked (or its revocation status cannot be known: CRL expired). */

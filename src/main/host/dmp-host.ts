@@ -2,7 +2,7 @@ import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/types';
 import type { SecurityTrail } from '../audit/security-events';
-import type { RevocationLists } from '../pki/revocation';
+import type { RevocationCheck } from '../pki/revocation';
 import { defaultHostLimits, type HostLimits } from './rate-limit';
 import { ProfessionalSessions, type ProofVerifier } from './professional-sessions';
 import { createHostRouter } from './routing';
@@ -23,8 +23,12 @@ export interface DmpHostOptions {
   requests?: Store;
   /** See HostRouterOptions.security: refusals recorded in the DMP's audit chain. */
   security?: SecurityTrail;
-  /** CRLs checked against each workstation certificate's chain (card CRLs go to `verifyProof`). */
-  revocation?: Pick<RevocationLists, 'status'> | null;
+  /**
+   * The deployment's revocation data (CRLs, OCSP): checked against each workstation certificate's
+   * chain on every request, and against each open professional session's card chain on every call
+   * (the proof itself is checked by `verifyProof`, which the host gives the same data).
+   */
+  revocation?: RevocationCheck | null;
   limits?: Partial<HostLimits>;
 }
 
@@ -34,6 +38,7 @@ export async function startDmpHost(options: DmpHostOptions): Promise<RunningHost
     verify: options.verifyProof,
     idleMs: options.professionalIdleMs,
     log: options.log.child('sessions'),
+    revocation: options.revocation ?? null,
     ...(options.now ? { now: options.now } : {}),
   });
   const route = createHostRouter({

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../shared/contract';
 import { NONCE_BYTES, proofChallenge, EXPORTER_BYTES, proofExporterLabel } from '../host-api/protocol';
 import type { Logger } from '../log/logger';
+import type { RevocationCheck, RevocationStatus } from '../pki/revocation';
+import type { X509Certificate } from '../pki/x509';
 
 /** The professional a card proof establishes, read from the card certificate (never from the workstation). */
 export interface VerifiedProfessional {
@@ -21,7 +23,7 @@ export type ProofVerifier = (proof: {
   certificatePem: string;
   challenge: Uint8Array;
   signature: Uint8Array;
-}) => Promise<VerifiedProfessional>;
+}) => Promise<VerifiedProfessional & { chain?: readonly X509Certificate[] }>;
 
 /**
  * A refused card proof: the French message for the workstation, and for the host's audit trail the
@@ -61,7 +63,18 @@ interface Pending {
 interface Session {
   professional: VerifiedProfessional;
   lastActivity: number;
+  /** The card's verified chain (card first): checked against revocation data on every call. */
+  chain: readonly X509Certificate[];
 }
+
+/**
+ * Why a call on a connection has no professional: none proven, idle, the card certificate revoked
+ * since the proof (the session is ended), or its status unknown now (the call is refused, the
+ * session kept: fail closed until the CRL or the OCSP responder answers again).
+ */
+export type SessionRefusal =
+  | { kind: 'none' | 'idle'; message: string }
+  | { kind: 'revoked' | 'revocation-unknown'; message: string; nationalId: string; detail: string };
 
 /** A challenge must be answered soon: a card signs in well under a second, a PIN is typed before. */
 const challengeLifetimeMs = 2 * 60 * 1000;
@@ -73,6 +86,10 @@ export const sessionRefusals = {
     'Preuve de carte refusée : aucun défi en cours sur cette connexion (ou défi expiré). Recommencez l’authentification.',
   verifierMissing:
     'Le serveur DMP ne peut pas vérifier les cartes des professionnels (vérification non configurée).',
+  revoked:
+    'Carte du professionnel révoquée : session fermée. Le certificat de cette carte a été révoqué (carte perdue, volée ou remplacée) ; utilisez votre nouvelle carte ou contactez l’autorité qui l’a délivrée.',
+  revocationUnknown:
+    'Le serveur DMP ne peut pas vérifier que la carte du professionnel n’est pas révoquée (liste de révocation expirée ou invalide, ou répondeur OCSP injoignable) : requête refusée. Contactez le service informatique.',
 } as const;
 
 /**
@@ -91,6 +108,12 @@ export class ProfessionalSessions {
       idleMs: number;
       log: Logger;
       now?: () => number;
+      /**
+       * The card authorities' revocation data (CRLs, OCSP), the same the verifier checks the proof
+       * against: each call of a session checks its card chain again, so a card revoked after its
+       * proof stops working at its next call.
+       */
+      revocation?: RevocationCheck | null;
     },
   ) {
     this.now = options.now ?? Date.now;
@@ -123,9 +146,9 @@ export class ProfessionalSessions {
     }
     if (!this.options.verify) throw new ApiError('UNAVAILABLE', sessionRefusals.verifierMissing);
     const exported = conn.exportKeyingMaterial(EXPORTER_BYTES, proofExporterLabel);
-    let professional: VerifiedProfessional;
+    let verified: Awaited<ReturnType<ProofVerifier>>;
     try {
-      professional = await this.options.verify({
+      verified = await this.options.verify({
         certificatePem: proof.certificatePem,
         challenge: proofChallenge(pending.nonce, exported),
         signature: proof.signature,
@@ -142,7 +165,16 @@ export class ProfessionalSessions {
       });
       throw new CardProofRefused(message, facts.reason, facts.claimedId);
     }
-    this.sessions.set(conn.id, { professional, lastActivity: this.now() });
+    // What the session and the workstation see: the professional's fields, not the chain.
+    const { chain, ...fields } = verified;
+    const professional: VerifiedProfessional = {
+      nationalId: fields.nationalId,
+      professionCode: fields.professionCode,
+      lastName: fields.lastName,
+      firstName: fields.firstName,
+      cardKind: fields.cardKind,
+    };
+    this.sessions.set(conn.id, { professional, lastActivity: this.now(), chain: chain ?? [] });
     this.options.log.info('professional session started', {
       connection: conn.id,
       cardKind: professional.cardKind,
@@ -151,18 +183,81 @@ export class ProfessionalSessions {
     return professional;
   }
 
-  /** The connection's professional, refreshed as active; `expired` when inactivity just ended it. */
-  current(conn: BoundConnection): { professional: VerifiedProfessional | null; expired: boolean } {
+  /**
+   * The connection's professional, refreshed as active, or why there is none. The card chain is
+   * checked against the revocation data first: revoked ends the session (`revoked`, logged here,
+   * audited by the caller); unknown refuses the call and keeps the session.
+   */
+  async current(
+    conn: BoundConnection,
+  ): Promise<
+    { professional: VerifiedProfessional; refusal: null } | { professional: null; refusal: SessionRefusal }
+  > {
     const session = this.sessions.get(conn.id);
-    if (!session) return { professional: null, expired: false };
-    const now = this.now();
-    if (now - session.lastActivity > this.options.idleMs) {
+    if (!session) return { professional: null, refusal: { kind: 'none', message: sessionRefusals.none } };
+    if (this.now() - session.lastActivity > this.options.idleMs) {
       this.sessions.delete(conn.id);
       this.options.log.info('professional session ended', { connection: conn.id, cause: 'inactivity' });
-      return { professional: null, expired: true };
+      return { professional: null, refusal: { kind: 'idle', message: sessionRefusals.idle } };
     }
-    session.lastActivity = now;
-    return { professional: session.professional, expired: false };
+    const verdict = await this.revocationOf(session.chain);
+    if (verdict?.status === 'revoked') {
+      // Only this session: a new proof on this connection (another card) starts afresh.
+      if (this.sessions.get(conn.id) === session) this.sessions.delete(conn.id);
+      this.options.log.warn('professional session ended', {
+        connection: conn.id,
+        cause: 'card certificate revoked',
+        revokedAt: verdict.revokedAt.toISOString(),
+        source: verdict.source,
+      });
+      return {
+        professional: null,
+        refusal: {
+          kind: 'revoked',
+          message: sessionRefusals.revoked,
+          nationalId: session.professional.nationalId,
+          detail: `session-ended-revoked-${verdict.revokedAt.toISOString()}`,
+        },
+      };
+    }
+    if (verdict?.status === 'unknown') {
+      this.options.log.error('call refused: revocation status of the card certificate unknown', {
+        connection: conn.id,
+        why: verdict.why,
+        source: verdict.source,
+      });
+      return {
+        professional: null,
+        refusal: {
+          kind: 'revocation-unknown',
+          message: sessionRefusals.revocationUnknown,
+          nationalId: session.professional.nationalId,
+          detail: `revocation-${verdict.why}`,
+        },
+      };
+    }
+    session.lastActivity = this.now();
+    return { professional: session.professional, refusal: null };
+  }
+
+  /** Each certificate of the chain against its issuer; the first that is not good, else null. */
+  private async revocationOf(chain: readonly X509Certificate[]): Promise<RevocationStatus | null> {
+    const revocation = this.options.revocation;
+    if (!revocation) return null;
+    for (let i = 0; i + 1 < chain.length; i++) {
+      let verdict: RevocationStatus;
+      try {
+        verdict = await revocation.status(chain[i]!, chain[i + 1]!);
+      } catch (err) {
+        verdict = {
+          status: 'unknown',
+          why: 'check-failed',
+          source: err instanceof Error ? err.message.slice(0, 200) : 'unknown error',
+        };
+      }
+      if (verdict.status !== 'good') return verdict;
+    }
+    return null;
   }
 
   /** Without touching the activity time (hello answers "who is here" without keeping a session alive). */
@@ -172,7 +267,7 @@ export class ProfessionalSessions {
     return session.professional;
   }
 
-  end(conn: BoundConnection, cause: 'ended' | 'connection closed'): boolean {
+  end(conn: BoundConnection, cause: 'ended' | 'connection closed' | 'workstation revoked'): boolean {
     this.pending.delete(conn.id);
     const had = this.sessions.delete(conn.id);
     if (had) this.options.log.info('professional session ended', { connection: conn.id, cause });

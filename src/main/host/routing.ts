@@ -16,8 +16,8 @@ import type { HostRefusal, SecurityTrail, WorkstationIdentity } from '../audit/s
 import { tryParseInsKey, formatInsKey } from '../../shared/identity/ins';
 import {
   CardProofRefused,
-  sessionRefusals,
   type BoundConnection,
+  type SessionRefusal,
   type ProfessionalSessions,
   type VerifiedProfessional,
 } from './professional-sessions';
@@ -161,14 +161,12 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
       }
       case 'session': {
         if (conn.systemCalls) return null;
-        const found = sessions.current(conn);
-        if (found.professional) return null;
-        return failure('FORBIDDEN', sessionMessage(found.expired), 'professional-session');
+        const found = await sessions.current(conn);
+        return found.refusal ? await sessionRefused(method, found.refusal, args, conn) : null;
       }
       case 'professional': {
-        const found = sessions.current(conn);
-        if (!found.professional)
-          return failure('FORBIDDEN', sessionMessage(found.expired), 'professional-session');
+        const found = await sessions.current(conn);
+        if (found.refusal) return sessionRefused(method, found.refusal, args, conn);
         const mismatch = actorMismatch(caller.actor.professional, found.professional);
         if (mismatch === null) return null;
         log.warn('call refused: actor is not the card holder proven on this connection', {
@@ -188,6 +186,30 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
         return failure('FORBIDDEN', refusals.spoofed);
       }
     }
+  }
+
+  /**
+   * No professional for this call. A card revoked since its proof ended the session: the auditor
+   * finds it in the audit chain (the proven national id, never a name), once, on the call that
+   * found it.
+   */
+  async function sessionRefused(
+    method: HostMethodName,
+    refusal: SessionRefusal,
+    args: unknown[],
+    conn: HostConnection,
+  ): Promise<HostResponse> {
+    if (refusal.kind === 'revoked') {
+      await audit(conn, {
+        cause: 'card-revoked',
+        method,
+        claimedId: null,
+        provenId: refusal.nationalId,
+        detail: refusal.detail,
+        insKey: dossierNamed(args),
+      });
+    }
+    return failure('FORBIDDEN', refusal.message, 'professional-session');
   }
 
   async function call(method: HostMethodName, args: unknown[], conn: HostConnection): Promise<unknown> {
@@ -299,10 +321,6 @@ function dossierNamed(args: unknown[]): string | null {
     if (ins) return formatInsKey(ins);
   }
   return null;
-}
-
-function sessionMessage(expired: boolean): string {
-  return expired ? sessionRefusals.idle : sessionRefusals.none;
 }
 
 /** Which part of the claimed professional differs from the card proof (a field name, never a value). */

@@ -6,7 +6,8 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../bridge/frame-limits';
 import { hostMethods, isHostMethodName, SMALL_REQUEST_BYTES } from '../host-api/methods';
 import { apiPathPrefix, httpStatusFor, type HostResponse } from '../host-api/protocol';
 import type { Logger } from '../log/logger';
-import { allowsSystemCalls, isWorkstationCertificate, type RevocationLists } from '../pki';
+import { allowsSystemCalls, isWorkstationCertificate } from '../pki';
+import type { RevocationCheck } from '../pki/revocation';
 import { X509Certificate } from '../pki/x509';
 import type { SecurityTrail, WorkstationIdentity } from '../audit/security-events';
 import { WorkstationRateLimiter, defaultHostLimits, type HostLimits } from './rate-limit';
@@ -46,8 +47,8 @@ export interface HostServerOptions {
   clientRole: (certificateDer: Buffer) => ClientCertificateRole;
   /** A connection silent this long is closed (workstations ping well within it). */
   idleConnectionMs?: number;
-  /** The CRLs of the workstation authorities: a revoked workstation certificate is refused. */
-  revocation?: Pick<RevocationLists, 'status'> | null;
+  /** CRLs and/or OCSP of the workstation authorities: a revoked workstation certificate is refused. */
+  revocation?: RevocationCheck | null;
   /** Where refusals that matter to an auditor are recorded (the DMP's audit chain). */
   security?: SecurityTrail | null;
   /** Per-workstation request rate and per-connection concurrency (defaults: `defaultHostLimits`). */
@@ -76,7 +77,7 @@ const refusals = {
   revoked:
     'Ce poste n’est plus autorisé sur le serveur DMP : son certificat a été révoqué par l’autorité du déploiement. Contactez le service informatique.',
   revocationUnknown:
-    'Le serveur DMP ne peut pas vérifier que le certificat de ce poste n’est pas révoqué (liste de révocation expirée ou invalide) : requête refusée. Contactez le service informatique.',
+    'Le serveur DMP ne peut pas vérifier que le certificat de ce poste n’est pas révoqué (liste de révocation expirée ou invalide, ou répondeur OCSP injoignable) : requête refusée. Contactez le service informatique.',
 } as const;
 
 /** Subject, serial and fingerprint of a peer certificate, as an auditor finds them in the PKI's records. */
@@ -158,7 +159,7 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
           status: 403,
           message: refusals.revocationUnknown,
           cause: 'unknown',
-          detail: `crl-${verdict.why}`,
+          detail: `revocation-${verdict.why}`,
         };
       }
     }
@@ -263,6 +264,8 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
     }
     if (!refused || auditedRefusals.has(session)) return refused;
     auditedRefusals.add(session);
+    // The professional's session on this connection ends with it, now rather than when it closes.
+    if (refused.cause === 'revoked') sessions.end(conn, 'workstation revoked');
     log.warn('workstation refused: certificate revoked or revocation unknown', {
       connection: conn.id,
       workstation: conn.workstation,

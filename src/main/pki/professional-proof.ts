@@ -1,7 +1,7 @@
 import { readCardSubject } from './card-subject';
 import { rsaAlgorithm, subtle } from './keys';
 import { attributeOids, extendedKeyUsages, policies, type CardKind } from './profile';
-import type { RevocationLists } from './revocation';
+import type { RevocationCheck } from './revocation';
 import * as x509 from './x509';
 
 /**
@@ -24,8 +24,8 @@ export interface ProfessionalProof {
   trustedRoots: readonly string[];
   /** The instant the proof is checked at (tests); now by default. */
   now?: Date;
-  /** The card authorities' CRLs: each certificate of the chain is checked against its issuer's. */
-  revocation?: Pick<RevocationLists, 'status'>;
+  /** The card authorities' CRLs and/or OCSP: each certificate of the chain is checked against its issuer. */
+  revocation?: RevocationCheck;
 }
 
 export interface ProvenProfessional {
@@ -34,6 +34,11 @@ export interface ProvenProfessional {
   lastName: string;
   firstName: string;
   cardKind: CardKind;
+  /**
+   * The verified chain, card certificate first, up to the trusted certificate: the host checks it
+   * again against revocation data while the professional's session lasts (professional-sessions.ts).
+   */
+  chain: readonly x509.X509Certificate[];
 }
 
 export type ProofRefusalReason =
@@ -61,7 +66,7 @@ const refusalMessages: Record<ProofRefusalReason, string> = {
   revoked:
     'Authentification refusée : le certificat de cette carte a été révoqué (carte perdue, volée ou remplacée). Utilisez votre nouvelle carte ou contactez l’autorité qui l’a délivrée.',
   'revocation-unknown':
-    'Authentification refusée : le serveur DMP ne peut pas vérifier que cette carte n’est pas révoquée (liste de révocation expirée ou invalide). Contactez le service informatique.',
+    'Authentification refusée : le serveur DMP ne peut pas vérifier que cette carte n’est pas révoquée (liste de révocation expirée ou invalide, ou répondeur OCSP injoignable). Contactez le service informatique.',
 };
 
 /** A refused proof: `message` is French, for the user; `detail` is English, for the host's log. */
@@ -150,8 +155,9 @@ async function checkChain(
   trusted: x509.X509Certificate[],
   now: Date,
   revocation: ProfessionalProof['revocation'],
-): Promise<void> {
+): Promise<x509.X509Certificate[]> {
   let current = leaf;
+  const chain = [leaf];
   for (let depth = 0; depth < maxChainLength; depth++) {
     let issuer: x509.X509Certificate | undefined;
     for (const candidate of [...trusted, ...offered]) {
@@ -178,18 +184,19 @@ async function checkChain(
       if (verdict.status === 'revoked') {
         throw new ProfessionalProofError(
           'revoked',
-          `"${current.subject}" serial ${current.serialNumber} revoked on ${verdict.revokedAt.toISOString()} (${verdict.file})`,
+          `"${current.subject}" serial ${current.serialNumber} revoked on ${verdict.revokedAt.toISOString()} (${verdict.source})`,
         );
       }
       if (verdict.status === 'unknown') {
         throw new ProfessionalProofError(
           'revocation-unknown',
-          `CRL of "${issuer.subject}" unusable (${verdict.why}, ${verdict.file})`,
+          `revocation status from "${issuer.subject}" unknown (${verdict.why}, ${verdict.source})`,
         );
       }
     }
     const anchor = issuer;
-    if (trusted.some((certificate) => sameCertificate(certificate, anchor))) return;
+    chain.push(anchor);
+    if (trusted.some((certificate) => sameCertificate(certificate, anchor))) return chain;
     if (issuer.subject === issuer.issuer) {
       throw new ProfessionalProofError('untrusted', `self-signed "${issuer.subject}" is not trusted`);
     }
@@ -224,10 +231,11 @@ export async function verifyProfessionalProof(proof: ProfessionalProof): Promise
   if (leaf === undefined) throw new ProfessionalProofError('malformed', 'no certificate in the proof');
   if (trusted.length === 0) throw new ProfessionalProofError('untrusted', 'no trusted roots configured');
 
+  let chain: x509.X509Certificate[];
   try {
     checkCardCertificate(leaf);
     checkDates(leaf, now, 'card certificate');
-    await checkChain(leaf, offered, trusted, now, proof.revocation);
+    chain = await checkChain(leaf, offered, trusted, now, proof.revocation);
   } catch (error) {
     // Who the refused card claims to be (unverified), for the host's audit of the refusal; never a name.
     if (error instanceof ProfessionalProofError) error.claimedNationalId = claimedNationalId(leaf);
@@ -264,5 +272,6 @@ export async function verifyProfessionalProof(proof: ProfessionalProof): Promise
     lastName: holder.lastName,
     firstName: holder.firstName,
     cardKind: holder.kind,
+    chain,
   };
 }

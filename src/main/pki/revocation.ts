@@ -22,8 +22,56 @@ import * as x509 from './x509';
  */
 export type RevocationStatus =
   | { status: 'good'; covered: boolean }
-  | { status: 'revoked'; revokedAt: Date; file: string }
-  | { status: 'unknown'; why: 'expired' | 'not-yet-valid' | 'bad-signature'; file: string };
+  /** `source`: the CRL file, or the OCSP responder's URL, that said so. */
+  | { status: 'revoked'; revokedAt: Date; source: string }
+  | { status: 'unknown'; why: RevocationUnknown; source: string };
+
+/** Why the status cannot be known (the host then refuses: fail closed). */
+export type RevocationUnknown =
+  | 'expired'
+  | 'not-yet-valid'
+  | 'bad-signature'
+  /** OCSP (ocsp.ts): no answer in time, or none at all. */
+  | 'ocsp-unreachable'
+  /** OCSP: an answer that is not a valid, signed, fresh answer about this certificate. */
+  | 'ocsp-bad-response'
+  /** OCSP: the responder says it does not know the certificate. */
+  | 'ocsp-unknown'
+  /** OCSP configured, but no responder URL in the configuration nor in the certificate. */
+  | 'ocsp-no-url'
+  /** The check itself threw (a bug or a broken certificate): refused all the same. */
+  | 'check-failed';
+
+/**
+ * What the host asks of revocation data, whatever its source: CRLs (`RevocationLists`), OCSP
+ * (`OcspClient`, ocsp.ts) or both (`combinedRevocation`).
+ */
+export interface RevocationCheck {
+  status(certificate: x509.X509Certificate, issuer: x509.X509Certificate): Promise<RevocationStatus>;
+}
+
+/**
+ * CRLs first, then OCSP: revoked or unknown by either is final (fail closed); good only when every
+ * configured source says so. Null when neither is configured.
+ */
+export function combinedRevocation(
+  sources: readonly (RevocationCheck | null | undefined)[],
+): RevocationCheck | null {
+  const present = sources.filter((s): s is RevocationCheck => s !== null && s !== undefined);
+  if (present.length === 0) return null;
+  if (present.length === 1) return present[0]!;
+  return {
+    async status(certificate, issuer) {
+      let covered = false;
+      for (const source of present) {
+        const verdict = await source.status(certificate, issuer);
+        if (verdict.status !== 'good') return verdict;
+        covered ||= verdict.covered;
+      }
+      return { status: 'good', covered };
+    },
+  };
+}
 
 interface Loaded {
   file: string;
@@ -60,7 +108,7 @@ function parse(file: string): Loaded {
 
 export class CrlFileError extends Error {}
 
-export class RevocationLists {
+export class RevocationLists implements RevocationCheck {
   private loaded: Loaded[];
 
   private constructor(
@@ -172,12 +220,12 @@ export class RevocationLists {
           file: l.file,
           issuer: l.crl.issuer,
         });
-        return { status: 'unknown', why: 'bad-signature', file: l.file };
+        return { status: 'unknown', why: 'bad-signature', source: l.file };
       }
-      if (now < l.crl.thisUpdate) return { status: 'unknown', why: 'not-yet-valid', file: l.file };
-      if (this.warnIfExpired(l)) return { status: 'unknown', why: 'expired', file: l.file };
+      if (now < l.crl.thisUpdate) return { status: 'unknown', why: 'not-yet-valid', source: l.file };
+      if (this.warnIfExpired(l)) return { status: 'unknown', why: 'expired', source: l.file };
       const revokedAt = l.revoked.get(serial);
-      if (revokedAt) return { status: 'revoked', revokedAt, file: l.file };
+      if (revokedAt) return { status: 'revoked', revokedAt, source: l.file };
     }
     return { status: 'good', covered: true };
   }

@@ -39,6 +39,7 @@ let desk: IssuedCertificate;
 let stolen: IssuedCertificate;
 let later: IssuedCertificate;
 let crlPaths: { organisations: string; persons: string; root: string };
+let perdue: ReturnType<SoftHsmCards['card']>;
 const hostLines: string[] = [];
 const signers: CardSigner[] = [];
 const quiet = createLogger({ sink: () => undefined });
@@ -60,12 +61,17 @@ beforeAll(async () => {
   pki = hostPki.deployment!;
   tokens = await createSoftHsmCards({
     pki,
-    cards: ['cps-medecin-generaliste', { profileId: 'cps-pharmacien', serial: 'PERDUE' }],
+    cards: [
+      'cps-medecin-generaliste',
+      { profileId: 'cps-pharmacien', serial: 'PERDUE' },
+      { profileId: 'cps-medecin-generaliste', serial: 'VOLEE-EN-SESSION' },
+    ],
   });
   desk = await issueWorkstationCertificate(pki, { name: 'poste-a' });
   stolen = await issueWorkstationCertificate(pki, { name: 'poste-vole' });
   later = await issueWorkstationCertificate(pki, { name: 'poste-b' });
   const lostCard = tokens.card('PERDUE');
+  perdue = lostCard;
   crlPaths = {
     organisations: (await publishCrl(pki, 'organisations', { revoked: [stolen.certificate] })).path,
     persons: (await publishCrl(pki, 'persons', { revoked: [serialOf(lostCard.certificatePem)] })).path,
@@ -199,6 +205,39 @@ describe('revocation of card certificates (CRL of AC PERSONNES)', () => {
     const gp = tokens.card('cps-medecin-generaliste');
     await station.authenticateProfessional(await card(gp.serial));
     expect(host.lines.join('\n')).toMatch(/professional session started/);
+  });
+
+  it('ends an open session whose card is revoked afterwards: the next call is refused in French and audited', async () => {
+    const station = await host.client(issued(desk));
+    const stolenCard = tokens.card('VOLEE-EN-SESSION');
+    await station.authenticateProfessional(await card(stolenCard.serial));
+    const insKey = '279035121518989@1.2.250.1.213.1.4.10';
+    // Admitted: the DMP itself answers (no dossier for this INS in this host's store).
+    await expect(station.dmp.professionals(insKey)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await publishCrl(pki, 'persons', {
+      revoked: [serialOf(perdue.certificatePem), serialOf(stolenCard.certificatePem)],
+    });
+    await expect(station.dmp.professionals(insKey)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/^Carte du professionnel révoquée : session fermée/) as unknown,
+    });
+    const entry = (await host.auditEntries())
+      .filter((e) => e.action === 'host.refused' && (e.target ?? '').includes('cause=card-revoked'))
+      .at(-1);
+    expect(entry?.target).toContain('method=dmp.professionals');
+    expect(entry?.target).toContain(`proven=${stolenCard.holder.nationalId}`);
+    expect(entry?.target).toMatch(/detail=session-ended-revoked-/);
+    expect(entry?.insKey).toBe(insKey);
+    expect(`${entry?.actorName} ${entry?.target}`).not.toContain(stolenCard.holder.lastName);
+    expect(host.lines.join('\n')).toMatch(/"cause":"card certificate revoked"/);
+    // The session is gone: the next call finds none (a new proof with that card is refused).
+    await expect(station.dmp.professionals(insKey)).rejects.toMatchObject({
+      message: expect.stringMatching(/Aucun professionnel authentifié/) as unknown,
+    });
+    await expect(station.authenticateProfessional(await card(stolenCard.serial))).rejects.toMatchObject({
+      message: expect.stringContaining('révoqué') as unknown,
+    });
+    await publishCrl(pki, 'persons', { revoked: [serialOf(perdue.certificatePem)] });
   });
 
   it('fails closed on an expired CRL (clear log), and recovers once a fresh CRL is published', async () => {

@@ -47,15 +47,22 @@ describe('verifyProfessionalProof (host side)', () => {
 
   it('accepts a card key signature over the challenge and names the professional', async () => {
     const signature = await signWith(card.privateKey, challenge);
-    await expect(
-      verifyProfessionalProof({ certificatePem: card.certificatePem, challenge, signature, trustedRoots }),
-    ).resolves.toEqual({
+    const { chain, ...professional } = await verifyProfessionalProof({
+      certificatePem: card.certificatePem,
+      challenge,
+      signature,
+      trustedRoots,
+    });
+    expect(professional).toEqual({
       nationalId: '899700100017',
       professionCode: '10',
       lastName: 'BONNEFOY',
       firstName: 'Claire',
       cardKind: 'cps',
     });
+    // The verified chain, card first, up to the first trusted certificate (here AC PERSONNES, listed
+    // in trustedRoots): what an open session is checked again with.
+    expect(chain.map((c) => c.subject)).toEqual([card.certificate.subject, pki.persons.certificate.subject]);
   });
 
   it('refuses a certificate outside its dates, at the instant of the check', async () => {
