@@ -35,10 +35,13 @@ export function runCli(args: string[], onStderr?: (text: string) => void): Promi
 
 /**
  * The built CLI (`node out/cli/index.mjs`, as a hospital system runs it) with a module hook in front
- * that records every module it loads; `sources` are the source files those modules were built from
- * (read from each bundle file's source map), relative to the repository, e.g. `node_modules/zod/…`.
+ * that records every module it loads: `files`, the modules' files, and `sources`, the source files
+ * those were built from (read from each bundle file's source map), all relative to the repository
+ * (`out/cli/index.mjs`, `node_modules/zod/…`).
  */
-export async function runBuiltCliRecordingModules(args: string[]): Promise<CliRun & { sources: string[] }> {
+export async function runBuiltCliRecordingModules(
+  args: string[],
+): Promise<CliRun & { files: string[]; sources: string[] }> {
   const { cliBundle } = (await import(cliScript)) as { cliBundle: string };
   const dir = mkdtempSync(join(tmpdir(), 'poste-dmp-cli-modules-'));
   const list = join(dir, 'loaded.txt');
@@ -72,7 +75,8 @@ export async function runBuiltCliRecordingModules(args: string[]): Promise<CliRu
       const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
       return map.sources.map((source) => resolve(dirname(file), source));
     });
-    return { ...run, sources: sources.map((source) => source.slice(repoRoot.length)) };
+    const relative = (path: string): string => path.slice(repoRoot.length);
+    return { ...run, files: files.map(relative), sources: sources.map(relative) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
