@@ -71,12 +71,17 @@ export const isLocalImportAnswer = anyOf(
 );
 export type LocalImportAnswer = Checked<typeof isLocalImportAnswer>;
 
-/** One frame: length prefix and JSON. */
+/**
+ * One frame: length prefix and JSON, written into one buffer (a request carries a whole document in
+ * base64: no second copy of it for the concatenation).
+ */
 export function encodeFrame(message: LocalImportRequest | LocalImportAnswer): Buffer {
-  const body = Buffer.from(JSON.stringify(message), 'utf8');
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(body.length, 0);
-  return Buffer.concat([head, body]);
+  const json = JSON.stringify(message);
+  const length = Buffer.byteLength(json, 'utf8');
+  const frame = Buffer.allocUnsafe(4 + length);
+  frame.writeUInt32BE(length, 0);
+  frame.write(json, 4, 'utf8');
+  return frame;
 }
 
 /**

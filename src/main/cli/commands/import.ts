@@ -130,7 +130,11 @@ async function handOff(
             v: localImportVersion,
             type: 'import',
             create,
-            contentBase64: Buffer.from(input.bytes).toString('base64'),
+            contentBase64: Buffer.from(
+              input.bytes.buffer,
+              input.bytes.byteOffset,
+              input.bytes.byteLength,
+            ).toString('base64'),
           });
         }
         const cause = unreadableCauses.find((c) => c === input.refused.cause) ?? 'file: unreadable';
