@@ -32,6 +32,23 @@ export function bundleIsOutdated(bundle, script) {
   return [...sources, script].some((source) => newestMtime(source) > built);
 }
 
+// Dependencies are bundled too (tree-shaken, no per-package resolution at start-up), except sql.js
+// (finds its .wasm beside itself), the native addons (pcsclite, pkcs11js) and pdf-lib (large,
+// imported only when a letter is printed). CommonJS dependencies inside an ES module bundle need a
+// real `require` for Node built-ins.
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['sql.js', 'pcsclite', 'pdf-lib', 'pkcs11js', 'pg-native'],
+  banner: {
+    js: "import { createRequire as __cliCreateRequire } from 'node:module'; const require = __cliCreateRequire(import.meta.url);",
+  },
+  logLevel: 'error',
+  sourcemap: 'linked',
+};
+
 /**
  * Builds `entry` (relative to the repository) into `bundle`, the workers first beside it.
  * `splitting`: the code reached only through `import()` goes to chunks under `chunks/`, loaded when
@@ -39,22 +56,6 @@ export function bundleIsOutdated(bundle, script) {
  */
 export async function buildNodeBundle(entry, bundle, { splitting = false } = {}) {
   const { build } = await import('esbuild');
-  // Dependencies are bundled too (tree-shaken, no per-package resolution at start-up), except sql.js
-  // (finds its .wasm beside itself), the native addons (pcsclite, pkcs11js) and pdf-lib (large,
-  // imported only when a letter is printed). CommonJS dependencies inside an ES module bundle need a
-  // real `require` for Node built-ins.
-  const common = {
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['sql.js', 'pcsclite', 'pdf-lib', 'pkcs11js', 'pg-native'],
-    banner: {
-      js: "import { createRequire as __cliCreateRequire } from 'node:module'; const require = __cliCreateRequire(import.meta.url);",
-    },
-    logLevel: 'error',
-    sourcemap: 'linked',
-  };
   // The workers first: a bundle newer than its workers must never exist.
   for (const [name, source] of Object.entries(workers))
     await build({
@@ -87,4 +88,33 @@ export async function buildNodeBundle(entry, bundle, { splitting = false } = {})
     const path = join(chunks, file);
     if (!current.has(path)) rmSync(path, { force: true });
   }
+}
+
+/**
+ * Builds `entry` into the single file `bundle` (minified), in front of a bundle built by
+ * `buildNodeBundle` beside it: the entry's `import('./<rest>')` stays an import of
+ * `./<rest>.mjs`, loaded only when the entry gets there. Everything else it imports is in the one
+ * file, so what it does by itself costs one module to load; code it shares with the rest is built
+ * into both (the two never exchange objects, only what the entry passes as arguments).
+ */
+export async function buildFrontBundle(entry, bundle, rest) {
+  const { build } = await import('esbuild');
+  await build({
+    ...common,
+    entryPoints: [join(root, entry)],
+    outfile: bundle,
+    minify: true,
+    keepNames: true,
+    plugins: [
+      {
+        name: 'rest-of-the-bundle',
+        setup(b) {
+          b.onResolve({ filter: new RegExp(`^\\./${rest}$`) }, () => ({
+            path: `./${rest}.mjs`,
+            external: true,
+          }));
+        },
+      },
+    ],
+  });
 }

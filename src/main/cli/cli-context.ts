@@ -16,6 +16,11 @@ export interface CliContext {
   defaultDataDir: string;
 }
 
+/** A command's line on stdout (a newline added when missing). */
+export const printOut = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+/** The same on stderr: errors, warnings and recovery notices. */
+export const printErr = (s: string): void => void process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+
 export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -93,7 +98,7 @@ function frenchParseError(err: unknown): string {
 /** `--data`, `--wait` (and the refused `--store`) turned into an open request. */
 export function openRequest(
   values: { data?: string | undefined; wait?: string | undefined; store?: string | undefined },
-  ctx: CliContext,
+  ctx: Pick<CliContext, 'defaultDataDir'>,
   readOnly: boolean,
 ): DataFolderDmpRequest {
   if (values.store !== undefined) {
@@ -118,13 +123,13 @@ export function openRequest(
  * Parses, reports usage errors (exit 2, with the command's usage), then runs the command. Every
  * command goes through here, so every usage error looks the same.
  */
-export async function runCommand<T extends Options>(
-  ctx: CliContext,
+export async function runCommand<T extends Options, R extends number | null = number>(
+  ctx: Pick<CliContext, 'err'>,
   args: readonly string[],
   options: T,
   usage: string,
-  body: (parsed: ReturnType<typeof parseCommandArgs<T>>) => Promise<number>,
-): Promise<number> {
+  body: (parsed: ReturnType<typeof parseCommandArgs<T>>) => Promise<R>,
+): Promise<R | number> {
   let parsed: ReturnType<typeof parseCommandArgs<T>>;
   try {
     parsed = parseCommandArgs(args, options);

@@ -2,7 +2,7 @@ import { createConnection, type Socket } from 'node:net';
 import {
   encodeFrame,
   FrameReader,
-  localImportAnswerSchema,
+  isLocalImportAnswer,
   localImportVersion,
   maxAnswerFrameBytes,
   parseFrameJson,
@@ -53,9 +53,9 @@ export async function connectLocalImport(socketPath: string): Promise<LocalImpor
     const frames = reader.push(chunk);
     if (frames === 'too-large') return fail(new LocalImportLost('answer over the size cap'));
     for (const frame of frames) {
-      const parsed = localImportAnswerSchema.safeParse(parseFrameJson(frame));
-      if (!parsed.success) return fail(new LocalImportLost('malformed answer'));
-      waiting.shift()?.resolve(parsed.data);
+      const answer = parseFrameJson(frame);
+      if (!isLocalImportAnswer(answer)) return fail(new LocalImportLost('malformed answer'));
+      waiting.shift()?.resolve(answer);
     }
   });
   socket.on('error', (err) => fail(new LocalImportLost(err.message)));

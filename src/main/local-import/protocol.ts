@@ -1,12 +1,24 @@
-import { z } from 'zod';
 import { defaultXmlLimits } from '../cda/xml/limits';
+import {
+  anyOf,
+  base64,
+  boolean,
+  count,
+  literal,
+  oneOf,
+  record,
+  strictObject,
+  string,
+  type Checked,
+} from './json-check';
 
 /**
  * The local import socket's protocol: `cli import` hands its files to the running instance that
  * holds the data folder (see README.md beside this file). One frame = a 4-byte big-endian length,
  * then that many bytes of UTF-8 JSON. The client speaks first (`hello`), then sends one `import` or
  * `refused-file` per file and reads one `result` for each, in order. File names are not sent: the
- * CLI prints them, and a name may be a patient's.
+ * CLI prints them, and a name may be a patient's. The instance checks requests and the CLI answers
+ * with the checks below (`json-check.ts`, not zod: see why there).
  */
 export const localImportVersion = 1;
 
@@ -17,54 +29,59 @@ export const maxAnswerFrameBytes = 64 * 1024;
 /** Requests are flat objects; anything nested deeper is not one of ours. */
 export const maxRequestDepth = 4;
 
-const version = z.literal(localImportVersion);
+const version = literal(localImportVersion);
 
 /** Why the CLI could not read a file (the causes of `ImportFileError`): audited as a refusal. */
 export const unreadableCauses = ['file: unreadable', 'file: not a regular file', 'file: too large'] as const;
 
-export const localImportRequestSchema = z.discriminatedUnion('type', [
-  z.strictObject({ v: version, type: z.literal('hello') }),
-  z.strictObject({
+export const isLocalImportRequest = anyOf(
+  strictObject({ v: version, type: literal('hello') }),
+  strictObject({
     v: version,
-    type: z.literal('import'),
-    create: z.boolean(),
-    contentBase64: z.base64().max(maxRequestFrameBytes),
+    type: literal('import'),
+    create: boolean,
+    contentBase64: base64(maxRequestFrameBytes),
   }),
-  z.strictObject({ v: version, type: z.literal('refused-file'), cause: z.enum(unreadableCauses) }),
-]);
-export type LocalImportRequest = z.infer<typeof localImportRequestSchema>;
+  strictObject({ v: version, type: literal('refused-file'), cause: oneOf(unreadableCauses) }),
+);
+export type LocalImportRequest = Checked<typeof isLocalImportRequest>;
 
 /** What became of one file: what the CLI prints for it, wherever the import ran. */
-export const importOutcomeSchema = z.discriminatedUnion('ok', [
-  z.strictObject({
-    ok: z.literal(true),
-    documentId: z.string().max(200),
-    created: z.boolean(),
-    counts: z.record(z.string().max(100), z.number().int().nonnegative()),
+const isImportOutcome = anyOf(
+  strictObject({
+    ok: literal(true),
+    documentId: string(200),
+    created: boolean,
+    counts: record(string(100), count),
   }),
-  z.strictObject({ ok: z.literal(false), message: z.string().max(4000) }),
-]);
-export type ImportOutcome = z.infer<typeof importOutcomeSchema>;
+  strictObject({ ok: literal(false), message: string(4000) }),
+);
+export type ImportOutcome = Checked<typeof isImportOutcome>;
 
-export const localImportAnswerSchema = z.discriminatedUnion('type', [
-  z.strictObject({ v: version, type: z.literal('ready') }),
-  z.strictObject({ v: version, type: z.literal('result'), outcome: importOutcomeSchema }),
+export const isLocalImportAnswer = anyOf(
+  strictObject({ v: version, type: literal('ready') }),
+  strictObject({ v: version, type: literal('result'), outcome: isImportOutcome }),
   /** The instance refuses the connection (French message) and closes it. */
-  z.strictObject({
+  strictObject({
     v: version,
-    type: z.literal('refused'),
-    code: z.enum(['VERSION', 'BAD_FRAME', 'TOO_LARGE', 'NO_LOCAL_STORE', 'BUSY', 'CLOSING']),
-    message: z.string().max(4000),
+    type: literal('refused'),
+    code: oneOf(['VERSION', 'BAD_FRAME', 'TOO_LARGE', 'NO_LOCAL_STORE', 'BUSY', 'CLOSING']),
+    message: string(4000),
   }),
-]);
-export type LocalImportAnswer = z.infer<typeof localImportAnswerSchema>;
+);
+export type LocalImportAnswer = Checked<typeof isLocalImportAnswer>;
 
-/** One frame: length prefix and JSON. */
+/**
+ * One frame: length prefix and JSON, written into one buffer (a request carries a whole document in
+ * base64: no second copy of it for the concatenation).
+ */
 export function encodeFrame(message: LocalImportRequest | LocalImportAnswer): Buffer {
-  const body = Buffer.from(JSON.stringify(message), 'utf8');
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(body.length, 0);
-  return Buffer.concat([head, body]);
+  const json = JSON.stringify(message);
+  const length = Buffer.byteLength(json, 'utf8');
+  const frame = Buffer.allocUnsafe(4 + length);
+  frame.writeUInt32BE(length, 0);
+  frame.write(json, 4, 'utf8');
+  return frame;
 }
 
 /**

@@ -7,7 +7,7 @@ import { handedOffImportActor, importOne, type ImportTarget } from './import-ste
 import {
   encodeFrame,
   FrameReader,
-  localImportRequestSchema,
+  isLocalImportRequest,
   localImportVersion,
   maxRequestDepth,
   maxRequestFrameBytes,
@@ -217,8 +217,7 @@ function decode(
   if (jsonDepthExceeds(frame, maxRequestDepth)) return { refusal: 'BAD_FRAME', reason: 'nested too deep' };
   const json = parseFrameJson(frame);
   if (json === null) return { refusal: 'BAD_FRAME', reason: 'not UTF-8 JSON' };
-  const parsed = localImportRequestSchema.safeParse(json);
-  if (parsed.success) return { ok: parsed.data };
+  if (isLocalImportRequest(json)) return { ok: json };
   const v = typeof json === 'object' && !Array.isArray(json) ? (json as { v?: unknown }).v : undefined;
   if (v !== undefined && v !== localImportVersion) {
     return { refusal: 'VERSION', reason: `version ${JSON.stringify(v)}` };

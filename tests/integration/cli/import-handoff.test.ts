@@ -10,7 +10,7 @@ import { openDataFolderDmp } from '../../../src/main/app/data-folder-dmp';
 import { silentLogger } from '../../../src/main/log/logger';
 import { startApp } from '../support/app-harness';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
-import { buildCli, lockContentFor, runCli, type CliRun } from './support';
+import { buildCli, lockContentFor, runBuiltCliRecordingModules, runCli, type CliRun } from './support';
 
 /**
  * `cli import` while an instance holds the data folder: the instance is the composition root (the
@@ -112,6 +112,28 @@ describe('cli import hands its files to the instance holding the data folder', (
     expect(coldHistory.find((h) => h.action === 'document.deposit')?.actor).toBe(
       'Système (import, via ligne de commande)',
     );
+  });
+
+  it('a handed-off import loads only the hand-off: no zod, store, sql.js, CDA parser, DMP service or logger', async () => {
+    const dataDir = freshDir();
+    await startInstance(dataDir);
+    const run = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', dataDir]);
+    expect(run.stdout).toMatch(/^OK VAC_2023\.01\.xml/);
+    expect(run.code).toBe(0);
+    // One module of ours, the entry (main.mjs and its chunks are the rest of the CLI), and in it the
+    // client: the list is the real one.
+    expect(run.files.filter((file) => !file.startsWith('node_modules/'))).toEqual(['out/cli/index.mjs']);
+    expect(run.sources).toContain('src/main/local-import/client.ts');
+    // Each of these costs the process start compile time (zod alone was ~470 KB minified) and is
+    // needed only when the CLI imports by itself.
+    const heavy = run.sources.filter(
+      (source) =>
+        /^node_modules\/(zod|saxes|sql\.js|kysely|pino)\//.test(source) ||
+        /^src\/main\/(store\/(open-store|sql-image)|dmp\/(dmp-service|parse-cda)|cda\/(import|xml\/parse)|log\/logger)\.ts$/.test(
+          source,
+        ),
+    );
+    expect(heavy).toEqual([]);
   });
 
   it('offers the socket only while the instance runs, 0600 in a 0700 folder; without an instance the CLI opens the store itself', async () => {

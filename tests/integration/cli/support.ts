@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -30,6 +31,55 @@ export function runCli(args: string[], onStderr?: (text: string) => void): Promi
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * The built CLI (`node out/cli/index.mjs`, as a hospital system runs it) with a module hook in front
+ * that records every module it loads: `files`, the modules' files, and `sources`, the source files
+ * those were built from (read from each bundle file's source map), all relative to the repository
+ * (`out/cli/index.mjs`, `node_modules/zod/…`).
+ */
+export async function runBuiltCliRecordingModules(
+  args: string[],
+): Promise<CliRun & { files: string[]; sources: string[] }> {
+  const { cliBundle } = (await import(cliScript)) as { cliBundle: string };
+  const dir = mkdtempSync(join(tmpdir(), 'poste-dmp-cli-modules-'));
+  const list = join(dir, 'loaded.txt');
+  const hooks = `import { appendFileSync } from 'node:fs';
+    let file;
+    export function initialize(data) { file = data.file; }
+    export async function load(url, context, next) { appendFileSync(file, url + '\\n'); return next(url, context); }`;
+  const preload = `import { register } from 'node:module';
+    register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}, { data: { file: ${JSON.stringify(list)} } });`;
+  try {
+    const run = await new Promise<CliRun>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', `data:text/javascript,${encodeURIComponent(preload)}`, cliBundle, ...args],
+        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    const files = readFileSync(list, 'utf8')
+      .split('\n')
+      .filter((url) => url.startsWith('file:'))
+      .map((url) => fileURLToPath(url));
+    const sources = files.flatMap((file) => {
+      // A bundle file names its sources in its map; a module loaded from node_modules is its own source.
+      if (!existsSync(`${file}.map`)) return [file];
+      const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+      return map.sources.map((source) => resolve(dirname(file), source));
+    });
+    const relative = (path: string): string => path.slice(repoRoot.length);
+    return { ...run, files: files.map(relative), sources: sources.map(relative) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function buildCli(): Promise<void> {

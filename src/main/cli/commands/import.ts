@@ -1,9 +1,11 @@
 import { basename, resolve } from 'node:path';
+import type { DataFolderDmpRequest } from '../../app/data-folder-dmp';
 import { dataLayout } from '../../app/paths';
 import {
   dataOptions,
   exitCode,
   openRequest,
+  parseCommandArgs,
   runCommand,
   UsageError,
   withService,
@@ -15,6 +17,10 @@ import { connectLocalImport, LocalImportRefused } from '../../local-import/clien
 import { localImportVersion, unreadableCauses, type ImportOutcome } from '../../local-import/protocol';
 
 const usage = 'Usage : import FICHIER.xml… [--create] [--data DOSSIER] [--wait [SECONDES]]';
+const options = { ...dataOptions, create: { type: 'boolean' } } as const;
+
+/** What index.ts has before it loads the rest of the CLI: printing and the default folder. */
+export type HandOffContext = Pick<CliContext, 'out' | 'err' | 'defaultDataDir'>;
 
 /**
  * `import <file.xml…> [--create]`: deposits CDA documents from a hospital system, each into the dossier
@@ -25,27 +31,40 @@ const usage = 'Usage : import FICHIER.xml… [--create] [--data DOSSIER] [--wait
  * (`--wait` then queues behind another CLI). Same output and exit codes either way.
  */
 export function importCommand(args: string[], ctx: CliContext): Promise<number> {
-  return runCommand(
-    ctx,
-    args,
-    { ...dataOptions, create: { type: 'boolean' } },
-    usage,
-    async ({ values, positionals }) => {
-      if (positionals.length === 0) throw new UsageError('Aucun fichier à importer.');
-      const create = values.create === true;
-      const request = openRequest(values, ctx, false);
-      const handedOff = await handOff(ctx, request.dataDir, positionals, create);
-      if (handedOff !== null) return handedOff;
-      return withService(ctx, request, ({ service }) =>
-        importFiles(ctx, positionals, (input) => importOne(service, input, create, cliImportActor)),
-      );
-    },
-  );
+  return runCommand(ctx, args, options, usage, async (parsed) => {
+    const { files, create, request } = importArguments(parsed, ctx);
+    const handedOff = await handOff(ctx, request.dataDir, files, create);
+    if (handedOff !== null) return handedOff;
+    return withService(ctx, request, ({ service }) =>
+      importFiles(ctx, files, (input) => importOne(service, input, create, cliImportActor)),
+    );
+  });
+}
+
+/**
+ * `import` as far as a running instance takes it, for index.ts: the exit code when the instance
+ * imported the files or the arguments were wrong (printed as by `importCommand`), null when no
+ * instance answers and nothing was printed. The caller then runs `importCommand`, which tries the
+ * socket again and otherwise opens the store.
+ */
+export function handOffImportCommand(args: string[], ctx: HandOffContext): Promise<number | null> {
+  return runCommand(ctx, args, options, usage, async (parsed) => {
+    const { files, create, request } = importArguments(parsed, ctx);
+    return handOff(ctx, request.dataDir, files, create);
+  });
+}
+
+function importArguments(
+  { values, positionals }: ReturnType<typeof parseCommandArgs<typeof options>>,
+  ctx: HandOffContext,
+): { files: string[]; create: boolean; request: DataFolderDmpRequest } {
+  if (positionals.length === 0) throw new UsageError('Aucun fichier à importer.');
+  return { files: positionals, create: values.create === true, request: openRequest(values, ctx, false) };
 }
 
 /** Reads each file, has it imported by `run`, prints what became of it; the exit code for them all. */
 async function importFiles(
-  ctx: CliContext,
+  ctx: HandOffContext,
   files: string[],
   run: (input: ImportInput) => Promise<ImportOutcome>,
 ): Promise<number> {
@@ -88,7 +107,7 @@ const lostMessage =
  * socket (none runs, or a killed one left the socket file): the caller opens the store itself.
  */
 async function handOff(
-  ctx: CliContext,
+  ctx: HandOffContext,
   dataDir: string,
   files: string[],
   create: boolean,
@@ -111,7 +130,11 @@ async function handOff(
             v: localImportVersion,
             type: 'import',
             create,
-            contentBase64: Buffer.from(input.bytes).toString('base64'),
+            contentBase64: Buffer.from(
+              input.bytes.buffer,
+              input.bytes.byteOffset,
+              input.bytes.byteLength,
+            ).toString('base64'),
           });
         }
         const cause = unreadableCauses.find((c) => c === input.refused.cause) ?? 'file: unreadable';
