@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseCda } from '../src/main/cda/import';
 import { summarise, type BenchResult, type BenchRow } from './types';
+import { benchCdaPool } from './cda-pool';
 import { prepareDataDir } from './support/population';
 import { projectRoot } from '../src/main/app/paths';
 import { sharedCdaFixturesDir, sharedCorpusDir } from '../tests/support/shared-fixtures';
@@ -82,6 +83,8 @@ export async function benchImport(opts: { quick: boolean }): Promise<BenchResult
       ),
     );
   }
+  const pooled = ips ? await benchCdaPool(IPS_FIXTURE, ips.bytes, opts.quick) : { rows: [], notes: [] };
+  rows.push(...pooled.rows);
   const cli = await cliImportIntoLargeFolder(opts.quick);
   rows.push(...cli.rows);
   return {
@@ -89,6 +92,7 @@ export async function benchImport(opts: { quick: boolean }): Promise<BenchResult
     rows,
     notes: [
       `${files.length} documents CI-SIS officiels (10 fixtures + corpus), ${rounds} passes après une passe de chauffe, parse synchrone sur le thread courant.`,
+      ...pooled.notes,
       ...cli.notes,
     ],
   };

@@ -22,6 +22,9 @@ export interface CdaParserPoolOptions {
   entry?: WorkerEntry;
 }
 
+/** How long a new worker may take to load the parser (a start under tsx on a loaded machine takes seconds). */
+const workerStartBudgetMs = 60_000;
+
 /** Cores minus one for the event loop, at most 4, at least 1. */
 export function defaultCdaParserWorkers(cores: number = availableParallelism()): number {
   return Math.max(1, Math.min(cores - 1, 4));
@@ -173,10 +176,18 @@ export class CdaParserPool implements CdaParser {
     });
     const slot: Slot = { worker, ready: false, job: null, timer: null, gone: false };
     this.slots.push(slot);
+    // A worker that has not loaded the parser in this time will not: its documents must not wait forever.
+    slot.timer = setTimeout(() => {
+      if (slot.ready || slot.gone) return;
+      void worker.terminate();
+      this.lost(slot, new Error(`not ready after ${workerStartBudgetMs} ms`));
+    }, workerStartBudgetMs);
     worker.on('message', (message: CdaWorkerMessage) => {
       if (slot.gone) return;
       if (message.kind === 'ready') {
         slot.ready = true;
+        if (slot.timer) clearTimeout(slot.timer);
+        slot.timer = null;
         worker.unref();
         this.log.info('cda parser worker started', { threadId: worker.threadId, workers: this.slots.length });
         this.pump();

@@ -246,6 +246,21 @@ describe('CDA parser pool (worker threads)', () => {
     },
   );
 
+  it('a worker that cannot start (entry file missing from the bundle) refuses the document in French, logged', async () => {
+    const { log, lines } = capture();
+    const parser = pool({
+      workers: 1,
+      log,
+      entry: { url: new URL('file:///nonexistent/out/host/cda-parser-worker.js'), tsBootstrap: null },
+    });
+    await expect(parser.parse(new Uint8Array(readShared('VSM_1.4_2022.01.xml')))).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: cdaParserMessages.unavailable,
+    });
+    expect(lines.some((l) => l.includes('cda parser worker failed to start'))).toBe(true);
+    expect(parser.workers).toBe(0);
+  });
+
   it(
     'refuses « serveur occupé » beyond its queue instead of holding every document in memory',
     { timeout: 120_000 },
