@@ -237,6 +237,7 @@ async function answer(
   if (request.type === 'hello') return { v: localImportVersion, type: 'ready' };
   if (isClosing())
     return { v: localImportVersion, type: 'refused', code: 'CLOSING', message: refusals.CLOSING };
+  const started = performance.now();
   const outcome =
     request.type === 'import'
       ? await importOne(
@@ -255,6 +256,8 @@ async function answer(
   log.info('CLI import handed off', {
     ok: outcome.ok,
     refusedBeforeReading: request.type === 'refused-file',
+    // The instance's share of a handed-off import's time (the rest is the CLI process).
+    ms: Math.round(performance.now() - started),
   });
   return { v: localImportVersion, type: 'result', outcome };
 }

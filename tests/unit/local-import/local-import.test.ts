@@ -108,6 +108,12 @@ describe('local import socket', () => {
         args: ['file: too large', expect.any(String), handedOffImportActor],
       },
     ]);
+    // Each import logs how long the instance took over it (the CLI's share is its process).
+    const handedOff = logLines
+      .map((line) => JSON.parse(line) as { msg: string; ms?: unknown })
+      .filter((line) => line.msg === 'CLI import handed off');
+    expect(handedOff).toHaveLength(3);
+    for (const line of handedOff) expect(line.ms).toEqual(expect.any(Number));
   });
 
   it('close lets an import in progress finish, then removes the socket', async () => {
