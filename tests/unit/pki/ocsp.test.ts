@@ -1,4 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  BasicOCSPResponse,
+  CertID,
+  CertStatus,
+  OCSPRequest,
+  OCSPResponse,
+  OCSPResponseStatus,
+  ResponderID,
+  ResponseBytes,
+  ResponseData,
+  SingleResponse,
+  id_pkix_ocsp_basic,
+  id_pkix_ocsp_nonce,
+} from '@peculiar/asn1-ocsp';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier, Extension, Name } from '@peculiar/asn1-x509';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +29,7 @@ import {
   type IssuedCertificate,
   type TestPki,
 } from '../../../src/main/pki';
+import { rsaAlgorithm, subtle } from '../../../src/main/pki/keys';
 import { OcspClient } from '../../../src/main/pki/ocsp';
 import { startOcspResponder, type OcspResponder } from '../../support/ocsp-responder';
 
@@ -149,5 +168,107 @@ describe('OCSP client (host side) with openssl ocsp as the responder', () => {
       status: 'good',
       covered: false,
     });
+  });
+});
+
+/**
+ * Answers no real responder gives on demand: a responder of our own (node:http) that signs with the
+ * authority's key what the test asks — a control answer (accepted), then each with one fault.
+ */
+describe('OCSP client: nonce, dates and the certificate answered about', () => {
+  type Fault = 'none' | 'wrong-nonce' | 'stale' | 'future' | 'other-serial';
+  let fault: Fault = 'none';
+  let server: Server;
+  let url: string;
+
+  async function answer(request: OCSPRequest): Promise<ArrayBuffer> {
+    const asked = request.tbsRequest.requestList[0]!.reqCert;
+    const nonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce);
+    const now = Date.now();
+    const certID = new CertID({
+      ...asked,
+      serialNumber: fault === 'other-serial' ? new Uint8Array([0x01, 0x02]).buffer : asked.serialNumber,
+    });
+    const echoed =
+      nonce && fault === 'wrong-nonce'
+        ? new Extension({
+            extnID: id_pkix_ocsp_nonce,
+            extnValue: new OctetString(AsnConvert.serialize(new OctetString(new Uint8Array(16)))),
+          })
+        : nonce;
+    const tbs = new ResponseData({
+      responderID: new ResponderID({
+        byName: AsnConvert.parse(pki.organisations.certificate.subjectName.toArrayBuffer(), Name),
+      }),
+      producedAt: new Date(now),
+      responses: [
+        new SingleResponse({
+          certID,
+          certStatus: new CertStatus({ good: null }),
+          thisUpdate: new Date(fault === 'future' ? now + 60 * 60_000 : now - 60_000),
+          nextUpdate: new Date(fault === 'stale' ? now - 60 * 60_000 : now + 5 * 60_000),
+        }),
+      ],
+      ...(echoed ? { responseExtensions: [echoed] } : {}),
+    });
+    const signed = AsnConvert.serialize(tbs);
+    const basic = new BasicOCSPResponse({
+      tbsResponseData: tbs,
+      signatureAlgorithm: new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null }),
+      signature: await subtle.sign(rsaAlgorithm, pki.organisations.privateKey, signed),
+    });
+    return AsnConvert.serialize(
+      new OCSPResponse({
+        responseStatus: OCSPResponseStatus.successful,
+        responseBytes: new ResponseBytes({
+          responseType: id_pkix_ocsp_basic,
+          response: new OctetString(AsnConvert.serialize(basic)),
+        }),
+      }),
+    );
+  }
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        answer(AsnConvert.parse(Buffer.concat(chunks), OCSPRequest)).then(
+          (body) => {
+            res.writeHead(200, { 'content-type': 'application/ocsp-response' });
+            res.end(Buffer.from(body));
+          },
+          () => {
+            res.writeHead(500);
+            res.end();
+          },
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('accepts the control answer (signed by the authority, fresh, right nonce and certificate)', async () => {
+    fault = 'none';
+    expect(await client(url).status(good.certificate, pki.organisations.certificate)).toEqual({
+      status: 'good',
+      covered: true,
+    });
+  });
+
+  it.each([
+    ['wrong-nonce', /nonce differs/],
+    ['stale', /stale answer/],
+    ['future', /in the future/],
+    ['other-serial', /no answer about the certificate asked for/],
+  ] as const)('refuses an answer with %s', async (which, logged) => {
+    fault = which;
+    expect(await client(url).status(good.certificate, pki.organisations.certificate)).toMatchObject({
+      status: 'unknown',
+      why: 'ocsp-bad-response',
+    });
+    expect(lines.at(-1)).toMatch(logged);
   });
 });
