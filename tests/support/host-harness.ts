@@ -1,3 +1,4 @@
+import type { ClientHttp2Session } from 'node:http2';
 import { DmpService } from '../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../src/main/dmp/migrations';
 import { IdentityReference } from '../../src/main/identity/identity-reference';
@@ -17,7 +18,7 @@ import type { HostTestPki, Issued } from './host-test-pki';
 export interface TestHostOptions {
   idleMs?: number;
   now?: () => number;
-  /** Revocation data (CRLs, OCSP) for workstations and open sessions' cards (proofs: `verifyProof`). */
+  /** Revocation data (CRLs, OCSP) for workstations, card proofs and open sessions' cards. */
   revocation?: RevocationCheck;
   limits?: Partial<HostLimits>;
   verifyProof?: ProofVerifier;
@@ -41,7 +42,9 @@ export async function startTestHost(pki: HostTestPki, options: TestHostOptions =
     dmp,
     identities,
     tls: { caPem: pki.caPem, certPem: pki.host.certPem, keyPem: pki.host.keyPem },
-    verifyProof: options.verifyProof ?? pki.verifyProof,
+    // Given revocation data, the card proofs are checked against it too, as the real host does.
+    verifyProof:
+      options.verifyProof ?? (options.revocation ? pki.verifyProofWith(options.revocation) : pki.verifyProof),
     log: log.child('host'),
     host: '127.0.0.1',
     port: 0,
@@ -82,4 +85,21 @@ export async function startTestHost(pki: HostTestPki, options: TestHostOptions =
       await store.close();
     },
   };
+}
+
+/** One `host.hello` on a raw HTTP/2 connection: the HTTP status, and the host's French refusal if any. */
+export function helloOn(session: ClientHttp2Session): Promise<{ status: number; message?: string }> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({ ':method': 'POST', ':path': '/api/v1/host.hello' });
+    let status = 0;
+    const chunks: Buffer[] = [];
+    stream.on('response', (headers) => (status = Number(headers[':status'])));
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => {
+      const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { message: string } };
+      resolve({ status, ...(json.error ? { message: json.error.message } : {}) });
+    });
+    stream.on('error', reject);
+    stream.end('{"args":[]}');
+  });
 }

@@ -11,6 +11,7 @@ import {
   type TestPki,
 } from '../../src/main/pki';
 import { rsaAlgorithm, subtle } from '../../src/main/pki/keys';
+import type { RevocationCheck } from '../../src/main/pki/revocation';
 import type { CardSigner } from '../../src/main/host-client/card-signer';
 import type { Professional } from '../../src/shared/contract';
 import type { DmpActor } from '../../src/main/dmp/actors';
@@ -45,6 +46,8 @@ export interface HostTestPki {
   foreignWorkstation: Issued;
   card(professional: VerifiedProfessional, options?: { foreign?: boolean }): CardSigner;
   verifyProof: ProofVerifier;
+  /** The same check, with the card certificates' revocation (CRLs, OCSP) as the host gives it. */
+  verifyProofWith(revocation: RevocationCheck): ProofVerifier;
 }
 
 /** The certificate file as TLS sends it: the leaf and its issuing authority. */
@@ -115,6 +118,8 @@ export async function createHostTestPki(): Promise<HostTestPki> {
       };
     },
     verifyProof: (proof) => verifyProfessionalProof({ ...proof, trustedRoots }),
+    verifyProofWith: (revocation) => (proof) =>
+      verifyProfessionalProof({ ...proof, trustedRoots, revocation }),
   };
 }
 

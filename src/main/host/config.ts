@@ -63,7 +63,34 @@ export const hostConfigSchema = z.strictObject({
    * certificates, AC PERSONNES' for cards, the root's for the authorities themselves. Re-read when a
    * file changes; an expired one fails closed (docs/host.md « Révocation »).
    */
-  revocation: z.strictObject({ crlFiles: z.array(path).min(1).max(32) }).optional(),
+  revocation: z
+    .strictObject({
+      crlFiles: z.array(path).min(1).max(32).optional(),
+      /**
+       * OCSP for workstation and card certificates (src/main/pki/ocsp.ts), beside or instead of CRLs:
+       * the responder `url` (default: each certificate's AIA), the time one answer may take, and how
+       * long a verified answer is kept at most (until its nextUpdate otherwise). Fail closed.
+       */
+      ocsp: z
+        .strictObject({
+          url: z
+            .url({ protocol: /^https?$/ })
+            .max(2048)
+            .optional(),
+          timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+          maxCacheSeconds: z
+            .number()
+            .int()
+            .min(1)
+            .max(24 * 60 * 60)
+            .default(300),
+        })
+        .optional(),
+    })
+    .refine((r) => r.crlFiles !== undefined || r.ocsp !== undefined, {
+      message: 'revocation : crlFiles ou ocsp attendu',
+    })
+    .optional(),
   /** Per-workstation limits (src/main/host/rate-limit.ts). */
   limits: z
     .strictObject({
@@ -162,7 +189,14 @@ function resolvePaths(config: HostConfig, base: string): HostConfig {
     ...config,
     tls: { ca: at(config.tls.ca), cert: at(config.tls.cert), key: at(config.tls.key) },
     ...(config.professionalRoots ? { professionalRoots: config.professionalRoots.map(at) } : {}),
-    ...(config.revocation ? { revocation: { crlFiles: config.revocation.crlFiles.map(at) } } : {}),
+    ...(config.revocation
+      ? {
+          revocation: {
+            ...config.revocation,
+            ...(config.revocation.crlFiles ? { crlFiles: config.revocation.crlFiles.map(at) } : {}),
+          },
+        }
+      : {}),
     ...(config.auditCheckpointFile ? { auditCheckpointFile: at(config.auditCheckpointFile) } : {}),
     storage:
       config.storage.kind === 'embedded'

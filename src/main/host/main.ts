@@ -19,7 +19,8 @@ import { createLogger, type RootLogger } from '../log/logger';
 import { HostConfigError, hostEnvironment, loadHostConfig, readTlsFiles, type HostConfig } from './config';
 import { startDmpHost } from './dmp-host';
 import { verifyProfessionalProof } from '../pki';
-import { CrlFileError, RevocationLists } from '../pki/revocation';
+import { CrlFileError, type RevocationCheck } from '../pki/revocation';
+import { openRevocation } from './host-revocation';
 import { AuditLog, type AuditLogOptions } from '../audit/audit-log';
 import { CheckpointLog } from '../audit/checkpoints';
 import { auditLogSecurityTrail, type SecurityTrail } from '../audit/security-events';
@@ -317,10 +318,10 @@ async function main(argv: string[]): Promise<number> {
         ? { file: dataLayout(dirname(config.storage.clusterDir)).logFile }
         : {},
   );
-  let revocation: RevocationLists | null = null;
+  let revocation: RevocationCheck | null = null;
   if (config.revocation) {
     try {
-      revocation = RevocationLists.open(config.revocation.crlFiles, log.child('crl'));
+      revocation = openRevocation(config.revocation, log);
     } catch (err) {
       stderr(err instanceof CrlFileError ? err.message : `Listes de révocation illisibles : ${String(err)}`);
       await log.flush();

@@ -5,6 +5,8 @@ export {
   issueWorkstationCertificate,
   issueCardCertificate,
   publishCrl,
+  issueOcspResponderCertificate,
+  writeOcspIndex,
   allowsSystemCalls,
   isWorkstationCertificate,
   type Authority,
@@ -16,7 +18,14 @@ export {
   type AuthorityName,
   type CrlRequest,
 } from './test-pki';
-export { RevocationLists, CrlFileError, normalizeSerial, type RevocationStatus } from './revocation';
+export {
+  RevocationLists,
+  CrlFileError,
+  normalizeSerial,
+  combinedRevocation,
+  type RevocationStatus,
+  type RevocationCheck,
+} from './revocation';
 export { cardSubject, readCardSubject } from './card-subject';
 export { policies, authorityNames, type CardHolder, type CardKind } from './profile';
 export {

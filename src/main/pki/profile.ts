@@ -40,6 +40,8 @@ export const attributeOids = {
 export const extendedKeyUsages = {
   serverAuth: '1.3.6.1.5.5.7.3.1',
   clientAuth: '1.3.6.1.5.5.7.3.2',
+  /** id-kp-OCSPSigning: a delegated OCSP responder (RFC 6960 §4.2.2.2). */
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
 } as const;
 
 /**

@@ -13,6 +13,7 @@ import {
   writeSecretFile,
 } from './keys';
 import { authorityNames, extendedKeyUsages, policies, type CardHolder } from './profile';
+import { normalizeSerial } from './revocation';
 
 /**
  * The project's test PKI (modelled on IGC-Santé, see profile.ts and docs/cards.md §9):
@@ -205,6 +206,8 @@ interface LeafRequest {
   fileName: string;
   /** TLS certificates are written with their issuing authority; card certificates alone. */
   withChain: boolean;
+  /** The authority's OCSP responder, named in the certificate's AIA extension. */
+  ocspUrl?: string;
 }
 
 async function issueLeaf(request: LeafRequest): Promise<IssuedCertificate> {
@@ -221,6 +224,9 @@ async function issueLeaf(request: LeafRequest): Promise<IssuedCertificate> {
   ];
   if (request.alternativeNames !== undefined) {
     extensions.push(new x509.SubjectAlternativeNameExtension(request.alternativeNames));
+  }
+  if (request.ocspUrl !== undefined) {
+    extensions.push(new x509.AuthorityInfoAccessExtension({ ocsp: request.ocspUrl }));
   }
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),
@@ -308,6 +314,8 @@ export interface WorkstationCertificateRequest {
   name: string;
   /** Marks the workstation as allowed to make system calls (CLI import) on the host. */
   systemCalls?: boolean;
+  /** AC ORGANISATIONS' OCSP responder, written in the certificate (AIA). */
+  ocspUrl?: string;
   now?: Date;
   notBefore?: Date;
   notAfter?: Date;
@@ -338,6 +346,7 @@ export async function issueWorkstationCertificate(
     folder: join(pki.dir, 'workstations'),
     fileName: fileName(request.name),
     withChain: true,
+    ...(request.ocspUrl !== undefined ? { ocspUrl: request.ocspUrl } : {}),
   });
 }
 
@@ -347,6 +356,8 @@ export interface CardCertificateRequest {
   holder: CardHolder;
   /** The key pair lives on the card: certify its public key. Absent → a key pair is generated and saved. */
   publicKey?: CryptoKey;
+  /** AC PERSONNES' OCSP responder, written in the certificate (AIA). */
+  ocspUrl?: string;
   now?: Date;
   notBefore?: Date;
   notAfter?: Date;
@@ -373,6 +384,7 @@ export async function issueCardCertificate(
     folder: join(pki.dir, 'cards'),
     fileName: fileName(request.cardSerial),
     withChain: false,
+    ...(request.ocspUrl !== undefined ? { ocspUrl: request.ocspUrl } : {}),
   });
 }
 
@@ -442,4 +454,103 @@ export async function publishCrl(
   const path = join(folder, fileName(request.name ?? `${authority}.crl`));
   writePublicFile(path, `${crl.toString('pem')}\n`);
   return { path, crl };
+}
+
+/**
+ * A delegated OCSP responder's certificate (RFC 6960 §4.2.2.2): issued by the authority it answers
+ * for, `id-kp-OCSPSigning`, and `id-pkix-ocsp-nocheck` (its own status is not asked). Under
+ * `ocsp/<name>.crt`, `.key`: what `openssl ocsp -rsigner … -rkey …` signs with.
+ */
+export async function issueOcspResponderCertificate(
+  pki: TestPki,
+  authority: Exclude<AuthorityName, 'root'>,
+  request: { name: string; now?: Date } = { name: `${authority}-ocsp` },
+): Promise<IssuedCertificate> {
+  const [notBefore, notAfter] = validity(request, 365);
+  const issuer = pki[authority];
+  const keys = await generateKeyPair();
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: serialNumber(),
+    subject: [
+      { C: ['FR'] },
+      { O: [authorityNames.organization] },
+      { OU: [authorityNames.unit] },
+      { CN: [`${issuer.certificate.subjectName.getField('CN')[0] ?? authority} OCSP`] },
+    ],
+    issuer: issuer.certificate.subjectName,
+    notBefore,
+    notAfter,
+    signingAlgorithm: rsaAlgorithm,
+    publicKey: keys.publicKey,
+    signingKey: issuer.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([extendedKeyUsages.ocspSigning]),
+      new x509.Extension(ocspNoCheckOid, false, new Uint8Array([0x05, 0x00])),
+      await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate),
+    ],
+  });
+  const folder = join(pki.dir, 'ocsp');
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const certificatePem = certificate.toString('pem');
+  const certPath = join(folder, `${fileName(request.name)}.crt`);
+  writePublicFile(certPath, `${certificatePem}\n`);
+  const keyPem = await privateKeyPem(keys.privateKey);
+  const keyPath = join(folder, `${fileName(request.name)}.key`);
+  writeSecretFile(keyPath, keyPem);
+  return {
+    certificate,
+    certificatePem,
+    chainPem: `${certificatePem}\n`,
+    certPath,
+    keyPem,
+    keyPath,
+    privateKey: keys.privateKey,
+  };
+}
+
+const ocspNoCheckOid = '1.3.6.1.5.5.7.48.1.5';
+
+/** The serial as OpenSSL looks it up (BN_bn2hex): upper case, no leading zero bytes, even length. */
+function opensslSerial(serial: string): string {
+  const digits = normalizeSerial(serial).toUpperCase();
+  return digits.length % 2 === 0 ? digits : `0${digits}`;
+}
+
+/** OpenSSL's `index.txt` time: YYMMDDHHMMSSZ. */
+function opensslTime(date: Date): string {
+  return `${date.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`;
+}
+
+/**
+ * The authority's certificate database as OpenSSL's `ca` keeps it (`index.txt`), which
+ * `openssl ocsp -index` answers from: one line per issued certificate, `V` (valid) or `R` (revoked,
+ * with its date). A certificate not listed is `unknown` to the responder. Written under
+ * `ocsp/<authority>-index.txt`; writing again replaces it (the responder re-reads a changed file).
+ */
+export function writeOcspIndex(
+  pki: TestPki,
+  authority: AuthorityName,
+  entries: { valid?: x509.X509Certificate[]; revoked?: x509.X509Certificate[]; now?: Date },
+): string {
+  const now = entries.now ?? new Date();
+  const line = (certificate: x509.X509Certificate, revoked: boolean): string =>
+    [
+      revoked ? 'R' : 'V',
+      opensslTime(certificate.notAfter),
+      revoked ? `${opensslTime(new Date(now.getTime() - 60_000))},keyCompromise` : '',
+      opensslSerial(certificate.serialNumber),
+      'unknown',
+      `/${certificate.subject.replace(/, /g, '/')}`,
+    ].join('\t');
+  const lines = [
+    ...(entries.valid ?? []).map((c) => line(c, false)),
+    ...(entries.revoked ?? []).map((c) => line(c, true)),
+  ];
+  const folder = join(pki.dir, 'ocsp');
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const path = join(folder, `${authority}-index.txt`);
+  writePublicFile(path, lines.map((l) => `${l}\n`).join(''));
+  return path;
 }

@@ -1,8 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHostConfig } from '../../../src/main/host/config';
+import { openRevocation } from '../../../src/main/host/host-revocation';
+import { createLogger } from '../../../src/main/log/logger';
+import { createTestPki, issueWorkstationCertificate, publishCrl } from '../../../src/main/pki';
 import { defaultHostLimits } from '../../../src/main/host/rate-limit';
 
 function configFile(extra: Record<string, unknown>): string {
@@ -49,5 +52,57 @@ describe('host configuration: revocation, limits, audit checkpoints', () => {
     expect(() => loadHostConfig(configFile({ revocation: { crlFiles: [] } }), {})).toThrow(
       /Configuration du serveur DMP invalide/,
     );
+  });
+
+  it('reads revocation.ocsp (defaults, http(s) only, with or without CRLs) and refuses an empty revocation', () => {
+    const ocsp = loadHostConfig(configFile({ revocation: { ocsp: {} } }), {});
+    expect(ocsp.revocation).toEqual({ ocsp: { timeoutMs: 5_000, maxCacheSeconds: 300 } });
+    const both = loadHostConfig(
+      configFile({
+        revocation: { crlFiles: ['root.crl'], ocsp: { url: 'http://ocsp.example.fr/', timeoutMs: 2_000 } },
+      }),
+      {},
+    );
+    expect(both.revocation?.ocsp).toEqual({
+      url: 'http://ocsp.example.fr/',
+      timeoutMs: 2_000,
+      maxCacheSeconds: 300,
+    });
+    expect(both.revocation?.crlFiles).toEqual([join(dirname(both.tls.ca), 'root.crl')]);
+    for (const revocation of [
+      {},
+      { ocsp: { url: 'ftp://ocsp.example.fr/' } },
+      { ocsp: { softFail: true } },
+    ]) {
+      expect(() => loadHostConfig(configFile({ revocation }), {})).toThrow(
+        /Configuration du serveur DMP invalide/,
+      );
+    }
+  });
+
+  it('opens CRLs and OCSP together: the CRL is asked first, then the responder (unreachable → unknown)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'host-revocation-'));
+    const pki = await createTestPki(join(dir, 'pki'));
+    const desk = await issueWorkstationCertificate(pki, { name: 'poste' });
+    const revokedDesk = await issueWorkstationCertificate(pki, { name: 'poste-vole' });
+    const crl = await publishCrl(pki, 'organisations', { revoked: [revokedDesk.certificate] });
+    const lines: string[] = [];
+    const revocation = openRevocation(
+      // Port 9 (discard) on loopback: nothing answers HTTP there.
+      { crlFiles: [crl.path], ocsp: { url: 'http://127.0.0.1:9/', timeoutMs: 5_000, maxCacheSeconds: 60 } },
+      createLogger({ sink: (l) => lines.push(l) }),
+    );
+    const issuer = pki.organisations.certificate;
+    expect(await revocation?.status(revokedDesk.certificate, issuer)).toMatchObject({
+      status: 'revoked',
+      source: crl.path,
+    });
+    expect(await revocation?.status(desk.certificate, issuer)).toMatchObject({
+      status: 'unknown',
+      why: 'ocsp-unreachable',
+    });
+    expect(lines.join('\n')).toMatch(/OCSP responder unreachable/);
+    expect(openRevocation(undefined, createLogger({ sink: () => undefined }))).toBeNull();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -9,12 +9,11 @@ import {
   issueWorkstationCertificate,
   publishCrl,
   RevocationLists,
-  verifyProfessionalProof,
   type IssuedCertificate,
   type TestPki,
 } from '../../../src/main/pki';
 import { createHostTestPki, type HostTestPki, type Issued } from '../../support/host-test-pki';
-import { startTestHost } from '../../support/host-harness';
+import { helloOn, startTestHost } from '../../support/host-harness';
 import { createSoftHsmCards, type SoftHsmCards } from '../../support/softhsm';
 
 /**
@@ -81,11 +80,7 @@ beforeAll(async () => {
     [crlPaths.organisations, crlPaths.persons, crlPaths.root],
     createLogger({ sink: (l) => hostLines.push(l) }),
   );
-  const trustedRoots = [pki.caPem, pki.persons.certificatePem];
-  host = await startTestHost(hostPki, {
-    revocation,
-    verifyProof: (proof) => verifyProfessionalProof({ ...proof, trustedRoots, revocation }),
-  });
+  host = await startTestHost(hostPki, { revocation });
 }, 120_000);
 
 afterAll(async () => {
@@ -110,22 +105,6 @@ function connect(identity: IssuedCertificate): ClientHttp2Session {
   return session;
 }
 
-function hello(session: ClientHttp2Session): Promise<{ status: number; message?: string }> {
-  return new Promise((resolve, reject) => {
-    const stream = session.request({ ':method': 'POST', ':path': '/api/v1/host.hello' });
-    let status = 0;
-    const chunks: Buffer[] = [];
-    stream.on('response', (headers) => (status = Number(headers[':status'])));
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => {
-      const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { message: string } };
-      resolve({ status, ...(json.error ? { message: json.error.message } : {}) });
-    });
-    stream.on('error', reject);
-    stream.end('{"args":[]}');
-  });
-}
-
 async function workstationRefusals(): Promise<string[]> {
   return (await host.auditEntries())
     .filter((e) => e.action === 'host.refused' && (e.target ?? '').includes('cause=workstation-revoked'))
@@ -136,7 +115,7 @@ describe('revocation of workstation certificates (CRL of AC ORGANISATIONS)', () 
   it('refuses a revoked workstation at its first request, in French, and audits it with its serial', async () => {
     const session = connect(stolen);
     try {
-      const answer = await hello(session);
+      const answer = await helloOn(session);
       expect(answer.status).toBe(403);
       expect(answer.message).toMatch(/certificat a été révoqué/);
     } finally {
@@ -150,7 +129,7 @@ describe('revocation of workstation certificates (CRL of AC ORGANISATIONS)', () 
     // Another workstation is served.
     const ok = connect(desk);
     try {
-      expect((await hello(ok)).status).toBe(200);
+      expect((await helloOn(ok)).status).toBe(200);
     } finally {
       ok.close();
     }
@@ -177,9 +156,9 @@ describe('revocation of workstation certificates (CRL of AC ORGANISATIONS)', () 
   it('takes a republished CRL into account without a restart, even on an open connection', async () => {
     const session = connect(later);
     try {
-      expect((await hello(session)).status).toBe(200);
+      expect((await helloOn(session)).status).toBe(200);
       await publishCrl(pki, 'organisations', { revoked: [stolen.certificate, later.certificate] });
-      const answer = await hello(session);
+      const answer = await helloOn(session);
       expect(answer.status).toBe(403);
       expect(answer.message).toMatch(/révoqué/);
     } finally {
@@ -264,7 +243,7 @@ describe('revocation of card certificates (CRL of AC PERSONNES)', () => {
     });
     const session = connect(desk);
     try {
-      const answer = await hello(session);
+      const answer = await helloOn(session);
       expect(answer.status).toBe(403);
       expect(answer.message).toMatch(/liste de révocation expirée/);
     } finally {
@@ -277,7 +256,7 @@ describe('revocation of card certificates (CRL of AC PERSONNES)', () => {
     await publishCrl(pki, 'root', { revoked: [pki.organisations.certificate] });
     const session = connect(desk);
     try {
-      const answer = await hello(session);
+      const answer = await helloOn(session);
       expect(answer.status).toBe(403);
       expect(answer.message).toMatch(/révoqué/);
     } finally {
