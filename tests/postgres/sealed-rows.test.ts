@@ -130,6 +130,25 @@ describe('sealed values bound to their rows, on a database marked as sealed', ()
       await swap('documents', 'title', a, b);
       await everythingShown(dmp);
 
+      // A document moved whole to another patient's dossier: its sealed values no longer open there.
+      const other = '180012A12345678@1.2.250.1.213.1.4.10';
+      await store.write([
+        {
+          sql: `INSERT INTO dossiers (ins_key, matricule, oid, ins_status, status, birth_name, first_names, birth_date, sex,
+                  birth_name_norm, test_identity, consent_by_id, consent_by_name, consent_at, created_at)
+                VALUES ($1, '180012A12345678', '1.2.250.1.213.1.4.10', 'qualified', 'active', 'x', 'x', '1980-01-01', 'M',
+                  'AUTRE', 1, 'x', 'x', 'x', 'x')`,
+          params: [other],
+        },
+        { sql: 'UPDATE documents SET ins_key = $1 WHERE id = $2', params: [other, a] },
+      ]);
+      await expect(
+        q.rows(store, q.db.selectFrom('documents').select(['title']).where('ins_key', '=', other)),
+      ).rejects.toMatchObject({ reason: 'WRONG_KEY', detail: expect.stringContaining('documents.title') });
+      await store.write([
+        { sql: 'UPDATE documents SET ins_key = $1 WHERE id = $2', params: [testInsKey, a] },
+      ]);
+
       // Two clinical entries' labels swapped: the summary is refused, not shown with one patient's allergy on another line.
       const entries = await store.all<{ id: string }>('SELECT id FROM clinical_entries ORDER BY id LIMIT 2');
       expect(entries.length).toBe(2);

@@ -24,13 +24,17 @@ import { StoreError } from '../errors';
  * at rest »): AES-256-GCM under the host's field key, applied by the application, so the database
  * server, its backups and its administrator hold ciphertext for these columns.
  *
- * Each sealed value is bound to its table, its column and its row's primary key (`key`, known at
- * insert: every one is chosen by the application), so a value moved to another row or column no
- * longer opens. Kept in clear: what the database must compare, join or order (ids, INS, normalised
+ * Each sealed value is bound to its table, its column and its row's key (`key`: the primary key,
+ * known at insert since the application chooses every one, plus the owning dossier where the row
+ * has one), so a value moved to another row, column or dossier no longer opens. Kept in clear: what the database must compare, join or order (ids, INS, normalised
  * search keys, birth date, sex, statuses, dates of deposit, kinds, codes used by queries).
  */
 export interface SealedTable {
-  /** The row's primary key: bound into every sealed value of the row. */
+  /**
+   * What binds every sealed value of a row: its primary key — and, for documents and clinical
+   * entries, the dossier they belong to, so that moving one to another patient's dossier by
+   * changing `ins_key` leaves values that no longer open.
+   */
   readonly key: readonly string[];
   /** The columns sealed at rest. */
   readonly columns: readonly string[];
@@ -41,10 +45,10 @@ export const sealedColumns: Readonly<Record<string, SealedTable>> = {
   dossiers: { key: ['ins_key'], columns: ['birth_name', 'used_name', 'first_names', 'closed_reason'] },
   dossier_legal_representatives: { key: ['ins_key', 'position'], columns: ['last_name', 'first_names'] },
   identity_reference: { key: ['matricule', 'oid'], columns: ['birth_name', 'first_names'] },
-  documents: { key: ['id'], columns: ['title', 'content', 'payload'] },
+  documents: { key: ['id', 'ins_key'], columns: ['title', 'content', 'payload'] },
   document_sections: { key: ['document_id', 'position'], columns: ['title', 'narrative_html'] },
   // The code (CIM-10, ATC…) says the diagnosis or the drug as plainly as the label; summaries compare codes after reading.
-  clinical_entries: { key: ['id'], columns: ['label', 'code', 'code_display', 'detail', 'data'] },
+  clinical_entries: { key: ['id', 'ins_key'], columns: ['label', 'code', 'code_display', 'detail', 'data'] },
   // The bris de glace reason is free text typed by the professional (may describe the patient's state).
   audit_log: { key: ['seq'], columns: ['reason'] },
 };
