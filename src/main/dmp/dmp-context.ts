@@ -18,6 +18,12 @@ export interface DmpContextOptions {
   now?: () => Date;
   random?: (n: number) => Uint8Array;
   audit?: AuditLogOptions;
+  /**
+   * An audit log already opened on this store (then `audit` is not used): whatever else appends to
+   * the chain from this process shares it — one instance per store, so that concurrent reads are
+   * committed together (`AuditLog.record`).
+   */
+  auditLog?: Promise<AuditLog>;
 }
 
 function notFound(): ApiError {
@@ -43,7 +49,7 @@ export class DmpContext {
     this.log = options.log;
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? ((n) => new Uint8Array(randomBytes(n)));
-    this.audit = AuditLog.open(this.store, options.audit);
+    this.audit = options.auditLog ?? AuditLog.open(this.store, options.audit);
     // Surface a failed load on first use, not as an unhandled rejection at construction.
     this.audit.catch(() => undefined);
   }

@@ -10,7 +10,7 @@ import type {
   Visibility,
 } from '../../shared/contract';
 import type { AuditChainVerdict } from '../audit/verify';
-import type { AuditLogOptions } from '../audit/audit-log';
+import type { AuditLog, AuditLogOptions } from '../audit/audit-log';
 import type { Decision } from '../domain/access-policy';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/types';
@@ -40,6 +40,8 @@ export interface DmpServiceOptions {
   random?: (n: number) => Uint8Array;
   /** Audit key and checkpoint witness; without them entries are authenticated with a per-process key. */
   audit?: AuditLogOptions;
+  /** See DmpContextOptions.auditLog. */
+  auditLog?: Promise<AuditLog>;
 }
 
 /**
