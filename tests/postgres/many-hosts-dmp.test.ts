@@ -57,8 +57,10 @@ async function twoHosts() {
 }
 
 /**
- * Holds the hosts' write lock from a third connection until both hosts are waiting for it, so
- * both have passed their duplicate checks (reads, outside the lock) before either writes.
+ * Holds the hosts' audit-chain lock from a third connection until both hosts are waiting — the
+ * first for that lock, having written its change; the second for the first's uncommitted row of the
+ * same key (the chain lock is taken after the change: pg-store.ts) — so both have passed their
+ * duplicate checks (reads, outside any transaction) before either commits.
  */
 async function withWritesHeld<T>(
   connection: pg.ClientConfig,
@@ -74,7 +76,7 @@ async function withWritesHeld<T>(
     running.catch(() => undefined);
     for (;;) {
       const { rows } = await holder.query<{ n: string }>(
-        "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        "SELECT count(*) AS n FROM pg_locks WHERE locktype IN ('advisory', 'transactionid') AND NOT granted",
       );
       if (Number(rows[0]?.n) >= waiters) break;
       await new Promise((r) => setTimeout(r, 20));

@@ -57,13 +57,17 @@ describe('openPgStore', () => {
       ]),
     ).rejects.toBeInstanceOf(StoreError);
     expect(await store.all('SELECT id FROM things')).toEqual([]);
-    // An error thrown by the caller's build step passes through unchanged, nothing written.
+    // An error thrown by the caller's chain builder passes through unchanged, nothing written.
     const mine = new Error('mine');
     await expect(
-      store.transaction(async () => {
-        throw mine;
+      store.writeChained({
+        statements: [{ sql: 'INSERT INTO things (id, n) VALUES ($1, $2)', params: ['z', 1] }],
+        chain: async () => {
+          throw mine;
+        },
       }),
     ).rejects.toBe(mine);
+    expect(await store.all('SELECT id FROM things')).toEqual([]);
     await store.close();
     await expect(store.all('SELECT 1')).rejects.toMatchObject({ reason: 'CLOSED' });
   });

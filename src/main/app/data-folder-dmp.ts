@@ -3,7 +3,7 @@ import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
-import type { AuditLogOptions } from '../audit/audit-log';
+import { AuditLog } from '../audit/audit-log';
 import type { CdaParser } from '../dmp/parse-cda';
 import { checkDataFolder, claimDataFolder } from './data-folder';
 import { recoveryNoticeMessage } from './user-messages';
@@ -24,8 +24,8 @@ export interface DataFolderDmp {
   /** The embedded service on the data folder's store; CLI commands take it as a `DmpPort`. */
   service: DmpService;
   store: Store;
-  /** The audit keys and checkpoint witness the service writes with (the DMP host appends its refusals with them). */
-  audit?: AuditLogOptions;
+  /** The audit log the service appends to (the DMP host appends its refusals to the same instance). */
+  auditLog?: Promise<AuditLog>;
   close(): Promise<void>;
 }
 
@@ -40,7 +40,7 @@ export async function openDataFolderDmp(
   stderr: (s: string) => void,
   /** The DMP host passes its own logger (one writer per log file); the CLI logs to the folder's. */
   log?: Logger,
-): Promise<DataFolderDmp & { audit: AuditLogOptions }> {
+): Promise<DataFolderDmp & { auditLog: Promise<AuditLog> }> {
   checkDataFolder(request.dataDir, { mustExist: request.readOnly });
   const layout = dataLayout(request.dataDir);
   const folderLog = log ?? createLogger({ file: layout.logFile });
@@ -74,15 +74,18 @@ export async function openDataFolderDmp(
       log: folderLog.child('store'),
     });
     for (const notice of store.recovery.notices) stderr(`Récupération : ${recoveryNoticeMessage(notice)}`);
+    const auditLog = AuditLog.open(store, { keys: audit.keys, witness: audit.checkpoints });
+    // Surfaced by the first use, not as an unhandled rejection here.
+    auditLog.catch(() => undefined);
     return {
       service: new DmpService({
         store,
         log: folderLog.child('dmp'),
-        audit: { keys: audit.keys, witness: audit.checkpoints },
+        auditLog,
         ...(request.cdaParser ? { cdaParser: request.cdaParser } : {}),
       }),
       store,
-      audit: { keys: audit.keys, witness: audit.checkpoints },
+      auditLog,
       close: async () => {
         try {
           await audit.checkpoints.flush();

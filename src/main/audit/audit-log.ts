@@ -1,7 +1,6 @@
-import { SerialQueue } from '../concurrency/serial-queue';
 import type { AccessMode, AuditAction } from '../../shared/contract';
-import type { Statement, Store, StoreReader } from '../store/types';
-import type { Insertable, Selectable } from 'kysely';
+import type { SqlValue, Statement, Store, StoreReader } from '../store/types';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { AuditLogTable } from '../db/database';
 import { tableColumns } from '../db/dialect';
 import { sqlFor, type DmpSql } from '../db/query-builder';
@@ -97,22 +96,77 @@ function headStatement(q: DmpSql, head: AuditAnchor): Statement {
   );
 }
 
-/** The head row as stored (count and last hash). */
+/**
+ * The head row as stored (count and last hash). Without parameters (the id is a literal): inside a
+ * chained write the PostgreSQL store sends it in one round trip with the lock (pg-store.ts).
+ */
 async function readHead(q: DmpSql, reader: StoreReader): Promise<AuditAnchor> {
   const row = await q.first(
     reader,
-    q.db.selectFrom('audit_head').select(['count', 'last_hash']).where('id', '=', 1),
+    q.db.selectFrom('audit_head').select(['count', 'last_hash']).where('id', '=', sql.lit(1)),
   );
   return row ? { count: Number(row.count), lastHash: row.last_hash } : { count: 0, lastHash: GENESIS_HASH };
 }
 
 /**
+ * At most this many entries in one transaction: 14 parameters each, far below either engine's limit
+ * on the parameters of one statement, and a bounded wait for the first caller of a group.
+ */
+const maxGroupedEntries = 500;
+
+interface WaitingAppend {
+  events: AuditEvent[];
+  resolve(entries: AuditEntry[]): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * The entry rows as one multi-row INSERT per `maxGroupedEntries`, then the head. On PostgreSQL the
+ * head update rides in the last INSERT's statement (a data-modifying CTE, always run to completion):
+ * one round trip under the chain lock for the whole append.
+ */
+function appendStatements(q: DmpSql, entries: AuditEntry[], head: AuditAnchor): Statement[] {
+  if (entries.length === 0) return [];
+  const inserts: Statement[] = [];
+  for (let i = 0; i < entries.length; i += maxGroupedEntries)
+    inserts.push(
+      q.statement(q.db.insertInto('audit_log').values(entries.slice(i, i + maxGroupedEntries).map(toRow))),
+    );
+  const headUpdate = headStatement(q, head);
+  if (q.dialect === 'sqlite') return [...inserts, headUpdate];
+  const last = inserts.pop()!;
+  const lastParams = positional(last);
+  // The head statement's own $1, $2… follow the INSERT's parameters.
+  const headSql = headUpdate.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + lastParams.length}`);
+  return [
+    ...inserts,
+    { sql: `with appended as (${last.sql}) ${headSql}`, params: [...lastParams, ...positional(headUpdate)] },
+  ];
+}
+
+function positional(statement: Statement): SqlValue[] {
+  if (!Array.isArray(statement.params)) throw new TypeError('expected positional parameters');
+  return statement.params;
+}
+
+/**
  * Appends to the hash-chained audit log. Every append is written in the same transaction as the
- * change it records, and appends are serialised so two concurrent requests cannot both claim the
- * same seq or chain onto the same predecessor.
+ * change it records; the store's chained write (`Store.writeChained`) keeps every other append out
+ * between the head read and the commit, so two requests — in this process or on another host
+ * sharing the database — cannot claim the same seq or chain onto the same predecessor.
+ *
+ * Group commit: appends that record no change (reads: opening a dossier, a summary, a search…)
+ * and arrive while one is being committed wait and are written together in the next transaction —
+ * one lock and one commit for all of them. That transaction is all or nothing: if it fails, every
+ * caller of the group is rejected with its error and none of their entries is written (a failure
+ * at COMMIT may leave the outcome unknown, so nothing is retried here). One `AuditLog` per store
+ * and process, so that all its reads group together.
  */
 export class AuditLog {
-  private readonly queue = new SerialQueue();
+  private grouped: WaitingAppend[] = [];
+  private flushing = false;
+  /** The highest head handed to the witness: concurrent appends may complete out of order. */
+  private noted: number;
 
   private constructor(
     private readonly store: Store,
@@ -122,7 +176,9 @@ export class AuditLog {
     private readonly witness: AuditHeadWitness | null,
     /** False on a store opened read-only before the `mac` column was added (no migration there). */
     private readonly hasMacColumn: boolean,
-  ) {}
+  ) {
+    this.noted = head.count;
+  }
 
   /** Loads the head (last hash and count) once, at start, and has the witness record it. */
   static async open(store: Store, options: AuditLogOptions = {}): Promise<AuditLog> {
@@ -141,23 +197,66 @@ export class AuditLog {
     return log;
   }
 
-  /** The head as this process last wrote or loaded it. */
+  /** The newest head this process wrote or loaded. */
   currentHead(): AuditAnchor {
     return { ...this.head };
   }
 
   /**
    * Writes `statements` and one audit entry per event as a single transaction. If the write fails,
-   * nothing is recorded and the in-memory head is left as it was.
+   * nothing is recorded. Without statements the entries may share their transaction with other
+   * callers' (group commit, see the class).
    */
   record(events: AuditEvent[], statements: Statement[] = []): Promise<AuditEntry[]> {
-    const run = async (): Promise<AuditEntry[]> => {
-      let entries: AuditEntry[] = [];
-      let head = this.head;
+    if (statements.length > 0 || events.length === 0 || this.store.writeCarriesContext?.())
+      return this.append(events, statements);
+    return new Promise<AuditEntry[]>((resolve, reject) => {
+      this.grouped.push({ events, resolve, reject });
+      if (!this.flushing) void this.flushGroups();
+    });
+  }
+
+  /** Commits the waiting appends, a group per transaction, until none is left. */
+  private async flushGroups(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.grouped.length > 0) {
+        let count = 0;
+        let take = 0;
+        while (
+          take < this.grouped.length &&
+          (take === 0 || count + this.grouped[take]!.events.length <= maxGroupedEntries)
+        )
+          count += this.grouped[take++]!.events.length;
+        const group = this.grouped.splice(0, take);
+        try {
+          const entries = await this.append(
+            group.flatMap((w) => w.events),
+            [],
+          );
+          let at = 0;
+          for (const waiting of group) {
+            waiting.resolve(entries.slice(at, at + waiting.events.length));
+            at += waiting.events.length;
+          }
+        } catch (err) {
+          for (const waiting of group) waiting.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** One chained write: `statements`, then the entries chained onto the head read under the store's chain lock. */
+  private async append(events: AuditEvent[], statements: Statement[]): Promise<AuditEntry[]> {
+    let entries: AuditEntry[] = [];
+    let head = this.head;
+    await this.store.writeChained({
+      statements,
       // The head is read inside the transaction: on a database shared by several hosts, another
-      // host may have appended since this process last wrote, and the store keeps every other
-      // write out between this read and the write.
-      await this.store.transaction(async (tx) => {
+      // host may have appended since this process last wrote.
+      chain: async (tx) => {
         head = await readHead(this.q, tx);
         entries = [];
         for (const event of events) {
@@ -167,18 +266,16 @@ export class AuditLog {
           entries.push(entry);
           head = { count: entry.seq, lastHash: entry.hash };
         }
-        return [
-          ...statements,
-          ...entries.map((e) => this.q.insert('audit_log', toRow(e))),
-          headStatement(this.q, head),
-        ];
-      });
-      this.head = head;
-      // Only once durable: a checkpoint may lag the chain after a crash, never run ahead of it.
-      if (entries.length > 0) this.witness?.note(head);
-      return entries;
-    };
-    return this.queue.run(run);
+        return appendStatements(this.q, entries, head);
+      },
+    });
+    if (head.count > this.head.count) this.head = head;
+    // Only once durable: a checkpoint may lag the chain after a crash, never run ahead of it.
+    if (entries.length > 0 && head.count > this.noted) {
+      this.noted = head.count;
+      this.witness?.note(head);
+    }
+    return entries;
   }
 
   /** Entries with their MAC, unless the store predates the column (read-only, not migrated). */
@@ -189,8 +286,8 @@ export class AuditLog {
       .$if(this.hasMacColumn, (qb) => qb.select('mac'));
   }
 
-  async entries(): Promise<AuditEntry[]> {
-    const rows = await this.q.rows(this.store, this.selectEntries().orderBy('seq'));
+  async entries(reader: StoreReader = this.store): Promise<AuditEntry[]> {
+    const rows = await this.q.rows(reader, this.selectEntries().orderBy('seq'));
     return rows.map(fromRow);
   }
 
@@ -212,8 +309,13 @@ export class AuditLog {
     // Checkpoints first: each is written only after its entries committed, so every checkpoint read
     // now names an entry the chain read next must hold, whatever other hosts append meanwhile.
     const attested = this.witness?.attested?.() ?? null;
-    const entries = await this.entries();
-    const verdict = verifyAuditChain(entries, await this.storedHead(), this.keys);
+    // Entries and head from one snapshot: another host appending between the two reads would
+    // otherwise show as a head that does not match the chain.
+    const { entries, head } = await this.store.readSnapshot(async (tx) => ({
+      entries: await this.entries(tx),
+      head: await readHead(this.q, tx),
+    }));
+    const verdict = verifyAuditChain(entries, head, this.keys);
     if (!verdict.ok || attested === null) return verdict;
     const found = checkpointContradiction(entries, attested);
     if (!found) return verdict;

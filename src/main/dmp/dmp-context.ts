@@ -21,6 +21,12 @@ export interface DmpContextOptions {
   audit?: AuditLogOptions;
   /** Where deposited CDAs are parsed; default: on this thread. */
   cdaParser?: CdaParser;
+  /**
+   * An audit log already opened on this store (then `audit` is not used): whatever else appends to
+   * the chain from this process shares it — one instance per store, so that concurrent reads are
+   * committed together (`AuditLog.record`).
+   */
+  auditLog?: Promise<AuditLog>;
 }
 
 function notFound(): ApiError {
@@ -48,7 +54,7 @@ export class DmpContext {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? ((n) => new Uint8Array(randomBytes(n)));
     this.cdaParser = options.cdaParser ?? inlineCdaParser;
-    this.audit = AuditLog.open(this.store, options.audit);
+    this.audit = options.auditLog ?? AuditLog.open(this.store, options.audit);
     // Surface a failed load on first use, not as an unhandled rejection at construction.
     this.audit.catch(() => undefined);
   }

@@ -10,7 +10,7 @@ import type {
   Visibility,
 } from '../../shared/contract';
 import type { AuditChainVerdict } from '../audit/verify';
-import type { AuditLogOptions } from '../audit/audit-log';
+import type { AuditLog, AuditLogOptions } from '../audit/audit-log';
 import type { Decision } from '../domain/access-policy';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/types';
@@ -46,6 +46,8 @@ export interface DmpServiceOptions {
    * its `CdaParserPool` (worker threads) so that a large parse does not stall its other requests.
    */
   cdaParser?: CdaParser;
+  /** See DmpContextOptions.auditLog. */
+  auditLog?: Promise<AuditLog>;
 }
 
 /**

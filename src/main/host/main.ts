@@ -21,7 +21,7 @@ import { startDmpHost } from './dmp-host';
 import { verifyProfessionalProof } from '../pki';
 import { CrlFileError, type RevocationCheck } from '../pki/revocation';
 import { openRevocation } from './host-revocation';
-import { AuditLog, type AuditLogOptions } from '../audit/audit-log';
+import { AuditLog } from '../audit/audit-log';
 import { CheckpointLog } from '../audit/checkpoints';
 import { auditLogSecurityTrail, type SecurityTrail } from '../audit/security-events';
 import { describeAuditVerdict } from '../audit/verify';
@@ -52,12 +52,6 @@ interface Opened {
   requests?: Store;
   /** The host's refusals, in the DMP's audit chain (same store, keys and witness as the service). */
   security: SecurityTrail;
-}
-
-function securityTrail(store: Parameters<typeof AuditLog.open>[0], audit: AuditLogOptions): SecurityTrail {
-  const log = AuditLog.open(store, audit);
-  log.catch(() => undefined);
-  return auditLogSecurityTrail(log);
 }
 
 async function openStorage(
@@ -109,7 +103,7 @@ async function openStorage(
     identities: new IdentityReference(opened.store),
     close: opened.close,
     describe: `dossier de données ${storage.dataDir}`,
-    security: securityTrail(opened.store, opened.audit),
+    security: auditLogSecurityTrail(opened.auditLog),
   };
 }
 
@@ -162,10 +156,13 @@ async function openPostgres(
         }),
     },
   );
-  const audit: AuditLogOptions = { keys, witness };
   // Each write request's id is claimed in the write's own transaction: a retry reaching another host
   // sharing this database is refused instead of applied twice.
-  const dmp = new DmpService({ store: claimingStore(store), log: log.child('dmp'), audit, cdaParser });
+  const requestStore = claimingStore(store);
+  // One audit log for the service and the host's refusals: concurrent reads commit together.
+  const auditLog = AuditLog.open(requestStore, { keys, witness });
+  auditLog.catch(() => undefined);
+  const dmp = new DmpService({ store: requestStore, log: log.child('dmp'), auditLog, cdaParser });
   const verdict = await dmp.verifyAudit();
   if (!verdict.ok) {
     // Reported, not fatal: refusing to start would stop care; the checkpoints keep the evidence.
@@ -181,7 +178,7 @@ async function openPostgres(
     },
     describe,
     requests: store,
-    security: securityTrail(store, audit),
+    security: auditLogSecurityTrail(auditLog),
   };
 }
 

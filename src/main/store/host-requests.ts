@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApiError } from '../../shared/contract/api-error';
 import { migration } from '../db/migration';
 import { sqlFor } from '../db/query-builder';
-import type { Migration, Statement, Store, StoreReader } from './types';
+import type { Migration, Statement, Store } from './types';
 
 /**
  * Write requests made at most once, whichever host receives them and however often they are retried.
@@ -10,14 +10,16 @@ import type { Migration, Statement, Store, StoreReader } from './types';
  * A workstation sends each write request with a request id and sends the same id again when it
  * retries (timeout, lost answer, another host after a failover). The host runs the request inside
  * `runAsHostRequest`; the store it gave the DMP service is wrapped by `claimingStore`, whose first
- * write transaction during that request also inserts the id into `host_requests`. The claim is read
- * and written INSIDE the write transaction (under the store's write lock on PostgreSQL, the serial
- * queue on sql.js), so of two deliveries of one request — even on two hosts at once — exactly one
- * writes; the other gets `RequestAlreadyApplied` and nothing of it is written.
+ * write transaction during that request also inserts the id into `host_requests`, as its first
+ * statement. The table's primary key, not a lock, decides: of two deliveries of one request — even
+ * on two hosts at once — exactly one writes; the other gets `RequestAlreadyApplied` and nothing of
+ * it is written.
  *
  * Before running a request the host may ask `findAppliedRequest` and answer a retry from what it
  * recorded with `recordRequestOutcome` (never a one-time code or document content: the table is
- * readable by the database administrator).
+ * readable by the database administrator). The host does not record outcomes today: the outcome
+ * (a document id…) is known only once the DMP operation returned, after its transaction committed,
+ * so it would cost a second transaction (a plain `write`, outside the audit chain's lock).
  */
 export function hostRequestsMigration(version: number): Migration {
   return migration(version, 'host-requests', (db) => [
@@ -83,26 +85,33 @@ export async function runAsHostRequest<T>(
 
 /** The store with request claiming: outside `runAsHostRequest` it behaves exactly as `store`. */
 export function claimingStore(store: Store, now: () => Date = () => new Date()): Store {
-  const transaction = (build: (tx: StoreReader) => Promise<Statement[]>): Promise<void> => {
+  const pending = (): Claim | null => {
     const claim = currentRequest.getStore();
-    if (!claim || claim.claimed) return store.transaction(build);
-    return store
-      .transaction(async (tx) => {
-        const applied = await readApplied(store, claim.requestId, tx);
-        if (applied) throw new RequestAlreadyApplied(applied);
-        const statements = await build(tx);
-        return [
-          sqlFor(store).insert('host_requests', {
-            request_id: claim.requestId,
-            method: claim.method,
-            applied_at: now().toISOString(),
-          }),
-          ...statements,
-        ];
-      })
-      .then(() => {
-        claim.claimed = true;
-      });
+    return claim && !claim.claimed ? claim : null;
+  };
+  /**
+   * Runs `write` with the calling request's claim as its first statement, if the request has not
+   * claimed yet. The primary key on `request_id` decides between two deliveries: the second one's
+   * INSERT waits for the first's transaction and fails once it commits (whichever host each runs
+   * on), so nothing of it is written; it is then answered from what the first recorded.
+   */
+  const claiming = async (write: (claim: Statement[]) => Promise<void>): Promise<void> => {
+    const claim = pending();
+    if (!claim) return write([]);
+    try {
+      await write([
+        sqlFor(store).insert('host_requests', {
+          request_id: claim.requestId,
+          method: claim.method,
+          applied_at: now().toISOString(),
+        }),
+      ]);
+    } catch (err) {
+      const applied = await readApplied(store, claim.requestId).catch(() => null);
+      if (applied) throw new RequestAlreadyApplied(applied);
+      throw err;
+    }
+    claim.claimed = true;
   };
   return {
     dialect: store.dialect,
@@ -110,8 +119,13 @@ export function claimingStore(store: Store, now: () => Date = () => new Date()):
     // exactly as those built for the store.
     ...(store.queryPlugins ? { queryPlugins: store.queryPlugins } : {}),
     all: (sql, params) => store.all(sql, params),
-    write: (statements) => transaction(async () => statements),
-    transaction,
+    write: (statements) => claiming((claim) => store.write([...claim, ...statements])),
+    writeChained: (write) =>
+      claiming((claim) =>
+        store.writeChained({ statements: [...claim, ...write.statements], chain: write.chain }),
+      ),
+    readSnapshot: (read) => store.readSnapshot(read),
+    writeCarriesContext: () => pending() !== null,
     close: () => store.close(),
   };
 }
@@ -129,15 +143,10 @@ export async function recordRequestOutcome(store: Store, requestId: string, outc
   ]);
 }
 
-/** Read through `reader` (the store, or the inside of one of its transactions), built for `store`. */
-async function readApplied(
-  store: Store,
-  requestId: string,
-  reader: StoreReader = store,
-): Promise<AppliedRequest | null> {
+async function readApplied(store: Store, requestId: string): Promise<AppliedRequest | null> {
   const q = sqlFor(store);
   const row = await q.first(
-    reader,
+    store,
     q.db
       .selectFrom('host_requests')
       .select(['request_id', 'method', 'applied_at', 'outcome'])

@@ -1,7 +1,7 @@
 import type { KyselyPlugin } from 'kysely';
 import initSqlJs from 'sql.js';
 import { SerialQueue } from '../concurrency/serial-queue';
-import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
+import type { ChainedWrite, Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
 
 /**
  * In-process, non-durable store for unit tests of the code built on `Store`.
@@ -16,7 +16,8 @@ export async function openMemoryStore(
   db.exec('PRAGMA foreign_keys = ON');
   for (const m of [...migrations].sort((a, b) => a.version - b.version))
     for (const sql of m.statements('sqlite')) db.exec(sql);
-  // Writes queue so that a transaction's reads and its write are never split by another write.
+  // Writes queue so that a transaction's reads and its write are never split by another write, and a
+  // snapshot's reads see no write in between.
   const writes = new SerialQueue();
   const store: Store = {
     dialect: 'sqlite',
@@ -35,8 +36,11 @@ export async function openMemoryStore(
     write(statements: Statement[]): Promise<void> {
       return writes.run(async () => writeNow(statements));
     },
-    transaction(build: (tx: StoreReader) => Promise<Statement[]>): Promise<void> {
-      return writes.run(async () => writeNow(await build(store)));
+    writeChained(write: ChainedWrite): Promise<void> {
+      return writes.run(async () => writeNow([...write.statements, ...(await write.chain(store))]));
+    },
+    readSnapshot<T>(read: (tx: StoreReader) => Promise<T>): Promise<T> {
+      return writes.run(() => read(store));
     },
     async close(): Promise<void> {
       db.close();

@@ -10,7 +10,7 @@ import { deserializeError, StoreError } from './errors';
 import type { StoreKey } from './key';
 import { SerialQueue } from '../concurrency/serial-queue';
 import { migrationScripts } from './migration-scripts';
-import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
+import type { ChainedWrite, Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
 import type { WorkerMessage, WorkerOpenData, WorkerRequestBody } from './worker-protocol';
 
 export interface OpenStoreOptions {
@@ -125,23 +125,26 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
     // Writes queue so that a transaction's reads and its write are never split by another write;
     // the data-folder lock keeps every other process out.
     const writes = new SerialQueue();
+    const reader: StoreReader = {
+      all: <T extends object = Row>(sql: string, params?: SqlParams) =>
+        call<T[]>(params === undefined ? { op: 'all', sql } : { op: 'all', sql, params }),
+    };
     const makeStore = (recovery: StoreRecovery): OpenedStore => ({
       recovery,
       dialect: 'sqlite',
-      all<T extends object = Row>(sql: string, params?: SqlParams): Promise<T[]> {
-        return call<T[]>(params === undefined ? { op: 'all', sql } : { op: 'all', sql, params });
-      },
+      all: reader.all,
       write(statements: Statement[]): Promise<void> {
         return writes.run(() => call<void>({ op: 'write', statements }));
       },
-      transaction(build: (tx: StoreReader) => Promise<Statement[]>): Promise<void> {
+      writeChained(write: ChainedWrite): Promise<void> {
         return writes.run(async () => {
-          const statements = await build({
-            all: <T extends object = Row>(sql: string, params?: SqlParams) =>
-              call<T[]>(params === undefined ? { op: 'all', sql } : { op: 'all', sql, params }),
-          });
-          await call<void>({ op: 'write', statements });
+          const chained = await write.chain(reader);
+          await call<void>({ op: 'write', statements: [...write.statements, ...chained] });
         });
+      },
+      readSnapshot<T>(read: (tx: StoreReader) => Promise<T>): Promise<T> {
+        // The worker answers in order and every write goes through `writes`: none lands between these reads.
+        return writes.run(() => read(reader));
       },
       compact: () => call<void>({ op: 'compact' }),
       stats: () => call<StoreStats>({ op: 'stats' }),

@@ -36,6 +36,26 @@ export interface StoreReader {
 }
 
 /**
+ * A write that appends to the store's one chain (the audit log, `AuditLog.record`): the change
+ * itself, then the entries chained onto the head as it stands when this transaction commits.
+ */
+export interface ChainedWrite {
+  /**
+   * The change the chained part records, run first. On PostgreSQL it runs WITHOUT the chain lock,
+   * concurrently with other hosts' writes: what must stay unique (dossiers, documents, request ids)
+   * is enforced by the schema's constraints, never by the lock.
+   */
+  statements: Statement[];
+  /**
+   * Run after `statements`, in the same transaction, with every other chained write kept out until
+   * it commits (PostgreSQL: the chain lock, taken here; sql.js: the single writer): reads the head
+   * through `tx` and returns the statements that append to it. Its reads must not depend on
+   * `statements` (the sql.js stores read before running them).
+   */
+  chain(tx: StoreReader): Promise<Statement[]>;
+}
+
+/**
  * The DMP store as the rest of the main process sees it. Implementations run sql.js off the main
  * thread; `write` resolves only once the transaction is durable on disk.
  */
@@ -47,13 +67,23 @@ export interface Store extends StoreReader {
    * designated columns at rest. None for the embedded store.
    */
   readonly queryPlugins?: readonly KyselyPlugin[];
-  /** Runs the statements as one transaction. All or nothing; resolves once durable. */
-  write(statements: Statement[]): Promise<void>;
   /**
-   * One transaction whose statements are computed from rows read inside it: no other write to this
-   * store lands between those reads and the write (in this process, or from another host sharing
-   * the database). All or nothing; resolves once durable.
+   * Runs the statements as one transaction. All or nothing; resolves once durable. Nothing in it may
+   * depend on the chain (use `writeChained`).
    */
-  transaction(build: (tx: StoreReader) => Promise<Statement[]>): Promise<void>;
+  write(statements: Statement[]): Promise<void>;
+  /** One transaction: `write.statements`, then the chained part (see `ChainedWrite`). All or nothing; resolves once durable. */
+  writeChained(write: ChainedWrite): Promise<void>;
+  /**
+   * Reads that all see one committed state of the store, whatever is written meanwhile (by this
+   * process or by another host sharing the database): e.g. the audit entries and the head together.
+   */
+  readSnapshot<T>(read: (tx: StoreReader) => Promise<T>): Promise<T>;
+  /**
+   * True when the next write made from the calling async context carries statements of that
+   * context (host-requests.ts: a request id's first write claims the id). Such a write must stay
+   * its own transaction: `AuditLog` does not group it with other callers' appends. Absent: false.
+   */
+  writeCarriesContext?(): boolean;
   close(): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { createLogger } from '../../../src/main/log/logger';
 import { StoreEngine } from '../../../src/main/store/engine';
 import { rawStoreKey } from '../../../src/main/store/key';
 import { openStore } from '../../../src/main/store/open-store';
-import type { Statement, Store } from '../../../src/main/store/types';
+import type { Statement, Store, StoreReader } from '../../../src/main/store/types';
 import { crashMigrations, crashMigrationScripts } from './crash-schema';
 
 const [dir, mode, firstArg, seedArg] = process.argv.slice(2);
@@ -67,12 +67,13 @@ async function open(): Promise<Store> {
     chunkSize,
   });
   // The engine is single-threaded and synchronous: a transaction's reads and write cannot be split.
+  const reader: StoreReader = { all: async (sql, params) => engine.all(sql, params) };
   return {
     dialect: 'sqlite',
     all: async (sql, params) => engine.all(sql, params),
     write: async (statements) => engine.write(statements),
-    transaction: async (build) =>
-      engine.write(await build({ all: async (sql, params) => engine.all(sql, params) })),
+    writeChained: async (write) => engine.write([...write.statements, ...(await write.chain(reader))]),
+    readSnapshot: (read) => read(reader),
     close: () => engine.close(),
   };
 }

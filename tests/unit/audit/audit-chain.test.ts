@@ -13,6 +13,7 @@ import { tableColumns } from '../../../src/main/db/dialect';
 import { sqlFor } from '../../../src/main/db/query-builder';
 import { openMemoryStore } from '../../../src/main/store/memory-store';
 import { errorText, openTestStore } from '../../support/test-store';
+import type { Store } from '../../../src/main/store/types';
 import { ephemeralAuditKeys, macAuditHash } from '../../../src/main/audit/audit-keys';
 
 function event(n: number): AuditEvent {
@@ -227,6 +228,62 @@ describe('AuditLog', () => {
     await expect(log.record([event(2)], [{ sql: 'INSERT INTO no_such_table VALUES (1)' }])).rejects.toThrow();
     await log.record([event(3)]);
     expect((await log.entries()).map((e) => e.target)).toEqual(['t1', 't3']);
+    expect(await log.verify()).toEqual({ ok: true, count: 2 });
+  });
+
+  it('commits appends made at once in one transaction after the one in flight, each caller getting its own entries', async () => {
+    const store = await openTestStore(migrations);
+    let transactions = 0;
+    const counted: Store = {
+      ...store,
+      writeChained: (write) => {
+        transactions++;
+        return store.writeChained(write);
+      },
+    };
+    const log = await AuditLog.open(counted);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => log.record([event(i)])));
+    // The first goes alone; the 19 that arrive while it commits share the next transaction.
+    expect(transactions).toBeLessThanOrEqual(2);
+    expect(results.map((entries) => entries.map((e) => e.target))).toEqual(
+      Array.from({ length: 20 }, (_, i) => [`t${i}`]),
+    );
+    expect(await log.verify()).toEqual({ ok: true, count: 20 });
+    expect(log.currentHead().count).toBe(20);
+  });
+
+  it('rejects every caller of a group whose transaction fails, and writes none of their entries', async () => {
+    const store = await openTestStore(migrations);
+    let transactions = 0;
+    const breakable: Store = {
+      ...store,
+      // The second transaction sends its entries, then fails: nothing of it may remain.
+      writeChained: (write) => {
+        const failing = ++transactions === 2;
+        return store.writeChained({
+          statements: write.statements,
+          chain: async (tx) => [
+            ...(await write.chain(tx)),
+            ...(failing ? [{ sql: 'INSERT INTO no_such_table VALUES (1)' }] : []),
+          ],
+        });
+      },
+    };
+    const log = await AuditLog.open(breakable);
+    const first = log.record([event(1)]);
+    // These arrive while the first commits: one group, the second transaction.
+    const group = [2, 3, 4].map((n) => log.record([event(n)]));
+    await first;
+    const settled = await Promise.allSettled(group);
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    const reasons = settled.map((r) => (r.status === 'rejected' ? r.reason : null));
+    expect(new Set(reasons).size).toBe(1);
+    expect(transactions).toBe(2);
+    await log.record([event(5)]);
+    expect((await log.entries()).map((e) => [e.seq, e.target])).toEqual([
+      [1, 't1'],
+      [2, 't5'],
+    ]);
     expect(await log.verify()).toEqual({ ok: true, count: 2 });
   });
 });

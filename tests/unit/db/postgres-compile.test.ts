@@ -27,14 +27,36 @@ async function postgresCompiledStore(seen: string[]): Promise<Store> {
     all: (sql, params) => r.all(onSqlite(sql), params),
   });
   const translate = (statements: Statement[]): Statement[] =>
-    statements.map((s) => ({ ...s, sql: onSqlite(s.sql) }));
+    statements.flatMap((s) => splitDataModifyingCte({ ...s, sql: onSqlite(s.sql) }));
   return {
     dialect: 'postgres',
     ...reader(sqlite),
     write: (statements) => sqlite.write(translate(statements)),
-    transaction: (build) => sqlite.transaction(async (tx) => translate(await build(reader(tx)))),
+    writeChained: (write) =>
+      sqlite.writeChained({
+        statements: translate(write.statements),
+        chain: async (tx) => translate(await write.chain(reader(tx))),
+      }),
+    readSnapshot: (read) => sqlite.readSnapshot((tx) => read(reader(tx))),
     close: () => sqlite.close(),
   };
+}
+
+/**
+ * SQLite has no INSERT inside WITH: the audit append's `with appended as (insert …) insert into
+ * "audit_head" …` (audit-log.ts) runs here as its two INSERTs, the second's `$n` renumbered.
+ */
+function splitDataModifyingCte(s: Statement): Statement[] {
+  const m = /^with appended as \((insert into "audit_log" .*)\) (insert into "audit_head" .*)$/s.exec(s.sql);
+  if (!m || !Array.isArray(s.params)) return [s];
+  const first = Math.max(...[...m[1]!.matchAll(/\$(\d+)/g)].map((p) => Number(p[1])));
+  return [
+    { sql: m[1]!, params: s.params.slice(0, first) },
+    {
+      sql: m[2]!.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) - first}`),
+      params: s.params.slice(first),
+    },
+  ];
 }
 
 const visible: Visibility = {

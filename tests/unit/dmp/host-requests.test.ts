@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { AuditLog } from '../../../src/main/audit/audit-log';
 import { DmpService } from '../../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
@@ -12,6 +13,7 @@ import {
 } from '../../../src/main/store/host-requests';
 import { fieldSealingPlugin } from '../../../src/main/store/pg/field-sealing';
 import { openTestStore } from '../../support/test-store';
+import type { Store } from '../../../src/main/store/types';
 import { actor, fixture, professional } from './helpers';
 
 async function host() {
@@ -92,5 +94,44 @@ describe('write requests carrying a request id', () => {
     const [row] = await raw.all<{ title: string }>(`SELECT title FROM documents WHERE id = '${documentId}'`);
     expect(row?.title).toMatch(/^enc:v2:/);
     expect(await findAppliedRequest(sealing, request.requestId)).toMatchObject({ method: 'importCda' });
+  });
+
+  it('claims the id with an audit-only write even while other callers’ reads are being committed', async () => {
+    // Reads are committed together (AuditLog's group commit); a request's first write must not be
+    // folded into a group committed from another caller's context, or its claim would be lost.
+    const store = await openTestStore(dmpMigrations);
+    // The first read's transaction is held until the request's write has been made.
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let transactions = 0;
+    const gated: Store = {
+      ...store,
+      writeChained: async (write) => {
+        if (++transactions === 1) await gate;
+        return store.writeChained(write);
+      },
+    };
+    const log = await AuditLog.open(claimingStore(gated));
+    const read = (n: number) => ({
+      at: '2026-03-01T09:00:00.000Z',
+      actorId: '810001234567',
+      actorName: 'Jean Médecin',
+      cardSerial: null,
+      profession: '10',
+      mode: 'normal' as const,
+      reason: null,
+      action: 'dossier.read' as const,
+      insKey: null,
+      target: `read-${n}`,
+    });
+    const inFlight = log.record([read(1)]);
+    const refused = runAsHostRequest(store, { requestId: 'audited-refusal-1', method: 'test' }, () => {
+      const written = log.record([{ ...read(2), action: 'access.denied' }]);
+      release();
+      return written;
+    });
+    await Promise.all([inFlight, refused]);
+    expect(await findAppliedRequest(store, 'audited-refusal-1')).toMatchObject({ method: 'test' });
+    expect(await log.verify()).toEqual({ ok: true, count: 2 });
   });
 });

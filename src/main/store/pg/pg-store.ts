@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../../log/logger';
 import { StoreError } from '../errors';
-import type { Migration, Row, SqlParams, Statement, Store, StoreReader } from '../types';
+import type { ChainedWrite, Migration, Row, SqlParams, Statement, Store, StoreReader } from '../types';
 import { fieldSealingPlugin } from './field-sealing';
 import { pgParams, sqlValueTypes } from './pg-values';
 import { enforceSealingMarker } from './sealing-marker';
@@ -29,16 +29,29 @@ export interface OpenPgStoreOptions {
 export const writeLockClass = 0x444d5057; // 'DMPW'
 
 const lockSql = 'SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))';
+/** The same without parameters, so that it can share a round trip with the head read (simple query protocol). */
+const lockSqlInline = `SELECT pg_advisory_xact_lock(${writeLockClass}, hashtext(current_schema()))`;
 
 /**
  * The DMP store on PostgreSQL, for hosts that share one database.
  *
- * - Every write is one transaction that first takes the same transaction-level advisory lock, so
- *   writes from every host are serialised: `transaction(build)` reads (the audit head…) and writes
- *   with no other write in between, and audit appends chain in order whichever host makes them.
+ * - The audit chain is appended under one transaction-level advisory lock shared by every host,
+ *   taken LATE (`writeChained`): the change itself (document, entries, request-id claim…) runs
+ *   first without it, concurrently with other hosts' writes; only then does the transaction take
+ *   the lock, read the audit head, append the chained entries, update the head and commit. The lock
+ *   is held for the head read (sent in the same round trip as the lock), one statement of inserts
+ *   and head update, and the COMMIT. Entries thus chain in commit order whichever host makes them.
+ * - Uniqueness (one dossier per INS, one document per id, one claim per request id) is enforced by
+ *   the schema's constraints, not by the lock: a second writer of the same key waits on the first's
+ *   uncommitted row, then fails on the constraint. No deadlock comes from the lock: a transaction
+ *   holding it only goes on to touch `audit_log` and `audit_head`, which nothing writes without
+ *   holding it, so it never waits for a transaction that waits for the lock. (Two changes locking
+ *   the same rows in opposite orders can still deadlock each other before the lock, as any two
+ *   PostgreSQL transactions can: PostgreSQL aborts one, which fails as a write error.)
+ * - `write` (nothing chained) takes no lock; migrations take the lock first and hold it throughout.
  * - Connections are read-only by default (`default_transaction_read_only`): `all()` cannot change
  *   data, as on the sql.js store; a write transaction opens with `BEGIN READ WRITE`.
- * - `write` resolves after COMMIT returned: the server has the transaction in its WAL (durability
+ * - Writes resolve after COMMIT returned: the server has the transaction in its WAL (durability
  *   against a power cut then rests on the server's own `fsync`/`synchronous_commit` settings).
  * - Rows come back in the sql.js shapes (pg-values.ts).
  * - SQL is PostgreSQL's, placeholders `$1, $2…`: the DMP's queries are compiled by Kysely for this
@@ -63,15 +76,18 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
     if (closed) throw new StoreError('CLOSED', 'store closed', { subject: 'database' });
   };
 
-  async function inWriteTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async function inTransaction<T>(
+    begin: string,
+    work: (client: pg.PoolClient) => Promise<T>,
+    kind: 'read' | 'write' = 'write',
+  ): Promise<T> {
     ensureOpen();
     const client = await connect(pool);
     let reusable = true;
     try {
-      await run(client, 'BEGIN READ WRITE', undefined, 'write');
-      await run(client, lockSql, [writeLockClass], 'write');
+      await run(client, begin, undefined, kind);
       const result = await work(client);
-      await run(client, 'COMMIT', undefined, 'write');
+      await run(client, 'COMMIT', undefined, kind);
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
@@ -82,6 +98,13 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
       client.release(!reusable);
     }
   }
+
+  /** Migrations: the lock from the start, so hosts starting together apply each migration once. */
+  const inLockedWriteTransaction = <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
+    inTransaction('BEGIN READ WRITE', async (client) => {
+      await run(client, lockSql, [writeLockClass], 'write');
+      return work(client);
+    });
 
   const reader = (queryable: pg.Pool | pg.PoolClient): StoreReader => ({
     async all<T extends object = Row>(sql: string, params?: SqlParams): Promise<T[]> {
@@ -99,8 +122,35 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
     }
   }
 
+  /**
+   * Reads of the chained part: the first one takes the lock. A read without parameters shares the
+   * lock's round trip — one simple-protocol query of two statements; in READ COMMITTED each
+   * statement takes its snapshot when it starts, so the head read sees every chained write
+   * committed before the lock was granted (ONE statement calling the lock function would read with
+   * a snapshot taken before its wait).
+   */
+  const chainReader = (client: pg.PoolClient, lock: { taken: boolean }): StoreReader => ({
+    async all<T extends object = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+      ensureOpen();
+      const noParams = params === undefined || (Array.isArray(params) && params.length === 0);
+      if (!lock.taken && noParams) {
+        lock.taken = true;
+        const results = (await run(client, `${lockSqlInline}; ${sql}`, undefined, 'write')) as
+          pg.QueryResult | pg.QueryResult[];
+        if (!Array.isArray(results) || results.length !== 2)
+          throw new StoreError('SQL', 'a chained read must be one statement', { subject: 'write' });
+        return results[1]!.rows as T[];
+      }
+      if (!lock.taken) {
+        await run(client, lockSql, [writeLockClass], 'write');
+        lock.taken = true;
+      }
+      return (await run(client, sql, pgParams(params ?? []), 'write')).rows as T[];
+    },
+  });
+
   try {
-    await migrate(options.migrations, log, (work) => inWriteTransaction(work));
+    await migrate(options.migrations, log, inLockedWriteTransaction);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;
@@ -112,10 +162,24 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
     ...(queryPlugins ? { queryPlugins } : {}),
     all: poolReader.all,
     write(statements: Statement[]): Promise<void> {
-      return inWriteTransaction((client) => runStatements(client, statements));
+      return inTransaction('BEGIN READ WRITE', (client) => runStatements(client, statements));
     },
-    transaction(build: (tx: StoreReader) => Promise<Statement[]>): Promise<void> {
-      return inWriteTransaction(async (client) => runStatements(client, await build(reader(client))));
+    writeChained(write: ChainedWrite): Promise<void> {
+      return inTransaction('BEGIN READ WRITE', async (client) => {
+        await runStatements(client, write.statements);
+        const lock = { taken: false };
+        const chained = await write.chain(chainReader(client, lock));
+        if (!lock.taken) await run(client, lockSql, [writeLockClass], 'write');
+        await runStatements(client, chained);
+      });
+    },
+    readSnapshot<T>(read: (tx: StoreReader) => Promise<T>): Promise<T> {
+      // One snapshot for every read, taken at the first: what other hosts commit meanwhile stays unseen.
+      return inTransaction(
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+        (client) => read(reader(client)),
+        'read',
+      );
     },
     async close(): Promise<void> {
       if (closed) return;
@@ -177,7 +241,7 @@ function unreachable(err: unknown): StoreError {
 }
 
 /**
- * Applies the missing migrations in one transaction under the write lock, so hosts starting
+ * Applies the missing migrations in one transaction under the write lock (taken first), so hosts starting
  * together apply each migration once and no write lands halfway through. The versions applied are
  * kept in `schema_migrations`.
  */
