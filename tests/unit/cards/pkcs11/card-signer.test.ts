@@ -67,7 +67,8 @@ describe('professional card signer over PKCS#11 (SoftHSM2 tokens)', () => {
       const challenge = randomBytes(48);
       const proof = await prove(signer, challenge);
       expect(proof.certificatePem).toBe(card.certificatePem);
-      const professional = await verifyProfessionalProof({
+      // The verified chain comes along (the host re-checks it while the session lasts): not compared here.
+      const { chain: _chain, ...professional } = await verifyProfessionalProof({
         ...proof,
         trustedRoots: [pki.caPem, pki.persons.certificatePem],
       });
@@ -85,7 +86,7 @@ describe('professional card signer over PKCS#11 (SoftHSM2 tokens)', () => {
           certificatePem: `${proof.certificatePem}\n${pki.persons.certificatePem}`,
           trustedRoots: [pki.caPem],
         }),
-      ).resolves.toEqual(professional);
+      ).resolves.toMatchObject(professional);
     } finally {
       await signer.close();
     }
