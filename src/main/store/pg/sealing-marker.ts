@@ -72,67 +72,72 @@ export async function holdsSealableRows(reader: StoreReader): Promise<string | n
  * - not marked, no key: a database in clear, as configured.
  */
 export async function enforceSealingMarker(
-  store: Pick<Store, 'transaction'>,
+  store: Pick<Store, 'writeChained'>,
   fieldKey: Uint8Array | undefined,
   log: Logger,
 ): Promise<void> {
   const fingerprint = fieldKey ? fieldKeyFingerprint(fieldKey) : null;
-  await store.transaction(async (tx) => {
-    const marker = await readSealingMarker(tx);
-    if (marker === undefined) {
-      if (!fieldKey) return [];
-      throw new StoreError(
-        'MIGRATION_FAILED',
-        'field key configured but the schema has no field_sealing table',
-      );
-    }
-    if (marker) {
-      if (!fingerprint) {
-        log.error('database is sealed but no field key is configured', { sealedFormat: marker.format });
+  // The chained part runs under the chain lock: two hosts starting together read and write the
+  // marker one after the other, so the second sees the first's.
+  await store.writeChained({
+    statements: [],
+    chain: async (tx) => {
+      const marker = await readSealingMarker(tx);
+      if (marker === undefined) {
+        if (!fieldKey) return [];
         throw new StoreError(
-          'KEY_MISSING',
-          'database sealed (field_sealing marker) but no field key configured',
-          {
-            subject: 'field-key',
-          },
+          'MIGRATION_FAILED',
+          'field key configured but the schema has no field_sealing table',
         );
       }
-      if (marker.key_fingerprint !== fingerprint) {
-        // Fingerprints are public by design (an HMAC of a fixed label): the log may say which differ.
-        log.error('field key differs from the one the database was sealed with', {
-          databaseKeyFingerprint: marker.key_fingerprint.slice(0, 16),
-          configuredKeyFingerprint: fingerprint.slice(0, 16),
+      if (marker) {
+        if (!fingerprint) {
+          log.error('database is sealed but no field key is configured', { sealedFormat: marker.format });
+          throw new StoreError(
+            'KEY_MISSING',
+            'database sealed (field_sealing marker) but no field key configured',
+            {
+              subject: 'field-key',
+            },
+          );
+        }
+        if (marker.key_fingerprint !== fingerprint) {
+          // Fingerprints are public by design (an HMAC of a fixed label): the log may say which differ.
+          log.error('field key differs from the one the database was sealed with', {
+            databaseKeyFingerprint: marker.key_fingerprint.slice(0, 16),
+            configuredKeyFingerprint: fingerprint.slice(0, 16),
+          });
+          throw new StoreError(
+            'WRONG_KEY',
+            'field key fingerprint differs from the database field_sealing marker',
+            {
+              subject: 'field-key',
+            },
+          );
+        }
+        if (marker.format !== sealedFormat)
+          throw new StoreError(
+            'TOO_NEW',
+            `database sealed in format ${marker.format}, this build knows ${sealedFormat}`,
+          );
+        return [];
+      }
+      if (!fieldKey) return [];
+      const holding = await holdsSealableRows(tx);
+      if (holding) {
+        log.error('database holds rows written before sealing (clear or version 1): run seal-existing', {
+          table: holding,
         });
         throw new StoreError(
-          'WRONG_KEY',
-          'field key fingerprint differs from the database field_sealing marker',
+          'NOT_SEALED',
+          `table ${holding} holds rows but the database has no field_sealing marker`,
           {
             subject: 'field-key',
           },
         );
       }
-      if (marker.format !== sealedFormat)
-        throw new StoreError(
-          'TOO_NEW',
-          `database sealed in format ${marker.format}, this build knows ${sealedFormat}`,
-        );
-      return [];
-    }
-    if (!fieldKey) return [];
-    const holding = await holdsSealableRows(tx);
-    if (holding) {
-      log.error('database holds rows written before sealing (clear or version 1): run seal-existing', {
-        table: holding,
-      });
-      throw new StoreError(
-        'NOT_SEALED',
-        `table ${holding} holds rows but the database has no field_sealing marker`,
-        {
-          subject: 'field-key',
-        },
-      );
-    }
-    log.info('fresh database marked as sealed with this field key');
-    return [sealingMarkerStatement(fieldKey)];
+      log.info('fresh database marked as sealed with this field key');
+      return [sealingMarkerStatement(fieldKey)];
+    },
   });
 }
