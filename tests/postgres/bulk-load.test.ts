@@ -52,7 +52,11 @@ describe('host bench bulk loader (COPY)', () => {
     const viaStoreConnection = await freshSchema(cluster);
     const viaStore = await openWithKey(viaStoreConnection);
     const copiedConnection = await freshSchema(cluster);
-    const copied = await openWithKey(copiedConnection);
+    // Migrated without the key, as the host bench does: the loader marks the database as sealed.
+    await (
+      await openPgStore({ connection: copiedConnection, log: silentLogger, migrations: dmpMigrations })
+    ).close();
+    let copied: Store | undefined;
     try {
       const stats = await writePopulation(viaStore, spec);
       // Small chunks: several COPY rounds, each table in several pieces, indexes dropped and rebuilt.
@@ -69,6 +73,16 @@ describe('host bench bulk loader (COPY)', () => {
         clinical_entries: stats.entries,
       });
       expect(stats.documents).toBeGreaterThan(0);
+      // A host with the field key starts on it (sealing-marker.ts), one with another key does not.
+      copied = await openWithKey(copiedConnection);
+      await expect(
+        openPgStore({
+          connection: copiedConnection,
+          log: silentLogger,
+          migrations: dmpMigrations,
+          fieldKey: randomBytes(32),
+        }),
+      ).rejects.toMatchObject({ reason: 'WRONG_KEY' });
 
       const expected = await contents(viaStore);
       expect(await contents(copied)).toEqual(expected);
@@ -112,7 +126,7 @@ describe('host bench bulk loader (COPY)', () => {
       expect(clinicalItems).toBeGreaterThan(0);
     } finally {
       await viaStore.close();
-      await copied.close();
+      await copied?.close();
     }
   });
 });

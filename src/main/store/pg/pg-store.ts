@@ -156,8 +156,16 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
     throw err;
   }
 
+  // Issue 13: fail closed on a field key that does not match the database's (sealing-marker.ts).
+  try {
+    await enforceSealingMarker(pool.options, options.fieldKey, log);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+
   const poolReader = reader(pool);
-  const store: Store = {
+  return {
     dialect: 'postgres',
     ...(queryPlugins ? { queryPlugins } : {}),
     all: poolReader.all,
@@ -187,14 +195,6 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
       await pool.end();
     },
   };
-  // Issue 13: fail closed on a field key that does not match the database's (sealing-marker.ts).
-  try {
-    await enforceSealingMarker(store, options.fieldKey, log);
-  } catch (err) {
-    await store.close().catch(() => undefined);
-    throw err;
-  }
-  return store;
 }
 
 async function connect(pool: pg.Pool): Promise<pg.PoolClient> {

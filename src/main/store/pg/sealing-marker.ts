@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { migration } from '../../db/migration';
 import type { Logger } from '../../log/logger';
 import { StoreError } from '../errors';
-import type { Migration, Statement, Store, StoreReader } from '../types';
+import type { Migration, Row, SqlParams, Statement, StoreReader } from '../types';
 import { fieldKeyFingerprint, sealedColumns } from './field-sealing';
+import { writeLockClass } from './pg-store';
 
 /**
  * The database says whether its designated columns are sealed, and under which field key: one row
@@ -64,80 +66,107 @@ export async function holdsSealableRows(reader: StoreReader): Promise<string | n
 }
 
 /**
- * Checks the opened database against the host's field key, in one write transaction (hosts starting
- * together on a fresh database write the marker once):
+ * Checks the migrated database against the host's field key, in one write transaction under the
+ * DMP's write lock (hosts starting together on a fresh database write the marker once), on a
+ * connection of its own (`connection`: the store's settings, its schema included):
  * - marked with this key: fine; marked with another, or marked while no key is configured: refused;
  * - not marked, with a key: an empty database gets the marker; one holding rows was written in clear
  *   or in version 1 and is refused until `seal-existing` has converted it;
  * - not marked, no key: a database in clear, as configured.
  */
 export async function enforceSealingMarker(
-  store: Pick<Store, 'writeChained'>,
+  connection: pg.ClientConfig,
   fieldKey: Uint8Array | undefined,
   log: Logger,
 ): Promise<void> {
+  const client = new pg.Client(connection);
+  try {
+    await client.connect();
+    const tx: StoreReader = {
+      all: async <T extends object = Row>(sql: string, params?: SqlParams) =>
+        (await client.query(sql, params as unknown[] | undefined)).rows as T[],
+    };
+    await client.query('BEGIN READ WRITE');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [writeLockClass]);
+      const statements = await checkMarker(tx, fieldKey, log);
+      for (const s of statements) await client.query(s.sql, s.params as unknown[] | undefined);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    throw new StoreError('IO', err instanceof Error ? `${err.name}: ${err.message}` : String(err), {
+      subject: 'database',
+    });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** What the marker says of this key; the statements to run (the marker of a fresh database), or a refusal. */
+async function checkMarker(
+  tx: StoreReader,
+  fieldKey: Uint8Array | undefined,
+  log: Logger,
+): Promise<Statement[]> {
   const fingerprint = fieldKey ? fieldKeyFingerprint(fieldKey) : null;
-  // The chained part runs under the chain lock: two hosts starting together read and write the
-  // marker one after the other, so the second sees the first's.
-  await store.writeChained({
-    statements: [],
-    chain: async (tx) => {
-      const marker = await readSealingMarker(tx);
-      if (marker === undefined) {
-        if (!fieldKey) return [];
-        throw new StoreError(
-          'MIGRATION_FAILED',
-          'field key configured but the schema has no field_sealing table',
-        );
-      }
-      if (marker) {
-        if (!fingerprint) {
-          log.error('database is sealed but no field key is configured', { sealedFormat: marker.format });
-          throw new StoreError(
-            'KEY_MISSING',
-            'database sealed (field_sealing marker) but no field key configured',
-            {
-              subject: 'field-key',
-            },
-          );
-        }
-        if (marker.key_fingerprint !== fingerprint) {
-          // Fingerprints are public by design (an HMAC of a fixed label): the log may say which differ.
-          log.error('field key differs from the one the database was sealed with', {
-            databaseKeyFingerprint: marker.key_fingerprint.slice(0, 16),
-            configuredKeyFingerprint: fingerprint.slice(0, 16),
-          });
-          throw new StoreError(
-            'WRONG_KEY',
-            'field key fingerprint differs from the database field_sealing marker',
-            {
-              subject: 'field-key',
-            },
-          );
-        }
-        if (marker.format !== sealedFormat)
-          throw new StoreError(
-            'TOO_NEW',
-            `database sealed in format ${marker.format}, this build knows ${sealedFormat}`,
-          );
-        return [];
-      }
-      if (!fieldKey) return [];
-      const holding = await holdsSealableRows(tx);
-      if (holding) {
-        log.error('database holds rows written before sealing (clear or version 1): run seal-existing', {
-          table: holding,
-        });
-        throw new StoreError(
-          'NOT_SEALED',
-          `table ${holding} holds rows but the database has no field_sealing marker`,
-          {
-            subject: 'field-key',
-          },
-        );
-      }
-      log.info('fresh database marked as sealed with this field key');
-      return [sealingMarkerStatement(fieldKey)];
-    },
-  });
+  const marker = await readSealingMarker(tx);
+  if (marker === undefined) {
+    if (!fieldKey) return [];
+    throw new StoreError(
+      'MIGRATION_FAILED',
+      'field key configured but the schema has no field_sealing table',
+    );
+  }
+  if (marker) {
+    if (!fingerprint) {
+      log.error('database is sealed but no field key is configured', { sealedFormat: marker.format });
+      throw new StoreError(
+        'KEY_MISSING',
+        'database sealed (field_sealing marker) but no field key configured',
+        {
+          subject: 'field-key',
+        },
+      );
+    }
+    if (marker.key_fingerprint !== fingerprint) {
+      // Fingerprints are public by design (an HMAC of a fixed label): the log may say which differ.
+      log.error('field key differs from the one the database was sealed with', {
+        databaseKeyFingerprint: marker.key_fingerprint.slice(0, 16),
+        configuredKeyFingerprint: fingerprint.slice(0, 16),
+      });
+      throw new StoreError(
+        'WRONG_KEY',
+        'field key fingerprint differs from the database field_sealing marker',
+        {
+          subject: 'field-key',
+        },
+      );
+    }
+    if (marker.format !== sealedFormat)
+      throw new StoreError(
+        'TOO_NEW',
+        `database sealed in format ${marker.format}, this build knows ${sealedFormat}`,
+      );
+    return [];
+  }
+  if (!fieldKey) return [];
+  const holding = await holdsSealableRows(tx);
+  if (holding) {
+    log.error('database holds rows written before sealing (clear or version 1): run seal-existing', {
+      table: holding,
+    });
+    throw new StoreError(
+      'NOT_SEALED',
+      `table ${holding} holds rows but the database has no field_sealing marker`,
+      {
+        subject: 'field-key',
+      },
+    );
+  }
+  log.info('fresh database marked as sealed with this field key');
+  return [sealingMarkerStatement(fieldKey)];
 }
