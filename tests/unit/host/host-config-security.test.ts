@@ -1,33 +1,20 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHostConfig } from '../../../src/main/host/config';
+import { writeHostConfigFile } from '../../support/host-config-file';
 import { openRevocation } from '../../../src/main/host/host-revocation';
 import { createLogger } from '../../../src/main/log/logger';
 import { createTestPki, issueWorkstationCertificate, publishCrl } from '../../../src/main/pki';
 import { defaultHostLimits } from '../../../src/main/host/rate-limit';
 
-function configFile(extra: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'host-config-'));
-  const file = join(dir, 'host.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      tls: { ca: 'ca.pem', cert: 'host.crt', key: 'host.key' },
-      storage: { kind: 'embedded', dataDir: 'data' },
-      ...extra,
-    }),
-  );
-  return file;
-}
-
 describe('host configuration: revocation, limits, audit checkpoints', () => {
   it('defaults the limits, leaves revocation off, resolves CRL and checkpoint paths from the file', () => {
-    const plain = loadHostConfig(configFile({}), {});
+    const plain = loadHostConfig(writeHostConfigFile({}), {});
     expect(plain.limits).toEqual(defaultHostLimits);
     expect(plain.revocation).toBeUndefined();
-    const file = configFile({
+    const file = writeHostConfigFile({
       revocation: { crlFiles: ['pki/crl/organisations.crl', '/etc/pki/persons.crl'] },
       limits: { burst: 10 },
       auditCheckpointFile: 'state/checkpoints.log',
@@ -43,22 +30,22 @@ describe('host configuration: revocation, limits, audit checkpoints', () => {
   });
 
   it('refuses unknown or out-of-range limit fields, in French', () => {
-    expect(() => loadHostConfig(configFile({ limits: { requestsPerMinute: 5 } }), {})).toThrow(
+    expect(() => loadHostConfig(writeHostConfigFile({ limits: { requestsPerMinute: 5 } }), {})).toThrow(
       /Configuration du serveur DMP invalide/,
     );
-    expect(() => loadHostConfig(configFile({ limits: { maxConcurrentStreams: 0 } }), {})).toThrow(
+    expect(() => loadHostConfig(writeHostConfigFile({ limits: { maxConcurrentStreams: 0 } }), {})).toThrow(
       /Configuration du serveur DMP invalide/,
     );
-    expect(() => loadHostConfig(configFile({ revocation: { crlFiles: [] } }), {})).toThrow(
+    expect(() => loadHostConfig(writeHostConfigFile({ revocation: { crlFiles: [] } }), {})).toThrow(
       /Configuration du serveur DMP invalide/,
     );
   });
 
   it('reads revocation.ocsp (defaults, http(s) only, with or without CRLs) and refuses an empty revocation', () => {
-    const ocsp = loadHostConfig(configFile({ revocation: { ocsp: {} } }), {});
+    const ocsp = loadHostConfig(writeHostConfigFile({ revocation: { ocsp: {} } }), {});
     expect(ocsp.revocation).toEqual({ ocsp: { timeoutMs: 5_000, maxCacheSeconds: 300 } });
     const both = loadHostConfig(
-      configFile({
+      writeHostConfigFile({
         revocation: { crlFiles: ['root.crl'], ocsp: { url: 'http://ocsp.example.fr/', timeoutMs: 2_000 } },
       }),
       {},
@@ -74,7 +61,7 @@ describe('host configuration: revocation, limits, audit checkpoints', () => {
       { ocsp: { url: 'ftp://ocsp.example.fr/' } },
       { ocsp: { softFail: true } },
     ]) {
-      expect(() => loadHostConfig(configFile({ revocation }), {})).toThrow(
+      expect(() => loadHostConfig(writeHostConfigFile({ revocation }), {})).toThrow(
         /Configuration du serveur DMP invalide/,
       );
     }
