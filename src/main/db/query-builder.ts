@@ -129,6 +129,38 @@ export class DmpSql {
     }
     return { sql, params: entries.map(([, v]) => v as SqlValue) };
   }
+
+  /**
+   * Rows of one table as multi-row INSERTs, in order, each of at most `maxParams` parameters (SQLite
+   * and PostgreSQL cap the parameters of one statement: 32 766 and 65 535). One statement per chunk
+   * instead of one per row: a deposit's sections and clinical entries reach the database in a few
+   * round trips and are compiled (and sealed, on the host) a few times instead of once per row.
+   * Every row must give the same columns (`null` for an absent value).
+   */
+  insertRows<T extends keyof DmpDatabase & string>(
+    table: T,
+    rows: readonly Insertable<DmpDatabase[T]>[],
+    maxParams = 8_000,
+  ): Statement[] {
+    const first = rows[0];
+    if (!first) return [];
+    const columns = Object.keys(first).join(',');
+    for (const row of rows)
+      // Kysely would give a row missing a column (or holding undefined) DEFAULT, which SQLite's VALUES refuses.
+      if (Object.keys(row).join(',') !== columns || Object.values(row).includes(undefined))
+        throw new TypeError(`insertRows(${table}): every row must give every column, in the same order`);
+    const perStatement = Math.max(1, Math.floor(maxParams / Object.keys(first).length));
+    const statements: Statement[] = [];
+    for (let start = 0; start < rows.length; start += perStatement)
+      statements.push(
+        this.statement(
+          this.db
+            .insertInto(table)
+            .values(rows.slice(start, start + perStatement) as Insertable<DmpDatabase[T]>[]),
+        ),
+      );
+    return statements;
+  }
 }
 
 const perStore = new WeakMap<object, DmpSql>();

@@ -83,21 +83,22 @@ export function insertDocumentStatements(q: DmpSql, doc: NewDocument): Statement
       author_structure_id: doc.authorStructureId ?? null,
     }),
   ];
-  doc.sections.forEach((section, position) => {
-    statements.push(
-      q.insert('document_sections', {
+  // Multi-row INSERTs: a deposit's sections and entries (up to 2 000) in a few statements.
+  statements.push(
+    ...q.insertRows(
+      'document_sections',
+      doc.sections.map((section, position) => ({
         document_id: doc.id,
         position,
         code: section.code?.code ?? null,
         title: section.title ?? null,
         narrative_html: section.narrativeHtml,
         entry_count: section.entryCount,
-      }),
-    );
-  });
-  doc.entries.forEach((entry, position) => {
-    statements.push(
-      q.insert('clinical_entries', {
+      })),
+    ),
+    ...q.insertRows(
+      'clinical_entries',
+      doc.entries.map((entry, position) => ({
         id: `${doc.id}-${position}`,
         document_id: doc.id,
         ins_key: doc.insKey,
@@ -115,9 +116,9 @@ export function insertDocumentStatements(q: DmpSql, doc: NewDocument): Statement
         section_code: entry.sectionCode ?? null,
         position,
         data: encodeEntryData(entry),
-      }),
-    );
-  });
+      })),
+    ),
+  );
   if (doc.replacesId) {
     statements.push(
       q.statement(
