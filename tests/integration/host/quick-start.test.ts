@@ -138,7 +138,7 @@ describe('npm run host -- --data DIR (quick start on a local PostgreSQL cluster)
       await admin.connect();
       try {
         const { rows } = await admin.query<{ title: string }>('SELECT title FROM documents');
-        expect(rows.map((r) => r.title)).toEqual([expect.stringMatching(/^enc:v1:/)]);
+        expect(rows.map((r) => r.title)).toEqual([expect.stringMatching(/^enc:v2:/)]);
       } finally {
         await admin.end();
       }
