@@ -4,7 +4,7 @@ import { StoreError } from '../errors';
 import type { ChainedWrite, Migration, Row, SqlParams, Statement, Store, StoreReader } from '../types';
 import { fieldSealingPlugin } from './field-sealing';
 import { pgParams, sqlValueTypes } from './pg-values';
-import { enforceSealingMarker } from './sealing-marker';
+import { checkSealingMarker } from './sealing-marker';
 
 export interface OpenPgStoreOptions {
   /** A libpq connection string (`postgresql://…`), or `pg` pool settings (a socket folder as `host`…). */
@@ -28,7 +28,8 @@ export interface OpenPgStoreOptions {
  */
 export const writeLockClass = 0x444d5057; // 'DMPW'
 
-const lockSql = 'SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))';
+/** Takes the write lock; its one parameter is `writeLockClass`. */
+export const writeLockSql = 'SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))';
 /** The same without parameters, so that it can share a round trip with the head read (simple query protocol). */
 const lockSqlInline = `SELECT pg_advisory_xact_lock(${writeLockClass}, hashtext(current_schema()))`;
 
@@ -102,7 +103,7 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
   /** Migrations: the lock from the start, so hosts starting together apply each migration once. */
   const inLockedWriteTransaction = <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
     inTransaction('BEGIN READ WRITE', async (client) => {
-      await run(client, lockSql, [writeLockClass], 'write');
+      await run(client, writeLockSql, [writeLockClass], 'write');
       return work(client);
     });
 
@@ -142,7 +143,7 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
         return results[1]!.rows as T[];
       }
       if (!lock.taken) {
-        await run(client, lockSql, [writeLockClass], 'write');
+        await run(client, writeLockSql, [writeLockClass], 'write');
         lock.taken = true;
       }
       return (await run(client, sql, pgParams(params ?? []), 'write')).rows as T[];
@@ -156,9 +157,12 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
     throw err;
   }
 
-  // Issue 13: fail closed on a field key that does not match the database's (sealing-marker.ts).
+  // Issue 13: fail closed on a field key that does not match the database's (sealing-marker.ts),
+  // under the lock as the migrations: hosts starting together on a fresh database write one marker.
   try {
-    await enforceSealingMarker(pool.options, options.fieldKey, log);
+    await inLockedWriteTransaction(async (client) =>
+      runStatements(client, await checkSealingMarker(reader(client), options.fieldKey, log)),
+    );
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;
@@ -177,7 +181,7 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
         await runStatements(client, write.statements);
         const lock = { taken: false };
         const chained = await write.chain(chainReader(client, lock));
-        if (!lock.taken) await run(client, lockSql, [writeLockClass], 'write');
+        if (!lock.taken) await run(client, writeLockSql, [writeLockClass], 'write');
         await runStatements(client, chained);
       });
     },

@@ -3,7 +3,7 @@ import type { Logger } from '../../log/logger';
 import { StoreError } from '../errors';
 import type { Migration } from '../types';
 import { fieldSealer, sealedColumns } from './field-sealing';
-import { openPgStore, writeLockClass } from './pg-store';
+import { openPgStore, writeLockClass, writeLockSql } from './pg-store';
 import { pgParams, sqlValueTypes } from './pg-values';
 import { sealingMarkerStatement } from './sealing-marker';
 
@@ -61,7 +61,7 @@ export async function sealExistingValues(options: SealExistingOptions): Promise<
   const inWriteLock = async <T>(work: () => Promise<T>): Promise<T> => {
     await client.query('BEGIN READ WRITE');
     try {
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [writeLockClass]);
+      await client.query(writeLockSql, [writeLockClass]);
       const result = await work();
       await client.query('COMMIT');
       return result;

@@ -1,11 +1,9 @@
 import { sql } from 'kysely';
-import pg from 'pg';
 import { migration } from '../../db/migration';
 import type { Logger } from '../../log/logger';
 import { StoreError } from '../errors';
-import type { Migration, Row, SqlParams, Statement, StoreReader } from '../types';
+import type { Migration, Statement, StoreReader } from '../types';
 import { fieldKeyFingerprint, sealedColumns } from './field-sealing';
-import { writeLockClass } from './pg-store';
 
 /**
  * The database says whether its designated columns are sealed, and under which field key: one row
@@ -66,48 +64,16 @@ export async function holdsSealableRows(reader: StoreReader): Promise<string | n
 }
 
 /**
- * Checks the migrated database against the host's field key, in one write transaction under the
- * DMP's write lock (hosts starting together on a fresh database write the marker once), on a
- * connection of its own (`connection`: the store's settings, its schema included):
+ * Checks the migrated database against the host's field key, read through `tx` inside a transaction
+ * that holds the DMP's write lock (hosts starting together on a fresh database write the marker
+ * once). Returns the statements to run in that transaction (the marker of a fresh database), or
+ * refuses:
  * - marked with this key: fine; marked with another, or marked while no key is configured: refused;
  * - not marked, with a key: an empty database gets the marker; one holding rows was written in clear
  *   or in version 1 and is refused until `seal-existing` has converted it;
  * - not marked, no key: a database in clear, as configured.
  */
-export async function enforceSealingMarker(
-  connection: pg.ClientConfig,
-  fieldKey: Uint8Array | undefined,
-  log: Logger,
-): Promise<void> {
-  const client = new pg.Client(connection);
-  try {
-    await client.connect();
-    const tx: StoreReader = {
-      all: async <T extends object = Row>(sql: string, params?: SqlParams) =>
-        (await client.query(sql, params as unknown[] | undefined)).rows as T[],
-    };
-    await client.query('BEGIN READ WRITE');
-    try {
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [writeLockClass]);
-      const statements = await checkMarker(tx, fieldKey, log);
-      for (const s of statements) await client.query(s.sql, s.params as unknown[] | undefined);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-  } catch (err) {
-    if (err instanceof StoreError) throw err;
-    throw new StoreError('IO', err instanceof Error ? `${err.name}: ${err.message}` : String(err), {
-      subject: 'database',
-    });
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** What the marker says of this key; the statements to run (the marker of a fresh database), or a refusal. */
-async function checkMarker(
+export async function checkSealingMarker(
   tx: StoreReader,
   fieldKey: Uint8Array | undefined,
   log: Logger,
