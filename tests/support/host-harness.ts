@@ -1,4 +1,4 @@
-import type { ClientHttp2Session } from 'node:http2';
+import { connect as h2Connect, type ClientHttp2Session } from 'node:http2';
 import { DmpService } from '../../src/main/dmp/dmp-service';
 import { dmpMigrations } from '../../src/main/dmp/migrations';
 import { IdentityReference } from '../../src/main/identity/identity-reference';
@@ -85,6 +85,26 @@ export async function startTestHost(pki: HostTestPki, options: TestHostOptions =
       await store.close();
     },
   };
+}
+
+/**
+ * A raw TLS 1.3 HTTP/2 connection to the host as a workstation presenting `identity` (its chain and
+ * key), trusting `caPem`: for tests of what the host answers before any client logic. Connection
+ * errors are left to the requests made on it.
+ */
+export function connectAsWorkstation(
+  url: string,
+  caPem: string,
+  identity: { chainPem: string; keyPem?: string | undefined },
+): ClientHttp2Session {
+  const session = h2Connect(url, {
+    ca: caPem,
+    cert: identity.chainPem,
+    key: identity.keyPem,
+    minVersion: 'TLSv1.3',
+  });
+  session.on('error', () => undefined);
+  return session;
 }
 
 /** One `host.hello` on a raw HTTP/2 connection: the HTTP status, and the host's French refusal if any. */

@@ -1,4 +1,3 @@
-import { connect as h2Connect } from 'node:http2';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import { rsaAlgorithm, subtle } from '../../../src/main/pki/keys';
 import { OcspClient } from '../../../src/main/pki/ocsp';
 import type { CardSigner } from '../../../src/main/host-client/card-signer';
 import { createHostTestPki, type HostTestPki, type Issued } from '../../support/host-test-pki';
-import { helloOn, startTestHost } from '../../support/host-harness';
+import { connectAsWorkstation, helloOn, startTestHost } from '../../support/host-harness';
 import { startOcspResponder, type OcspResponder } from '../../support/ocsp-responder';
 
 /**
@@ -140,13 +139,7 @@ describe('OCSP for workstation and card certificates (openssl ocsp responders)',
   });
 
   it('refuses a workstation the responder says is revoked, in French, and audits it', async () => {
-    const session = h2Connect(host.url, {
-      ca: pki.caPem,
-      cert: stolenDesk.chainPem,
-      key: stolenDesk.keyPem,
-      minVersion: 'TLSv1.3',
-    });
-    session.on('error', () => undefined);
+    const session = connectAsWorkstation(host.url, pki.caPem, stolenDesk);
     try {
       const answer = await helloOn(session);
       expect(answer.status).toBe(403);

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { connect as h2Connect, type ClientHttp2Session } from 'node:http2';
+import type { ClientHttp2Session } from 'node:http2';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCardSigner, type CardSigner } from '../../../src/main/cards/pkcs11';
@@ -13,7 +13,7 @@ import {
   type TestPki,
 } from '../../../src/main/pki';
 import { createHostTestPki, type HostTestPki, type Issued } from '../../support/host-test-pki';
-import { helloOn, startTestHost } from '../../support/host-harness';
+import { connectAsWorkstation, helloOn, startTestHost } from '../../support/host-harness';
 import { createSoftHsmCards, type SoftHsmCards } from '../../support/softhsm';
 
 /**
@@ -95,14 +95,7 @@ function serialOf(pem: string): string {
 }
 
 function connect(identity: IssuedCertificate): ClientHttp2Session {
-  const session = h2Connect(host.url, {
-    ca: pki.caPem,
-    cert: identity.chainPem,
-    key: identity.keyPem,
-    minVersion: 'TLSv1.3',
-  });
-  session.on('error', () => undefined);
-  return session;
+  return connectAsWorkstation(host.url, pki.caPem, identity);
 }
 
 async function workstationRefusals(): Promise<string[]> {
