@@ -5,7 +5,7 @@ import { toApiError } from './app/user-messages';
 import { hostOptionNames } from './app/host-config';
 import { startLoopbackHost } from './bridge/loopback-host';
 import { createLogger } from './log/logger';
-import { dataLayout, defaultDataDir, projectRoot, resourcesDir } from './app/paths';
+import { dataLayout, defaultDataDir, managedHostSettingsFile, projectRoot, resourcesDir } from './app/paths';
 
 /**
  * `npm run web`: the real main-process services behind a loopback WebSocket, serving the built
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       workstationKey: values[hostOptionNames.workstationKey],
       pkcs11Module: values[hostOptionNames.pkcs11Module],
     },
+    managedHostSettingsFile: managedHostSettingsFile(process.env, false),
   });
   const host = await startLoopbackHost({
     dispatch: app.dispatch,

@@ -197,7 +197,7 @@ test('a workstation whose certificate is not from the deployment’s CA: refused
   await vitaleShowsNoPatientData(page, 'shared-host-foreign-workstation-vitale');
 });
 
-test('« Paramètres »: a workstation started without host options is pointed at the host, and uses it from the next start', async ({
+test('« Paramètres »: a workstation started without host options is pointed at the host by an authenticated professional, and uses it from the next start', async ({
   browser,
 }) => {
   test.setTimeout(300_000);
@@ -211,9 +211,21 @@ test('« Paramètres »: a workstation started without host options is pointed a
     await page.goto(first.url);
     await expect(page.getByTestId('host-status')).toHaveText('DMP intégré au poste');
 
+    // Nobody authenticated: readable, not changeable, and the screen says why (security audit).
     await page.getByRole('button', { name: 'Paramètres' }).click();
     let dialog = settingsOf(page);
+    await expect(dialog.getByRole('note')).toHaveText(
+      'Pour modifier ces réglages, authentifiez-vous avec votre carte professionnelle et votre code : chaque changement est tracé à votre nom.',
+    );
+    await expect(dialog.getByLabel('Serveur DMP partagé', { exact: true })).toBeDisabled();
+    await expect(dialog.getByRole('button', { name: 'Enregistrer' })).toHaveCount(0);
+    await dialog.getByRole('button', { name: 'Fermer' }).click();
+
+    await signIn(page, /généraliste/i);
+    await page.getByRole('button', { name: 'Paramètres' }).click();
+    dialog = settingsOf(page);
     await expect(dialog).toContainText('En service maintenant : DMP intégré au poste.');
+    await expect(dialog.getByRole('note')).toHaveCount(0);
     await dialog.getByLabel('Serveur DMP partagé', { exact: true }).check();
     const { cert, key } = shared.certificateOf('poste-a');
     await dialog

@@ -20,11 +20,13 @@ import { checkDataFolder, claimDataFolder } from './data-folder';
 import { recoveryNoticeMessage } from './user-messages';
 import { acquireDirectoryLock } from '../store/dir-lock';
 import { resolveDmpLocation, type HostOptions } from './host-config';
-import { readHostSettings } from './host-settings';
+import { hostSettingsInEffect, isManaged, type HostSettingsSource } from './host-settings';
 import type { HostSeams } from './host-seams';
 import type { RemoteDmp } from './remote-dmp';
 import { sessionDossiers } from './session-dossiers';
 import { auditKeySource, openAuditTrail } from './audit-trail';
+import { AuditLog } from '../audit/audit-log';
+import { auditLogHostSettingsTrail, type HostSettingsTrail } from '../audit/security-events';
 import { IdentityReference } from '../identity/identity-reference';
 import { readReferenceFile } from '../identity/reference-file';
 import { createHandlers } from './handlers';
@@ -55,6 +57,11 @@ export interface BuildOptions {
    * store. Without them, `host-settings.json` in the data folder decides (see host-config.ts).
    */
   hostOptions?: HostOptions;
+  /**
+   * The host settings file IT manages (`managedHostSettingsFile` in paths.ts): when it exists it
+   * decides the DMP host and the settings screen cannot change it. Absent: none designated (tests).
+   */
+  managedHostSettingsFile?: string;
   /** Read for `POSTE_DMP_PKCS11_MODULE` (src/main/cards/pkcs11/module-config.ts); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
   /** The shared host's client and the card's PKCS#11 signer; replaced by doubles in unit tests. */
@@ -74,7 +81,10 @@ export interface App {
  * Electron shell, the browser host and the tests all run the same code.
  */
 export async function buildApp(options: BuildOptions): Promise<App> {
-  const location = resolveDmpLocation(options.hostOptions ?? {}, () => readHostSettings(options.dataDir));
+  const settings = settingsSource(options);
+  const location = resolveDmpLocation(options.hostOptions ?? {}, () => hostSettingsInEffect(settings).saved, {
+    managed: () => isManaged(settings),
+  });
   const backend =
     location.mode === 'remote'
       ? await openRemoteBackend(options, location.settings)
@@ -87,6 +97,11 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   }
 }
 
+const settingsSource = (options: BuildOptions): HostSettingsSource => ({
+  dataDir: options.dataDir,
+  managedFile: options.managedHostSettingsFile ?? null,
+});
+
 /** Where the dossiers are: the embedded store or the shared DMP host; everything above is the same. */
 interface DmpBackend {
   dmp: DmpPort;
@@ -95,6 +110,8 @@ interface DmpBackend {
   status(): HostStatus;
   onStatus(listener: (status: HostStatus) => void): () => void;
   professionalProof?: ProfessionalProof;
+  /** The local audit chain for the host settings' changes; null: no local store (shared host). */
+  settingsTrail: HostSettingsTrail | null;
   close(): Promise<void>;
 }
 
@@ -134,12 +151,10 @@ async function openEmbeddedBackend(options: BuildOptions): Promise<DmpBackend> {
     warnings.push(...store.recovery.notices.map(recoveryNoticeMessage));
     const audit = await openAuditTrail(auditKeySource(options.key, options.dataDir), options.dataDir, log);
     for (const w of audit.warnings) if (!warnings.includes(w)) warnings.push(w);
-    const dmp = new DmpService({
-      store,
-      log: log.child('dmp'),
-      audit: { keys: audit.keys, witness: audit.checkpoints },
-      cdaParser,
-    });
+    // One AuditLog for the store: the DMP service's accesses and the host settings' changes share its chain.
+    const auditLog = AuditLog.open(store, { keys: audit.keys, witness: audit.checkpoints });
+    auditLog.catch(() => undefined);
+    const dmp = new DmpService({ store, log: log.child('dmp'), auditLog, cdaParser });
     const identities = new IdentityReference(store);
     for (const file of options.identitySeedFiles ?? [])
       await identities.register(await readReferenceFile(file));
@@ -156,6 +171,7 @@ async function openEmbeddedBackend(options: BuildOptions): Promise<DmpBackend> {
       warnings,
       status: () => ({ mode: 'embedded' }),
       onStatus: () => () => undefined,
+      settingsTrail: auditLogHostSettingsTrail(auditLog),
       async close() {
         // Imports handed over finish before the store closes.
         await importSocket?.close();
@@ -215,6 +231,8 @@ async function openRemoteBackend(options: BuildOptions, settings: HostSettings):
       prove: (card, pin) => remote.authenticateProfessional(card, pin),
       end: () => remote.endProfessionalSession(),
     },
+    // No local store, so no local audit chain: a settings change is in the log only (docs/host.md).
+    settingsTrail: null,
     async close() {
       try {
         await importSocket?.close();
@@ -282,7 +300,12 @@ async function assemble(options: BuildOptions, backend: DmpBackend): Promise<App
     identities,
     cards,
     simulator,
-    host: { status: () => backend.status(), dataDir: options.dataDir },
+    host: {
+      status: () => backend.status(),
+      settings: settingsSource(options),
+      trail: backend.settingsTrail,
+      log: log.child('host-settings'),
+    },
   });
   await cards.start();
 

@@ -8,8 +8,10 @@ import type { CardService } from '../cards/card-service';
 import type { CardSimulator } from './card-simulator';
 import { readersForDisplay } from '../session/reader-display';
 import { patientPresence } from './patient-presence';
-import { readHostSettings, writeHostSettings } from './host-settings';
-import { dataLayout } from './paths';
+import { hostSettingsInEffect, type HostSettingsSource } from './host-settings';
+import { saveHostSettingsAs } from './host-settings-change';
+import type { HostSettingsTrail } from '../audit/security-events';
+import type { Logger } from '../log/logger';
 
 export interface HandlerDeps {
   info: {
@@ -24,8 +26,16 @@ export interface HandlerDeps {
   identities: IdentityPort;
   cards: CardService;
   simulator: CardSimulator | null;
-  /** Which DMP is in use now, and the data folder holding the host settings for the next start. */
-  host: { status(): HostStatus; dataDir: string };
+  /**
+   * Which DMP is in use now; where the host settings for the next start come from; the local audit
+   * chain their changes go to (null on a shared-host workstation: no local store) and their log.
+   */
+  host: {
+    status(): HostStatus;
+    settings: HostSettingsSource;
+    trail: HostSettingsTrail | null;
+    log: Logger;
+  };
 }
 
 /**
@@ -76,16 +86,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'cards.list': async () => readersForDisplay(cards.readers(), session.get()),
 
     'host.status': async () => deps.host.status(),
-    'settings.getHost': async () => ({
-      saved: readHostSettings(deps.host.dataDir),
-      file: dataLayout(deps.host.dataDir).hostSettingsFile,
-    }),
-    // Saved for the next start: switching stores under an open session would mix two DMPs' data.
-    'settings.saveHost': async ({ settings }) => ({
-      saved: writeHostSettings(deps.host.dataDir, settings),
-      file: dataLayout(deps.host.dataDir).hostSettingsFile,
-      appliesAtRestart: true as const,
-    }),
+    // Readable without a session: the screen explains the state (managed, who may change it) to anyone.
+    'settings.getHost': async () => hostSettingsInEffect(deps.host.settings),
+    // Professional in session, not managed by IT, logged and audited; applied at the next start.
+    'settings.saveHost': async ({ settings }) =>
+      saveHostSettingsAs(
+        { source: deps.host.settings, session, trail: deps.host.trail, log: deps.host.log },
+        settings,
+      ),
 
     'session.get': async () => session.get(),
     'session.verifyPin': async ({ reader, pin }) => session.verifyPin(reader, pin),

@@ -27,16 +27,26 @@ export const hostOptionNames = {
   pkcs11Module: 'pkcs11-module',
 } as const satisfies Record<keyof HostOptions, string>;
 
+/**
+ * `managed`: IT manages the host settings (paths.ts, `managedHostSettingsFile`); then they are the
+ * only source, and host options on the command line are refused rather than allowed to go round them.
+ */
 export function resolveDmpLocation(
   options: HostOptions,
   saved: () => HostSettings | null,
-  cwd: string = process.cwd(),
+  { cwd = process.cwd(), managed = () => false }: { cwd?: string; managed?: () => boolean } = {},
 ): DmpLocation {
   const file = (path: string | undefined): string | undefined => (path ? resolve(cwd, path) : undefined);
   const given = (Object.keys(hostOptionNames) as (keyof HostOptions)[]).filter(
-    (k) => k !== 'pkcs11Module' && options[k] !== undefined,
+    (k) => options[k] !== undefined,
   );
-  if (given.length > 0) {
+  if (given.length > 0 && managed())
+    throw new ApiError(
+      'FORBIDDEN',
+      `Serveur DMP : les réglages de ce poste sont gérés par votre service informatique ; ` +
+        `option(s) refusée(s) : ${given.map((k) => `--${hostOptionNames[k]}`).join(', ')}.`,
+    );
+  if (given.some((k) => k !== 'pkcs11Module')) {
     const missing = (['dmp', 'hostCa', 'workstationCert', 'workstationKey'] as const).filter(
       (k) => options[k] === undefined,
     );

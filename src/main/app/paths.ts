@@ -69,3 +69,18 @@ export function dataLayout(dataDir: string): DataLayout {
     importSocket: join(dataDir, 'import.sock'),
   };
 }
+
+/**
+ * Host settings managed by the deployment (issue 13): a file hospital IT installs OUTSIDE every
+ * user's data folder (owned by root, read-only to the user), in the same format as
+ * `host-settings.json`. When it exists it decides the DMP host, the « Paramètres » screen shows it
+ * read-only and `settings.saveHost` is refused. A packaged build reads only this fixed path: like its
+ * other switches (src/main/electron/switches.ts), nothing in the user's environment moves it.
+ */
+export const systemManagedHostSettingsFile = '/etc/poste-dmp/host-settings.json';
+
+/** Development builds, the browser host and tests may name another file (`POSTE_DMP_MANAGED_HOST_SETTINGS`). */
+export function managedHostSettingsFile(env: NodeJS.ProcessEnv, packaged: boolean): string {
+  if (packaged || !env.POSTE_DMP_MANAGED_HOST_SETTINGS) return systemManagedHostSettingsFile;
+  return resolve(env.POSTE_DMP_MANAGED_HOST_SETTINGS);
+}

@@ -1,5 +1,6 @@
 import type { AuditEvent } from './audit-entry';
 import type { AuditLog } from './audit-log';
+import { auditWho, type DmpActor } from '../dmp/actors';
 
 /**
  * Security events of the shared DMP host, written to the SAME audit chain as the dossiers' accesses
@@ -106,6 +107,83 @@ export function auditLogSecurityTrail(
   return {
     async record(refusal) {
       await (await log).record([hostRefusalEvent(refusal, now())]);
+    },
+  };
+}
+
+/**
+ * A change of this workstation's shared-host settings (which DMP host, with which certificate files),
+ * or a refused attempt, with the action `settings.host`, in the SAME chain as the dossiers' accesses
+ * (the embedded store's). No patient: `insKey` is null. The target, for an auditor's filter:
+ *
+ *   outcome=saved|refused cause=<cause|-> old=<host URL|embedded> new=<host URL|embedded>
+ *
+ * Only the host URLs (origins): the certificate and key paths stay in the settings file, never key
+ * material. The actor is the professional whose card and PIN opened the session (national id), or
+ * `workstation:local` when nobody was authenticated.
+ */
+export type HostSettingsRefusalCause =
+  /** Nobody authenticated (card + PIN) on this workstation. */
+  | 'not-authenticated'
+  /** The deployment manages the settings (a managed settings file exists). */
+  | 'managed';
+
+export interface HostSettingsChange {
+  outcome: 'saved' | 'refused';
+  cause?: HostSettingsRefusalCause;
+  /** The professional in session; null: nobody authenticated. */
+  actor: DmpActor | null;
+  /** Host URLs; null: the embedded store. */
+  oldUrl: string | null;
+  newUrl: string | null;
+}
+
+export const hostSettingsAction = 'settings.host' as const;
+
+export function hostSettingsTarget(change: HostSettingsChange): string {
+  const url = (value: string | null): string => (value === null ? 'embedded' : token(value));
+  return [
+    `outcome=${change.outcome}`,
+    `cause=${token(change.cause)}`,
+    `old=${url(change.oldUrl)}`,
+    `new=${url(change.newUrl)}`,
+  ].join(' ');
+}
+
+export function hostSettingsEvent(change: HostSettingsChange, at: Date): AuditEvent {
+  const who = change.actor
+    ? auditWho(change.actor)
+    : {
+        actorId: 'workstation:local',
+        actorName: 'Poste (aucune carte authentifiée)',
+        cardSerial: null,
+        profession: 'Poste de travail',
+      };
+  return {
+    at: at.toISOString(),
+    ...who,
+    // Not an access to a dossier: no access mode, no emergency reason.
+    mode: null,
+    reason: null,
+    action: hostSettingsAction,
+    insKey: null,
+    target: hostSettingsTarget(change),
+  };
+}
+
+/** Where the workstation records its host settings changes: the embedded store's audit chain. */
+export interface HostSettingsTrail {
+  record(change: HostSettingsChange): Promise<void>;
+}
+
+/** As `auditLogSecurityTrail`: the log is the DMP service's own instance, so both share one chain. */
+export function auditLogHostSettingsTrail(
+  log: Promise<AuditLog>,
+  now: () => Date = () => new Date(),
+): HostSettingsTrail {
+  return {
+    async record(change) {
+      await (await log).record([hostSettingsEvent(change, now())]);
     },
   };
 }

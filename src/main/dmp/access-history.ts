@@ -161,6 +161,8 @@ export function describe(
     'identity.lookup': () => 'A vérifié votre identité auprès du référentiel INS.',
     'host.refused': () =>
       'Une requête sur votre dossier a été refusée par le serveur DMP (contrôle de sécurité).',
+    // Never in a dossier's history (no INS); a sentence all the same, for an export of the trail.
+    'settings.host': () => 'A modifié (ou tenté de modifier) les réglages du serveur DMP du poste.',
   };
   return sentences[e.action]();
 }

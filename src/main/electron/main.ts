@@ -186,6 +186,7 @@ async function start(): Promise<void> {
     },
     log,
     hostOptions: hostOptionsFromArgv(process.argv),
+    managedHostSettingsFile: switches.managedHostSettingsFile,
   });
   ipcMain.handle(IPC_INVOKE, async (event, method: unknown, input: unknown) => {
     if (!isTrustedSender(event.senderFrame)) {

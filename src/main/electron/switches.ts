@@ -1,3 +1,5 @@
+import { managedHostSettingsFile } from '../app/paths';
+
 /**
  * What the desktop shell takes from its environment. A packaged build is what a hospital installs:
  * there the test switches are ignored, so nobody can start it on simulated cards that pass for real
@@ -11,6 +13,8 @@ export interface ShellSwitches {
   devUrl: string | undefined;
   devTools: boolean;
   allowInsecureKey: boolean;
+  /** The host settings file IT manages; a packaged build reads only the system one (paths.ts). */
+  managedHostSettingsFile: string;
 }
 
 export function shellSwitches(env: NodeJS.ProcessEnv, packaged: boolean): ShellSwitches {
@@ -21,6 +25,7 @@ export function shellSwitches(env: NodeJS.ProcessEnv, packaged: boolean): ShellS
       devUrl: undefined,
       devTools: false,
       allowInsecureKey: env.POSTE_DMP_ALLOW_INSECURE_KEY === '1',
+      managedHostSettingsFile: managedHostSettingsFile(env, true),
     };
   return {
     simulation: env.POSTE_DMP_SIMULATION === '1',
@@ -28,5 +33,6 @@ export function shellSwitches(env: NodeJS.ProcessEnv, packaged: boolean): ShellS
     devUrl: env.ELECTRON_RENDERER_URL,
     devTools: true,
     allowInsecureKey: env.POSTE_DMP_ALLOW_INSECURE_KEY === '1',
+    managedHostSettingsFile: managedHostSettingsFile(env, false),
   };
 }

@@ -23,6 +23,11 @@ export const auditActionSchema = z.enum([
   'identity.lookup',
   /** The shared DMP host refused a workstation's request (security event: see src/main/audit/security-events.ts). */
   'host.refused',
+  /**
+   * This workstation's shared-host settings changed, or a change was refused (not authenticated,
+   * managed by IT). Names no patient (insKey null): see src/main/audit/security-events.ts.
+   */
+  'settings.host',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

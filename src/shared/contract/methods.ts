@@ -44,16 +44,28 @@ export const methods = {
   /** Embedded store or shared DMP host, and whether the host answers this workstation. */
   'host.status': { input: empty, output: hostStatusSchema },
   /**
-   * The shared host settings saved in the data folder (`host-settings.json`); null: the embedded
-   * store. They take effect at the next start: the status above tells what is in use now.
+   * The shared host settings in effect at the next start (`host-settings.json` in the data folder,
+   * or the file IT manages); null: the embedded store. The status above tells what is in use now.
+   * Readable without a session: the card bar and the screen explain the state to anyone.
    */
   'settings.getHost': {
     input: empty,
-    output: z.object({ saved: hostSettingsSchema.nullable(), file: z.string() }),
+    output: z.strictObject({
+      saved: hostSettingsSchema.nullable(),
+      /** The file they come from. */
+      file: z.string(),
+      /** IT manages them (a managed settings file exists): shown read-only, `settings.saveHost` refused. */
+      managed: z.boolean(),
+    }),
   },
+  /**
+   * Saves them for the next start. Requires an authenticated professional (card + PIN: LOCKED
+   * otherwise) and settings not managed by IT (FORBIDDEN); every change and refusal is logged and
+   * audited (action `settings.host`).
+   */
   'settings.saveHost': {
     input: z.strictObject({ settings: hostSettingsSchema.nullable() }),
-    output: z.object({
+    output: z.strictObject({
       saved: hostSettingsSchema.nullable(),
       file: z.string(),
       appliesAtRestart: z.literal(true),

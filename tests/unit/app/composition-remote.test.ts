@@ -121,7 +121,42 @@ describe('composition: the shared DMP host instead of the embedded store', () =>
     expect(await call(app, 'settings.getHost')).toEqual({
       saved: { url: 'https://dmp.example.test:8443', caFile: tls.ca, certFile: tls.cert, keyFile: tls.key },
       file: join(dataDir, 'host-settings.json'),
+      managed: false,
     });
+    expect(dataFolderContents()).toEqual(['LOCK', 'host-settings.json', 'import.sock']);
+  });
+
+  it('is chosen by the file IT manages, over the data folder; the screen cannot change it', async () => {
+    writeHostSettings(dataDir, null);
+    const managedFile = join(root, 'managed-host-settings.json');
+    const host = {
+      url: 'https://dmp.example.test:8443',
+      caFile: tls.ca,
+      certFile: tls.cert,
+      keyFile: tls.key,
+    };
+    writeFileSync(managedFile, JSON.stringify({ version: 1, host }));
+    const app = await start({ managedHostSettingsFile: managedFile });
+    expect((await call<HostStatus>(app, 'host.status')).mode).toBe('remote');
+    expect(await call(app, 'settings.getHost')).toEqual({ saved: host, file: managedFile, managed: true });
+    await insertCps(app);
+    await call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' });
+    await expect(call(app, 'settings.saveHost', { settings: null })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+  });
+
+  it('a change on a shared-host workstation (no local store, no local audit chain) is in its log, naming the professional', async () => {
+    const app = await start({ hostOptions: remoteOptions() });
+    await insertCps(app);
+    await call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' });
+    const state = await call<SessionState>(app, 'session.get');
+    if (state.status === 'situation_required') await call(app, 'session.selectSituation', { index: 0 });
+    await call(app, 'settings.saveHost', { settings: null });
+    const line = logLines.find((l) => l.includes('host settings saved for the next start'));
+    expect(line).toContain(`"actor":"${state.professional!.holder.nationalId}"`);
+    expect(line).toContain('"to":"embedded"');
+    // Still no local store created for it.
     expect(dataFolderContents()).toEqual(['LOCK', 'host-settings.json', 'import.sock']);
   });
 

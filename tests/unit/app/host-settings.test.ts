@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, hostSettingsSchema, hostUrlProblem } from '../../../src/shared/contract';
 import { readHostSettings, writeHostSettings } from '../../../src/main/app/host-settings';
 import { hostOptionsFromArgv, resolveDmpLocation } from '../../../src/main/app/host-config';
+import { managedHostSettingsFile, systemManagedHostSettingsFile } from '../../../src/main/app/paths';
+import { shellSwitches } from '../../../src/main/electron/switches';
 
 let dir: string;
 let pem: { ca: string; cert: string; key: string };
@@ -122,7 +124,7 @@ describe('where the dossiers are: options, then the settings file', () => {
         pkcs11Module: '/usr/lib/softhsm/libsofthsm2.so',
       },
       () => hostSettingsSchema.parse(settings()),
-      dir,
+      { cwd: dir },
     );
     expect(location).toEqual({
       mode: 'remote',
@@ -147,6 +149,24 @@ describe('where the dossiers are: options, then the settings file', () => {
       ),
     );
     expect(bad.message).toContain('--dmp — l’adresse du serveur DMP doit commencer par https://');
+  });
+
+  it('refuses every host option when IT manages the settings, without reading them', () => {
+    const err = refusal(() =>
+      resolveDmpLocation(
+        { pkcs11Module: '/opt/cps/libcps.so' },
+        () => {
+          throw new Error('settings file read');
+        },
+        { managed: () => true },
+      ),
+    );
+    expect(err.code).toBe('FORBIDDEN');
+    expect(err.message).toBe(
+      'Serveur DMP : les réglages de ce poste sont gérés par votre service informatique ; option(s) refusée(s) : --pkcs11-module.',
+    );
+    // Not managed: --pkcs11-module alone still falls through to the saved settings, as before.
+    expect(resolveDmpLocation({ pkcs11Module: '/opt/cps/libcps.so' }, none)).toEqual({ mode: 'embedded' });
   });
 
   it('uses the saved settings when no option is given', () => {
@@ -181,5 +201,22 @@ describe('where the dossiers are: options, then the settings file', () => {
         '--enable-logging',
       ]),
     ).toEqual({ dmp: 'https://h:9443', hostCa: '/etc/ca.pem', workstationCert: '/etc/poste.pem' });
+  });
+});
+
+describe('the managed settings file: where IT puts it', () => {
+  const env = { POSTE_DMP_MANAGED_HOST_SETTINGS: 'elsewhere/host-settings.json' };
+
+  it('is the system file in a packaged build, whatever the user’s environment says', () => {
+    expect(managedHostSettingsFile(env, true)).toBe('/etc/poste-dmp/host-settings.json');
+    expect(shellSwitches(env, true).managedHostSettingsFile).toBe(systemManagedHostSettingsFile);
+  });
+
+  it('may be named by the environment outside a packaged build (browser host, development, tests)', () => {
+    expect(managedHostSettingsFile(env, false)).toBe(join(process.cwd(), 'elsewhere/host-settings.json'));
+    expect(shellSwitches(env, false).managedHostSettingsFile).toBe(
+      join(process.cwd(), 'elsewhere/host-settings.json'),
+    );
+    expect(managedHostSettingsFile({}, false)).toBe(systemManagedHostSettingsFile);
   });
 });

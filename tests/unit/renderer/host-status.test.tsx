@@ -124,7 +124,7 @@ describe('« Paramètres »: the shared host settings', () => {
       session(),
       { mode: 'embedded' },
       {
-        'settings.getHost': () => ({ saved: null, file }),
+        'settings.getHost': () => ({ saved: null, file, managed: false }),
         'settings.saveHost': ({ settings }) => ({ saved: settings, file, appliesAtRestart: true as const }),
       },
     );
@@ -170,7 +170,7 @@ describe('« Paramètres »: the shared host settings', () => {
       session(),
       { mode: 'embedded' },
       {
-        'settings.getHost': () => ({ saved: null, file }),
+        'settings.getHost': () => ({ saved: null, file, managed: false }),
       },
     );
     await user.click(screen.getByRole('button', { name: 'Paramètres' }));
@@ -200,7 +200,7 @@ describe('« Paramètres »: the shared host settings', () => {
     };
     let refuse = true;
     const { fake, stop } = boot(session(), connected, {
-      'settings.getHost': () => ({ saved, file }),
+      'settings.getHost': () => ({ saved, file, managed: false }),
       'settings.saveHost': ({ settings }) => {
         if (refuse)
           throw apiError(
@@ -221,6 +221,58 @@ describe('« Paramètres »: the shared host settings', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Enregistrer' }));
     expect(fake.callsTo('settings.saveHost').at(-1)).toEqual({ settings: null });
     expect(await within(dialog).findByRole('status')).toBeTruthy();
+    stop();
+  });
+  const saved = {
+    url: 'https://dmp.chu.test:8443',
+    caFile: '/etc/ca.pem',
+    certFile: '/etc/poste.pem',
+    keyFile: '/etc/poste.key',
+  };
+
+  it('without an authenticated professional: shows the settings read-only, says why, offers no « Enregistrer »', async () => {
+    const user = userEvent.setup();
+    const { fake, stop } = boot(session({ status: 'no_card', professional: null, pin: null }), connected, {
+      'settings.getHost': () => ({ saved, file, managed: false }),
+    });
+    await user.click(screen.getByRole('button', { name: 'Paramètres' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Paramètres du serveur DMP' });
+    await waitFor(() =>
+      expect(within(dialog).getByRole('note').textContent).toBe(
+        'Pour modifier ces réglages, authentifiez-vous avec votre carte professionnelle et votre code : chaque changement est tracé à votre nom.',
+      ),
+    );
+    const url = within(dialog).getByLabelText(
+      'Adresse du serveur DMP (https://serveur:port)',
+    ) as HTMLInputElement;
+    expect(url.value).toBe(saved.url);
+    expect(url.readOnly).toBe(true);
+    expect((within(dialog).getByLabelText('DMP intégré à ce poste') as HTMLInputElement).disabled).toBe(true);
+    expect(within(dialog).queryByRole('button', { name: 'Enregistrer' })).toBeNull();
+    expect(fake.callsTo('settings.saveHost')).toEqual([]);
+    stop();
+  });
+
+  it('managed by IT: read-only with « géré par votre service informatique », even to an authenticated professional', async () => {
+    const managedFile = '/etc/poste-dmp/host-settings.json';
+    const user = userEvent.setup();
+    const { fake, stop } = boot(session(), connected, {
+      'settings.getHost': () => ({ saved, file: managedFile, managed: true }),
+    });
+    await user.click(screen.getByRole('button', { name: 'Paramètres' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Paramètres du serveur DMP' });
+    await waitFor(() =>
+      expect(within(dialog).getByRole('note').textContent).toBe(
+        'Réglages gérés par votre service informatique : ils ne peuvent pas être modifiés depuis ce poste.',
+      ),
+    );
+    expect(dialog.textContent).toContain(managedFile);
+    const cert = within(dialog).getByLabelText('Certificat du poste (fichier PEM)') as HTMLInputElement;
+    expect(cert.value).toBe(saved.certFile);
+    expect(cert.readOnly).toBe(true);
+    expect((within(dialog).getByLabelText('Serveur DMP partagé') as HTMLInputElement).disabled).toBe(true);
+    expect(within(dialog).queryByRole('button', { name: 'Enregistrer' })).toBeNull();
+    expect(fake.callsTo('settings.saveHost')).toEqual([]);
     stop();
   });
 });

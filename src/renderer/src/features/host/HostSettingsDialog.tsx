@@ -27,11 +27,15 @@ function draftOf(saved: HostSettings | null): Draft {
 /**
  * « Paramètres » : the shared DMP host this workstation uses, and the workstation certificate. Saved
  * in the data folder; used from the next start (switching DMP under an open session would mix two
- * DMPs' data), which the dialog says before and after saving.
+ * DMPs' data), which the dialog says before and after saving. Anyone may read them; only an
+ * authenticated professional may change them, and nobody when IT manages them: the dialog then
+ * shows them read-only, says why, and offers no « Enregistrer » (the main process refuses anyway).
  */
 export function HostSettingsDialog({ onClose }: { onClose(): void }): React.JSX.Element {
   const id = useId();
   const status = useStore((s) => s.hostStatus);
+  const authenticated = useStore((s) => s.session?.status === 'authenticated');
+  const [managed, setManaged] = useState<boolean | null>(null);
   const [mode, setMode] = useState<'embedded' | 'remote'>('embedded');
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [file, setFile] = useState<string | null>(null);
@@ -45,14 +49,19 @@ export function HostSettingsDialog({ onClose }: { onClose(): void }): React.JSX.
       .settings.getHost({})
       .then((answer) => {
         setFile(answer.file);
+        setManaged(answer.managed);
         setMode(answer.saved ? 'remote' : 'embedded');
         setDraft(draftOf(answer.saved));
       })
       .catch((err: unknown) => setError(toUiError(err).message));
   }, []);
 
+  // Nothing is editable until the main process said whether IT manages the settings.
+  const editable = managed === false && authenticated;
+
   const save = (event: React.FormEvent): void => {
     event.preventDefault();
+    if (!editable) return;
     setError(null);
     setSaved(false);
     let settings: HostSettings | null = null;
@@ -100,6 +109,7 @@ export function HostSettingsDialog({ onClose }: { onClose(): void }): React.JSX.
         value={draft[key]}
         autoComplete="off"
         spellCheck={false}
+        readOnly={!editable}
         aria-invalid={problems[key] ? true : undefined}
         aria-describedby={problems[key] ? `${id}-${key}-problem` : undefined}
         onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}
@@ -116,6 +126,17 @@ export function HostSettingsDialog({ onClose }: { onClose(): void }): React.JSX.
     <Dialog title="Paramètres du serveur DMP" onClose={onClose}>
       <form className="form" onSubmit={save} noValidate>
         {status && <p>En service maintenant : {hostModeLabel(status)}.</p>}
+        {managed === true && (
+          <p className="notice" role="note" data-testid="host-settings-lock">
+            Réglages gérés par votre service informatique : ils ne peuvent pas être modifiés depuis ce poste.
+          </p>
+        )}
+        {managed === false && !authenticated && (
+          <p className="notice" role="note" data-testid="host-settings-lock">
+            Pour modifier ces réglages, authentifiez-vous avec votre carte professionnelle et votre code :
+            chaque changement est tracé à votre nom.
+          </p>
+        )}
         <fieldset className="form__choice">
           <legend>Dossiers des patients</legend>
           <label className="inline-check">
@@ -123,6 +144,7 @@ export function HostSettingsDialog({ onClose }: { onClose(): void }): React.JSX.
               type="radio"
               name={`${id}-mode`}
               checked={mode === 'embedded'}
+              disabled={!editable}
               onChange={() => setMode('embedded')}
             />
             DMP intégré à ce poste
@@ -132,6 +154,7 @@ export function HostSettingsDialog({ onClose }: { onClose(): void }): React.JSX.
               type="radio"
               name={`${id}-mode`}
               checked={mode === 'remote'}
+              disabled={!editable}
               onChange={() => setMode('remote')}
             />
             Serveur DMP partagé
@@ -158,9 +181,11 @@ export function HostSettingsDialog({ onClose }: { onClose(): void }): React.JSX.
           </p>
         )}
         <div className="form__actions">
-          <button type="submit" disabled={busy}>
-            Enregistrer
-          </button>
+          {editable && (
+            <button type="submit" disabled={busy}>
+              Enregistrer
+            </button>
+          )}
           <button type="button" className="secondary" onClick={onClose}>
             Fermer
           </button>

@@ -1,0 +1,112 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { ApiError, type HostSettings } from '../../shared/contract';
+import type {
+  HostSettingsChange,
+  HostSettingsRefusalCause,
+  HostSettingsTrail,
+} from '../audit/security-events';
+import type { DmpActor } from '../dmp/actors';
+import type { Logger } from '../log/logger';
+import type { SessionService } from '../session/session-service';
+import { isErrno, writeFileDurably } from '../store/durable-fs';
+import { isManaged, readHostSettings, writeHostSettings, type HostSettingsSource } from './host-settings';
+import { dataLayout } from './paths';
+
+export interface HostSettingsChangeDeps {
+  source: HostSettingsSource;
+  session: Pick<SessionService, 'get' | 'actor'>;
+  /**
+   * The local audit chain (the embedded store's). Null on a workstation using the shared host: it
+   * opens no local store, so the change is in its log only (docs/host.md).
+   */
+  trail: HostSettingsTrail | null;
+  log: Logger;
+}
+
+export const managedRefusal =
+  'Ces réglages sont gérés par votre service informatique : ils ne peuvent pas être modifiés depuis ce poste.';
+export const notAuthenticatedRefusal =
+  'Modifier le serveur DMP du poste exige une carte professionnelle authentifiée : insérez votre carte et saisissez votre code.';
+
+/**
+ * `settings.saveHost`: which DMP host the workstation talks to, and with which certificate files, is
+ * changed only by an authenticated professional (card + PIN), never when IT manages the settings,
+ * and every change or refused attempt leaves a log line and an audit entry naming who, the old and
+ * the new host URL. Applied at the next start, as before (switching DMP under an open session would
+ * mix two DMPs' data).
+ */
+export async function saveHostSettingsAs(
+  deps: HostSettingsChangeDeps,
+  settings: HostSettings | null,
+): Promise<{ saved: HostSettings | null; file: string; appliesAtRestart: true }> {
+  const { source, session, log } = deps;
+  const file = dataLayout(source.dataDir).hostSettingsFile;
+  const oldUrl = currentUrl(source.dataDir);
+  const newUrl = settings?.url ?? null;
+  const authenticated = session.get().status === 'authenticated';
+  const actor: DmpActor | null = authenticated ? session.actor('normal') : null;
+
+  const refuse = async (cause: HostSettingsRefusalCause, error: ApiError): Promise<never> => {
+    log.warn('host settings change refused', {
+      cause,
+      actor: actor?.professional.holder.nationalId ?? '-',
+      from: oldUrl ?? 'embedded',
+      to: newUrl ?? 'embedded',
+    });
+    await record(deps, { outcome: 'refused', cause, actor, oldUrl, newUrl }).catch(() => undefined);
+    throw error;
+  };
+  if (isManaged(source)) return refuse('managed', new ApiError('FORBIDDEN', managedRefusal));
+  if (!actor) return refuse('not-authenticated', new ApiError('LOCKED', notAuthenticatedRefusal));
+
+  const before = previousBytes(file);
+  const saved = writeHostSettings(source.dataDir, settings);
+  try {
+    await record(deps, { outcome: 'saved', actor, oldUrl, newUrl: saved?.url ?? null });
+  } catch {
+    // A change nobody could trace is not kept: the previous file is put back.
+    if (before === null) rmSync(file, { force: true });
+    else writeFileDurably(file, before);
+    throw new ApiError(
+      'UNAVAILABLE',
+      'Réglages du serveur DMP non enregistrés : le journal d’audit du poste n’a pas pu les tracer. Réessayez.',
+    );
+  }
+  log.info('host settings saved for the next start', {
+    actor: actor.professional.holder.nationalId,
+    from: oldUrl ?? 'embedded',
+    to: saved?.url ?? 'embedded',
+  });
+  return { saved, file, appliesAtRestart: true };
+}
+
+/** Records in the local trail, when there is one; a failure is logged and rethrown. */
+async function record(deps: HostSettingsChangeDeps, change: HostSettingsChange): Promise<void> {
+  if (!deps.trail) return;
+  try {
+    await deps.trail.record(change);
+  } catch (err) {
+    deps.log.error('host settings audit entry not written', {
+      detail: err instanceof Error ? err.message : 'unknown',
+    });
+    throw err;
+  }
+}
+
+/** The host URL saved now; a damaged file (which a change may be repairing) is named as such. */
+function currentUrl(dataDir: string): string | null {
+  try {
+    return readHostSettings(dataDir)?.url ?? null;
+  } catch {
+    return 'unreadable';
+  }
+}
+
+function previousBytes(file: string): Uint8Array | null {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return null;
+    throw err;
+  }
+}
