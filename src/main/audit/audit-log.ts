@@ -304,6 +304,36 @@ export class AuditLog {
     return readHead(this.q, this.store);
   }
 
+  /**
+   * Verifies only the end of the chain, from a checkpoint this host signed (the host's start): the
+   * entry it names must still be there with the same hash, and every entry after it must be intact,
+   * linked, authenticated and end at the stored head. Reads the entries after the checkpoint, not the
+   * whole chain; without a checkpoint, the last entry against the head. A change before the
+   * checkpoint is `verify`'s to find.
+   */
+  async verifySince(checkpoint: Pick<AuditCheckpoint, 'seq' | 'head'> | null): Promise<AuditChainVerdict> {
+    const { entries, head } = await this.store.readSnapshot(async (tx) => {
+      const stored = await readHead(this.q, tx);
+      const from = Math.max(1, checkpoint?.seq ?? stored.count);
+      const rows = await this.q.rows(tx, this.selectEntries().where('seq', '>=', from).orderBy('seq'));
+      return { entries: rows.map(fromRow), head: stored };
+    });
+    const first = entries[0];
+    if (checkpoint) {
+      if (!first || first.seq !== checkpoint.seq)
+        return {
+          ok: false,
+          count: head.count,
+          firstBadSeq: checkpoint.seq,
+          problem: head.count < checkpoint.seq ? 'truncated' : 'deleted',
+        };
+      if (first.hash !== checkpoint.head)
+        return { ok: false, count: head.count, firstBadSeq: checkpoint.seq, problem: 'edited' };
+    }
+    if (!first) return verifyAuditChain([], head, this.keys);
+    return verifyAuditChain(entries, head, this.keys, { count: first.seq - 1, lastHash: first.prevHash });
+  }
+
   /** Verifies the stored rows against the stored head and each entry's HMAC under this log's keys. */
   async verify(): Promise<AuditChainVerdict> {
     // Checkpoints first: each is written only after its entries committed, so every checkpoint read

@@ -298,6 +298,9 @@ async function main(argv: string[]): Promise<number> {
       (quickStartDir ? quickStartGuide(quickStartDir, server.url, config) : ''),
   );
   log.info('DMP host listening', { port: server.port });
+  // The whole audit chain, now that workstations are served (the start checked its end only): its
+  // verdict goes to the log, and to stderr when the chain does not verify.
+  void opened.auditCheck?.();
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
