@@ -216,8 +216,13 @@ describe('AuditLog', () => {
     // Before the checkpoint: the full check's to find.
     expect(await log.verifySince(at(5))).toEqual({ ok: true, count: 10 });
     expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 3 });
-    await store.write([{ sql: "UPDATE audit_log SET target = 'x' WHERE seq = 8" }]);
-    expect(await log.verifySince(at(5))).toMatchObject({ ok: false, firstBadSeq: 8, problem: 'edited' });
+    // Many entries after the checkpoint: the last ones read, and the checkpoint's own entry.
+    await store.write([{ sql: "UPDATE audit_log SET target = 'x' WHERE seq = 6" }]);
+    expect(await log.verifySince(at(2), 3)).toEqual({ ok: true, count: 10 });
+    expect(await log.verifySince(at(3), 3)).toMatchObject({ ok: false, firstBadSeq: 3, problem: 'edited' });
+    expect(await log.verifySince(at(5))).toMatchObject({ ok: false, firstBadSeq: 6, problem: 'edited' });
+    await store.write([{ sql: "UPDATE audit_log SET target = 'x' WHERE seq = 9" }]);
+    expect(await log.verifySince(at(2), 3)).toMatchObject({ ok: false, firstBadSeq: 9, problem: 'edited' });
   });
 
   it('reads the highest validly signed checkpoint among the last lines of the file only', () => {
