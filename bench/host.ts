@@ -88,6 +88,9 @@ export async function benchHost(opts: BenchOptions): Promise<BenchResult> {
     const db = await cluster.createDatabase('dmp_bench');
     const fieldKeyFile = join(dir, 'field.key');
     const fieldKey = loadOrCreateKeyFile(fieldKeyFile, silentLogger).key.key;
+    // Both keys before the data: a host creates key files only for an empty database (host-keys.ts).
+    const auditKeyFile = join(dir, 'audit.key');
+    loadOrCreateKeyFile(auditKeyFile, silentLogger);
     const migrated = await openPgStore({ connection: db, log: silentLogger, migrations: dmpMigrations });
     await migrated.close();
     const spec = {
@@ -125,7 +128,7 @@ export async function benchHost(opts: BenchOptions): Promise<BenchResult> {
           storage: {
             kind: 'postgres',
             connectionString,
-            auditKeyFile: join(dir, 'audit.key'),
+            auditKeyFile,
             fieldKeyFile,
           },
         }),

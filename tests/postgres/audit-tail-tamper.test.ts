@@ -11,7 +11,7 @@ import { dmpMigrations } from '../../src/main/dmp/migrations';
 import { silentLogger } from '../../src/main/log/logger';
 import { openPgStore } from '../../src/main/store/pg/pg-store';
 import type { Store } from '../../src/main/store/types';
-import { freshSchema, requirePgTestConnection } from '../support/test-store';
+import { cutAuditTail, freshSchema, requirePgTestConnection } from '../support/test-store';
 import { actor, fixture, professional, testInsKey } from '../unit/dmp/helpers';
 
 /**
@@ -45,24 +45,6 @@ async function host(connection: pg.PoolConfig, keys: AuditKeys, file: string | n
   };
 }
 
-/** What a superuser can do: drop the append-only triggers, cut the tail, make the head match. */
-async function cutTail(connection: pg.PoolConfig, entries: number): Promise<void> {
-  const dba = new pg.Client(connection);
-  await dba.connect();
-  try {
-    await dba.query('DROP FUNCTION audit_log_append_only() CASCADE');
-    const { rows } = await dba.query<{ count: number }>('SELECT count FROM audit_head WHERE id = 1');
-    const keep = Number(rows[0]!.count) - entries;
-    await dba.query('DELETE FROM audit_log WHERE seq > $1', [keep]);
-    await dba.query(
-      'UPDATE audit_head SET count = $1, last_hash = (SELECT hash FROM audit_log WHERE seq = $1) WHERE id = 1',
-      [keep],
-    );
-  } finally {
-    await dba.end();
-  }
-}
-
 describe('audit tail cut by a DBA on PostgreSQL', () => {
   it('passes a database-only check, and is reported by the host holding signed checkpoints outside the database', async () => {
     const connection = await freshSchema(requirePgTestConnection());
@@ -83,7 +65,7 @@ describe('audit tail cut by a DBA on PostgreSQL', () => {
     await b.close();
 
     // The doctor's two reads disappear.
-    await cutTail(connection, 2);
+    await cutAuditTail(connection, 2);
 
     // Without checkpoints outside the database (what the host did before), nothing shows.
     const blind = await host(connection, keys, null);

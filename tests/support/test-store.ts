@@ -70,6 +70,27 @@ export function dropAuditTriggers(store: Store): Statement[] {
   return dropAppendOnlyTriggers(store.dialect, 'audit_log').map((sql) => ({ sql }));
 }
 
+/**
+ * What a superuser can do to the audit trail on PostgreSQL: drop the append-only triggers, delete the
+ * last `entries` rows and set `audit_head` to the new last entry (links, HMACs and head then agree).
+ */
+export async function cutAuditTail(connection: pg.PoolConfig, entries: number): Promise<void> {
+  const dba = new pg.Client(connection);
+  await dba.connect();
+  try {
+    await dba.query('DROP FUNCTION IF EXISTS audit_log_append_only() CASCADE');
+    const { rows } = await dba.query<{ count: number }>('SELECT count FROM audit_head WHERE id = 1');
+    const keep = Number(rows[0]!.count) - entries;
+    await dba.query('DELETE FROM audit_log WHERE seq > $1', [keep]);
+    await dba.query(
+      'UPDATE audit_head SET count = $1, last_hash = (SELECT hash FROM audit_log WHERE seq = $1) WHERE id = 1',
+      [keep],
+    );
+  } finally {
+    await dba.end();
+  }
+}
+
 /** What a failed store operation says, wherever the engine put it (message, or a StoreError's detail). */
 export function errorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);

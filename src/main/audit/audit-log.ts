@@ -304,6 +304,44 @@ export class AuditLog {
     return readHead(this.q, this.store);
   }
 
+  /**
+   * Verifies only the end of the chain, from a checkpoint this host signed (the host's start): the
+   * entry it names must still be there with the same hash, and the entries after it must be intact,
+   * linked, authenticated and end at the stored head — at most the last `maxEntries` of them (other
+   * hosts may have appended many since this one's checkpoint; the start must not grow with that
+   * either). Without a checkpoint, the last entry against the head. What lies before the entries
+   * read is `verify`'s to find.
+   */
+  async verifySince(
+    checkpoint: Pick<AuditCheckpoint, 'seq' | 'head'> | null,
+    maxEntries = 10_000,
+  ): Promise<AuditChainVerdict> {
+    const { pinned, tail, head } = await this.store.readSnapshot(async (tx) => {
+      const stored = await readHead(this.q, tx);
+      const from = Math.max(1, checkpoint?.seq ?? stored.count, stored.count - Math.max(1, maxEntries) + 1);
+      const rows = await this.q.rows(tx, this.selectEntries().where('seq', '>=', from).orderBy('seq'));
+      const named =
+        checkpoint && checkpoint.seq < from
+          ? await this.q.rows(tx, this.selectEntries().where('seq', '=', checkpoint.seq))
+          : rows.filter((r) => Number(r.seq) === checkpoint?.seq);
+      return { pinned: named.map(fromRow)[0], tail: rows.map(fromRow), head: stored };
+    });
+    if (checkpoint) {
+      if (!pinned)
+        return {
+          ok: false,
+          count: head.count,
+          firstBadSeq: checkpoint.seq,
+          problem: head.count < checkpoint.seq ? 'truncated' : 'deleted',
+        };
+      if (pinned.hash !== checkpoint.head || hashAuditEntry(pinned) !== pinned.hash)
+        return { ok: false, count: head.count, firstBadSeq: checkpoint.seq, problem: 'edited' };
+    }
+    const first = tail[0];
+    if (!first) return verifyAuditChain([], head, this.keys);
+    return verifyAuditChain(tail, head, this.keys, { count: first.seq - 1, lastHash: first.prevHash });
+  }
+
   /** Verifies the stored rows against the stored head and each entry's HMAC under this log's keys. */
   async verify(): Promise<AuditChainVerdict> {
     // Checkpoints first: each is written only after its entries committed, so every checkpoint read

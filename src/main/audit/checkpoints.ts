@@ -1,5 +1,5 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { AuditEntry } from './audit-entry';
 import type { AuditKeys } from './audit-keys';
@@ -134,6 +134,41 @@ export function readCheckpointFile(path: string, publicKey: KeyObject): Checkpoi
     else checkpoints.push(parsed);
   });
   return { checkpoints, problems, tornLastLine, missing: false };
+}
+
+/** How much of the end of a checkpoint file `lastCheckpoint` reads: hundreds of lines. */
+const tailBytes = 64 * 1024;
+
+/**
+ * The validly signed checkpoint with the highest seq among the last lines of the file (its last
+ * `tailBytes`), or null: a start-time check reads the end of the file, not all of it (a line per
+ * durable write, an Ed25519 verification each). A cut older than that window is the full
+ * verification's to find (`AuditLog.verify` with `attested`).
+ */
+export function lastCheckpoint(path: string, publicKey: KeyObject): AuditCheckpoint | null {
+  if (!existsSync(path)) return null;
+  const fd = openSync(path, 'r');
+  let text: string;
+  let fromStart: boolean;
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, tailBytes);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    text = buffer.toString('utf8');
+    fromStart = length === size;
+  } finally {
+    closeSync(fd);
+  }
+  const lines = text.split('\n');
+  // Not from the start: the first piece may be part of a line. The last piece is "" or a torn line.
+  const complete = lines.slice(fromStart ? 0 : 1, -1);
+  let best: AuditCheckpoint | null = null;
+  for (const line of complete) {
+    const c = parseCheckpoint(line);
+    if (c && (!best || c.seq > best.seq) && checkpointSignatureValid(publicKey, c)) best = c;
+  }
+  return best;
 }
 
 function parseCheckpoint(line: string): AuditCheckpoint | null {

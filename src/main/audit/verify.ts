@@ -18,21 +18,25 @@ export interface AuditAnchor {
  * Checks a chain given in storage order (seq ascending). Each entry's hash must match its own
  * content, its prevHash must be its predecessor's hash, and seqs must run 1, 2, 3… without gaps.
  * The first failure is classified so an administrator knows what kind of tampering to look for.
+ * `from`: the entries are the end of the chain, following entry `from.count` whose hash is
+ * `from.lastHash` (a check from a trusted point, such as a signed checkpoint); by default the whole
+ * chain from the genesis.
  */
 export function verifyAuditChain(
   entries: readonly AuditEntry[],
   anchor?: AuditAnchor,
   keys?: AuditKeys,
+  from: AuditAnchor = { count: 0, lastHash: GENESIS_HASH },
 ): AuditChainVerdict {
-  const count = entries.length;
+  const count = from.count + entries.length;
   // Entries without an HMAC may only precede the first one that has one (written before the upgrade).
   let unauthenticatedPrefix = 0;
   let seenMac = false;
   const knownHashes = new Map(entries.map((e, i) => [e.hash, i]));
-  let prevHash = GENESIS_HASH;
-  for (let i = 0; i < count; i++) {
+  let prevHash = from.lastHash;
+  for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as AuditEntry;
-    const expectedSeq = i + 1;
+    const expectedSeq = from.count + i + 1;
     const bad = (problem: AuditChainProblem, seq = entry.seq): AuditChainVerdict => ({
       ok: false,
       count,

@@ -1,30 +1,21 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DmpService } from '../dmp/dmp-service';
-import { dmpMigrations } from '../dmp/migrations';
-import { deriveAuditKeys } from '../audit/audit-keys';
-import { resolveStoreKey } from '../app/store-key';
-import { openPgStore } from '../store/pg/pg-store';
-import { claimingStore } from '../store/host-requests';
-import type { Store } from '../store/types';
 import { IdentityReference } from '../identity/identity-reference';
+import { openPostgres, type Opened } from './open-postgres';
 import { openDataFolderDmp } from '../app/data-folder-dmp';
-import { LocalClusterError, type PgConnection } from '../store/pg/local-cluster';
+import { LocalClusterError } from '../store/pg/local-cluster';
 import type { TestDeployment } from '../pki/test-deployment';
 import { localDatabase, localPostgresMessage, startLocalPostgres } from './local-postgres';
 import { dataLayout } from '../app/paths';
-import { plainKeyFileWarning, toApiError } from '../app/user-messages';
+import { toApiError } from '../app/user-messages';
 import { createLogger, type RootLogger } from '../log/logger';
 import { HostConfigError, hostEnvironment, loadHostConfig, readTlsFiles, type HostConfig } from './config';
 import { startDmpHost } from './dmp-host';
 import { verifyProfessionalProof } from '../pki';
 import { CrlFileError, type RevocationCheck } from '../pki/revocation';
 import { openRevocation } from './host-revocation';
-import { AuditLog } from '../audit/audit-log';
-import { CheckpointLog } from '../audit/checkpoints';
-import { auditLogSecurityTrail, type SecurityTrail } from '../audit/security-events';
-import { describeAuditVerdict } from '../audit/verify';
+import { auditLogSecurityTrail } from '../audit/security-events';
 import type { RunningHostServer } from './server';
 import { CdaParserPool } from '../dmp/cda-parser-pool';
 
@@ -43,17 +34,6 @@ const usage = `Serveur DMP — npm run host -- --config FICHIER.json | --data DO
 
 const version = '0.1.0';
 
-interface Opened {
-  dmp: DmpService;
-  identities: IdentityReference;
-  close(): Promise<void>;
-  describe: string;
-  /** Where write request ids are claimed (a database several hosts may share). */
-  requests?: Store;
-  /** The host's refusals, in the DMP's audit chain (same store, keys and witness as the service). */
-  security: SecurityTrail;
-}
-
 async function openStorage(
   config: HostConfig,
   log: RootLogger,
@@ -62,21 +42,29 @@ async function openStorage(
 ): Promise<Opened> {
   const storage = config.storage;
   if (storage.kind === 'postgres')
-    return openPostgres(storage.connectionString, storage, config, log, stderr, 'base PostgreSQL', cdaParser);
+    return openPostgres({
+      connection: storage.connectionString,
+      keyFiles: storage,
+      auditCheckpointFile: config.auditCheckpointFile,
+      log,
+      stderr,
+      describe: 'base PostgreSQL',
+      cdaParser,
+    });
   if (storage.kind === 'local-postgres') {
     const cluster = await startLocalPostgres(storage, log.child('local-postgres'), (notice) =>
       stderr(`Attention : ${notice}`),
     );
     try {
-      const opened = await openPostgres(
-        cluster.connection,
-        storage,
-        config,
+      const opened = await openPostgres({
+        connection: cluster.connection,
+        keyFiles: storage,
+        auditCheckpointFile: config.auditCheckpointFile,
         log,
         stderr,
-        `cluster PostgreSQL local ${storage.clusterDir}, processus ${cluster.pid}`,
+        describe: `cluster PostgreSQL local ${storage.clusterDir}, processus ${cluster.pid}`,
         cdaParser,
-      );
+      });
       return {
         ...opened,
         close: async () => {
@@ -104,81 +92,6 @@ async function openStorage(
     close: opened.close,
     describe: `dossier de données ${storage.dataDir}`,
     security: auditLogSecurityTrail(opened.auditLog),
-  };
-}
-
-async function openPostgres(
-  connection: string | PgConnection,
-  keyFiles: { auditKeyFile: string; fieldKeyFile: string },
-  config: HostConfig,
-  log: RootLogger,
-  stderr: (s: string) => void,
-  describe: string,
-  cdaParser: CdaParserPool,
-): Promise<Opened> {
-  // Both keys live in 0600 files beside the configuration (created on first start), never in the database.
-  const auditSecret = await resolveStoreKey(
-    { kind: 'file', path: keyFiles.auditKeyFile },
-    log.child('audit-key'),
-    { mayCreate: true },
-  );
-  const keys = deriveAuditKeys(auditSecret.key.key);
-  auditSecret.key.key.fill(0);
-  const fieldSecret = await resolveStoreKey(
-    { kind: 'file', path: keyFiles.fieldKeyFile },
-    log.child('field-key'),
-    {
-      mayCreate: true,
-    },
-  );
-  // A server's keys are files by design (0600, its service account's, docs/host.md): the workstation's
-  // advice to use the desktop app's keyring instead does not apply.
-  for (const warning of [...auditSecret.warnings, ...fieldSecret.warnings])
-    if (warning !== plainKeyFileWarning) stderr(`Attention : ${warning}`);
-  const store = await openPgStore({
-    connection,
-    log: log.child('store'),
-    migrations: dmpMigrations,
-    fieldKey: fieldSecret.key.key,
-  });
-  // Signed checkpoints of the audit head in a file of THIS host, outside the database: a DBA who cuts
-  // entries off the end together with audit_head leaves a self-consistent chain, but not one that
-  // matches these. `verifyAudit` (at start below, and dmp.verifyAudit) compares them.
-  const checkpointLog = log.child('audit-checkpoints');
-  const witness = new CheckpointLog(
-    config.auditCheckpointFile ?? join(dirname(keyFiles.auditKeyFile), 'audit-checkpoints.log'),
-    keys,
-    {
-      checkOnVerify: true,
-      onError: (err) =>
-        checkpointLog.error('audit checkpoint not written', {
-          error: err instanceof Error ? err.message : String(err),
-        }),
-    },
-  );
-  // Each write request's id is claimed in the write's own transaction: a retry reaching another host
-  // sharing this database is refused instead of applied twice.
-  const requestStore = claimingStore(store);
-  // One audit log for the service and the host's refusals: concurrent reads commit together.
-  const auditLog = AuditLog.open(requestStore, { keys, witness });
-  auditLog.catch(() => undefined);
-  const dmp = new DmpService({ store: requestStore, log: log.child('dmp'), auditLog, cdaParser });
-  const verdict = await dmp.verifyAudit();
-  if (!verdict.ok) {
-    // Reported, not fatal: refusing to start would stop care; the checkpoints keep the evidence.
-    stderr(`Attention : ${describeAuditVerdict(verdict)}`);
-    log.error('audit chain does not verify at start', { ...verdict });
-  }
-  return {
-    dmp,
-    identities: new IdentityReference(store),
-    close: async () => {
-      await witness.flush();
-      await store.close();
-    },
-    describe,
-    requests: store,
-    security: auditLogSecurityTrail(auditLog),
   };
 }
 
@@ -385,6 +298,9 @@ async function main(argv: string[]): Promise<number> {
       (quickStartDir ? quickStartGuide(quickStartDir, server.url, config) : ''),
   );
   log.info('DMP host listening', { port: server.port });
+  // The whole audit chain, now that workstations are served (the start checked its end only): its
+  // verdict goes to the log, and to stderr when the chain does not verify.
+  void opened.auditCheck?.();
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -1,12 +1,13 @@
+import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveStoreKey } from '../app/store-key';
 import { dataLayout } from '../app/paths';
 import { toApiError } from '../app/user-messages';
 import { dmpMigrations } from '../dmp/migrations';
 import { createLogger } from '../log/logger';
 import { sealExistingValues } from '../store/pg/seal-existing';
 import { HostConfigError, loadHostConfig } from './config';
+import { fieldKeyForSealing } from './host-keys';
 import { startLocalPostgres } from './local-postgres';
 
 const usage = `Usage : npm run host -- seal-existing --config FICHIER.json
@@ -55,13 +56,8 @@ export async function sealExistingCommand(
   );
   const log = root.child('seal-existing');
   let stopCluster: (() => Promise<void>) | null = null;
+  let createdKeyFile: string | null = null;
   try {
-    // Never a new key here: sealing with a key nobody else has would lock every host out.
-    const fieldKey = (
-      await resolveStoreKey({ kind: 'file', path: storage.fieldKeyFile }, log.child('field-key'), {
-        mayCreate: false,
-      })
-    ).key.key;
     let connection;
     if (storage.kind === 'local-postgres') {
       const cluster = await startLocalPostgres(storage, log.child('local-postgres'), (notice) =>
@@ -70,14 +66,24 @@ export async function sealExistingCommand(
       stopCluster = () => cluster.stop();
       connection = cluster.connection;
     } else connection = storage.connectionString;
+    // A new key only for a database no key has sealed yet (host-keys.ts); removed again below if the
+    // sealing fails, so that a failed run leaves things as they were.
+    const fieldKey = await fieldKeyForSealing(connection, storage.fieldKeyFile, log);
+    if (fieldKey.created) createdKeyFile = storage.fieldKeyFile;
     const result = await sealExistingValues({
       connection,
       migrations: dmpMigrations,
-      fieldKey,
+      fieldKey: fieldKey.key.key,
       log,
       onBatch: ({ table, rows }) => out(`  ${table} : ${rows} lignes scellées`),
     });
     const total = Object.values(result.converted).reduce((a, b) => a + b, 0);
+    if (createdKeyFile)
+      out(
+        `Clé de champ créée : ${createdKeyFile} (0600). Copiez ce fichier sur chaque serveur DMP de la base ` +
+          'et gardez-en une copie hors ligne : sans lui, les valeurs scellées ne peuvent plus être lues.',
+      );
+    createdKeyFile = null;
     out(
       result.alreadySealed
         ? 'La base est déjà scellée avec cette clé : rien à faire.'
@@ -91,6 +97,7 @@ export async function sealExistingCommand(
     log.error('seal-existing failed', { error: err instanceof Error ? err.message : String(err) });
     return 1;
   } finally {
+    if (createdKeyFile) rmSync(createdKeyFile, { force: true });
     if (stopCluster) await stopCluster();
     await root.flush();
   }

@@ -15,11 +15,11 @@ import type { Migration, Statement, Store } from './types';
  * on two hosts at once — exactly one writes; the other gets `RequestAlreadyApplied` and nothing of
  * it is written.
  *
- * Before running a request the host may ask `findAppliedRequest` and answer a retry from what it
- * recorded with `recordRequestOutcome` (never a one-time code or document content: the table is
- * readable by the database administrator). The host does not record outcomes today: the outcome
- * (a document id…) is known only once the DMP operation returned, after its transaction committed,
- * so it would cost a second transaction (a plain `write`, outside the audit chain's lock).
+ * A retry is answered with that refusal, not with the first delivery's result: the workstation
+ * draws a new id for every call (host-client) and never retries a write by itself, so nothing would
+ * read a recorded result, and recording one (a document id…, known only after the write committed)
+ * would cost every write a second transaction. The `outcome` column of the migration is therefore
+ * never written (a migration is not changed once shipped).
  */
 export function hostRequestsMigration(version: number): Migration {
   return migration(version, 'host-requests', (db) => [
@@ -41,7 +41,6 @@ export interface HostRequest {
 
 export interface AppliedRequest extends HostRequest {
   appliedAt: string;
-  outcome: string | null;
 }
 
 /** A retried write request whose first delivery was already applied; nothing of this one was written. */
@@ -93,7 +92,7 @@ export function claimingStore(store: Store, now: () => Date = () => new Date()):
    * Runs `write` with the calling request's claim as its first statement, if the request has not
    * claimed yet. The primary key on `request_id` decides between two deliveries: the second one's
    * INSERT waits for the first's transaction and fails once it commits (whichever host each runs
-   * on), so nothing of it is written; it is then answered from what the first recorded.
+   * on), so nothing of it is written; it is then refused as already applied.
    */
   const claiming = async (write: (claim: Statement[]) => Promise<void>): Promise<void> => {
     const claim = pending();
@@ -135,24 +134,14 @@ export async function findAppliedRequest(store: Store, requestId: string): Promi
   return readApplied(store, requestId);
 }
 
-/** Keeps a short, non-identifying answer for retries of an applied request (e.g. a document id). */
-export async function recordRequestOutcome(store: Store, requestId: string, outcome: string): Promise<void> {
-  const q = sqlFor(store);
-  await store.write([
-    q.statement(q.db.updateTable('host_requests').set({ outcome }).where('request_id', '=', requestId)),
-  ]);
-}
-
 async function readApplied(store: Store, requestId: string): Promise<AppliedRequest | null> {
   const q = sqlFor(store);
   const row = await q.first(
     store,
     q.db
       .selectFrom('host_requests')
-      .select(['request_id', 'method', 'applied_at', 'outcome'])
+      .select(['request_id', 'method', 'applied_at'])
       .where('request_id', '=', requestId),
   );
-  return row
-    ? { requestId: row.request_id, method: row.method, appliedAt: row.applied_at, outcome: row.outcome }
-    : null;
+  return row ? { requestId: row.request_id, method: row.method, appliedAt: row.applied_at } : null;
 }

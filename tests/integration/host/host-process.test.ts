@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -239,6 +239,17 @@ describe('npm run host', () => {
       // stderr with PostgreSQL storage), and the SIGTERM above stopped it with the host.
       expect(host.output().stderr).toMatch(/cda parser worker started/);
       expect(host.output().stderr).not.toMatch(/cda parser worker (failed to start|crashed)/);
+      // The whole audit chain was checked after listening, its verdict logged.
+      expect(host.output().stderr).toMatch(/audit chain verified in full/);
+
+      // A key file lost beside a database holding data: refused, naming it, and no new key.
+      const auditKey = join(dir, 'pg-audit.key');
+      rmSync(auditKey);
+      const keyless = startHost(['--config', config]);
+      running.push(keyless.child);
+      expect(await keyless.exited).toBe(1);
+      expect(keyless.output().stderr).toContain(`Fichier de clé introuvable : ${auditKey}`);
+      expect(existsSync(auditKey)).toBe(false);
     } finally {
       await cluster.stop();
     }

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lastCheckpoint, readCheckpointFile, signCheckpoint } from '../../../src/main/audit/checkpoints';
 import fc from 'fast-check';
 import { AuditLog } from '../../../src/main/audit/audit-log';
 import {
@@ -12,7 +16,7 @@ import { auditMacMigration, auditSchemaMigration } from '../../../src/main/audit
 import { tableColumns } from '../../../src/main/db/dialect';
 import { sqlFor } from '../../../src/main/db/query-builder';
 import { openMemoryStore } from '../../../src/main/store/memory-store';
-import { errorText, openTestStore } from '../../support/test-store';
+import { dropAuditTriggers, errorText, openTestStore } from '../../support/test-store';
 import type { Store } from '../../../src/main/store/types';
 import { ephemeralAuditKeys, macAuditHash } from '../../../src/main/audit/audit-keys';
 
@@ -184,6 +188,58 @@ describe('AuditLog', () => {
     // Entries written before MACs existed (a prefix) are accepted and counted.
     const legacy = entries.map((e, i) => (i === 0 ? { ...e, mac: null } : e));
     expect(verifyAuditChain(legacy, anchor, keys)).toEqual({ ok: true, count: 3, unauthenticatedPrefix: 1 });
+  });
+
+  it('verifies from a checkpoint: the entries after it and the head, not the ones before', async () => {
+    const store = await openTestStore(migrations);
+    const keys = ephemeralAuditKeys();
+    const log = await AuditLog.open(store, { keys });
+    await log.record(Array.from({ length: 10 }, (_, i) => event(i + 1)));
+    const entries = await log.entries();
+    const at = (seq: number) => ({ seq, head: (entries[seq - 1] as AuditEntry).hash });
+    expect(await log.verifySince(at(5))).toEqual({ ok: true, count: 10 });
+    // No checkpoint: the last entry against the head.
+    expect(await log.verifySince(null)).toEqual({ ok: true, count: 10 });
+    // A checkpoint the chain does not hold any more, or holds with another hash.
+    expect(await log.verifySince({ seq: 12, head: 'x' })).toMatchObject({
+      ok: false,
+      firstBadSeq: 12,
+      problem: 'truncated',
+    });
+    expect(await log.verifySince({ seq: 5, head: (entries[4] as AuditEntry).prevHash })).toMatchObject({
+      ok: false,
+      firstBadSeq: 5,
+      problem: 'edited',
+    });
+    await store.write(dropAuditTriggers(store));
+    await store.write([{ sql: "UPDATE audit_log SET target = 'x' WHERE seq = 3" }]);
+    // Before the checkpoint: the full check's to find.
+    expect(await log.verifySince(at(5))).toEqual({ ok: true, count: 10 });
+    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 3 });
+    // Many entries after the checkpoint: the last ones read, and the checkpoint's own entry.
+    await store.write([{ sql: "UPDATE audit_log SET target = 'x' WHERE seq = 6" }]);
+    expect(await log.verifySince(at(2), 3)).toEqual({ ok: true, count: 10 });
+    expect(await log.verifySince(at(3), 3)).toMatchObject({ ok: false, firstBadSeq: 3, problem: 'edited' });
+    expect(await log.verifySince(at(5))).toMatchObject({ ok: false, firstBadSeq: 6, problem: 'edited' });
+    await store.write([{ sql: "UPDATE audit_log SET target = 'x' WHERE seq = 9" }]);
+    expect(await log.verifySince(at(2), 3)).toMatchObject({ ok: false, firstBadSeq: 9, problem: 'edited' });
+  });
+
+  it('reads the highest validly signed checkpoint among the last lines of the file only', () => {
+    const keys = ephemeralAuditKeys();
+    const file = join(mkdtempSync(join(tmpdir(), 'poste-dmp-checkpoints-')), 'audit-checkpoints.log');
+    const line = (seq: number, k = keys) =>
+      `${JSON.stringify(signCheckpoint(k, { count: seq, lastHash: 'h'.repeat(64) }, '2026-01-01T00:00:00.000Z'))}\n`;
+    expect(lastCheckpoint(file, keys.publicKey)).toBeNull();
+    // Seq 5000 far back (outside the end read), then 1000 lines, one of them higher than its neighbours,
+    // one signed with another key, and a torn last line.
+    const lines = [line(5000)];
+    for (let seq = 1; seq <= 1000; seq++) lines.push(line(seq === 900 ? 1500 : seq));
+    lines.push(line(4000, ephemeralAuditKeys()), '{"v":1,"seq":4500');
+    writeFileSync(file, lines.join(''));
+    expect(lastCheckpoint(file, keys.publicKey)).toMatchObject({ seq: 1500 });
+    // The whole file, as the full verification reads it, still has the one far back.
+    expect(Math.max(...readCheckpointFile(file, keys.publicKey).checkpoints.map((c) => c.seq))).toBe(5000);
   });
 
   it('reads a store whose audit_log predates the mac column (opened read-only, never migrated)', async () => {

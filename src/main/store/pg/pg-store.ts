@@ -201,6 +201,40 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
   };
 }
 
+/**
+ * Runs `work` in one transaction of a single connection holding the DMP's write lock (the lock the
+ * migrations, the sealing marker and every audit append take), before any store is opened: hosts
+ * starting together on one database decide in turn. For what must be decided before the store's
+ * own open, such as whether a host may create its key files (src/main/host/host-keys.ts).
+ */
+export async function withDatabaseWriteLock<T>(
+  connection: string | pg.PoolConfig,
+  work: (reader: StoreReader) => Promise<T>,
+): Promise<T> {
+  const base: pg.PoolConfig = typeof connection === 'string' ? { connectionString: connection } : connection;
+  const pool = new pg.Pool({ ...base, max: 1, types: sqlValueTypes });
+  pool.on('error', () => undefined);
+  try {
+    const client = await connect(pool);
+    try {
+      await run(client, 'BEGIN', undefined, 'write');
+      await run(client, writeLockSql, [writeLockClass], 'write');
+      const result = await work({
+        async all<R extends object = Row>(sql: string, params?: SqlParams): Promise<R[]> {
+          return (await run(client, sql, pgParams(params ?? []), 'read')).rows as R[];
+        },
+      });
+      await run(client, 'COMMIT', undefined, 'write');
+      return result;
+    } finally {
+      // A failed transaction is not reused: the connection goes with the pool.
+      client.release(true);
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
 async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
   try {
     return await pool.connect();
