@@ -131,7 +131,7 @@ describe('host key files on PostgreSQL', () => {
     await sql(clear, "INSERT INTO audit_head (id, count, last_hash) VALUES (1, 0, 'x')");
     const fresh = keyFolder();
     expect(await refusal(start(clear, fresh).opening)).toContain(
-      `Fichier de clé introuvable : ${fresh.auditKeyFile}`,
+      `Fichier de clé introuvable : ${fresh.auditKeyFile}. C’est la clé du journal d’audit`,
     );
     expect(existsSync(fresh.auditKeyFile)).toBe(false);
     expect(existsSync(fresh.fieldKeyFile)).toBe(false);

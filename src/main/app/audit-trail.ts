@@ -23,16 +23,25 @@ export interface AuditTrailSetup {
   warnings: string[];
 }
 
-/** Loads (or creates) the audit secret, writes the public checkpoint key, opens the checkpoint log. */
+/**
+ * Loads (or, for a folder that never had one, creates) the audit secret, writes the public
+ * checkpoint key, opens the checkpoint log. Call under the data-folder lock (`claimDataFolder`).
+ */
 export async function openAuditTrail(
   source: KeySource,
   dataDir: string,
   log: Logger,
 ): Promise<AuditTrailSetup> {
   const layout = dataLayout(dataDir);
-  // Created on first use like the store key; a lost audit key is not replaced silently for the old
-  // entries: they stop verifying, which `audit verify` reports.
-  const secret = await resolveStoreKey(source, log.child('audit-key'), { mayCreate: true });
+  // The checkpoint file is written with this secret at every start: once it exists, a missing key is
+  // a lost key. A new one would sign on as if nothing happened while every earlier entry stops
+  // verifying, so the start is refused and the file named instead (KEY_MISSING, subject audit-key).
+  // Without a checkpoint file — a new folder, or one from before the audit secret existed — the key
+  // is created (exclusively) as the store key is.
+  const secret = await resolveStoreKey(source, log.child('audit-key'), {
+    mayCreate: !existsSync(layout.auditCheckpointsFile),
+    subject: 'audit-key',
+  });
   const keys = deriveAuditKeys(secret.key.key);
   secret.key.key.fill(0);
   const pem = exportAuditPublicKey(keys);

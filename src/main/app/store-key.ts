@@ -40,7 +40,11 @@ export async function resolveStoreKey(
     source.path,
     { name: source.backend, secure, wrap: source.wrap, unwrap: source.unwrap },
     log.child('key'),
-    { allowInsecure: source.allowInsecure ?? false, mayCreate: creation.mayCreate },
+    {
+      allowInsecure: source.allowInsecure ?? false,
+      mayCreate: creation.mayCreate,
+      ...(creation.subject ? { subject: creation.subject } : {}),
+    },
   );
   if (!result.ok)
     throw new ApiError('UNAVAILABLE', insecureKeyringMessage, `key backend ${result.backend} refused`);

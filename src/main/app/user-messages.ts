@@ -159,8 +159,12 @@ const storeErrorWording: Record<StoreErrorReason, StoreErrorWording> = {
       f.subject === 'field-key'
         ? 'La base est scellée (colonnes chiffrées) mais aucune clé de chiffrement des champs n’est configurée : ' +
           'le serveur ne démarre pas. Configurez le fichier de clé avec lequel la base a été scellée.'
-        : `Fichier de clé introuvable : ${f.path ?? 'store.key'}. Les données existantes ne peuvent pas être lues sans lui ; ` +
-          'restaurez ce fichier (ou la copie de secours de la clé). Aucune nouvelle clé n’a été créée.',
+        : f.subject === 'audit-key'
+          ? `Fichier de clé introuvable : ${f.path ?? 'audit.key'}. C’est la clé du journal d’audit : sans elle, les entrées ` +
+            'existantes ne peuvent plus être authentifiées ni le journal prolongé ; restaurez ce fichier (ou sa copie de secours). ' +
+            'Aucune nouvelle clé n’a été créée.'
+          : `Fichier de clé introuvable : ${f.path ?? 'store.key'}. Les données existantes ne peuvent pas être lues sans lui ; ` +
+            'restaurez ce fichier (ou la copie de secours de la clé). Aucune nouvelle clé n’a été créée.',
   },
   NO_STORE: {
     code: 'NOT_FOUND',

@@ -29,6 +29,7 @@ export async function resolveHostKeys(
   const read = async (mayCreate: boolean) => {
     const audit = await resolveStoreKey({ kind: 'file', path: files.auditKeyFile }, log.child('audit-key'), {
       mayCreate,
+      subject: 'audit-key',
     });
     const field = await resolveStoreKey({ kind: 'file', path: files.fieldKeyFile }, log.child('field-key'), {
       mayCreate,

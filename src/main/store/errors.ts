@@ -56,7 +56,9 @@ export interface StoreErrorFacts {
     /** A field sealed by the PostgreSQL engine that does not open with this key. */
     | 'sealed-field'
     /** The host's field key against the database's sealing marker (`field_sealing`). */
-    | 'field-key';
+    | 'field-key'
+    /** The audit secret (HMAC and checkpoint signing key), not the store's key. */
+    | 'audit-key';
   /** A file or folder the user must look at (lock file, key file, data folder). */
   path?: string;
   /** The data folder the user probably meant (NOT_A_DATA_FOLDER). */

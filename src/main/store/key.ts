@@ -54,10 +54,15 @@ export interface KeyCreation {
    * one would hide the real problem (a lost key file) behind "wrong key".
    */
   mayCreate: boolean;
+  /** Which key this is when it is not the store's own (the message says what its loss means). */
+  subject?: 'audit-key';
 }
 
-function missingKey(path: string): StoreError {
-  return new StoreError('KEY_MISSING', `key file ${path} missing while the store holds data`, { path });
+function missingKey(path: string, subject?: 'audit-key'): StoreError {
+  return new StoreError('KEY_MISSING', `key file ${path} missing while the store holds data`, {
+    path,
+    ...(subject ? { subject } : {}),
+  });
 }
 
 /**
@@ -75,7 +80,7 @@ export function loadOrCreateKeyFile(
     existsSync(location) && statSync(location).isDirectory() ? join(location, keyFileName) : location;
   let created = false;
   if (!existsSync(path)) {
-    if (!creation.mayCreate) throw missingKey(path);
+    if (!creation.mayCreate) throw missingKey(path, creation.subject);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const key = generateStoreKey();
     created = createFileExclusively(
@@ -140,7 +145,7 @@ export function loadOrCreateWrappedKey(
   path: string,
   backend: KeyWrapBackend,
   log: Logger,
-  options: { allowInsecure?: boolean; mayCreate?: boolean } = {},
+  options: { allowInsecure?: boolean; mayCreate?: boolean; subject?: 'audit-key' } = {},
 ): WrappedKeyResult {
   if (!backend.secure && !options.allowInsecure) {
     log.warn('refusing insecure key wrap backend', { backend: backend.name });
@@ -151,7 +156,7 @@ export function loadOrCreateWrappedKey(
     };
   }
   if (!existsSync(path)) {
-    if (options.mayCreate === false) throw missingKey(path);
+    if (options.mayCreate === false) throw missingKey(path, options.subject);
     const key = generateStoreKey();
     const file: WrappedKeyFile = {
       format: 'poste-dmp-wrapped-key',

@@ -79,6 +79,22 @@ describe('CLI processes', () => {
     expect(existsSync(join(data, 'store.key'))).toBe(false);
   });
 
+  it('refuses to replace a missing audit key beside an audit trail (the first import above created it)', async () => {
+    const data = await importedDataFolder();
+    const auditKey = join(data, 'audit.key');
+    const keyBefore = readFileSync(auditKey, 'utf8');
+    rmSync(auditKey);
+    const run = await runCli(['import', vac, '--data', data]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`Fichier de clé introuvable : ${auditKey}. C’est la clé du journal d’audit`);
+    expect(existsSync(auditKey)).toBe(false);
+    // Put back, the trail verifies: nothing was signed with another key meanwhile.
+    writeFileSync(auditKey, keyBefore, { mode: 0o600 });
+    const verify = await runCli(['audit', 'verify', '--data', data]);
+    expect(verify.stderr).toBe('');
+    expect(verify.code).toBe(0);
+  });
+
   it('refuses --store with a hint towards --data, and answers usage errors in French with exit code 2', async () => {
     const store = await runCli(['summary', '279035121518989', '--store', freshDir()]);
     expect(store.code).toBe(2);
