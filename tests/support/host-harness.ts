@@ -24,6 +24,11 @@ export interface TestHostOptions {
   verifyProof?: ProofVerifier;
   /** The DMP's store (e.g. PostgreSQL); in memory when absent. `close()` closes it too. */
   store?: Store;
+  /**
+   * The host's periodic sweep (idle sessions, open sessions' cards against the revocation data).
+   * One hour unless given: a test that is not about the sweep then sees what its own calls do.
+   */
+  sweepEveryMs?: number;
 }
 
 /**
@@ -54,6 +59,7 @@ export async function startTestHost(pki: HostTestPki, options: TestHostOptions =
     ...(options.now ? { now: options.now } : {}),
     ...(options.revocation ? { revocation: options.revocation } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    sweepEveryMs: options.sweepEveryMs ?? 60 * 60 * 1000,
   });
   const url = `https://localhost:${server.port}`;
   const clients: HostClient[] = [];
@@ -68,13 +74,18 @@ export async function startTestHost(pki: HostTestPki, options: TestHostOptions =
     async auditEntries() {
       return (await auditLog).entries();
     },
-    async client(identity: Issued = pki.workstation, caPem = pki.caPem): Promise<HostClient> {
+    async client(
+      identity: Issued = pki.workstation,
+      caPem = pki.caPem,
+      extra: { pingEveryMs?: number } = {},
+    ): Promise<HostClient> {
       const client = await connectToHost({
         url,
         caPem,
         certPem: identity.certPem,
         keyPem: identity.keyPem,
         log: createLogger({ sink: (l) => clientLines.push(l), level: 'debug' }),
+        ...extra,
       });
       clients.push(client);
       return client;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { readImportFile } from '../dmp/import-file';
 import { join } from 'node:path';
-import { ApiError, type HostSettings, type HostStatus } from '../../shared/contract';
+import { ApiError, type HostSessionEnd, type HostSettings, type HostStatus } from '../../shared/contract';
 import { createDispatcher, EventBus, type Dispatch, type Handlers } from '../bridge/dispatcher';
 import type { Logger } from '../log/logger';
 import { CardService } from '../cards/card-service';
@@ -112,6 +112,8 @@ interface DmpBackend {
   professionalProof?: ProfessionalProof;
   /** The local audit chain for the host settings' changes; null: no local store (shared host). */
   settingsTrail: HostSettingsTrail | null;
+  /** The shared host ended the professional's session on its side (card revoked, inactivity…). */
+  onProfessionalSessionEnded?(listener: (end: HostSessionEnd) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -233,6 +235,7 @@ async function openRemoteBackend(options: BuildOptions, settings: HostSettings):
     },
     // No local store, so no local audit chain: a settings change is in the log only (docs/host.md).
     settingsTrail: null,
+    onProfessionalSessionEnded: (listener) => remote.onProfessionalSessionEnded(listener),
     async close() {
       try {
         await importSocket?.close();
@@ -283,6 +286,8 @@ async function assemble(options: BuildOptions, backend: DmpBackend): Promise<App
     }
   });
   const offHostStatus = backend.onStatus((status) => bus.emit('host.changed', status));
+  // A session the host ended locks this workstation as a local lock does, with the host's reason.
+  const offHostEnded = backend.onProfessionalSessionEnded?.((end) => session.endedByHost(end));
 
   const packageJson = JSON.parse(await readFile(join(resourcesDir(), '..', 'package.json'), 'utf8')) as {
     version: string;
@@ -316,6 +321,7 @@ async function assemble(options: BuildOptions, backend: DmpBackend): Promise<App
     simulator,
     async close() {
       offHostStatus();
+      offHostEnded?.();
       session.dispose();
       await cards.stop();
       await backend.close();

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ApiError, type HostSettings, type HostStatus } from '../../shared/contract';
+import { ApiError, type HostSessionEnd, type HostSettings, type HostStatus } from '../../shared/contract';
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
 import { resolvePkcs11Module } from '../cards/pkcs11';
@@ -31,6 +31,8 @@ export interface RemoteDmp {
   /** After the card accepted the PIN: the card signs the host's challenge (PKCS#11). Throws ApiError in French. */
   authenticateProfessional(card: { serial: string }, pin: Uint8Array): Promise<void>;
   endProfessionalSession(): Promise<void>;
+  /** The host ended the professional's session on its side (the card signer is closed first). */
+  onProfessionalSessionEnded(listener: (end: HostSessionEnd) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,11 @@ export async function connectRemoteDmp(options: RemoteDmpOptions): Promise<Remot
       );
   };
   const offLog = client.onStatus((status) => log.info('host status', { state: status.state }));
+  // The client has forgotten the card already; the token session goes too (a new PIN opens another).
+  const offEnded = client.onProfessionalSessionEnded((end) => {
+    log.warn('professional session ended by the host', { cause: end.cause });
+    void closeSigner();
+  });
 
   return {
     dmp: client.dmp,
@@ -143,8 +150,10 @@ export async function connectRemoteDmp(options: RemoteDmpOptions): Promise<Remot
         await closeSigner();
       }
     },
+    onProfessionalSessionEnded: (listener) => client.onProfessionalSessionEnded(listener),
     async close() {
       offLog();
+      offEnded();
       try {
         await client.close();
       } finally {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   accessHistoryEntrySchema,
+  hostSessionEndCause,
   beneficiarySchema,
   documentContentSchema,
   documentMetaSchema,
@@ -103,6 +104,18 @@ export const verifiedProfessionalSchema = z.strictObject({
 });
 
 /**
+ * Whether the professional session proven on this connection is still open on the host: what the
+ * client asks on its ping cycle while it believes it is, so that a session the host ended (card
+ * revoked, inactivity) locks the workstation without waiting for a clinician's action. Not activity:
+ * asking does not keep a session alive.
+ */
+export const professionalSessionStatusSchema = z.discriminatedUnion('state', [
+  z.strictObject({ state: z.literal('open') }),
+  z.strictObject({ state: z.literal('ended'), cause: hostSessionEndCause, message: z.string() }),
+]);
+export type ProfessionalSessionStatus = z.infer<typeof professionalSessionStatusSchema>;
+
+/**
  * THE host API: one entry per exposed method. The host routes exactly these names
  * (src/main/host/routing.ts) and the client is generated from them (src/main/host-client/), so both
  * sides can only speak this table; tests/unit/host/host-api.test.ts checks that the `dmp.*` and
@@ -130,6 +143,11 @@ export const hostMethods = {
   'session.end': method({
     args: z.tuple([]),
     result: z.strictObject({ ended: z.boolean() }),
+    caller: connection,
+  }),
+  'session.status': method({
+    args: z.tuple([]),
+    result: professionalSessionStatusSchema,
     caller: connection,
   }),
 

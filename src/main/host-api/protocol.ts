@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiErrorCode } from '../../shared/contract';
+import { apiErrorCode, hostSessionEndCause } from '../../shared/contract';
 
 /**
  * How a call travels: HTTP/2 over TLS 1.3 with client certificates, one long-lived connection per
@@ -25,11 +25,21 @@ export type RequestEnvelope = z.infer<typeof requestEnvelopeSchema>;
 export const hostErrorReason = z.enum(['professional-session', 'identity-query']);
 export type HostErrorReason = z.infer<typeof hostErrorReason>;
 
-export const hostErrorSchema = z.strictObject({
-  code: apiErrorCode,
-  message: z.string(),
-  reason: hostErrorReason.optional(),
-});
+export const hostErrorSchema = z
+  .strictObject({
+    code: apiErrorCode,
+    message: z.string(),
+    reason: hostErrorReason.optional(),
+    /**
+     * With `professional-session` only: the professional session on this connection is over (or
+     * there is none), and why — the client acts on this, never on the French `message`. Absent when
+     * the call is refused but the session is kept (revocation status of the card unknown for now).
+     */
+    sessionEnded: hostSessionEndCause.optional(),
+  })
+  .refine((error) => error.sessionEnded === undefined || error.reason === 'professional-session', {
+    message: 'sessionEnded goes with reason professional-session',
+  });
 export type HostError = z.infer<typeof hostErrorSchema>;
 
 export const responseEnvelopeSchema = z.discriminatedUnion('ok', [

@@ -1,7 +1,7 @@
 import { connect, constants, type ClientHttp2Session } from 'node:http2';
 import { createSecureContext, type TLSSocket } from 'node:tls';
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../../shared/contract';
+import { ApiError, type HostSessionEnd } from '../../shared/contract';
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import { IdentityQueryError } from '../identity/identity-reference';
 import {
@@ -32,6 +32,8 @@ export interface HostConnectionOptions {
   certPem: string;
   keyPem: string;
   log: Logger;
+  /** Ping (and professional session check) period; 30 s unless a test shortens it. */
+  pingEveryMs?: number;
 }
 export type HostState = 'connected' | 'unreachable' | 'refused';
 export interface HostStatus {
@@ -48,6 +50,13 @@ export interface HostClient {
   /** After the PIN: proves the professional to the host with the card's key (PKCS#11, src/main/cards/pkcs11). */
   authenticateProfessional(signer: CardSigner): Promise<void>;
   endProfessionalSession(): Promise<void>;
+  /**
+   * The host ended the professional session proven through this client (card revoked, inactivity,
+   * session unknown to it), as its structured answer says — learnt at the next call or at the ping
+   * cycle's status check. The client has already forgotten the card by then: nothing is sent with
+   * that session again until the card is authenticated anew.
+   */
+  onProfessionalSessionEnded(listener: (end: HostSessionEnd) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -113,6 +122,9 @@ class RemoteHost implements HostClient {
   readonly identities: IdentityPort;
   private readonly log: Logger;
   private readonly listeners = new Set<(s: HostStatus) => void>();
+  private readonly endListeners = new Set<(end: HostSessionEnd) => void>();
+  /** A ping-time status check is under way (one at a time). */
+  private checkingSession = false;
   private current: HostStatus;
   private session: ClientHttp2Session | null = null;
   private connecting: Promise<ClientHttp2Session | null> | null = null;
@@ -150,6 +162,11 @@ class RemoteHost implements HostClient {
   onStatus(listener: (s: HostStatus) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onProfessionalSessionEnded(listener: (end: HostSessionEnd) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
   }
 
   async start(): Promise<void> {
@@ -255,7 +272,13 @@ class RemoteHost implements HostClient {
       if (!session) throw new ApiError('UNAVAILABLE', this.current.message);
       try {
         if (opts.needsProfessional && this.signer && this.provenOn !== session) await this.prove();
-        return await this.request(session, name, body);
+        const response = await this.request(session, name, body);
+        if (!response.ok && response.error.sessionEnded && opts.needsProfessional)
+          this.sessionEndedBy(session, {
+            cause: response.error.sessionEnded,
+            message: response.error.message,
+          });
+        return response;
       } catch (err) {
         if (!(err instanceof TransportError)) throw err;
         this.lost(session, err.underlying);
@@ -279,6 +302,55 @@ class RemoteHost implements HostClient {
     const certificatePem = await signer.certificatePem();
     await this.call('session.prove', [{ nonce, certificatePem, signature }]);
     this.provenOn = session;
+  }
+
+  /**
+   * The host says the session proven on `session` is over: forget the card (no proof again with it,
+   * no retry) and tell the listeners once. Ignored when this client holds no such session (already
+   * ended here, or proven on another connection since).
+   */
+  private sessionEndedBy(session: ClientHttp2Session, end: HostSessionEnd): void {
+    if (!this.signer || this.provenOn !== session) return;
+    this.signer = null;
+    this.provenOn = null;
+    this.log.warn('professional session ended by the DMP host', { cause: end.cause });
+    for (const listener of this.endListeners) {
+      try {
+        listener(end);
+      } catch (err) {
+        this.log.error('professional session end listener failed', {
+          error: err instanceof Error ? err.message : 'unknown',
+        });
+      }
+    }
+  }
+
+  /**
+   * On the ping cycle, while a professional is proven on this connection: one small `session.status`
+   * call, so that a session the host ended (card revoked, inactivity) locks the workstation without
+   * waiting for a clinician's action. It does not count as activity on the host. A failure is left
+   * to the next ping and the next call.
+   */
+  private checkProfessionalSession(session: ClientHttp2Session): void {
+    if (this.checkingSession || !this.signer || this.provenOn !== session) return;
+    this.checkingSession = true;
+    this.request(session, 'session.status', JSON.stringify({ args: [] }))
+      .then((response) => {
+        if (!response.ok) return;
+        const decoded = hostMethods['session.status'].result.safeParse(response.value);
+        if (!decoded.success) {
+          this.log.warn('host reply outside the table', { method: 'session.status' });
+          return;
+        }
+        if (decoded.data.state === 'ended')
+          this.sessionEndedBy(session, { cause: decoded.data.cause, message: decoded.data.message });
+      })
+      .catch((err: unknown) =>
+        this.log.debug('professional session check failed', {
+          error: err instanceof TransportError ? 'transport' : err instanceof Error ? err.message : 'unknown',
+        }),
+      )
+      .finally(() => (this.checkingSession = false));
   }
 
   private request(session: ClientHttp2Session, name: HostMethodName, body: string): Promise<HostResponse> {
@@ -382,8 +454,9 @@ class RemoteHost implements HostClient {
         if (session.destroyed || session.closed) return clearInterval(ping);
         session.ping((err) => {
           if (err) this.lost(session, err);
+          else this.checkProfessionalSession(session);
         });
-      }, pingEveryMs);
+      }, this.options.pingEveryMs ?? pingEveryMs);
       ping.unref();
       session.on('close', () => clearInterval(ping));
       session.unref();

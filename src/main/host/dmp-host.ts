@@ -26,10 +26,13 @@ export interface DmpHostOptions {
   /**
    * The deployment's revocation data (CRLs, OCSP): checked against each workstation certificate's
    * chain on every request, and against each open professional session's card chain on every call
-   * (the proof itself is checked by `verifyProof`, which the host gives the same data).
+   * and on the periodic sweep (the proof itself is checked by `verifyProof`, which the host gives the
+   * same data).
    */
   revocation?: RevocationCheck | null;
   limits?: Partial<HostLimits>;
+  /** See HostServerOptions.sweepEveryMs (tests shorten it). */
+  sweepEveryMs?: number;
 }
 
 /** The DMP behind its HTTPS API: sessions, routing from the method table, the TLS endpoint. */
@@ -62,5 +65,6 @@ export async function startDmpHost(options: DmpHostOptions): Promise<RunningHost
     security: options.security ?? null,
     ...(options.limits ? { limits: { ...defaultHostLimits, ...options.limits } } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.sweepEveryMs ? { sweepEveryMs: options.sweepEveryMs } : {}),
   });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../../shared/contract';
+import { ApiError, type HostSessionEnd, type HostSessionEndCause } from '../../shared/contract';
 import { NONCE_BYTES, proofChallenge, EXPORTER_BYTES, proofExporterLabel } from '../host-api/protocol';
 import type { Logger } from '../log/logger';
 import type { RevocationCheck, RevocationStatus } from '../pki/revocation';
@@ -68,13 +68,24 @@ interface Session {
 }
 
 /**
- * Why a call on a connection has no professional: none proven, idle, the card certificate revoked
- * since the proof (the session is ended), or its status unknown now (the call is refused, the
- * session kept: fail closed until the CRL or the OCSP responder answers again).
+ * Why a call on a connection has no professional:
+ * `ended` — none proven, or the host ended it before (idle, card revoked: said by `cause`, already
+ * logged and audited when it ended);
+ * `revoked` — the card certificate is found revoked by this very call: the session is ended now
+ * (cause `card-revoked`), and the caller audits it;
+ * `revocation-unknown` — its status cannot be known now: the call is refused, the session kept (fail
+ * closed until the CRL or the OCSP responder answers again).
  */
 export type SessionRefusal =
-  | { kind: 'none' | 'idle'; message: string }
+  | { kind: 'ended'; cause: HostSessionEndCause; message: string }
   | { kind: 'revoked' | 'revocation-unknown'; message: string; nationalId: string; detail: string };
+
+/** An open session the revocation sweep ended: what the host's audit of it needs (no name). */
+export interface RevokedSessionEnded {
+  connectionId: string;
+  nationalId: string;
+  detail: string;
+}
 
 /** A challenge must be answered soon: a card signs in well under a second, a PIN is typed before. */
 const challengeLifetimeMs = 2 * 60 * 1000;
@@ -100,6 +111,12 @@ export const sessionRefusals = {
 export class ProfessionalSessions {
   private readonly pending = new Map<string, Pending>();
   private readonly sessions = new Map<string, Session>();
+  /**
+   * Per connection, why the host ended its professional session (idle, card revoked): what its next
+   * call and `status` answer, so that the workstation learns the cause even after the sweep removed
+   * the session. Cleared by a new proof, `end` and the connection closing (bounded by connections).
+   */
+  private readonly endedCauses = new Map<string, HostSessionEnd>();
   private readonly now: () => number;
 
   constructor(
@@ -110,8 +127,9 @@ export class ProfessionalSessions {
       now?: () => number;
       /**
        * The card authorities' revocation data (CRLs, OCSP), the same the verifier checks the proof
-       * against: each call of a session checks its card chain again, so a card revoked after its
-       * proof stops working at its next call.
+       * against: each call of a session checks its card chain again, and so does the host's
+       * periodic sweep (`endRevokedSessions`), so a card revoked after its proof stops working
+       * within a sweep, or at its next call if that comes first.
        */
       revocation?: RevocationCheck | null;
     },
@@ -175,6 +193,7 @@ export class ProfessionalSessions {
       cardKind: fields.cardKind,
     };
     this.sessions.set(conn.id, { professional, lastActivity: this.now(), chain: chain ?? [] });
+    this.endedCauses.delete(conn.id);
     this.options.log.info('professional session started', {
       connection: conn.id,
       cardKind: professional.cardKind,
@@ -194,22 +213,17 @@ export class ProfessionalSessions {
     { professional: VerifiedProfessional; refusal: null } | { professional: null; refusal: SessionRefusal }
   > {
     const session = this.sessions.get(conn.id);
-    if (!session) return { professional: null, refusal: { kind: 'none', message: sessionRefusals.none } };
-    if (this.now() - session.lastActivity > this.options.idleMs) {
-      this.sessions.delete(conn.id);
-      this.options.log.info('professional session ended', { connection: conn.id, cause: 'inactivity' });
-      return { professional: null, refusal: { kind: 'idle', message: sessionRefusals.idle } };
+    if (!session || this.endIfIdle(conn.id, session)) {
+      const ended = this.endedOn(conn.id);
+      return { professional: null, refusal: { kind: 'ended', ...ended } };
     }
     const verdict = await this.revocationOf(session.chain);
     if (verdict?.status === 'revoked') {
-      // Only this session: a new proof on this connection (another card) starts afresh.
-      if (this.sessions.get(conn.id) === session) this.sessions.delete(conn.id);
-      this.options.log.warn('professional session ended', {
-        connection: conn.id,
-        cause: 'card certificate revoked',
-        revokedAt: verdict.revokedAt.toISOString(),
-        source: verdict.source,
-      });
+      // Ended while its card was checked (the revocation sweep, which audited it, or a new proof on
+      // this connection, which starts afresh): not this call's to end or audit again.
+      if (this.sessions.get(conn.id) !== session)
+        return { professional: null, refusal: { kind: 'ended', ...this.endedOn(conn.id) } };
+      this.endRevoked(conn.id, verdict);
       return {
         professional: null,
         refusal: {
@@ -238,6 +252,65 @@ export class ProfessionalSessions {
     }
     session.lastActivity = this.now();
     return { professional: session.professional, refusal: null };
+  }
+
+  /**
+   * Whether the session proven on this connection is still open, without counting as activity (the
+   * client asks on its ping cycle): an idle one is ended here, as the next call would.
+   */
+  status(conn: BoundConnection): { state: 'open' } | ({ state: 'ended' } & HostSessionEnd) {
+    const session = this.sessions.get(conn.id);
+    if (session && !this.endIfIdle(conn.id, session)) return { state: 'open' };
+    return { state: 'ended', ...this.endedOn(conn.id) };
+  }
+
+  /**
+   * Checks every open session's card chain against the revocation data now (run when that data is
+   * reloaded, and periodically): sessions whose card is revoked are ended and logged, and handed to
+   * `onEnded` at once (while their connection is surely still known) for the host to audit, once
+   * each. An unknown status keeps the session (its next call is refused).
+   */
+  async endRevokedSessions(onEnded: (ended: RevokedSessionEnded) => void): Promise<number> {
+    if (!this.options.revocation) return 0;
+    let count = 0;
+    for (const [id, session] of [...this.sessions]) {
+      const verdict = await this.revocationOf(session.chain);
+      // Ended or replaced by another proof meanwhile: that one is checked on its own.
+      if (verdict?.status !== 'revoked' || this.sessions.get(id) !== session) continue;
+      this.endRevoked(id, verdict);
+      count++;
+      onEnded({
+        connectionId: id,
+        nationalId: session.professional.nationalId,
+        detail: `session-ended-revoked-${verdict.revokedAt.toISOString()}`,
+      });
+    }
+    return count;
+  }
+
+  private endRevoked(id: string, verdict: Extract<RevocationStatus, { status: 'revoked' }>): void {
+    this.sessions.delete(id);
+    this.endedCauses.set(id, { cause: 'card-revoked', message: sessionRefusals.revoked });
+    this.options.log.warn('professional session ended', {
+      connection: id,
+      cause: 'card certificate revoked',
+      revokedAt: verdict.revokedAt.toISOString(),
+      source: verdict.source,
+    });
+  }
+
+  /** Ends the session when it has been idle too long; true when it did. */
+  private endIfIdle(id: string, session: Session): boolean {
+    if (this.now() - session.lastActivity <= this.options.idleMs) return false;
+    this.sessions.delete(id);
+    this.endedCauses.set(id, { cause: 'inactivity', message: sessionRefusals.idle });
+    this.options.log.info('professional session ended', { connection: id, cause: 'inactivity' });
+    return true;
+  }
+
+  /** Why there is no session on this connection: the host's recorded end, else none known. */
+  private endedOn(id: string): HostSessionEnd {
+    return this.endedCauses.get(id) ?? { cause: 'unknown-session', message: sessionRefusals.none };
   }
 
   /** Each certificate of the chain against its issuer; the first that is not good, else null. */
@@ -269,6 +342,7 @@ export class ProfessionalSessions {
 
   end(conn: BoundConnection, cause: 'ended' | 'connection closed' | 'workstation revoked'): boolean {
     this.pending.delete(conn.id);
+    this.endedCauses.delete(conn.id);
     const had = this.sessions.delete(conn.id);
     if (had) this.options.log.info('professional session ended', { connection: conn.id, cause });
     return had;
@@ -277,12 +351,7 @@ export class ProfessionalSessions {
   /** Drops sessions idle too long (their next call would be refused anyway): nothing lingers in memory. */
   sweep(): void {
     const now = this.now();
-    for (const [id, session] of this.sessions) {
-      if (now - session.lastActivity > this.options.idleMs) {
-        this.sessions.delete(id);
-        this.options.log.info('professional session ended', { connection: id, cause: 'inactivity' });
-      }
-    }
+    for (const [id, session] of [...this.sessions]) this.endIfIdle(id, session);
     for (const [id, pending] of this.pending) {
       if (now - pending.issuedAt > challengeLifetimeMs) this.pending.delete(id);
     }

@@ -1,4 +1,4 @@
-import { ApiError } from '../../shared/contract';
+import { ApiError, type HostSessionEndCause } from '../../shared/contract';
 import { frenchIssues } from '../bridge/dispatcher';
 import { toApiError } from '../app/user-messages';
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
@@ -68,8 +68,21 @@ const refusals = {
     'Requête refusée : le professionnel indiqué n’est pas celui dont la carte a été vérifiée sur ce poste.',
 } as const;
 
-function failure(code: ApiError['code'], message: string, reason?: 'professional-session'): HostResponse {
-  return { ok: false, error: { code, message, ...(reason ? { reason } : {}) } };
+function failure(code: ApiError['code'], message: string): HostResponse {
+  return { ok: false, error: { code, message } };
+}
+
+/** No professional for the call; `ended` when the session is over (the client then stops using it). */
+function professionalSessionFailure(message: string, ended?: HostSessionEndCause): HostResponse {
+  return {
+    ok: false,
+    error: {
+      code: 'FORBIDDEN',
+      message,
+      reason: 'professional-session',
+      ...(ended ? { sessionEnded: ended } : {}),
+    },
+  };
 }
 
 /**
@@ -131,6 +144,7 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
       }
     },
     'session.end': async (_args: [], conn: HostConnection) => ({ ended: sessions.end(conn, 'ended') }),
+    'session.status': async (_args: [], conn: HostConnection) => sessions.status(conn),
   } as const;
 
   /**
@@ -191,7 +205,7 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
   /**
    * No professional for this call. A card revoked since its proof ended the session: the auditor
    * finds it in the audit chain (the proven national id, never a name), once, on the call that
-   * found it.
+   * found it (a session the revocation sweep ended was audited by the sweep: `ended` here).
    */
   async function sessionRefused(
     method: HostMethodName,
@@ -199,17 +213,22 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
     args: unknown[],
     conn: HostConnection,
   ): Promise<HostResponse> {
-    if (refusal.kind === 'revoked') {
-      await audit(conn, {
-        cause: 'card-revoked',
-        method,
-        claimedId: null,
-        provenId: refusal.nationalId,
-        detail: refusal.detail,
-        insKey: dossierNamed(args),
-      });
+    switch (refusal.kind) {
+      case 'ended':
+        return professionalSessionFailure(refusal.message, refusal.cause);
+      case 'revocation-unknown':
+        return professionalSessionFailure(refusal.message);
+      case 'revoked':
+        await audit(conn, {
+          cause: 'card-revoked',
+          method,
+          claimedId: null,
+          provenId: refusal.nationalId,
+          detail: refusal.detail,
+          insKey: dossierNamed(args),
+        });
+        return professionalSessionFailure(refusal.message, 'card-revoked');
     }
-    return failure('FORBIDDEN', refusal.message, 'professional-session');
   }
 
   async function call(method: HostMethodName, args: unknown[], conn: HostConnection): Promise<unknown> {

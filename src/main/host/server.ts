@@ -55,6 +55,12 @@ export interface HostServerOptions {
   limits?: HostLimits;
   /** Clock of the rate limiter, in ms (tests freeze it). */
   now?: () => number;
+  /**
+   * How often idle sessions are dropped and open professional sessions' cards are checked against
+   * the revocation data — the check itself reloads a CRL file that changed and asks the OCSP
+   * responder again once its cached answer expired — default 30 s.
+   */
+  sweepEveryMs?: number;
 }
 
 export interface RunningHostServer {
@@ -164,6 +170,49 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
       }
     }
     return null;
+  }
+
+  /**
+   * Ends the open professional sessions whose card is now revoked, without waiting for their next
+   * call (which may come hours later), and audits each once — the same entry as a call that finds
+   * it: cause card-revoked, the proven national id, never a name; a session found revoked by a
+   * call first is audited by that call and is no longer there to sweep. On the periodic sweep,
+   * never two at a time.
+   */
+  let revocationSweep: Promise<void> | null = null;
+  function sweepRevokedSessions(): void {
+    if (revocationSweep) return;
+    revocationSweep = (async () => {
+      const audits: Promise<void>[] = [];
+      await sessions.endRevokedSessions((ended) => {
+        const conn = [...connections.values()].find((c) => c.id === ended.connectionId);
+        if (!conn || !options.security) return;
+        const audit = options.security
+          .record({
+            cause: 'card-revoked',
+            method: '(révocation)',
+            claimedId: null,
+            provenId: ended.nationalId,
+            detail: ended.detail,
+            insKey: null,
+            workstation: conn.certificate,
+          })
+          .catch((err: unknown) =>
+            log.error('could not audit a professional session ended by revocation', {
+              connection: conn.id,
+              error: err instanceof Error ? err.message : 'unknown',
+            }),
+          );
+        audits.push(audit);
+      });
+      await Promise.all(audits);
+    })()
+      .catch((err: unknown) =>
+        log.error('revocation sweep of professional sessions failed', {
+          error: err instanceof Error ? err.message : 'unknown',
+        }),
+      )
+      .finally(() => (revocationSweep = null));
   }
 
   server.on('error', (err) => log.error('host server error', { error: err.message }));
@@ -392,20 +441,24 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
   const sweep = setInterval(() => {
     sessions.sweep();
     limiter.sweep();
-  }, 30_000);
+    sweepRevokedSessions();
+  }, options.sweepEveryMs ?? 30_000);
   sweep.unref();
   const { port } = server.address() as AddressInfo;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `https://${shownHost}:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(sweep);
+    close: async () => {
+      clearInterval(sweep);
+      // Its audit entries are written before the caller closes the store.
+      await revocationSweep;
+      await new Promise<void>((resolve) => {
         limiter.clear();
         for (const session of connections.keys()) session.destroy();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import {
   type CardInfo,
   type CpxCardInfo,
   type DossierRef,
+  type HostSessionEnd,
   type PatientContext,
   type PinState,
   type ReaderView,
@@ -165,6 +166,11 @@ export class SessionService {
     if (!card || card.reader !== reader) {
       throw new ApiError('CARD_ERROR', 'Aucune carte professionnelle dans ce lecteur.');
     }
+    const hostEnd = this.state.endedByHost;
+    if (hostEnd?.cause === 'card-revoked' && this.lockedSerial === card.info.serial) {
+      // The host said this card is revoked: its PIN is not asked (nor a try spent) for nothing.
+      throw new ApiError('FORBIDDEN', hostEnd.message, 'card revoked (shared DMP host)');
+    }
     if (card.info.pin.blocked) {
       throw new ApiError(
         'PIN_BLOCKED',
@@ -253,6 +259,23 @@ export class SessionService {
   }
 
   lock(): SessionState {
+    this.lockWith({});
+    return this.get();
+  }
+
+  /**
+   * The shared DMP host ended the professional's session on its side (card revoked, inactivity,
+   * session unknown to it): locked exactly as a local lock is — patient closed, the PIN needed
+   * again — with the host's French reason in the state for the card bar. A revoked card cannot
+   * be used again: its PIN is refused until another card (or the same one reinserted) is read.
+   */
+  endedByHost(end: HostSessionEnd): void {
+    if (!this.authenticatedSerial) return;
+    this.log.warn('session locked: professional session ended by the DMP host', { cause: end.cause });
+    this.lockWith({ endedByHost: end });
+  }
+
+  private lockWith(extra: Pick<SessionState, 'endedByHost'>): void {
     this.endAuthentication();
     this.inactivity.cancel();
     const card = this.professionalCard();
@@ -260,8 +283,8 @@ export class SessionService {
       status: card ? 'locked' : 'no_card',
       patient: null,
       professional: card ? this.professionalView(card.reader, card.info) : null,
+      ...extra,
     });
-    return this.get();
   }
 
   /** The practice situation (lieu / mode d'exercice) the professional works in for this session. */
@@ -617,7 +640,11 @@ export class SessionService {
     // Emergency access lives exactly as long as the context it was opened for.
     if ('patient' in patch && (!patch.patient?.access || patch.patient.access.mode === 'normal'))
       this.emergencyEnd.cancel();
-    this.state = { ...this.state, ...patch };
+    const next: SessionState = { ...this.state, ...patch };
+    // The host's reason belongs to the locked session of that card: gone once it resumes, another
+    // card is read or the card leaves the reader.
+    if (next.status !== 'locked' || next.professional === null) delete next.endedByHost;
+    this.state = next;
     const snapshot = this.get();
     for (const listener of this.listeners) listener(snapshot);
   }

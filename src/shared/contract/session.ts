@@ -59,10 +59,31 @@ export const patientContextSchema = z.object({
 });
 export type PatientContext = z.infer<typeof patientContextSchema>;
 
+/**
+ * Why the shared DMP host ended the professional's session on its side (issue 13): the card was
+ * revoked since its proof, the session was idle past the host's limit, or the host no longer knows
+ * the session (it forgot it: restart of its sessions, a session ended elsewhere).
+ */
+export const hostSessionEndCause = z.enum(['card-revoked', 'inactivity', 'unknown-session']);
+export type HostSessionEndCause = z.infer<typeof hostSessionEndCause>;
+
+export const hostSessionEndSchema = z.strictObject({
+  cause: hostSessionEndCause,
+  /** The host's own French reason, shown as is in the card bar. */
+  message: z.string().min(1).max(1000),
+});
+export type HostSessionEnd = z.infer<typeof hostSessionEndSchema>;
+
 export const sessionStateSchema = z.object({
   status: sessionStatus,
   professional: professionalSchema.nullable(),
   pin: pinStateSchema.nullable(),
   patient: patientContextSchema.nullable(),
+  /**
+   * The session is locked because the shared DMP host ended it (not a local lock): why, in the
+   * host's words. Kept while the same card stays in the reader and is not authenticated again; a
+   * revoked card cannot be used again (its PIN is not asked).
+   */
+  endedByHost: hostSessionEndSchema.optional(),
 });
 export type SessionState = z.infer<typeof sessionStateSchema>;

@@ -275,6 +275,62 @@ describe('composition: the professional proves their card to the host after the 
     await expect.poll(() => host.closedSigners).toBe(1);
   });
 
+  it('a session the host ends on its side locks the workstation; session.get and session.changed carry the host’s reason', async () => {
+    const app = await start({ hostOptions: remoteOptions() });
+    await insertCps(app);
+    await call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' });
+    const state = await call<SessionState>(app, 'session.get');
+    if (state.status === 'situation_required') await call(app, 'session.selectSituation', { index: 0 });
+    expect((await call<SessionState>(app, 'session.get')).status).toBe('authenticated');
+    const message =
+      'Carte du professionnel révoquée : session fermée. Le certificat de cette carte a été révoqué (carte perdue, volée ou remplacée) ; utilisez votre nouvelle carte ou contactez l’autorité qui l’a délivrée.';
+    const changed = nextEvent<SessionState>(app, 'session.changed', (s) => s.status === 'locked');
+    host.endSessionOnHost({ cause: 'card-revoked', message });
+    const event = await changed;
+    expect(event).toMatchObject({
+      status: 'locked',
+      patient: null,
+      endedByHost: { cause: 'card-revoked', message },
+    });
+    expect(await call<SessionState>(app, 'session.get')).toMatchObject({
+      status: 'locked',
+      patient: null,
+      endedByHost: { cause: 'card-revoked', message },
+    });
+    // Nothing is asked of the host with that card any more: no patient request, no new proof.
+    await expect(
+      call(app, 'patient.search', { insKey: '279035121518989@1.2.250.1.213.1.4.10' }),
+    ).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message,
+    });
+    expect(host.authenticated).toHaveLength(1);
+    // The card's token session is closed, as after a local lock; the log says why, without the PIN.
+    await expect.poll(() => host.closedSigners).toBe(1);
+    const logs = logLines.join('\n');
+    expect(logs).toMatch(/professional session ended by the host/);
+    expect(logs).toMatch(/"cause":"card-revoked"/);
+    expect(logs).not.toContain('1234');
+  });
+
+  it('an inactivity end on the host locks the workstation; the PIN resumes it with a new proof', async () => {
+    const app = await start({ hostOptions: remoteOptions() });
+    await insertCps(app);
+    await call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' });
+    const message = 'Session du professionnel terminée après inactivité : présentez à nouveau votre carte.';
+    const changed = nextEvent<SessionState>(app, 'session.changed', (s) => s.status === 'locked');
+    host.endSessionOnHost({ cause: 'inactivity', message });
+    expect((await changed).endedByHost).toEqual({ cause: 'inactivity', message });
+    const resumed = await call<{ success: boolean }>(app, 'session.verifyPin', {
+      reader: CPS_READER,
+      pin: '1234',
+    });
+    expect(resumed.success).toBe(true);
+    expect(host.authenticated).toHaveLength(2);
+    expect((await call<SessionState>(app, 'session.get')).endedByHost).toBeUndefined();
+  });
+
   it('a card the host refuses gives a French message and no access', async () => {
     host.authenticateError = new Error('certificate chain does not lead to a trusted root');
     const app = await start({ hostOptions: remoteOptions() });

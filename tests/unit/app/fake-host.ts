@@ -1,4 +1,4 @@
-import { ApiError } from '../../../src/shared/contract';
+import { ApiError, type HostSessionEnd } from '../../../src/shared/contract';
 import type { DmpPort, IdentityPort } from '../../../src/main/dmp/dmp-port';
 import type { OpenCardSignerOptions as CardSignerOptions } from '../../../src/main/cards/pkcs11';
 import type {
@@ -30,6 +30,7 @@ export class FakeHost implements HostSeams {
     lookupByCard: { kind: 'none' },
   };
   private statusListeners = new Set<(s: HostClientStatus) => void>();
+  private endListeners = new Set<(end: HostSessionEnd) => void>();
   current: HostClientStatus = { state: 'connected', message: 'Connecté', since: '2026-12-02T07:00:00.000Z' };
   client: HostClient | null = null;
 
@@ -65,6 +66,10 @@ export class FakeHost implements HostSeams {
       endProfessionalSession: async () => {
         this.ended++;
       },
+      onProfessionalSessionEnded: (listener) => {
+        this.endListeners.add(listener);
+        return () => this.endListeners.delete(listener);
+      },
       close: async () => undefined,
     };
     return this.client;
@@ -86,6 +91,11 @@ export class FakeHost implements HostSeams {
   /** Like the real client: while the host does not answer, every call fails with a French UNAVAILABLE. */
   private refuseWhileDown(): void {
     if (this.current.state !== 'connected') throw new ApiError('UNAVAILABLE', this.current.message);
+  }
+
+  /** As the real client does when the host answers that the professional session is over. */
+  endSessionOnHost(end: HostSessionEnd): void {
+    for (const listener of this.endListeners) listener(end);
   }
 
   setStatus(status: HostClientStatus): void {

@@ -13,6 +13,7 @@ import {
 import { rsaAlgorithm, subtle } from '../../../src/main/pki/keys';
 import { OcspClient } from '../../../src/main/pki/ocsp';
 import type { CardSigner } from '../../../src/main/host-client/card-signer';
+import type { HostSessionEnd } from '../../../src/shared/contract';
 import { createHostTestPki, type HostTestPki, type Issued } from '../../support/host-test-pki';
 import { connectAsWorkstation, helloOn, startTestHost } from '../../support/host-harness';
 import { startOcspResponder, type OcspResponder } from '../../support/ocsp-responder';
@@ -34,6 +35,7 @@ let stolenDesk: IssuedCertificate;
 let goodCard: IssuedCertificate;
 let lostCard: IssuedCertificate;
 let laterCard: IssuedCertificate;
+let sweptCard: IssuedCertificate;
 const hostLines: string[] = [];
 const insKey = '279035121518989@1.2.250.1.213.1.4.10';
 
@@ -56,7 +58,7 @@ function signerOf(card: IssuedCertificate): CardSigner {
 
 function writeIndexes(options: { revokedCards: IssuedCertificate[] }): void {
   writeOcspIndex(pki, 'organisations', { valid: [desk.certificate], revoked: [stolenDesk.certificate] });
-  const cards = [goodCard, lostCard, laterCard];
+  const cards = [goodCard, lostCard, laterCard, sweptCard];
   writeOcspIndex(pki, 'persons', {
     valid: cards.filter((c) => !options.revokedCards.includes(c)).map((c) => c.certificate),
     revoked: options.revokedCards.map((c) => c.certificate),
@@ -97,6 +99,7 @@ beforeAll(async () => {
   goodCard = await card(personsOcsp.url);
   lostCard = await card(personsOcsp.url);
   laterCard = await card(personsOcsp.url);
+  sweptCard = await card(personsOcsp.url);
   writeIndexes({ revokedCards: [lostCard] });
   await organisationsOcsp.restart();
   await personsOcsp.restart();
@@ -206,4 +209,36 @@ describe('OCSP for workstation and card certificates (openssl ocsp responders)',
     await station.authenticateProfessional(signerOf(goodCard));
     await expect(station.dmp.professionals(insKey)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+  it('ends an open session on the host’s sweep once the responder answers revoked, with no call: audited once, the workstation told', async () => {
+    // A host of its own, sweeping often: each sweep asks the responder again (maxCacheMs 1).
+    const sweeping = await startTestHost(hostPki, {
+      revocation: new OcspClient({
+        timeoutMs: 10_000,
+        maxCacheMs: 1,
+        log: createLogger({ sink: () => undefined }),
+      }),
+      sweepEveryMs: 100,
+    });
+    try {
+      const station = await sweeping.client(issued(desk), pki.caPem, { pingEveryMs: 100 });
+      const ends: HostSessionEnd[] = [];
+      station.onProfessionalSessionEnded((end) => ends.push(end));
+      await station.authenticateProfessional(signerOf(sweptCard));
+      writeIndexes({ revokedCards: [lostCard, laterCard, sweptCard] });
+      await personsOcsp.restart();
+      const swept = async () =>
+        (await sweeping.auditEntries())
+          .map((e) => e.target ?? '')
+          .filter((t) => t.includes('cause=card-revoked'));
+      // Generous bounds: on a loaded machine a 100 ms sweep may run late, never wrongly.
+      await expect.poll(async () => (await swept()).length, { timeout: 30_000 }).toBe(1);
+      expect((await swept())[0]).toMatch(/method=\(révocation\).*proven=810000000004/);
+      await expect.poll(() => ends.map((e) => e.cause), { timeout: 30_000 }).toEqual(['card-revoked']);
+      expect(await swept()).toHaveLength(1);
+    } finally {
+      writeIndexes({ revokedCards: [lostCard, laterCard] });
+      await personsOcsp.restart();
+      await sweeping.close();
+    }
+  }, 60_000);
 });

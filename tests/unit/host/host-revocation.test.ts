@@ -12,6 +12,7 @@ import {
   type IssuedCertificate,
   type TestPki,
 } from '../../../src/main/pki';
+import type { HostSessionEnd } from '../../../src/shared/contract';
 import { createHostTestPki, type HostTestPki, type Issued } from '../../support/host-test-pki';
 import { connectAsWorkstation, helloOn, startTestHost } from '../../support/host-harness';
 import { createSoftHsmCards, type SoftHsmCards } from '../../support/softhsm';
@@ -39,6 +40,7 @@ let stolen: IssuedCertificate;
 let later: IssuedCertificate;
 let crlPaths: { organisations: string; persons: string; root: string };
 let perdue: ReturnType<SoftHsmCards['card']>;
+let revocation: RevocationLists;
 const hostLines: string[] = [];
 const signers: CardSigner[] = [];
 const quiet = createLogger({ sink: () => undefined });
@@ -64,6 +66,7 @@ beforeAll(async () => {
       'cps-medecin-generaliste',
       { profileId: 'cps-pharmacien', serial: 'PERDUE' },
       { profileId: 'cps-medecin-generaliste', serial: 'VOLEE-EN-SESSION' },
+      { profileId: 'cps-medecin-generaliste', serial: 'REVOQUEE-SANS-APPEL' },
     ],
   });
   desk = await issueWorkstationCertificate(pki, { name: 'poste-a' });
@@ -76,7 +79,7 @@ beforeAll(async () => {
     persons: (await publishCrl(pki, 'persons', { revoked: [serialOf(lostCard.certificatePem)] })).path,
     root: (await publishCrl(pki, 'root')).path,
   };
-  const revocation = RevocationLists.open(
+  revocation = RevocationLists.open(
     [crlPaths.organisations, crlPaths.persons, crlPaths.root],
     createLogger({ sink: (l) => hostLines.push(l) }),
   );
@@ -202,15 +205,74 @@ describe('revocation of card certificates (CRL of AC PERSONNES)', () => {
     expect(entry?.insKey).toBe(insKey);
     expect(`${entry?.actorName} ${entry?.target}`).not.toContain(stolenCard.holder.lastName);
     expect(host.lines.join('\n')).toMatch(/"cause":"card certificate revoked"/);
-    // The session is gone: the next call finds none (a new proof with that card is refused).
+    // The session is gone, and the host says why again without auditing it twice; the client does
+    // not prove with that card by itself (a new proof with it is refused).
     await expect(station.dmp.professionals(insKey)).rejects.toMatchObject({
-      message: expect.stringMatching(/Aucun professionnel authentifié/) as unknown,
+      message: expect.stringMatching(/^Carte du professionnel révoquée : session fermée/) as unknown,
     });
+    expect(
+      (await host.auditEntries()).filter((e) =>
+        (e.target ?? '').includes(`proven=${stolenCard.holder.nationalId}`),
+      ),
+    ).toHaveLength(1);
     await expect(station.authenticateProfessional(await card(stolenCard.serial))).rejects.toMatchObject({
       message: expect.stringContaining('révoqué') as unknown,
     });
     await publishCrl(pki, 'persons', { revoked: [serialOf(perdue.certificatePem)] });
   });
+
+  it('ends an open session once the host’s sweep loads a CRL revoking its card, with no call: audited once, the workstation learns it on its ping cycle', async () => {
+    // A host of its own, sweeping often, on the same revocation data.
+    const sweeping = await startTestHost(hostPki, { revocation, sweepEveryMs: 100 });
+    const revokedCard = tokens.card('REVOQUEE-SANS-APPEL');
+    try {
+      const station = await sweeping.client(issued(desk), pki.caPem, { pingEveryMs: 100 });
+      const ends: HostSessionEnd[] = [];
+      station.onProfessionalSessionEnded((end) => ends.push(end));
+      await station.authenticateProfessional(await card(revokedCard.serial));
+      await publishCrl(pki, 'persons', {
+        revoked: [serialOf(perdue.certificatePem), serialOf(revokedCard.certificatePem)],
+      });
+      const revokedEntries = async () =>
+        (await sweeping.auditEntries()).filter(
+          (e) => e.action === 'host.refused' && (e.target ?? '').includes('cause=card-revoked'),
+        );
+      // Generous bounds: on a loaded machine a 100 ms sweep may run late, never wrongly.
+      await expect.poll(async () => (await revokedEntries()).length, { timeout: 30_000 }).toBe(1);
+      const [entry] = await revokedEntries();
+      // The same shape as a call that finds it, the sweep in place of the method, no dossier.
+      expect(entry?.target).toContain('method=(révocation)');
+      expect(entry?.target).toContain(`proven=${revokedCard.holder.nationalId}`);
+      expect(entry?.target).toMatch(/detail=session-ended-revoked-/);
+      expect(entry?.target).toContain(`serial=${serialOf(desk.certificatePem).toUpperCase()}`);
+      expect(entry?.insKey ?? null).toBeNull();
+      expect(`${entry?.actorName} ${entry?.target}`).not.toContain(revokedCard.holder.lastName);
+      expect(sweeping.lines.join('\n')).toMatch(/"cause":"card certificate revoked"/);
+      // The workstation made no call: its ping-time status check tells it, typed, with the host's words.
+      await expect.poll(() => ends.length, { timeout: 30_000 }).toBe(1);
+      expect(ends[0]).toEqual({
+        cause: 'card-revoked',
+        message: expect.stringMatching(/^Carte du professionnel révoquée : session fermée/) as unknown,
+      });
+      // Its next call: the same reason, no proof attempted with the dead card, nothing audited twice.
+      const proofsBefore = sweeping.lines.filter((l) => l.includes('professional session started')).length;
+      await expect(station.dmp.professionals('279035121518989@1.2.250.1.213.1.4.10')).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/^Carte du professionnel révoquée/) as unknown,
+      });
+      expect(sweeping.lines.filter((l) => l.includes('professional session started'))).toHaveLength(
+        proofsBefore,
+      );
+      expect(await revokedEntries()).toHaveLength(1);
+      expect(ends).toHaveLength(1);
+      expect(sweeping.clientLines.join('\n')).toMatch(
+        /professional session ended by the DMP host.*"cause":"card-revoked"|"cause":"card-revoked".*professional session ended by the DMP host/,
+      );
+    } finally {
+      await publishCrl(pki, 'persons', { revoked: [serialOf(perdue.certificatePem)] });
+      await sweeping.close();
+    }
+  }, 60_000);
 
   it('fails closed on an expired CRL (clear log), and recovers once a fresh CRL is published', async () => {
     const gp = tokens.card('cps-medecin-generaliste');

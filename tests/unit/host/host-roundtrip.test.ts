@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Beneficiary, ReferenceIdentity } from '../../../src/shared/contract';
+import type { Beneficiary, HostSessionEnd, ReferenceIdentity } from '../../../src/shared/contract';
 import { matriculeKey } from '../../../src/shared/identity/ins';
 import type { DmpActor } from '../../../src/main/dmp/actors';
 import type { VerifiedProfessional } from '../../../src/main/host/professional-sessions';
@@ -143,6 +143,8 @@ describe('professional session lifetime', () => {
     const idleHost = await startTestHost(pki, { idleMs: 15 * 60 * 1000, now: () => clock });
     try {
       const station = await idleHost.client();
+      const ends: HostSessionEnd[] = [];
+      station.onProfessionalSessionEnded((end) => ends.push(end));
       await station.authenticateProfessional(pki.card(doctorCard));
       await expect(station.dmp.searchDossiers({ insKey: testInsKey })).resolves.toEqual([]);
       clock += 14 * 60 * 1000;
@@ -155,10 +157,43 @@ describe('professional session lifetime', () => {
       expect(idleHost.lines.join('\n')).toMatch(
         /professional session ended.*inactivity|inactivity.*professional session ended/,
       );
+      // Told once, typed (never read from the French text), with the host's words for the card bar.
+      expect(ends).toEqual([
+        { cause: 'inactivity', message: expect.stringMatching(/inactivité/) as unknown },
+      ]);
+      // The session is gone from the host; its cause stays (not « no session »).
+      await expect(station.dmp.searchDossiers({ insKey: testInsKey })).rejects.toMatchObject({
+        message: expect.stringMatching(/inactivité/),
+      });
+      expect(ends).toHaveLength(1);
     } finally {
       await idleHost.close();
     }
   });
+
+  it('a session the host ended after inactivity reaches the client on its ping cycle, without any call; asking is not activity', async () => {
+    let clock = Date.parse('2026-03-01T09:00:00Z');
+    const idleHost = await startTestHost(pki, { idleMs: 15 * 60 * 1000, now: () => clock });
+    try {
+      const station = await idleHost.client(pki.workstation, pki.caPem, { pingEveryMs: 50 });
+      const ends: HostSessionEnd[] = [];
+      station.onProfessionalSessionEnded((end) => ends.push(end));
+      await station.authenticateProfessional(pki.card(doctorCard));
+      clock += 14 * 60 * 1000;
+      // Status checks run meanwhile (the host's clock stands still): none may count as activity.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(ends).toEqual([]);
+      clock += 2 * 60 * 1000;
+      await expect.poll(() => ends.length, { timeout: 30_000 }).toBe(1);
+      expect(ends[0]).toEqual({
+        cause: 'inactivity',
+        message: 'Session du professionnel terminée après inactivité : présentez à nouveau votre carte.',
+      });
+      expect(idleHost.lines.join('\n')).toMatch(/"cause":"inactivity"/);
+    } finally {
+      await idleHost.close();
+    }
+  }, 60_000);
 
   it('a proof made for one connection does not open a session on another', async () => {
     const { connect } = await import('node:http2');

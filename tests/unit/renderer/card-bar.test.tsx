@@ -42,6 +42,19 @@ describe('CardBar', () => {
     expect(vitale).not.toMatch(/bénéficiaire/);
   });
 
+  it('shows the shared host’s reason when the host ended the session (card revoked)', () => {
+    const message =
+      'Carte du professionnel révoquée : session fermée. Le certificat de cette carte a été révoqué (carte perdue, volée ou remplacée) ; utilisez votre nouvelle carte ou contactez l’autorité qui l’a délivrée.';
+    useStore.setState({
+      readers: [cpsReader()],
+      session: session({ status: 'locked', patient: null, endedByHost: { cause: 'card-revoked', message } }),
+    });
+    renderWithApi(<CardBar />, createFakeApi().api);
+    expect(screen.getByRole('status').textContent).toContain('Session verrouillée');
+    expect(screen.getByTestId('session-ended-by-host').textContent).toBe(message);
+    expect(screen.getByRole('alert').textContent).toBe(message);
+  });
+
   it('offers to lock an authenticated session and calls session.lock', async () => {
     const fake = createFakeApi({ 'session.lock': () => session({ status: 'locked' }) });
     useStore.setState({ readers: [cpsReader()], session: session() });
@@ -52,6 +65,41 @@ describe('CardBar', () => {
 });
 
 describe('PinDialog', () => {
+  it('asks no code for a card the shared host found revoked', () => {
+    renderWithApi(
+      <PinDialog
+        session={session({
+          status: 'locked',
+          patient: null,
+          endedByHost: {
+            cause: 'card-revoked',
+            message: 'Carte du professionnel révoquée : session fermée.',
+          },
+        })}
+      />,
+      createFakeApi().api,
+    );
+    expect(screen.queryByLabelText('Code à 4 chiffres')).toBeNull();
+    expect(screen.getByRole('alert').textContent).toMatch(/Carte révoquée.*ne peut plus être utilisée/);
+  });
+
+  it('asks the code again after an inactivity end on the host', () => {
+    renderWithApi(
+      <PinDialog
+        session={session({
+          status: 'locked',
+          patient: null,
+          endedByHost: {
+            cause: 'inactivity',
+            message: 'Session du professionnel terminée après inactivité : présentez à nouveau votre carte.',
+          },
+        })}
+      />,
+      createFakeApi().api,
+    );
+    expect(screen.getByLabelText('Code à 4 chiffres')).toBeTruthy();
+  });
+
   it('accepts digits only, masks them, sends the code once and clears the field', async () => {
     const user = userEvent.setup();
     const fake = createFakeApi({

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, type CpxCardInfo } from '../../../src/shared/contract';
+import {
+  ApiError,
+  sessionStateSchema,
+  type CpxCardInfo,
+  type DossierRef,
+} from '../../../src/shared/contract';
 import {
   SessionService,
   type ProfessionalProof,
@@ -28,14 +33,31 @@ const cps = (serial = 'SERIAL-1'): CpxCardInfo => ({
   pin: { triesLeft: 3, triesMax: 3, blocked: false },
 });
 
+const dossier: DossierRef = {
+  insKey: '279035121518989@1.2.250.1.213.1.4.10',
+  ins: { matricule: '279035121518989', oid: '1.2.250.1.213.1.4.10', status: 'qualified' },
+  identity: { birthName: 'PAT', firstNames: 'ENFANT0', birthDate: '2015-01-01', sex: 'F' },
+  status: 'active',
+  testIdentity: true,
+};
+
+/** No beneficiary is known; a dossier searched by INS opens (the patient context of a search). */
 const noDossiers: SessionDossiers = {
   identifyBeneficiary: async () => ({ kind: 'unknown', notice: '-' }),
   openForIdentity: async () => ({ kind: 'none' }),
   authorizeAndOpen: async () => ({ kind: 'none' }),
-  open: async () => {
-    throw new ApiError('NOT_FOUND', '-');
-  },
+  open: async () => dossier,
 };
+
+const revokedByHost = {
+  cause: 'card-revoked',
+  message:
+    'Carte du professionnel révoquée : session fermée. Le certificat de cette carte a été révoqué (carte perdue, volée ou remplacée) ; utilisez votre nouvelle carte ou contactez l’autorité qui l’a délivrée.',
+} as const;
+const idleOnHost = {
+  cause: 'inactivity',
+  message: 'Session du professionnel terminée après inactivité : présentez à nouveau votre carte.',
+} as const;
 
 /** Records what the session asked of the shared host; `refuse` makes the next proof fail. */
 class RecordingProof implements ProfessionalProof {
@@ -147,5 +169,72 @@ describe('session with a shared DMP host: the card proves the professional after
     cards.set('CPS', null);
     await flush();
     expect(proof.ended).toBe(0);
+  });
+});
+
+describe('a professional session the shared DMP host ended on its side', () => {
+  it('locks as a local lock does: patient closed, PIN needed again, the host’s reason in the state', async () => {
+    const { proof, session } = setup();
+    const states: unknown[] = [];
+    session.onChange((state) => states.push(state));
+    await session.verifyPin('CPS', '1234');
+    await session.openDossier(dossier.insKey, 'normal');
+    expect(session.get().patient?.dossier?.insKey).toBe(dossier.insKey);
+
+    session.endedByHost(idleOnHost);
+    const state = session.get();
+    expect(state).toMatchObject({ status: 'locked', patient: null, endedByHost: idleOnHost });
+    expect(state.professional?.serial).toBe('SERIAL-1');
+    // What the renderer receives: the contract's schema accepts it, and the last event says the same.
+    expect(sessionStateSchema.parse(state)).toEqual(state);
+    expect(states.at(-1)).toEqual(state);
+    expect(() => session.actor('normal')).toThrow(/Session verrouillée/);
+    // The host session is ended through the same path as a local lock (the client says it to the host).
+    expect(proof.ended).toBe(1);
+
+    // The PIN resumes it, proving the card to the host again, and the reason goes.
+    expect((await session.verifyPin('CPS', '1234')).success).toBe(true);
+    expect(proof.proved).toHaveLength(2);
+    expect(session.get().status).toBe('authenticated');
+    expect(session.get().endedByHost).toBeUndefined();
+  });
+
+  it('a revoked card cannot be used again: its PIN is refused with the host’s words, no try spent, until it leaves the reader', async () => {
+    const { cards, proof, session } = setup();
+    await session.verifyPin('CPS', '1234');
+    session.endedByHost(revokedByHost);
+    expect(session.get()).toMatchObject({ status: 'locked', endedByHost: revokedByHost });
+    cards.lastPin = null;
+    await expect(session.verifyPin('CPS', '1234')).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: revokedByHost.message,
+    });
+    expect(cards.lastPin).toBeNull();
+    expect(proof.proved).toHaveLength(1);
+    // Another reader event (a Vitale inserted) keeps the reason for the same card.
+    cards.set('Vitale', null);
+    await flush();
+    expect(session.get().endedByHost).toEqual(revokedByHost);
+    // Removed: the reason goes with it; reinserted, the host judges the card again after the PIN.
+    cards.set('CPS', null);
+    await flush();
+    expect(session.get().endedByHost).toBeUndefined();
+    cards.set('CPS', cps());
+    await flush();
+    await session.verifyPin('CPS', '1234');
+    expect(proof.proved).toHaveLength(2);
+  });
+
+  it('another card in the reader clears the reason; nothing happens when nobody is authenticated', async () => {
+    const { cards, proof, session } = setup();
+    session.endedByHost(idleOnHost);
+    expect(session.get().endedByHost).toBeUndefined();
+    expect(proof.ended).toBe(0);
+    await session.verifyPin('CPS', '1234');
+    session.endedByHost(idleOnHost);
+    cards.set('CPS', cps('SERIAL-2'));
+    await flush();
+    expect(session.get()).toMatchObject({ status: 'pin_required' });
+    expect(session.get().endedByHost).toBeUndefined();
   });
 });

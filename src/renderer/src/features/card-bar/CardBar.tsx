@@ -30,6 +30,7 @@ export function CardBar(): React.JSX.Element {
   const readers = useStore((s) => s.readers);
   const status = useStore((s) => s.session?.status ?? 'no_card');
   const pin = useStore((s) => s.session?.pin ?? null);
+  const endedByHost = useStore((s) => s.session?.endedByHost ?? null);
   const [error, setError] = useState<string | null>(null);
   const linkDown = useLinkDown();
 
@@ -69,6 +70,11 @@ export function CardBar(): React.JSX.Element {
         {statusLabel[status]}
         {pin && status !== 'authenticated' && !pin.blocked && <> · {pluralTries(pin.triesLeft)}</>}
       </p>
+      {endedByHost && (
+        <p className="session-ended" role="alert" data-testid="session-ended-by-host">
+          {endedByHost.message}
+        </p>
+      )}
       <HostIndicator />
       {status === 'authenticated' && (
         <button type="button" className="link" onClick={lock}>

@@ -18,6 +18,17 @@ export function PinDialog({ session }: { session: SessionState }): React.JSX.Ele
   const tries = session.pin?.triesLeft ?? 0;
 
   if (!professional) return <></>;
+  if (session.endedByHost?.cause === 'card-revoked') {
+    // The shared DMP host found this card revoked (its reason is in the card bar): no code to ask.
+    return (
+      <div className="panel panel--alert" role="alert">
+        <h2>Carte révoquée</h2>
+        <p>
+          Cette carte ne peut plus être utilisée : retirez-la du lecteur et utilisez votre nouvelle carte.
+        </p>
+      </div>
+    );
+  }
   if (session.status === 'pin_blocked' || session.pin?.blocked) {
     return (
       <div className="panel panel--alert" role="alert">
