@@ -15,6 +15,7 @@ import { startPgCluster, type PgCluster } from '../tests/support/pg-cluster';
 import { sharedCdaFixturesDir } from '../tests/support/shared-fixtures';
 import { createBenchDeployment, type BenchStation } from './support/host-deployment';
 import { bulkLoadPopulation } from './support/pg-bulk-load';
+import { uniqueIps } from './support/unique-ips';
 import { summarise, type BenchOptions, type BenchResult, type BenchRow } from './types';
 
 /**
@@ -462,20 +463,6 @@ async function vitalePath(st: Station, p: CardPatient) {
   await dmp.getSummary(st.station.actor, p.insKey);
   const t3 = performance.now();
   return { total: t3 - t0, lookup: t1 - t0, open: t2 - t1, summary: t3 - t2 };
-}
-
-/** The IPS-FR with its own document id and set id (a new document each time, not a new version). */
-function uniqueIps(xml: string, station: number, n: number): string {
-  const ext = `banc-${station}-${n}`;
-  return xml
-    .replace(
-      '<id root="1.2.250.1.213.1.1.1.51.2024.1.1"/>',
-      `<id root="1.2.250.1.213.1.1.1.51.2024.1.1" extension="${ext}"/>`,
-    )
-    .replace(
-      '<setId root="1.2.250.1.213.1.1.1.51.2024.1"/>',
-      `<setId root="1.2.250.1.213.1.1.1.51.2024.1" extension="${ext}"/>`,
-    );
 }
 
 async function databaseSize(connection: pg.ClientConfig): Promise<number> {

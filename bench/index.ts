@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchOptions, BenchResult } from './types';
 
 /**
- * `npm run bench [-- <cards|store|ui|import|search|host|all>…] [--quick] [--dossiers N]`: prints a
+ * `npm run bench [-- <cards|store|ui|import|search|host|deposit|all>…] [--quick] [--dossiers N]`: prints a
  * table per bench and one JSON line per bench (prefixed `BENCH `) for docs/performance.md and for
  * comparisons. Options taking a value (`--dossiers N`) are passed to every bench; each reads its own.
  */
@@ -18,10 +18,11 @@ const benches: Record<string, () => Promise<Bench>> = {
   search: async () => (await import('./search')).benchSearch,
   ui: async () => (await import('./ui')).benchUi,
   host: async () => (await import('./host')).benchHost,
+  deposit: async () => (await import('./deposit-cpu')).benchDepositCpu,
 };
 
 /** Options followed by a value; the value is not a bench name. */
-const valuedOptions = ['--dossiers', '--seconds', '--clinical-every', '--depositors'];
+const valuedOptions = ['--dossiers', '--seconds', '--clinical-every', '--depositors', '--deposits', '--runs'];
 
 function parseArgs(args: string[]): { names: string[]; values: Record<string, string>; flags: string[] } {
   const names: string[] = [];
@@ -104,10 +105,10 @@ async function main(): Promise<void> {
   const quick = flags.includes('--quick');
   const options: BenchOptions = { quick, values };
   const results: BenchResult[] = [];
-  // `all` is every bench but the host one, which needs minutes of set-up and a PostgreSQL cluster.
+  // `all` is every bench but the host ones, which need a PostgreSQL cluster (and `host` minutes of set-up).
   const names =
     requested.length === 0 || requested.includes('all')
-      ? Object.keys(benches).filter((n) => n !== 'host')
+      ? Object.keys(benches).filter((n) => n !== 'host' && n !== 'deposit')
       : requested;
   const unknown = names.filter((n) => !benches[n]);
   if (unknown.length) {
