@@ -1,15 +1,24 @@
 import { ApiError } from '../../shared/contract';
+import { decodePaddedBase64 } from '../bridge/base64';
 import { looksLikeCompletePdf, looksLikePdf } from '../cda/pdf';
 
 export type DepositKind = 'cda' | 'pdf' | 'text';
 
-/** Strict base64: Buffer.from silently skips junk, which would store a different file than was sent. */
+/**
+ * Strict base64: Buffer.from silently skips junk, which would store a different file than was sent.
+ * Whitespace (a MIME encoder's line breaks) is dropped; what workstations send has none, so the text
+ * is decoded as it is first, and copied without its whitespace only when that fails.
+ */
 export function decodeBase64(value: string): Uint8Array {
-  const compact = value.replace(/\s+/g, '');
-  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
+  const bytes = decodePaddedBase64(value) ?? decodePaddedBase64(value.replace(/\s+/g, ''));
+  if (bytes === null || bytes.length === 0) {
     throw new ApiError('INVALID_INPUT', 'Le contenu du fichier est mal encodé (base64 attendu).');
   }
-  return new Uint8Array(Buffer.from(compact, 'base64'));
+  // A Uint8Array owning its whole memory: the CDA parser pool moves it to a worker (a Buffer may be a
+  // slice of Node's shared pool). Buffer.from gives a large document its own memory: no copy then.
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
+    ? new Uint8Array(bytes.buffer)
+    : new Uint8Array(bytes);
 }
 
 function firstNonSpace(bytes: Uint8Array): number {

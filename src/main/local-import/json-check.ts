@@ -9,6 +9,8 @@
  * protocol needs only these few checks, all of them obvious to read.
  */
 
+import { isPaddedBase64 } from '../bridge/base64';
+
 /** True when `value` is a `T`; never throws. */
 export type Check<T> = (value: unknown) => value is T;
 /** The type a check accepts. */
@@ -33,8 +35,7 @@ export const base64 =
   (value): value is string =>
     typeof value === 'string' &&
     value.length <= max &&
-    value.length % 4 === 0 &&
-    /^[A-Za-z0-9+/]*={0,2}$/.test(value);
+    isPaddedBase64(value);
 
 /** A count: a non-negative safe integer. */
 export const count: Check<number> = (value): value is number =>
