@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sqlFor } from '../../../src/main/db/query-builder';
@@ -36,6 +36,38 @@ const dossier = {
   consent_at: '2026-03-01T09:00:00.000Z',
   created_at: '2026-03-01T09:00:00.000Z',
 };
+
+/** The row-bound format, written independently of field-sealing.ts: what earlier builds sealed and opened. */
+const referenceAad = (table: string, column: string, rowKey: readonly (string | number)[]) =>
+  Buffer.from(JSON.stringify(['dmp-sealed-v2', table, column, rowKey.map(String)]), 'utf8');
+
+function referenceSeal(
+  table: string,
+  column: string,
+  rowKey: (string | number)[],
+  value: string | Uint8Array,
+) {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(referenceAad(table, column, rowKey));
+  const plain = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  return typeof value === 'string'
+    ? `enc:v2:${sealed.toString('base64')}`
+    : new Uint8Array(Buffer.concat([Buffer.from([0, 0x45, 0x4e, 0x43, 0x32]), sealed]));
+}
+
+function referenceOpen(table: string, column: string, rowKey: (string | number)[], sealed: unknown) {
+  const text = typeof sealed === 'string';
+  const raw = text
+    ? Buffer.from((sealed as string).slice('enc:v2:'.length), 'base64')
+    : Buffer.from(sealed as Uint8Array).subarray(5);
+  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+  decipher.setAAD(referenceAad(table, column, rowKey));
+  decipher.setAuthTag(raw.subarray(raw.length - 16));
+  const plain = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]);
+  return text ? plain.toString('utf8') : new Uint8Array(plain);
+}
 
 describe('field sealing (AES-256-GCM at rest, a Kysely plugin)', () => {
   it('seals text and bytes so only the key opens them, bound to their table, column and row', () => {
@@ -76,6 +108,47 @@ describe('field sealing (AES-256-GCM at rest, a Kysely plugin)', () => {
       sealer.seal('dossiers', 'first_names', ['k'], 'Anne'),
     );
     expect(() => fieldSealer(randomBytes(16))).toThrow();
+  });
+
+  it('keeps the sealed format: values open both ways with an independent implementation, each with its own IV', () => {
+    const sealer = fieldSealer(key);
+    const large = new Uint8Array(randomBytes(1_600_000));
+    // Compared as bytes: a deep equality of megabytes element by element takes tens of seconds.
+    const same = (a: unknown, b: string | Uint8Array) =>
+      typeof b === 'string'
+        ? expect(a).toBe(b)
+        : expect(a instanceof Uint8Array && Buffer.from(a).equals(b)).toBe(true);
+    const values: (string | Uint8Array)[] = ['', 'é', 'Allergie à la pénicilline', new Uint8Array(0), large];
+    values.push(Buffer.from(large).toString('latin1'));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme' }), fc.uint8Array({ maxLength: 5000 })), (value) => {
+        values.push(value);
+      }),
+      { numRuns: 200 },
+    );
+    const ivs = new Set<string>();
+    for (const [i, value] of values.entries()) {
+      const rowKey = ['doc-1', i];
+      const sealed = sealer.seal('document_sections', 'title', rowKey, value);
+      if (typeof value === 'string') expect(typeof sealed).toBe('string');
+      else expect(sealed).toBeInstanceOf(Uint8Array);
+      same(referenceOpen('document_sections', 'title', rowKey, sealed), value);
+      const again = referenceSeal('document_sections', 'title', rowKey, value);
+      same(sealer.open('document_sections', 'title', rowKey, again), value);
+      const raw =
+        typeof sealed === 'string'
+          ? Buffer.from(sealed.slice('enc:v2:'.length), 'base64')
+          : Buffer.from(sealed as Uint8Array).subarray(5);
+      const plainLength = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+      expect(raw.length).toBe(12 + plainLength + 16);
+      ivs.add(raw.subarray(0, 12).toString('hex'));
+    }
+    // Random IVs, drawn in blocks: never repeated across blocks (more values than one block holds).
+    for (let i = 0; i < 600; i++) {
+      const sealed = sealer.seal('clinical_entries', 'label', ['e', 'ins'], 'x') as string;
+      ivs.add(Buffer.from(sealed.slice('enc:v2:'.length), 'base64').subarray(0, 12).toString('hex'));
+    }
+    expect(ivs.size).toBe(values.length + 600);
   });
 
   it('writes designated columns sealed, reads them opened, leaves search keys in clear', async () => {
