@@ -4,7 +4,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../src/main/audit/audit-log';
 import { deriveAuditKeys } from '../src/main/audit/audit-keys';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../src/main/bridge/frame-limits';
+import { frameText, jsonDepthExceeds, MAX_JSON_DEPTH } from '../src/main/bridge/frame-limits';
 import type { DmpActor } from '../src/main/dmp/actors';
 import { CdaParserPool } from '../src/main/dmp/cda-parser-pool';
 import { DmpService } from '../src/main/dmp/dmp-service';
@@ -108,7 +108,7 @@ export async function benchDepositCpu(opts: BenchOptions): Promise<BenchResult> 
     /** What the host does with it (server.ts `handle`, minus TLS and HTTP/2). */
     const serve = async (received: Buffer): Promise<void> => {
       if (jsonDepthExceeds(received, MAX_JSON_DEPTH)) throw new Error('too deep');
-      const response = await route('dmp.depositDocument', JSON.parse(received.toString('utf8')), conn);
+      const response = await route('dmp.depositDocument', JSON.parse(frameText(received)), conn);
       if (!response.ok) throw new Error(`deposit refused: ${response.error.message}`);
       JSON.stringify(response);
     };

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { MethodName } from '../../shared/contract';
 
 /**
@@ -85,4 +86,13 @@ function endOfString(text: Buffer, from: number): number {
     if (backslashes % 2 === 0) return quote + 1;
     i = quote + 1;
   }
+}
+
+/**
+ * The text of a received JSON frame (UTF-8). A deposit's frame is megabytes of base64 inside ASCII
+ * JSON: ASCII decodes to the same string as Latin-1, which is a plain copy, where UTF-8 decoding
+ * validated every byte (~7 ms of the host's CPU per 2 MB deposit). Anything else is decoded as UTF-8.
+ */
+export function frameText(frame: Buffer): string {
+  return isAscii(frame) ? frame.toString('latin1') : frame.toString('utf8');
 }

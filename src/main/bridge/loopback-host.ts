@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Dispatch, EventBus } from './dispatcher';
 import type { ResponseEnvelope } from '../../shared/contract';
-import { MAX_MESSAGE_BYTES, maxMessageBytes, peekEnvelope, screenFrame } from './frame-limits';
+import { frameText, MAX_MESSAGE_BYTES, maxMessageBytes, peekEnvelope, screenFrame } from './frame-limits';
 import type { Logger } from '../log/logger';
 
 export interface LoopbackHostOptions {
@@ -164,7 +164,7 @@ export async function startLoopbackHost(options: LoopbackHostOptions): Promise<L
       if (!verdict.ok) return refuse(verdict.reason, verdict.id, frame.length);
       let message: unknown;
       try {
-        message = JSON.parse(frame.toString('utf8'));
+        message = JSON.parse(frameText(frame));
       } catch {
         return refuse('not-json', peekEnvelope(frame)?.id ?? null, frame.length);
       }

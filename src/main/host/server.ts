@@ -2,7 +2,7 @@ import { createSecureServer, constants, type Http2Session, type ServerHttp2Strea
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, X509Certificate as NodeCertificate } from 'node:crypto';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../bridge/frame-limits';
+import { frameText, jsonDepthExceeds, MAX_JSON_DEPTH } from '../bridge/frame-limits';
 import { hostMethods, isHostMethodName, SMALL_REQUEST_BYTES } from '../host-api/methods';
 import { apiPathPrefix, httpStatusFor, type HostResponse } from '../host-api/protocol';
 import type { Logger } from '../log/logger';
@@ -394,7 +394,7 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
     if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) return refuse(stream, 400, 'INVALID_INPUT', refusals.tooDeep);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      parsed = JSON.parse(frameText(body));
     } catch {
       return refuse(stream, 400, 'INVALID_INPUT', refusals.notJson);
     }

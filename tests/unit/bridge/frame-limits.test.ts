@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  frameText,
   jsonDepthExceeds,
   maxMessageBytes,
   MAX_MESSAGE_BYTES,
@@ -35,6 +36,26 @@ describe('bridge frame limits', () => {
         expect(jsonDepthExceeds(frame, max)).toBe(depthOf(v) > max);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('reads a frame as UTF-8, whatever its bytes (ASCII ones through a faster path)', () => {
+    const frames = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      fc.uint8Array({ maxLength: 200, max: 0x7f }),
+      fc.string({ unit: 'grapheme', maxLength: 100 }).map((t) => new Uint8Array(Buffer.from(t, 'utf8'))),
+    );
+    fc.assert(
+      fc.property(frames, (bytes) => {
+        const frame = Buffer.from(bytes);
+        expect(frameText(frame)).toBe(frame.toString('utf8'));
+      }),
+      { numRuns: 5_000 },
+    );
+    const deposit = Buffer.from(JSON.stringify({ args: [{ contentBase64: 'QUJD'.repeat(300_000) }] }));
+    expect(frameText(deposit)).toBe(deposit.toString('utf8'));
+    expect(frameText(Buffer.from('{"t":"Allergie à la pénicilline"}'))).toBe(
+      '{"t":"Allergie à la pénicilline"}',
     );
   });
 
