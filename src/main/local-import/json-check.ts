@@ -33,9 +33,7 @@ export const string =
 export const base64 =
   (max: number): Check<string> =>
   (value): value is string =>
-    typeof value === 'string' &&
-    value.length <= max &&
-    isPaddedBase64(value);
+    typeof value === 'string' && value.length <= max && isPaddedBase64(value);
 
 /** A count: a non-negative safe integer. */
 export const count: Check<number> = (value): value is number =>
