@@ -11,7 +11,7 @@ import { openPostgres } from '../../src/main/host/open-postgres';
 import { silentLogger } from '../../src/main/log/logger';
 import { loadOrCreateKeyFile } from '../../src/main/store/key';
 import { openPgStore } from '../../src/main/store/pg/pg-store';
-import { freshSchema, requirePgTestConnection } from '../support/test-store';
+import { freshSchema, refusal, requirePgTestConnection } from '../support/test-store';
 import { actor, fixture, professional, testInsKey } from '../unit/dmp/helpers';
 
 /**
@@ -49,15 +49,6 @@ function secondHost(from: KeyFiles, same: { audit: boolean; field: boolean }): K
 
 function start(connection: Connection, keyFiles: KeyFiles) {
   return openPostgres({ connection, keyFiles, log: silentLogger, stderr: () => undefined, describe: 'test' });
-}
-
-async function refusal(opening: Promise<unknown>): Promise<string> {
-  try {
-    await opening;
-  } catch (err) {
-    return toApiError(err)?.message ?? String(err);
-  }
-  throw new Error('the host started');
 }
 
 async function query<T>(connection: Connection, text: string): Promise<T[]> {
