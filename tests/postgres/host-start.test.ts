@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toApiError } from '../../src/main/app/user-messages';
 import { deriveAuditKeys } from '../../src/main/audit/audit-keys';
 import { DmpService } from '../../src/main/dmp/dmp-service';
 import { sealExistingCommand } from '../../src/main/host/seal-existing-command';
@@ -13,7 +12,7 @@ import { dmpMigrations } from '../../src/main/dmp/migrations';
 import { openPostgres } from '../../src/main/host/open-postgres';
 import { silentLogger } from '../../src/main/log/logger';
 import { openPgStore } from '../../src/main/store/pg/pg-store';
-import { cutAuditTail, freshSchema, requirePgTestConnection } from '../support/test-store';
+import { cutAuditTail, freshSchema, refusal, requirePgTestConnection } from '../support/test-store';
 import { actor, fixture, professional, testInsKey } from '../unit/dmp/helpers';
 
 /**
@@ -40,15 +39,6 @@ function start(connection: pg.PoolConfig, keyFiles: ReturnType<typeof keyFolder>
     describe: 'test',
   });
   return { opening, stderr };
-}
-
-async function refusal(opening: Promise<unknown>): Promise<string> {
-  try {
-    await opening;
-  } catch (err) {
-    return toApiError(err)?.message ?? String(err);
-  }
-  throw new Error('the host started');
 }
 
 /** The libpq URL of pool settings (Unix socket folder as `host`, the test schema in `options`). */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { toApiError } from '../../src/main/app/user-messages';
 import { dropAppendOnlyTriggers } from '../../src/main/db/dialect';
 import { silentLogger } from '../../src/main/log/logger';
 import { openMemoryStore } from '../../src/main/store/memory-store';
@@ -96,6 +97,16 @@ export function errorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const detail = (err as { detail?: unknown }).detail;
   return typeof detail === 'string' ? `${err.message} ${detail}` : err.message;
+}
+
+/** The French message an open (a host's start, a store's) was refused with; fails the test if it opened. */
+export async function refusal(opening: Promise<unknown>): Promise<string> {
+  try {
+    await opening;
+  } catch (err) {
+    return toApiError(err)?.message ?? String(err);
+  }
+  throw new Error('the host started');
 }
 
 /** The cluster of this run (the `*-postgres` projects only); PostgreSQL-only tests fail clearly elsewhere. */

@@ -34,9 +34,14 @@ const storeErrorWording: Record<StoreErrorReason, StoreErrorWording> = {
         : f.subject === 'field-key'
           ? 'Clé de chiffrement des champs différente de celle de la base : le serveur ne démarre pas. ' +
             'Configurez le fichier de clé avec lequel la base a été scellée (fieldKeyFile, le même sur tous les serveurs).'
-          : f.subject === 'sealed-field'
-            ? 'Des données chiffrées ne peuvent pas être lues : clé de chiffrement différente ou données altérées.'
-            : `La clé de chiffrement ne correspond pas à ces données : elles ne peuvent pas être ouvertes avec cette clé. ${useOriginalKey}`,
+          : f.subject === 'audit-key'
+            ? `Clé du journal d’audit différente de celle de la base : ${f.path ?? 'audit.key'}. Le serveur ne démarre pas ` +
+              'et rien n’a été écrit : des entrées signées avec une autre clé ne seraient vérifiables par personne. ' +
+              'Tous les serveurs d’une même base utilisent le même fichier de clé d’audit (auditKeyFile) : ' +
+              'copiez celui des serveurs déjà en service (ou sa copie de secours).'
+            : f.subject === 'sealed-field'
+              ? 'Des données chiffrées ne peuvent pas être lues : clé de chiffrement différente ou données altérées.'
+              : `La clé de chiffrement ne correspond pas à ces données : elles ne peuvent pas être ouvertes avec cette clé. ${useOriginalKey}`,
   },
   FOREIGN_FILE: {
     code: 'CORRUPT_DATA',

@@ -7,6 +7,7 @@ import {
   timingSafeEqual,
   type KeyObject,
 } from 'node:crypto';
+import { labelledKeyFingerprint } from '../store/key';
 
 /**
  * The audit trail's own secrets, kept apart from the store key: whoever can decrypt the store (and
@@ -59,6 +60,16 @@ export function auditMacMatches(keys: AuditKeys, hash: string, mac: string): boo
   const expected = Buffer.from(macAuditHash(keys, hash), 'hex');
   const given = Buffer.from(/^[0-9a-f]{64}$/.test(mac) ? mac : '', 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * The audit key's public fingerprint: an HMAC of a fixed label under K_mac (derived from the audit
+ * secret), never the secret. A shared database keeps it as its audit key marker (`audit-key-marker.ts`)
+ * so that every host writing the chain uses the one key. The label differs from the entries' prefix
+ * (`macLabel` + newline + a hash), so no entry's MAC equals it.
+ */
+export function auditKeyFingerprint(keys: Pick<AuditKeys, 'macKey'>): string {
+  return labelledKeyFingerprint(keys.macKey, 'poste-dmp/audit/key-fingerprint/v1');
 }
 
 /** The checkpoint verification key, for an auditor: PEM (SPKI). */

@@ -44,3 +44,18 @@ export function auditMacMigration(version: number): Migration {
     db.schema.alterTable('audit_log').addColumn('mac', 'text'),
   ]);
 }
+
+/**
+ * The audit key's marker (issue 13): one row holding the fingerprint of the audit key every host
+ * writing this chain must use (`auditKeyFingerprint`), never the key. Checked by the shared host at
+ * start (audit-key-marker.ts); created on both engines, used on PostgreSQL only (README.md, « Keys »).
+ */
+export function auditKeyMarkerMigration(version: number): Migration {
+  return migration(version, 'audit-key-marker', (db) => [
+    db.schema
+      .createTable('audit_key_marker')
+      .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+      .addColumn('key_fingerprint', 'text', (c) => c.notNull())
+      .addColumn('recorded_at', 'text', (c) => c.notNull()),
+  ]);
+}

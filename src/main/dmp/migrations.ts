@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { auditMacMigration, auditSchemaMigration } from '../audit/schema';
+import { auditKeyMarkerMigration, auditMacMigration, auditSchemaMigration } from '../audit/schema';
 import { binaryColumnType } from '../db/dialect';
 import type { ClinicalEntriesTable } from '../db/database';
 import { migration, type MigrationStep } from '../db/migration';
@@ -295,4 +295,5 @@ export const dmpMigrations: Migration[] = [
   hostRequestsMigration(8),
   migration(9, 'dossiers-one-per-matricule', onePerMatriculeSchema),
   fieldSealingMigration(10),
+  auditKeyMarkerMigration(11),
 ];

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { deriveAuditKeys } from '../audit/audit-keys';
+import { checkAuditKeyMarker } from '../audit/audit-key-marker';
 import { openPgStore } from '../store/pg/pg-store';
 import { claimingStore } from '../store/host-requests';
 import type { Store } from '../store/types';
@@ -68,6 +69,8 @@ export async function openPostgres(
     log: log.child('store'),
     migrations: dmpMigrations,
     fieldKey: secrets.field.key,
+    // Every host of this database writes the chain with one audit key (audit-key-marker.ts).
+    checksAtOpen: [(tx) => checkAuditKeyMarker(tx, keys, keyFiles.auditKeyFile, log.child('audit-key'))],
   });
   // Signed checkpoints of the audit head in a file of THIS host, outside the database: a DBA who cuts
   // entries off the end together with audit_head leaves a self-consistent chain, but not one that

@@ -31,7 +31,20 @@ export function generateStoreKey(): StoreKey {
  * corrupt file before any decryption is attempted.
  */
 export function keyFingerprint(key: StoreKey): Buffer {
-  return createHmac('sha256', key.key).update('poste-dmp/store/key-fingerprint/v1').digest().subarray(0, 8);
+  return Buffer.from(labelledKeyFingerprint(key.key, 'poste-dmp/store/key-fingerprint/v1'), 'hex').subarray(
+    0,
+    8,
+  );
+}
+
+/**
+ * A key's public fingerprint (hex): HMAC-SHA-256 of a fixed label under the key. It tells keys
+ * apart and reveals nothing about them, so it may be stored beside the data and logged: the store
+ * files' headers (`keyFingerprint`), the field key's and the audit key's markers in a shared
+ * database. Each use has its own label, so one key's fingerprints for two uses are unrelated.
+ */
+export function labelledKeyFingerprint(key: Uint8Array, label: string): string {
+  return createHmac('sha256', key).update(label).digest('hex');
 }
 
 export interface KeyFileResult {

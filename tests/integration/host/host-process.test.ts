@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCardSigner } from '../../../src/main/cards/pkcs11';
 import { connectToHost } from '../../../src/main/host-client';
-import { createLogger } from '../../../src/main/log/logger';
+import { createLogger, silentLogger } from '../../../src/main/log/logger';
+import { loadOrCreateKeyFile } from '../../../src/main/store/key';
 import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
 import { buildHost, startHost } from './support';
 import { startPgCluster } from '../../support/pg-cluster';
@@ -250,6 +251,15 @@ describe('npm run host', () => {
       expect(await keyless.exited).toBe(1);
       expect(keyless.output().stderr).toContain(`Fichier de clé introuvable : ${auditKey}`);
       expect(existsSync(auditKey)).toBe(false);
+
+      // Another audit key in its place (another host's, or a new one): refused in French, exit 1.
+      loadOrCreateKeyFile(auditKey, silentLogger, { mayCreate: true });
+      const foreign = startHost(['--config', config]);
+      running.push(foreign.child);
+      expect(await foreign.exited).toBe(1);
+      expect(foreign.output().stderr).toContain(
+        `Impossible d’ouvrir les données du serveur DMP : Clé du journal d’audit différente de celle de la base : ${auditKey}.`,
+      );
     } finally {
       await cluster.stop();
     }

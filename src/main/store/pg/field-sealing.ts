@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 import {
   AliasNode,
   ColumnNode,
@@ -18,6 +18,7 @@ import {
   type UpdateQueryNode,
 } from 'kysely';
 import { StoreError } from '../errors';
+import { labelledKeyFingerprint } from '../key';
 
 /**
  * Encryption at rest of designated columns on the shared host's PostgreSQL (docs/host.md, « Encryption
@@ -94,7 +95,7 @@ function rowAad(table: string, column: string, rowKey: RowKey): Buffer {
 
 /** The key's public fingerprint (the database's sealing marker): an HMAC of a fixed label, never the key. */
 export function fieldKeyFingerprint(key: Uint8Array): string {
-  return createHmac('sha256', key).update('poste-dmp field key fingerprint v1').digest('hex');
+  return labelledKeyFingerprint(key, 'poste-dmp field key fingerprint v1');
 }
 
 export function fieldSealer(key: Uint8Array): FieldSealer {

@@ -18,6 +18,13 @@ export interface OpenPgStoreOptions {
    * rows written before sealing, refuse the open.
    */
   fieldKey?: Uint8Array;
+  /**
+   * Further checks of the database against this host's configuration — the audit key's marker
+   * (src/main/audit/audit-key-marker.ts) — run after the sealing marker's, in the same transaction
+   * under the write lock: a check that throws refuses the open with nothing written (not even the
+   * sealing marker of a fresh database), and the statements they return commit with it.
+   */
+  checksAtOpen?: ReadonlyArray<(tx: StoreReader) => Promise<Statement[]>>;
   /** Connections kept by this process (default 10). */
   poolSize?: number;
 }
@@ -158,11 +165,16 @@ export async function openPgStore(options: OpenPgStoreOptions): Promise<Store> {
   }
 
   // Issue 13: fail closed on a field key that does not match the database's (sealing-marker.ts),
-  // under the lock as the migrations: hosts starting together on a fresh database write one marker.
+  // then on the host's other checks (the audit key's marker), under the lock as the migrations:
+  // hosts starting together on a fresh database write one marker each; every check reads before
+  // anything is written, so a refusal leaves the database as it was.
   try {
-    await inLockedWriteTransaction(async (client) =>
-      runStatements(client, await checkSealingMarker(reader(client), options.fieldKey, log)),
-    );
+    await inLockedWriteTransaction(async (client) => {
+      const tx = reader(client);
+      const statements = await checkSealingMarker(tx, options.fieldKey, log);
+      for (const check of options.checksAtOpen ?? []) statements.push(...(await check(tx)));
+      await runStatements(client, statements);
+    });
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;
