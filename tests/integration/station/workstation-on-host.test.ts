@@ -11,9 +11,7 @@ import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki
 import { startTestHost } from '../../support/host-harness';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
 import { createSoftHsmCards, type SoftHsmCards } from '../../support/softhsm';
-import { call, nextEvent, sessionWhere } from '../support/app-calls';
-
-const CPS_READER = 'Lecteur simulé CPS';
+import { authenticate, call, CPS_READER, nextEvent, sessionWhere } from '../support/app-harness';
 
 /** The card whose SoftHSM2 token holds a key certified by an authority the deployment does not trust. */
 const FOREIGN_CARD = 'cps-pharmacien';
@@ -89,15 +87,7 @@ describe('workstation as a client of a real DMP host', () => {
   it('connects, proves the card after the PIN, answers patient requests from the host, and keeps no local store', async () => {
     const { app, dataDir } = await workstation('a');
     expect(await call<HostStatus>(app, 'host.status')).toMatchObject({ mode: 'remote', state: 'connected' });
-    const asked = sessionWhere(app, (s) => s.status === 'pin_required');
-    await call(app, 'simulator.insert', { reader: CPS_READER, profileId: 'cps-medecin-generaliste' });
-    await asked;
-    expect(
-      (await call<{ success: boolean }>(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' }))
-        .success,
-    ).toBe(true);
-    const state = await call<SessionState>(app, 'session.get');
-    if (state.status === 'situation_required') await call(app, 'session.selectSituation', { index: 0 });
+    await authenticate(app, 'cps-medecin-generaliste');
     expect(host.lines.join('\n')).toContain('professional session started');
     expect(await call(app, 'patient.search', { insKey: '279035121518989@1.2.250.1.213.1.4.10' })).toEqual([]);
     // No store, no key, no audit files: only the folder lock and the import socket, which on a

@@ -10,9 +10,8 @@ import type { SessionState } from '../../../src/shared/contract';
 import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
 import { startTestHost } from '../../support/host-harness';
 import { createSoftHsmCards, type SoftHsmCards } from '../../support/softhsm';
-import { call, nextEvent, sessionWhere } from '../../integration/support/app-calls';
+import { authenticate, call, CPS_READER, nextEvent } from '../../integration/support/app-harness';
 
-const CPS_READER = 'Lecteur simulé CPS';
 const MINUTE = 60_000;
 
 /**
@@ -71,15 +70,7 @@ describe('a professional session ended on the shared DMP host locks the workstat
       env: {},
     });
     apps.push(app);
-    const asked = sessionWhere(app, (s) => s.status === 'pin_required');
-    await call(app, 'simulator.insert', { reader: CPS_READER, profileId: 'cps-medecin-generaliste' });
-    await asked;
-    expect(
-      (await call<{ success: boolean }>(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' }))
-        .success,
-    ).toBe(true);
-    const state = await call<SessionState>(app, 'session.get');
-    if (state.status === 'situation_required') await call(app, 'session.selectSituation', { index: 0 });
+    await authenticate(app, 'cps-medecin-generaliste');
     expect(await call(app, 'patient.search', { insKey: '279035121518989@1.2.250.1.213.1.4.10' })).toEqual([]);
 
     // Generous bound: on a loaded machine the 50 ms ping may run late, never wrongly.
