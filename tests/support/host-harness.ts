@@ -14,6 +14,8 @@ import type { ProofVerifier } from '../../src/main/host/professional-sessions';
 import type { HostLimits } from '../../src/main/host/rate-limit';
 import type { RevocationCheck } from '../../src/main/pki/revocation';
 import type { HostTestPki, Issued } from './host-test-pki';
+import { startHealthServer, type RunningHealthServer } from '../../src/main/host/health';
+import { noRevocation } from '../../src/main/host/host-revocation';
 
 export interface TestHostOptions {
   idleMs?: number;
@@ -29,6 +31,8 @@ export interface TestHostOptions {
    * One hour unless given: a test that is not about the sweep then sees what its own calls do.
    */
   sweepEveryMs?: number;
+  /** Also start the health listener (health.ts) on 127.0.0.1, any free port, as `npm run host` does. */
+  health?: { databaseTimeoutMs?: number };
 }
 
 /**
@@ -61,12 +65,31 @@ export async function startTestHost(pki: HostTestPki, options: TestHostOptions =
     ...(options.limits ? { limits: options.limits } : {}),
     sweepEveryMs: options.sweepEveryMs ?? 60 * 60 * 1000,
   });
+  let health: RunningHealthServer | null = null;
+  if (options.health)
+    health = await startHealthServer({
+      host: '127.0.0.1',
+      port: 0,
+      log: log.child('health'),
+      sources: {
+        version: 'test',
+        startedAt: Date.now(),
+        ping: async () => void (await store.all('SELECT 1 AS one')),
+        databaseTimeoutMs: options.health.databaseTimeoutMs ?? 2_000,
+        audit: () => ({ state: 'pending', summary: null }),
+        revocation: () => noRevocation,
+        openProfessionalSessions: () => server.openProfessionalSessions(),
+        stopping: () => false,
+      },
+    });
   const url = `https://localhost:${server.port}`;
   const clients: HostClient[] = [];
   const clientLines: string[] = [];
   return {
     url,
     port: server.port,
+    /** The health listener's base URL (`http://127.0.0.1:PORT`), when `health` was asked for. */
+    healthUrl: health?.url ?? null,
     lines,
     clientLines,
     dmp,
@@ -93,6 +116,7 @@ export async function startTestHost(pki: HostTestPki, options: TestHostOptions =
     async close(): Promise<void> {
       await Promise.all(clients.map((c) => c.close()));
       await server.close();
+      await health?.close();
       await store.close();
     },
   };

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { frenchIssues } from '../bridge/dispatcher';
 import { defaultHostLimits } from './rate-limit';
+import { isLoopbackHost } from './health';
 
 /**
  * The DMP host's configuration: one JSON file (`--config FILE`), every field checked (unknown ones
@@ -123,6 +124,22 @@ export const hostConfigSchema = z.strictObject({
    * host its own); default `audit-checkpoints.log` beside `storage.auditKeyFile`.
    */
   auditCheckpointFile: path.optional(),
+  /**
+   * The health answer for load balancers and monitoring (health.ts, docs/host.md « Santé du
+   * serveur »): plain HTTP, no authentication, so on loopback unless `allowRemote` says the address
+   * is on an administration network. Absent: no health listener.
+   */
+  health: z
+    .strictObject({
+      listen: z.strictObject({
+        host: z.string().trim().min(1).max(255).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535),
+      }),
+      allowRemote: z.boolean().default(false),
+      /** The database must answer `SELECT 1` within this, or the host is not ready. */
+      databaseTimeoutMs: z.number().int().min(100).max(60_000).default(2_000),
+    })
+    .optional(),
 });
 export type HostConfig = z.infer<typeof hostConfigSchema>;
 
@@ -137,6 +154,7 @@ export const hostEnvironment = {
   POSTE_DMP_HOST_DATABASE_URL: 'storage.connectionString (storage postgres)',
   POSTE_DMP_HOST_AUDIT_KEY: 'storage.auditKeyFile',
   POSTE_DMP_HOST_FIELD_KEY: 'storage.fieldKeyFile',
+  POSTE_DMP_HOST_HEALTH_PORT: 'health.listen.port (crée la section health, sur 127.0.0.1 par défaut)',
 } as const;
 
 export class HostConfigError extends Error {}
@@ -160,6 +178,13 @@ function applyEnvironment(raw: Raw, env: NodeJS.ProcessEnv, cwd: string): void {
       throw new HostConfigError('Variable POSTE_DMP_HOST_PORT : numéro de port attendu (0 à 65535).');
     }
     objectAt(raw, 'listen').port = port;
+  }
+  if (env.POSTE_DMP_HOST_HEALTH_PORT) {
+    const port = Number(env.POSTE_DMP_HOST_HEALTH_PORT);
+    if (!/^\d{1,5}$/.test(env.POSTE_DMP_HOST_HEALTH_PORT) || port > 65_535) {
+      throw new HostConfigError('Variable POSTE_DMP_HOST_HEALTH_PORT : numéro de port attendu (0 à 65535).');
+    }
+    objectAt(objectAt(raw, 'health'), 'listen').port = port;
   }
   if (env.POSTE_DMP_HOST_TLS_CA) objectAt(raw, 'tls').ca = pathFrom(env.POSTE_DMP_HOST_TLS_CA);
   if (env.POSTE_DMP_HOST_TLS_CERT) objectAt(raw, 'tls').cert = pathFrom(env.POSTE_DMP_HOST_TLS_CERT);
@@ -247,6 +272,24 @@ export function loadHostConfig(
   if (!parsed.success) {
     throw new HostConfigError(
       `Configuration du serveur DMP invalide (${absolute}) : ${frenchIssues(parsed.error)}.`,
+    );
+  }
+  const health = parsed.data.health;
+  if (health && !health.allowRemote && !isLoopbackHost(health.listen.host)) {
+    throw new HostConfigError(
+      `Configuration du serveur DMP invalide (${absolute}) : health.listen.host « ${health.listen.host} » n’est pas une adresse de bouclage (127.0.0.1 ou ::1). La réponse de santé est en HTTP clair et sans authentification : pour un équilibreur de charge sur une autre machine, ajoutez "allowRemote": true et réservez cette adresse au réseau d’administration.`,
+    );
+  }
+  if (
+    health &&
+    health.listen.port !== 0 &&
+    health.listen.port === parsed.data.listen.port &&
+    (health.listen.host === parsed.data.listen.host ||
+      health.listen.host === '0.0.0.0' ||
+      parsed.data.listen.host === '0.0.0.0')
+  ) {
+    throw new HostConfigError(
+      `Configuration du serveur DMP invalide (${absolute}) : health.listen.port ${health.listen.port} est déjà le port de l’API des postes (listen.port) : choisissez un autre port.`,
     );
   }
   return resolvePaths(parsed.data, dirname(absolute));

@@ -35,8 +35,13 @@ export interface DmpHostOptions {
   sweepEveryMs?: number;
 }
 
+export interface RunningDmpHost extends RunningHostServer {
+  /** How many professionals have a session open (the health answer: a count, never who). */
+  openProfessionalSessions(): number;
+}
+
 /** The DMP behind its HTTPS API: sessions, routing from the method table, the TLS endpoint. */
-export async function startDmpHost(options: DmpHostOptions): Promise<RunningHostServer> {
+export async function startDmpHost(options: DmpHostOptions): Promise<RunningDmpHost> {
   const sessions = new ProfessionalSessions({
     verify: options.verifyProof,
     idleMs: options.professionalIdleMs,
@@ -53,7 +58,7 @@ export async function startDmpHost(options: DmpHostOptions): Promise<RunningHost
     ...(options.requests ? { requests: options.requests } : {}),
     ...(options.security ? { security: options.security } : {}),
   });
-  return startHostServer({
+  const server = await startHostServer({
     route,
     sessions,
     tls: options.tls,
@@ -67,4 +72,5 @@ export async function startDmpHost(options: DmpHostOptions): Promise<RunningHost
     ...(options.now ? { now: options.now } : {}),
     ...(options.sweepEveryMs ? { sweepEveryMs: options.sweepEveryMs } : {}),
   });
+  return { ...server, openProfessionalSessions: () => sessions.openCount };
 }

@@ -13,10 +13,11 @@ import { createLogger, type RootLogger } from '../log/logger';
 import { HostConfigError, hostEnvironment, loadHostConfig, readTlsFiles, type HostConfig } from './config';
 import { startDmpHost } from './dmp-host';
 import { verifyProfessionalProof } from '../pki';
-import { CrlFileError, type RevocationCheck } from '../pki/revocation';
-import { openRevocation } from './host-revocation';
+import { CrlFileError } from '../pki/revocation';
+import { noRevocation, openRevocation, type HostRevocation } from './host-revocation';
 import { auditLogSecurityTrail } from '../audit/security-events';
-import type { RunningHostServer } from './server';
+import type { RunningDmpHost } from './dmp-host';
+import { auditHealth, startHealthServer, type AuditHealth, type RunningHealthServer } from './health';
 import { CdaParserPool } from '../dmp/cda-parser-pool';
 
 /**
@@ -29,6 +30,7 @@ const usage = `Serveur DMP — npm run host -- --config FICHIER.json | --data DO
   --data DOSSIER     démarrage rapide : crée au premier lancement un déploiement de TEST et un cluster
                      PostgreSQL local dans DOSSIER, puis les réutilise
   test-deployment DOSSIER   crée un déploiement de TEST (autorités, certificats, host.json)
+  status --config FICHIER   état du serveur en service (interface de santé « health » du fichier)
   seal-existing --config FICHIER   scelle les valeurs d’une base créée en clair ou dans l’ancien format
   Variables qui remplacent le fichier : ${Object.keys(hostEnvironment).join(', ')}`;
 
@@ -91,6 +93,7 @@ async function openStorage(
     identities: new IdentityReference(opened.store),
     close: opened.close,
     describe: `dossier de données ${storage.dataDir}`,
+    ping: async () => void (await opened.store.all('SELECT 1 AS one')),
     security: auditLogSecurityTrail(opened.auditLog),
   };
 }
@@ -171,6 +174,10 @@ async function main(argv: string[]): Promise<number> {
     const { sealExistingCommand } = await import('./seal-existing-command');
     return sealExistingCommand(argv.slice(1), (s) => void process.stdout.write(`${s}\n`), stderr);
   }
+  if (argv[0] === 'status') {
+    const { statusCommand } = await import('./status-command');
+    return statusCommand(argv.slice(1), (s) => void process.stdout.write(`${s}\n`), stderr);
+  }
   let configFile: string | undefined;
   let quickStartDir: string | undefined;
   try {
@@ -228,7 +235,7 @@ async function main(argv: string[]): Promise<number> {
         ? { file: dataLayout(dirname(config.storage.clusterDir)).logFile }
         : {},
   );
-  let revocation: RevocationCheck | null = null;
+  let revocation: HostRevocation | null = null;
   if (config.revocation) {
     try {
       revocation = openRevocation(config.revocation, log);
@@ -258,7 +265,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  let server: RunningHostServer;
+  const startedAt = Date.now();
+  let server: RunningDmpHost;
   try {
     server = await startDmpHost({
       dmp: opened.dmp,
@@ -292,24 +300,65 @@ async function main(argv: string[]): Promise<number> {
     await log.flush();
     return 1;
   }
+  let stopping = false;
+  let audit: AuditHealth = opened.auditCheck
+    ? { state: 'pending', summary: null }
+    : { state: 'not-run', summary: null };
+  let health: RunningHealthServer | null = null;
+  if (config.health) {
+    const healthConfig = config.health;
+    try {
+      health = await startHealthServer({
+        host: healthConfig.listen.host,
+        port: healthConfig.listen.port,
+        log: log.child('health'),
+        sources: {
+          version,
+          startedAt,
+          ping: opened.ping,
+          databaseTimeoutMs: healthConfig.databaseTimeoutMs,
+          audit: () => audit,
+          revocation: () => revocation?.freshness() ?? noRevocation,
+          openProfessionalSessions: () => server.openProfessionalSessions(),
+          stopping: () => stopping,
+        },
+      });
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      stderr(
+        code === 'EADDRINUSE'
+          ? `Le port ${healthConfig.listen.port} (health.listen) est déjà utilisé sur ${healthConfig.listen.host}.`
+          : `L’interface de santé n’a pas pu démarrer : ${err instanceof Error ? err.message : String(err)}`,
+      );
+      await server.close();
+      await cdaParser.close();
+      await opened.close();
+      await log.flush();
+      return 1;
+    }
+  }
   // One write: whoever waits for the listening line gets the quick start's guide with it.
   process.stdout.write(
     `Serveur DMP à l’écoute : ${server.url} (${opened.describe})\n` +
+      (health ? `Santé (équilibreur de charge, supervision) : ${health.url}/health/ready\n` : '') +
       (quickStartDir ? quickStartGuide(quickStartDir, server.url, config) : ''),
   );
-  log.info('DMP host listening', { port: server.port });
+  log.info('DMP host listening', { port: server.port, healthPort: health?.port ?? null });
   // The whole audit chain, now that workstations are served (the start checked its end only): its
-  // verdict goes to the log, and to stderr when the chain does not verify.
-  void opened.auditCheck?.();
+  // verdict goes to the log, and to stderr when the chain does not verify; the health answer shows it.
+  void opened.auditCheck?.().then((verdict) => (audit = auditHealth(verdict)));
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   process.stdout.write('Arrêt du serveur DMP…\n');
+  // Load balancers see 503 from now on, while the workstations' connections drain.
+  stopping = true;
   await server.close();
   await cdaParser.close();
   await opened.close();
+  await health?.close();
   await log.flush();
   return 0;
 }

@@ -22,6 +22,8 @@ export interface Opened {
   identities: IdentityReference;
   close(): Promise<void>;
   describe: string;
+  /** A trivial query on the database (`SELECT 1`): rejects when it does not answer (the health answer). */
+  ping(): Promise<void>;
   /** Where write request ids are claimed (a database several hosts may share). */
   requests?: Store;
   /** The host's refusals, in the DMP's audit chain (same store, keys and witness as the service). */
@@ -149,6 +151,7 @@ export async function openPostgres(
       await store.close();
     },
     describe,
+    ping: async () => void (await store.all('SELECT 1 AS one')),
     auditCheck,
     requests: store,
     security: auditLogSecurityTrail(auditLog),

@@ -137,6 +137,15 @@ export class ProfessionalSessions {
     this.now = options.now ?? Date.now;
   }
 
+  /** Professionals proven and not idle past `idleMs`: a count only (the health answer), never who. */
+  get openCount(): number {
+    const now = this.now();
+    let open = 0;
+    for (const session of this.sessions.values())
+      if (now - session.lastActivity <= this.options.idleMs) open++;
+    return open;
+  }
+
   get idleMs(): number {
     return this.options.idleMs;
   }

@@ -51,6 +51,8 @@ export interface OcspOptions {
 interface Cached {
   verdict: Exclude<RevocationStatus, { status: 'unknown' }>;
   until: number;
+  /** When the answer was received (the health answer shows the oldest one's age). */
+  at: number;
 }
 
 const sha1 = 'sha1';
@@ -221,6 +223,14 @@ export class OcspClient implements RevocationCheck {
     return pending;
   }
 
+  /** Verified answers still usable, and when the oldest was received (null: none): for the health answer. */
+  freshness(): { cachedAnswers: number; oldestAnswerAt: Date | null } {
+    const now = this.now().getTime();
+    const live = [...this.cache.values()].filter((c) => c.until > now);
+    const oldest = live.reduce<number | null>((min, c) => (min === null || c.at < min ? c.at : min), null);
+    return { cachedAnswers: live.length, oldestAnswerAt: oldest === null ? null : new Date(oldest) };
+  }
+
   private async ask(
     url: string,
     certId: CertID,
@@ -255,7 +265,7 @@ export class OcspClient implements RevocationCheck {
       // otherwise every call of every session would ask the responder.
       const until = Math.min(answer.nextUpdate?.getTime() ?? Infinity, now + this.options.maxCacheMs);
       if (until > now)
-        this.remember(Buffer.from(AsnConvert.serialize(certId)).toString('hex'), { verdict, until });
+        this.remember(Buffer.from(AsnConvert.serialize(certId)).toString('hex'), { verdict, until, at: now });
       if (verdict.status === 'revoked')
         this.options.log.warn('OCSP: certificate revoked', {
           ...context,

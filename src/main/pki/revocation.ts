@@ -190,6 +190,18 @@ export class RevocationLists implements RevocationCheck {
     });
   }
 
+  /** What the health answer shows of each loaded CRL (host/health.ts), after a reload of changed files. */
+  freshness(): { issuer: string; thisUpdate: Date; nextUpdate: Date | null; expired: boolean }[] {
+    this.refresh();
+    const now = this.now();
+    return this.loaded.map((l) => ({
+      issuer: l.crl.issuer,
+      thisUpdate: l.crl.thisUpdate,
+      nextUpdate: l.crl.nextUpdate ?? null,
+      expired: (l.crl.nextUpdate !== undefined && now > l.crl.nextUpdate) || now < l.crl.thisUpdate,
+    }));
+  }
+
   get fileCount(): number {
     return this.files.length;
   }

@@ -8,7 +8,7 @@ import { connectToHost } from '../../../src/main/host-client';
 import { createLogger, silentLogger } from '../../../src/main/log/logger';
 import { loadOrCreateKeyFile } from '../../../src/main/store/key';
 import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
-import { buildHost, startHost } from './support';
+import { buildHost, postgresStorage, startHost, writeHostTlsFiles } from './support';
 import { startPgCluster } from '../../support/pg-cluster';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
@@ -19,12 +19,7 @@ const running: ChildProcess[] = [];
 beforeAll(async () => {
   pki = await createHostTestPki();
   dir = mkdtempSync(join(tmpdir(), 'host-process-'));
-  for (const [name, text] of [
-    ['ca.pem', pki.caPem],
-    ['host.pem', pki.host.certPem],
-    ['host.key', pki.host.keyPem],
-  ] as const)
-    writeFileSync(join(dir, name), text, { mode: 0o600 });
+  writeHostTlsFiles(dir, pki);
   await buildHost();
 });
 
@@ -202,12 +197,7 @@ describe('npm run host', () => {
         JSON.stringify({
           listen: { host: '127.0.0.1', port: 0 },
           tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
-          storage: {
-            kind: 'postgres',
-            connectionString: `postgresql://${db.user}@/${db.database}?host=${encodeURIComponent(db.host)}&port=${db.port}`,
-            auditKeyFile: 'pg-audit.key',
-            fieldKeyFile: 'pg-field.key',
-          },
+          storage: postgresStorage(db),
         }),
       );
       const host = startHost(['--config', config]);

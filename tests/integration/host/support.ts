@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PgConnection } from '../../support/pg-cluster';
 import { repoRoot } from '../cli/support';
 
 export const hostScript = join(repoRoot, 'scripts', 'host.mjs');
@@ -30,4 +32,27 @@ export function startHost(args: string[], env: NodeJS.ProcessEnv = {}) {
 export async function buildHost(): Promise<void> {
   const { buildHostBundle } = (await import(hostScript)) as { buildHostBundle: () => Promise<void> };
   await buildHostBundle();
+}
+
+/** The host's TLS files from a test PKI, in `dir` as a host.json names them: `ca.pem`, `host.pem`, `host.key`. */
+export function writeHostTlsFiles(
+  dir: string,
+  pki: { caPem: string; host: { certPem: string; keyPem: string } },
+): void {
+  for (const [name, text] of [
+    ['ca.pem', pki.caPem],
+    ['host.pem', pki.host.certPem],
+    ['host.key', pki.host.keyPem],
+  ] as const)
+    writeFileSync(join(dir, name), text, { mode: 0o600 });
+}
+
+/** host.json's `storage` for a throwaway cluster's database, key files named `pg-audit.key`, `pg-field.key`. */
+export function postgresStorage(db: PgConnection): Record<string, string> {
+  return {
+    kind: 'postgres',
+    connectionString: `postgresql://${db.user}@/${db.database}?host=${encodeURIComponent(db.host)}&port=${db.port}`,
+    auditKeyFile: 'pg-audit.key',
+    fieldKeyFile: 'pg-field.key',
+  };
 }

@@ -89,6 +89,26 @@ describe('host configuration: revocation, limits, audit checkpoints', () => {
       why: 'ocsp-unreachable',
     });
     expect(lines.join('\n')).toMatch(/OCSP responder unreachable/);
+    // The health answer's part: the CRL's age and validity (no answer cached: the responder never answered).
+    expect(revocation?.freshness()).toMatchObject({
+      configured: true,
+      crls: [
+        {
+          issuer: crl.crl.issuer,
+          thisUpdate: crl.crl.thisUpdate.toISOString(),
+          nextUpdate: crl.crl.nextUpdate!.toISOString(),
+          expired: false,
+        },
+      ],
+      ocsp: { cachedAnswers: 0, oldestAnswerAgeSeconds: null },
+    });
+    expect(revocation!.freshness().crls[0]!.ageSeconds).toBeGreaterThanOrEqual(0);
+    // A CRL past its nextUpdate, put in place of the file: reloaded, shown expired.
+    await publishCrl(pki, 'organisations', {
+      now: new Date(Date.now() - 3 * 86_400_000),
+      nextUpdate: new Date(Date.now() - 86_400_000),
+    });
+    expect(revocation?.freshness().crls).toMatchObject([{ expired: true }]);
     expect(openRevocation(undefined, createLogger({ sink: () => undefined }))).toBeNull();
     rmSync(dir, { recursive: true, force: true });
   });

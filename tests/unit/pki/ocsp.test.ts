@@ -89,10 +89,17 @@ describe('OCSP client (host side) with openssl ocsp as the responder', () => {
 
   it('says good for a valid certificate, revoked (with its date) for a revoked one', async () => {
     const ocsp = client(responder.url);
+    expect(ocsp.freshness()).toEqual({ cachedAnswers: 0, oldestAnswerAt: null });
+    const before = Date.now();
     expect(await ocsp.status(good.certificate, issuer())).toEqual({ status: 'good', covered: true });
     const verdict = await ocsp.status(revoked.certificate, issuer());
     expect(verdict).toMatchObject({ status: 'revoked', source: responder.url });
     if (verdict.status === 'revoked') expect(verdict.revokedAt.getTime()).toBeLessThan(Date.now());
+    // What the host's health answer shows: the verified answers kept, and when the oldest came.
+    const fresh = ocsp.freshness();
+    expect(fresh.cachedAnswers).toBe(2);
+    expect(fresh.oldestAnswerAt!.getTime()).toBeGreaterThanOrEqual(before);
+    expect(fresh.oldestAnswerAt!.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   it('fails closed on a certificate the responder does not know', async () => {
