@@ -285,14 +285,19 @@ export function loadHostConfig(
     health.listen.port !== 0 &&
     health.listen.port === parsed.data.listen.port &&
     (health.listen.host === parsed.data.listen.host ||
-      health.listen.host === '0.0.0.0' ||
-      parsed.data.listen.host === '0.0.0.0')
+      isWildcardHost(health.listen.host) ||
+      isWildcardHost(parsed.data.listen.host))
   ) {
     throw new HostConfigError(
       `Configuration du serveur DMP invalide (${absolute}) : health.listen.port ${health.listen.port} est déjà le port de l’API des postes (listen.port) : choisissez un autre port.`,
     );
   }
   return resolvePaths(parsed.data, dirname(absolute));
+}
+
+/** A listener on every address: `::` takes IPv4 too on a dual-stack system, as `0.0.0.0` does. */
+function isWildcardHost(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
 }
 
 /** The PEM files the configuration names, read once at start; a missing one is named in French. */

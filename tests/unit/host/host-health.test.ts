@@ -248,6 +248,16 @@ describe('host configuration: health', () => {
     expect(() =>
       loadHostConfig(writeHostConfigFile({ listen: { port: 8443 }, health: { listen: { port: 8443 } } }), {}),
     ).toThrow(/health\.listen\.port 8443 est déjà le port de l’API des postes/);
+    // The IPv6 wildcard takes the port on every address, IPv4 included (dual stack), as 0.0.0.0 does.
+    expect(() =>
+      loadHostConfig(
+        writeHostConfigFile({
+          listen: { host: '::', port: 8443 },
+          health: { listen: { host: '::1', port: 8443 } },
+        }),
+        {},
+      ),
+    ).toThrow(/health\.listen\.port 8443 est déjà le port de l’API des postes/);
     expect(() =>
       loadHostConfig(writeHostConfigFile({ health: { listen: { port: 8081 }, token: 'x' } }), {}),
     ).toThrow(/Configuration du serveur DMP invalide .*champ\(s\) non autorisé\(s\) « token »/);
