@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { frenchIssues } from '../bridge/dispatcher';
 import { defaultHostLimits } from './rate-limit';
-import { isLoopbackHost } from './health';
+import { isLoopbackHost, isWildcardHost } from './health';
 
 /**
  * The DMP host's configuration: one JSON file (`--config FILE`), every field checked (unknown ones
@@ -293,11 +293,6 @@ export function loadHostConfig(
     );
   }
   return resolvePaths(parsed.data, dirname(absolute));
-}
-
-/** A listener on every address: `::` takes IPv4 too on a dual-stack system, as `0.0.0.0` does. */
-function isWildcardHost(host: string): boolean {
-  return host === '0.0.0.0' || host === '::';
 }
 
 /** The PEM files the configuration names, read once at start; a missing one is named in French. */

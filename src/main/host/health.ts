@@ -245,3 +245,8 @@ export function healthUrl(listen: { host: string; port: number }): string {
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
+
+/** A listener on every address: `::` takes IPv4 too on a dual-stack system, as `0.0.0.0` does. */
+export function isWildcardHost(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
+}
