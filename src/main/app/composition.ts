@@ -110,7 +110,7 @@ interface DmpBackend {
   status(): HostStatus;
   onStatus(listener: (status: HostStatus) => void): () => void;
   professionalProof?: ProfessionalProof;
-  /** The local audit chain for the host settings' changes; null: no local store (shared host). */
+  /** The audit chain for the host settings' changes: the local store's, or the shared host's. */
   settingsTrail: HostSettingsTrail | null;
   /** The shared host ended the professional's session on its side (card revoked, inactivity…). */
   onProfessionalSessionEnded?(listener: (end: HostSessionEnd) => void): () => void;
@@ -233,8 +233,8 @@ async function openRemoteBackend(options: BuildOptions, settings: HostSettings):
       prove: (card, pin) => remote.authenticateProfessional(card, pin),
       end: () => remote.endProfessionalSession(),
     },
-    // No local store, so no local audit chain: a settings change is in the log only (docs/host.md).
-    settingsTrail: null,
+    // No local store: a settings change goes to the host's audit chain (docs/host.md).
+    settingsTrail: remote.settingsTrail,
     onProfessionalSessionEnded: (listener) => remote.onProfessionalSessionEnded(listener),
     async close() {
       try {

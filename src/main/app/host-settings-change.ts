@@ -16,8 +16,8 @@ export interface HostSettingsChangeDeps {
   source: HostSettingsSource;
   session: Pick<SessionService, 'get' | 'actor'>;
   /**
-   * The local audit chain (the embedded store's). Null on a workstation using the shared host: it
-   * opens no local store, so the change is in its log only (docs/host.md).
+   * The audit chain: the embedded store's, or on a workstation using the shared host the host's
+   * (`settings.recordHostChange`). Null: none (the change is in the log only).
    */
   trail: HostSettingsTrail | null;
   log: Logger;
@@ -80,7 +80,7 @@ export async function saveHostSettingsAs(
   return { saved, file, appliesAtRestart: true };
 }
 
-/** Records in the local trail, when there is one; a failure is logged and rethrown. */
+/** Records in the trail, when there is one; a failure is logged and rethrown. */
 async function record(deps: HostSettingsChangeDeps, change: HostSettingsChange): Promise<void> {
   if (!deps.trail) return;
   try {

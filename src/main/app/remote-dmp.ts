@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ApiError, type HostSessionEnd, type HostSettings, type HostStatus } from '../../shared/contract';
 import type { DmpPort, IdentityPort } from '../dmp/dmp-port';
 import type { Logger } from '../log/logger';
+import type { HostSettingsTrail } from '../audit/security-events';
 import { resolvePkcs11Module } from '../cards/pkcs11';
 import { isCardError } from '../cards/errors';
 import type { CardSigner, HostClient, HostClientStatus, HostSeams } from './host-seams';
@@ -33,6 +34,11 @@ export interface RemoteDmp {
   endProfessionalSession(): Promise<void>;
   /** The host ended the professional's session on its side (the card signer is closed first). */
   onProfessionalSessionEnded(listener: (end: HostSessionEnd) => void): () => void;
+  /**
+   * This workstation's host settings changes, in the host's audit chain: the workstation has no
+   * local one. The host names the professional proven with the card, never what is sent.
+   */
+  settingsTrail: HostSettingsTrail;
   close(): Promise<void>;
 }
 
@@ -151,6 +157,13 @@ export async function connectRemoteDmp(options: RemoteDmpOptions): Promise<Remot
       }
     },
     onProfessionalSessionEnded: (listener) => client.onProfessionalSessionEnded(listener),
+    settingsTrail: {
+      async record({ outcome, cause, actor, oldUrl, newUrl }) {
+        // Nobody authenticated: the host would refuse the entry (no proven card); the log has it.
+        if (!actor) throw new Error('no professional authenticated: not recordable on the host');
+        await client.recordHostSettingsChange({ outcome, ...(cause ? { cause } : {}), oldUrl, newUrl });
+      },
+    },
     async close() {
       offLog();
       offEnded();

@@ -90,9 +90,42 @@ export function hostRefusalEvent(refusal: HostRefusal, at: Date): AuditEvent {
   };
 }
 
-/** Where the host records its refusals: the DMP's audit chain (see `auditLogSecurityTrail`). */
+/**
+ * A workstation's host settings change as the host records it for a workstation without a local
+ * store (`settings.recordHostChange`): what the workstation sent, the professional proven on its
+ * connection (never what the workstation says), and the workstation certificate.
+ */
+export interface HostSideSettingsChange {
+  change: Omit<HostSettingsChange, 'actor'>;
+  professional: { nationalId: string; firstName: string; lastName: string; professionCode: string };
+  workstation: WorkstationIdentity;
+}
+
+/**
+ * The same `settings.host` entry as a workstation's own chain holds, with the proven professional
+ * (national id; the host knows no card serial nor profession label, only the certificate's code),
+ * and the workstation's certificate serial appended to the target.
+ */
+export function hostSideSettingsEvent(entry: HostSideSettingsChange, at: Date): AuditEvent {
+  const { professional, workstation } = entry;
+  return {
+    at: at.toISOString(),
+    actorId: professional.nationalId,
+    actorName: `${professional.firstName} ${professional.lastName}`.trim().slice(0, 140),
+    cardSerial: null,
+    profession: professional.professionCode || 'Professionnel',
+    mode: null,
+    reason: null,
+    action: hostSettingsAction,
+    insKey: null,
+    target: `${hostSettingsTarget({ ...entry.change, actor: null })} serial=${token(workstation.serial)}`,
+  };
+}
+
+/** Where the host records its refusals and workstations' settings changes: the DMP's audit chain. */
 export interface SecurityTrail {
   record(refusal: HostRefusal): Promise<void>;
+  recordHostSettings(entry: HostSideSettingsChange): Promise<void>;
 }
 
 /**
@@ -107,6 +140,9 @@ export function auditLogSecurityTrail(
   return {
     async record(refusal) {
       await (await log).record([hostRefusalEvent(refusal, now())]);
+    },
+    async recordHostSettings(entry) {
+      await (await log).record([hostSideSettingsEvent(entry, now())]);
     },
   };
 }
@@ -171,7 +207,10 @@ export function hostSettingsEvent(change: HostSettingsChange, at: Date): AuditEv
   };
 }
 
-/** Where the workstation records its host settings changes: the embedded store's audit chain. */
+/**
+ * Where the workstation records its host settings changes: the embedded store's audit chain, or on
+ * a workstation using the shared host the host's (`settings.recordHostChange`, app/remote-dmp.ts).
+ */
 export interface HostSettingsTrail {
   record(change: HostSettingsChange): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   accessHistoryEntrySchema,
   hostSessionEndCause,
+  hostUrlProblem,
   beneficiarySchema,
   documentContentSchema,
   documentMetaSchema,
@@ -44,10 +45,13 @@ import {
  * (national id, card kind and profession); `system` — only a workstation certificate marked for
  * system calls (CLI import, reference loading); `session` — no actor in the arguments (the
  * session's own look-ups): a professional session on this connection, or a system workstation;
- * `connection` — any workstation holding a deployment certificate (hello, challenge, proof).
+ * `connection` — any workstation holding a deployment certificate (hello, challenge, proof);
+ * `proven` — no actor in the arguments, and only for the professional session proven on this
+ * connection (the host takes the actor from it; a system workstation does not stand for anyone).
  */
 export type Caller =
   | { kind: 'professional'; actor: DmpActor }
+  | { kind: 'proven' }
   | { kind: 'system' }
   | { kind: 'session' }
   | { kind: 'connection' };
@@ -81,6 +85,7 @@ const professional = (actor: DmpActor): Caller => ({ kind: 'professional', actor
 const system = (): Caller => ({ kind: 'system' });
 const session = (): Caller => ({ kind: 'session' });
 const connection = (): Caller => ({ kind: 'connection' });
+const proven = (): Caller => ({ kind: 'proven' });
 const nothing = z.undefined();
 const reason = z.string().trim().min(1).max(1000);
 const documentId = z.string().min(1).max(200);
@@ -116,6 +121,30 @@ export const professionalSessionStatusSchema = z.discriminatedUnion('state', [
 export type ProfessionalSessionStatus = z.infer<typeof professionalSessionStatusSchema>;
 
 /**
+ * A change (or refused attempt) of a workstation's host settings, for the host's audit chain
+ * (`settings.host`, audit/security-events.ts): the outcome, the refusal cause and the two host
+ * origins, nothing else — no certificate or key path, no key material, no actor (the host names the
+ * professional proven on the connection). `unreadable`: the previous settings file was damaged.
+ */
+const recordedHostUrl = z
+  .union([
+    z.literal('unreadable'),
+    // Checked, not rewritten: the wire form must encode both ways (already an origin when saved).
+    z
+      .string()
+      .max(300)
+      .refine((value) => hostUrlProblem(value) === null, 'https://serveur:port attendu'),
+  ])
+  .nullable();
+export const hostSettingsChangeRecordSchema = z.strictObject({
+  outcome: z.enum(['saved', 'refused']),
+  cause: z.enum(['not-authenticated', 'managed']).optional(),
+  oldUrl: recordedHostUrl,
+  newUrl: recordedHostUrl,
+});
+export type HostSettingsChangeRecord = z.output<typeof hostSettingsChangeRecordSchema>;
+
+/**
  * THE host API: one entry per exposed method. The host routes exactly these names
  * (src/main/host/routing.ts) and the client is generated from them (src/main/host-client/), so both
  * sides can only speak this table; tests/unit/host/host-api.test.ts checks that the `dmp.*` and
@@ -149,6 +178,13 @@ export const hostMethods = {
     args: z.tuple([]),
     result: professionalSessionStatusSchema,
     caller: connection,
+  }),
+
+  /** A workstation without a local store records its host settings changes in the host's audit chain. */
+  'settings.recordHostChange': method({
+    args: z.tuple([hostSettingsChangeRecordSchema]),
+    result: nothing,
+    caller: proven,
   }),
 
   // ── DMP ─────────────────────────────────────────────────────────────────────────────────────

@@ -11,6 +11,7 @@ import {
   type HostMethod,
   type HostMethodName,
   type HostResult,
+  type HostSettingsChangeRecord,
 } from '../host-api/methods';
 import {
   apiPathPrefix,
@@ -50,6 +51,11 @@ export interface HostClient {
   /** After the PIN: proves the professional to the host with the card's key (PKCS#11, src/main/cards/pkcs11). */
   authenticateProfessional(signer: CardSigner): Promise<void>;
   endProfessionalSession(): Promise<void>;
+  /**
+   * Records this workstation's host settings change in the host's audit chain, under the
+   * professional proven with the card (proved first on a new connection); refused without one.
+   */
+  recordHostSettingsChange(change: HostSettingsChangeRecord): Promise<void>;
   /**
    * The host ended the professional session proven through this client (card revoked, inactivity,
    * session unknown to it), as its structured answer says — learnt at the next call or at the ping
@@ -197,6 +203,10 @@ class RemoteHost implements HostClient {
         });
       }
     }
+  }
+
+  async recordHostSettingsChange(change: HostSettingsChangeRecord): Promise<void> {
+    await this.invoke('settings.recordHostChange', [change]);
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import {
   type Caller,
   type HostMethod,
   type HostMethodName,
+  type HostSettingsChangeRecord,
 } from '../host-api/methods';
 import { requestEnvelopeSchema, type HostResponse } from '../host-api/protocol';
 import type { Logger } from '../log/logger';
@@ -64,6 +65,8 @@ const refusals = {
   requestId: 'Requête refusée : une écriture doit porter un identifiant de requête.',
   notSystem:
     'Ce poste n’est pas autorisé aux appels système (import, référentiel) : son certificat n’est pas marqué pour cela.',
+  noProfessional: 'Requête refusée : aucune carte professionnelle vérifiée sur ce poste.',
+  noAuditTrail: 'Le serveur DMP n’a pas de journal d’audit pour tracer ce changement.',
   spoofed:
     'Requête refusée : le professionnel indiqué n’est pas celui dont la carte a été vérifiée sur ce poste.',
 } as const;
@@ -145,6 +148,29 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
     },
     'session.end': async (_args: [], conn: HostConnection) => ({ ended: sessions.end(conn, 'ended') }),
     'session.status': async (_args: [], conn: HostConnection) => sessions.status(conn),
+    // Admitted only with a professional session proven on this connection (`proven`): the entry
+    // names that professional, whatever the workstation says.
+    'settings.recordHostChange': async ([change]: [HostSettingsChangeRecord], conn: HostConnection) => {
+      const professional = sessions.peek(conn);
+      if (!professional) throw new ApiError('FORBIDDEN', refusals.noProfessional);
+      if (!options.security) throw new ApiError('UNAVAILABLE', refusals.noAuditTrail);
+      await options.security.recordHostSettings({
+        change: {
+          outcome: change.outcome,
+          ...(change.cause ? { cause: change.cause } : {}),
+          oldUrl: change.oldUrl,
+          newUrl: change.newUrl,
+        },
+        professional,
+        workstation: conn.certificate,
+      });
+      log.info('workstation host settings change recorded', {
+        outcome: change.outcome,
+        connection: conn.id,
+        workstation: conn.workstation,
+      });
+      return undefined;
+    },
   } as const;
 
   /**
@@ -172,6 +198,10 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
           insKey: dossierNamed(args),
         });
         return failure('FORBIDDEN', refusals.notSystem);
+      }
+      case 'proven': {
+        const found = await sessions.current(conn);
+        return found.refusal ? await sessionRefused(method, found.refusal, args, conn) : null;
       }
       case 'session': {
         if (conn.systemCalls) return null;

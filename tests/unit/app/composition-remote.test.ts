@@ -7,7 +7,7 @@ import { writeHostSettings } from '../../../src/main/app/host-settings';
 import { resourcesDir } from '../../../src/main/app/paths';
 import { createLogger } from '../../../src/main/log/logger';
 import { connectLocalImport } from '../../../src/main/local-import/client';
-import type { HostStatus, SessionState } from '../../../src/shared/contract';
+import { ApiError, type HostStatus, type SessionState } from '../../../src/shared/contract';
 import { call, nextEvent, sessionWhere } from '../../integration/support/app-calls';
 import { FakeHost } from './fake-host';
 
@@ -146,7 +146,7 @@ describe('composition: the shared DMP host instead of the embedded store', () =>
     });
   });
 
-  it('a change on a shared-host workstation (no local store, no local audit chain) is in its log, naming the professional', async () => {
+  it('a change on a shared-host workstation (no local store) goes to the host’s audit chain and its log, naming the professional', async () => {
     const app = await start({ hostOptions: remoteOptions() });
     await insertCps(app);
     await call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' });
@@ -156,8 +156,44 @@ describe('composition: the shared DMP host instead of the embedded store', () =>
     const line = logLines.find((l) => l.includes('host settings saved for the next start'));
     expect(line).toContain(`"actor":"${state.professional!.holder.nationalId}"`);
     expect(line).toContain('"to":"embedded"');
+    // Only outcome, cause and the two origins are sent: the host names the professional itself.
+    expect(host.dmpCalls.filter((c) => c.method === 'recordHostSettingsChange')).toEqual([
+      {
+        method: 'recordHostSettingsChange',
+        args: [{ outcome: 'saved', oldUrl: null, newUrl: null }],
+      },
+    ]);
     // Still no local store created for it.
     expect(dataFolderContents()).toEqual(['LOCK', 'host-settings.json', 'import.sock']);
+  });
+
+  it('a change the host cannot record is undone and refused in French, as on a workstation with its own store', async () => {
+    const app = await start({ hostOptions: remoteOptions() });
+    await insertCps(app);
+    await call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' });
+    const state = await call<SessionState>(app, 'session.get');
+    if (state.status === 'situation_required') await call(app, 'session.selectSituation', { index: 0 });
+    const before = await call(app, 'settings.getHost');
+    host.recordError = new ApiError('UNAVAILABLE', 'Serveur DMP injoignable.');
+    const other = {
+      url: 'https://autre.example.test:8443',
+      caFile: tls.ca,
+      certFile: tls.cert,
+      keyFile: tls.key,
+    };
+    await expect(call(app, 'settings.saveHost', { settings: other })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message:
+        'Réglages du serveur DMP non enregistrés : le journal d’audit du poste n’a pas pu les tracer. Réessayez.',
+    });
+    expect(await call(app, 'settings.getHost')).toEqual(before);
+    expect(host.dmpCalls.filter((c) => c.method === 'recordHostSettingsChange')).toEqual([
+      {
+        method: 'recordHostSettingsChange',
+        args: [{ outcome: 'saved', oldUrl: null, newUrl: 'https://autre.example.test:8443' }],
+      },
+    ]);
+    expect(logLines.some((l) => l.includes('host settings saved for the next start'))).toBe(false);
   });
 
   it('without host settings, opens the embedded store as before (what the other tests rule out)', async () => {

@@ -24,6 +24,8 @@ export class FakeHost implements HostSeams {
   connectError: Error | null = null;
   authenticateError: Error | null = null;
   signerError: Error | null = null;
+  /** Set to make the host fail to record a host settings change in its audit chain. */
+  recordError: Error | null = null;
   answers: Record<string, unknown> = {
     searchDossiers: [],
     searchDossiersAs: [],
@@ -65,6 +67,11 @@ export class FakeHost implements HostSeams {
       },
       endProfessionalSession: async () => {
         this.ended++;
+      },
+      recordHostSettingsChange: async (change) => {
+        this.dmpCalls.push({ method: 'recordHostSettingsChange', args: [change] });
+        this.refuseWhileDown();
+        if (this.recordError) throw this.recordError;
       },
       onProfessionalSessionEnded: (listener) => {
         this.endListeners.add(listener);

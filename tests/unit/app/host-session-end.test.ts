@@ -47,10 +47,10 @@ describe('a professional session ended on the shared DMP host locks the workstat
     if (pki) rmSync(pki.dir, { recursive: true, force: true });
   }, 60_000);
 
-  it('inactivity on the host: locked without a clinician action, the host’s reason in session.get and session.changed', async () => {
+  async function startApp(dataDir: string): Promise<App> {
     const app = await buildApp({
       host: 'web',
-      dataDir: join(root, 'data'),
+      dataDir,
       simulation: true,
       production: false,
       key: { kind: 'file', path: join(root, 'data', 'store.key') },
@@ -70,6 +70,11 @@ describe('a professional session ended on the shared DMP host locks the workstat
       env: {},
     });
     apps.push(app);
+    return app;
+  }
+
+  it('inactivity on the host: locked without a clinician action, the host’s reason in session.get and session.changed', async () => {
+    const app = await startApp(join(root, 'data'));
     await authenticate(app, 'cps-medecin-generaliste');
     expect(await call(app, 'patient.search', { insKey: '279035121518989@1.2.250.1.213.1.4.10' })).toEqual([]);
 
@@ -101,5 +106,44 @@ describe('a professional session ended on the shared DMP host locks the workstat
     expect((await call<SessionState>(app, 'session.get')).endedByHost).toBeUndefined();
     expect(await call(app, 'patient.search', { insKey: '279035121518989@1.2.250.1.213.1.4.10' })).toEqual([]);
     expect(host.lines.filter((l) => l.includes('professional session started'))).toHaveLength(2);
+  }, 60_000);
+
+  it('a host settings change on this workstation is in the HOST’s audit chain, under the professional the card proved', async () => {
+    const app = await startApp(join(root, 'data-settings'));
+    await authenticate(app, 'cps-medecin-generaliste');
+    const state = await call<SessionState>(app, 'session.get');
+    const nationalId = state.professional!.holder.nationalId;
+    const other = {
+      url: 'https://autre.example.test:8443',
+      caFile: join(root, 'ca.pem'),
+      certFile: join(root, 'poste.pem'),
+      keyFile: join(root, 'poste.key'),
+    };
+    await call(app, 'settings.saveHost', { settings: other });
+    const entries = (await host.auditEntries()).filter((e) => e.action === 'settings.host');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      actorId: nationalId,
+      cardSerial: null,
+      insKey: null,
+    });
+    // Outcome and origins as the workstation sent them; the workstation certificate as the host read it.
+    expect(entries[0]!.target).toMatch(
+      /^outcome=saved cause=- old=embedded new=https:\/\/autre\.example\.test:8443 serial=[0-9A-F]+$/,
+    );
+    expect(host.lines.join('\n')).toMatch(/workstation host settings change recorded/);
+  }, 60_000);
+
+  it('the host refuses to record a settings change for a connection without a proven card', async () => {
+    const before = (await host.auditEntries()).filter((e) => e.action === 'settings.host').length;
+    const client = await host.client();
+    await expect(
+      client.recordHostSettingsChange({
+        outcome: 'saved',
+        oldUrl: null,
+        newUrl: 'https://ailleurs.test:8443',
+      }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await host.auditEntries()).filter((e) => e.action === 'settings.host')).toHaveLength(before);
   }, 60_000);
 });

@@ -35,7 +35,7 @@ describe('one host method table for the ports, the server routing and the client
   it('dmp.* is exactly DmpService’s methods and identities.* exactly IdentityReference’s', () => {
     expect(inNamespace('dmp')).toEqual(methodsOf(DmpService));
     expect(inNamespace('identities')).toEqual(methodsOf(IdentityReference));
-    expect(hostMethodNames.filter((n) => !/^(dmp|identities|host|session)\./.test(n))).toEqual([]);
+    expect(hostMethodNames.filter((n) => !/^(dmp|identities|host|session|settings)\./.test(n))).toEqual([]);
   });
 
   it('the client exposes exactly the table’s dmp.* and identities.* methods', async () => {
