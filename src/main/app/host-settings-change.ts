@@ -23,10 +23,19 @@ export interface HostSettingsChangeDeps {
   log: Logger;
 }
 
-export const managedRefusal =
-  'Ces réglages sont gérés par votre service informatique : ils ne peuvent pas être modifiés depuis ce poste.';
-export const notAuthenticatedRefusal =
-  'Modifier le serveur DMP du poste exige une carte professionnelle authentifiée : insérez votre carte et saisissez votre code.';
+/** What `settings.saveHost` answers when it refuses, in French: the one table of these messages. */
+export const hostSettingsRefusals = {
+  managed:
+    'Ces réglages sont gérés par votre service informatique : ils ne peuvent pas être modifiés depuis ce poste.',
+  notAuthenticated:
+    'Modifier le serveur DMP du poste exige une carte professionnelle authentifiée : insérez votre carte et saisissez votre code.',
+  /** The change could not be traced, so it was undone: named after whose audit chain failed. */
+  notTraced: {
+    workstation:
+      'Réglages du serveur DMP non enregistrés : le journal d’audit du poste n’a pas pu les tracer. Réessayez.',
+    host: 'Réglages du serveur DMP non enregistrés : le serveur DMP partagé n’a pas pu les tracer dans son journal d’audit. Vérifiez la connexion au serveur DMP et réessayez.',
+  },
+} as const satisfies Record<string, string | Record<HostSettingsTrail['whose'], string>>;
 
 /**
  * `settings.saveHost`: which DMP host the workstation talks to, and with which certificate files, is
@@ -56,8 +65,9 @@ export async function saveHostSettingsAs(
     await record(deps, { outcome: 'refused', cause, actor, oldUrl, newUrl }).catch(() => undefined);
     throw error;
   };
-  if (isManaged(source)) return refuse('managed', new ApiError('FORBIDDEN', managedRefusal));
-  if (!actor) return refuse('not-authenticated', new ApiError('LOCKED', notAuthenticatedRefusal));
+  if (isManaged(source)) return refuse('managed', new ApiError('FORBIDDEN', hostSettingsRefusals.managed));
+  if (!actor)
+    return refuse('not-authenticated', new ApiError('LOCKED', hostSettingsRefusals.notAuthenticated));
 
   const before = previousBytes(file);
   const saved = writeHostSettings(source.dataDir, settings);
@@ -67,10 +77,7 @@ export async function saveHostSettingsAs(
     // A change nobody could trace is not kept: the previous file is put back.
     if (before === null) rmSync(file, { force: true });
     else writeFileDurably(file, before);
-    throw new ApiError(
-      'UNAVAILABLE',
-      'Réglages du serveur DMP non enregistrés : le journal d’audit du poste n’a pas pu les tracer. Réessayez.',
-    );
+    throw new ApiError('UNAVAILABLE', hostSettingsRefusals.notTraced[deps.trail?.whose ?? 'workstation']);
   }
   log.info('host settings saved for the next start', {
     actor: actor.professional.holder.nationalId,

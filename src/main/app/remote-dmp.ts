@@ -158,6 +158,7 @@ export async function connectRemoteDmp(options: RemoteDmpOptions): Promise<Remot
     },
     onProfessionalSessionEnded: (listener) => client.onProfessionalSessionEnded(listener),
     settingsTrail: {
+      whose: 'host',
       async record({ outcome, cause, actor, oldUrl, newUrl }) {
         // Nobody authenticated: the host would refuse the entry (no proven card); the log has it.
         if (!actor) throw new Error('no professional authenticated: not recordable on the host');

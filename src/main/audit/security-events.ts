@@ -212,6 +212,8 @@ export function hostSettingsEvent(change: HostSettingsChange, at: Date): AuditEv
  * a workstation using the shared host the host's (`settings.recordHostChange`, app/remote-dmp.ts).
  */
 export interface HostSettingsTrail {
+  /** Whose chain it is: the workstation's own, or the shared host's (the refusal names it). */
+  readonly whose: 'workstation' | 'host';
   record(change: HostSettingsChange): Promise<void>;
 }
 
@@ -221,6 +223,7 @@ export function auditLogHostSettingsTrail(
   now: () => Date = () => new Date(),
 ): HostSettingsTrail {
   return {
+    whose: 'workstation',
     async record(change) {
       await (await log).record([hostSettingsEvent(change, now())]);
     },

@@ -66,7 +66,10 @@ export interface HostMethod<A extends z.ZodType = z.ZodType, R extends z.ZodType
   args: A;
   result: R;
   caller: (args: z.output<A>) => Caller;
-  /** Changes the DMP: the request must carry a request id, and a retry with the same id applies once. */
+  /**
+   * Changes the DMP or its audit chain: the request must carry a request id, and a retry with the
+   * same id applies once.
+   */
   write: boolean;
   maxRequestBytes: number;
 }
@@ -180,11 +183,15 @@ export const hostMethods = {
     caller: connection,
   }),
 
-  /** A workstation without a local store records its host settings changes in the host's audit chain. */
+  /**
+   * A workstation without a local store records its host settings changes in the host's audit
+   * chain. A write: the entry is all it does, and a resend after a lost answer must not add a second.
+   */
   'settings.recordHostChange': method({
     args: z.tuple([hostSettingsChangeRecordSchema]),
     result: nothing,
     caller: proven,
+    write: true,
   }),
 
   // ── DMP ─────────────────────────────────────────────────────────────────────────────────────

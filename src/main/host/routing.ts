@@ -23,7 +23,7 @@ import {
   type VerifiedProfessional,
 } from './professional-sessions';
 import { RecentRequests } from './recent-requests';
-import { runAsHostRequest } from '../store/host-requests';
+import { RequestAlreadyApplied, runAsHostRequest } from '../store/host-requests';
 import type { Store } from '../store/types';
 
 /** One workstation's TLS connection, as the routing sees it. */
@@ -70,6 +70,15 @@ const refusals = {
   spoofed:
     'Requête refusée : le professionnel indiqué n’est pas celui dont la carte a été vérifiée sur ce poste.',
 } as const;
+
+/**
+ * Writes whose retry, once the first delivery was applied (claimed on another host sharing the
+ * database, or before a restart), is answered as done rather than « déjà enregistrée »: they return
+ * nothing, so the first answer is known without recording it. The workstation undoes a host
+ * settings change the host did not record: answering a resend with a refusal would have it undo a
+ * change the audit chain holds.
+ */
+const retryAnsweredAsDone: ReadonlySet<HostMethodName> = new Set(['settings.recordHostChange']);
 
 function failure(code: ApiError['code'], message: string): HostResponse {
   return { ok: false, error: { code, message } };
@@ -300,6 +309,14 @@ export function createHostRouter(options: HostRouterOptions): HostRoute {
       }
       return { ok: true, value: encoded.data };
     } catch (err) {
+      if (
+        err instanceof RequestAlreadyApplied &&
+        err.applied.method === method &&
+        retryAnsweredAsDone.has(method)
+      ) {
+        log.info('request already applied: answered as done', { method, connection: conn.id });
+        return { ok: true, value: undefined };
+      }
       if (err instanceof IdentityQueryError) {
         log.info('identity query refused', { method, detail: err.detail });
         return {

@@ -19,7 +19,9 @@ import type { Migration, Statement, Store } from './types';
  * draws a new id for every call (host-client) and never retries a write by itself, so nothing would
  * read a recorded result, and recording one (a document id…, known only after the write committed)
  * would cost every write a second transaction. The `outcome` column of the migration is therefore
- * never written (a migration is not changed once shipped).
+ * never written (a migration is not changed once shipped). One exception, decided by the host's
+ * routing: a write that returns nothing and whose refusal would mislead the workstation (a host
+ * settings change it would undo though recorded) is answered as done (`retryAnsweredAsDone`).
  */
 export function hostRequestsMigration(version: number): Migration {
   return migration(version, 'host-requests', (db) => [

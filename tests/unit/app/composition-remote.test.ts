@@ -167,7 +167,7 @@ describe('composition: the shared DMP host instead of the embedded store', () =>
     expect(dataFolderContents()).toEqual(['LOCK', 'host-settings.json', 'import.sock']);
   });
 
-  it('a change the host cannot record is undone and refused in French, as on a workstation with its own store', async () => {
+  it('a change the host cannot record is undone and refused in French, naming the shared host’s audit trail', async () => {
     const app = await start({ hostOptions: remoteOptions() });
     await insertCps(app);
     await call(app, 'session.verifyPin', { reader: CPS_READER, pin: '1234' });
@@ -184,7 +184,7 @@ describe('composition: the shared DMP host instead of the embedded store', () =>
     await expect(call(app, 'settings.saveHost', { settings: other })).rejects.toMatchObject({
       code: 'UNAVAILABLE',
       message:
-        'Réglages du serveur DMP non enregistrés : le journal d’audit du poste n’a pas pu les tracer. Réessayez.',
+        'Réglages du serveur DMP non enregistrés : le serveur DMP partagé n’a pas pu les tracer dans son journal d’audit. Vérifiez la connexion au serveur DMP et réessayez.',
     });
     expect(await call(app, 'settings.getHost')).toEqual(before);
     expect(host.dmpCalls.filter((c) => c.method === 'recordHostSettingsChange')).toEqual([

@@ -271,7 +271,7 @@ describe('saveHostSettingsAs: a change nobody could trace is not kept', () => {
           get: () => ({ status: 'authenticated', professional, pin: null, patient: null }),
           actor: () => ({ professional, mode: 'normal' }),
         },
-        trail: { record: () => Promise.reject(new Error('disk full')) },
+        trail: { whose: 'workstation', record: () => Promise.reject(new Error('disk full')) },
         log: createLogger({ sink: (l) => logLines.push(l), level: 'debug' }),
       },
       null,

@@ -112,7 +112,7 @@ describe('one host method table for the ports, the server routing and the client
     expect(hostMethods['dmp.getSummary'].args.decode(summaryArgs)[2]?.asOf).toEqual(asOf);
   });
 
-  it('every method that changes the DMP is marked as a write (request id required)', () => {
+  it('every method that changes the DMP or its audit chain is marked as a write (request id required)', () => {
     const writes = hostMethodNames.filter((n) => hostMethods[n].write).sort();
     expect(writes).toEqual(
       [
@@ -129,6 +129,8 @@ describe('one host method table for the ports, the server routing and the client
         'dmp.updateDocument',
         'dmp.deleteDocument',
         'identities.register',
+        // Changes the audit chain only; a resend must not add a second entry.
+        'settings.recordHostChange',
       ].sort(),
     );
   });
