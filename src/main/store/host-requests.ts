@@ -16,8 +16,9 @@ import type { Migration, Statement, Store } from './types';
  * it is written.
  *
  * A retry is answered with that refusal, not with the first delivery's result: the workstation
- * draws a new id for every call (host-client) and never retries a write by itself, so nothing would
- * read a recorded result, and recording one (a document id…, known only after the write committed)
+ * draws a new id for every call and resends a write only once, on a new connection when the first
+ * delivery got no answer (host-client `send`), so the user is told the request was already
+ * recorded; recording the result itself (a document id…, known only after the write committed)
  * would cost every write a second transaction. The `outcome` column of the migration is therefore
  * never written (a migration is not changed once shipped). One exception, decided by the host's
  * routing: a write that returns nothing and whose refusal would mislead the workstation (a host
