@@ -3,6 +3,7 @@ import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
+import type { PrestartedStoreWorker } from '../store/store-worker-start';
 import { AuditLog } from '../audit/audit-log';
 import type { CdaParser } from '../dmp/parse-cda';
 import { checkDataFolder, claimDataFolder } from './data-folder';
@@ -18,6 +19,8 @@ export interface DataFolderDmpRequest {
   waitMs: number | null;
   /** Where deposited CDAs are parsed (the DMP host's worker pool); default: on this thread. */
   cdaParser?: CdaParser;
+  /** A store worker the caller started early (the CLI's cold import); disposed of if not used. */
+  storeWorker?: PrestartedStoreWorker;
 }
 
 export interface DataFolderDmp {
@@ -40,6 +43,19 @@ export async function openDataFolderDmp(
   stderr: (s: string) => void,
   /** The DMP host passes its own logger (one writer per log file); the CLI logs to the folder's. */
   log?: Logger,
+): Promise<DataFolderDmp & { auditLog: Promise<AuditLog> }> {
+  try {
+    return await openWithFolder(request, stderr, log);
+  } catch (err) {
+    await request.storeWorker?.dispose();
+    throw err;
+  }
+}
+
+async function openWithFolder(
+  request: DataFolderDmpRequest,
+  stderr: (s: string) => void,
+  log: Logger | undefined,
 ): Promise<DataFolderDmp & { auditLog: Promise<AuditLog> }> {
   checkDataFolder(request.dataDir, { mustExist: request.readOnly });
   const layout = dataLayout(request.dataDir);
@@ -72,6 +88,7 @@ export async function openDataFolderDmp(
       key: folder.key,
       migrations: dmpMigrations,
       log: folderLog.child('store'),
+      ...(request.storeWorker ? { prestarted: request.storeWorker } : {}),
     });
     for (const notice of store.recovery.notices) stderr(`Récupération : ${recoveryNoticeMessage(notice)}`);
     const auditLog = AuditLog.open(store, { keys: audit.keys, witness: audit.checkpoints });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defaultDataDir } from '../app/paths';
 import { defaultWaitSeconds, exitCode, printErr, printOut, type CliContext } from './cli-context';
 import { defaultReferenceDate } from './commands/generate';
+import type { PrestartedStoreWorker } from '../store/store-worker-start';
 
 /**
  * `npm run cli -- <command>`: headless tools for support staff and hospital IT (entered through
@@ -25,8 +26,31 @@ Options communes :
   --wait [SECONDES]   attendre qu'une autre instance libère le dossier (défaut ${defaultWaitSeconds} s)
                       au lieu d'échouer aussitôt`;
 
+/** What index.ts may have started before loading this module. */
+export interface EarlyStart {
+  /** A store worker already loading sql.js, for the command's store (see store-worker-start.ts). */
+  storeWorker?: PrestartedStoreWorker;
+}
+
 /** Runs one command; its exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], early: EarlyStart = {}): Promise<number> {
+  let storeWorker = early.storeWorker;
+  try {
+    return await runCommand(argv, () => {
+      const taken = storeWorker;
+      storeWorker = undefined;
+      return taken;
+    });
+  } finally {
+    // A command that never opened the store (usage error, hand-off on the second try…).
+    await storeWorker?.dispose();
+  }
+}
+
+async function runCommand(
+  argv: string[],
+  takeStoreWorker: () => PrestartedStoreWorker | undefined,
+): Promise<number> {
   const [command, ...args] = argv;
   const out = printOut;
   const err = printErr;
@@ -35,11 +59,13 @@ export async function main(argv: string[]): Promise<number> {
     err,
     // Loaded only when a command opens the store: `import` handed to a running instance never does,
     // and its start-up should not pay for the store, the DMP service and the logger.
-    open: async (request) =>
-      (await import('../app/data-folder-dmp')).openDataFolderDmp(
-        { ...request, dataDir: resolve(request.dataDir) },
+    open: async (request) => {
+      const storeWorker = takeStoreWorker();
+      return (await import('../app/data-folder-dmp')).openDataFolderDmp(
+        { ...request, dataDir: resolve(request.dataDir), ...(storeWorker ? { storeWorker } : {}) },
         err,
-      ),
+      );
+    },
     defaultDataDir: defaultDataDir(),
   };
 

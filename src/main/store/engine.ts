@@ -103,6 +103,11 @@ function loadSql(): Promise<SqlJsStatic> {
   return sqlModule;
 }
 
+/** Starts loading sql.js now; a failure surfaces at the open that awaits it. */
+export function preloadSql(): void {
+  loadSql().catch(() => undefined);
+}
+
 interface BaseImage {
   generation: number;
   plaintext: Uint8Array | null;

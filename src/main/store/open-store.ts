@@ -1,9 +1,4 @@
-import {
-  resolveWorkerEntry as resolveEntry,
-  startWorker,
-  workerEntryAt,
-  type WorkerEntry,
-} from '../concurrency/worker-entry';
+import { startWorker, workerEntryAt, type WorkerEntry } from '../concurrency/worker-entry';
 import type { Logger } from '../log/logger';
 import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
 import { deserializeError, StoreError } from './errors';
@@ -11,7 +6,8 @@ import type { StoreKey } from './key';
 import { SerialQueue } from '../concurrency/serial-queue';
 import { migrationScripts } from './migration-scripts';
 import type { ChainedWrite, Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
-import type { WorkerMessage, WorkerOpenData, WorkerRequestBody } from './worker-protocol';
+import type { WorkerMessage, WorkerOpenData, WorkerOpenMessage, WorkerRequestBody } from './worker-protocol';
+import { storeWorkerEntry, type PrestartedStoreWorker } from './store-worker-start';
 
 export interface OpenStoreOptions {
   /** Directory that holds `snapshot`, `snapshot.prev`, `journal.*`; created if absent (mode 0700). */
@@ -27,6 +23,8 @@ export interface OpenStoreOptions {
   workerUrl?: URL;
   /** Inspect only (audit verification): see `EngineOptions.readOnly`. */
   readOnly?: boolean;
+  /** A worker started earlier (`prestartStoreWorker`) to use instead of starting one now. */
+  prestarted?: PrestartedStoreWorker;
 }
 
 export interface OpenedStore extends Store {
@@ -41,7 +39,7 @@ export type { WorkerEntry };
 
 /** Where the store worker's entry lives: next to this source under tsx/vitest, next to the bundle otherwise. */
 export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
-  return resolveEntry('store-worker', moduleUrl);
+  return storeWorkerEntry(moduleUrl);
 }
 
 /**
@@ -51,8 +49,11 @@ export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerE
  */
 export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
   const { log } = options;
-  const entry = options.workerUrl ? workerEntryAt(options.workerUrl) : resolveWorkerEntry();
-  const workerData: WorkerOpenData = {
+  const adopted = options.prestarted?.adopt();
+  const worker =
+    adopted?.worker ??
+    startWorker(options.workerUrl ? workerEntryAt(options.workerUrl) : resolveWorkerEntry());
+  const openData: WorkerOpenData = {
     dir: options.dir,
     key: new Uint8Array(options.key.key),
     migrations: migrationScripts(options.migrations, 'sqlite'),
@@ -60,9 +61,10 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
     chunkSize: options.chunkSize,
     readOnly: options.readOnly ?? false,
   };
-  const worker = startWorker(entry, { workerData });
+  const open: WorkerOpenMessage = { kind: 'open', data: openData };
+  worker.postMessage(open);
   // The worker got its own copy (structured clone): do not leave one more lying in this heap.
-  workerData.key.fill(0);
+  openData.key.fill(0);
 
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -112,6 +114,11 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
         failAll(dead ?? new StoreError('WORKER_FAILED', `worker exited with code ${code}`));
       }
     });
+    // A prestarted worker that failed before it was adopted will send nothing more.
+    if (adopted?.failedBefore) {
+      log.error('store worker crashed', { detail: adopted.failedBefore });
+      failAll(new StoreError('WORKER_FAILED', adopted.failedBefore));
+    }
 
     const call = <T>(request: WorkerRequestBody): Promise<T> => {
       if (dead) return Promise.reject(dead);

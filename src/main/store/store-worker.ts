@@ -1,9 +1,9 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { LogFields, LogLevel, Logger } from '../log/logger';
-import { StoreEngine } from './engine';
+import { preloadSql, StoreEngine } from './engine';
 import { serializeError } from './errors';
 import { rawStoreKey } from './key';
-import type { WorkerMessage, WorkerOpenData, WorkerRequest } from './worker-protocol';
+import type { WorkerMessage, WorkerOpenData, WorkerOpenMessage, WorkerRequest } from './worker-protocol';
 
 /**
  * Worker entry: hosts sql.js and every disk operation so the main thread (card events, IPC)
@@ -44,8 +44,7 @@ async function handle(engine: StoreEngine, request: WorkerRequest): Promise<unkn
   }
 }
 
-async function main(): Promise<void> {
-  const data = workerData as WorkerOpenData;
+async function main(data: WorkerOpenData): Promise<void> {
   let engine: StoreEngine;
   try {
     engine = await StoreEngine.open({
@@ -75,4 +74,7 @@ async function main(): Promise<void> {
   });
 }
 
-void main();
+// sql.js compiles while the open request is on its way: the worker may have been started early, before
+// the data-folder lock was taken and the key read (store-worker-start.ts).
+preloadSql();
+port.once('message', (message: WorkerOpenMessage) => void main(message.data));

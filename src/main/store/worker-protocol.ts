@@ -3,7 +3,7 @@ import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
 import type { SerializedStoreError } from './errors';
 import type { MigrationScript, SqlParams, Statement } from './types';
 
-/** What the main thread passes to the worker at start (structured-clone safe). */
+/** What the main thread sends the worker to open the store (structured-clone safe). */
 export interface WorkerOpenData {
   dir: string;
   key: Uint8Array;
@@ -11,6 +11,15 @@ export interface WorkerOpenData {
   snapshotEvery?: Partial<CompactionPolicy>;
   chunkSize?: number;
   readOnly?: boolean;
+}
+
+/**
+ * The first message a store worker receives: it loads sql.js as soon as it starts, then waits for
+ * this (a worker may be started before the key is known: store-worker-start.ts).
+ */
+export interface WorkerOpenMessage {
+  kind: 'open';
+  data: WorkerOpenData;
 }
 
 export type WorkerRequest =

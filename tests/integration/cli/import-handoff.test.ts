@@ -136,6 +136,20 @@ describe('cli import hands its files to the instance holding the data folder', (
     expect(heavy).toEqual([]);
   });
 
+  it('a cold import runs sql.js on baseline code only, set before the rest of the CLI loads, with one store worker', async () => {
+    const dataDir = freshDir();
+    const run = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', dataDir]);
+    expect(run.stdout).toMatch(/^OK VAC_2023\.01\.xml/);
+    expect(run.code).toBe(0);
+    // The optimising recompilation of WebAssembly costs a short process more than it saves, and its
+    // exit waits for it (docs/performance.md): the flag must be set before sql.js is compiled.
+    const flag = run.events.indexOf('v8 --liftoff-only');
+    expect(flag).toBeGreaterThanOrEqual(0);
+    expect(flag).toBeLessThan(run.events.indexOf('out/cli/main.mjs'));
+    // The worker started early by the entry is the one that opens the store: not a second one.
+    expect(run.events.filter((event) => event === 'out/cli/store-worker.js')).toHaveLength(1);
+  });
+
   it('offers the socket only while the instance runs, 0600 in a 0700 folder; without an instance the CLI opens the store itself', async () => {
     const dataDir = freshDir();
     const { app } = await startInstance(dataDir);

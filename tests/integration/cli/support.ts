@@ -37,11 +37,12 @@ export function runCli(args: string[], onStderr?: (text: string) => void): Promi
  * The built CLI (`node out/cli/index.mjs`, as a hospital system runs it) with a module hook in front
  * that records every module it loads: `files`, the modules' files, and `sources`, the source files
  * those were built from (read from each bundle file's source map), all relative to the repository
- * (`out/cli/index.mjs`, `node_modules/zod/…`).
+ * (`out/cli/index.mjs`, `node_modules/zod/…`). `events` is the same record in order, main thread and
+ * workers together, with the V8 flags the process set (`v8 --flag`) among the modules.
  */
 export async function runBuiltCliRecordingModules(
   args: string[],
-): Promise<CliRun & { files: string[]; sources: string[] }> {
+): Promise<CliRun & { files: string[]; sources: string[]; events: string[] }> {
   const { cliBundle } = (await import(cliScript)) as { cliBundle: string };
   const dir = mkdtempSync(join(tmpdir(), 'poste-dmp-cli-modules-'));
   const list = join(dir, 'loaded.txt');
@@ -49,7 +50,13 @@ export async function runBuiltCliRecordingModules(
     let file;
     export function initialize(data) { file = data.file; }
     export async function load(url, context, next) { appendFileSync(file, url + '\\n'); return next(url, context); }`;
-  const preload = `import { register } from 'node:module';
+  // Runs in the main thread and again in each worker (workers inherit the process's --import).
+  const preload = `import { register, syncBuiltinESMExports } from 'node:module';
+    import { appendFileSync } from 'node:fs';
+    import v8 from 'node:v8';
+    const setFlags = v8.setFlagsFromString;
+    v8.setFlagsFromString = (flags) => { appendFileSync(${JSON.stringify(list)}, 'v8 ' + flags + '\\n'); setFlags(flags); };
+    syncBuiltinESMExports();
     register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}, { data: { file: ${JSON.stringify(list)} } });`;
   try {
     const run = await new Promise<CliRun>((resolve, reject) => {
@@ -65,10 +72,8 @@ export async function runBuiltCliRecordingModules(
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
-    const files = readFileSync(list, 'utf8')
-      .split('\n')
-      .filter((url) => url.startsWith('file:'))
-      .map((url) => fileURLToPath(url));
+    const lines = readFileSync(list, 'utf8').split('\n');
+    const files = lines.filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url));
     const sources = files.flatMap((file) => {
       // A bundle file names its sources in its map; a module loaded from node_modules is its own source.
       if (!existsSync(`${file}.map`)) return [file];
@@ -76,7 +81,10 @@ export async function runBuiltCliRecordingModules(
       return map.sources.map((source) => resolve(dirname(file), source));
     });
     const relative = (path: string): string => path.slice(repoRoot.length);
-    return { ...run, files: files.map(relative), sources: sources.map(relative) };
+    const events = lines
+      .filter((line) => line.startsWith('file:') || line.startsWith('v8 '))
+      .map((line) => (line.startsWith('file:') ? relative(fileURLToPath(line)) : line));
+    return { ...run, files: files.map(relative), sources: sources.map(relative), events };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
