@@ -134,7 +134,7 @@ async function cliImportIntoLargeFolder(quick: boolean): Promise<{ rows: BenchRo
     const run = (args: string[]): Promise<{ ms: number; code: number | null }> => {
       const started = performance.now();
       return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, { stdio: 'ignore' });
+        const child = spawn(process.execPath, args, { stdio: 'ignore', cwd: projectRoot() });
         child.on('error', reject);
         child.on('exit', (code) => resolve({ ms: performance.now() - started, code }));
       });
@@ -142,6 +142,11 @@ async function cliImportIntoLargeFolder(quick: boolean): Promise<{ rows: BenchRo
     // Node's own start on this machine at this moment, measured between the imports: the floor
     // under any CLI figure, which moves with the machine's load.
     const nodeStart: number[] = [];
+    // The floor under a cold import with this stack: node, then sql.js loaded, compiled (baseline
+    // code only, as the CLI runs it) and one statement run, before any store is read or CDA parsed.
+    const sqlReady: number[] = [];
+    const sqlReadyScript =
+      "require('sql.js')().then((SQL) => new SQL.Database().exec('CREATE TABLE t (a); INSERT INTO t VALUES (1)'))";
     const measure = async (): Promise<{ samples: number[]; refused: number }> => {
       const samples: number[] = [];
       let refused = 0;
@@ -150,6 +155,7 @@ async function cliImportIntoLargeFolder(quick: boolean): Promise<{ rows: BenchRo
         if (!file) break;
         const { ms, code } = await run([cliBundle, 'import', file, '--create', '--data', folder.dataDir]);
         nodeStart.push((await run(['-e', '0'])).ms);
+        sqlReady.push((await run(['--liftoff-only', '-e', sqlReadyScript])).ms);
         // A corpus file the import refuses (no INS, duplicate…) does not measure an import.
         if (code !== 0) refused++;
         else samples.push(ms);
@@ -214,6 +220,11 @@ async function cliImportIntoLargeFolder(quick: boolean): Promise<{ rows: BenchRo
           instanceMs.slice(1),
         ),
         summarise('référence : démarrage de node seul (node -e 0), entre les imports', 'ms', nodeStart),
+        summarise(
+          'référence : node puis sql.js prêt (chargé, compilé, une requête), entre les imports',
+          'ms',
+          sqlReady,
+        ),
       ],
       notes: [
         `CLI : processus complet par import (démarrage de node sur le bundle, puis remise à l’instance ou verrou, clé, ouverture, import, fermeture), première exécution de chaque série écartée ; temps CPU de l’instance par import remis : ${instanceCpuMs.toFixed(0)} ms (moyenne sur la série, lancement des processus par le bench compris) ; ${held.refused + cold.refused} fichier(s) du corpus refusé(s) et non comptés. Charge moyenne (1 min) : ${loadBefore.toFixed(1)} avant, ${loadAfter.toFixed(1)} après.`,
