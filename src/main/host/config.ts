@@ -12,6 +12,9 @@ import { isLoopbackHost, isWildcardHost } from './health';
  */
 const path = z.string().trim().min(1).max(4096);
 
+/** The host's sweep interval when host.json does not set `sessionSweepSeconds`. */
+export const defaultSessionSweepSeconds = 30;
+
 export const hostConfigSchema = z.strictObject({
   listen: z
     .strictObject({
@@ -59,6 +62,13 @@ export const hostConfigSchema = z.strictObject({
     .min(1)
     .max(24 * 60)
     .default(15),
+  /**
+   * How often the host ends idle professional sessions and checks open sessions' cards against the
+   * revocation data without waiting for a call (server.ts). Shorter: a revoked card's session ends
+   * sooner, at the cost of a revocation check per open session each time (OCSP: an answer is cached
+   * for `revocation.ocsp.maxCacheSeconds`). At most `professionalIdleMinutes` (loadHostConfig).
+   */
+  sessionSweepSeconds: z.number().int().min(5).max(600).default(defaultSessionSweepSeconds),
   /**
    * CRLs of the deployment's authorities (PEM or DER): AC ORGANISATIONS' for workstation
    * certificates, AC PERSONNES' for cards, the root's for the authorities themselves. Re-read when a
@@ -292,7 +302,23 @@ export function loadHostConfig(
       `Configuration du serveur DMP invalide (${absolute}) : health.listen.port ${health.listen.port} est déjà le port de l’API des postes (listen.port) : choisissez un autre port.`,
     );
   }
+  // Calls and the workstations' status checks refuse an idle session at once; the sweep is what ends
+  // it without one (its card chain dropped from memory, its end logged). Slower than the timeout, a
+  // session would outlive it by more than the timeout itself.
+  if (parsed.data.sessionSweepSeconds > parsed.data.professionalIdleMinutes * 60) {
+    throw new HostConfigError(
+      `Configuration du serveur DMP invalide (${absolute}) : sessionSweepSeconds (${parsed.data.sessionSweepSeconds} s) dépasse le délai d’inactivité professionalIdleMinutes (${parsed.data.professionalIdleMinutes} min, soit ${parsed.data.professionalIdleMinutes * 60} s) : le balayage des sessions doit passer au moins une fois par délai d’inactivité. Réduisez sessionSweepSeconds ou allongez professionalIdleMinutes.`,
+    );
+  }
   return resolvePaths(parsed.data, dirname(absolute));
+}
+
+/** The host's session timings from its configuration, in milliseconds (startDmpHost's options). */
+export function hostSessionTiming(config: HostConfig): { professionalIdleMs: number; sweepEveryMs: number } {
+  return {
+    professionalIdleMs: config.professionalIdleMinutes * 60 * 1000,
+    sweepEveryMs: config.sessionSweepSeconds * 1000,
+  };
 }
 
 /** The PEM files the configuration names, read once at start; a missing one is named in French. */

@@ -10,7 +10,14 @@ import { localDatabase, localPostgresMessage, startLocalPostgres } from './local
 import { dataLayout } from '../app/paths';
 import { toApiError } from '../app/user-messages';
 import { createLogger, type RootLogger } from '../log/logger';
-import { HostConfigError, hostEnvironment, loadHostConfig, readTlsFiles, type HostConfig } from './config';
+import {
+  HostConfigError,
+  hostEnvironment,
+  hostSessionTiming,
+  loadHostConfig,
+  readTlsFiles,
+  type HostConfig,
+} from './config';
 import { startDmpHost } from './dmp-host';
 import { verifyProfessionalProof } from '../pki';
 import { CrlFileError } from '../pki/revocation';
@@ -284,7 +291,7 @@ async function main(argv: string[]): Promise<number> {
       log: log.child('host'),
       host: config.listen.host,
       port: config.listen.port,
-      professionalIdleMs: config.professionalIdleMinutes * 60 * 1000,
+      ...hostSessionTiming(config),
       version,
       ...(opened.requests ? { requests: opened.requests } : {}),
     });

@@ -11,6 +11,7 @@ import type { RevocationCheck } from '../pki/revocation';
 import { X509Certificate } from '../pki/x509';
 import type { SecurityTrail, WorkstationIdentity } from '../audit/security-events';
 import { WorkstationRateLimiter, defaultHostLimits, type HostLimits } from './rate-limit';
+import { defaultSessionSweepSeconds } from './config';
 import type { ProfessionalSessions } from './professional-sessions';
 import type { HostConnection, HostRoute } from './routing';
 
@@ -58,7 +59,7 @@ export interface HostServerOptions {
   /**
    * How often idle sessions are dropped and open professional sessions' cards are checked against
    * the revocation data — the check itself reloads a CRL file that changed and asks the OCSP
-   * responder again once its cached answer expired — default 30 s.
+   * responder again once its cached answer expired — host.json's `sessionSweepSeconds`, default 30 s.
    */
   sweepEveryMs?: number;
 }
@@ -438,11 +439,12 @@ export async function startHostServer(options: HostServerOptions): Promise<Runni
       resolve();
     });
   });
+  const sweepEveryMs = options.sweepEveryMs ?? defaultSessionSweepSeconds * 1000;
   const sweep = setInterval(() => {
     sessions.sweep();
     limiter.sweep();
     sweepRevokedSessions();
-  }, options.sweepEveryMs ?? 30_000);
+  }, sweepEveryMs);
   sweep.unref();
   const { port } = server.address() as AddressInfo;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
