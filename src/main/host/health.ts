@@ -5,7 +5,7 @@ import { describeAuditVerdict, type AuditChainVerdict } from '../audit/verify';
 import type { Logger } from '../log/logger';
 
 /**
- * The host's health answer, for load balancers and monitoring (docs/host.md « Santé du serveur »).
+ * The host's health answer, for load balancers and monitoring (docs/host.md « Health and status »).
  * It says what state the host is in — database, audit chain verdict, revocation data age, version,
  * uptime, how many professional sessions are open — and nothing about who: no patient, no INS, no
  * professional's name or national id, no audit entry content. It is served on its own plain-HTTP

@@ -134,6 +134,8 @@ function quickStartGuide(dir: string, url: string, config: HostConfig): string {
         `--workstation-cert ${desk.certPath} --workstation-key ${desk.keyPath} --pkcs11-module ${manifest.softhsm.modulePath}`,
       `  Autres postes : ${manifest.workstations.map((w) => `${w.name}${w.systemCalls ? ' (appels système)' : ''}`).join(', ')} (${dirname(desk.certPath)})`,
     );
+  if (config.health)
+    lines.push(`État du serveur (supervision) : npm run host -- status --config ${join(dir, 'host.json')}`);
   if (config.storage.kind === 'local-postgres')
     lines.push(
       `Base PostgreSQL : psql -h ${config.storage.clusterDir} -p ${config.storage.port} -U postgres ${localDatabase}`,
@@ -160,6 +162,7 @@ async function testDeployment(args: string[], stderr: (s: string) => void): Prom
     const lines = [
       `Déploiement de TEST créé dans ${made.dir} (jamais en production : les clés des autorités sont à côté).`,
       `  Démarrer le serveur : npm run host -- --config ${made.configPath}`,
+      `  État du serveur en service : npm run host -- status --config ${made.configPath} (santé : ${made.healthUrl})`,
       `  Autorité à faire confiance (postes) : ${made.caPath}`,
       `  Cartes de test (SoftHSM2) : SOFTHSM2_CONF=${made.softhsm.confPath}, module ${made.softhsm.modulePath}`,
       ...made.workstations.map(

@@ -115,7 +115,7 @@ export async function statusCommand(
     const config = loadHostConfig(configFile, env);
     if (!config.health || config.health.listen.port === 0) {
       stderr(
-        `Aucune interface de santé à interroger dans ${configFile} : ajoutez "health": { "listen": { "host": "127.0.0.1", "port": 8081 } } (port fixe) et redémarrez le serveur (docs/host.md « Santé du serveur »).`,
+        `Aucune interface de santé à interroger dans ${configFile} : ajoutez "health": { "listen": { "host": "127.0.0.1", "port": 8081 } } (port fixe) et redémarrez le serveur (docs/host.md « Health and status »).`,
       );
       return 1;
     }

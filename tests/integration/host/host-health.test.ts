@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
 import { startPgCluster } from '../../support/pg-cluster';
-import { buildHost, postgresStorage, startHost, writeHostTlsFiles } from './support';
+import { buildHost, hostStatus, postgresStorage, startHost, writeHostTlsFiles } from './support';
 
 let pki: HostTestPki;
 let dir: string;
@@ -33,13 +33,6 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-/** `npm run host -- status …` without npm. */
-async function status(config: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const run = startHost(['status', '--config', config]);
-  const code = await run.exited;
-  return { code, ...run.output() };
 }
 
 describe('npm run host: health answer and status', () => {
@@ -81,7 +74,7 @@ describe('npm run host: health answer and status', () => {
         revocation: { configured: false },
         professionalSessions: 0,
       });
-      const fine = await status(config);
+      const fine = await hostStatus(config);
       expect(fine.code, fine.stderr).toBe(0);
       expect(fine.stdout).toMatch(/^Serveur DMP : prêt — version 0\.1\.0/m);
       expect(fine.stdout).toMatch(/^Base de données : répond \(\d+ ms\)$/m);
@@ -97,7 +90,7 @@ describe('npm run host: health answer and status', () => {
       });
       // Liveness: the process still answers.
       expect((await fetch(`http://127.0.0.1:${healthPort}/health/live`)).status).toBe(200);
-      const failing = await status(config);
+      const failing = await hostStatus(config);
       expect(failing.code).toBe(1);
       expect(failing.stdout).toMatch(/^Serveur DMP : NON PRÊT/m);
       expect(failing.stdout).toMatch(/^Base de données : NE RÉPOND PAS — /m);
@@ -105,7 +98,7 @@ describe('npm run host: health answer and status', () => {
       // It still stops cleanly, the database gone.
       host.child.kill('SIGTERM');
       expect(await host.exited).toBe(0);
-      const stopped = await status(config);
+      const stopped = await hostStatus(config);
       expect(stopped.code).toBe(1);
       expect(stopped.stderr).toMatch(
         /Serveur DMP injoignable sur http:\/\/127\.0\.0\.1:\d+\/health\/ready : aucun serveur à l’écoute/,
@@ -140,9 +133,9 @@ describe('npm run host: health answer and status', () => {
         storage: { kind: 'embedded', dataDir: 'data' },
       }),
     );
-    const noHealth = await status(none);
+    const noHealth = await hostStatus(none);
     expect(noHealth.code).toBe(1);
     expect(noHealth.stderr).toMatch(/Aucune interface de santé à interroger/);
-    expect((await status('')).code).toBe(2);
+    expect((await hostStatus('')).code).toBe(2);
   });
 });

@@ -8,7 +8,7 @@ import { connectToHost } from '../../../src/main/host-client';
 import { createLogger, silentLogger } from '../../../src/main/log/logger';
 import { loadOrCreateKeyFile } from '../../../src/main/store/key';
 import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
-import { buildHost, postgresStorage, startHost, writeHostTlsFiles } from './support';
+import { buildHost, hostStatus, postgresStorage, startHost, writeHostTlsFiles } from './support';
 import { startPgCluster } from '../../support/pg-cluster';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
@@ -48,6 +48,11 @@ describe('npm run host', () => {
     running.push(host.child);
     const url = await host.listening;
     expect(url, host.output().stderr).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    // `status` answers against the deployment's own host.json: its health listener is configured.
+    const status = await hostStatus(join(deployment, 'host.json'));
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^Serveur DMP : prêt — version /);
+    expect(made.stdout).toContain(`npm run host -- status --config ${join(deployment, 'host.json')}`);
     const caPem = readFileSync(join(deployment, 'pki', 'ca.pem'), 'utf8');
     const station = (name: string) =>
       connectToHost({

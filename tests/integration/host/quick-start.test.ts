@@ -14,7 +14,7 @@ import {
 } from '../../../src/main/store/pg/local-cluster';
 import { startPgCluster } from '../../support/pg-cluster';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
-import { buildHost, startHost } from './support';
+import { buildHost, hostStatus, startHost } from './support';
 
 /**
  * `npm run host -- --data DIR`: the quick start creates a test deployment and a PostgreSQL cluster
@@ -108,8 +108,24 @@ describe('npm run host -- --data DIR (quick start on a local PostgreSQL cluster)
         `--workstation-cert ${join(dir, 'pki', 'workstations', 'poste-a.crt')} ` +
         `--workstation-key ${join(dir, 'pki', 'workstations', 'poste-a.key')} --pkcs11-module `,
     );
-    const config = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as { storage: { kind: string } };
+    const config = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as {
+      storage: { kind: string };
+      health?: { listen: { host: string; port: number } };
+    };
     expect(config.storage.kind).toBe('local-postgres');
+    // The administrator's first check works as it comes: `status` finds a health listener in the
+    // folder's host.json (no section to add, no variable), on loopback, on a port of its own.
+    const status = await hostStatus(join(dir, 'host.json'));
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^Serveur DMP : prêt — version /);
+    expect(status.stdout).toMatch(/^Base de données : répond/m);
+    expect(config.health?.listen.host).toBe('127.0.0.1');
+    const healthPort = config.health!.listen.port;
+    expect(healthPort).not.toBe(Number(port));
+    expect(stdout).toContain(
+      `Santé (équilibreur de charge, supervision) : http://127.0.0.1:${healthPort}/health/ready`,
+    );
+    expect(stdout).toContain(`npm run host -- status --config ${join(dir, 'host.json')}`);
     for (const key of ['audit.key', 'field.key']) expect(statSync(join(dir, key)).mode & 0o777).toBe(0o600);
     // fsync stays on: this cluster holds data.
     expect(readFileSync(join(dir, 'postgres', 'data', 'postgresql.conf'), 'utf8')).not.toMatch(

@@ -28,6 +28,16 @@ export function startHost(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { child, listening, exited, output: () => ({ stdout, stderr }) };
 }
 
+/** `npm run host -- status --config FILE` without npm: its exit code and output. */
+export async function hostStatus(
+  config: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = startHost(['status', '--config', config], env);
+  const code = await run.exited;
+  return { code, ...run.output() };
+}
+
 /** Builds out/host/ once before the processes start (scripts/host.mjs would otherwise race to rebuild). */
 export async function buildHost(): Promise<void> {
   const { buildHostBundle } = (await import(hostScript)) as { buildHostBundle: () => Promise<void> };
