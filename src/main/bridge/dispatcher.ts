@@ -90,10 +90,15 @@ export function frenchIssues(error: z.ZodError): string {
           return `champ(s) non autorisé(s) ${i.keys.map((k) => `« ${k} »`).join(', ')}`;
         case 'invalid_type':
           return `${where} : type incorrect`;
+        // A bound is the schema's, never the refused value: it may be shown.
         case 'too_small':
-          return `${where} : trop court ou manquant`;
+          return isQuantity(i.origin)
+            ? `${where} : trop petit (${i.inclusive ? 'au moins' : 'plus de'} ${String(i.minimum)})`
+            : `${where} : trop court ou manquant`;
         case 'too_big':
-          return `${where} : trop long`;
+          return isQuantity(i.origin)
+            ? `${where} : trop grand (${i.inclusive ? 'au plus' : 'moins de'} ${String(i.maximum)})`
+            : `${where} : trop long`;
         case 'invalid_format':
           return `${where} : format incorrect`;
         default:
@@ -101,6 +106,11 @@ export function frenchIssues(error: z.ZodError): string {
       }
     })
     .join(' ; ');
+}
+
+/** Whether a size issue is about a number (« trop petit ») rather than a length (« trop court »). */
+function isQuantity(origin: string): boolean {
+  return origin === 'number' || origin === 'int' || origin === 'bigint';
 }
 
 /** Validated event fan-out shared by every transport. */
