@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,7 +183,70 @@ describe('seal-existing on a database created in clear', () => {
     expect(err.join('\n')).toContain(`Fichier de clé introuvable : ${keyFiles.fieldKeyFile}`);
     expect(existsSync(keyFiles.fieldKeyFile)).toBe(false);
   });
+
+  it('keeps the field key it created when a run fails after sealing some values with it, and a second run finishes with it', async () => {
+    const connection = await freshSchema(requirePgTestConnection());
+    const keyFiles = keyFolder();
+    const auditKeys = deriveAuditKeys(loadOrCreateKeyFile(keyFiles.auditKeyFile, silentLogger).key.key);
+    const clear = await openPgStore({ connection, log: silentLogger, migrations: dmpMigrations });
+    const { insKey } = await new DmpService({
+      store: clear,
+      log: silentLogger,
+      audit: { keys: auditKeys },
+    }).importCda(fixture('VSM_1.4_2022.01.xml'), { create: true, depositor: 'system' });
+    await clear.close();
+    // A document title in the old sealed format under a key this run does not have: the dossiers
+    // (sealed first) are committed, then the documents' batch fails.
+    const [document] = await rows<{ id: string; title: string }>(
+      connection,
+      'SELECT id, title FROM documents',
+    );
+    await sql(connection, 'UPDATE documents SET title = $1 WHERE id = $2', [
+      `enc:v1:${randomBytes(48).toString('base64')}`,
+      document!.id,
+    ]);
+    const config = writeHostConfigFile({
+      storage: { kind: 'postgres', connectionString: connectionString(connection), ...keyFiles },
+    });
+    const out: string[] = [];
+    const err: string[] = [];
+    const run = () =>
+      sealExistingCommand(
+        ['--config', config],
+        (s) => out.push(s),
+        (s) => err.push(s),
+      );
+    expect(await run()).toBe(1);
+    expect((await rows(connection, "SELECT 1 FROM dossiers WHERE birth_name LIKE 'enc:v2:%'")).length).toBe(
+      1,
+    );
+    // Values are sealed with it now: removing the file would lose them for good.
+    expect(existsSync(keyFiles.fieldKeyFile)).toBe(true);
+    expect(err.join('\n')).toContain(`Clé de champ conservée : ${keyFiles.fieldKeyFile}`);
+
+    // The administrator repairs the old value; the second run carries on with the same key.
+    await sql(connection, 'UPDATE documents SET title = $1 WHERE id = $2', [document!.title, document!.id]);
+    expect(await run()).toBe(0);
+    const host = await start(connection, keyFiles).opening;
+    try {
+      const doctor = actor(professional());
+      await host.dmp.authorize(doctor, insKey);
+      expect(await host.dmp.listDocuments(doctor, insKey)).toHaveLength(1);
+    } finally {
+      await host.close();
+    }
+  });
 });
+
+async function rows<R extends object>(connection: pg.PoolConfig, text: string): Promise<R[]> {
+  const client = new pg.Client(connection);
+  await client.connect();
+  try {
+    return (await client.query<R & pg.QueryResultRow>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
 
 describe('audit check at host start on PostgreSQL', () => {
   async function populated() {

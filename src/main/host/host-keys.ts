@@ -52,8 +52,9 @@ export async function resolveHostKeys(
  * marker: created in clear by an earlier build) is where a deployment first binds a field key, so
  * here — and only here, beside existing data — a missing field key file is created (exclusively,
  * under the database's write lock). Beside a sealed database a missing file is refused as at start.
- * `created` tells the caller to remove the file again if sealing fails (values in the old format
- * sealed with another key cannot be converted with a new one).
+ * `created` tells the caller to remove the file again if sealing fails before any value was sealed
+ * with it (values in the old format sealed with another key cannot be converted with a new one);
+ * once a batch committed, the file must stay: those values open with it alone.
  */
 export async function fieldKeyForSealing(
   connection: string | pg.PoolConfig,

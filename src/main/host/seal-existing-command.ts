@@ -56,7 +56,10 @@ export async function sealExistingCommand(
   );
   const log = root.child('seal-existing');
   let stopCluster: (() => Promise<void>) | null = null;
+  /** Created by this run, nothing sealed with it yet: removed if the run fails. */
   let createdKeyFile: string | null = null;
+  /** Created by this run, and values sealed with it: kept whatever happens. */
+  let keptKeyFile: string | null = null;
   try {
     let connection;
     if (storage.kind === 'local-postgres') {
@@ -67,7 +70,7 @@ export async function sealExistingCommand(
       connection = cluster.connection;
     } else connection = storage.connectionString;
     // A new key only for a database no key has sealed yet (host-keys.ts); removed again below if the
-    // sealing fails, so that a failed run leaves things as they were.
+    // sealing fails before any batch committed, so that a failed run leaves things as they were.
     const fieldKey = await fieldKeyForSealing(connection, storage.fieldKeyFile, log);
     if (fieldKey.created) createdKeyFile = storage.fieldKeyFile;
     const result = await sealExistingValues({
@@ -75,15 +78,24 @@ export async function sealExistingCommand(
       migrations: dmpMigrations,
       fieldKey: fieldKey.key.key,
       log,
-      onBatch: ({ table, rows }) => out(`  ${table} : ${rows} lignes scellées`),
+      onBatch: ({ table, rows }) => {
+        // Committed values are sealed with this key now: from here on, removing its file would lose
+        // them for good (a second run, with a key created anew, would leave them unreadable).
+        if (createdKeyFile) {
+          keptKeyFile = createdKeyFile;
+          createdKeyFile = null;
+        }
+        out(`  ${table} : ${rows} lignes scellées`);
+      },
     });
     const total = Object.values(result.converted).reduce((a, b) => a + b, 0);
-    if (createdKeyFile)
+    if (createdKeyFile ?? keptKeyFile)
       out(
-        `Clé de champ créée : ${createdKeyFile} (0600). Copiez ce fichier sur chaque serveur DMP de la base ` +
+        `Clé de champ créée : ${createdKeyFile ?? keptKeyFile} (0600). Copiez ce fichier sur chaque serveur DMP de la base ` +
           'et gardez-en une copie hors ligne : sans lui, les valeurs scellées ne peuvent plus être lues.',
       );
     createdKeyFile = null;
+    keptKeyFile = null;
     out(
       result.alreadySealed
         ? 'La base est déjà scellée avec cette clé : rien à faire.'
@@ -98,6 +110,12 @@ export async function sealExistingCommand(
     return 1;
   } finally {
     if (createdKeyFile) rmSync(createdKeyFile, { force: true });
+    if (keptKeyFile)
+      stderr(
+        `Clé de champ conservée : ${keptKeyFile} (0600), créée par cette commande : des valeurs sont déjà ` +
+          'scellées avec elle et ne peuvent être lues sans ce fichier. Gardez-le, corrigez la cause ci-dessus ' +
+          'et relancez seal-existing : il reprendra avec cette clé. Copiez-le ensuite sur chaque serveur DMP de la base.',
+      );
     if (stopCluster) await stopCluster();
     await root.flush();
   }
