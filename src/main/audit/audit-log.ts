@@ -316,7 +316,7 @@ export class AuditLog {
     checkpoint: Pick<AuditCheckpoint, 'seq' | 'head'> | null,
     maxEntries = 10_000,
   ): Promise<AuditChainVerdict> {
-    const { pinned, tail, head } = await this.store.readSnapshot(async (tx) => {
+    const { pinned, tail, head, macBefore } = await this.store.readSnapshot(async (tx) => {
       const stored = await readHead(this.q, tx);
       const from = Math.max(1, checkpoint?.seq ?? stored.count, stored.count - Math.max(1, maxEntries) + 1);
       const rows = await this.q.rows(tx, this.selectEntries().where('seq', '>=', from).orderBy('seq'));
@@ -324,7 +324,27 @@ export class AuditLog {
         checkpoint && checkpoint.seq < from
           ? await this.q.rows(tx, this.selectEntries().where('seq', '=', checkpoint.seq))
           : rows.filter((r) => Number(r.seq) === checkpoint?.seq);
-      return { pinned: named.map(fromRow)[0], tail: rows.map(fromRow), head: stored };
+      const tail = rows.map(fromRow);
+      // Entries without an HMAC are a pre-upgrade prefix only if none before them has one: when the
+      // entries read start without one, whether an earlier entry has one. Read backwards by seq, it
+      // stops at the first with an HMAC: only a chain none of whose entries has one is read through
+      // (a database from before the HMACs, until its first entry written since).
+      const macBefore =
+        this.hasMacColumn && tail[0]?.mac === null && from > 1
+          ? (
+              await this.q.rows(
+                tx,
+                this.q.db
+                  .selectFrom('audit_log')
+                  .select('seq')
+                  .where('seq', '<', from)
+                  .where('mac', 'is not', null)
+                  .orderBy('seq', 'desc')
+                  .limit(1),
+              )
+            ).length > 0
+          : false;
+      return { pinned: named.map(fromRow)[0], tail, head: stored, macBefore };
     });
     if (checkpoint) {
       if (!pinned)
@@ -339,7 +359,15 @@ export class AuditLog {
     }
     const first = tail[0];
     if (!first) return verifyAuditChain([], head, this.keys);
-    return verifyAuditChain(tail, head, this.keys, { count: first.seq - 1, lastHash: first.prevHash });
+    const verdict = verifyAuditChain(tail, head, this.keys, {
+      count: first.seq - 1,
+      lastHash: first.prevHash,
+    });
+    // Read alone, entries written without the audit key after authenticated ones would pass for the
+    // pre-upgrade prefix (a host's first start reads the last entry only).
+    if (verdict.ok && verdict.unauthenticatedPrefix && macBefore)
+      return { ok: false, count: verdict.count, firstBadSeq: first.seq, problem: 'unauthenticated' };
+    return verdict;
   }
 
   /** Verifies the stored rows against the stored head and each entry's HMAC under this log's keys. */

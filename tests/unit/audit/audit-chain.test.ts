@@ -225,6 +225,47 @@ describe('AuditLog', () => {
     expect(await log.verifySince(at(2), 3)).toMatchObject({ ok: false, firstBadSeq: 9, problem: 'edited' });
   });
 
+  it('from a checkpoint or the head: an entry without HMAC after one that has one is refused, even when the entries read all lack one', async () => {
+    const store = await openTestStore(migrations);
+    const keys = ephemeralAuditKeys();
+    const log = await AuditLog.open(store, { keys });
+    await log.record(Array.from({ length: 10 }, (_, i) => event(i + 1)));
+    const entries = await log.entries();
+    const at = (seq: number) => ({ seq, head: (entries[seq - 1] as AuditEntry).hash });
+    // Written without the audit key: the chain links, the HMAC is missing (the hash does not cover it).
+    await store.write(dropAuditTriggers(store));
+    await store.write([{ sql: 'UPDATE audit_log SET mac = NULL WHERE seq >= 9' }]);
+    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 9, problem: 'unauthenticated' });
+    // No checkpoint (a host's first start): the last entry alone is read.
+    expect(await log.verifySince(null)).toMatchObject({
+      ok: false,
+      firstBadSeq: 10,
+      problem: 'unauthenticated',
+    });
+    // A checkpoint further back than the entries read: the last two alone.
+    expect(await log.verifySince(at(2), 2)).toMatchObject({
+      ok: false,
+      firstBadSeq: 9,
+      problem: 'unauthenticated',
+    });
+    expect(await log.verifySince(at(5))).toMatchObject({
+      ok: false,
+      firstBadSeq: 9,
+      problem: 'unauthenticated',
+    });
+  });
+
+  it('from the head of a chain written before HMACs existed: its entries without HMAC are still a prefix', async () => {
+    const store = await openTestStore(migrations);
+    const keys = ephemeralAuditKeys();
+    const log = await AuditLog.open(store, { keys });
+    await log.record(Array.from({ length: 4 }, (_, i) => event(i + 1)));
+    await store.write(dropAuditTriggers(store));
+    await store.write([{ sql: 'UPDATE audit_log SET mac = NULL' }]);
+    expect(await log.verifySince(null)).toEqual({ ok: true, count: 4, unauthenticatedPrefix: 1 });
+    expect(await log.verify()).toEqual({ ok: true, count: 4, unauthenticatedPrefix: 4 });
+  });
+
   it('reads the highest validly signed checkpoint among the last lines of the file only', () => {
     const keys = ephemeralAuditKeys();
     const file = join(mkdtempSync(join(tmpdir(), 'poste-dmp-checkpoints-')), 'audit-checkpoints.log');
