@@ -1,7 +1,7 @@
 import { CdaError } from './errors';
 import { looksLikeCompletePdf, looksLikePdf } from './pdf';
 import { codedOf } from './hl7/datatypes';
-import { narrativeIdIndex, narrativeToHtml } from './narrative';
+import { narrativeIdIndex, narrativeRows, narrativeToHtml } from './narrative';
 import { extractSectionEntries } from './entries/extract';
 import type { CdaBody, CdaSection, ExtractedEntry } from './types';
 import { attr, child, children, findDescendants, templateIdsOf, text } from './xml/tree';
@@ -53,7 +53,7 @@ function readStructured(structured: XmlElement, reimbursementDocument: boolean):
     });
     const extraction = extractSectionEntries(
       sectionEntries,
-      { idIndex, ...(code ? { sectionCode: code.code } : {}) },
+      { idIndex, rows: narrativeRows(child(section, 'text')), ...(code ? { sectionCode: code.code } : {}) },
       reimbursementDocument,
     );
     entries.push(...extraction.entries);

@@ -404,7 +404,14 @@ export function buildSummary(
       (e) => `${factKey(e, true)}|${e.state ?? ''}`,
     ).sort(newestFirst),
     devices: mergeFacts(present('device'), (e) => factKey(e, true)),
-    procedures: mergeFacts(present('procedure'), (e) => factKey(e, true)),
+    // A procedure of a care plan is planned, not history, whatever its moodCode says (IPS-FR's « Autre acte »).
+    procedures: mergeFacts(
+      ofKind('procedure')
+        .filter((s) => !s.data.negated && !PLAN_SECTIONS.includes(s.data.sectionCode ?? ''))
+        .map((s) => s.clinical)
+        .sort(newestFirst),
+      (e) => factKey(e, true),
+    ),
     // Risk factors keep stated absences (« Absence de tabagisme »): in a risk section, absence is information.
     riskFactors: mergeFacts(
       ofKind('riskFactor').map((s) => s.clinical),
@@ -418,7 +425,10 @@ export function buildSummary(
     trustedPersons: byRole(['trusted']),
     treatingPhysicians: byRole(['treating']),
     advanceDirectives: mergeFacts(
-      present('advanceDirective'),
+      // Rows stored before the summary-truth audit carry the template's fixed `completed`, read « Terminé ».
+      present('advanceDirective').map(({ status, ...e }) =>
+        status === undefined || status === 'Terminé' ? e : { ...e, status },
+      ),
       (e) => `${factKey(e, false)}|${e.detail ?? ''}`,
     ),
     latestDocuments,

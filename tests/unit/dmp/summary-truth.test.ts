@@ -123,6 +123,31 @@ describe('emergency summary: meaning, not markup (issue 10)', () => {
   });
 });
 
+describe('emergency summary: what the narrative says (summary-truth audit)', () => {
+  it('never lists a care-plan act as a past procedure, whatever its moodCode (IPS-FR « Autre acte », envisagé le 01/12/2024)', async () => {
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [shared('IPS-FR_2024.01.xml')]);
+    expect(summary.procedures.map((p) => p.startDate)).not.toContain('2024-12-01');
+    expect(summary.procedures.map((p) => p.startDate).sort()).toEqual(['2016-12-08', '2018-01-14']);
+  });
+
+  it('shows the two REVAXIS doses as two lines, on the dates of the narrative', async () => {
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [shared('IPS-FR_2024.01.xml')]);
+    const revaxis = summary.immunizations.filter((v) => v.label.startsWith('REVAXIS'));
+    expect(revaxis.map((v) => v.startDate?.slice(0, 10))).toEqual(['2009-09-28', '2009-08-25']);
+    for (const v of revaxis) expect(v.facts?.filter((f) => f.label === 'Rang')).toHaveLength(1);
+  });
+
+  it('never writes « Terminé » beside an advance directive, and keeps the VSM COUMADINE at the row’s 1 cp/j', async () => {
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [
+      shared('IPS-FR_2024.01.xml'),
+      shared('VSM_1.4_2022.01.xml'),
+    ]);
+    expect(summary.advanceDirectives.map(shown).join('\n')).not.toMatch(/termin/i);
+    const coumadine = summary.otherMedications.find((m) => m.label.startsWith('COUMADINE'));
+    expect(coumadine?.facts).toContainEqual({ label: 'Posologie', value: '1 cp/j' });
+  });
+});
+
 describe('emergency summary: nothing lost, one line per fact (issue 10)', () => {
   it('writes structured posology in French: progressive doses, frequency, duration and maximum', async () => {
     const summary = await summaryOf('2023-12-02T10:00:00Z', [fromCorpus('eP-MED-DM_2024.01_PosoStruct.xml')]);

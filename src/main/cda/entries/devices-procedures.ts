@@ -4,6 +4,7 @@ import type { ExtractedEntry } from '../types';
 import { attr, child, path, templateIdsOf, text } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
+import { reconcileWithNarrative } from './narrative-check';
 import { entryNarrative, labelOfCoded, optional, originalTextOf } from './context';
 import { quantityLabel } from './labels';
 import { anchorOf, authorName, detailOf, factsOf, isNegated, periodOf, related } from './common';
@@ -65,20 +66,24 @@ export function readProcedure(procedure: XmlElement, ctx: EntryContext): Extract
     ['Réalisé par', performer?.name ?? performer?.organization],
     ['Commentaire', commentOf(procedure, ctx)],
   ]);
-  return {
-    kind: 'procedure',
-    label: labelOfCoded(codeEl, ctx) ?? entryNarrative(procedure, ctx) ?? 'Acte',
-    ...optional('code', codedOf(codeEl)),
-    ...optional('facts', facts),
-    ...optional('detail', detailOf(facts)),
-    ...optional('startDate', startDate),
-    ...optional('endDate', endDate),
-    ...(isNegated(procedure) ? { negated: true } : {}),
-    ...optional('anchor', anchorOf(procedure)),
-    ...optional('author', authorName(procedure)),
-    ...optional('sectionCode', ctx.sectionCode),
-    templateIds: templateIdsOf(procedure),
-  };
+  return reconcileWithNarrative(
+    {
+      kind: 'procedure',
+      label: labelOfCoded(codeEl, ctx) ?? entryNarrative(procedure, ctx) ?? 'Acte',
+      ...optional('code', codedOf(codeEl)),
+      ...optional('facts', facts),
+      ...optional('detail', detailOf(facts)),
+      ...optional('startDate', startDate),
+      ...optional('endDate', endDate),
+      ...(isNegated(procedure) ? { negated: true } : {}),
+      ...optional('anchor', anchorOf(procedure)),
+      ...optional('author', authorName(procedure)),
+      ...optional('sectionCode', ctx.sectionCode),
+      templateIds: templateIdsOf(procedure),
+    },
+    procedure,
+    ctx,
+  );
 }
 
 /**

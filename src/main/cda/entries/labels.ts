@@ -55,6 +55,29 @@ export function concernStatusLabel(code: string | undefined): string | undefined
   return statusLabel(code);
 }
 
+/**
+ * FR-Certitude (HL7 condition-ver-status): how sure the author is. `confirmed` needs no mention;
+ * `refuted` and `entered-in-error` mean the document says the condition is not there.
+ */
+const CERTAINTY: Readonly<Record<string, { label: string; absent?: true }>> = {
+  unconfirmed: { label: 'Non confirmé' },
+  provisional: { label: 'Provisoire' },
+  differential: { label: 'Diagnostic différentiel' },
+  refuted: { label: 'Réfuté', absent: true },
+  'entered-in-error': { label: 'Saisi par erreur', absent: true },
+};
+
+export function certaintyOf(
+  code: string | undefined,
+  display?: string,
+): { label: string; absent: boolean } | undefined {
+  const known = code ? CERTAINTY[code] : undefined;
+  if (!known) return undefined;
+  const label =
+    display && display.trim() !== '' && display !== code ? capitalize(display.trim()) : known.label;
+  return { label, absent: known.absent === true };
+}
+
 /** HL7 ObservationValue severity codes (L/M/H) and SNOMED CT severities. */
 const SEVERITY_LABELS: Readonly<Record<string, string>> = {
   L: 'Légère',

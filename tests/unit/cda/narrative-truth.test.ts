@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCda } from '../../../src/main/cda/import';
+import type { ExtractedEntry } from '../../../src/main/cda/types';
+import { sharedCdaFixturesDir, sharedCorpusDir } from '../../support/shared-fixtures';
+import { minimalCda, structuredBody } from './support/fixtures';
+
+/**
+ * Official CI-SIS documents whose coded entries contradict their own narrative table (the attested
+ * text a clinician reads): the extraction must say what the narrative says, and name the disagreement.
+ * Each expectation quotes the narrative row of the fixture.
+ */
+const official = (name: string) => parseCda(readFileSync(join(sharedCdaFixturesDir(), name)));
+const corpus = (name: string) => parseCda(readFileSync(join(sharedCorpusDir(), name)));
+
+function fact(e: ExtractedEntry | undefined, label: string): string | undefined {
+  return e?.facts?.find((f) => f.label === label)?.value;
+}
+
+describe('summary says what the narrative says (audit of the official documents)', () => {
+  it('VSM: COUMADINE and PLAVIX posology is the row’s « 1 cp/j », not the coded 4 and 2 tablets a day', () => {
+    const meds = official('VSM_1.4_2022.01.xml').entries.filter((e) => e.kind === 'medication');
+    const coumadine = meds.find((m) => m.label.startsWith('COUMADINE'));
+    const plavix = meds.find((m) => m.label.startsWith('PLAVIX'));
+    expect(fact(coumadine, 'Posologie')).toBe('1 cp/j');
+    expect(fact(plavix, 'Posologie')).toBe('1 cp/j');
+    expect(coumadine?.detail).not.toMatch(/4 fois par jour.*Voie/);
+    // The disagreement is written out with the coded reading, so the clinician can check the document.
+    expect(fact(coumadine, 'À vérifier')).toContain('« 1 comprimé(s) 4 fois par jour »');
+    expect(fact(plavix, 'À vérifier')).toContain('« 2 comprimé(s) 1 fois par jour »');
+  });
+
+  it('IPS-FR: LEVOTHYROX keeps its coded posology when the row agrees (« 1 cp | 1 fois/j »)', () => {
+    const levothyrox = official('IPS-FR_2024.01.xml').entries.find((e) => e.label.startsWith('LEVOTHYROX'));
+    expect(fact(levothyrox, 'Posologie')).toBe('1 comprimé(s) 1 fois par jour');
+    expect(fact(levothyrox, 'À vérifier') ?? '').not.toMatch(/posologie/i);
+  });
+
+  it('VSM: the paracetamol allergy is « Intermittent » as in the row, not the coded « Inactif »', () => {
+    const allergy = official('VSM_1.4_2022.01.xml').entries.find((e) => e.kind === 'allergy');
+    expect(allergy?.status).toBe('Intermittent');
+    expect(fact(allergy, 'À vérifier')).toContain('« Inactif »');
+  });
+
+  it('IPS-FR: dates are the row’s (AIT 11/02/2022 au 11/03/2022, LEVOTHYROX 11/01/2024, REVAXIS 25/08/2009)', () => {
+    const entries = official('IPS-FR_2024.01.xml').entries;
+    const ait = entries.find((e) => e.kind === 'problem' && e.code?.code === 'G45.9');
+    expect(ait).toMatchObject({ startDate: '2022-02-11', endDate: '2022-03-11' });
+    expect(fact(ait, 'À vérifier')).toContain('22/04/2018 au 30/04/2018');
+    expect(entries.find((e) => e.label.startsWith('LEVOTHYROX'))?.startDate).toBe('2024-01-11');
+    const revaxis = entries.filter((e) => e.kind === 'immunization').map((e) => e.startDate?.slice(0, 10));
+    expect(revaxis.sort()).toEqual(['2009-08-25', '2009-09-28']);
+  });
+
+  it('corpus: the defibrillator was implanted on 12/08/1985 as the row says, not the coded 1999', () => {
+    const implants = corpus('CARD-F-PRC-DCI_2022.01.xml').entries.filter(
+      (e) => e.kind === 'procedure' && /défibrillateur/i.test(e.label),
+    );
+    expect(implants.length).toBeGreaterThan(0);
+    for (const implant of implants) expect(implant.startDate).toBe('1985-08-12');
+  });
+
+  it('leaves an entry alone when its row agrees (VSM pyélonéphrite 22/04/2018, IPS-FR thyroïdite)', () => {
+    const vsm = official('VSM_1.4_2022.01.xml').entries.find((e) => e.code?.code === 'N10');
+    expect(vsm).toMatchObject({ startDate: '2018-04-22', endDate: '2018-04-30' });
+    expect(fact(vsm, 'À vérifier')).toBeUndefined();
+    const thyroid = official('IPS-FR_2024.01.xml').entries.find((e) => e.code?.code === 'E06.3');
+    expect(thyroid?.facts?.map((f) => f.label)).toEqual(['Sévérité']);
+  });
+
+  it('IPS-FR: a problem the row calls « Non confirmé » says so', () => {
+    const r69 = official('IPS-FR_2024.01.xml').entries.find((e) => e.code?.code === 'R69');
+    expect(fact(r69, 'Certitude')).toBe('Non confirmé');
+    expect(r69?.negated).toBeUndefined();
+  });
+
+  it('a refuted diagnosis (FR-Certitude « refuted ») is an absence, never a problem', () => {
+    const doc = parseCda(
+      minimalCda({
+        body: structuredBody(`<section><code code="11450-4"/><text>Diabète : réfuté</text><entry>
+          <act classCode="ACT" moodCode="EVN"><templateId root="1.3.6.1.4.1.19376.1.5.3.1.4.5.2"/><statusCode code="active"/>
+            <entryRelationship typeCode="SUBJ"><observation classCode="OBS" moodCode="EVN">
+              <templateId root="1.3.6.1.4.1.19376.1.5.3.1.4.5"/>
+              <value xsi:type="CD" code="E11" displayName="Diabète de type 2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>
+              <entryRelationship typeCode="SUBJ" inversionInd="true"><observation classCode="OBS" moodCode="EVN">
+                <code code="66455-7" codeSystem="2.16.840.1.113883.6.1"/>
+                <value xsi:type="CD" code="refuted" displayName="Réfuté" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>
+              </observation></entryRelationship>
+            </observation></entryRelationship></act></entry></section>`),
+      }),
+    );
+    expect(doc.entries.find((e) => e.code?.code === 'E11')).toMatchObject({ negated: true });
+  });
+
+  it('IPS-FR: an advance directive is never « completed » (the statusCode its template fixes)', () => {
+    const directives = official('IPS-FR_2024.01.xml').entries.filter((e) => e.kind === 'advanceDirective');
+    expect(directives.length).toBeGreaterThan(0);
+    for (const d of directives) expect(d.status).toBeUndefined();
+  });
+});
