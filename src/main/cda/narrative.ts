@@ -1,4 +1,4 @@
-import { attr, child, children, findDescendants, text } from './xml/tree';
+import { attr, child, children, findDescendants } from './xml/tree';
 import type { XmlElement } from './xml/tree';
 
 /**
@@ -182,7 +182,31 @@ function columnTexts(tr: XmlElement): string[] {
   const out: string[] = [];
   for (const cell of tr.children.filter((c) => c.local === 'td' || c.local === 'th')) {
     const span = Math.min(Number(attr(cell, 'colspan') ?? '1') || 1, 50);
-    for (let i = 0; i < span; i++) out.push(text(cell));
+    for (let i = 0; i < span; i++) out.push(cellText(cell));
   }
   return out;
 }
+
+/** A cell's words, its lines (`br`, paragraphs, items, nested rows) kept apart by « / ». */
+function cellText(cell: XmlElement): string {
+  const parts: string[] = [];
+  const walk = (el: XmlElement): void => {
+    for (const n of el.nodes) {
+      if (typeof n === 'string') parts.push(n);
+      else {
+        if (LINE_BREAKS.has(n.local)) parts.push('\n');
+        walk(n);
+        if (LINE_BREAKS.has(n.local)) parts.push('\n');
+      }
+    }
+  };
+  walk(cell);
+  return parts
+    .join('')
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .join(' / ');
+}
+
+const LINE_BREAKS: ReadonlySet<string> = new Set(['br', 'paragraph', 'item', 'tr']);

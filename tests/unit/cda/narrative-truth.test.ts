@@ -37,6 +37,24 @@ describe('summary says what the narrative says (audit of the official documents)
     expect(fact(levothyrox, 'À vérifier') ?? '').not.toMatch(/posologie/i);
   });
 
+  it('eP-MED-DM: the prescription’s « 1 cp à 2 cp » is the dose, not the coded maximum of 1 tablet', () => {
+    const paracetamol = corpus('eP-MED-DM_2024.01_PosoStruct.xml').entries.find((e) =>
+      e.label.startsWith('PARACETAMOL'),
+    );
+    expect(fact(paracetamol, 'Posologie')).toBe(
+      '3 fois/j à partir du 01/12/2023 pendant 2 jours / 2 fois/j à partir du 03/12/2023 pendant 4 jours ; ' +
+        '1 cp à 2 cp / 1 cp à 2 cp ; 1500 mg/j à 3000 mg/j / 1000 mg/j à 2000 mg/j',
+    );
+  });
+
+  it('ANEST: a dose referencing another treatment’s row is the document’s slip, not a discordance', () => {
+    const isoflurane = corpus('ANEST-CR-ANEST_2022.01.xml').entries.find((e) =>
+      e.label.startsWith('ISOFLURANE'),
+    );
+    expect(isoflurane).toBeDefined();
+    expect(fact(isoflurane, 'À vérifier')).toBeUndefined();
+  });
+
   it('VSM: the paracetamol allergy is « Intermittent » as in the row, not the coded « Inactif »', () => {
     const allergy = official('VSM_1.4_2022.01.xml').entries.find((e) => e.kind === 'allergy');
     expect(allergy?.status).toBe('Intermittent');

@@ -152,11 +152,12 @@ describe('emergency summary: nothing lost, one line per fact (issue 10)', () => 
   it('writes structured posology in French: progressive doses, frequency, duration and maximum', async () => {
     const summary = await summaryOf('2023-12-02T10:00:00Z', [fromCorpus('eP-MED-DM_2024.01_PosoStruct.xml')]);
     const paracetamol = summary.medications.find((m) => /PARACETAMOL/i.test(m.label));
-    expect(paracetamol?.facts).toContainEqual({
-      label: 'Posologie',
-      value:
-        '1 comprimé(s) 3 fois par jour pendant 2 jours, puis 2 fois par jour pendant 4 jours ; maximum 4 par jour',
-    });
+    // The coded maximum dose is 1 tablet where the prescription reads « 1 cp à 2 cp » (summary-truth audit):
+    // the prescription's words are the posology, the French rendering of the coded one is quoted « À vérifier ».
+    expect(paracetamol?.facts?.find((f) => f.label === 'Posologie')?.value).toContain('1 cp à 2 cp');
+    expect(paracetamol?.facts?.find((f) => f.label === 'À vérifier')?.value).toContain(
+      '« 1 comprimé(s) 3 fois par jour pendant 2 jours, puis 2 fois par jour pendant 4 jours ; maximum 4 par jour »',
+    );
     expect(paracetamol?.facts).toContainEqual({ label: 'Renouvellement', value: 'renouvelable 3 fois' });
   });
 

@@ -7,8 +7,11 @@ import type { NarrativeRow } from '../narrative';
 export interface EntryContext {
   /** Narrative anchors by `ID`, to resolve `reference/@value="#…"`. */
   idIndex: ReadonlyMap<string, XmlElement>;
-  /** Narrative table rows of the entry's own section, by the IDs they hold (see `narrativeRows`). */
-  rows?: ReadonlyMap<string, NarrativeRow>;
+  /**
+   * Narrative table rows of the entry's own section, by the IDs they hold (see `narrativeRows`). Read
+   * through a getter so a section whose entries never ask does not pay for the index.
+   */
+  rows?: () => ReadonlyMap<string, NarrativeRow>;
   sectionCode?: string;
 }
 

@@ -1,9 +1,9 @@
 import type { NarrativeCell, NarrativeRow } from '../narrative';
 import type { EntryFact, ExtractedEntry } from '../types';
-import { attr } from '../xml/tree';
+import { attr, child, findDescendants, path } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
-import { optional } from './context';
+import { optional, resolveReference } from './context';
 import { anchorOf, detailOf } from './common';
 
 /**
@@ -33,9 +33,10 @@ export const DISCORDANCE_LABEL = 'À vérifier';
  * reason points into another table).
  */
 export function narrativeRowOf(act: XmlElement, ctx: EntryContext): NarrativeRow | undefined {
-  if (!ctx.rows) return undefined;
+  const rows = ctx.rows?.();
+  if (!rows) return undefined;
   for (const id of [anchorOf(act), ...ownReferences(act)]) {
-    const row = id !== undefined ? ctx.rows.get(id) : undefined;
+    const row = id !== undefined ? rows.get(id) : undefined;
     if (row) return row;
   }
   return undefined;
@@ -58,6 +59,27 @@ function ownReferences(act: XmlElement): string[] {
 
 function cellsUnder(row: NarrativeRow, header: RegExp): NarrativeCell[] {
   return row.cells.filter((c) => c.header !== undefined && header.test(c.header));
+}
+
+/**
+ * Doses whose coded value is not the number of the narrative words they reference (eP-MED-DM: the
+ * maximum dose is coded 1 tablet and points to « 2 cp »): those words, for every step of the posology.
+ */
+function doseWordsDisagreeing(act: XmlElement, ctx: EntryContext, row: NarrativeRow | undefined): string[] {
+  const found: string[] = [];
+  for (const dose of findDescendants(act, (e) => e.local === 'doseQuantity')) {
+    for (const quantity of [dose, child(dose, 'low'), child(dose, 'high')]) {
+      const value = attr(quantity, 'value');
+      const reference = path(quantity, 'translation', 'originalText', 'reference');
+      // A reference into another treatment's row is the document's slip, not this treatment's dose.
+      const target = ctx.rows?.().get(attr(reference, 'value')?.slice(1) ?? '');
+      if (row && target && target !== row) continue;
+      const words = resolveReference(reference, ctx);
+      if (value === undefined || words === undefined || numbersOf(words).size === 0) continue;
+      if (!numbersOf(words).has(Number(value))) found.push(words);
+    }
+  }
+  return [...new Set(found)];
 }
 
 /** Texts per column: the cells a spanning header covers (« Dose » over « de | 2 | à | 4 | CP ») read as one. */
@@ -137,12 +159,11 @@ export function reconcileWithNarrative(
   ctx: EntryContext,
 ): ExtractedEntry {
   const row = narrativeRowOf(act, ctx);
-  if (!row) return entry;
   let result: ExtractedEntry = entry;
   let facts: EntryFact[] = [...(entry.facts ?? [])];
   const discordances: string[] = [];
 
-  const period = narrativePeriod(row);
+  const period = row ? narrativePeriod(row) : undefined;
   const start = entry.startDate;
   if (period?.start !== undefined && start !== undefined && !sameDate(period.start, start)) {
     const coded = entry.endDate ? `${frDate(start)} au ${frDate(entry.endDate)}` : frDate(start);
@@ -155,7 +176,7 @@ export function reconcileWithNarrative(
     discordances.push(`le texte du document date ceci du ${period.words}, ses données codées du ${coded}`);
   }
 
-  if (entry.kind === 'problem' || entry.kind === 'allergy') {
+  if (row && (entry.kind === 'problem' || entry.kind === 'allergy')) {
     const status = cellsUnder(row, STATUS_HEADER)
       .map((c) => c.text)
       .find(said);
@@ -172,15 +193,18 @@ export function reconcileWithNarrative(
   }
 
   if (entry.kind === 'medication') {
-    const written = byColumn(cellsUnder(row, POSOLOGY_HEADER)).filter(said);
+    const written = row ? byColumn(cellsUnder(row, POSOLOGY_HEADER)).filter(said) : [];
     const coded = facts.find((f) => f.label === 'Posologie')?.value;
-    if (written.length > 0 && coded !== undefined) {
-      const words = [...new Set(written)].join(' ; ');
-      const shown = numbersOf(words);
-      if ([...numbersOf(coded)].some((n) => !shown.has(n))) {
-        facts = facts.map((f) => (f.label === 'Posologie' ? { label: 'Posologie', value: words } : f));
+    if (coded !== undefined) {
+      const words = written.length > 0 ? [...new Set(written)].join(' ; ') : undefined;
+      const shown = words !== undefined ? numbersOf(words) : undefined;
+      const rowDisagrees = shown !== undefined && [...numbersOf(coded)].some((n) => !shown.has(n));
+      const doses = doseWordsDisagreeing(act, ctx, row);
+      if (rowDisagrees || doses.length > 0) {
+        const value = words ?? doses.join(', ');
+        facts = facts.map((f) => (f.label === 'Posologie' ? { label: 'Posologie', value } : f));
         discordances.push(
-          `posologie « ${words} » dans le texte du document, « ${coded} » dans ses données codées`,
+          `posologie « ${value} » dans le texte du document, « ${coded} » dans ses données codées`,
         );
       }
     }
