@@ -87,6 +87,14 @@ describe('summary says what the narrative says (audit of the official documents)
     expect(thyroid?.facts?.map((f) => f.label)).toEqual(['Sévérité']);
   });
 
+  it('OBP-SAP: the act is named as the narrative names it, not by its bare code « SURG »', () => {
+    const act = corpus('OBP-SAP_2024.01.xml').entries.find(
+      (e) => e.kind === 'procedure' && e.code?.code === 'SURG',
+    );
+    expect(act?.label).toBe('Appendicectomie, par laparotomie');
+    expect(act?.startDate).toBe('2008-08-11');
+  });
+
   it('IPS-FR: a problem the row calls « Non confirmé » says so', () => {
     const r69 = official('IPS-FR_2024.01.xml').entries.find((e) => e.code?.code === 'R69');
     expect(fact(r69, 'Certitude')).toBe('Non confirmé');

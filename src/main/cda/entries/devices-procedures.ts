@@ -69,7 +69,13 @@ export function readProcedure(procedure: XmlElement, ctx: EntryContext): Extract
   return reconcileWithNarrative(
     {
       kind: 'procedure',
-      label: labelOfCoded(codeEl, ctx) ?? entryNarrative(procedure, ctx) ?? 'Acte',
+      // The narrative names the act before a bare code does: OBP-SAP codes its appendicectomy « SURG » only.
+      label:
+        codedOf(codeEl)?.display ??
+        originalTextOf(codeEl, ctx) ??
+        entryNarrative(procedure, ctx) ??
+        codedOf(codeEl)?.code ??
+        'Acte',
       ...optional('code', codedOf(codeEl)),
       ...optional('facts', facts),
       ...optional('detail', detailOf(facts)),
