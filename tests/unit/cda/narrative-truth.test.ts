@@ -87,6 +87,22 @@ describe('summary says what the narrative says (audit of the official documents)
     expect(thyroid?.facts?.map((f) => f.label)).toEqual(['Sévérité']);
   });
 
+  it('BIO glycémie: the reference range is the printed « (3.89 - 6.00) », not the coded 3,89 – 3,89 mmol/L', () => {
+    for (const name of [
+      'BIO-CR-BIO_2024.01_Glycémie mole.xml',
+      'BIO-CR-BIO_2024.01_Glycémie deux unités principales_mole_masse.xml',
+    ]) {
+      const glucose = corpus(name).entries.find((e) => e.kind === 'labResult' && e.code?.code === '40193-5');
+      expect(glucose?.lab?.referenceRange, name).toBe('3.89 - 6.00');
+      expect(fact(glucose, 'À vérifier'), name).toContain('« 3,89 – 3,89 mmol/L »');
+    }
+    // The g/L line of the same report agrees with its row and is left alone.
+    const grams = corpus('BIO-CR-BIO_2024.01_Glycémie deux unités principales_mole_masse.xml').entries.find(
+      (e) => e.kind === 'labResult' && e.lab?.unit === 'g/L',
+    );
+    expect(grams?.lab?.referenceRange).toBe('0,70 – 1,08 g/L');
+  });
+
   it('OBP-SAP: the act is named as the narrative names it, not by its bare code « SURG »', () => {
     const act = corpus('OBP-SAP_2024.01.xml').entries.find(
       (e) => e.kind === 'procedure' && e.code?.code === 'SURG',

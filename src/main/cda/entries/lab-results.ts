@@ -7,6 +7,7 @@ import { entryNarrative, labelOfCoded, optional, originalTextOf } from './contex
 import { anchorOf, authorName, detailOf, factsOf, hasTemplate } from './common';
 import { interpretationOf, quantityLabel, unitLabel } from './labels';
 import { TEMPLATES } from './templates';
+import { DISCORDANCE_LABEL, reconcileLabRange } from './narrative-check';
 
 /**
  * Every laboratory observation (IHE PaLM Laboratory Observation) an entry holds, however deeply the
@@ -49,8 +50,9 @@ export function readLabObservation(
   ctx: EntryContext,
   fallbackDate?: string,
 ): ExtractedEntry | undefined {
-  const reading = readingOf(obs, ctx);
-  if (!reading) return undefined;
+  const read = readingOf(obs, ctx);
+  if (!read) return undefined;
+  const { reading, discordance } = reconcileLabRange(read, obs, ctx);
   const codeEl = child(obs, 'code');
   const analyte =
     codedOf(codeEl)?.display ??
@@ -63,6 +65,7 @@ export function readLabObservation(
     ['Résultat', reading.value],
     ['Valeurs de référence', reading.referenceRange],
     ['Interprétation', reading.flagLabel],
+    [DISCORDANCE_LABEL, discordance],
   ]);
   return {
     kind: 'labResult',

@@ -1,5 +1,5 @@
 import type { NarrativeCell, NarrativeRow } from '../narrative';
-import type { EntryFact, ExtractedEntry } from '../types';
+import type { EntryFact, ExtractedEntry, LabReading } from '../types';
 import { attr, child, findDescendants, path } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
@@ -213,4 +213,36 @@ export function reconcileWithNarrative(
   if (discordances.length === 0) return result;
   facts.push({ label: DISCORDANCE_LABEL, value: `${capitalize(discordances.join(' ; '))}.` });
   return { ...result, facts, ...optional('detail', detailOf(facts)) };
+}
+
+/** A reference range as CI-SIS lab reports print it beside the result: « (3.89 - 6.00) », « (< 5.0) ». */
+const PRINTED_RANGE = /\(\s*((?:[<>≤≥]\s*)?\d+(?:[.,]\d+)?(?:\s*[-–à]\s*\d+(?:[.,]\d+)?)?)\s*\)/g;
+
+/**
+ * A lab result's reference range as its row prints it, when the coded range says otherwise
+ * (BIO-CR-BIO « Glycémie deux unités »: coded 3.89–3.89 mmol/L, printed « (3.89 - 6.00) »): the
+ * printed words, and the disagreement to write out. A row that does not print this result's value, or
+ * prints no range or several, is left alone.
+ */
+export function reconcileLabRange(
+  reading: LabReading,
+  obs: XmlElement,
+  ctx: EntryContext,
+): { reading: LabReading; discordance?: string } {
+  const row = narrativeRowOf(obs, ctx);
+  if (!row || reading.referenceRange === undefined) return { reading };
+  const rowText = row.cells.map((c) => c.text).join(' | ');
+  // The row must print this result: a reference into the next line (the other unit's) is no evidence.
+  if (reading.numeric === undefined || !numbersOf(rowText).has(reading.numeric)) return { reading };
+  const printed = [...rowText.matchAll(PRINTED_RANGE)].map((m) => m[1] as string);
+  if (printed.length !== 1) return { reading };
+  const words = printed[0] as string;
+  const coded = reading.referenceRange;
+  const same = (a: Set<number>, b: Set<number>): boolean =>
+    a.size === b.size && [...a].every((n) => b.has(n));
+  if (same(numbersOf(words), numbersOf(coded))) return { reading };
+  return {
+    reading: { ...reading, referenceRange: words },
+    discordance: `Valeurs de référence « ${words} » dans le texte du document, « ${coded} » dans ses données codées.`,
+  };
 }
