@@ -87,6 +87,21 @@ describe('summary says what the narrative says (audit of the official documents)
     expect(thyroid?.facts?.map((f) => f.label)).toEqual(['Sévérité']);
   });
 
+  it('BIO-TROD: grippe A is « négatif » and grippe B « positif » as the report prints, not the reverse coded', () => {
+    const labs = corpus('BIO-TROD_2024.01_COVID-19_Grippe-A_Grippe-B.xml').entries.filter(
+      (e) => e.kind === 'labResult',
+    );
+    const fluA = labs.find((e) => /Influenza virus A/.test(e.label));
+    const fluB = labs.find((e) => /Influenza virus B/.test(e.label));
+    expect(fluA?.lab?.value).toBe('négatif');
+    expect(fluB?.lab?.value).toBe('positif');
+    expect(fact(fluA, 'À vérifier')).toContain('« positif » dans ses données codées');
+    // SARS-CoV-2 agrees with its row: left alone.
+    const covid = labs.find((e) => /SARS-CoV-2/.test(e.label));
+    expect(covid?.lab?.value).toBe('négatif');
+    expect(fact(covid, 'À vérifier')).toBeUndefined();
+  });
+
   it('BIO glycémie: the reference range is the printed « (3.89 - 6.00) », not the coded 3,89 – 3,89 mmol/L', () => {
     for (const name of [
       'BIO-CR-BIO_2024.01_Glycémie mole.xml',

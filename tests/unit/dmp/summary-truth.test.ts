@@ -137,6 +137,15 @@ describe('emergency summary: what the narrative says (summary-truth audit)', () 
     for (const v of revaxis) expect(v.facts?.filter((f) => f.label === 'Rang')).toHaveLength(1);
   });
 
+  it('shows the rapid flu tests as the report prints them (grippe A négatif, grippe B positif)', async () => {
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [
+      fromCorpus('BIO-TROD_2024.01_COVID-19_Grippe-A_Grippe-B.xml'),
+    ]);
+    const flu = (what: RegExp) => summary.labResults.find((r) => what.test(r.analyte))?.latest.value;
+    expect(flu(/Influenza virus A/)).toBe('négatif');
+    expect(flu(/Influenza virus B/)).toBe('positif');
+  });
+
   it('never writes « Terminé » beside an advance directive, and keeps the VSM COUMADINE at the row’s 1 cp/j', async () => {
     const summary = await summaryOf('2024-06-01T00:00:00Z', [
       shared('IPS-FR_2024.01.xml'),

@@ -7,7 +7,7 @@ import { entryNarrative, labelOfCoded, optional, originalTextOf } from './contex
 import { anchorOf, authorName, detailOf, factsOf, hasTemplate } from './common';
 import { interpretationOf, quantityLabel, unitLabel } from './labels';
 import { TEMPLATES } from './templates';
-import { DISCORDANCE_LABEL, reconcileLabRange } from './narrative-check';
+import { DISCORDANCE_LABEL, reconcileLabRange, reconcileQualitativeResult } from './narrative-check';
 
 /**
  * Every laboratory observation (IHE PaLM Laboratory Observation) an entry holds, however deeply the
@@ -52,7 +52,11 @@ export function readLabObservation(
 ): ExtractedEntry | undefined {
   const read = readingOf(obs, ctx);
   if (!read) return undefined;
-  const { reading, discordance } = reconcileLabRange(read, obs, ctx);
+  const qualitative = reconcileQualitativeResult(read, obs, ctx);
+  const ranged = reconcileLabRange(qualitative.reading, obs, ctx);
+  const reading = ranged.reading;
+  const discordances = [qualitative.discordance, ranged.discordance].filter((d) => d !== undefined);
+  const discordance = discordances.length > 0 ? discordances.join(' ') : undefined;
   const codeEl = child(obs, 'code');
   const analyte =
     codedOf(codeEl)?.display ??

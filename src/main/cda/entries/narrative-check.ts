@@ -3,7 +3,7 @@ import type { EntryFact, ExtractedEntry, LabReading } from '../types';
 import { attr, child, findDescendants, path } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
-import { optional, resolveReference } from './context';
+import { optional, originalTextOf, resolveReference } from './context';
 import { anchorOf, detailOf } from './common';
 
 /**
@@ -244,5 +244,36 @@ export function reconcileLabRange(
   return {
     reading: { ...reading, referenceRange: words },
     discordance: `Valeurs de référence « ${words} » dans le texte du document, « ${coded} » dans ses données codées.`,
+  };
+}
+
+/** Which way a qualitative result reads: negative words first (« non détecté » contains « détecté »). */
+function polarity(value: string | undefined): 'negative' | 'positive' | undefined {
+  if (value === undefined) return undefined;
+  const v = normalised(value);
+  if (/\b(negati|non detecte|absence|absent)/.test(v)) return 'negative';
+  if (/\b(positi|detecte|presence|present)/.test(v)) return 'positive';
+  return undefined;
+}
+
+/**
+ * A qualitative result whose code says the opposite of the words it references (BIO-TROD COVID-19 /
+ * Grippe A / Grippe B: « positif » coded where the report prints « négatif », and the other way
+ * round): the printed words are the result, the coded one is quoted « À vérifier ».
+ */
+export function reconcileQualitativeResult(
+  reading: LabReading,
+  obs: XmlElement,
+  ctx: EntryContext,
+): { reading: LabReading; discordance?: string } {
+  const value = child(obs, 'value');
+  const written = originalTextOf(value, ctx);
+  const coded = reading.value;
+  const w = polarity(written);
+  const c = polarity(coded);
+  if (written === undefined || w === undefined || c === undefined || w === c) return { reading };
+  return {
+    reading: { ...reading, value: written },
+    discordance: `Résultat « ${written} » dans le texte du document, « ${coded} » dans ses données codées.`,
   };
 }
