@@ -102,6 +102,19 @@ describe('summary says what the narrative says (audit of the official documents)
     expect(fact(covid, 'À vérifier')).toBeUndefined();
   });
 
+  it('BIO Auto-Présentable: ASAT 45 UI/L within 10 – 50 is not shown « Élevé » on the coded flag alone', () => {
+    const asat = corpus('BIO-CR-BIO_2021.01_Auto-Presentable.xml').entries.find(
+      (e) => e.kind === 'labResult' && /Aspartate/.test(e.label),
+    );
+    expect(asat?.lab?.value).toBe('45');
+    expect(asat?.lab?.flag).toBeUndefined();
+    expect(fact(asat, 'Interprétation')).toBeUndefined();
+    expect(fact(asat, 'À vérifier')).toContain('« Élevé »');
+    // A flag its numbers support stays (FT4 7,67 below 9,30 – 17,00: « Bas »).
+    const ft4 = official('BIO-CR-BIO_2024.01_TSH_1.xml').entries.find((e) => e.code?.code === '3024-7');
+    expect(ft4?.lab).toMatchObject({ flag: 'low', flagLabel: 'Bas' });
+  });
+
   it('BIO glycémie: the reference range is the printed « (3.89 - 6.00) », not the coded 3,89 – 3,89 mmol/L', () => {
     for (const name of [
       'BIO-CR-BIO_2024.01_Glycémie mole.xml',
@@ -110,6 +123,7 @@ describe('summary says what the narrative says (audit of the official documents)
       const glucose = corpus(name).entries.find((e) => e.kind === 'labResult' && e.code?.code === '40193-5');
       expect(glucose?.lab?.referenceRange, name).toBe('3.89 - 6.00');
       expect(fact(glucose, 'À vérifier'), name).toContain('« 3,89 – 3,89 mmol/L »');
+      expect(glucose?.lab?.flag, name).toBe('normal');
     }
     // The g/L line of the same report agrees with its row and is left alone.
     const grams = corpus('BIO-CR-BIO_2024.01_Glycémie deux unités principales_mole_masse.xml').entries.find(

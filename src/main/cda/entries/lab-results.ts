@@ -7,7 +7,12 @@ import { entryNarrative, labelOfCoded, optional, originalTextOf } from './contex
 import { anchorOf, authorName, detailOf, factsOf, hasTemplate } from './common';
 import { interpretationOf, quantityLabel, unitLabel } from './labels';
 import { TEMPLATES } from './templates';
-import { DISCORDANCE_LABEL, reconcileLabRange, reconcileQualitativeResult } from './narrative-check';
+import {
+  DISCORDANCE_LABEL,
+  reconcileFlag,
+  reconcileLabRange,
+  reconcileQualitativeResult,
+} from './narrative-check';
 
 /**
  * Every laboratory observation (IHE PaLM Laboratory Observation) an entry holds, however deeply the
@@ -54,8 +59,12 @@ export function readLabObservation(
   if (!read) return undefined;
   const qualitative = reconcileQualitativeResult(read, obs, ctx);
   const ranged = reconcileLabRange(qualitative.reading, obs, ctx);
-  const reading = ranged.reading;
-  const discordances = [qualitative.discordance, ranged.discordance].filter((d) => d !== undefined);
+  // Once the printed range replaced the coded one, the coded range is no ground to judge the flag by.
+  const flagged = ranged.discordance ? { reading: ranged.reading } : reconcileFlag(ranged.reading, obs);
+  const reading = flagged.reading;
+  const discordances = [qualitative.discordance, ranged.discordance, flagged.discordance].filter(
+    (d) => d !== undefined,
+  );
   const discordance = discordances.length > 0 ? discordances.join(' ') : undefined;
   const codeEl = child(obs, 'code');
   const analyte =

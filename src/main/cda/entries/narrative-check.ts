@@ -277,3 +277,32 @@ export function reconcileQualitativeResult(
     discordance: `Résultat « ${written} » dans le texte du document, « ${coded} » dans ses données codées.`,
   };
 }
+
+/**
+ * An interpretation the result's own numbers contradict (BIO-CR-BIO Auto-Présentable: ASAT 45 UI/L,
+ * reference 10 – 50, coded « H »; the report prints no flag): the flag is not shown, the coded one is
+ * quoted « À vérifier ». Only a coded low–high range is used, never a guess at one.
+ */
+export function reconcileFlag(
+  reading: LabReading,
+  obs: XmlElement,
+): { reading: LabReading; discordance?: string } {
+  if (reading.flag === undefined || reading.numeric === undefined) return { reading };
+  const range = findDescendants(obs, (e) => e.local === 'observationRange')[0];
+  const low = Number(attr(path(range, 'value', 'low'), 'value') ?? Number.NaN);
+  const high = Number(attr(path(range, 'value', 'high'), 'value') ?? Number.NaN);
+  if (!Number.isFinite(low) || !Number.isFinite(high) || low > high) return { reading };
+  const value = reading.numeric;
+  const within = value >= low && value <= high;
+  const contradicted =
+    (within && reading.flag !== 'normal' && reading.flag !== 'abnormal') ||
+    (!within && reading.flag === 'normal') ||
+    (value < low && (reading.flag === 'high' || reading.flag === 'critical-high')) ||
+    (value > high && (reading.flag === 'low' || reading.flag === 'critical-low'));
+  if (!contradicted) return { reading };
+  const { flag: _flag, flagLabel, ...rest } = reading;
+  return {
+    reading: rest,
+    discordance: `Interprétation « ${flagLabel ?? reading.flag} » dans les données codées du document, que sa valeur ${reading.value} et ses valeurs de référence (${reading.referenceRange ?? `${low} – ${high}`}) contredisent.`,
+  };
+}
