@@ -140,6 +140,17 @@ describe('summary says what the narrative says (audit of the official documents)
     expect(act?.startDate).toBe('2008-08-11');
   });
 
+  it('DLU: a « Pathologie en cours » and an allergy whose concern is closed with no end date are not « Résolu »', () => {
+    const entries = official('DLU-EHPAD-DLU_2022.01.xml').entries;
+    const bronchite = entries.find((e) => e.kind === 'problem' && e.code?.code === 'J41.0');
+    const paracetamol = entries.find((e) => e.kind === 'allergy' && /parac/i.test(e.label));
+    expect(bronchite).toBeDefined();
+    expect(bronchite?.status).toBeUndefined();
+    expect(paracetamol?.status).toBeUndefined();
+    // A closed concern with its end date still reads « Résolu » (the DLU's 2019 food intoxication, 30/06 → 17/07).
+    expect(entries.find((e) => e.kind === 'allergy' && e.endDate === '2019-07-17')?.status).toBe('Résolu');
+  });
+
   it('IPS-FR: a problem the row calls « Non confirmé » says so', () => {
     const r69 = official('IPS-FR_2024.01.xml').entries.find((e) => e.code?.code === 'R69');
     expect(fact(r69, 'Certitude')).toBe('Non confirmé');

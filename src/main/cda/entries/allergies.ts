@@ -24,10 +24,17 @@ import { reconcileWithNarrative } from './narrative-check';
 
 /** Allergy and Intolerance Concern → one entry per allergy observation. */
 export function readAllergyConcern(concern: XmlElement, ctx: EntryContext): ExtractedEntry[] {
-  const concernStatus = concernStatusLabel(statusOf(concern));
+  const concernEnded = periodOf(concern).endDate !== undefined;
   return related(concern, 'SUBJ')
     .filter((obs) => hasTemplate(obs, TEMPLATES.allergy))
-    .map((obs) => readAllergy(obs, ctx, concernStatus, authorName(concern)));
+    .map((obs) =>
+      readAllergy(
+        obs,
+        ctx,
+        concernStatusLabel(statusOf(concern), concernEnded || periodOf(obs).endDate !== undefined),
+        authorName(concern),
+      ),
+    );
 }
 
 export function readAllergy(

@@ -48,9 +48,13 @@ export function statusLabel(code: string | undefined, display?: string): string 
   return STATUS_LABELS[code] ?? STATUS_LABELS[code.toLowerCase()];
 }
 
-/** statusCode of a Concern act (IHE PCC): the concern is still followed (active) or closed (completed). */
-export function concernStatusLabel(code: string | undefined): string | undefined {
-  if (code === 'completed') return 'Résolu';
+/**
+ * statusCode of a Concern act (IHE PCC): the concern is still followed (active) or closed (completed).
+ * `completed` reads « Résolu » only when an end date backs it: the DLU's « Pathologie en cours » and its
+ * paracetamol allergy are `completed` with no end at all, and read « Résolu » where the text says neither.
+ */
+export function concernStatusLabel(code: string | undefined, ended = true): string | undefined {
+  if (code === 'completed') return ended ? 'Résolu' : undefined;
   if (code === 'aborted') return 'Abandonné';
   return statusLabel(code);
 }

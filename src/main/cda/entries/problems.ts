@@ -24,10 +24,17 @@ import { reconcileWithNarrative } from './narrative-check';
 
 /** Problem Concern Entry → one problem per Problem Entry observation it groups. */
 export function readProblemConcern(concern: XmlElement, ctx: EntryContext): ExtractedEntry[] {
-  const concernStatus = concernStatusLabel(statusOf(concern));
+  const concernEnded = periodOf(concern).endDate !== undefined;
   return related(concern, 'SUBJ')
     .filter((obs) => hasTemplate(obs, TEMPLATES.problem) && !hasTemplate(obs, TEMPLATES.allergy))
-    .map((obs) => readProblem(obs, ctx, concernStatus, authorName(concern)));
+    .map((obs) =>
+      readProblem(
+        obs,
+        ctx,
+        concernStatusLabel(statusOf(concern), concernEnded || periodOf(obs).endDate !== undefined),
+        authorName(concern),
+      ),
+    );
 }
 
 /**
