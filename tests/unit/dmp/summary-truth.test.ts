@@ -137,6 +137,11 @@ describe('emergency summary: what the narrative says (summary-truth audit)', () 
     for (const v of revaxis) expect(v.facts?.filter((f) => f.label === 'Rang')).toHaveLength(1);
   });
 
+  it('lists no nameless, dateless « Acte » (the DLU’s placeholder beside « bactérie multirésistante ? non »)', async () => {
+    const summary = await summaryOf('2020-04-01T00:00:00Z', [shared('DLU-EHPAD-DLU_2022.01.xml')]);
+    expect(summary.procedures.map((p) => p.label)).not.toContain('Acte');
+  });
+
   it('shows the rapid flu tests as the report prints them (grippe A négatif, grippe B positif)', async () => {
     const summary = await summaryOf('2024-06-01T00:00:00Z', [
       fromCorpus('BIO-TROD_2024.01_COVID-19_Grippe-A_Grippe-B.xml'),

@@ -52,13 +52,17 @@ export function readDevice(supply: XmlElement, ctx: EntryContext): ExtractedEntr
 
 /**
  * A procedure that happened (moodCode EVN): surgical history, interventions. Planned procedures (INT,
- * PRP… in care plans) are intents, not history, and are left to the narrative.
+ * PRP… in care plans) are intents, not history, and are left to the narrative; so is a procedure that
+ * names nothing and has no date.
  */
 export function readProcedure(procedure: XmlElement, ctx: EntryContext): ExtractedEntry | undefined {
   const mood = attr(procedure, 'moodCode') ?? 'EVN';
   if (mood !== 'EVN') return undefined;
   const codeEl = child(procedure, 'code');
   const { startDate, endDate } = periodOf(procedure);
+  // No code, no words, no date (the DLU's placeholder beside its BMR question): nothing happened to list.
+  const named = codedOf(codeEl) ?? originalTextOf(codeEl, ctx) ?? entryNarrative(procedure, ctx);
+  if (named === undefined && startDate === undefined && endDate === undefined) return undefined;
   const performer = readAssigned(path(procedure, 'performer', 'assignedEntity'));
   const site = labelOfCoded(child(procedure, 'targetSiteCode'), ctx);
   const facts = factsOf([
