@@ -1,7 +1,8 @@
 import { CdaError } from './errors';
 import { looksLikeCompletePdf, looksLikePdf } from './pdf';
 import { codedOf } from './hl7/datatypes';
-import { narrativeIdIndex, narrativeToHtml } from './narrative';
+import { narrativeIdIndex, narrativeRows, narrativeToHtml } from './narrative';
+import type { NarrativeRow } from './narrative';
 import { extractSectionEntries } from './entries/extract';
 import type { CdaBody, CdaSection, ExtractedEntry } from './types';
 import { attr, child, children, findDescendants, templateIdsOf, text } from './xml/tree';
@@ -53,7 +54,7 @@ function readStructured(structured: XmlElement, reimbursementDocument: boolean):
     });
     const extraction = extractSectionEntries(
       sectionEntries,
-      { idIndex, ...(code ? { sectionCode: code.code } : {}) },
+      { idIndex, rows: lazyRows(child(section, 'text')), ...(code ? { sectionCode: code.code } : {}) },
       reimbursementDocument,
     );
     entries.push(...extraction.entries);
@@ -70,6 +71,11 @@ function readStructured(structured: XmlElement, reimbursementDocument: boolean):
       stack.push({ section: subsections[i] as XmlElement, depth: depth + 1 });
   }
   return { body: { kind: 'structured', sections }, entries, warnings };
+}
+
+function lazyRows(textBlock: XmlElement | undefined): () => ReadonlyMap<string, NarrativeRow> {
+  let rows: ReadonlyMap<string, NarrativeRow> | undefined;
+  return () => (rows ??= narrativeRows(textBlock));
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

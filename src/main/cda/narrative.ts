@@ -1,4 +1,4 @@
-import { attr, child, findDescendants } from './xml/tree';
+import { attr, child, children, findDescendants } from './xml/tree';
 import type { XmlElement } from './xml/tree';
 
 /**
@@ -126,3 +126,87 @@ export function narrativeIdIndex(sections: readonly XmlElement[]): Map<string, X
   }
   return index;
 }
+
+/** One cell of a narrative table row, with the header of its column when the table has one. */
+export interface NarrativeCell {
+  header?: string;
+  text: string;
+}
+
+/** The table row of the narrative an entry points to: what the clinician reads for that entry. */
+export interface NarrativeRow {
+  cells: NarrativeCell[];
+}
+
+/**
+ * Narrative table rows of one section `text` block, by every `ID` they hold (the row's own or a cell's
+ * content). The narrative is the attested part of a CDA: the rules that check an entry against what
+ * the clinician reads start from here. A row of a table nested in a cell overrides the outer row.
+ */
+export function narrativeRows(textBlock: XmlElement | undefined): Map<string, NarrativeRow> {
+  const rows = new Map<string, NarrativeRow>();
+  if (!textBlock) return rows;
+  for (const table of findDescendants(textBlock, (e) => e.local === 'table')) {
+    const trs = [
+      ...children(table, 'tr'),
+      ...['thead', 'tbody', 'tfoot'].flatMap((part) =>
+        children(table, part).flatMap((p) => children(p, 'tr')),
+      ),
+    ];
+    // A title row (one th spanning the table) may come before the column headers: take the widest.
+    const headerRow = trs
+      .filter((tr) => tr.children.some((c) => c.local === 'th') && children(tr, 'td').length === 0)
+      .reduce<XmlElement | undefined>(
+        (widest, tr) => (widest && columnTexts(widest).length > columnTexts(tr).length ? widest : tr),
+        undefined,
+      );
+    const headers = headerRow ? columnTexts(headerRow) : [];
+    for (const tr of trs) {
+      if (tr === headerRow || children(tr, 'td').length === 0) continue;
+      const cells = columnTexts(tr).map((cellText, i) => {
+        const header = headers[i];
+        return header ? { header, text: cellText } : { text: cellText };
+      });
+      const row = { cells };
+      for (const el of [tr, ...findDescendants(tr, (e) => e.attrs['ID'] !== undefined)]) {
+        const id = el.attrs['ID'];
+        if (id !== undefined) rows.set(id, row);
+      }
+    }
+  }
+  return rows;
+}
+
+/** Cell texts by column position, a `colspan` cell repeated over the columns it spans. */
+function columnTexts(tr: XmlElement): string[] {
+  const out: string[] = [];
+  for (const cell of tr.children.filter((c) => c.local === 'td' || c.local === 'th')) {
+    const span = Math.min(Number(attr(cell, 'colspan') ?? '1') || 1, 50);
+    for (let i = 0; i < span; i++) out.push(cellText(cell));
+  }
+  return out;
+}
+
+/** A cell's words, its lines (`br`, paragraphs, items, nested rows) kept apart by « / ». */
+function cellText(cell: XmlElement): string {
+  const parts: string[] = [];
+  const walk = (el: XmlElement): void => {
+    for (const n of el.nodes) {
+      if (typeof n === 'string') parts.push(n);
+      else {
+        if (LINE_BREAKS.has(n.local)) parts.push('\n');
+        walk(n);
+        if (LINE_BREAKS.has(n.local)) parts.push('\n');
+      }
+    }
+  };
+  walk(cell);
+  return parts
+    .join('')
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .join(' / ');
+}
+
+const LINE_BREAKS: ReadonlySet<string> = new Set(['br', 'paragraph', 'item', 'tr']);

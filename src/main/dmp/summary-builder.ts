@@ -205,13 +205,20 @@ function factKey(e: ClinicalEntry, withDate: boolean): string {
 export function mergeFacts(
   entries: readonly ClinicalEntry[],
   key: (e: ClinicalEntry) => string,
+  distinguishing: readonly string[] = [],
 ): ClinicalEntry[] {
-  const groups = new Map<string, ClinicalEntry[]>();
+  const groups = new Map<string, ClinicalEntry[][]>();
   for (const e of [...entries].sort(newestFirst)) {
     const k = key(e);
-    groups.set(k, [...(groups.get(k) ?? []), e]);
+    const sameKey = groups.get(k) ?? [];
+    // Two lines that give different values for a distinguishing fact (a vaccine's lot or rank) are two
+    // facts: merged, they showed one vaccination with « Rang : 2e dose … Rang : 1re dose ».
+    const group = sameKey.find((g) => !g.some((other) => disagree(other, e, distinguishing)));
+    if (group) group.push(e);
+    else sameKey.push([e]);
+    groups.set(k, sameKey);
   }
-  return [...groups.values()].map((group) => {
+  return [...groups.values()].flat().map((group) => {
     const [first, ...rest] = group as [ClinicalEntry, ...ClinicalEntry[]];
     if (rest.length === 0) return first;
     const facts = [...(first.facts ?? [])];
@@ -220,6 +227,14 @@ export function mergeFacts(
         if (!facts.some((x) => x.label === f.label && x.value === f.value)) facts.push(f);
     const sources = uniqueSources(group.flatMap((e) => e.sources));
     return { ...first, ...(facts.length > 0 ? { facts } : {}), sources };
+  });
+}
+
+function disagree(a: ClinicalEntry, b: ClinicalEntry, labels: readonly string[]): boolean {
+  return labels.some((label) => {
+    const x = a.facts?.find((f) => f.label === label)?.value;
+    const y = b.facts?.find((f) => f.label === label)?.value;
+    return x !== undefined && y !== undefined && x !== y;
   });
 }
 
@@ -402,9 +417,17 @@ export function buildSummary(
         ...(s.data.negated ? { state: 'not-done' as const } : {}),
       })),
       (e) => `${factKey(e, true)}|${e.state ?? ''}`,
+      ['Lot', 'Rang'],
     ).sort(newestFirst),
     devices: mergeFacts(present('device'), (e) => factKey(e, true)),
-    procedures: mergeFacts(present('procedure'), (e) => factKey(e, true)),
+    // A procedure of a care plan is planned, not history, whatever its moodCode says (IPS-FR's « Autre acte »).
+    procedures: mergeFacts(
+      ofKind('procedure')
+        .filter((s) => !s.data.negated && !PLAN_SECTIONS.includes(s.data.sectionCode ?? ''))
+        .map((s) => s.clinical)
+        .sort(newestFirst),
+      (e) => factKey(e, true),
+    ),
     // Risk factors keep stated absences (« Absence de tabagisme »): in a risk section, absence is information.
     riskFactors: mergeFacts(
       ofKind('riskFactor').map((s) => s.clinical),
@@ -418,7 +441,10 @@ export function buildSummary(
     trustedPersons: byRole(['trusted']),
     treatingPhysicians: byRole(['treating']),
     advanceDirectives: mergeFacts(
-      present('advanceDirective'),
+      // Rows stored before the summary-truth audit carry the template's fixed `completed`, read « Terminé ».
+      present('advanceDirective').map(({ status, ...e }) =>
+        status === undefined || status === 'Terminé' ? e : { ...e, status },
+      ),
       (e) => `${factKey(e, false)}|${e.detail ?? ''}`,
     ),
     latestDocuments,

@@ -99,15 +99,15 @@ describe('spot checks on real values', () => {
       startDate: '2018-06-03',
       sectionCode: '48765-2',
     });
-    // The document's label (« Inactif »), never the raw code.
-    expect(allergy?.status).toBe('Inactif');
+    // The narrative's « Intermittent » (the coded entry says « Inactif », named « À vérifier »), never a raw code.
+    expect(allergy?.status).toBe('Intermittent');
 
     const plavix = doc.entries.find((e) => e.kind === 'medication' && e.label.startsWith('PLAVIX'));
     expect(plavix).toBeDefined();
     expect(plavix?.startDate).toBe('2019-08-11');
-    expect(plavix?.detail).toContain('2 comprimé(s)');
+    // The row says « 1 cp/j »; the coded posology (2 tablets a day) contradicts it and is only quoted « À vérifier ».
+    expect(plavix?.facts).toContainEqual({ label: 'Posologie', value: '1 cp/j' });
     expect(plavix?.facts).toContainEqual({ label: 'Voie', value: 'orale' });
-    expect(plavix?.detail).toContain('1 fois par jour');
     expect(plavix?.facts).toContainEqual({ label: 'Motif', value: 'Angine de poitrine instable' });
 
     const contact = doc.entries.find((e) => e.kind === 'contact' && e.label.startsWith('Médecin traitant'));

@@ -123,15 +123,55 @@ describe('emergency summary: meaning, not markup (issue 10)', () => {
   });
 });
 
+describe('emergency summary: what the narrative says (summary-truth audit)', () => {
+  it('never lists a care-plan act as a past procedure, whatever its moodCode (IPS-FR « Autre acte », envisagé le 01/12/2024)', async () => {
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [shared('IPS-FR_2024.01.xml')]);
+    expect(summary.procedures.map((p) => p.startDate)).not.toContain('2024-12-01');
+    expect(summary.procedures.map((p) => p.startDate).sort()).toEqual(['2016-12-08', '2018-01-14']);
+  });
+
+  it('shows the two REVAXIS doses as two lines, on the dates of the narrative', async () => {
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [shared('IPS-FR_2024.01.xml')]);
+    const revaxis = summary.immunizations.filter((v) => v.label.startsWith('REVAXIS'));
+    expect(revaxis.map((v) => v.startDate?.slice(0, 10))).toEqual(['2009-09-28', '2009-08-25']);
+    for (const v of revaxis) expect(v.facts?.filter((f) => f.label === 'Rang')).toHaveLength(1);
+  });
+
+  it('lists no nameless, dateless « Acte » (the DLU’s placeholder beside « bactérie multirésistante ? non »)', async () => {
+    const summary = await summaryOf('2020-04-01T00:00:00Z', [shared('DLU-EHPAD-DLU_2022.01.xml')]);
+    expect(summary.procedures.map((p) => p.label)).not.toContain('Acte');
+  });
+
+  it('shows the rapid flu tests as the report prints them (grippe A négatif, grippe B positif)', async () => {
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [
+      fromCorpus('BIO-TROD_2024.01_COVID-19_Grippe-A_Grippe-B.xml'),
+    ]);
+    const flu = (what: RegExp) => summary.labResults.find((r) => what.test(r.analyte))?.latest.value;
+    expect(flu(/Influenza virus A/)).toBe('négatif');
+    expect(flu(/Influenza virus B/)).toBe('positif');
+  });
+
+  it('never writes « Terminé » beside an advance directive, and keeps the VSM COUMADINE at the row’s 1 cp/j', async () => {
+    const summary = await summaryOf('2024-06-01T00:00:00Z', [
+      shared('IPS-FR_2024.01.xml'),
+      shared('VSM_1.4_2022.01.xml'),
+    ]);
+    expect(summary.advanceDirectives.map(shown).join('\n')).not.toMatch(/termin/i);
+    const coumadine = summary.otherMedications.find((m) => m.label.startsWith('COUMADINE'));
+    expect(coumadine?.facts).toContainEqual({ label: 'Posologie', value: '1 cp/j' });
+  });
+});
+
 describe('emergency summary: nothing lost, one line per fact (issue 10)', () => {
   it('writes structured posology in French: progressive doses, frequency, duration and maximum', async () => {
     const summary = await summaryOf('2023-12-02T10:00:00Z', [fromCorpus('eP-MED-DM_2024.01_PosoStruct.xml')]);
     const paracetamol = summary.medications.find((m) => /PARACETAMOL/i.test(m.label));
-    expect(paracetamol?.facts).toContainEqual({
-      label: 'Posologie',
-      value:
-        '1 comprimé(s) 3 fois par jour pendant 2 jours, puis 2 fois par jour pendant 4 jours ; maximum 4 par jour',
-    });
+    // The coded maximum dose is 1 tablet where the prescription reads « 1 cp à 2 cp » (summary-truth audit):
+    // the prescription's words are the posology, the French rendering of the coded one is quoted « À vérifier ».
+    expect(paracetamol?.facts?.find((f) => f.label === 'Posologie')?.value).toContain('1 cp à 2 cp');
+    expect(paracetamol?.facts?.find((f) => f.label === 'À vérifier')?.value).toContain(
+      '« 1 comprimé(s) 3 fois par jour pendant 2 jours, puis 2 fois par jour pendant 4 jours ; maximum 4 par jour »',
+    );
     expect(paracetamol?.facts).toContainEqual({ label: 'Renouvellement', value: 'renouvelable 3 fois' });
   });
 

@@ -29,7 +29,8 @@ export function readAdvanceDirective(obs: XmlElement, ctx: EntryContext): Extrac
     ...optional('detail', detail),
     ...optional('startDate', startDate),
     ...optional('endDate', endDate),
-    ...optional('status', statusOf(obs)),
+    // `completed` is the statusCode the template fixes: shown, it read « Terminé » beside a directive in force.
+    ...optional('status', statusOf(obs) === 'completed' ? undefined : statusOf(obs)),
     ...optional('author', authorName(obs)),
     ...optional('sectionCode', ctx.sectionCode),
     templateIds: templateIdsOf(obs),

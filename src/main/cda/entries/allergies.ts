@@ -7,6 +7,7 @@ import { entryNarrative, labelOfCoded, optional, originalTextOf, resolveReferenc
 import {
   anchorOf,
   authorName,
+  certaintyOfEntry,
   clinicalStatusOf,
   detailOf,
   factsOf,
@@ -19,13 +20,21 @@ import {
 } from './common';
 import { concernStatusLabel } from './labels';
 import { TEMPLATES } from './templates';
+import { reconcileWithNarrative } from './narrative-check';
 
 /** Allergy and Intolerance Concern → one entry per allergy observation. */
 export function readAllergyConcern(concern: XmlElement, ctx: EntryContext): ExtractedEntry[] {
-  const concernStatus = concernStatusLabel(statusOf(concern));
+  const concernEnded = periodOf(concern).endDate !== undefined;
   return related(concern, 'SUBJ')
     .filter((obs) => hasTemplate(obs, TEMPLATES.allergy))
-    .map((obs) => readAllergy(obs, ctx, concernStatus, authorName(concern)));
+    .map((obs) =>
+      readAllergy(
+        obs,
+        ctx,
+        concernStatusLabel(statusOf(concern), concernEnded || periodOf(obs).endDate !== undefined),
+        authorName(concern),
+      ),
+    );
 }
 
 export function readAllergy(
@@ -58,26 +67,32 @@ export function readAllergy(
     ...new Set([valueReaction, ...reactions].filter((r): r is string => r !== undefined && r !== '')),
   ];
   const severity = severityOf(obs);
+  const certainty = certaintyOfEntry(obs);
   const facts = factsOf([
     ['Type', type],
     ['Réaction', allReactions.length > 0 ? allReactions.join(', ') : undefined],
     ['Sévérité', severity],
+    ['Certitude', certainty?.label],
   ]);
   const { startDate, endDate } = periodOf(obs);
-  return {
-    kind: 'allergy',
-    label,
-    ...optional('code', allergen ?? codedOf(value)),
-    ...optional('facts', facts),
-    ...optional('detail', detailOf(facts)),
-    ...optional('severity', severity),
-    ...optional('startDate', startDate),
-    ...optional('endDate', endDate),
-    ...optional('status', clinicalStatusOf(obs) ?? concernStatus),
-    ...(isNegated(obs) || answeredNo ? { negated: true } : {}),
-    ...optional('anchor', anchorOf(obs)),
-    ...optional('author', authorName(obs) ?? concernAuthor),
-    ...optional('sectionCode', ctx.sectionCode),
-    templateIds: templateIdsOf(obs),
-  };
+  return reconcileWithNarrative(
+    {
+      kind: 'allergy',
+      label,
+      ...optional('code', allergen ?? codedOf(value)),
+      ...optional('facts', facts),
+      ...optional('detail', detailOf(facts)),
+      ...optional('severity', severity),
+      ...optional('startDate', startDate),
+      ...optional('endDate', endDate),
+      ...optional('status', clinicalStatusOf(obs) ?? concernStatus),
+      ...(isNegated(obs) || answeredNo || certainty?.absent ? { negated: true } : {}),
+      ...optional('anchor', anchorOf(obs)),
+      ...optional('author', authorName(obs) ?? concernAuthor),
+      ...optional('sectionCode', ctx.sectionCode),
+      templateIds: templateIdsOf(obs),
+    },
+    obs,
+    ctx,
+  );
 }

@@ -5,7 +5,7 @@ import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
 import { isYesNo, originalTextOf } from './context';
 import { TEMPLATES } from './templates';
-import { quantityLabel, severityLabel, statusLabel } from './labels';
+import { certaintyOf, quantityLabel, severityLabel, statusLabel } from './labels';
 import type { EntryFact } from '../types';
 
 /** Entry-level author as "Prénom NOM" (or organisation), from the act or an inner supply (prescriber). */
@@ -89,6 +89,16 @@ export function clinicalStatusOf(obs: XmlElement): string | undefined {
   const status = related(obs, 'REFR').find((r) => hasTemplate(r, TEMPLATES.clinicalStatus));
   const value = child(status, 'value');
   return statusLabel(attr(value, 'code'), attr(value, 'displayName'));
+}
+
+/** LOINC « Certitude » of FR-Certitude (CI-SIS), inside a problem or an allergy. */
+const CERTAINTY_CODE = '66455-7';
+
+/** FR-Certitude in French when it is not « Confirmé » (« Non confirmé », « Réfuté »…). */
+export function certaintyOfEntry(obs: XmlElement): { label: string; absent: boolean } | undefined {
+  const certainty = related(obs, 'SUBJ').find((r) => attr(child(r, 'code'), 'code') === CERTAINTY_CODE);
+  const value = child(certainty, 'value');
+  return certaintyOf(attr(value, 'code'), attr(value, 'displayName'));
 }
 
 /** Severity observation (IHE PCC 4.1) in French (« Modérée »), from its code or the document's label. */

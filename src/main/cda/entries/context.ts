@@ -1,11 +1,17 @@
 import { codedOf } from '../hl7/datatypes';
 import { attr, child, text } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
+import type { NarrativeRow } from '../narrative';
 
 /** What every entry reader needs besides the entry itself. */
 export interface EntryContext {
   /** Narrative anchors by `ID`, to resolve `reference/@value="#…"`. */
   idIndex: ReadonlyMap<string, XmlElement>;
+  /**
+   * Narrative table rows of the entry's own section, by the IDs they hold (see `narrativeRows`). Read
+   * through a getter so a section whose entries never ask does not pay for the index.
+   */
+  rows?: () => ReadonlyMap<string, NarrativeRow>;
   sectionCode?: string;
 }
 

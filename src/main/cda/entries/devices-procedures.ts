@@ -4,6 +4,7 @@ import type { ExtractedEntry } from '../types';
 import { attr, child, path, templateIdsOf, text } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
+import { reconcileWithNarrative } from './narrative-check';
 import { entryNarrative, labelOfCoded, optional, originalTextOf } from './context';
 import { quantityLabel } from './labels';
 import { anchorOf, authorName, detailOf, factsOf, isNegated, periodOf, related } from './common';
@@ -51,13 +52,17 @@ export function readDevice(supply: XmlElement, ctx: EntryContext): ExtractedEntr
 
 /**
  * A procedure that happened (moodCode EVN): surgical history, interventions. Planned procedures (INT,
- * PRP… in care plans) are intents, not history, and are left to the narrative.
+ * PRP… in care plans) are intents, not history, and are left to the narrative; so is a procedure that
+ * names nothing and has no date.
  */
 export function readProcedure(procedure: XmlElement, ctx: EntryContext): ExtractedEntry | undefined {
   const mood = attr(procedure, 'moodCode') ?? 'EVN';
   if (mood !== 'EVN') return undefined;
   const codeEl = child(procedure, 'code');
   const { startDate, endDate } = periodOf(procedure);
+  // No code, no words, no date (the DLU's placeholder beside its BMR question): nothing happened to list.
+  const named = codedOf(codeEl) ?? originalTextOf(codeEl, ctx) ?? entryNarrative(procedure, ctx);
+  if (named === undefined && startDate === undefined && endDate === undefined) return undefined;
   const performer = readAssigned(path(procedure, 'performer', 'assignedEntity'));
   const site = labelOfCoded(child(procedure, 'targetSiteCode'), ctx);
   const facts = factsOf([
@@ -65,20 +70,30 @@ export function readProcedure(procedure: XmlElement, ctx: EntryContext): Extract
     ['Réalisé par', performer?.name ?? performer?.organization],
     ['Commentaire', commentOf(procedure, ctx)],
   ]);
-  return {
-    kind: 'procedure',
-    label: labelOfCoded(codeEl, ctx) ?? entryNarrative(procedure, ctx) ?? 'Acte',
-    ...optional('code', codedOf(codeEl)),
-    ...optional('facts', facts),
-    ...optional('detail', detailOf(facts)),
-    ...optional('startDate', startDate),
-    ...optional('endDate', endDate),
-    ...(isNegated(procedure) ? { negated: true } : {}),
-    ...optional('anchor', anchorOf(procedure)),
-    ...optional('author', authorName(procedure)),
-    ...optional('sectionCode', ctx.sectionCode),
-    templateIds: templateIdsOf(procedure),
-  };
+  return reconcileWithNarrative(
+    {
+      kind: 'procedure',
+      // The narrative names the act before a bare code does: OBP-SAP codes its appendicectomy « SURG » only.
+      label:
+        codedOf(codeEl)?.display ??
+        originalTextOf(codeEl, ctx) ??
+        entryNarrative(procedure, ctx) ??
+        codedOf(codeEl)?.code ??
+        'Acte',
+      ...optional('code', codedOf(codeEl)),
+      ...optional('facts', facts),
+      ...optional('detail', detailOf(facts)),
+      ...optional('startDate', startDate),
+      ...optional('endDate', endDate),
+      ...(isNegated(procedure) ? { negated: true } : {}),
+      ...optional('anchor', anchorOf(procedure)),
+      ...optional('author', authorName(procedure)),
+      ...optional('sectionCode', ctx.sectionCode),
+      templateIds: templateIdsOf(procedure),
+    },
+    procedure,
+    ctx,
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ExtractedEntry } from '../types';
 import { attr, child, templateIdsOf } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
+import { reconcileWithNarrative } from './narrative-check';
 import { entryNarrative, labelOfCoded, optional, originalTextOf } from './context';
 import {
   anchorOf,
@@ -41,17 +42,21 @@ export function readImmunization(act: XmlElement, ctx: EntryContext): ExtractedE
     ['Site', site],
     ['Réaction', reactions.length > 0 ? reactions.join(', ') : undefined],
   ]);
-  return {
-    kind: 'immunization',
-    label: product.name ?? entryNarrative(act, ctx) ?? 'Vaccin sans libellé',
-    ...optional('code', codedOf(product.codeEl)),
-    ...optional('facts', facts),
-    ...optional('detail', detailOf(facts)),
-    ...optional('startDate', startDate),
-    ...(notGiven ? { status: 'Non administré', negated: true } : {}),
-    ...optional('anchor', anchorOf(act)),
-    ...optional('author', authorName(act)),
-    ...optional('sectionCode', ctx.sectionCode),
-    templateIds: templateIdsOf(act),
-  };
+  return reconcileWithNarrative(
+    {
+      kind: 'immunization',
+      label: product.name ?? entryNarrative(act, ctx) ?? 'Vaccin sans libellé',
+      ...optional('code', codedOf(product.codeEl)),
+      ...optional('facts', facts),
+      ...optional('detail', detailOf(facts)),
+      ...optional('startDate', startDate),
+      ...(notGiven ? { status: 'Non administré', negated: true } : {}),
+      ...optional('anchor', anchorOf(act)),
+      ...optional('author', authorName(act)),
+      ...optional('sectionCode', ctx.sectionCode),
+      templateIds: templateIdsOf(act),
+    },
+    act,
+    ctx,
+  );
 }

@@ -7,6 +7,12 @@ import { entryNarrative, labelOfCoded, optional, originalTextOf } from './contex
 import { anchorOf, authorName, detailOf, factsOf, hasTemplate } from './common';
 import { interpretationOf, quantityLabel, unitLabel } from './labels';
 import { TEMPLATES } from './templates';
+import {
+  DISCORDANCE_LABEL,
+  reconcileFlag,
+  reconcileLabRange,
+  reconcileQualitativeResult,
+} from './narrative-check';
 
 /**
  * Every laboratory observation (IHE PaLM Laboratory Observation) an entry holds, however deeply the
@@ -49,8 +55,17 @@ export function readLabObservation(
   ctx: EntryContext,
   fallbackDate?: string,
 ): ExtractedEntry | undefined {
-  const reading = readingOf(obs, ctx);
-  if (!reading) return undefined;
+  const read = readingOf(obs, ctx);
+  if (!read) return undefined;
+  const qualitative = reconcileQualitativeResult(read, obs, ctx);
+  const ranged = reconcileLabRange(qualitative.reading, obs, ctx);
+  // Once the printed range replaced the coded one, the coded range is no ground to judge the flag by.
+  const flagged = ranged.discordance ? { reading: ranged.reading } : reconcileFlag(ranged.reading, obs);
+  const reading = flagged.reading;
+  const discordances = [qualitative.discordance, ranged.discordance, flagged.discordance].filter(
+    (d) => d !== undefined,
+  );
+  const discordance = discordances.length > 0 ? discordances.join(' ') : undefined;
   const codeEl = child(obs, 'code');
   const analyte =
     codedOf(codeEl)?.display ??
@@ -63,6 +78,7 @@ export function readLabObservation(
     ['Résultat', reading.value],
     ['Valeurs de référence', reading.referenceRange],
     ['Interprétation', reading.flagLabel],
+    [DISCORDANCE_LABEL, discordance],
   ]);
   return {
     kind: 'labResult',

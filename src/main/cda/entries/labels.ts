@@ -48,11 +48,38 @@ export function statusLabel(code: string | undefined, display?: string): string 
   return STATUS_LABELS[code] ?? STATUS_LABELS[code.toLowerCase()];
 }
 
-/** statusCode of a Concern act (IHE PCC): the concern is still followed (active) or closed (completed). */
-export function concernStatusLabel(code: string | undefined): string | undefined {
-  if (code === 'completed') return 'Résolu';
+/**
+ * statusCode of a Concern act (IHE PCC): the concern is still followed (active) or closed (completed).
+ * `completed` reads « Résolu » only when an end date backs it: the DLU's « Pathologie en cours » and its
+ * paracetamol allergy are `completed` with no end at all, and read « Résolu » where the text says neither.
+ */
+export function concernStatusLabel(code: string | undefined, ended = true): string | undefined {
+  if (code === 'completed') return ended ? 'Résolu' : undefined;
   if (code === 'aborted') return 'Abandonné';
   return statusLabel(code);
+}
+
+/**
+ * FR-Certitude (HL7 condition-ver-status): how sure the author is. `confirmed` needs no mention;
+ * `refuted` and `entered-in-error` mean the document says the condition is not there.
+ */
+const CERTAINTY: Readonly<Record<string, { label: string; absent?: true }>> = {
+  unconfirmed: { label: 'Non confirmé' },
+  provisional: { label: 'Provisoire' },
+  differential: { label: 'Diagnostic différentiel' },
+  refuted: { label: 'Réfuté', absent: true },
+  'entered-in-error': { label: 'Saisi par erreur', absent: true },
+};
+
+export function certaintyOf(
+  code: string | undefined,
+  display?: string,
+): { label: string; absent: boolean } | undefined {
+  const known = code ? CERTAINTY[code] : undefined;
+  if (!known) return undefined;
+  const label =
+    display && display.trim() !== '' && display !== code ? capitalize(display.trim()) : known.label;
+  return { label, absent: known.absent === true };
 }
 
 /** HL7 ObservationValue severity codes (L/M/H) and SNOMED CT severities. */

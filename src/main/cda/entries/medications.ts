@@ -3,6 +3,7 @@ import type { ExtractedEntry } from '../types';
 import { attr, child, templateIdsOf } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
+import { reconcileWithNarrative } from './narrative-check';
 import { entryNarrative, labelOfCoded, optional } from './context';
 import { anchorOf, authorName, detailOf, factsOf, periodOf, productOf, related, routeText } from './common';
 import { posologyText, renewalsText } from './posology';
@@ -28,20 +29,24 @@ export function readMedication(act: XmlElement, ctx: EntryContext): ExtractedEnt
     ['Renouvellement', renewalsText(act)],
     ['Statut', mood === 'INT' ? 'Traitement prévu' : undefined],
   ]);
-  return {
-    kind: 'medication',
-    label: product.name ?? entryNarrative(act, ctx) ?? 'Médicament sans libellé',
-    ...optional('code', codedOf(product.codeEl)),
-    ...optional('facts', facts),
-    ...optional('detail', detailOf(facts)),
-    ...optional('startDate', startDate),
-    ...optional('endDate', endDate),
-    ...optional('moodCode', mood),
-    ...optional('anchor', anchorOf(act)),
-    ...optional('author', authorName(act) ?? prescriber),
-    ...optional('sectionCode', ctx.sectionCode),
-    templateIds: templateIdsOf(act),
-  };
+  return reconcileWithNarrative(
+    {
+      kind: 'medication',
+      label: product.name ?? entryNarrative(act, ctx) ?? 'Médicament sans libellé',
+      ...optional('code', codedOf(product.codeEl)),
+      ...optional('facts', facts),
+      ...optional('detail', detailOf(facts)),
+      ...optional('startDate', startDate),
+      ...optional('endDate', endDate),
+      ...optional('moodCode', mood),
+      ...optional('anchor', anchorOf(act)),
+      ...optional('author', authorName(act) ?? prescriber),
+      ...optional('sectionCode', ctx.sectionCode),
+      templateIds: templateIdsOf(act),
+    },
+    act,
+    ctx,
+  );
 }
 
 /** RSON: the problem the treatment is for (an observation's value, or the act's narrative). */

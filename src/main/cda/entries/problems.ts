@@ -7,6 +7,7 @@ import { entryNarrative, labelOfCoded, optional } from './context';
 import {
   anchorOf,
   authorName,
+  certaintyOfEntry,
   clinicalStatusOf,
   detailOf,
   factsOf,
@@ -19,13 +20,21 @@ import {
 } from './common';
 import { concernStatusLabel } from './labels';
 import { TEMPLATES } from './templates';
+import { reconcileWithNarrative } from './narrative-check';
 
 /** Problem Concern Entry → one problem per Problem Entry observation it groups. */
 export function readProblemConcern(concern: XmlElement, ctx: EntryContext): ExtractedEntry[] {
-  const concernStatus = concernStatusLabel(statusOf(concern));
+  const concernEnded = periodOf(concern).endDate !== undefined;
   return related(concern, 'SUBJ')
     .filter((obs) => hasTemplate(obs, TEMPLATES.problem) && !hasTemplate(obs, TEMPLATES.allergy))
-    .map((obs) => readProblem(obs, ctx, concernStatus, authorName(concern)));
+    .map((obs) =>
+      readProblem(
+        obs,
+        ctx,
+        concernStatusLabel(statusOf(concern), concernEnded || periodOf(obs).endDate !== undefined),
+        authorName(concern),
+      ),
+    );
 }
 
 /**
@@ -48,21 +57,30 @@ export function readProblem(
     'Problème sans libellé';
   const { startDate, endDate } = periodOf(obs);
   const severity = severityOf(obs);
-  const facts = factsOf([['Sévérité', severity]]);
-  return {
-    kind: 'problem',
-    label,
-    ...optional('code', code),
-    ...optional('facts', facts),
-    ...optional('detail', detailOf(facts)),
-    ...optional('severity', severity),
-    ...optional('startDate', startDate),
-    ...optional('endDate', endDate),
-    ...optional('status', clinicalStatusOf(obs) ?? concernStatus),
-    ...(isNegated(obs) ? { negated: true } : {}),
-    ...optional('anchor', anchorOf(obs)),
-    ...optional('author', authorName(obs) ?? concernAuthor),
-    ...optional('sectionCode', ctx.sectionCode),
-    templateIds: templateIdsOf(obs),
-  };
+  const certainty = certaintyOfEntry(obs);
+  const facts = factsOf([
+    ['Sévérité', severity],
+    ['Certitude', certainty?.label],
+  ]);
+  return reconcileWithNarrative(
+    {
+      kind: 'problem',
+      label,
+      ...optional('code', code),
+      ...optional('facts', facts),
+      ...optional('detail', detailOf(facts)),
+      ...optional('severity', severity),
+      ...optional('startDate', startDate),
+      ...optional('endDate', endDate),
+      ...optional('status', clinicalStatusOf(obs) ?? concernStatus),
+      // A refuted diagnosis is stated absent, like negationInd.
+      ...(isNegated(obs) || certainty?.absent ? { negated: true } : {}),
+      ...optional('anchor', anchorOf(obs)),
+      ...optional('author', authorName(obs) ?? concernAuthor),
+      ...optional('sectionCode', ctx.sectionCode),
+      templateIds: templateIdsOf(obs),
+    },
+    obs,
+    ctx,
+  );
 }

@@ -18,6 +18,19 @@ const T = {
 };
 
 /**
+ * A procedure with a null-flavoured code, no narrative reference (`#…`) and no
+ * effectiveTime names nothing and dates nothing: a placeholder, not an act.
+ */
+function namesNothing(entryBlock: string): boolean {
+  const own = entryBlock.split(/<(?:[A-Za-z]+:)?entryRelationship\b/)[0] as string;
+  return (
+    /<(?:[A-Za-z]+:)?code\s+nullFlavor="[A-Z]+"\s*\/>/.test(own) &&
+    !/<(?:[A-Za-z]+:)?reference\s+value="#/.test(own) &&
+    !/<(?:[A-Za-z]+:)?effectiveTime\b/.test(own)
+  );
+}
+
+/**
  * A « nothing known » statement, read from the entry's own top-level text: an HL7 IPS absent/unknown
  * code (no-known-…), a code whose name is « Aucun », or a product with neither code nor name.
  */
@@ -134,7 +147,7 @@ export function independentCounts(rawXml: string): Map<CountKey, number> {
     else if (has(T.procedure)) {
       const mood = /^<entry\b[^>]*>\s*<procedure\b[^>]*moodCode="([A-Z]+)"/.exec(token)?.[1] ?? 'EVN';
       if (none) add(counts, `${section}|noneKnown`, 1);
-      else if (mood === 'EVN') add(counts, `${section}|procedure`, 1);
+      else if (mood === 'EVN' && !namesNothing(token)) add(counts, `${section}|procedure`, 1);
     } else if (has(T.socialHistory)) add(counts, `${section}|riskFactor`, 1);
     add(counts, `${section}|labResult`, labObservationCount(token));
   }
