@@ -35,6 +35,9 @@ export const hostSettingsRefusals = {
       'Réglages du serveur DMP non enregistrés : le journal d’audit du poste n’a pas pu les tracer. Réessayez.',
     host: 'Réglages du serveur DMP non enregistrés : le serveur DMP partagé n’a pas pu les tracer dans son journal d’audit. Vérifiez la connexion au serveur DMP et réessayez.',
   },
+  /** The current file could not be kept aside, so a failed trace could not be undone: nothing is written. */
+  previousUnreadable:
+    'Réglages du serveur DMP non enregistrés : le fichier des réglages actuels ne peut pas être lu. Faites vérifier ce fichier et ses droits par votre service informatique.',
 } as const satisfies Record<string, string | Record<HostSettingsTrail['whose'], string>>;
 
 /**
@@ -69,7 +72,16 @@ export async function saveHostSettingsAs(
   if (!actor)
     return refuse('not-authenticated', new ApiError('LOCKED', hostSettingsRefusals.notAuthenticated));
 
-  const before = previousBytes(file);
+  let before: Uint8Array | null;
+  try {
+    before = previousBytes(file);
+  } catch (err) {
+    log.error('host settings change not made: current settings file unreadable', {
+      file,
+      detail: err instanceof Error ? err.message : 'unknown',
+    });
+    throw new ApiError('UNAVAILABLE', hostSettingsRefusals.previousUnreadable);
+  }
   const saved = writeHostSettings(source.dataDir, settings);
   try {
     await record(deps, { outcome: 'saved', actor, oldUrl, newUrl: saved?.url ?? null });

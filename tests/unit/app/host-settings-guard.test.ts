@@ -283,4 +283,31 @@ describe('saveHostSettingsAs: a change nobody could trace is not kept', () => {
     expect(readFileSync(dataLayout(dataDir).hostSettingsFile, 'utf8')).toBe(before);
     expect(logLines.join('\n')).toContain('host settings audit entry not written');
   });
+
+  it('refuses in French, changing nothing, when the current settings file cannot be read to be kept aside', async () => {
+    const { saveHostSettingsAs } = await import('../../../src/main/app/host-settings-change');
+    const { doctor } = await import('../renderer/support/fixtures');
+    // Something that exists but cannot be read as a file (root ignores permission bits).
+    mkdirSync(dataLayout(dataDir).hostSettingsFile, { recursive: true });
+    const professional = doctor();
+    const recorded: unknown[] = [];
+    const err = await saveHostSettingsAs(
+      {
+        source: { dataDir, managedFile },
+        session: {
+          get: () => ({ status: 'authenticated', professional, pin: null, patient: null }),
+          actor: () => ({ professional, mode: 'normal' }),
+        },
+        trail: { whose: 'workstation', record: (change) => Promise.resolve(void recorded.push(change)) },
+        log: createLogger({ sink: (l) => logLines.push(l), level: 'debug' }),
+      },
+      remote(),
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('le fichier des réglages actuels ne peut pas être lu'),
+    });
+    expect(recorded).toEqual([]);
+    expect(logLines.join('\n')).toContain('current settings file unreadable');
+  });
 });
