@@ -28,6 +28,8 @@ const crlHealthSchema = z.strictObject({
   nextUpdate: z.iso.datetime().nullable(),
   ageSeconds: z.number().int(),
   expired: z.boolean(),
+  /** Found not signed by the authority it names when a certificate was checked: that authority's certificates are refused. */
+  signatureRejected: z.boolean(),
 });
 
 export const revocationHealthSchema = z.strictObject({
@@ -46,7 +48,8 @@ export type RevocationHealth = z.infer<typeof revocationHealthSchema>;
 export const healthReportSchema = z.strictObject({
   /**
    * `ready`: serving; `degraded`: serving, but something needs an administrator (audit chain does not
-   * verify, a CRL expired — every workstation is then refused, fail closed); `not-ready`: the
+   * verify, a CRL expired or not signed by its authority — every workstation or card of that authority
+   * is then refused, fail closed); `not-ready`: the
    * database does not answer; `stopping`: shutting down. HTTP 200 for the first two, 503 otherwise.
    */
   status: z.enum(['ready', 'degraded', 'not-ready', 'stopping']),
@@ -85,7 +88,8 @@ export function healthStatus(parts: {
   if (!parts.databaseOk) return 'not-ready';
   // Not a reason to take the host out of the pool: the others share the same chain and CRLs, and
   // refusing to serve would stop care (open-postgres.ts does not refuse to start either).
-  if (parts.audit.state === 'failed' || parts.revocation.crls.some((c) => c.expired)) return 'degraded';
+  if (parts.audit.state === 'failed' || parts.revocation.crls.some((c) => c.expired || c.signatureRejected))
+    return 'degraded';
   return 'ready';
 }
 

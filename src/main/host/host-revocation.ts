@@ -55,6 +55,7 @@ export function revocationFreshness(
       nextUpdate: c.nextUpdate?.toISOString() ?? null,
       ageSeconds: secondsSince(c.thisUpdate, now),
       expired: c.expired,
+      signatureRejected: c.signatureRejected,
     })),
     ocsp: cached && {
       cachedAnswers: cached.cachedAnswers,

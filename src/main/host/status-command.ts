@@ -53,7 +53,10 @@ export function formatHealthReport(report: HealthReport): string[] {
     lines.push(
       `Révocation, CRL de ${crl.issuer} : publiée il y a ${frenchDuration(crl.ageSeconds)}` +
         (crl.nextUpdate ? `, prochaine mise à jour ${crl.nextUpdate}` : '') +
-        (crl.expired ? ' — EXPIRÉE : les postes et cartes de cette autorité sont refusés' : ''),
+        (crl.expired ? ' — EXPIRÉE : les postes et cartes de cette autorité sont refusés' : '') +
+        (crl.signatureRejected
+          ? ' — SIGNATURE REFUSÉE (liste non signée par cette autorité) : les postes et cartes de cette autorité sont refusés'
+          : ''),
     );
   if (revocation.ocsp)
     lines.push(

@@ -190,8 +190,18 @@ export class RevocationLists implements RevocationCheck {
     });
   }
 
-  /** What the health answer shows of each loaded CRL (host/health.ts), after a reload of changed files. */
-  freshness(): { issuer: string; thisUpdate: Date; nextUpdate: Date | null; expired: boolean }[] {
+  /**
+   * What the health answer shows of each loaded CRL (host/health.ts), after a reload of changed files.
+   * `signatureRejected`: a certificate check found the CRL not signed by the issuer it names, so every
+   * certificate of that issuer is being refused (known once a certificate of it has been checked).
+   */
+  freshness(): {
+    issuer: string;
+    thisUpdate: Date;
+    nextUpdate: Date | null;
+    expired: boolean;
+    signatureRejected: boolean;
+  }[] {
     this.refresh();
     const now = this.now();
     return this.loaded.map((l) => ({
@@ -199,6 +209,7 @@ export class RevocationLists implements RevocationCheck {
       thisUpdate: l.crl.thisUpdate,
       nextUpdate: l.crl.nextUpdate ?? null,
       expired: (l.crl.nextUpdate !== undefined && now > l.crl.nextUpdate) || now < l.crl.thisUpdate,
+      signatureRejected: [...l.verified.values()].includes(false),
     }));
   }
 

@@ -141,6 +141,7 @@ describe('host health answer: readiness rules', () => {
     let stopping = false;
     let audit = auditHealth({ ok: true, count: 3 });
     let crlExpired = false;
+    let crlForged = false;
     const server = await startHealthServer({
       host: '127.0.0.1',
       port: 0,
@@ -157,6 +158,7 @@ describe('host health answer: readiness rules', () => {
                   thisUpdate: new Date(Date.now() - 7_200_000),
                   nextUpdate: new Date(Date.now() + (crlExpired ? -1 : 1) * 3_600_000),
                   expired: crlExpired,
+                  signatureRejected: crlForged,
                 },
               ],
             },
@@ -194,6 +196,19 @@ describe('host health answer: readiness rules', () => {
       const expired = await get(`${server.url}/health/ready`);
       expect(expired.status).toBe(200);
       expect(JSON.parse(expired.text)).toMatchObject({ status: 'degraded', audit: { state: 'unavailable' } });
+
+      crlExpired = false;
+      crlForged = true;
+      const forged = await get(`${server.url}/health/ready`);
+      expect(forged.status).toBe(200);
+      const forgedReport = healthReportSchema.parse(JSON.parse(forged.text));
+      expect(forgedReport).toMatchObject({
+        status: 'degraded',
+        revocation: { crls: [{ signatureRejected: true }] },
+      });
+      expect(formatHealthReport(forgedReport)).toContainEqual(
+        expect.stringMatching(/CRL de CN=TEST AC ORGANISATIONS : .* — SIGNATURE REFUSÉE/),
+      );
 
       stopping = true;
       expect((await get(`${server.url}/health/ready`)).status).toBe(503);

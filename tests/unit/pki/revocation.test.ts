@@ -48,10 +48,19 @@ describe('CRLs of the test PKI, as the host checks them', () => {
   it('fails closed on a CRL that names the issuer but is not signed by its key', async () => {
     const { path } = await publishCrl(impostor, 'organisations', { name: 'forged.crl' });
     const lists = RevocationLists.open([path], log);
+    expect(lists.freshness()[0]).toMatchObject({ signatureRejected: false });
     expect(await lists.status(good.certificate, pki.organisations.certificate)).toMatchObject({
       status: 'unknown',
       why: 'bad-signature',
     });
+    // The health answer must say so: every certificate of that authority is now refused.
+    expect(lists.freshness()[0]).toMatchObject({ signatureRejected: true });
+    const genuine = RevocationLists.open(
+      [(await publishCrl(pki, 'organisations', { name: 'genuine.crl' })).path],
+      log,
+    );
+    await genuine.status(good.certificate, pki.organisations.certificate);
+    expect(genuine.freshness()[0]).toMatchObject({ signatureRejected: false });
   });
 
   it('keeps the last good copy when the file is replaced by garbage, and refuses to start on an unreadable file', async () => {
