@@ -167,14 +167,21 @@ export interface RunningHealthServer {
  * report, 200 when ready or degraded, 503 otherwise. Plain HTTP/1.1, GET and HEAD only, no body
  * read; concurrent probes share one report (one database query), so a probe flood cannot multiply
  * the queries.
+ *
+ * On loopback (no `anyHostHeader`), a request must name a loopback address in its Host header: a
+ * web page the workstation's browser opens cannot read the answer by pointing its own domain name
+ * at 127.0.0.1 (DNS rebinding), as the bridge already refuses (bridge/loopback-host.ts).
  */
 export async function startHealthServer(options: {
   host: string;
   port: number;
   sources: HealthSources;
   log: Logger;
+  /** `allowRemote`: a load balancer may probe under any name. */
+  anyHostHeader?: boolean;
 }): Promise<RunningHealthServer> {
   const { log } = options;
+  let allowedHosts: string[] = [];
   let inFlight: Promise<HealthReport> | null = null;
   const report = (): Promise<HealthReport> =>
     (inFlight ??= healthReport(options.sources).finally(() => (inFlight = null)));
@@ -191,6 +198,11 @@ export async function startHealthServer(options: {
 
   const server = createServer((req, res) => {
     req.resume();
+    if (!options.anyHostHeader && !allowedHosts.includes((req.headers.host ?? '').toLowerCase())) {
+      return send(res, req, 403, {
+        error: 'En-tête Host refusé : interrogez l’interface de santé à son adresse de bouclage.',
+      });
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return send(res, req, 405, { error: 'Méthode HTTP non acceptée : GET attendu.' });
@@ -228,6 +240,7 @@ export async function startHealthServer(options: {
   server.on('error', (err) => log.error('health listener error', { error: err.message }));
   const { port } = server.address() as AddressInfo;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  allowedHosts = [shownHost, 'localhost', '127.0.0.1', '[::1]'].map((h) => `${h.toLowerCase()}:${port}`);
   return {
     url: `http://${shownHost}:${port}`,
     port,

@@ -321,6 +321,7 @@ async function main(argv: string[]): Promise<number> {
       health = await startHealthServer({
         host: healthConfig.listen.host,
         port: healthConfig.listen.port,
+        anyHostHeader: healthConfig.allowRemote,
         log: log.child('health'),
         sources: {
           version,

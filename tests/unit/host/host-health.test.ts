@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerifiedProfessional } from '../../../src/main/host/professional-sessions';
 import { loadHostConfig } from '../../../src/main/host/config';
@@ -103,6 +104,46 @@ describe('host health answer (in-process host, real TLS API beside it)', () => {
           ).professionalSessions,
       )
       .toBe(1);
+  });
+});
+
+/** A GET with a chosen Host header (fetch cannot set one). */
+function getWithHost(url: string, host: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}/health/ready`, { headers: { host } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('host health answer: who may ask', () => {
+  it('on loopback, refuses a request naming another host (DNS rebinding from a web page); with allowRemote, any name', async () => {
+    const local = await startHealthServer({ host: '127.0.0.1', port: 0, log: silent, sources: sources() });
+    const remote = await startHealthServer({
+      host: '127.0.0.1',
+      port: 0,
+      log: silent,
+      sources: sources(),
+      anyHostHeader: true,
+    });
+    try {
+      const rebound = await getWithHost(local.url, `attacker.example:${local.port}`);
+      expect(rebound.status).toBe(403);
+      expect(rebound.text).not.toContain('9.9.9');
+      expect(JSON.parse(rebound.text)).toEqual({
+        error: 'En-tête Host refusé : interrogez l’interface de santé à son adresse de bouclage.',
+      });
+      expect((await getWithHost(local.url, `127.0.0.1:${local.port}`)).status).toBe(200);
+      expect((await getWithHost(local.url, `LOCALHOST:${local.port}`)).status).toBe(200);
+      expect((await getWithHost(remote.url, `lb-probe.hopital.example:${remote.port}`)).status).toBe(200);
+    } finally {
+      await local.close();
+      await remote.close();
+    }
   });
 });
 
