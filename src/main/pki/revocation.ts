@@ -110,6 +110,11 @@ export class CrlFileError extends Error {}
 
 export class RevocationLists implements RevocationCheck {
   private loaded: Loaded[];
+  /**
+   * The last problem logged per file: each health probe and each certificate check re-reads the
+   * files, so an unreadable one is logged when its problem appears or changes, not on every call.
+   */
+  private readonly reported = new Map<string, string>();
 
   private constructor(
     private readonly files: readonly string[],
@@ -164,15 +169,16 @@ export class RevocationLists implements RevocationCheck {
       try {
         stamp = stampOf(current.file);
       } catch (err) {
-        this.log.error('CRL file unreadable: keeping the copy loaded before', {
-          file: current.file,
-          error: err instanceof Error ? err.message : String(err),
-        });
+        this.reportOnce(current.file, 'CRL file unreadable: keeping the copy loaded before', err);
         return current;
       }
-      if (stamp === current.stamp) return current;
+      if (stamp === current.stamp) {
+        this.reported.delete(current.file);
+        return current;
+      }
       try {
         const next = parse(current.file);
+        this.reported.delete(current.file);
         this.log.info('CRL reloaded', {
           file: next.file,
           issuer: next.crl.issuer,
@@ -181,13 +187,21 @@ export class RevocationLists implements RevocationCheck {
         });
         return next;
       } catch (err) {
-        this.log.error('CRL file changed but cannot be parsed: keeping the copy loaded before', {
-          file: current.file,
-          error: err instanceof Error ? err.message : String(err),
-        });
+        this.reportOnce(
+          current.file,
+          'CRL file changed but cannot be parsed: keeping the copy loaded before',
+          err,
+        );
         return current;
       }
     });
+  }
+
+  private reportOnce(file: string, msg: string, err: unknown): void {
+    const error = err instanceof Error ? err.message : String(err);
+    if (this.reported.get(file) === `${msg} ${error}`) return;
+    this.reported.set(file, `${msg} ${error}`);
+    this.log.error(msg, { file, error });
   }
 
   /**

@@ -74,6 +74,12 @@ describe('CRLs of the test PKI, as the host checks them', () => {
       status: 'revoked',
     });
     expect(lines.join('\n')).toMatch(/cannot be parsed: keeping the copy loaded before/);
+    // Every check and health probe re-reads the file: the same problem is logged once, not each time.
+    const logged = (): number => lines.filter((l) => l.includes('cannot be parsed')).length;
+    const once = logged();
+    lists.freshness();
+    await lists.status(revoked.certificate, pki.organisations.certificate);
+    expect(logged()).toBe(once);
     expect(() => RevocationLists.open([path], log)).toThrow(CrlFileError);
     expect(() => RevocationLists.open([join(dir, 'missing.crl')], log)).toThrow(/introuvable ou illisible/);
   });
