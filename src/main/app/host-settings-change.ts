@@ -8,6 +8,7 @@ import type {
 import type { DmpActor } from '../dmp/actors';
 import type { Logger } from '../log/logger';
 import type { SessionService } from '../session/session-service';
+import { SerialQueue } from '../concurrency/serial-queue';
 import { isErrno, writeFileDurably } from '../store/durable-fs';
 import { isManaged, readHostSettings, writeHostSettings, type HostSettingsSource } from './host-settings';
 import { dataLayout } from './paths';
@@ -47,12 +48,29 @@ export const hostSettingsRefusals = {
  * the new host URL. Applied at the next start, as before (switching DMP under an open session would
  * mix two DMPs' data).
  */
-export async function saveHostSettingsAs(
+export function saveHostSettingsAs(
   deps: HostSettingsChangeDeps,
   settings: HostSettings | null,
 ): Promise<{ saved: HostSettings | null; file: string; appliesAtRestart: true }> {
+  const file = dataLayout(deps.source.dataDir).hostSettingsFile;
+  let queue = savesOf.get(file);
+  if (!queue) savesOf.set(file, (queue = new SerialQueue()));
+  return queue.run(() => save(deps, settings, file));
+}
+
+/**
+ * One save at a time per settings file: a save keeps the file it replaces to put it back if the
+ * change cannot be traced, so two interleaved saves could put back each other's file and leave one
+ * that the audit trail says was replaced.
+ */
+const savesOf = new Map<string, SerialQueue>();
+
+async function save(
+  deps: HostSettingsChangeDeps,
+  settings: HostSettings | null,
+  file: string,
+): Promise<{ saved: HostSettings | null; file: string; appliesAtRestart: true }> {
   const { source, session, log } = deps;
-  const file = dataLayout(source.dataDir).hostSettingsFile;
   const oldUrl = currentUrl(source.dataDir);
   const newUrl = settings?.url ?? null;
   const authenticated = session.get().status === 'authenticated';

@@ -310,4 +310,36 @@ describe('saveHostSettingsAs: a change nobody could trace is not kept', () => {
     expect(recorded).toEqual([]);
     expect(logLines.join('\n')).toContain('current settings file unreadable');
   });
+
+  it('two saves at once: one that cannot be traced does not put back a file over the other, traced one', async () => {
+    const { saveHostSettingsAs } = await import('../../../src/main/app/host-settings-change');
+    const { readHostSettings } = await import('../../../src/main/app/host-settings');
+    const { doctor } = await import('../renderer/support/fixtures');
+    const professional = doctor();
+    const saved: string[] = [];
+    let calls = 0;
+    const deps = {
+      source: { dataDir, managedFile },
+      session: {
+        get: () => ({ status: 'authenticated' as const, professional, pin: null, patient: null }),
+        actor: () => ({ professional, mode: 'normal' as const }),
+      },
+      trail: {
+        whose: 'workstation' as const,
+        // The first change's entry fails late, after the second change has been asked for.
+        record: (change: { newUrl: string | null }) =>
+          ++calls === 1
+            ? new Promise<void>((_, reject) => setTimeout(() => reject(new Error('disk full')), 200))
+            : Promise.resolve(void saved.push(change.newUrl ?? 'embedded')),
+      },
+      log: createLogger({ sink: (l) => logLines.push(l), level: 'debug' }),
+    };
+    const first = saveHostSettingsAs(deps, { ...remote(), url: 'https://dmp-a.hopital.example:8443' });
+    const second = saveHostSettingsAs(deps, { ...remote(), url: 'https://dmp-b.hopital.example:8443' });
+    await expect(first).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(second).resolves.toMatchObject({ saved: { url: 'https://dmp-b.hopital.example:8443' } });
+    // What the audit trail says was saved is what the file holds.
+    expect(saved).toEqual(['https://dmp-b.hopital.example:8443']);
+    expect(readHostSettings(dataDir)?.url).toBe('https://dmp-b.hopital.example:8443');
+  });
 });
