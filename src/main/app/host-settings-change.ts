@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger';
 import type { SessionService } from '../session/session-service';
 import { SerialQueue } from '../concurrency/serial-queue';
 import { isErrno, writeFileDurably } from '../store/durable-fs';
-import { isManaged, readHostSettings, writeHostSettings, type HostSettingsSource } from './host-settings';
+import { hostSettingsInEffect, isManaged, writeHostSettings, type HostSettingsSource } from './host-settings';
 import { dataLayout } from './paths';
 
 export interface HostSettingsChangeDeps {
@@ -71,7 +71,7 @@ async function save(
   file: string,
 ): Promise<{ saved: HostSettings | null; file: string; appliesAtRestart: true }> {
   const { source, session, log } = deps;
-  const oldUrl = currentUrl(source.dataDir);
+  const oldUrl = currentUrl(source);
   const newUrl = settings?.url ?? null;
   const authenticated = session.get().status === 'authenticated';
   const actor: DmpActor | null = authenticated ? session.actor('normal') : null;
@@ -130,10 +130,14 @@ async function record(deps: HostSettingsChangeDeps, change: HostSettingsChange):
   }
 }
 
-/** The host URL saved now; a damaged file (which a change may be repairing) is named as such. */
-function currentUrl(dataDir: string): string | null {
+/**
+ * The host URL in effect now — IT's managed file when there is one, else the data folder's — so a
+ * refused change names what the workstation really uses; a damaged file (which a change may be
+ * repairing) is named as such.
+ */
+function currentUrl(source: HostSettingsSource): string | null {
   try {
-    return readHostSettings(dataDir)?.url ?? null;
+    return hostSettingsInEffect(source).saved?.url ?? null;
   } catch {
     return 'unreadable';
   }

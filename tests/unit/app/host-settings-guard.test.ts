@@ -342,4 +342,33 @@ describe('saveHostSettingsAs: a change nobody could trace is not kept', () => {
     expect(saved).toEqual(['https://dmp-b.hopital.example:8443']);
     expect(readHostSettings(dataDir)?.url).toBe('https://dmp-b.hopital.example:8443');
   });
+
+  it('a refused change names, as the old host, the one IT’s managed file puts in effect', async () => {
+    const { saveHostSettingsAs } = await import('../../../src/main/app/host-settings-change');
+    const { writeHostSettings } = await import('../../../src/main/app/host-settings');
+    const { doctor } = await import('../renderer/support/fixtures');
+    // The screen once saved another host in the data folder; IT's file now decides.
+    writeHostSettings(dataDir, { ...remote(), url: 'https://ancien.hopital.example:8443' });
+    writeFileSync(
+      managedFile,
+      `${JSON.stringify({ version: 1, host: { ...remote(), url: 'https://dmp-geree.hopital.example:8443' } })}\n`,
+    );
+    const professional = doctor();
+    const recorded: { oldUrl: string | null }[] = [];
+    await saveHostSettingsAs(
+      {
+        source: { dataDir, managedFile },
+        session: {
+          get: () => ({ status: 'authenticated', professional, pin: null, patient: null }),
+          actor: () => ({ professional, mode: 'normal' }),
+        },
+        trail: { whose: 'workstation', record: (change) => Promise.resolve(void recorded.push(change)) },
+        log: createLogger({ sink: (l) => logLines.push(l), level: 'debug' }),
+      },
+      null,
+    ).catch(() => undefined);
+    expect(recorded).toMatchObject([
+      { outcome: 'refused', cause: 'managed', oldUrl: 'https://dmp-geree.hopital.example:8443' },
+    ]);
+  });
 });
