@@ -147,6 +147,11 @@ describe('one audit key for every host of a database (audit_key_marker)', () => 
         migrations: dmpMigrations.filter((m) => m.version < 11),
         fieldKey,
       });
+      // This build's import writes the extraction version (migration 12): the column, for the import only.
+      await query(
+        connection,
+        'ALTER TABLE documents ADD COLUMN extraction_version INTEGER NOT NULL DEFAULT 0',
+      );
       try {
         for (const [i, author] of authors.entries()) {
           const secret = loadOrCreateKeyFile(author.auditKeyFile, silentLogger, { mayCreate: true }).key.key;
@@ -160,6 +165,7 @@ describe('one audit key for every host of a database (audit_key_marker)', () => 
       } finally {
         await store.close();
       }
+      await query(connection, 'ALTER TABLE documents DROP COLUMN extraction_version');
       expect(await query(connection, "SELECT to_regclass('audit_key_marker') AS t")).toEqual([{ t: null }]);
       return connection;
     }

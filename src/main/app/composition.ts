@@ -33,6 +33,7 @@ import { createHandlers } from './handlers';
 import type { CardSimulator } from './card-simulator';
 import { dataLayout, resourcesDir } from './paths';
 import { startLocalImportServer } from '../local-import/server';
+import { logStaleExtractions } from '../dmp/reextraction';
 
 export interface BuildOptions {
   host: 'desktop' | 'web';
@@ -157,6 +158,8 @@ async function openEmbeddedBackend(options: BuildOptions): Promise<DmpBackend> {
     const auditLog = AuditLog.open(store, { keys: audit.keys, witness: audit.checkpoints });
     auditLog.catch(() => undefined);
     const dmp = new DmpService({ store, log: log.child('dmp'), auditLog, cdaParser });
+    // Not awaited: a log line for the administrator, not something the start should wait for.
+    void logStaleExtractions(dmp, log, 'npm run cli -- reextract --data <dossier de données>');
     const identities = new IdentityReference(store);
     for (const file of options.identitySeedFiles ?? [])
       await identities.register(await readReferenceFile(file));

@@ -6,3 +6,4 @@ export type { CdaErrorCode } from './errors';
 export { defaultXmlLimits } from './xml/limits';
 export type { XmlLimits } from './xml/limits';
 export type * from './types';
+export { cdaExtractionVersion } from './extraction-version';

@@ -35,7 +35,7 @@ async function run(argv: string[]): Promise<number> {
 
 /** Commands whose store is opened by `main` (CliContext.open). */
 function opensStore(command: string | undefined): boolean {
-  return command === 'import' || command === 'summary' || command === 'generate';
+  return command === 'import' || command === 'summary' || command === 'generate' || command === 'reextract';
 }
 
 run(process.argv.slice(2)).then(

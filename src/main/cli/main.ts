@@ -15,6 +15,8 @@ const usage = `Poste DMP — commandes
   cards [--json]                         lecteurs et cartes présentes (aucun code demandé)
   import <fichier.xml…> [--create]       dépose des documents CDA dans le dossier de leur INS
   summary <INS> [--json] [--as-of DATE]  synthèse d'urgence d'un dossier (lecture seule)
+  reextract                              relit les documents importés avec d'anciennes règles d'extraction
+                                         et met à jour les informations qui en sont tirées (synthèse)
   audit verify                           vérifie la traçabilité (lecture seule : chaîne, HMAC, points de contrôle)
   audit export-checkpoints               exporte les points de contrôle signés et leur clé publique
   generate --patients N [--seed S] [--reference-date AAAA-MM-JJ]
@@ -81,6 +83,10 @@ async function runCommand(
     case 'summary': {
       const { summaryCommand } = await import('./commands/summary');
       return summaryCommand(args, ctx);
+    }
+    case 'reextract': {
+      const { reextractCommand } = await import('./commands/reextract');
+      return reextractCommand(args, ctx);
     }
     case 'audit': {
       const { auditCommand } = await import('./commands/audit');

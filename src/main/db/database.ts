@@ -108,6 +108,11 @@ export interface DocumentsTable {
   author_structure_id: string | null;
   deleted_at: string | null;
   deleted_by: string | null;
+  /**
+   * Migration 12: the extraction rules' version (src/main/cda/extraction-version.ts) the document's
+   * sections and entries were derived with; 0 = before versions were recorded.
+   */
+  extraction_version: Generated<number>;
 }
 
 export interface DocumentSectionsTable {

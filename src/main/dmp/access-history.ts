@@ -142,6 +142,8 @@ export function describe(
       return `A modifié ${doc()}${what ? ` (${what})` : ''}.`;
     },
     'document.delete': () => `A supprimé ${doc()}.`,
+    'document.reextract': () =>
+      `A relu ${doc()} avec des règles d’extraction corrigées et mis à jour les informations qui en sont tirées (le document lui-même est inchangé).`,
     'access.denied': () => {
       const cause = refusalCauses[firstToken(e.target) ?? ''];
       return cause ? `Accès refusé : ${cause}.` : 'Accès refusé.';

@@ -6,7 +6,13 @@ import type { DmpService } from './dmp-service';
  * workstation's own store, or a client of the shared DMP host (issue 13) with the same methods.
  * Callers depend on this type, never on where the dossiers are kept.
  */
-export type DmpPort = { [K in keyof DmpService]: DmpService[K] };
+export type DmpPort = { [K in Exclude<keyof DmpService, MaintenanceMethod>]: DmpService[K] };
+
+/**
+ * Store maintenance, run by an administrator in the process that holds the store (CLI, host command):
+ * never a session's or a workstation's request, so not on the port nor on the shared host's wire.
+ */
+type MaintenanceMethod = 'staleExtractionCount' | 'reextractStored';
 
 /** The identity reference (INSi stand-in), local or on the shared host. */
 export type IdentityPort = { [K in keyof IdentityReference]: IdentityReference[K] };

@@ -27,11 +27,13 @@ import {
 } from './document-operations';
 import type { PatientBasis } from '../domain/governance';
 import { DossierOperations, type CreateDossierInput, type CreatedDossier } from './dossier-operations';
+import { Reextraction, type ReextractReport } from './reextraction';
 import { SummaryOperations } from './summary-operations';
 
 export type { DmpActor, SystemActor } from './actors';
 export type { DepositInput, DocumentFilter, ImportResult } from './document-operations';
 export type { HistoryReadBy } from './access-history';
+export type { ReextractReport } from './reextraction';
 export type { CreateDossierInput, CreatedDossier } from './dossier-operations';
 
 export interface DmpServiceOptions {
@@ -63,6 +65,7 @@ export class DmpService {
   private readonly documents: DocumentOperations;
   private readonly summary: SummaryOperations;
   private readonly history: AccessHistory;
+  private readonly reextraction: Reextraction;
 
   constructor(options: DmpServiceOptions) {
     const ctx = new DmpContext(options);
@@ -70,6 +73,7 @@ export class DmpService {
     this.documents = new DocumentOperations(ctx);
     this.summary = new SummaryOperations(ctx);
     this.history = new AccessHistory(ctx);
+    this.reextraction = new Reextraction(ctx);
   }
 
   // ── Import and deposit ────────────────────────────────────────────────────────────────────────
@@ -214,6 +218,21 @@ export class DmpService {
 
   deleteDocument(actor: DmpActor, insKey: string, id: string): Promise<void> {
     return this.documents.deleteDocument(actor, insKey, id);
+  }
+
+  // ── Maintenance ───────────────────────────────────────────────────────────────────────────────
+
+  /** Stored CDA documents whose entries were extracted under older rules (a count: nothing is read). */
+  staleExtractionCount(): Promise<number> {
+    return this.reextraction.staleCount();
+  }
+
+  /**
+   * Re-derives, from their stored content, the sections and entries of documents extracted under
+   * older rules: one audited transaction per document, resumable; see reextraction.ts.
+   */
+  reextractStored(actor?: SystemActor): Promise<ReextractReport> {
+    return this.reextraction.reextractStored(actor);
   }
 
   // ── Audit ─────────────────────────────────────────────────────────────────────────────────────

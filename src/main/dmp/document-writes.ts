@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { cdaExtractionVersion } from '../cda/extraction-version';
 import type { CdaSection, ExtractedEntry } from '../cda/types';
 import type { DmpSql } from '../db/query-builder';
 import type { Statement } from '../store/types';
@@ -81,10 +82,36 @@ export function insertDocumentStatements(q: DmpSql, doc: NewDocument): Statement
       payload: doc.payload ?? null,
       content_sha256: doc.sha256,
       author_structure_id: doc.authorStructureId ?? null,
+      // A PDF or text deposit has nothing to extract: it is as current as a CDA read now.
+      extraction_version: cdaExtractionVersion,
     }),
   ];
-  // Multi-row INSERTs: a deposit's sections and entries (up to 2 000) in a few statements.
-  statements.push(
+  statements.push(...derivedRowsStatements(q, doc));
+  if (doc.replacesId) {
+    statements.push(
+      q.statement(
+        q.db
+          .updateTable('documents')
+          .set({ status: 'obsolete' })
+          .where('id', '=', doc.replacesId)
+          .where('ins_key', '=', doc.insKey),
+      ),
+    );
+  }
+  return statements;
+}
+
+/**
+ * What is derived from a document's content by the extraction rules: its sections (narrative) and its
+ * clinical entries. Written at deposit, and again by a re-extraction (reextraction.ts), which deletes
+ * the document's rows first. Multi-row INSERTs: a deposit's sections and entries (up to 2 000) in a
+ * few statements.
+ */
+export function derivedRowsStatements(
+  q: DmpSql,
+  doc: Pick<NewDocument, 'id' | 'insKey' | 'sections' | 'entries'>,
+): Statement[] {
+  return [
     ...q.insertRows(
       'document_sections',
       doc.sections.map((section, position) => ({
@@ -118,17 +145,5 @@ export function insertDocumentStatements(q: DmpSql, doc: NewDocument): Statement
         data: encodeEntryData(entry),
       })),
     ),
-  );
-  if (doc.replacesId) {
-    statements.push(
-      q.statement(
-        q.db
-          .updateTable('documents')
-          .set({ status: 'obsolete' })
-          .where('id', '=', doc.replacesId)
-          .where('ins_key', '=', doc.insKey),
-      ),
-    );
-  }
-  return statements;
+  ];
 }

@@ -281,6 +281,25 @@ function onePerMatriculeSchema(db: QueryBuilder): MigrationStep[] {
   ];
 }
 
+/**
+ * The extraction rules' version each document's sections and entries were derived with
+ * (src/main/cda/extraction-version.ts). Rows already stored get 0, « unknown, older than any
+ * version »: `reextract` (reextraction.ts) re-derives them from their stored content. Indexed: the
+ * count made at every start reads the index, not the rows (in SQLite a column added last sits after
+ * the document's content, which a table scan would read through).
+ */
+function extractionVersionSchema(db: QueryBuilder): MigrationStep[] {
+  return [
+    db.schema
+      .alterTable('documents')
+      .addColumn('extraction_version', 'integer', (c) => c.notNull().defaultTo(0)),
+    db.schema
+      .createIndex('documents_by_extraction_version')
+      .on('documents')
+      .columns(['extraction_version', 'format']),
+  ];
+}
+
 export const dmpMigrations: Migration[] = [
   migration(1, 'dmp-dossiers', dossiersSchema),
   migration(2, 'dmp-documents', (db, dialect) => [
@@ -296,4 +315,5 @@ export const dmpMigrations: Migration[] = [
   migration(9, 'dossiers-one-per-matricule', onePerMatriculeSchema),
   fieldSealingMigration(10),
   auditKeyMarkerMigration(11),
+  migration(12, 'documents-extraction-version', extractionVersionSchema),
 ];

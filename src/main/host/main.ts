@@ -26,6 +26,7 @@ import { auditLogSecurityTrail } from '../audit/security-events';
 import type { RunningDmpHost } from './dmp-host';
 import { auditHealth, startHealthServer, type AuditHealth, type RunningHealthServer } from './health';
 import { CdaParserPool } from '../dmp/cda-parser-pool';
+import { logStaleExtractions, reextractReportLines } from '../dmp/reextraction';
 
 /**
  * `npm run host -- --config FILE`: the DMP host as its own process. Exit codes like the CLI's:
@@ -39,6 +40,8 @@ const usage = `Serveur DMP — npm run host -- --config FICHIER.json | --data DO
   test-deployment DOSSIER   crée un déploiement de TEST (autorités, certificats, host.json)
   status --config FICHIER   état du serveur en service (interface de santé « health » du fichier)
   seal-existing --config FICHIER   scelle les valeurs d’une base créée en clair ou dans l’ancien format
+  reextract --config FICHIER   relit les documents importés avec d’anciennes règles d’extraction et met à
+                     jour les informations qui en sont tirées (synthèse d’urgence)
   Variables qui remplacent le fichier : ${Object.keys(hostEnvironment).join(', ')}`;
 
 const version = '0.1.0';
@@ -103,6 +106,83 @@ async function openStorage(
     ping: async () => void (await opened.store.all('SELECT 1 AS one')),
     security: auditLogSecurityTrail(opened.auditLog),
   };
+}
+
+/** The host's log: the data folder's log file for the embedded and local stores, else stdout. */
+function hostLogger(config: HostConfig): RootLogger {
+  return createLogger(
+    config.storage.kind === 'embedded'
+      ? { file: dataLayout(config.storage.dataDir).logFile }
+      : config.storage.kind === 'local-postgres'
+        ? { file: dataLayout(dirname(config.storage.clusterDir)).logFile }
+        : {},
+  );
+}
+
+const reextractUsage = `Usage : npm run host -- reextract --config FICHIER.json
+
+  Relit, depuis leur contenu stocké, les documents importés avec d’anciennes règles d’extraction et
+  met à jour les informations qui en sont tirées (synthèse d’urgence) ; le document lui-même ne change
+  pas. Une transaction tracée par document : interrompue, la commande reprend où elle en était ;
+  relancée, elle n’a rien à faire. Une base PostgreSQL peut rester en service pendant ce temps.`;
+
+/**
+ * `npm run host -- reextract --config FILE`: DmpService.reextractStored on the host's storage, with
+ * the host's parser limits (time budget). Exit codes: 0 done (or nothing to do), 1 a document could
+ * not be re-read (named by id) or the storage could not be opened, 2 bad usage.
+ */
+async function reextractCommand(args: string[], stderr: (s: string) => void): Promise<number> {
+  let configFile: string | undefined;
+  try {
+    const { values } = parseArgs({ args, options: { config: { type: 'string' } }, strict: true });
+    configFile = values.config ?? process.env.POSTE_DMP_HOST_CONFIG;
+  } catch {
+    configFile = undefined;
+  }
+  if (!configFile) {
+    stderr(reextractUsage);
+    return 2;
+  }
+  let config: HostConfig;
+  try {
+    config = loadHostConfig(configFile);
+  } catch (err) {
+    stderr(err instanceof HostConfigError ? err.message : `Configuration illisible : ${String(err)}`);
+    return 1;
+  }
+  const log = hostLogger(config);
+  const cdaParser = new CdaParserPool({
+    workers: 1,
+    timeoutMs: config.cdaParsing.timeoutSeconds * 1000,
+    log: log.child('cda-parser'),
+  });
+  let opened: Opened;
+  try {
+    opened = await openStorage(config, log, stderr, cdaParser);
+  } catch (err) {
+    await cdaParser.close();
+    stderr(startFailure(err, config));
+    await log.flush();
+    return 1;
+  }
+  try {
+    const lines = reextractReportLines(
+      await opened.dmp.reextractStored({ system: 'reextract', via: 'commande du serveur DMP' }),
+    );
+    for (const line of lines.err) stderr(line);
+    process.stdout.write(`${lines.out}\n`);
+    return lines.failed ? 1 : 0;
+  } catch (err) {
+    stderr(
+      `Ré-extraction impossible : ${toApiError(err)?.message ?? (err instanceof Error ? err.message : String(err))}`,
+    );
+    log.error('reextract failed', { error: err instanceof Error ? err.name : 'unknown' });
+    return 1;
+  } finally {
+    await cdaParser.close();
+    await opened.close();
+    await log.flush();
+  }
 }
 
 /** The French reason a start failed, from the errors this process knows. */
@@ -184,6 +264,7 @@ async function main(argv: string[]): Promise<number> {
     const { sealExistingCommand } = await import('./seal-existing-command');
     return sealExistingCommand(argv.slice(1), (s) => void process.stdout.write(`${s}\n`), stderr);
   }
+  if (argv[0] === 'reextract') return reextractCommand(argv.slice(1), stderr);
   if (argv[0] === 'status') {
     const { statusCommand } = await import('./status-command');
     return statusCommand(argv.slice(1), (s) => void process.stdout.write(`${s}\n`), stderr);
@@ -238,13 +319,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const log = createLogger(
-    config.storage.kind === 'embedded'
-      ? { file: dataLayout(config.storage.dataDir).logFile }
-      : config.storage.kind === 'local-postgres'
-        ? { file: dataLayout(dirname(config.storage.clusterDir)).logFile }
-        : {},
-  );
+  const log = hostLogger(config);
   let revocation: HostRevocation | null = null;
   if (config.revocation) {
     try {
@@ -355,6 +430,7 @@ async function main(argv: string[]): Promise<number> {
       (quickStartDir ? quickStartGuide(quickStartDir, server.url, config) : ''),
   );
   log.info('DMP host listening', { port: server.port, healthPort: health?.port ?? null });
+  await logStaleExtractions(opened.dmp, log, 'npm run host -- reextract --config <fichier>');
   // The whole audit chain, now that workstations are served (the start checked its end only): its
   // verdict goes to the log, and to stderr when the chain does not verify; the health answer shows it.
   void opened.auditCheck?.().then((verdict) => (audit = auditHealth(verdict)));

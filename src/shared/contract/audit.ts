@@ -11,6 +11,12 @@ export const auditActionSchema = z.enum([
   'document.deposit',
   'document.update',
   'document.delete',
+  /**
+   * A stored document's sections and entries derived again from its unchanged content, under newer
+   * extraction rules (src/main/dmp/reextraction.ts); a system actor, the target names the document id
+   * and the versions, never a patient.
+   */
+  'document.reextract',
   'access.denied',
   'patient.search',
   'access.authorize',
