@@ -12,7 +12,8 @@ export type DmpPort = { [K in Exclude<keyof DmpService, MaintenanceMethod>]: Dmp
  * Store maintenance, run by an administrator in the process that holds the store (CLI, host command):
  * never a session's or a workstation's request, so not on the port nor on the shared host's wire.
  */
-type MaintenanceMethod = 'staleExtractionCount' | 'reextractStored';
+export const maintenanceMethods = ['staleExtractionCount', 'reextractStored'] as const;
+type MaintenanceMethod = (typeof maintenanceMethods)[number];
 
 /** The identity reference (INSi stand-in), local or on the shared host. */
 export type IdentityPort = { [K in keyof IdentityReference]: IdentityReference[K] };
