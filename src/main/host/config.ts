@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { frenchIssues } from '../bridge/dispatcher';
@@ -348,4 +349,33 @@ export function readTlsFiles(config: HostConfig): {
       ? config.professionalRoots.map((f) => read(f, 'Racine des cartes professionnelles (professionalRoots)'))
       : [caPem],
   };
+}
+
+/**
+ * The configuration an administrative command (`seal-existing`, `reextract`) runs on: `--config FILE`
+ * or POSTE_DMP_HOST_CONFIG. Instead, the exit code when none is given (2: `usage` on stderr) or it
+ * cannot be loaded (1: the French reason on stderr).
+ */
+export function configForCommand(
+  args: string[],
+  usage: string,
+  stderr: (s: string) => void,
+): HostConfig | 1 | 2 {
+  let configFile: string | undefined;
+  try {
+    const { values } = parseArgs({ args, options: { config: { type: 'string' } }, strict: true });
+    configFile = values.config ?? process.env.POSTE_DMP_HOST_CONFIG;
+  } catch {
+    configFile = undefined;
+  }
+  if (!configFile) {
+    stderr(usage);
+    return 2;
+  }
+  try {
+    return loadHostConfig(configFile);
+  } catch (err) {
+    stderr(err instanceof HostConfigError ? err.message : `Configuration illisible : ${String(err)}`);
+    return 1;
+  }
 }

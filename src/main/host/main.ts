@@ -11,6 +11,7 @@ import { dataLayout } from '../app/paths';
 import { toApiError } from '../app/user-messages';
 import { createLogger, type RootLogger } from '../log/logger';
 import {
+  configForCommand,
   HostConfigError,
   hostEnvironment,
   hostSessionTiming,
@@ -132,24 +133,8 @@ const reextractUsage = `Usage : npm run host -- reextract --config FICHIER.json
  * not be re-read (named by id) or the storage could not be opened, 2 bad usage.
  */
 async function reextractCommand(args: string[], stderr: (s: string) => void): Promise<number> {
-  let configFile: string | undefined;
-  try {
-    const { values } = parseArgs({ args, options: { config: { type: 'string' } }, strict: true });
-    configFile = values.config ?? process.env.POSTE_DMP_HOST_CONFIG;
-  } catch {
-    configFile = undefined;
-  }
-  if (!configFile) {
-    stderr(reextractUsage);
-    return 2;
-  }
-  let config: HostConfig;
-  try {
-    config = loadHostConfig(configFile);
-  } catch (err) {
-    stderr(err instanceof HostConfigError ? err.message : `Configuration illisible : ${String(err)}`);
-    return 1;
-  }
+  const config = configForCommand(args, reextractUsage, stderr);
+  if (typeof config === 'number') return config;
   const log = hostLogger(config);
   const cdaParser = new CdaParserPool({
     workers: 1,

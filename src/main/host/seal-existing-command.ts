@@ -1,12 +1,11 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { dataLayout } from '../app/paths';
 import { toApiError } from '../app/user-messages';
 import { dmpMigrations } from '../dmp/migrations';
 import { createLogger } from '../log/logger';
 import { sealExistingValues } from '../store/pg/seal-existing';
-import { HostConfigError, loadHostConfig } from './config';
+import { configForCommand } from './config';
 import { fieldKeyForSealing } from './host-keys';
 import { startLocalPostgres } from './local-postgres';
 
@@ -26,24 +25,8 @@ export async function sealExistingCommand(
   out: (s: string) => void,
   stderr: (s: string) => void,
 ): Promise<number> {
-  let configFile: string | undefined;
-  try {
-    const { values } = parseArgs({ args, options: { config: { type: 'string' } }, strict: true });
-    configFile = values.config ?? process.env.POSTE_DMP_HOST_CONFIG;
-  } catch {
-    configFile = undefined;
-  }
-  if (!configFile) {
-    stderr(usage);
-    return 2;
-  }
-  let config;
-  try {
-    config = loadHostConfig(configFile);
-  } catch (err) {
-    stderr(err instanceof HostConfigError ? err.message : `Configuration illisible : ${String(err)}`);
-    return 1;
-  }
+  const config = configForCommand(args, usage, stderr);
+  if (typeof config === 'number') return config;
   const storage = config.storage;
   if (storage.kind === 'embedded') {
     stderr(
