@@ -4,6 +4,7 @@ import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
 import type { PrestartedStoreWorker } from '../store/store-worker-start';
+import type { SnapshotReading } from '../store/snapshot-file';
 import { AuditLog } from '../audit/audit-log';
 import type { CdaParser } from '../dmp/parse-cda';
 import { checkDataFolder, claimDataFolder } from './data-folder';
@@ -21,6 +22,12 @@ export interface DataFolderDmpRequest {
   cdaParser?: CdaParser;
   /** A store worker the caller started early (the CLI's cold import); disposed of if not used. */
   storeWorker?: PrestartedStoreWorker;
+  /**
+   * The CLI's short commands read the snapshot on demand, so that opening a large folder to import
+   * one document does not decrypt all of it; the DMP host, which stays up, reads it whole
+   * (`EngineOptions.snapshotReading`).
+   */
+  snapshotReading?: SnapshotReading;
 }
 
 export interface DataFolderDmp {
@@ -89,6 +96,8 @@ async function openWithFolder(
       migrations: dmpMigrations,
       log: folderLog.child('store'),
       ...(request.storeWorker ? { prestarted: request.storeWorker } : {}),
+      ...(request.snapshotReading ? { snapshotReading: request.snapshotReading } : {}),
+      onNotice: (notice) => stderr(`Récupération : ${recoveryNoticeMessage(notice)}`),
     });
     for (const notice of store.recovery.notices) stderr(`Récupération : ${recoveryNoticeMessage(notice)}`);
     const auditLog = AuditLog.open(store, { keys: audit.keys, witness: audit.checkpoints });

@@ -64,7 +64,13 @@ async function runCommand(
     open: async (request) => {
       const storeWorker = takeStoreWorker();
       return (await import('../app/data-folder-dmp')).openDataFolderDmp(
-        { ...request, dataDir: resolve(request.dataDir), ...(storeWorker ? { storeWorker } : {}) },
+        {
+          ...request,
+          dataDir: resolve(request.dataDir),
+          // A command opens the folder for one task: decrypt only the blocks it touches.
+          snapshotReading: 'on-demand',
+          ...(storeWorker ? { storeWorker } : {}),
+        },
         err,
       );
     },

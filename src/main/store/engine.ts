@@ -24,13 +24,15 @@ import {
 } from './journal';
 import type { StoreKey } from './key';
 import {
-  readSnapshotFile,
+  defaultBlockSize,
+  defaultChunkSize,
+  openSnapshotFile,
   readSnapshotHeader,
   SnapshotReadError,
   writeSnapshotFile,
-  defaultChunkSize,
+  type SnapshotReading,
 } from './snapshot-file';
-import { databaseFromImage } from './sql-image';
+import { databaseFromImage, type OnDemandImageHandle } from './sql-image';
 import { applyTransaction, checkStatements, pragmaNumber, queryRows } from './sql-exec';
 import { decodeTransaction, encodeTransaction } from './tx-codec';
 import type { MigrationScript, Row, SqlParams, Statement } from './types';
@@ -64,6 +66,18 @@ export interface EngineOptions {
   snapshotEvery?: Partial<CompactionPolicy>;
   /** Encryption chunk size for snapshots; tests lower it to exercise the chunking. */
   chunkSize?: number;
+  /** Size of a snapshot's sealed blocks (default 64 KB); tests lower it to get many blocks. */
+  snapshotBlockSize?: number;
+  /**
+   * `whole` (default): decrypt and authenticate the whole snapshot at open, so damage is found,
+   * and `.prev` used, before anything runs. `on-demand`: decrypt a block when a query first
+   * touches it, so an open costs the same whatever the store's size (a one-file CLI import); a
+   * damaged block found later makes the engine reload the store whole, as an open would have, and
+   * run the query again (`reloadWhole`).
+   */
+  snapshotReading?: SnapshotReading;
+  /** A recovery that happened after the open (a damaged block met by an on-demand read). */
+  onNotice?: (notice: StoreNotice) => void;
   /**
    * Inspect without changing anything (audit verification): no lock file, no migration, no
    * compaction, no journal created, resumed or truncated, no damaged file renamed; writes refused.
@@ -111,6 +125,8 @@ export function preloadSql(): void {
 interface BaseImage {
   generation: number;
   plaintext: Uint8Array | null;
+  /** Blocks still read from the snapshot file when touched (on-demand reading). */
+  onDemand: OnDemandImageHandle | null;
   snapshotBytes: number;
   previousGeneration: number | null;
 }
@@ -130,7 +146,9 @@ export class StoreEngine {
 
   private constructor(
     private readonly options: EngineOptions & { policy: CompactionPolicy },
-    private readonly db: Database,
+    private readonly SQL: SqlJsStatic,
+    private db: Database,
+    private onDemand: OnDemandImageHandle | null,
     /** Null when opened read-only. */
     private journal: JournalWriter | null,
     private readonly replayedGeneration: number,
@@ -153,10 +171,11 @@ export class StoreEngine {
     const recovery: StoreRecovery = { usedPreviousSnapshot: false, droppedJournalTail: null, notices: [] };
     let db: Database | null = null;
     let journal: JournalWriter | null = null;
+    let base: BaseImage | null = null;
     try {
       if (!options.readOnly && unlinkIfExists(join(dir, tempName)))
         log.info('removed unfinished snapshot left by an interrupted compaction');
-      const base = loadBaseImage(options, recovery);
+      base = loadBaseImage(options, recovery, options.snapshotReading ?? 'whole');
       const SQL = await loadSql();
       // The decrypted image becomes the database file itself (no copy, no wipe: see sql-image.ts).
       db = base.plaintext ? databaseFromImage(SQL, base.plaintext) : new SQL.Database();
@@ -165,7 +184,9 @@ export class StoreEngine {
       journal = replayed.writer;
       const engine = new StoreEngine(
         { ...options, policy },
+        SQL,
         db,
+        base.onDemand,
         journal,
         replayed.generation,
         base.plaintext || existsSync(join(dir, snapshotName)) ? base.generation : null,
@@ -185,6 +206,7 @@ export class StoreEngine {
     } catch (err) {
       journal?.close();
       db?.close();
+      base?.onDemand?.release();
       releaseLock();
       throw err;
     }
@@ -192,7 +214,7 @@ export class StoreEngine {
 
   all<T extends object = Row>(sql: string, params?: SqlParams): T[] {
     this.assertUsable();
-    return queryRows<T>(this.db, sql, params);
+    return this.withReadableBlocks(() => queryRows<T>(this.db, sql, params));
   }
 
   /** One transaction; durable on disk when this returns. */
@@ -201,7 +223,7 @@ export class StoreEngine {
     if (statements.length === 0) return;
     checkStatements(statements);
     const payload = encodeTransaction(statements);
-    applyTransaction(this.db, statements);
+    this.withReadableBlocks(() => applyTransaction(this.db, statements));
     try {
       journal.append(payload);
     } catch (err) {
@@ -227,6 +249,15 @@ export class StoreEngine {
   }
 
   stats(): StoreStats {
+    return this.withReadableBlocks(() => this.currentStats());
+  }
+
+  /** How much of an on-demand snapshot has been read so far (null when it was read whole). */
+  snapshotBlocksRead(): { read: number; of: number } | null {
+    return this.onDemand ? { read: this.onDemand.loadedBlocks, of: this.onDemand.blocks } : null;
+  }
+
+  private currentStats(): StoreStats {
     return {
       generation: this.journal?.generation ?? this.replayedGeneration,
       snapshotGeneration: this.snapshotGeneration,
@@ -258,8 +289,83 @@ export class StoreEngine {
       this.closed = true;
       this.journal?.close();
       this.db.close();
+      const blocks = this.snapshotBlocksRead();
+      this.onDemand?.release();
       this.releaseLock();
-      log.info('store closed');
+      log.info(
+        'store closed',
+        blocks ? { snapshotBlocksRead: blocks.read, snapshotBlocks: blocks.of } : undefined,
+      );
+    }
+  }
+
+  /** sql.js closes and reopens its database to export it; the connection's settings go with it. */
+  private exportImage(): Uint8Array {
+    const image = this.db.export();
+    this.db.exec('PRAGMA foreign_keys = ON');
+    return image;
+  }
+
+  /**
+   * Runs `work`; if it failed because an on-demand block could not be read, reloads the store
+   * whole — as an open would have, so a damaged snapshot is set aside and `.prev` plus the journals
+   * used — and runs it once more. Nothing of the failed attempt remains: SQLite rolled it back
+   * (sql-image.ts reports the damage as an I/O error) and the journal never received it.
+   */
+  private withReadableBlocks<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      const damage = this.onDemand?.damage;
+      if (!damage) throw err;
+      this.reloadWhole(damage);
+      return work();
+    }
+  }
+
+  private reloadWhole(damage: Error): void {
+    const { log } = this.options;
+    log.error('snapshot block unreadable on demand, reloading the store whole', {
+      detail: damage instanceof StoreError ? damage.detail : damage.message,
+    });
+    const notices = this.recovery.notices.length;
+    let base: BaseImage;
+    let db: Database | null = null;
+    let replayed: ReturnType<typeof replayJournals>;
+    try {
+      base = loadBaseImage(this.options, this.recovery, 'whole');
+      db = base.plaintext ? databaseFromImage(this.SQL, base.plaintext) : new this.SQL.Database();
+      db.exec('PRAGMA foreign_keys = ON');
+      // The journal being appended to is read again from disk: it holds every acknowledged write.
+      this.journal?.close();
+      this.journal = null;
+      replayed = replayJournals(db, this.options, base.generation, this.recovery);
+    } catch (err) {
+      db?.close();
+      // Neither the snapshot nor `.prev` and the journals give a whole store: refuse from now on.
+      this.failure = err instanceof StoreError ? err : new StoreError('REPLAY_FAILED', String(err));
+      throw this.failure;
+    }
+    try {
+      this.db.close();
+    } catch {
+      // The abandoned database is dropped whatever state its failed statement left it in.
+    }
+    this.onDemand?.release();
+    this.onDemand = null;
+    this.db = db;
+    this.journal = replayed.writer;
+    this.snapshotGeneration = base.generation;
+    this.previousGeneration = base.previousGeneration;
+    this.snapshotBytes = base.snapshotBytes;
+    for (const notice of this.recovery.notices.slice(notices)) this.options.onNotice?.(notice);
+    // As after an open from `.prev`: a healthy current snapshot replaces the damaged one now.
+    if (this.recovery.usedPreviousSnapshot && this.journal) {
+      this.compact().catch((err: unknown) =>
+        log.error('compaction after reload failed', {
+          detail: err instanceof Error ? err.message : String(err),
+        }),
+      );
     }
   }
 
@@ -316,7 +422,8 @@ export class StoreEngine {
     const { dir, key, log } = this.options;
     const started = Date.now();
     // export() is only legal between transactions; the engine never holds one across an await.
-    const image = this.db.export();
+    // It reads every block of an on-demand snapshot: a damaged one is met here at the latest.
+    const image = this.withReadableBlocks(() => this.exportImage());
     const current = this.writableJournal();
     const generation = current.generation + 1;
     log.info('compaction started', { generation, databaseBytes: image.length });
@@ -336,6 +443,7 @@ export class StoreEngine {
         generation,
         key,
         this.options.chunkSize ?? defaultChunkSize,
+        this.options.snapshotBlockSize ?? defaultBlockSize,
       );
     } catch (err) {
       unlinkIfExists(temp);
@@ -402,7 +510,7 @@ export class StoreEngine {
 }
 
 /** The snapshot to start from: current, else `.prev` when current is damaged, else an empty base. */
-function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseImage {
+function loadBaseImage(options: EngineOptions, recovery: StoreRecovery, reading: SnapshotReading): BaseImage {
   const { dir, key, log } = options;
   const current = join(dir, snapshotName);
   const previous = join(dir, previousName);
@@ -415,16 +523,17 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
         subject: 'snapshot',
       });
     }
-    return { generation: 0, plaintext: null, snapshotBytes: 0, previousGeneration: null };
+    return { generation: 0, plaintext: null, onDemand: null, snapshotBytes: 0, previousGeneration: null };
   }
 
   let currentError: SnapshotReadError | null = null;
   if (hasCurrent) {
     try {
-      const { generation, plaintext } = readSnapshotFile(current, key);
+      const { generation, plaintext, onDemand } = openSnapshotFile(current, key, reading);
       return {
         generation,
         plaintext,
+        onDemand,
         snapshotBytes: statSync(current).size,
         previousGeneration: hasPrevious ? generationOf(previous, options) : null,
       };
@@ -440,7 +549,8 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
 
   let fallback: { generation: number; plaintext: Uint8Array };
   try {
-    fallback = readSnapshotFile(previous, key);
+    // Read whole: a fallback is already a recovery, and is not read again if it fails.
+    fallback = openSnapshotFile(previous, key, 'whole');
   } catch (err) {
     if (
       currentError &&
@@ -475,6 +585,7 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery): BaseIma
   return {
     generation: fallback.generation,
     plaintext: fallback.plaintext,
+    onDemand: null,
     snapshotBytes: statSync(previous).size,
     previousGeneration: fallback.generation,
   };

@@ -1,7 +1,8 @@
 import { startWorker, workerEntryAt, type WorkerEntry } from '../concurrency/worker-entry';
 import type { Logger } from '../log/logger';
 import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
-import { deserializeError, StoreError } from './errors';
+import { deserializeError, StoreError, type StoreNotice } from './errors';
+import type { SnapshotReading } from './snapshot-file';
 import type { StoreKey } from './key';
 import { SerialQueue } from '../concurrency/serial-queue';
 import { migrationScripts } from './migration-scripts';
@@ -19,6 +20,16 @@ export interface OpenStoreOptions {
   snapshotEvery?: Partial<CompactionPolicy>;
   /** Snapshot encryption chunk size in bytes (default 8 MB). */
   chunkSize?: number;
+  /** Size of a snapshot's sealed blocks (default 64 KB; tests lower it). */
+  snapshotBlockSize?: number;
+  /**
+   * `whole` (default) authenticates the whole snapshot at open; `on-demand` reads each block when
+   * first touched, for a short command whose open should not cost the store's size (see
+   * `EngineOptions.snapshotReading`).
+   */
+  snapshotReading?: SnapshotReading;
+  /** A recovery that happened after the open (also appended to `recovery.notices`). */
+  onNotice?: (notice: StoreNotice) => void;
   /** Overrides where the worker entry is found (unusual bundling). */
   workerUrl?: URL;
   /** Inspect only (audit verification): see `EngineOptions.readOnly`. */
@@ -59,6 +70,8 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
     migrations: migrationScripts(options.migrations, 'sqlite'),
     snapshotEvery: options.snapshotEvery,
     chunkSize: options.chunkSize,
+    snapshotBlockSize: options.snapshotBlockSize,
+    snapshotReading: options.snapshotReading,
     readOnly: options.readOnly ?? false,
   };
   const open: WorkerOpenMessage = { kind: 'open', data: openData };
@@ -73,6 +86,7 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
 
   return new Promise<OpenedStore>((resolveOpen, rejectOpen) => {
     let opened = false;
+    let recovery: StoreRecovery | null = null;
     const failAll = (err: StoreError): void => {
       dead = err;
       for (const p of pending.values()) p.reject(err);
@@ -93,7 +107,15 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
         }
         case 'opened':
           opened = true;
+          recovery = message.recovery;
           resolveOpen(makeStore(message.recovery));
+          return;
+        case 'notice':
+          if (recovery) {
+            recovery.notices.push(message.notice);
+            if (message.notice.kind === 'previous-snapshot-used') recovery.usedPreviousSnapshot = true;
+          }
+          options.onNotice?.(message.notice);
           return;
         case 'reply': {
           const p = pending.get(message.id);

@@ -54,6 +54,9 @@ async function main(data: WorkerOpenData): Promise<void> {
       log: forwardingLogger(),
       snapshotEvery: data.snapshotEvery,
       chunkSize: data.chunkSize,
+      snapshotBlockSize: data.snapshotBlockSize,
+      snapshotReading: data.snapshotReading,
+      onNotice: (notice) => post({ kind: 'notice', notice }),
       readOnly: data.readOnly ?? false,
     });
   } catch (err) {

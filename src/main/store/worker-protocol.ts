@@ -1,6 +1,7 @@
 import type { LogFields, LogLevel } from '../log/logger';
 import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
-import type { SerializedStoreError } from './errors';
+import type { SerializedStoreError, StoreNotice } from './errors';
+import type { SnapshotReading } from './snapshot-file';
 import type { MigrationScript, SqlParams, Statement } from './types';
 
 /** What the main thread sends the worker to open the store (structured-clone safe). */
@@ -10,6 +11,8 @@ export interface WorkerOpenData {
   migrations: MigrationScript[];
   snapshotEvery?: Partial<CompactionPolicy>;
   chunkSize?: number;
+  snapshotBlockSize?: number;
+  snapshotReading?: SnapshotReading;
   readOnly?: boolean;
 }
 
@@ -31,6 +34,7 @@ export type WorkerRequest =
 
 export type WorkerMessage =
   | { kind: 'opened'; recovery: StoreRecovery }
+  | { kind: 'notice'; notice: StoreNotice }
   | { kind: 'open-failed'; error: SerializedStoreError }
   | { kind: 'reply'; id: number; ok: true; value: unknown }
   | { kind: 'reply'; id: number; ok: false; error: SerializedStoreError }
