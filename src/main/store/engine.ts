@@ -160,6 +160,21 @@ export class StoreEngine {
   ) {}
 
   static async open(options: EngineOptions): Promise<StoreEngine> {
+    const reading = options.snapshotReading ?? 'whole';
+    try {
+      return await StoreEngine.openReading(options, reading);
+    } catch (err) {
+      if (!(err instanceof DamagedOnDemand)) throw err;
+      // The journal replay or a migration met a damaged block: open whole, which sets the
+      // snapshot aside and starts from `.prev` (or refuses, as any open would).
+      options.log.error('snapshot block unreadable on demand while opening, opening whole', {
+        detail: err.detail,
+      });
+      return StoreEngine.openReading(options, 'whole');
+    }
+  }
+
+  private static async openReading(options: EngineOptions, reading: SnapshotReading): Promise<StoreEngine> {
     const { dir, log } = options;
     const started = performance.now();
     const policy = { ...defaultCompactionPolicy, ...options.snapshotEvery };
@@ -175,7 +190,7 @@ export class StoreEngine {
     try {
       if (!options.readOnly && unlinkIfExists(join(dir, tempName)))
         log.info('removed unfinished snapshot left by an interrupted compaction');
-      base = loadBaseImage(options, recovery, options.snapshotReading ?? 'whole');
+      base = loadBaseImage(options, recovery, reading);
       const SQL = await loadSql();
       // The decrypted image becomes the database file itself (no copy, no wipe: see sql-image.ts).
       db = base.plaintext ? databaseFromImage(SQL, base.plaintext) : new SQL.Database();
@@ -208,7 +223,8 @@ export class StoreEngine {
       db?.close();
       base?.onDemand?.release();
       releaseLock();
-      throw err;
+      const damage = base?.onDemand?.damage;
+      throw damage ? new DamagedOnDemand(damage) : err;
     }
   }
 
@@ -219,11 +235,13 @@ export class StoreEngine {
 
   /** One transaction; durable on disk when this returns. */
   write(statements: Statement[]): void {
-    const journal = this.writableJournal();
+    this.writableJournal();
     if (statements.length === 0) return;
     checkStatements(statements);
     const payload = encodeTransaction(statements);
     this.withReadableBlocks(() => applyTransaction(this.db, statements));
+    // Taken only now: reloading the store after a damaged block resumes the journal anew.
+    const journal = this.writableJournal();
     try {
       journal.append(payload);
     } catch (err) {
@@ -313,14 +331,22 @@ export class StoreEngine {
    * (sql-image.ts reports the damage as an I/O error) and the journal never received it.
    */
   private withReadableBlocks<T>(work: () => T): T {
+    if (!this.onDemand) return work();
+    let result: T;
     try {
-      return work();
+      result = work();
     } catch (err) {
-      const damage = this.onDemand?.damage;
+      const damage = this.onDemand.damage;
       if (!damage) throw err;
       this.reloadWhole(damage);
       return work();
     }
+    // SQLite reports an unreadable page as an error; should a statement ever succeed anyway, its
+    // result (and, for a write, the database it changed) is not trusted either.
+    const damage = this.onDemand.damage;
+    if (!damage) return result;
+    this.reloadWhole(damage);
+    return work();
   }
 
   private reloadWhole(damage: Error): void {
@@ -506,6 +532,15 @@ export class StoreEngine {
       }
       log.info('migration applied', { version: m.version, migration: m.name });
     }
+  }
+}
+
+/** An open reading on demand met a damaged block before it was done. */
+class DamagedOnDemand extends StoreError {
+  constructor(damage: Error) {
+    super('CORRUPT_SNAPSHOT', damage instanceof StoreError ? damage.detail : damage.message, {
+      subject: 'snapshot',
+    });
   }
 }
 

@@ -282,8 +282,9 @@ export function openSnapshotFile(
       }
       return { generation: parsed.generation, plaintext, onDemand: null };
     }
-    const image = onDemandImage(blocks);
+    // From here the blocks own the descriptor (onDemandImage releases it if its first block fails).
     keepOpen = true;
+    const image = onDemandImage(blocks);
     return { generation: parsed.generation, plaintext: image.plaintext, onDemand: image };
   } finally {
     if (!keepOpen) closeSync(fd);
