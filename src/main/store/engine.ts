@@ -317,13 +317,6 @@ export class StoreEngine {
     }
   }
 
-  /** sql.js closes and reopens its database to export it; the connection's settings go with it. */
-  private exportImage(): Uint8Array {
-    const image = this.db.export();
-    this.db.exec('PRAGMA foreign_keys = ON');
-    return image;
-  }
-
   /**
    * Runs `work`; if it failed because an on-demand block could not be read, reloads the store
    * whole — as an open would have, so a damaged snapshot is set aside and `.prev` plus the journals
@@ -449,7 +442,7 @@ export class StoreEngine {
     const started = Date.now();
     // export() is only legal between transactions; the engine never holds one across an await.
     // It reads every block of an on-demand snapshot: a damaged one is met here at the latest.
-    const image = this.withReadableBlocks(() => this.exportImage());
+    const image = this.withReadableBlocks(() => this.db.export());
     const current = this.writableJournal();
     const generation = current.generation + 1;
     log.info('compaction started', { generation, databaseBytes: image.length });

@@ -23,7 +23,7 @@ import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
 import { journalFileName } from '../../../src/main/store/journal';
 import { openStore, readKeyFile, type OpenedStore } from '../../../src/main/store';
-import { readSnapshotFile, writeSnapshotFile } from '../../../src/main/store/snapshot-file';
+import { openSnapshotFile, writeSnapshotFile } from '../../../src/main/store/snapshot-file';
 import { actor, fixture, professional, testInsKey } from '../../unit/dmp/helpers';
 
 /**
@@ -250,7 +250,7 @@ describe('audit verify against tampered data folders (finding 7)', () => {
     const layout = dataLayout(dir);
     const key = readKeyFile(layout.keyFile);
     const snapshotPath = join(layout.storeDir, 'snapshot');
-    const { generation, plaintext } = readSnapshotFile(snapshotPath, key);
+    const { generation, plaintext } = openSnapshotFile(snapshotPath, key, 'whole');
     // A cleanly closed store keeps everything in the snapshot; its journal is empty.
     expect(statSync(join(layout.storeDir, journalFileName(generation))).size).toBe(24);
     const SQL = await initSqlJs();

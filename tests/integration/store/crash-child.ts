@@ -2,7 +2,7 @@
  * Child process of the crash test: opens the store, reports what it holds, then commits
  * transactions in a loop, printing each id once `write` has resolved (= acknowledged durable).
  * The parent SIGKILLs it at random points. Usage:
- *   node --import tsx crash-child.ts <dir> <engine|worker> <first-tx-id> <seed>
+ *   node --import tsx crash-child.ts <dir> <engine|worker> <first-tx-id> <seed> <whole|on-demand>
  * with the key (hex) in POSTE_DMP_CRASH_KEY.
  */
 import { createLogger } from '../../../src/main/log/logger';
@@ -12,9 +12,16 @@ import { openStore } from '../../../src/main/store/open-store';
 import type { Statement, Store, StoreReader } from '../../../src/main/store/types';
 import { crashMigrations, crashMigrationScripts } from './crash-schema';
 
-const [dir, mode, firstArg, seedArg] = process.argv.slice(2);
-if (!dir || (mode !== 'engine' && mode !== 'worker') || !firstArg || !seedArg)
-  throw new Error('usage: crash-child <dir> <engine|worker> <first-tx> <seed>');
+const [dir, mode, firstArg, seedArg, readingArg] = process.argv.slice(2);
+if (
+  !dir ||
+  (mode !== 'engine' && mode !== 'worker') ||
+  !firstArg ||
+  !seedArg ||
+  (readingArg !== 'whole' && readingArg !== 'on-demand')
+)
+  throw new Error('usage: crash-child <dir> <engine|worker> <first-tx> <seed> <whole|on-demand>');
+const snapshotReading = readingArg;
 const key = rawStoreKey(Buffer.from(process.env.POSTE_DMP_CRASH_KEY ?? '', 'hex'));
 
 // Deterministic per run, so a failure can be replayed from its seed.
@@ -47,6 +54,8 @@ const log = createLogger({
 
 const policy = { records: 12, bytes: 512 * 1024 };
 const chunkSize = 64 * 1024;
+// Small blocks: the snapshots hold dozens of them, so an on-demand open leaves most unread.
+const snapshotBlockSize = 4096;
 
 async function open(): Promise<Store> {
   if (mode === 'worker')
@@ -57,6 +66,8 @@ async function open(): Promise<Store> {
       log,
       snapshotEvery: policy,
       chunkSize,
+      snapshotBlockSize,
+      snapshotReading,
     });
   const engine = await StoreEngine.open({
     dir: dir as string,
@@ -65,6 +76,8 @@ async function open(): Promise<Store> {
     log,
     snapshotEvery: policy,
     chunkSize,
+    snapshotBlockSize,
+    snapshotReading,
   });
   // The engine is single-threaded and synchronous: a transaction's reads and write cannot be split.
   const reader: StoreReader = { all: async (sql, params) => engine.all(sql, params) };

@@ -81,12 +81,14 @@ function runChild(
   dir: string,
   keyHex: string,
   mode: 'engine' | 'worker',
+  reading: 'whole' | 'on-demand',
   firstTx: number,
   seed: number,
   plan: KillPlan,
 ): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [childScript, dir, mode, String(firstTx), String(seed)], {
+    const args = [childScript, dir, mode, String(firstTx), String(seed), reading];
+    const child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env: { ...process.env, POSTE_DMP_CRASH_KEY: keyHex },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -183,7 +185,14 @@ describe('store crash safety', () => {
         seed = (seed * 1103515245 + 12345) % 2147483648;
         return seed / 2147483648;
       };
-      const totals = { runs: 0, duringCompaction: 0, tailsDropped: 0, acked: 0, workerRuns: 0 };
+      const totals = {
+        runs: 0,
+        duringCompaction: 0,
+        tailsDropped: 0,
+        acked: 0,
+        workerRuns: 0,
+        onDemandRuns: 0,
+      };
       const deadline = Date.now() + budgetMs;
       let started = 0;
 
@@ -201,6 +210,8 @@ describe('store crash safety', () => {
         ) {
           started += 1;
           const mode = run % 5 === 4 ? 'worker' : 'engine';
+          // Every other run opens as the CLI does, reading the snapshot's blocks on demand.
+          const reading = run % 2 === 1 ? 'on-demand' : 'whole';
           // Each lane's first run dies inside a compaction for sure; later ones wherever chance puts them.
           const plan: KillPlan = run === 0 ? { kind: 'in-compaction', nth: 1, delayMs: 1 } : pickPlan(random);
           const runStarted = Date.now();
@@ -208,13 +219,14 @@ describe('store crash safety', () => {
             dir,
             keyHex,
             mode,
+            reading,
             (run + 1) * 100_000,
             Math.floor(random() * 1e9),
             plan,
           );
           if (process.env.POSTE_DMP_CRASH_VERBOSE) {
             console.log(
-              `lane ${laneIndex} run ${run} ${mode} ${JSON.stringify(plan)}: ${outcome.acked.length} acks, ${Date.now() - runStarted} ms`,
+              `lane ${laneIndex} run ${run} ${mode} ${reading} ${JSON.stringify(plan)}: ${outcome.acked.length} acks, ${Date.now() - runStarted} ms`,
             );
           }
           if (outcome.state.orphans !== -1)
@@ -227,6 +239,7 @@ describe('store crash safety', () => {
           if (outcome.killedDuringCompaction) totals.duringCompaction += 1;
           if (outcome.tailDropped) totals.tailsDropped += 1;
           if (mode === 'worker') totals.workerRuns += 1;
+          if (reading === 'on-demand') totals.onDemandRuns += 1;
           if (problems.length > 0) break;
         }
         // Final check in this process, on what the last kill left behind.
@@ -257,6 +270,7 @@ describe('store crash safety', () => {
       // The interesting windows were actually hit.
       expect(totals.duringCompaction).toBeGreaterThan(0);
       expect(totals.acked).toBeGreaterThan(totals.runs);
+      expect(totals.onDemandRuns).toBeGreaterThan(0);
     },
   );
 });

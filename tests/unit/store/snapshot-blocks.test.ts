@@ -16,7 +16,7 @@ import type { StoreNotice } from '../../../src/main/store/errors';
 import { generateStoreKey, keyFingerprint, type StoreKey } from '../../../src/main/store/key';
 import { JournalWriter, journalFileName } from '../../../src/main/store/journal';
 import { openSnapshotFile, writeSnapshotFile } from '../../../src/main/store/snapshot-file';
-import { harness, insertTx, sqliteMigration, tempDir, txCounts } from './helpers';
+import { harness, insertTx, tempDir, txCounts } from './helpers';
 
 /**
  * Snapshot format 2 (blocks sealed one by one) and on-demand reading, restated here independently
@@ -325,20 +325,5 @@ describe('StoreEngine reading its snapshot on demand', () => {
     expect(txCounts(reopened).get(5)).toBe(2);
     expect(txCounts(reopened).get(6)).toBe(3);
     await reopened.close();
-  });
-
-  it('keeps foreign keys enforced after a compaction (sql.js reopens its connection to export)', async () => {
-    const h = harness([
-      sqliteMigration(
-        1,
-        'parents',
-        'CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES parent(id));',
-      ),
-    ]);
-    const s = await h.open();
-    s.write([{ sql: 'INSERT INTO parent (id) VALUES (1)' }]);
-    await s.compact();
-    expect(() => s.write([{ sql: 'INSERT INTO child (id, parent) VALUES (1, 99)' }])).toThrow(/FOREIGN KEY/);
-    await s.close();
   });
 });
