@@ -1,7 +1,7 @@
 // One way to run a Node entry of src/main fast: an esbuild bundle under out/<name>/, with the worker
 // entries beside it (where `resolveWorkerEntry` looks for them), rebuilt only when it is missing or
 // older than any source file under src/main or src/shared. Used by `npm run cli` and `npm run host`.
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +32,39 @@ export function bundleIsOutdated(bundle, script) {
   return [...sources, script].some((source) => newestMtime(source) > built);
 }
 
+/**
+ * esbuild cannot tree-shake a CommonJS `require`: pino-roll's `const { format, … } = require('date-fns')`
+ * would bundle date-fns's index.cjs, all ~250 of its functions (~620 KB of source, most of the
+ * logger's compile time in a cold CLI import: docs/performance.md, CLI import). The importer's own
+ * destructuring says which functions it uses; each is taken from its own file (`date-fns/format`…),
+ * the same code date-fns's index re-exports. An importer that uses date-fns otherwise gets it whole.
+ */
+const dateFnsByFunction = {
+  name: 'date-fns-by-function',
+  setup(b) {
+    b.onResolve({ filter: /^date-fns$/ }, ({ importer, kind, resolveDir }) => {
+      if (kind !== 'require-call') return undefined;
+      const used = readFileSync(importer, 'utf8').match(
+        /^const \{([\w\s,]+)\} = require\(['"]date-fns['"]\);?$/m,
+      );
+      if (!used) return undefined;
+      const names = used[1]
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
+      return { path: importer, namespace: 'date-fns-by-function', pluginData: { names, resolveDir } };
+    });
+    b.onLoad(
+      { filter: /.*/, namespace: 'date-fns-by-function' },
+      ({ pluginData: { names, resolveDir } }) => ({
+        contents: names.map((name) => `exports.${name} = require('date-fns/${name}').${name};`).join('\n'),
+        loader: 'js',
+        resolveDir,
+      }),
+    );
+  },
+};
+
 // Dependencies are bundled too (tree-shaken, no per-package resolution at start-up), except sql.js
 // (finds its .wasm beside itself), the native addons (pcsclite, pkcs11js) and pdf-lib (large,
 // imported only when a letter is printed). CommonJS dependencies inside an ES module bundle need a
@@ -47,6 +80,7 @@ const common = {
   },
   logLevel: 'error',
   sourcemap: 'linked',
+  plugins: [dateFnsByFunction],
 };
 
 /**
@@ -106,6 +140,7 @@ export async function buildFrontBundle(entry, bundle, rest) {
     minify: true,
     keepNames: true,
     plugins: [
+      ...common.plugins,
       {
         name: 'rest-of-the-bundle',
         setup(b) {

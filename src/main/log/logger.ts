@@ -1,7 +1,7 @@
 import { appendFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import pino, { type DestinationStream } from 'pino';
-import pinoRoll, { type RollingStream } from 'pino-roll';
+import type { RollingStream } from 'pino-roll';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -128,6 +128,10 @@ const MAX_PENDING_LINES = 10_000;
  * files. It opens asynchronously while `createLogger` must stay synchronous for its callers, so lines
  * are held in a bounded queue until the file is open; at exit whatever is buffered is written
  * synchronously, so a CLI that calls `process.exit` does not lose its last lines.
+ *
+ * pino-roll itself is loaded here, by `import()`, not with this module: the file opens
+ * asynchronously anyway, and a cold CLI import (docs/performance.md, CLI import) must not compile it
+ * and its dependencies before it takes the data folder's lock.
  */
 function rollingDestination(
   file: string,
@@ -150,31 +154,35 @@ function rollingDestination(
     s.write(line);
   };
 
-  const opening = pinoRoll({
-    file: base,
-    extension,
-    size: `${rotation.maxFileBytes}b`,
-    limit: { count: rotation.keptFiles, removeOtherLogFiles: true },
-    mode: 0o600,
-  }).then(
-    (opened) => {
-      opened.on('error', (err: Error) => process.stderr.write(`Poste DMP : journal — ${err.message}\n`));
-      if (dropped > 0)
-        pending.push(
-          `${JSON.stringify({ t: new Date().toISOString(), lvl: 'warn', msg: 'log lines dropped at start-up', dropped })}\n`,
+  const opening = import('pino-roll')
+    .then(({ default: pinoRoll }) =>
+      pinoRoll({
+        file: base,
+        extension,
+        size: `${rotation.maxFileBytes}b`,
+        limit: { count: rotation.keptFiles, removeOtherLogFiles: true },
+        mode: 0o600,
+      }),
+    )
+    .then(
+      (opened) => {
+        opened.on('error', (err: Error) => process.stderr.write(`Poste DMP : journal — ${err.message}\n`));
+        if (dropped > 0)
+          pending.push(
+            `${JSON.stringify({ t: new Date().toISOString(), lvl: 'warn', msg: 'log lines dropped at start-up', dropped })}\n`,
+          );
+        opened.on('write', (n: number) => (written += n));
+        for (const line of pending.splice(0)) send(opened, line);
+        stream = opened;
+      },
+      (err: unknown) => {
+        failed = true;
+        process.stderr.write(
+          `Poste DMP : journal indisponible (${file}) — ${err instanceof Error ? err.message : String(err)}\n`,
         );
-      opened.on('write', (n: number) => (written += n));
-      for (const line of pending.splice(0)) send(opened, line);
-      stream = opened;
-    },
-    (err: unknown) => {
-      failed = true;
-      process.stderr.write(
-        `Poste DMP : journal indisponible (${file}) — ${err instanceof Error ? err.message : String(err)}\n`,
-      );
-      for (const line of pending.splice(0)) process.stderr.write(line);
-    },
-  );
+        for (const line of pending.splice(0)) process.stderr.write(line);
+      },
+    );
 
   atExit.add(() => {
     if (stream) stream.flushSync();

@@ -103,4 +103,27 @@ describe('logger', () => {
       .join('');
     expect(text).toContain('"msg":"line 99"');
   });
+
+  it('keeps the lines of a process that exits before the log file is open', () => {
+    dir = mkdtempSync(join(tmpdir(), 'poste-dmp-log-'));
+    const file = join(dir, 'logs', 'poste-dmp.log');
+    // pino-roll is loaded and opens the file asynchronously: exiting in the same tick leaves the
+    // lines queued, and the exit handler must write them (a CLI refused at once, e.g. folder locked).
+    const script = `
+      import { createLogger } from ${JSON.stringify(join(process.cwd(), 'src/main/log/logger.ts'))};
+      const log = createLogger({ file: ${JSON.stringify(file)} });
+      for (let i = 0; i < 3; i++) log.info('line ' + i);
+      process.exit(0);
+    `;
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    const logs = join(dir, 'logs');
+    expect(logFiles(logs)).toEqual(['poste-dmp.1.log']);
+    expect(mode(join(logs, 'poste-dmp.1.log'))).toBe(0o600);
+    const lines = readFileSync(join(logs, 'poste-dmp.1.log'), 'utf8').trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual([
+      'line 0',
+      'line 1',
+      'line 2',
+    ]);
+  });
 });
