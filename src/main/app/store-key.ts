@@ -1,4 +1,4 @@
-import { ApiError } from '../../shared/contract';
+import { ApiError } from '../../shared/contract/api-error';
 import type { Logger } from '../log/logger';
 import { insecureKeyringMessage, plainKeyFileWarning } from './user-messages';
 import { loadOrCreateKeyFile, loadOrCreateWrappedKey, type KeyCreation, type StoreKey } from '../store/key';

@@ -1,4 +1,4 @@
-import { ApiError } from '../../shared/contract';
+import { ApiError } from '../../shared/contract/api-error';
 import { decodePaddedBase64 } from '../bridge/base64';
 import { looksLikeCompletePdf, looksLikePdf } from '../cda/pdf';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../../shared/contract';
+import { ApiError } from '../../shared/contract/api-error';
 import { AuditLog, type AuditLogOptions } from '../audit/audit-log';
 import type { AuditEvent } from '../audit/audit-entry';
 import { decideDocumentRead, type Decision, type DossierFacts } from '../domain/access-policy';

@@ -1,10 +1,5 @@
-import {
-  ApiError,
-  type DocumentContent,
-  type DocumentMeta,
-  type DocumentStatus,
-  type Visibility,
-} from '../../shared/contract';
+import { ApiError } from '../../shared/contract/api-error';
+import type { DocumentContent, DocumentMeta, DocumentStatus, Visibility } from '../../shared/contract';
 import type { AuditEvent } from '../audit/audit-entry';
 import type { CdaDocument } from '../cda/types';
 import {

@@ -1,4 +1,5 @@
-import { ApiError, type Beneficiary, type DossierRef, type ReferenceIdentity } from '../../shared/contract';
+import { ApiError } from '../../shared/contract/api-error';
+import type { Beneficiary, DossierRef, ReferenceIdentity } from '../../shared/contract';
 import {
   cardNirCannotBeBeneficiarys,
   checkIns,

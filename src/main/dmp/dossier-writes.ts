@@ -1,4 +1,5 @@
-import { ApiError, type InsOid } from '../../shared/contract';
+import { ApiError } from '../../shared/contract/api-error';
+import type { InsOid } from '../../shared/contract';
 import type { CdaDocument } from '../cda/types';
 import { formatInsKey, isTestOid } from '../../shared/identity/ins';
 import type { DmpSql } from '../db/query-builder';

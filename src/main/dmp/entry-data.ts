@@ -1,30 +1,43 @@
-import { z } from 'zod';
 import type { ExtractedEntry } from '../cda/types';
+import {
+  arrayOf,
+  boolean,
+  number,
+  oneOf,
+  optional,
+  strictObject,
+  string,
+  type Checked,
+} from '../local-import/json-check';
+
+const text = optional(string());
 
 /**
  * What an extracted entry carries beyond the fixed columns of `clinical_entries`, stored as JSON in
- * `data`. Read back through a strict schema: a row written by an older version (NULL) or damaged
+ * `data`. Read back through a strict check: a row written by an older version (NULL) or damaged
  * (unparsable) reads as `{}`, so the summary degrades to the fixed columns instead of failing.
+ * A check of json-check.ts rather than a zod schema: the DMP service loads this module, and a cold
+ * CLI import, which loads the service, would otherwise compile all of zod (docs/performance.md).
  */
-const entryDataSchema = z.strictObject({
-  facts: z.array(z.strictObject({ label: z.string(), value: z.string() })).optional(),
-  severity: z.string().optional(),
-  negated: z.boolean().optional(),
-  moodCode: z.string().optional(),
-  anchor: z.string().optional(),
-  lab: z
-    .strictObject({
-      value: z.string(),
-      unit: z.string().optional(),
-      numeric: z.number().optional(),
-      referenceRange: z.string().optional(),
-      flag: z.enum(['normal', 'low', 'high', 'critical-low', 'critical-high', 'abnormal']).optional(),
-      flagLabel: z.string().optional(),
-    })
-    .optional(),
-  contactRole: z.enum(['trusted', 'treating', 'notify', 'legal', 'other']).optional(),
-  noneKnownSection: z
-    .enum([
+const isEntryData = strictObject({
+  facts: optional(arrayOf(strictObject({ label: string(), value: string() }))),
+  severity: text,
+  negated: optional(boolean),
+  moodCode: text,
+  anchor: text,
+  lab: optional(
+    strictObject({
+      value: string(),
+      unit: text,
+      numeric: optional(number),
+      referenceRange: text,
+      flag: optional(oneOf(['normal', 'low', 'high', 'critical-low', 'critical-high', 'abnormal'])),
+      flagLabel: text,
+    }),
+  ),
+  contactRole: optional(oneOf(['trusted', 'treating', 'notify', 'legal', 'other'])),
+  noneKnownSection: optional(
+    oneOf([
       'allergies',
       'medications',
       'problems',
@@ -34,20 +47,20 @@ const entryDataSchema = z.strictObject({
       'riskFactors',
       'labResults',
       'reimbursements',
-    ])
-    .optional(),
-  reimbursement: z
-    .strictObject({
-      quantity: z.string().optional(),
-      prescriber: z.string().optional(),
-      pharmacy: z.string().optional(),
-      performer: z.string().optional(),
-      therapeuticClass: z.string().optional(),
-    })
-    .optional(),
-  sectionCode: z.string().optional(),
+    ]),
+  ),
+  reimbursement: optional(
+    strictObject({
+      quantity: text,
+      prescriber: text,
+      pharmacy: text,
+      performer: text,
+      therapeuticClass: text,
+    }),
+  ),
+  sectionCode: text,
 });
-export type EntryData = z.infer<typeof entryDataSchema>;
+export type EntryData = Checked<typeof isEntryData>;
 
 export function encodeEntryData(entry: ExtractedEntry): string | null {
   const data: EntryData = {
@@ -70,8 +83,8 @@ export function encodeEntryData(entry: ExtractedEntry): string | null {
 export function decodeEntryData(raw: string | null | undefined): EntryData {
   if (!raw) return {};
   try {
-    const parsed = entryDataSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : {};
+    const parsed: unknown = JSON.parse(raw);
+    return isEntryData(parsed) ? parsed : {};
   } catch {
     return {};
   }

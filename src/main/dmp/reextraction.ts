@@ -1,4 +1,4 @@
-import { ApiError } from '../../shared/contract';
+import { ApiError } from '../../shared/contract/api-error';
 import { cdaExtractionVersion } from '../cda/extraction-version';
 import { formatInsKey } from '../../shared/identity/ins';
 import { insFromPatientIds } from '../identity/document-identity';

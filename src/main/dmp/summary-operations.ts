@@ -1,4 +1,5 @@
-import { ApiError, type EmergencySummary } from '../../shared/contract';
+import { ApiError } from '../../shared/contract/api-error';
+import type { EmergencySummary } from '../../shared/contract';
 import { decideDossierAccess } from '../domain/access-policy';
 import { isSystemActor, toDomainActor, type DmpActor, type SystemActor } from './actors';
 import type { DmpContext } from './dmp-context';
