@@ -150,6 +150,27 @@ describe('cli import hands its files to the instance holding the data folder', (
     expect(run.events.filter((event) => event === 'out/cli/store-worker.js')).toHaveLength(1);
   });
 
+  it('a cold import loads no zod and no date-fns index, and pino-roll only once the log file opens', async () => {
+    const dataDir = freshDir();
+    const run = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', dataDir]);
+    expect(run.stdout).toMatch(/^OK VAC_2023\.01\.xml/);
+    expect(run.code).toBe(0);
+    // What the main thread compiled before it could take the folder's lock (docs/performance.md,
+    // CLI import, cold path): zod, through the DMP service's error type and entry data (~470 KB
+    // minified), and date-fns whole (~250 functions) for the five pino-roll calls.
+    expect(run.sources.filter((source) => source.startsWith('node_modules/zod/'))).toEqual([]);
+    expect(run.sources).not.toContain('node_modules/date-fns/index.cjs');
+    const dateFns = run.sources.filter((source) => source.startsWith('node_modules/date-fns/'));
+    expect(dateFns).toContain('node_modules/date-fns/format.cjs');
+    expect(dateFns.length).toBeLessThan(100);
+    // pino-roll is in a file of its own, loaded by the logger's import() and not with the logger.
+    const fileOf = (source: string): string | undefined =>
+      run.modules.find((module) => module.sources.includes(source))?.file;
+    const roll = fileOf('node_modules/pino-roll/pino-roll.js');
+    expect(roll).toBeDefined();
+    expect(roll).not.toBe(fileOf('src/main/log/logger.ts'));
+  });
+
   it('offers the socket only while the instance runs, 0600 in a 0700 folder; without an instance the CLI opens the store itself', async () => {
     const dataDir = freshDir();
     const { app } = await startInstance(dataDir);

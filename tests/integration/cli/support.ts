@@ -37,12 +37,18 @@ export function runCli(args: string[], onStderr?: (text: string) => void): Promi
  * The built CLI (`node out/cli/index.mjs`, as a hospital system runs it) with a module hook in front
  * that records every module it loads: `files`, the modules' files, and `sources`, the source files
  * those were built from (read from each bundle file's source map), all relative to the repository
- * (`out/cli/index.mjs`, `node_modules/zod/…`). `events` is the same record in order, main thread and
- * workers together, with the V8 flags the process set (`v8 --flag`) among the modules.
+ * (`out/cli/index.mjs`, `node_modules/zod/…`); `modules`, each file with its own sources. `events`
+ * is the same record in order, main thread and workers together, with the V8 flags the process set
+ * (`v8 --flag`) among the modules.
  */
-export async function runBuiltCliRecordingModules(
-  args: string[],
-): Promise<CliRun & { files: string[]; sources: string[]; events: string[] }> {
+export async function runBuiltCliRecordingModules(args: string[]): Promise<
+  CliRun & {
+    files: string[];
+    sources: string[];
+    modules: { file: string; sources: string[] }[];
+    events: string[];
+  }
+> {
   const { cliBundle } = (await import(cliScript)) as { cliBundle: string };
   const dir = mkdtempSync(join(tmpdir(), 'poste-dmp-cli-modules-'));
   const list = join(dir, 'loaded.txt');
@@ -74,17 +80,26 @@ export async function runBuiltCliRecordingModules(
     });
     const lines = readFileSync(list, 'utf8').split('\n');
     const files = lines.filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url));
-    const sources = files.flatMap((file) => {
-      // A bundle file names its sources in its map; a module loaded from node_modules is its own source.
-      if (!existsSync(`${file}.map`)) return [file];
-      const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
-      return map.sources.map((source) => resolve(dirname(file), source));
-    });
     const relative = (path: string): string => path.slice(repoRoot.length);
+    const modules = files.map((file) => {
+      // A bundle file names its sources in its map; a module loaded from node_modules is its own source.
+      if (!existsSync(`${file}.map`)) return { file: relative(file), sources: [relative(file)] };
+      const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+      return {
+        file: relative(file),
+        sources: map.sources.map((source) => relative(resolve(dirname(file), source))),
+      };
+    });
     const events = lines
       .filter((line) => line.startsWith('file:') || line.startsWith('v8 '))
       .map((line) => (line.startsWith('file:') ? relative(fileURLToPath(line)) : line));
-    return { ...run, files: files.map(relative), sources: sources.map(relative), events };
+    return {
+      ...run,
+      files: files.map(relative),
+      sources: modules.flatMap((module) => module.sources),
+      modules,
+      events,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
