@@ -192,9 +192,7 @@ export class StoreEngine {
         log.info('removed unfinished snapshot left by an interrupted compaction');
       base = loadBaseImage(options, recovery, reading);
       const SQL = await loadSql();
-      // The decrypted image becomes the database file itself (no copy, no wipe: see sql-image.ts).
-      db = base.plaintext ? databaseFromImage(SQL, base.plaintext) : new SQL.Database();
-      db.exec('PRAGMA foreign_keys = ON');
+      db = databaseOf(SQL, base);
       const replayed = replayJournals(db, options, base.generation, recovery);
       journal = replayed.writer;
       const engine = new StoreEngine(
@@ -353,8 +351,7 @@ export class StoreEngine {
     let replayed: ReturnType<typeof replayJournals>;
     try {
       base = loadBaseImage(this.options, this.recovery, 'whole');
-      db = base.plaintext ? databaseFromImage(this.SQL, base.plaintext) : new this.SQL.Database();
-      db.exec('PRAGMA foreign_keys = ON');
+      db = databaseOf(this.SQL, base);
       // The journal being appended to is read again from disk: it holds every acknowledged write.
       this.journal?.close();
       this.journal = null;
@@ -526,6 +523,14 @@ export class StoreEngine {
       log.info('migration applied', { version: m.version, migration: m.name });
     }
   }
+}
+
+/** The database an open works on: the base image as sql.js's file, or an empty one; foreign keys on. */
+function databaseOf(SQL: SqlJsStatic, base: BaseImage): Database {
+  // The decrypted image becomes the database file itself (no copy, no wipe: see sql-image.ts).
+  const db = base.plaintext ? databaseFromImage(SQL, base.plaintext) : new SQL.Database();
+  db.exec('PRAGMA foreign_keys = ON');
+  return db;
 }
 
 /** An open reading on demand met a damaged block before it was done. */
