@@ -190,22 +190,26 @@ describe('host health answer: readiness rules', () => {
       sources: sources({
         stopping: () => stopping,
         audit: () => audit,
-        revocation: () =>
-          revocationFreshness(
+        // One instant for "now" and the fake CRL's dates: two clock reads a
+        // millisecond apart made the age 1 h 59 min 59.999 s now and then.
+        revocation: () => {
+          const now = Date.now();
+          return revocationFreshness(
             {
               freshness: () => [
                 {
                   issuer: 'CN=TEST AC ORGANISATIONS',
-                  thisUpdate: new Date(Date.now() - 7_200_000),
-                  nextUpdate: new Date(Date.now() + (crlExpired ? -1 : 1) * 3_600_000),
+                  thisUpdate: new Date(now - 7_200_000),
+                  nextUpdate: new Date(now + (crlExpired ? -1 : 1) * 3_600_000),
                   expired: crlExpired,
                   signatureRejected: crlForged,
                 },
               ],
             },
             null,
-            new Date(),
-          ),
+            new Date(now),
+          );
+        },
       }),
     });
     try {
