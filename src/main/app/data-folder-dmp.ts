@@ -3,7 +3,7 @@ import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
-import type { PrestartedStoreWorker } from '../store/store-worker-start';
+import type { PrestartedStore } from '../store/store-worker-start';
 import type { SnapshotReading } from '../store/snapshot-file';
 import { AuditLog } from '../audit/audit-log';
 import type { CdaParser } from '../dmp/parse-cda';
@@ -20,8 +20,8 @@ export interface DataFolderDmpRequest {
   waitMs: number | null;
   /** Where deposited CDAs are parsed (the DMP host's worker pool); default: on this thread. */
   cdaParser?: CdaParser;
-  /** A store worker the caller started early (the CLI's cold import); disposed of if not used. */
-  storeWorker?: PrestartedStoreWorker;
+  /** A store the caller started early (the CLI's, in its own thread); disposed of if not used. */
+  prestartedStore?: PrestartedStore;
   /**
    * The CLI's short commands read the snapshot on demand, so that opening a large folder to import
    * one document does not decrypt all of it; the DMP host, which stays up, reads it whole
@@ -54,7 +54,7 @@ export async function openDataFolderDmp(
   try {
     return await openWithFolder(request, stderr, log);
   } catch (err) {
-    await request.storeWorker?.dispose();
+    await request.prestartedStore?.dispose();
     throw err;
   }
 }
@@ -95,7 +95,7 @@ async function openWithFolder(
       key: folder.key,
       migrations: dmpMigrations,
       log: folderLog.child('store'),
-      ...(request.storeWorker ? { prestarted: request.storeWorker } : {}),
+      ...(request.prestartedStore ? { prestarted: request.prestartedStore } : {}),
       ...(request.snapshotReading ? { snapshotReading: request.snapshotReading } : {}),
       onNotice: (notice) => stderr(`Récupération : ${recoveryNoticeMessage(notice)}`),
     });

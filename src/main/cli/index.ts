@@ -1,6 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
 import { defaultDataDir } from '../app/paths';
-import { prestartStoreWorker, storeWorkerEntry } from '../store/store-worker-start';
 import { printErr, printOut } from './cli-context';
 import { handOffImportCommand } from './commands/import';
 
@@ -26,16 +25,8 @@ async function run(argv: string[]): Promise<number> {
   // code is what a short run needs. Set before sql.js is compiled (flags are per process, workers
   // included). Measured in docs/performance.md (CLI import, cold path).
   setFlagsFromString('--liftoff-only');
-  // The commands that open the data folder's store get a worker that loads sql.js while this thread
-  // loads the rest of the CLI, takes the folder's lock and reads the key.
-  const storeWorker = opensStore(argv[0]) ? prestartStoreWorker(storeWorkerEntry()) : undefined;
   const { main } = await import('./main');
-  return main(argv, storeWorker ? { storeWorker } : {});
-}
-
-/** Commands whose store is opened by `main` (CliContext.open). */
-function opensStore(command: string | undefined): boolean {
-  return command === 'import' || command === 'summary' || command === 'generate' || command === 'reextract';
+  return main(argv);
 }
 
 run(process.argv.slice(2)).then(

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defaultDataDir } from '../app/paths';
 import { defaultWaitSeconds, exitCode, printErr, printOut, type CliContext } from './cli-context';
 import { defaultReferenceDate } from './commands/generate';
-import type { PrestartedStoreWorker } from '../store/store-worker-start';
+import type { PrestartedStore } from '../store/store-worker-start';
 
 /**
  * `npm run cli -- <command>`: headless tools for support staff and hospital IT (entered through
@@ -28,30 +28,37 @@ Options communes :
   --wait [SECONDES]   attendre qu'une autre instance libère le dossier (défaut ${defaultWaitSeconds} s)
                       au lieu d'échouer aussitôt`;
 
-/** What index.ts may have started before loading this module. */
-export interface EarlyStart {
-  /** A store worker already loading sql.js, for the command's store (see store-worker-start.ts). */
-  storeWorker?: PrestartedStoreWorker;
-}
-
 /** Runs one command; its exit code. */
-export async function main(argv: string[], early: EarlyStart = {}): Promise<number> {
-  let storeWorker = early.storeWorker;
+export async function main(argv: string[]): Promise<number> {
+  // A command that opens the data folder's store serves it in this thread (in-thread-store.ts),
+  // started now: sql.js loads and compiles while the command's own modules load and the folder's
+  // lock and key are taken.
+  let early = opensStore(argv[0])
+    ? import('../store/in-thread-store').then((m) => m.prestartStoreInThisThread())
+    : undefined;
   try {
     return await runCommand(argv, () => {
-      const taken = storeWorker;
-      storeWorker = undefined;
+      const taken = early;
+      early = undefined;
       return taken;
     });
   } finally {
     // A command that never opened the store (usage error, hand-off on the second try…).
-    await storeWorker?.dispose();
+    await early?.then(
+      (store) => store.dispose(),
+      () => undefined,
+    );
   }
+}
+
+/** Commands whose store is opened by `CliContext.open`. */
+function opensStore(command: string | undefined): boolean {
+  return command === 'import' || command === 'summary' || command === 'generate' || command === 'reextract';
 }
 
 async function runCommand(
   argv: string[],
-  takeStoreWorker: () => PrestartedStoreWorker | undefined,
+  takeEarlyStore: () => Promise<PrestartedStore> | undefined,
 ): Promise<number> {
   const [command, ...args] = argv;
   const out = printOut;
@@ -62,14 +69,14 @@ async function runCommand(
     // Loaded only when a command opens the store: `import` handed to a running instance never does,
     // and its start-up should not pay for the store, the DMP service and the logger.
     open: async (request) => {
-      const storeWorker = takeStoreWorker();
+      const storeThread = await takeEarlyStore();
       return (await import('../app/data-folder-dmp')).openDataFolderDmp(
         {
           ...request,
           dataDir: resolve(request.dataDir),
           // A command opens the folder for one task: decrypt only the blocks it touches.
           snapshotReading: 'on-demand',
-          ...(storeWorker ? { storeWorker } : {}),
+          ...(storeThread ? { prestartedStore: storeThread } : {}),
         },
         err,
       );

@@ -8,7 +8,7 @@ import { SerialQueue } from '../concurrency/serial-queue';
 import { migrationScripts } from './migration-scripts';
 import type { ChainedWrite, Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
 import type { WorkerMessage, WorkerOpenData, WorkerOpenMessage, WorkerRequestBody } from './worker-protocol';
-import { storeWorkerEntry, type PrestartedStoreWorker } from './store-worker-start';
+import { storeWorkerEntry, type PrestartedStore, type StoreThread } from './store-worker-start';
 
 export interface OpenStoreOptions {
   /** Directory that holds `snapshot`, `snapshot.prev`, `journal.*`; created if absent (mode 0700). */
@@ -34,8 +34,11 @@ export interface OpenStoreOptions {
   workerUrl?: URL;
   /** Inspect only (audit verification): see `EngineOptions.readOnly`. */
   readOnly?: boolean;
-  /** A worker started earlier (`prestartStoreWorker`) to use instead of starting one now. */
-  prestarted?: PrestartedStoreWorker;
+  /**
+   * A store started earlier (`PrestartedStore`: the CLI's, served in its own thread by
+   * `prestartStoreInThisThread`) to use instead of starting a worker now.
+   */
+  prestarted?: PrestartedStore;
 }
 
 export interface OpenedStore extends Store {
@@ -61,7 +64,7 @@ export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerE
 export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
   const { log } = options;
   const adopted = options.prestarted?.adopt();
-  const worker =
+  const worker: StoreThread =
     adopted?.worker ??
     startWorker(options.workerUrl ? workerEntryAt(options.workerUrl) : resolveWorkerEntry());
   const openData: WorkerOpenData = {

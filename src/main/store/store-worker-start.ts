@@ -1,23 +1,36 @@
-import type { Worker } from 'node:worker_threads';
-import { resolveWorkerEntry, startWorker, type WorkerEntry } from '../concurrency/worker-entry';
+import { resolveWorkerEntry, type WorkerEntry } from '../concurrency/worker-entry';
+import type { WorkerMessage } from './worker-protocol';
 
 /**
- * A store worker started before the store is opened: it loads sql.js (module and WebAssembly
- * compilation, the larger part of a worker's start) while the caller is still loading its own
- * modules, taking the data-folder lock and reading the key. A one-shot CLI import uses it; on two
- * cores the two starts then overlap instead of following each other (docs/performance.md, CLI
- * import, cold path).
- *
- * The worker holds no key and opens nothing until `openStore` adopts it and sends the open request.
- * Until then it does not keep the process alive (unref), and whatever happens to it is kept here
- * for `openStore` to report: an early `error` event must not be an uncaught exception.
+ * What `openStore` talks to: a store worker (`Worker`), or the store served in the calling thread
+ * behind the same messages (in-thread-store.ts).
  */
-export class PrestartedStoreWorker {
+export interface StoreThread {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (message: WorkerMessage) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<number>;
+}
+
+/**
+ * A store thread started before the store is opened: it loads sql.js (module and WebAssembly
+ * compilation) while the caller is still loading its own modules, taking the data-folder lock and
+ * reading the key. The CLI starts its store this way, served in its own thread
+ * (`prestartStoreInThisThread`, docs/performance.md, CLI import, cold path).
+ *
+ * It holds no key and opens nothing until `openStore` adopts it and sends the open request. Until
+ * then it does not keep the process alive (unref), and whatever happens to it is kept here for
+ * `openStore` to report: an early `error` event of a worker must not be an uncaught exception.
+ */
+export class PrestartedStore {
   private adopted = false;
   private earlyError: Error | null = null;
   private exitCode: number | null = null;
 
-  constructor(readonly worker: Worker) {
+  constructor(readonly worker: StoreThread) {
     worker.unref();
     worker.on('error', (err) => {
       this.earlyError ??= err;
@@ -28,7 +41,7 @@ export class PrestartedStoreWorker {
   }
 
   /** Hands the worker to `openStore` once; what went wrong with it before then, if anything. */
-  adopt(): { worker: Worker; failedBefore: string | null } {
+  adopt(): { worker: StoreThread; failedBefore: string | null } {
     if (this.adopted) throw new Error('prestarted store worker adopted twice');
     this.adopted = true;
     this.worker.ref();
@@ -54,9 +67,4 @@ export class PrestartedStoreWorker {
  */
 export function storeWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
   return resolveWorkerEntry('store-worker', moduleUrl);
-}
-
-/** Starts a store worker now, for a store opened a little later (`OpenStoreOptions.prestarted`). */
-export function prestartStoreWorker(entry: WorkerEntry): PrestartedStoreWorker {
-  return new PrestartedStoreWorker(startWorker(entry));
 }
