@@ -20,6 +20,20 @@ export function fsyncDirectory(dir: string): void {
   }
 }
 
+/** Writes all of `data` at `position` (the file's current position if omitted). */
+export function writeAll(fd: number, data: Uint8Array, position?: number): void {
+  let written = 0;
+  while (written < data.length) {
+    written += writeSync(
+      fd,
+      data,
+      written,
+      data.length - written,
+      position === undefined ? null : position + written,
+    );
+  }
+}
+
 /** Replaces a small file atomically and durably (temp, fsync, rename, directory fsync), mode 0600. */
 export function writeFileDurably(path: string, data: Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;

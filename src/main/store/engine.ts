@@ -30,8 +30,17 @@ import {
   readSnapshotHeader,
   SnapshotReadError,
   writeSnapshotFile,
+  type BlockSourceWrapper,
   type SnapshotReading,
 } from './snapshot-file';
+import {
+  appendOverlaySegment,
+  chooseOverlay,
+  removeOverlay,
+  type AppendPlace,
+  type JournalPosition,
+  type OverlayUse,
+} from './snapshot-overlay';
 import { databaseFromImage, type OnDemandImageHandle } from './sql-image';
 import { applyTransaction, checkStatements, pragmaNumber, queryRows } from './sql-exec';
 import { decodeTransaction, encodeTransaction } from './tx-codec';
@@ -143,6 +152,8 @@ export class StoreEngine {
   private closed = false;
   private compactions = 0;
   private openMs = 0;
+  /** Where this session's changed blocks go at close (on-demand opens of a version-2 snapshot). */
+  private overlayPlace: AppendPlace | null = null;
 
   private constructor(
     private readonly options: EngineOptions & { policy: CompactionPolicy },
@@ -170,6 +181,8 @@ export class StoreEngine {
       options.log.error('snapshot block unreadable on demand while opening, opening whole', {
         detail: err.detail,
       });
+      // The damage may be the overlay's: the whole open does without it, and so will the next ones.
+      if (!options.readOnly) removeOverlay(options.dir);
       return StoreEngine.openReading(options, 'whole');
     }
   }
@@ -190,10 +203,25 @@ export class StoreEngine {
     try {
       if (!options.readOnly && unlinkIfExists(join(dir, tempName)))
         log.info('removed unfinished snapshot left by an interrupted compaction');
-      base = loadBaseImage(options, recovery, reading);
+      // On demand, the snapshot's overlay (if the journal confirms it) saves replaying the records
+      // it already holds; the journal of the snapshot's generation is read once, for both.
+      const chosen: { overlay: OverlayUse | null } = { overlay: null };
+      const preread = new Map<number, JournalContents>();
+      const withOverlay: BlockSourceWrapper = (snapshot, blocks) => {
+        const journal = readJournalIfReadable(options, snapshot.generation);
+        if (journal) preread.set(snapshot.generation, journal);
+        chosen.overlay = chooseOverlay(dir, options.key, snapshot, blocks, journal);
+        return chosen.overlay.source;
+      };
+      base = loadBaseImage(options, recovery, reading, reading === 'on-demand' ? withOverlay : undefined);
+      // Opened from `.prev` (or whole): the overlay, if one was chosen, is not under this image.
+      const used = base.onDemand ? chosen.overlay : null;
       const SQL = await loadSql();
       db = databaseOf(SQL, base);
-      const replayed = replayJournals(db, options, base.generation, recovery);
+      const replayed = replayJournals(db, options, base.generation, recovery, {
+        skip: used?.position ?? null,
+        preread,
+      });
       journal = replayed.writer;
       const engine = new StoreEngine(
         { ...options, policy },
@@ -208,13 +236,19 @@ export class StoreEngine {
         releaseLock,
         recovery,
       );
+      engine.overlayPlace = used?.appendAt ?? null;
       if (!options.readOnly) {
         engine.applyMigrations();
         // A healthy current snapshot replaces the damaged one now rather than at the next compaction.
         if (recovery.usedPreviousSnapshot) await engine.compact();
       }
       engine.openMs = performance.now() - started;
-      log.info('store opened', { ...engine.statsFields(), usedPrevious: recovery.usedPreviousSnapshot });
+      log.info('store opened', {
+        ...engine.statsFields(),
+        usedPrevious: recovery.usedPreviousSnapshot,
+        replayedRecords: replayed.replayedRecords,
+        ...(used ? { overlaySegments: used.segments } : {}),
+      });
       return engine;
     } catch (err) {
       journal?.close();
@@ -298,6 +332,7 @@ export class StoreEngine {
     try {
       await this.compaction?.catch(() => undefined);
       if (!this.failure && this.compactionDue('close')) await this.compact();
+      else this.saveOverlay();
     } catch (err) {
       // The journal still holds every acknowledged transaction: closing stays safe.
       log.error('compaction on close failed', { detail: err instanceof Error ? err.message : String(err) });
@@ -312,6 +347,47 @@ export class StoreEngine {
         'store closed',
         blocks ? { snapshotBlocksRead: blocks.read, snapshotBlocks: blocks.of } : undefined,
       );
+    }
+  }
+
+  /**
+   * Appends the blocks this session changed to the snapshot's overlay (snapshot-overlay.ts), so
+   * that the next on-demand open starts from them instead of replaying this session's records.
+   * Only when every change went through the on-demand image (`headerReadBy`) and the file's
+   * length agrees with SQLite's; otherwise, or on any failure, the next open replays the journal,
+   * which holds everything anyway.
+   */
+  private saveOverlay(): void {
+    const { onDemand, overlayPlace: place, journal, db } = this;
+    const { dir, key, log } = this.options;
+    if (!onDemand || !place || !journal || this.failure) return;
+    if (journal.generation !== place.snapshot.generation) return;
+    const written = onDemand.writtenBlocks();
+    if (written.length === 0) return;
+    try {
+      const { value: length, read } = onDemand.headerReadBy(
+        () => pragmaNumber(db, 'page_count') * pragmaNumber(db, 'page_size'),
+      );
+      if (!read || length !== onDemand.imageLength) {
+        log.warn('snapshot overlay not written: the database file left the on-demand image', {
+          databaseBytes: length,
+          imageBytes: onDemand.imageLength,
+          headerRead: read,
+        });
+        return;
+      }
+      const count = Math.ceil(length / onDemand.blockSize);
+      const blocks = written
+        .filter((index) => index < count)
+        .map((index): [number, Uint8Array] => [index, onDemand.block(index)]);
+      const position: JournalPosition = {
+        generation: journal.generation,
+        records: journal.records,
+        lastTag: journal.lastTag,
+      };
+      this.overlayPlace = appendOverlaySegment(dir, key, place, position, length, blocks);
+    } catch (err) {
+      log.warn('snapshot overlay not written', { detail: err instanceof Error ? err.message : String(err) });
     }
   }
 
@@ -369,6 +445,9 @@ export class StoreEngine {
     }
     this.onDemand?.release();
     this.onDemand = null;
+    // The damage may be the overlay's: the next opens do without it until the next segment.
+    if (this.overlayPlace && !this.options.readOnly) removeOverlay(this.options.dir);
+    this.overlayPlace = null;
     this.db = db;
     this.journal = replayed.writer;
     this.snapshotGeneration = base.generation;
@@ -478,6 +557,9 @@ export class StoreEngine {
     }
     renameSync(temp, currentPath);
     fsyncDirectory(dir);
+    // The overlay belonged to the snapshot just replaced.
+    this.overlayPlace = null;
+    removeOverlay(dir);
     this.snapshotGeneration = generation;
     this.previousGeneration = previousGeneration;
     this.snapshotBytes = size;
@@ -543,7 +625,12 @@ class DamagedOnDemand extends StoreError {
 }
 
 /** The snapshot to start from: current, else `.prev` when current is damaged, else an empty base. */
-function loadBaseImage(options: EngineOptions, recovery: StoreRecovery, reading: SnapshotReading): BaseImage {
+function loadBaseImage(
+  options: EngineOptions,
+  recovery: StoreRecovery,
+  reading: SnapshotReading,
+  wrap?: BlockSourceWrapper,
+): BaseImage {
   const { dir, key, log } = options;
   const current = join(dir, snapshotName);
   const previous = join(dir, previousName);
@@ -562,7 +649,7 @@ function loadBaseImage(options: EngineOptions, recovery: StoreRecovery, reading:
   let currentError: SnapshotReadError | null = null;
   if (hasCurrent) {
     try {
-      const { generation, plaintext, onDemand } = openSnapshotFile(current, key, reading);
+      const { generation, plaintext, onDemand } = openSnapshotFile(current, key, reading, wrap);
       return {
         generation,
         plaintext,
@@ -640,13 +727,33 @@ function listJournals(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** Replays journals `base`, `base+1`, … in order; returns the writer for the last one (none when read-only). */
+/** The journal of `generation` if it can be read as it is; null leaves the error to `replayJournals`. */
+function readJournalIfReadable(options: EngineOptions, generation: number): JournalContents | null {
+  try {
+    return readJournal(join(options.dir, journalFileName(generation)), generation, options.key);
+  } catch {
+    return null;
+  }
+}
+
+interface ReplayFrom {
+  /** Records the image already holds (its overlay's position): replay starts after them. */
+  skip: JournalPosition | null;
+  /** Journals already read during this open, by generation. */
+  preread: Map<number, JournalContents>;
+}
+
+/**
+ * Replays journals `base`, `base+1`, … in order; returns the writer for the last one (none when
+ * read-only) and how many records were run.
+ */
 function replayJournals(
   db: Database,
   options: EngineOptions,
   base: number,
   recovery: StoreRecovery,
-): { writer: JournalWriter | null; generation: number } {
+  from: ReplayFrom = { skip: null, preread: new Map() },
+): { writer: JournalWriter | null; generation: number; replayedRecords: number } {
   const { dir, key, log } = options;
   const all = listJournals(dir);
   const needed = all.filter((g) => g >= base);
@@ -661,10 +768,10 @@ function replayJournals(
       log.warn('snapshot without any journal, opening it as is', { generation: base });
       recovery.notices.push({ kind: 'snapshot-without-journal' });
     }
-    if (options.readOnly) return { writer: null, generation: base };
+    if (options.readOnly) return { writer: null, generation: base, replayedRecords: 0 };
     const writer = JournalWriter.create(join(dir, journalFileName(base)), base, key);
     fsyncDirectory(dir);
-    return { writer, generation: base };
+    return { writer, generation: base, replayedRecords: 0 };
   }
   needed.forEach((g, i) => {
     if (g !== base + i) {
@@ -679,9 +786,11 @@ function replayJournals(
   });
 
   let last: JournalContents | null = null;
+  let replayedRecords = 0;
   for (const [i, generation] of needed.entries()) {
     const path = join(dir, journalFileName(generation));
-    const contents = readJournal(path, generation, key);
+    const contents = from.preread.get(generation) ?? readJournal(path, generation, key);
+    const skipped = from.skip?.generation === generation ? from.skip.records : 0;
     const isLast = i === needed.length - 1;
     if ((contents.droppedReason || contents.tornHeader) && !isLast) {
       throw new StoreError(
@@ -690,6 +799,8 @@ function replayJournals(
       );
     }
     contents.payloads.forEach((payload, sequence) => {
+      if (sequence < skipped) return;
+      replayedRecords += 1;
       let statements: Statement[];
       try {
         statements = decodeTransaction(payload);
@@ -710,10 +821,10 @@ function replayJournals(
       generation: last.generation,
       bytes: last.fileSize,
     });
-    if (options.readOnly) return { writer: null, generation: last.generation };
+    if (options.readOnly) return { writer: null, generation: last.generation, replayedRecords };
     const writer = JournalWriter.create(path, last.generation, key);
     fsyncDirectory(dir);
-    return { writer, generation: last.generation };
+    return { writer, generation: last.generation, replayedRecords };
   }
   if (last.droppedReason) {
     const bytes = last.fileSize - last.validEnd;
@@ -733,8 +844,8 @@ function replayJournals(
       kept,
     });
   }
-  if (options.readOnly) return { writer: null, generation: last.generation };
-  return { writer: JournalWriter.resume(path, last, key), generation: last.generation };
+  if (options.readOnly) return { writer: null, generation: last.generation, replayedRecords };
+  return { writer: JournalWriter.resume(path, last, key), generation: last.generation, replayedRecords };
 }
 
 function copyTail(from: string, to: string, offset: number): void {

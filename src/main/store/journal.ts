@@ -7,8 +7,8 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
-  writeSync,
 } from 'node:fs';
+import { writeAll } from './durable-fs';
 import { StoreError } from './errors';
 import { keyFingerprint, type StoreKey } from './key';
 
@@ -66,6 +66,8 @@ export function encryptRecord(
 export interface JournalContents {
   generation: number;
   payloads: Buffer[];
+  /** Each valid record's GCM tag, in order: what names a position in the journal (snapshot-overlay.ts). */
+  tags: Buffer[];
   /** Offset just after the last valid record: where the next record goes. */
   validEnd: number;
   fileSize: number;
@@ -83,7 +85,12 @@ const aboutJournal = { subject: 'journal' } as const;
  */
 export function readJournal(path: string, expectedGeneration: number, key: StoreKey): JournalContents {
   const bytes = readFileSync(path);
-  const base = { generation: expectedGeneration, payloads: [] as Buffer[], fileSize: bytes.length };
+  const base = {
+    generation: expectedGeneration,
+    payloads: [] as Buffer[],
+    tags: [] as Buffer[],
+    fileSize: bytes.length,
+  };
   if (bytes.length < journalHeaderLength) {
     if (
       !magic
@@ -117,6 +124,7 @@ export function readJournal(path: string, expectedGeneration: number, key: Store
   }
 
   const payloads: Buffer[] = [];
+  const tags: Buffer[] = [];
   let offset = journalHeaderLength;
   let droppedReason: string | null = null;
   while (offset < bytes.length) {
@@ -145,13 +153,14 @@ export function readJournal(path: string, expectedGeneration: number, key: Store
     try {
       const last = decipher.final();
       payloads.push(last.length > 0 ? Buffer.concat([body, last]) : body);
+      tags.push(Buffer.from(bytes.subarray(end - tagLength, end)));
     } catch {
       droppedReason = `record at ${offset} failed authentication`;
       break;
     }
     offset = end;
   }
-  return { ...base, generation, payloads, validEnd: offset, droppedReason, tornHeader: false };
+  return { ...base, generation, payloads, tags, validEnd: offset, droppedReason, tornHeader: false };
 }
 
 /** Appends records to the journal of one generation; each `append` is durable when it returns. */
@@ -166,6 +175,7 @@ export class JournalWriter {
     private readonly key: StoreKey,
     private nextSequence: number,
     private size: number,
+    private tag: Buffer | null,
   ) {}
 
   /** Creates (or re-creates after a torn header) an empty journal, header durable on return. */
@@ -179,7 +189,7 @@ export class JournalWriter {
       closeSync(fd);
       throw err;
     }
-    return new JournalWriter(path, generation, fd, header, key, 0, header.length);
+    return new JournalWriter(path, generation, fd, header, key, 0, header.length, null);
   }
 
   /** Continues an existing journal after its last valid record, cutting off any dropped tail. */
@@ -203,6 +213,7 @@ export class JournalWriter {
       key,
       contents.payloads.length,
       contents.validEnd,
+      contents.tags.at(-1) ?? null,
     );
   }
 
@@ -213,11 +224,17 @@ export class JournalWriter {
     fdatasyncSync(this.fd);
     this.nextSequence += 1;
     this.size += record.length;
+    this.tag = record.subarray(record.length - tagLength);
     return record.length;
   }
 
   get records(): number {
     return this.nextSequence;
+  }
+
+  /** The last record's GCM tag (null while the journal has none): see `JournalContents.tags`. */
+  get lastTag(): Buffer | null {
+    return this.tag;
   }
 
   get bytes(): number {
@@ -228,18 +245,5 @@ export class JournalWriter {
     if (this.closed) return;
     this.closed = true;
     closeSync(this.fd);
-  }
-}
-
-function writeAll(fd: number, data: Buffer, position?: number): void {
-  let written = 0;
-  while (written < data.length) {
-    written += writeSync(
-      fd,
-      data,
-      written,
-      data.length - written,
-      position === undefined ? null : position + written,
-    );
   }
 }

@@ -238,6 +238,20 @@ class SealedBlocks implements BlockSource {
   }
 }
 
+/** What names one version-2 snapshot file: an overlay (snapshot-overlay.ts) belongs to exactly one. */
+export interface SnapshotIdentity {
+  generation: number;
+  /** The header's random file id. */
+  fileId: Buffer;
+  blockSize: number;
+}
+
+/**
+ * For an on-demand open: may put something over the snapshot's blocks (the CLI's overlay of
+ * blocks changed since, snapshot-overlay.ts) before sql.js sees the image.
+ */
+export type BlockSourceWrapper = (snapshot: SnapshotIdentity, blocks: BlockSource) => BlockSource;
+
 export interface OpenedSnapshot {
   generation: number;
   /** The database image, to hand to sql.js (`databaseFromImage`). */
@@ -257,6 +271,7 @@ export function openSnapshotFile(
   path: string,
   key: StoreKey,
   reading: SnapshotReading = 'whole',
+  wrap?: BlockSourceWrapper,
 ): OpenedSnapshot {
   const fd = openSync(path, 'r');
   let keepOpen = false;
@@ -284,7 +299,19 @@ export function openSnapshotFile(
     }
     // From here the blocks own the descriptor (onDemandImage releases it if its first block fails).
     keepOpen = true;
-    const image = onDemandImage(blocks);
+    const identity = {
+      generation: parsed.generation,
+      fileId: Buffer.from(parsed.header.subarray(24, 36)),
+      blockSize: parsed.blockSize,
+    };
+    let source: BlockSource = blocks;
+    try {
+      source = wrap ? wrap(identity, blocks) : blocks;
+    } catch (err) {
+      blocks.release();
+      throw err;
+    }
+    const image = onDemandImage(source);
     return { generation: parsed.generation, plaintext: image.plaintext, onDemand: image };
   } finally {
     if (!keepOpen) closeSync(fd);

@@ -89,12 +89,37 @@ function ioError(): unknown {
 class OnDemandState {
   readonly buffer: ArrayBuffer;
   private readonly loaded: Uint8Array;
+  /** Blocks written since the open, over the whole buffer (the file may grow into its room). */
+  private readonly written: Uint8Array;
   loadedBlocks = 0;
   damage: Error | null = null;
+  /** The file's length as far as writes through this image tell: the source's, or beyond. */
+  length: number;
+  /** Reads of SQLite's file change counter (bytes 24–40): how a read transaction starts. */
+  headerReads = 0;
 
   constructor(private readonly source: BlockSource) {
     this.buffer = new ArrayBuffer(source.imageLength + reserveFor(source.imageLength));
     this.loaded = new Uint8Array(source.count);
+    this.written = new Uint8Array(Math.ceil(this.buffer.byteLength / source.blockSize));
+    this.length = source.imageLength;
+  }
+
+  get blockSize(): number {
+    return this.source.blockSize;
+  }
+
+  /** Indexes of the blocks written since the open, in order. */
+  writtenBlocks(): number[] {
+    const indexes: number[] = [];
+    this.written.forEach((flag, index) => {
+      if (flag) indexes.push(index);
+    });
+    return indexes;
+  }
+
+  noteRead(start: number, end: number): void {
+    if (start <= 24 && end >= 40) this.headerReads += 1;
   }
 
   get blocks(): number {
@@ -111,7 +136,12 @@ class OnDemandState {
 
   /** Before `[start, end)` is overwritten: blocks it covers entirely need no loading, the others do. */
   beforeWrite(start: number, end: number): void {
-    if (end <= start || this.loadedBlocks === this.source.count) return;
+    if (end <= start) return;
+    const lastWritten = Math.min(this.written.length - 1, Math.floor((end - 1) / this.source.blockSize));
+    for (let index = Math.floor(start / this.source.blockSize); index <= lastWritten; index++)
+      this.written[index] = 1;
+    this.length = Math.max(this.length, end);
+    if (this.loadedBlocks === this.source.count) return;
     const { blockSize, count, imageLength } = this.source;
     const last = Math.min(count - 1, Math.floor((end - 1) / blockSize));
     for (let index = Math.floor(start / blockSize); index <= last; index++) {
@@ -161,6 +191,7 @@ class OnDemandImage extends Uint8Array {
 
   override subarray(begin?: number, end?: number): Uint8Array<ArrayBuffer> {
     const [start, stop] = clampRange(this.length, begin, end);
+    this.state.noteRead(start, stop);
     this.state.ensure(start, stop);
     return Uint8Array.prototype.subarray.call(this, start, stop) as Uint8Array<ArrayBuffer>;
   }
@@ -197,6 +228,23 @@ export interface OnDemandImageHandle {
   readonly damage: Error | null;
   readonly loadedBlocks: number;
   readonly blocks: number;
+  /** The file's length as far as the writes seen here tell (see `headerReadBy`). */
+  readonly imageLength: number;
+  readonly blockSize: number;
+  /** Blocks written since the open (by replay, writes or rollbacks), in order. */
+  writtenBlocks(): number[];
+  /**
+   * The plaintext of block `index` as it is now, for a block `writtenBlocks` names: written blocks
+   * were loaded, or wholly written, before their write.
+   */
+  block(index: number): Uint8Array;
+  /**
+   * Whether `run` made SQLite read its file header through this image. SQLite starts every read
+   * transaction by reading its file change counter; if that read does not come here, sql.js has
+   * replaced the file's contents with a copy (it does so to grow it past its room or to truncate
+   * it), and the writes seen here are no longer all of them.
+   */
+  headerReadBy<T>(run: () => T): { value: T; read: boolean };
   /** Closes the file behind the blocks (after the database is closed or replaced). */
   release(): void;
 }
@@ -220,6 +268,24 @@ export function onDemandImage(source: BlockSource): OnDemandImageHandle {
       return state.loadedBlocks;
     },
     blocks: state.blocks,
+    get imageLength() {
+      return state.length;
+    },
+    blockSize: state.blockSize,
+    writtenBlocks: () => state.writtenBlocks(),
+    block: (index) => {
+      const start = index * state.blockSize;
+      return new Uint8Array(
+        state.buffer,
+        start,
+        Math.max(0, Math.min(state.blockSize, state.length - start)),
+      );
+    },
+    headerReadBy: (run) => {
+      const before = state.headerReads;
+      const value = run();
+      return { value, read: state.headerReads > before };
+    },
     release: () => state.release(),
   };
 }

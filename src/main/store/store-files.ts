@@ -5,6 +5,8 @@ import { parseJournalFileName } from './journal';
 /** File names of a store directory (see README.md). Kept apart from the engine so the main thread can look without loading sql.js. */
 export const snapshotName = 'snapshot';
 export const previousName = 'snapshot.prev';
+/** Blocks changed since `snapshot`, for on-demand opens (snapshot-overlay.ts). */
+export const overlayName = 'snapshot.overlay';
 
 /**
  * Whether `dir` holds store data (a snapshot or a journal): what must never be opened with a new

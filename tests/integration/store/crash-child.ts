@@ -1,7 +1,10 @@
 /**
  * Child process of the crash test: opens the store, reports what it holds, then commits
  * transactions in a loop, printing each id once `write` has resolved (= acknowledged durable).
- * The parent SIGKILLs it at random points. Usage:
+ * On demand, it also closes and reopens the store now and then: each close appends the blocks it
+ * changed to the snapshot's overlay (snapshot-overlay.ts), which the reopen then starts from, and
+ * it checks that every transaction of this run is still there, whole. The parent SIGKILLs it at
+ * random points, closes (overlay appends) included. Usage:
  *   node --import tsx crash-child.ts <dir> <engine|worker> <first-tx-id> <seed> <whole|on-demand>
  * with the key (hex) in POSTE_DMP_CRASH_KEY.
  */
@@ -47,8 +50,9 @@ const interesting = new Set([
 const log = createLogger({
   level: 'info',
   sink: (line) => {
-    const { msg } = JSON.parse(line) as { msg: string };
+    const { msg, overlaySegments } = JSON.parse(line) as { msg: string; overlaySegments?: number };
     if (interesting.has(msg)) out(`log ${msg}`);
+    if (msg === 'store opened' && (overlaySegments ?? 0) > 0) out('log overlay used');
   },
 });
 
@@ -105,8 +109,22 @@ function transaction(id: number): Statement[] {
   return statements;
 }
 
+/** Every transaction acknowledged in this run, with its rows, as the store now holds it. */
+async function checkAcked(store: Store, acked: Map<number, number>): Promise<string | null> {
+  const found = new Map(
+    (
+      await store.all<{ id: number; found: number }>(
+        'SELECT t.id, (SELECT count(*) FROM items i WHERE i.tx = t.id) AS found FROM txs t',
+      )
+    ).map((r) => [r.id, r.found]),
+  );
+  for (const [id, rows] of acked)
+    if (found.get(id) !== rows) return `tx ${id}: ${found.get(id) ?? 0} of ${rows} rows`;
+  return null;
+}
+
 async function main(): Promise<void> {
-  const store = await open();
+  let store = await open();
   const txs = await store.all<{ id: number; rows: number; found: number }>(
     'SELECT t.id, t.rows, (SELECT count(*) FROM items i WHERE i.tx = t.id) AS found FROM txs t',
   );
@@ -116,9 +134,19 @@ async function main(): Promise<void> {
   out(
     `state ${JSON.stringify({ txs: txs.map((t) => [t.id, t.rows, t.found]), orphans: orphans[0]?.n ?? -1 })}`,
   );
+  const acked = new Map<number, number>();
   for (let id = Number.parseInt(firstArg as string, 10); ; id++) {
-    await store.write(transaction(id));
+    const tx = transaction(id);
+    await store.write(tx);
     out(`ack ${id}`);
+    acked.set(id, tx.length - 1);
+    if (snapshotReading === 'on-demand' && random() < 0.1) {
+      await store.close();
+      store = await open();
+      const problem = await checkAcked(store, acked);
+      if (problem) throw new Error(`after reopening: ${problem}`);
+      out('reopened');
+    }
     // Lets background compaction run, as the worker's message loop does between requests.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -60,6 +60,9 @@ interface Snapshot {
 interface RunOutcome {
   state: Snapshot;
   acked: number[];
+  /** Closes and reopens within the run (on demand: overlay appended, then used). */
+  reopens: number;
+  overlayUsed: number;
   killedDuringCompaction: boolean;
   tailDropped: boolean;
 }
@@ -99,6 +102,8 @@ function runChild(
     let compacting = false;
     let tailDropped = false;
     let killedDuringCompaction = false;
+    let reopens = 0;
+    let overlayUsed = 0;
     let killed = false;
     let buffer = '';
     let stderr = '';
@@ -140,6 +145,10 @@ function runChild(
           compacting = false;
         } else if (line === 'log journal tail dropped') {
           tailDropped = true;
+        } else if (line === 'reopened') {
+          reopens += 1;
+        } else if (line === 'log overlay used') {
+          overlayUsed += 1;
         } else if (line.startsWith('error ')) {
           reject(new Error(`child failed: ${line}`));
         }
@@ -150,9 +159,8 @@ function runChild(
       clearTimeout(guard);
       if (signal !== 'SIGKILL')
         return reject(new Error(`child exited on its own (${String(signal)}): ${stderr.slice(0, 2000)}`));
-      if (!state)
-        return resolve({ state: { txs: [], orphans: -1 }, acked, killedDuringCompaction, tailDropped });
-      resolve({ state, acked, killedDuringCompaction, tailDropped });
+      const seen = { acked, killedDuringCompaction, tailDropped, reopens, overlayUsed };
+      resolve({ state: state ?? { txs: [], orphans: -1 }, ...seen });
     });
   });
 }
@@ -192,6 +200,8 @@ describe('store crash safety', () => {
         acked: 0,
         workerRuns: 0,
         onDemandRuns: 0,
+        reopens: 0,
+        overlayOpens: 0,
       };
       const deadline = Date.now() + budgetMs;
       let started = 0;
@@ -240,6 +250,8 @@ describe('store crash safety', () => {
           if (outcome.tailDropped) totals.tailsDropped += 1;
           if (mode === 'worker') totals.workerRuns += 1;
           if (reading === 'on-demand') totals.onDemandRuns += 1;
+          totals.reopens += outcome.reopens;
+          totals.overlayOpens += outcome.overlayUsed;
           if (problems.length > 0) break;
         }
         // Final check in this process, on what the last kill left behind.
@@ -271,6 +283,8 @@ describe('store crash safety', () => {
       expect(totals.duringCompaction).toBeGreaterThan(0);
       expect(totals.acked).toBeGreaterThan(totals.runs);
       expect(totals.onDemandRuns).toBeGreaterThan(0);
+      expect(totals.reopens).toBeGreaterThan(0);
+      expect(totals.overlayOpens).toBeGreaterThan(0);
     },
   );
 });
