@@ -65,6 +65,27 @@ const dateFnsByFunction = {
   },
 };
 
+/**
+ * sql.js is CommonJS and stays external (it finds its .wasm beside itself). Imported by an ES
+ * module, Node first scans its 47 KB with cjs-module-lexer for named exports (~10 ms of a cold CLI
+ * start on this VM); required, it is only loaded. So the bundles take it through the banner's
+ * `require`, the same module either way.
+ */
+const sqlJsByRequire = {
+  name: 'sql.js-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^sql\.js$/ }, ({ kind }) =>
+      kind === 'require-call'
+        ? { path: 'sql.js', external: true }
+        : { path: 'sql.js', namespace: 'sql.js-by-require' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'sql.js-by-require' }, () => ({
+      contents: "module.exports = require('sql.js');",
+      loader: 'js',
+    }));
+  },
+};
+
 // Dependencies are bundled too (tree-shaken, no per-package resolution at start-up), except sql.js
 // (finds its .wasm beside itself), the native addons (pcsclite, pkcs11js) and pdf-lib (large,
 // imported only when a letter is printed). CommonJS dependencies inside an ES module bundle need a
@@ -80,7 +101,7 @@ const common = {
   },
   logLevel: 'error',
   sourcemap: 'linked',
-  plugins: [dateFnsByFunction],
+  plugins: [dateFnsByFunction, sqlJsByRequire],
 };
 
 /**
