@@ -6,6 +6,7 @@ import {
   renameSync,
   unlinkSync,
   writeSync,
+  writevSync,
   constants,
 } from 'node:fs';
 import { dirname } from 'node:path';
@@ -32,6 +33,13 @@ export function writeAll(fd: number, data: Uint8Array, position?: number): void 
       position === undefined ? null : position + written,
     );
   }
+}
+
+/** Writes `pieces` one after the other at `position`, in one system call when it takes them all. */
+export function writePiecesAt(fd: number, pieces: Uint8Array[], position: number): void {
+  const total = pieces.reduce((n, piece) => n + piece.length, 0);
+  const written = writevSync(fd, pieces, position);
+  if (written < total) writeAll(fd, Buffer.concat(pieces).subarray(written), position + written);
 }
 
 /** Replaces a small file atomically and durably (temp, fsync, rename, directory fsync), mode 0600. */
