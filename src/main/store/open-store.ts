@@ -1,4 +1,9 @@
-import { startWorker, workerEntryAt, type WorkerEntry } from '../concurrency/worker-entry';
+import {
+  resolveWorkerEntry as resolveEntry,
+  startWorker,
+  workerEntryAt,
+  type WorkerEntry,
+} from '../concurrency/worker-entry';
 import type { Logger } from '../log/logger';
 import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
 import { deserializeError, StoreError, type StoreNotice } from './errors';
@@ -8,7 +13,7 @@ import { SerialQueue } from '../concurrency/serial-queue';
 import { migrationScripts } from './migration-scripts';
 import type { ChainedWrite, Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
 import type { WorkerMessage, WorkerOpenData, WorkerOpenMessage, WorkerRequestBody } from './worker-protocol';
-import { storeWorkerEntry, type PrestartedStore, type StoreThread } from './store-worker-start';
+import type { PrestartedStore, StoreThread } from './store-worker-start';
 
 export interface OpenStoreOptions {
   /** Directory that holds `snapshot`, `snapshot.prev`, `journal.*`; created if absent (mode 0700). */
@@ -53,7 +58,7 @@ export type { WorkerEntry };
 
 /** Where the store worker's entry lives: next to this source under tsx/vitest, next to the bundle otherwise. */
 export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
-  return storeWorkerEntry(moduleUrl);
+  return resolveEntry('store-worker', moduleUrl);
 }
 
 /**

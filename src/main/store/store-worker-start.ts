@@ -1,4 +1,3 @@
-import { resolveWorkerEntry, type WorkerEntry } from '../concurrency/worker-entry';
 import type { WorkerMessage } from './worker-protocol';
 
 /**
@@ -59,12 +58,4 @@ export class PrestartedStore {
     this.adopted = true;
     await this.worker.terminate();
   }
-}
-
-/**
- * Where the store worker's entry lives, seen from `moduleUrl` (see `resolveWorkerEntry`); by default
- * from this module, wherever it was bundled.
- */
-export function storeWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
-  return resolveWorkerEntry('store-worker', moduleUrl);
 }

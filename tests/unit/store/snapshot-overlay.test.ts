@@ -47,6 +47,15 @@ async function populated(): Promise<Harness> {
 
 const onDemand = { snapshotReading: 'on-demand', snapshotBlockSize: blockSize } as const;
 
+/** `populated()`, then one on-demand session that writes tx 62: its close leaves one overlay segment. */
+async function withOneSegment(): Promise<Harness> {
+  const h = await populated();
+  const s = await h.open(onDemand);
+  s.write(insertTx(62));
+  await s.close();
+  return h;
+}
+
 async function wholeCounts(h: Harness): Promise<Map<number, number>> {
   const whole = await h.open({ snapshotBlockSize: blockSize });
   const counts = txCounts(whole);
@@ -92,10 +101,7 @@ describe('snapshot overlay: the blocks an on-demand session changed, kept for th
   });
 
   it('writes the announced layout: bound to the snapshot file, its key, and a position of the journal', async () => {
-    const h = await populated();
-    const s = await h.open(onDemand);
-    s.write(insertTx(62));
-    await s.close();
+    const h = await withOneSegment();
     const bytes = readFileSync(overlayPath(h));
     const snapshotHeader = readFileSync(join(h.dir, 'snapshot')).subarray(0, 48);
     expect(bytes.subarray(0, 8).toString('ascii')).toBe('PDMPOVLY');
@@ -132,10 +138,7 @@ describe('snapshot overlay: the blocks an on-demand session changed, kept for th
   });
 
   it('does not use a segment the journal no longer holds, and writes the next one in its place', async () => {
-    const h = await populated();
-    const s = await h.open(onDemand);
-    s.write(insertTx(62));
-    await s.close();
+    const h = await withOneSegment();
     // The journal's last record (62) torn off, as if it had never been written: the overlay, which
     // holds its blocks, must not bring it back.
     const journalName = `journal.${String(readFileSync(overlayPath(h)).readUInt32BE(12)).padStart(10, '0')}`;
@@ -158,10 +161,7 @@ describe('snapshot overlay: the blocks an on-demand session changed, kept for th
   });
 
   it('meets a damaged overlay block: reloads whole from the journal, loses nothing, drops the overlay', async () => {
-    const h = await populated();
-    const s = await h.open(onDemand);
-    s.write(insertTx(62));
-    await s.close();
+    const h = await withOneSegment();
     // Inside the segment's last block (its last 16 bytes are the tag).
     const bytes = readFileSync(overlayPath(h));
     writeFileSync(overlayPath(h), flip(bytes, bytes.length - 40));
@@ -181,10 +181,7 @@ describe('snapshot overlay: the blocks an on-demand session changed, kept for th
   });
 
   it('ignores an overlay whose block 0 or head is damaged, or that belongs to another snapshot', async () => {
-    const h = await populated();
-    const s = await h.open(onDemand);
-    s.write(insertTx(62));
-    await s.close();
+    const h = await withOneSegment();
     const good = readFileSync(overlayPath(h));
     const headLength = good.readUInt32BE(overlayHeader);
 
