@@ -1,7 +1,7 @@
 // `npm run cli -- <command>`: runs the CLI from its esbuild bundles (out/cli/), rebuilt first when they are
 // missing or older than any source file under src/main or src/shared. Plain node on a bundle starts in
 // a fraction of the time tsx needs to compile the TypeScript on every run.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildFrontBundle, buildNodeBundle, bundleIsOutdated as outdated, root } from './node-bundle.mjs';
@@ -11,19 +11,32 @@ const script = fileURLToPath(import.meta.url);
 
 /** True when the bundle is missing or older than a source (or a removed file changed a directory). */
 export function bundleIsOutdated() {
-  return outdated(cliBundle, script) || !existsSync(join(root, 'out', 'cli', 'main.mjs'));
+  return (
+    outdated(cliBundle, script) ||
+    !['main.cjs', 'code-cache.mjs'].every((file) => existsSync(join(root, 'out', 'cli', file)))
+  );
 }
 
 /**
- * Two bundles. `main.mjs`: the whole CLI, split (esbuild `splitting`), with the store worker beside
- * it (where `resolveWorkerEntry` looks for it), so that a command loads only what it uses.
- * `index.mjs`, built last: the entry, one file, which hands an `import` to a running instance by
- * itself and loads `main.mjs` for everything else; the hand-off thus loads one module of ours, no
- * store, DMP service or sql.js (docs/performance.md, CLI import).
+ * `main.cjs`: the whole CLI in one CommonJS file, with the workers beside it (where
+ * `resolveWorkerEntry` looks for them). index.mjs runs it through `code-cache.mjs`
+ * (src/main/cli/code-cache.ts) with a V8 code cache kept beside it (`main.cjs.v8-cache`), written by
+ * the first run of each build: a cold command then deserializes its code instead of compiling it.
+ * `index.mjs`, built last: the entry, which hands an `import` to a running instance by itself and
+ * loads the other two for everything else; the hand-off thus loads one module of ours, no store,
+ * DMP service, sql.js or code cache (docs/performance.md, CLI import).
  */
 export async function buildCliBundle() {
-  await buildNodeBundle('src/main/cli/main.ts', join(root, 'out', 'cli', 'main.mjs'), { splitting: true });
-  await buildFrontBundle('src/main/cli/index.ts', cliBundle, 'main');
+  const out = join(root, 'out', 'cli');
+  await buildNodeBundle('src/main/cli/main.ts', join(out, 'main.cjs'), { format: 'cjs' });
+  await buildFrontBundle('src/main/cli/code-cache.ts', join(out, 'code-cache.mjs'));
+  await buildFrontBundle('src/main/cli/index.ts', cliBundle, {
+    './main': './main.cjs',
+    './code-cache': './code-cache.mjs',
+  });
+  // The ES module main of earlier builds, split in chunks.
+  for (const old of ['main.mjs', 'main.mjs.map', 'chunks'])
+    rmSync(join(out, old), { recursive: true, force: true });
 }
 
 if (process.argv[1] && script === process.argv[1]) {

@@ -1,8 +1,8 @@
 // One way to run a Node entry of src/main fast: an esbuild bundle under out/<name>/, with the worker
 // entries beside it (where `resolveWorkerEntry` looks for them), rebuilt only when it is missing or
 // older than any source file under src/main or src/shared. Used by `npm run cli` and `npm run host`.
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -105,11 +105,11 @@ const common = {
 };
 
 /**
- * Builds `entry` (relative to the repository) into `bundle`, the workers first beside it.
- * `splitting`: the code reached only through `import()` goes to chunks under `chunks/`, loaded when
- * first needed (with the external packages they import), so a start that needs little compiles little.
+ * Builds `entry` (relative to the repository) into the single file `bundle`, the workers first beside
+ * it. `format: 'cjs'` (the CLI's main, which index.mjs runs with a V8 code cache: code-cache.ts)
+ * gives a minified CommonJS file; `import.meta.url` is then the bundle's own URL, as in an ES module.
  */
-export async function buildNodeBundle(entry, bundle, { splitting = false } = {}) {
+export async function buildNodeBundle(entry, bundle, { format = 'esm' } = {}) {
   const { build } = await import('esbuild');
   // The workers first: a bundle newer than its workers must never exist.
   for (const [name, source] of Object.entries(workers))
@@ -118,41 +118,31 @@ export async function buildNodeBundle(entry, bundle, { splitting = false } = {})
       entryPoints: [join(root, source)],
       outfile: join(dirname(bundle), `${name}.js`),
     });
-  if (!splitting) {
+  if (format === 'esm') {
     await build({ ...common, entryPoints: [join(root, entry)], outfile: bundle });
     return;
   }
-  const result = await build({
+  await build({
     ...common,
-    entryPoints: { [basename(bundle, '.mjs')]: join(root, entry) },
-    outdir: dirname(bundle),
-    outExtension: { '.js': '.mjs' },
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    // Less source to parse at every start (names kept for stack traces; the source map maps back).
+    format: 'cjs',
+    entryPoints: [join(root, entry)],
+    outfile: bundle,
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // Less source to read and hash at every start (names kept for stack traces; the source map maps back).
     minify: true,
     keepNames: true,
-    metafile: true,
   });
-  // Chunks of earlier builds are never loaded again: removed after the build (not before, so a
-  // process started on this same build meanwhile still finds all of its chunks).
-  const chunks = join(dirname(bundle), 'chunks');
-  // Metafile paths are relative to esbuild's working directory, the current one.
-  const current = new Set(Object.keys(result.metafile.outputs).map((out) => resolve(out)));
-  for (const file of existsSync(chunks) ? readdirSync(chunks) : []) {
-    const path = join(chunks, file);
-    if (!current.has(path)) rmSync(path, { force: true });
-  }
 }
 
 /**
- * Builds `entry` into the single file `bundle` (minified), in front of a bundle built by
- * `buildNodeBundle` beside it: the entry's `import('./<rest>')` stays an import of
- * `./<rest>.mjs`, loaded only when the entry gets there. Everything else it imports is in the one
- * file, so what it does by itself costs one module to load; code it shares with the rest is built
- * into both (the two never exchange objects, only what the entry passes as arguments).
+ * Builds `entry` into the single file `bundle` (minified), in front of files built beside it:
+ * `lazy` maps each relative specifier the entry imports dynamically (`'./main'`) to the file it
+ * loads (`'./main.cjs'`), which stays an import of that file, loaded only when reached. Everything
+ * else it imports is in the one file, so what it does by itself costs one module to load; code it
+ * shares with those files is built into each (they exchange only what the entry passes as arguments).
  */
-export async function buildFrontBundle(entry, bundle, rest) {
+export async function buildFrontBundle(entry, bundle, lazy = {}) {
   const { build } = await import('esbuild');
   await build({
     ...common,
@@ -163,12 +153,11 @@ export async function buildFrontBundle(entry, bundle, rest) {
     plugins: [
       ...common.plugins,
       {
-        name: 'rest-of-the-bundle',
+        name: 'loaded-when-reached',
         setup(b) {
-          b.onResolve({ filter: new RegExp(`^\\./${rest}$`) }, () => ({
-            path: `./${rest}.mjs`,
-            external: true,
-          }));
+          b.onResolve({ filter: /^\.\/[\w-]+$/ }, ({ path, kind }) =>
+            kind === 'dynamic-import' && path in lazy ? { path: lazy[path], external: true } : undefined,
+          );
         },
       },
     ],

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { defaultDataDir } from '../app/paths';
 import { printErr, printOut } from './cli-context';
@@ -25,8 +27,30 @@ async function run(argv: string[]): Promise<number> {
   // code is what a short run needs. Set before sql.js is compiled (flags are per process, workers
   // included). Measured in docs/performance.md (CLI import, cold path).
   setFlagsFromString('--liftoff-only');
-  const { main } = await import('./main');
+  const { main } = await loadRestOfCli();
   return main(argv);
+}
+
+/**
+ * The rest of the CLI. Built, it is `main.cjs` beside this bundle, run with its V8 code cache
+ * (code-cache.ts), which is written at exit when this run could not use it. From source (tsx),
+ * the module itself.
+ */
+async function loadRestOfCli(): Promise<typeof import('./main')> {
+  const bundled = fileURLToPath(new URL('./main.cjs', import.meta.url));
+  if (!existsSync(bundled)) return import('./main');
+  // A file of its own (scripts/cli.mjs): the hand-off above never loads node:crypto or node:vm.
+  const { runWithCodeCache } = await import('./code-cache');
+  const loaded = runWithCodeCache(bundled);
+  process.once('exit', () => loaded.saveCache());
+  if (!isMainModule(loaded.exports)) throw new Error(`${bundled} does not export the CLI's main`);
+  return loaded.exports;
+}
+
+function isMainModule(exports: unknown): exports is typeof import('./main') {
+  return (
+    typeof exports === 'object' && exports !== null && 'main' in exports && typeof exports.main === 'function'
+  );
 }
 
 run(process.argv.slice(2)).then(

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,14 @@ import { openDataFolderDmp } from '../../../src/main/app/data-folder-dmp';
 import { silentLogger } from '../../../src/main/log/logger';
 import { startApp } from '../support/app-harness';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
-import { buildCli, lockContentFor, runBuiltCliRecordingModules, runCli, type CliRun } from './support';
+import {
+  buildCli,
+  lockContentFor,
+  repoRoot,
+  runBuiltCliRecordingModules,
+  runCli,
+  type CliRun,
+} from './support';
 
 /**
  * `cli import` while an instance holds the data folder: the instance is the composition root (the
@@ -120,7 +128,7 @@ describe('cli import hands its files to the instance holding the data folder', (
     const run = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', dataDir]);
     expect(run.stdout).toMatch(/^OK VAC_2023\.01\.xml/);
     expect(run.code).toBe(0);
-    // One module of ours, the entry (main.mjs and its chunks are the rest of the CLI), and in it the
+    // One module of ours, the entry (main.cjs and code-cache.mjs are the rest of the CLI), and in it the
     // client: the list is the real one.
     expect(run.files.filter((file) => !file.startsWith('node_modules/'))).toEqual(['out/cli/index.mjs']);
     expect(run.sources).toContain('src/main/local-import/client.ts');
@@ -136,42 +144,52 @@ describe('cli import hands its files to the instance holding the data folder', (
     expect(heavy).toEqual([]);
   });
 
-  it('a cold import runs sql.js on baseline code only, set before the rest of the CLI loads, and its store in its own thread', async () => {
+  it('a cold import runs sql.js on baseline code only, set before the rest of the CLI is compiled, and its store in its own thread', async () => {
     const dataDir = freshDir();
     const run = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', dataDir]);
     expect(run.stdout).toMatch(/^OK VAC_2023\.01\.xml/);
     expect(run.code).toBe(0);
     // The optimising recompilation of WebAssembly costs a short process more than it saves, and its
-    // exit waits for it (docs/performance.md): the flag must be set before sql.js is compiled.
+    // exit waits for it (docs/performance.md): the flag must be set before sql.js is compiled, and
+    // before main.cjs is (V8 takes a code cache only under the flags it was written with).
     const flag = run.events.indexOf('v8 --liftoff-only');
     expect(flag).toBeGreaterThanOrEqual(0);
-    expect(flag).toBeLessThan(run.events.indexOf('out/cli/main.mjs'));
-    // No worker thread to boot beside the CLI's own start-up (in-thread-store.ts, docs/performance.md).
-    expect(run.events).not.toContain('out/cli/store-worker.js');
-    expect(run.modules.some((module) => module.sources.includes('src/main/store/in-thread-store.ts'))).toBe(
-      true,
-    );
+    expect(flag).toBeLessThan(run.events.findIndex((event) => event.startsWith('script out/cli/main.cjs ')));
+    // No worker thread to boot beside the CLI's own start-up: the store is served in this thread
+    // (in-thread-store.ts), the document parsed in it (docs/performance.md).
+    expect(run.events.filter((event) => event.startsWith('worker '))).toEqual([]);
   });
 
-  it('a cold import loads no zod and no date-fns index, and pino-roll only once the log file opens', async () => {
-    const dataDir = freshDir();
-    const run = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', dataDir]);
-    expect(run.stdout).toMatch(/^OK VAC_2023\.01\.xml/);
-    expect(run.code).toBe(0);
-    // What the main thread compiled before it could take the folder's lock (docs/performance.md,
-    // CLI import, cold path): zod, through the DMP service's error type and entry data (~470 KB
-    // minified), and date-fns whole (~250 functions) for the five pino-roll calls.
-    expect(run.sources.filter((source) => source.startsWith('node_modules/zod/'))).toEqual([]);
-    expect(run.sources).not.toContain('node_modules/date-fns/index.cjs');
-    const dateFns = run.sources.filter((source) => source.startsWith('node_modules/date-fns/'));
-    expect(dateFns).toContain('node_modules/date-fns/format.cjs');
+  it('a cold import runs the rest of the CLI from its code cache, written by the first run of the build', async () => {
+    const cache = join(repoRoot, 'out', 'cli', 'main.cjs.v8-cache');
+    rmSync(cache, { force: true });
+    const compiled = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', freshDir()]);
+    expect(compiled.code).toBe(0);
+    expect(compiled.events).toContain('script out/cli/main.cjs cache=none');
+    // Bound to this very build: its digest is in the header (code-cache.ts).
+    const digest = createHash('sha256')
+      .update(readFileSync(join(repoRoot, 'out', 'cli', 'main.cjs'), 'utf8'))
+      .digest();
+    expect(readFileSync(cache).subarray(12, 44)).toEqual(digest);
+
+    const cached = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', freshDir()]);
+    expect(cached.code).toBe(0);
+    expect(withoutIds(cached).stdout).toBe(withoutIds(compiled).stdout);
+    expect(cached.events).toContain('script out/cli/main.cjs cache=used');
+    // The code cache is compiled code, never loaded by the hand-off.
+    expect(cached.files).toContain('out/cli/code-cache.mjs');
+  });
+
+  it('the CLI bundle takes from date-fns only the functions pino-roll calls', () => {
+    // pino-roll's `require('date-fns')` would bring date-fns whole (~250 functions) for five calls
+    // (scripts/node-bundle.mjs, dateFnsByFunction).
+    const map = JSON.parse(readFileSync(join(repoRoot, 'out', 'cli', 'main.cjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+    const dateFns = map.sources.filter((source) => source.includes('node_modules/date-fns/'));
+    expect(dateFns.some((source) => source.endsWith('node_modules/date-fns/format.cjs'))).toBe(true);
+    expect(dateFns.some((source) => source.endsWith('node_modules/date-fns/index.cjs'))).toBe(false);
     expect(dateFns.length).toBeLessThan(100);
-    // pino-roll is in a file of its own, loaded by the logger's import() and not with the logger.
-    const fileOf = (source: string): string | undefined =>
-      run.modules.find((module) => module.sources.includes(source))?.file;
-    const roll = fileOf('node_modules/pino-roll/pino-roll.js');
-    expect(roll).toBeDefined();
-    expect(roll).not.toBe(fileOf('src/main/log/logger.ts'));
   });
 
   it('offers the socket only while the instance runs, 0600 in a 0700 folder; without an instance the CLI opens the store itself', async () => {

@@ -37,9 +37,12 @@ export function runCli(args: string[], onStderr?: (text: string) => void): Promi
  * The built CLI (`node out/cli/index.mjs`, as a hospital system runs it) with a module hook in front
  * that records every module it loads: `files`, the modules' files, and `sources`, the source files
  * those were built from (read from each bundle file's source map), all relative to the repository
- * (`out/cli/index.mjs`, `node_modules/zod/…`); `modules`, each file with its own sources. `events`
+ * (`out/cli/index.mjs`, `node_modules/zod/…`); `modules`, each file with its own sources. Those are
+ * the ES modules; `main.cjs`, which code-cache.ts compiles itself, shows in `events` only. `events`
  * is the same record in order, main thread and workers together, with the V8 flags the process set
- * (`v8 --flag`) among the modules.
+ * (`v8 --flag`), each script compiled through `vm.Script` and whether V8 took its code cache
+ * (`script out/cli/main.cjs cache=used|rejected|none`), and each worker thread started
+ * (`worker out/cli/store-worker.js`) among the modules.
  */
 export async function runBuiltCliRecordingModules(args: string[]): Promise<
   CliRun & {
@@ -60,8 +63,23 @@ export async function runBuiltCliRecordingModules(args: string[]): Promise<
   const preload = `import { register, syncBuiltinESMExports } from 'node:module';
     import { appendFileSync } from 'node:fs';
     import v8 from 'node:v8';
+    import vm from 'node:vm';
+    import threads from 'node:worker_threads';
+    const record = (line) => appendFileSync(${JSON.stringify(list)}, line + '\\n');
     const setFlags = v8.setFlagsFromString;
-    v8.setFlagsFromString = (flags) => { appendFileSync(${JSON.stringify(list)}, 'v8 ' + flags + '\\n'); setFlags(flags); };
+    v8.setFlagsFromString = (flags) => { record('v8 ' + flags); setFlags(flags); };
+    const Script = vm.Script;
+    vm.Script = class extends Script {
+      constructor(code, options) {
+        super(code, options);
+        const cache = options?.cachedData ? (this.cachedDataRejected ? 'rejected' : 'used') : 'none';
+        record('script ' + options?.filename + ' cache=' + cache);
+      }
+    };
+    const Worker = threads.Worker;
+    threads.Worker = class extends Worker {
+      constructor(entry, options) { record('worker ' + (entry instanceof URL ? entry.pathname : entry)); super(entry, options); }
+    };
     syncBuiltinESMExports();
     register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}, { data: { file: ${JSON.stringify(list)} } });`;
   try {
@@ -91,8 +109,8 @@ export async function runBuiltCliRecordingModules(args: string[]): Promise<
       };
     });
     const events = lines
-      .filter((line) => line.startsWith('file:') || line.startsWith('v8 '))
-      .map((line) => (line.startsWith('file:') ? relative(fileURLToPath(line)) : line));
+      .filter((line) => /^(file:|v8 |script |worker )/.test(line))
+      .map((line) => (line.startsWith('file:') ? relative(fileURLToPath(line)) : line.replace(repoRoot, '')));
     return {
       ...run,
       files: files.map(relative),
