@@ -13,7 +13,7 @@ import { constants as vmConstants, Script } from 'node:vm';
  * (docs/performance.md, CLI import).
  *
  * The cache file: `PDMPJSC1`, V8's version-and-flags tag (`v8.cachedDataVersionTag()`, u32 big
- * endian), the SHA-256 of the bundle's source, then V8's data. V8 itself checks only its version,
+ * endian), the SHA-256 of the bundle file, then V8's data. V8 itself checks only its version,
  * its flags and the source's *length*: the digest is what keeps a cache of another build of the
  * same length from running in place of this one. The data holds code and the constants written in
  * the source, no value computed at run time (tested). Anyone who can write the cache can write the
@@ -66,8 +66,9 @@ type CommonJsBody = (
 
 /** Loads and runs the CommonJS file `bundle` (its top level, synchronously), with its code cache. */
 export function runWithCodeCache(bundle: string): CodeCachedModule {
-  const source = readFileSync(bundle, 'utf8');
-  const digest = createHash('sha256').update(source).digest();
+  const bytes = readFileSync(bundle);
+  const digest = createHash('sha256').update(bytes).digest();
+  const source = bytes.toString('utf8');
   const tag = cachedDataVersionTag();
   const cacheFile = codeCacheFile(bundle);
   const found = readCodeCache(cacheFile, digest, tag);

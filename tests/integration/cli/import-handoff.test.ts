@@ -168,7 +168,7 @@ describe('cli import hands its files to the instance holding the data folder', (
     expect(compiled.events).toContain('script out/cli/main.cjs cache=none');
     // Bound to this very build: its digest is in the header (code-cache.ts).
     const digest = createHash('sha256')
-      .update(readFileSync(join(repoRoot, 'out', 'cli', 'main.cjs'), 'utf8'))
+      .update(readFileSync(join(repoRoot, 'out', 'cli', 'main.cjs')))
       .digest();
     expect(readFileSync(cache).subarray(12, 44)).toEqual(digest);
 

@@ -58,7 +58,7 @@ describe('runWithCodeCache', () => {
     expect(bytes.subarray(0, layout.tagAt).toString('latin1')).toBe(layout.magic);
     expect(bytes.readUInt32BE(layout.tagAt)).toBe(cachedDataVersionTag());
     expect(bytes.subarray(layout.digestAt, layout.dataAt)).toEqual(
-      createHash('sha256').update(readFileSync(bundle, 'utf8')).digest(),
+      createHash('sha256').update(readFileSync(bundle)).digest(),
     );
     expect(bytes.length).toBeGreaterThan(layout.dataAt);
 
@@ -108,7 +108,7 @@ describe('runWithCodeCache', () => {
     // compiled: V8 consults cached data only when its in-memory cache misses.)
     writeBundle('v9');
     const header = Buffer.from(good.subarray(0, layout.dataAt));
-    createHash('sha256').update(readFileSync(bundle, 'utf8')).digest().copy(header, layout.digestAt);
+    createHash('sha256').update(readFileSync(bundle)).digest().copy(header, layout.digestAt);
     writeFileSync(codeCacheFile(bundle), Buffer.concat([header, Buffer.alloc(4096, 0x5a)]));
     const loaded = runWithCodeCache(bundle);
     expect(loaded.cache).toBe('damaged');

@@ -1,3 +1,0 @@
-import { createRequire as __cliCreateRequire } from 'node:module'; const require = __cliCreateRequire(import.meta.url);
-import{a as e}from"./chunk-XVDI5HMX.mjs";var t=class extends Error{constructor(o,n,s={}){super(n?`${o}: ${n}`:o);this.reason=o;this.detail=n;this.facts=s;this.name="StoreError"}reason;detail;facts;static{e(this,"StoreError")}};function i(r){return r instanceof t?{reason:r.reason,detail:r.detail,facts:r.facts}:{reason:"IO",detail:r instanceof Error?`${r.name}: ${r.message}`:String(r)}}e(i,"serializeError");function E(r){return new t(r.reason,r.detail,r.facts)}e(E,"deserializeError");export{t as a,i as b,E as c};
-//# sourceMappingURL=chunk-G2MGTRV5.mjs.map
