@@ -1,5 +1,5 @@
-import { appendFileSync, chmodSync, mkdirSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { appendFileSync, chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
 import pino, { type DestinationStream } from 'pino';
 import type { RollingStream } from 'pino-roll';
 
@@ -120,6 +120,27 @@ process.once('exit', () => {
   }
 });
 
+/**
+ * The file pino-roll would append to: `<base>.<N><extension>` with the highest N present, else N = 1.
+ * Where lines queued before it opened go at exit, after the lines already written.
+ */
+function lastNumberedFile(base: string, extension: string): string {
+  const name = basename(base);
+  let last = 1;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dirname(base));
+  } catch {
+    // No folder yet: the first file.
+  }
+  for (const file of names) {
+    if (!file.startsWith(`${name}.`) || !file.endsWith(extension)) continue;
+    const number = file.slice(name.length + 1, file.length - extension.length);
+    if (/^[1-9]\d*$/.test(number)) last = Math.max(last, Number(number));
+  }
+  return `${base}.${last}${extension}`;
+}
+
 /** Lines logged while pino-roll opens its file (it looks for the last numbered file first). */
 const MAX_PENDING_LINES = 10_000;
 
@@ -187,7 +208,7 @@ function rollingDestination(
   atExit.add(() => {
     if (stream) stream.flushSync();
     else if (pending.length > 0 && !failed)
-      appendFileSync(`${base}.1${extension}`, pending.join(''), { mode: 0o600 });
+      appendFileSync(lastNumberedFile(base, extension), pending.join(''), { mode: 0o600 });
   });
 
   return {

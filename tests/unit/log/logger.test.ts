@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -125,5 +134,30 @@ describe('logger', () => {
       'line 1',
       'line 2',
     ]);
+  });
+
+  it('writes those lines after the last ones, in the newest rotated file, as pino-roll would have', () => {
+    dir = mkdtempSync(join(tmpdir(), 'poste-dmp-log-'));
+    const logs = join(dir, 'logs');
+    mkdirSync(logs, { mode: 0o700 });
+    // Rotation has reached file 3 (file 2 was removed); other files in the folder do not count.
+    writeFileSync(join(logs, 'poste-dmp.1.log'), '{"msg":"old"}\n', { mode: 0o600 });
+    writeFileSync(join(logs, 'poste-dmp.3.log'), '{"msg":"before"}\n', { mode: 0o600 });
+    writeFileSync(join(logs, 'poste-dmp.12.log.bak'), '', { mode: 0o600 });
+    writeFileSync(join(logs, 'other.40.log'), '', { mode: 0o600 });
+    const script = `
+      import { createLogger } from ${JSON.stringify(join(process.cwd(), 'src/main/log/logger.ts'))};
+      const log = createLogger({ file: ${JSON.stringify(join(logs, 'poste-dmp.log'))} });
+      log.info('after');
+      process.exit(0);
+    `;
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    const msgs = (file: string): string[] =>
+      readFileSync(join(logs, file), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(msgs('poste-dmp.3.log')).toEqual(['before', 'after']);
+    expect(msgs('poste-dmp.1.log')).toEqual(['old']);
   });
 });
