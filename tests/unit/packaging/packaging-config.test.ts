@@ -30,6 +30,15 @@ describe('packaging configuration', () => {
     expect(config.asarUnpack).toContain('**/*.node');
     expect(config.deb?.depends).toEqual(expect.arrayContaining(['pcscd', 'libpcsclite1']));
     expect(config.files).toContain('!resources/cards/**');
+    // The Electron app's own bundles only: not the CLI's or the DMP host's (plain node, with the
+    // CLI's V8 code cache written beside it on the build machine).
+    const files = config.files as string[];
+    expect(files).toEqual(expect.arrayContaining(['out/main/**', 'out/preload/**', 'out/renderer/**']));
+    expect(
+      files.filter(
+        (pattern) => pattern.startsWith('out/') && !/^out\/(main|preload|renderer)\//.test(pattern),
+      ),
+    ).toEqual([]);
     // Fuses are flipped by our own hook, not a second time by electron-builder.
     expect(config.electronFuses ?? null).toBeNull();
     expect(typeof config.afterPack).toBe('string');
