@@ -29,6 +29,15 @@ export function defaultDataDir(): string {
   return join(base, 'poste-dmp');
 }
 
+/**
+ * The user's cache folder for Poste DMP (the XDG cache folder): what can be rebuilt at any time,
+ * never patient data. Today the CLI's V8 code cache, when the CLI's own folder is not writable.
+ */
+export function userCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'poste-dmp');
+}
+
 /** The one layout of a data folder, for the desktop app, the browser host, the CLI and the benchmarks. */
 export interface DataLayout {
   dataDir: string;

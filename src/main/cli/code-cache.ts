@@ -1,23 +1,26 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { cachedDataVersionTag } from 'node:v8';
 import { constants as vmConstants, Script } from 'node:vm';
 
 /**
- * Runs a CommonJS bundle with a V8 code cache kept beside it (`<bundle>.v8-cache`), as Node 22's
- * module compile cache would; Node 20 has none. A cold CLI command spends much of its start
- * compiling the CLI's code: the cache holds the compiled code of a previous run (its top level and
- * every function that run compiled), so the next one deserializes instead of compiling
- * (docs/performance.md, CLI import).
+ * Runs a CommonJS bundle with a V8 code cache, as Node 22's module compile cache would; Node 20 has
+ * none. A cold CLI command spends much of its start compiling the CLI's code: the cache holds the
+ * compiled code of a previous run (its top level and every function that run compiled), so the
+ * next one deserializes instead of compiling (docs/performance.md, CLI import).
+ *
+ * The cache is kept beside the bundle (`<bundle>.v8-cache`), or, when the bundle's folder is not
+ * writable (an installation owned by another account), in a folder of the user's (`fallbackDir`).
+ * Either place is writable only by who could already change what the CLI runs as that user: the
+ * bundle's owner, or the user.
  *
  * The cache file: `PDMPJSC1`, V8's version-and-flags tag (`v8.cachedDataVersionTag()`, u32 big
  * endian), the SHA-256 of the bundle file, then V8's data. V8 itself checks only its version,
  * its flags and the source's *length*: the digest is what keeps a cache of another build of the
  * same length from running in place of this one. The data holds code and the constants written in
- * the source, no value computed at run time (tested). Anyone who can write the cache can write the
- * bundle beside it.
+ * the source, no value computed at run time (tested).
  */
 const magic = Buffer.from('PDMPJSC1', 'latin1');
 const headerBytes = magic.length + 4 + 32;
@@ -39,7 +42,7 @@ export type CodeCacheSave =
   | 'written'
   /** V8 flags changed after the compile: a cache written now would be refused by the next run. */
   | 'flags-changed'
-  /** The folder is not writable (a read-only install), or the disk refused: the next run compiles. */
+  /** Neither place could take it (the disk refused): the next run compiles. */
   | 'failed';
 
 export interface CodeCachedModule {
@@ -53,8 +56,23 @@ export interface CodeCachedModule {
   saveCache(): CodeCacheSave;
 }
 
-/** Where the cache of `bundle` lives. */
+export interface CodeCacheOptions {
+  /**
+   * Where the cache goes when the bundle's own folder cannot take it (an installation its user
+   * cannot write to): a folder of the user's, created 0700, one file per bundle path.
+   */
+  fallbackDir?: string;
+}
+
+/** Where the cache of `bundle` lives: beside it. */
 export const codeCacheFile = (bundle: string): string => `${bundle}.v8-cache`;
+
+/** The places a cache of `bundle` is looked for, and written to, in order. */
+export function codeCacheFiles(bundle: string, options: CodeCacheOptions = {}): string[] {
+  if (!options.fallbackDir) return [codeCacheFile(bundle)];
+  const place = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
+  return [codeCacheFile(bundle), join(options.fallbackDir, `${basename(bundle)}-${place}.v8-cache`)];
+}
 
 type CommonJsBody = (
   exports: unknown,
@@ -65,13 +83,15 @@ type CommonJsBody = (
 ) => void;
 
 /** Loads and runs the CommonJS file `bundle` (its top level, synchronously), with its code cache. */
-export function runWithCodeCache(bundle: string): CodeCachedModule {
+export function runWithCodeCache(bundle: string, options: CodeCacheOptions = {}): CodeCachedModule {
   const bytes = readFileSync(bundle);
   const digest = createHash('sha256').update(bytes).digest();
   const source = bytes.toString('utf8');
   const tag = cachedDataVersionTag();
-  const cacheFile = codeCacheFile(bundle);
-  const found = readCodeCache(cacheFile, digest, tag);
+  const cacheFiles = codeCacheFiles(bundle, options);
+  // The first usable one; else what was wrong with the first (the one beside the bundle).
+  const tried = cacheFiles.map((file) => readCodeCache(file, digest, tag));
+  const found = tried.find((one) => one.data) ?? tried[0]!;
   // Node's CommonJS wrapper, on a line of its own that `lineOffset` hides: the lines and columns of
   // stack traces are the bundle's, as its source map expects.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, {
@@ -87,7 +107,7 @@ export function runWithCodeCache(bundle: string): CodeCachedModule {
   return {
     exports: module.exports,
     cache,
-    saveCache: () => (cache === 'used' ? 'kept' : writeCodeCache(script, cacheFile, digest, tag)),
+    saveCache: () => (cache === 'used' ? 'kept' : writeCodeCache(script, cacheFiles, digest, tag)),
   };
 }
 
@@ -109,21 +129,34 @@ function readCodeCache(
   return { state: 'used', data: bytes.subarray(headerBytes) };
 }
 
-function writeCodeCache(script: Script, cacheFile: string, digest: Buffer, tag: number): CodeCacheSave {
+function writeCodeCache(script: Script, cacheFiles: string[], digest: Buffer, tag: number): CodeCacheSave {
   // V8 folds its flags into the tag: a flag set since the compile would make the cache useless.
   if (cachedDataVersionTag() !== tag) return 'flags-changed';
   const header = Buffer.alloc(headerBytes);
   magic.copy(header);
   header.writeUInt32BE(tag, magic.length);
   digest.copy(header, magic.length + 4);
-  // Written aside, then renamed: two commands finishing together each leave a whole file.
-  const temp = `${cacheFile}.${process.pid}.tmp`;
+  const contents = Buffer.concat([header, script.createCachedData()]);
+  for (const [i, cacheFile] of cacheFiles.entries()) {
+    // Written aside, then renamed: two commands finishing together each leave a whole file.
+    const temp = `${cacheFile}.${process.pid}.tmp`;
+    try {
+      if (i > 0) mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+      writeFileSync(temp, contents);
+      renameSync(temp, cacheFile);
+      return 'written';
+    } catch {
+      removeQuietly(temp);
+    }
+  }
+  return 'failed';
+}
+
+/** Removes a temporary file that may not exist, whose folder may not either: never throws. */
+function removeQuietly(path: string): void {
   try {
-    writeFileSync(temp, Buffer.concat([header, script.createCachedData()]));
-    renameSync(temp, cacheFile);
-    return 'written';
+    rmSync(path, { force: true });
   } catch {
-    rmSync(temp, { force: true });
-    return 'failed';
+    // Nothing was written there.
   }
 }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { defaultDataDir } from '../app/paths';
+import { defaultDataDir, userCacheDir } from '../app/paths';
 import { printErr, printOut } from './cli-context';
 import { handOffImportCommand } from './commands/import';
 
@@ -25,7 +26,8 @@ async function run(argv: string[]): Promise<number> {
   // recompiling sql.js's hottest WebAssembly functions with its optimising compiler, on the same two
   // cores, and make the process wait for those compilations at exit (~200 ms here): the baseline
   // code is what a short run needs. Set before sql.js is compiled (flags are per process, workers
-  // included). Measured in docs/performance.md (CLI import, cold path).
+  // included), and before main.cjs is: V8 takes a code cache only under the flags it was written
+  // with. Measured in docs/performance.md (CLI import, cold path).
   setFlagsFromString('--liftoff-only');
   const { main } = await loadRestOfCli();
   return main(argv);
@@ -41,7 +43,7 @@ async function loadRestOfCli(): Promise<typeof import('./main')> {
   if (!existsSync(bundled)) return import('./main');
   // A file of its own (scripts/cli.mjs): the hand-off above never loads node:crypto or node:vm.
   const { runWithCodeCache } = await import('./code-cache');
-  const loaded = runWithCodeCache(bundled);
+  const loaded = runWithCodeCache(bundled, { fallbackDir: join(userCacheDir(), 'cli') });
   process.once('exit', () => loaded.saveCache());
   if (!isMainModule(loaded.exports)) throw new Error(`${bundled} does not export the CLI's main`);
   return loaded.exports;

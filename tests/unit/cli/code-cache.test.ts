@@ -7,14 +7,15 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedDataVersionTag } from 'node:v8';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { codeCacheFile, runWithCodeCache } from '../../../src/main/cli/code-cache';
+import { codeCacheFile, codeCacheFiles, runWithCodeCache } from '../../../src/main/cli/code-cache';
 
 /** The cache file's layout, restated from code-cache.ts's documentation. */
 const layout = { magic: 'PDMPJSC1', tagAt: 8, digestAt: 12, dataAt: 44 };
@@ -115,14 +116,34 @@ describe('runWithCodeCache', () => {
     expect(exportsOf(loaded).version()).toBe('v9');
   });
 
-  it('a cache it cannot write is no failure, and leaves no temporary file', () => {
+  it('goes to the user’s folder (0700) when the bundle’s cannot take it, and is used from there', () => {
     writeBundle('v1');
     // A directory where the cache should go: the rename fails whatever the process's rights.
     mkdirSync(join(codeCacheFile(bundle), 'occupied'), { recursive: true });
-    const loaded = runWithCodeCache(bundle);
+    const fallbackDir = join(dir, 'user-cache', 'cli');
+    const first = runWithCodeCache(bundle, { fallbackDir });
+    expect(first.saveCache()).toBe('written');
+    expect(statSync(fallbackDir).mode & 0o777).toBe(0o700);
+    const [, inUserFolder] = codeCacheFiles(bundle, { fallbackDir });
+    expect(readdirSync(fallbackDir)).toEqual([basename(inUserFolder!)]);
+    // Named after the bundle's path: two installations do not take turns rewriting one file.
+    expect(codeCacheFiles(join(dir, 'other', 'bundle.cjs'), { fallbackDir })[1]).not.toBe(inUserFolder);
+
+    const second = runWithCodeCache(bundle, { fallbackDir });
+    expect(second.cache).toBe('used');
+    expect(exportsOf(second).version()).toBe('v1');
+    expect(second.saveCache()).toBe('kept');
+  });
+
+  it('a cache it cannot write anywhere is no failure, and leaves no temporary file', () => {
+    writeBundle('v1');
+    mkdirSync(join(codeCacheFile(bundle), 'occupied'), { recursive: true });
+    // The user's folder cannot be created either: a file is in the way.
+    writeFileSync(join(dir, 'user-cache'), '');
+    const loaded = runWithCodeCache(bundle, { fallbackDir: join(dir, 'user-cache', 'cli') });
     expect(exportsOf(loaded).greet('Mme Martin')).toBe('Bonjour Mme Martin');
     expect(loaded.saveCache()).toBe('failed');
-    expect(readdirSync(dir).sort()).toEqual(['bundle.cjs', 'bundle.cjs.v8-cache']);
+    expect(readdirSync(dir).sort()).toEqual(['bundle.cjs', 'bundle.cjs.v8-cache', 'user-cache']);
   });
 
   it('holds compiled code only: no value the bundle computed while it ran', () => {
