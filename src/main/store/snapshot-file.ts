@@ -1,8 +1,9 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createDecipheriv, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { StoreError } from './errors';
 import { keyFingerprint, type StoreKey } from './key';
+import { openPiece, sealOverhead, sealPiece, tagLength } from './sealed-piece';
 import { allocateImage, onDemandImage, type BlockSource, type OnDemandImageHandle } from './sql-image';
 
 /**
@@ -26,9 +27,8 @@ const blockFormat = 2;
 const commonHeaderLength = 8 + 2 + 2 + 4 + 8;
 const wholeHeaderLength = commonHeaderLength + 12;
 const blockHeaderLength = commonHeaderLength + 12 + 4 + 8;
-const ivLength = 12;
-const tagLength = 16;
-const blockOverhead = ivLength + tagLength;
+/** Each block is a sealed piece (sealed-piece.ts). */
+const blockOverhead = sealOverhead;
 export const defaultChunkSize = 8 * 1024 * 1024;
 /** 64 KB: 16 SQLite pages per authentication, and ~2 300 blocks for a 150 MB store. */
 export const defaultBlockSize = 64 * 1024;
@@ -111,10 +111,7 @@ export async function writeSnapshotFile(
           index * blockSize,
           Math.min((index + 1) * blockSize, plaintext.length),
         );
-        const iv = randomBytes(ivLength);
-        const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: tagLength });
-        cipher.setAAD(blockAad(header, index));
-        pieces.push(iv, cipher.update(block), cipher.final(), cipher.getAuthTag());
+        pieces.push(...sealPiece(key, block, blockAad(header, index)).pieces);
       }
       await file.write(Buffer.concat(pieces));
     }
@@ -211,23 +208,12 @@ class SealedBlocks implements BlockSource {
     const got = readSync(this.fd, sealed, 0, sealed.length, position);
     if (got !== sealed.length)
       throw new SnapshotReadError('CORRUPT_SNAPSHOT', `${this.path}: short read of block ${index}`);
-    const decipher = createDecipheriv('aes-256-gcm', this.key.key, sealed.subarray(0, ivLength), {
-      authTagLength: tagLength,
-    });
-    decipher.setAAD(blockAad(this.header, index));
-    decipher.setAuthTag(sealed.subarray(ivLength + length));
-    let plain: Buffer;
-    try {
-      plain = Buffer.concat([
-        decipher.update(sealed.subarray(ivLength, ivLength + length)),
-        decipher.final(),
-      ]);
-    } catch {
+    const plain = openPiece(this.key, sealed, blockAad(this.header, index));
+    if (!plain)
       throw new SnapshotReadError(
         'CORRUPT_SNAPSHOT',
         `${this.path}: block ${index} of ${this.count} failed authentication`,
       );
-    }
     target.set(plain, offset);
   }
 

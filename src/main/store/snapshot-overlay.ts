@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { unlinkIfExists, writeFileDurably, writePiecesAt } from './durable-fs';
@@ -7,6 +6,7 @@ import { keyFingerprint, type StoreKey } from './key';
 import type { BlockSource } from './sql-image';
 import { SnapshotReadError, type SnapshotIdentity } from './snapshot-file';
 import { overlayName } from './store-files';
+import { openPiece, sealOverhead, sealPiece, tagLength } from './sealed-piece';
 
 /**
  * The overlay of a snapshot: the blocks of the database image that changed since the snapshot was
@@ -36,9 +36,6 @@ import { overlayName } from './store-files';
 const magic = Buffer.from('PDMPOVLY', 'ascii');
 const formatVersion = 1;
 const headerLength = 48;
-const ivLength = 12;
-const tagLength = 16;
-const sealOverhead = ivLength + tagLength;
 const noTag = Buffer.alloc(tagLength);
 /** Fixed part of a head's plaintext, before the block indexes. */
 const headFields = 36;
@@ -118,34 +115,6 @@ function blockLength(index: number, blockSize: number, imageLength: number): num
   return Math.min(blockSize, imageLength - index * blockSize);
 }
 
-/** `IV | ciphertext | tag` as pieces, written as they are (no copy into one buffer). */
-function seal(key: StoreKey, plain: Uint8Array, aad: Buffer): { pieces: Buffer[]; tag: Buffer } {
-  const iv = randomBytes(ivLength);
-  const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: tagLength });
-  cipher.setAAD(aad);
-  const body = cipher.update(plain);
-  const rest = cipher.final();
-  const tag = cipher.getAuthTag();
-  return { pieces: [iv, body, rest, tag], tag };
-}
-
-/** The plaintext of `sealed`, or null when it fails its tag. */
-function open(key: StoreKey, sealed: Buffer, aad: Buffer): Buffer | null {
-  const decipher = createDecipheriv('aes-256-gcm', key.key, sealed.subarray(0, ivLength), {
-    authTagLength: tagLength,
-  });
-  decipher.setAAD(aad);
-  decipher.setAuthTag(sealed.subarray(sealed.length - tagLength));
-  try {
-    return Buffer.concat([
-      decipher.update(sealed.subarray(ivLength, sealed.length - tagLength)),
-      decipher.final(),
-    ]);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The valid segments of the overlay that belongs to `snapshot`, in order, up to the first one that
  * is torn or whose head fails its tag (its blocks are checked when read); null when there is no
@@ -172,7 +141,7 @@ function readSegments(fd: number, key: StoreKey, snapshot: SnapshotIdentity): Se
       break;
     const sealedHead = Buffer.alloc(headLength);
     if (readSync(fd, sealedHead, 0, headLength, headStart) !== headLength) break;
-    const head = open(key, sealedHead, headAad(header, segments.length, headLength, previousTag));
+    const head = openPiece(key, sealedHead, headAad(header, segments.length, headLength, previousTag));
     if (!head) break;
     const headTag = Buffer.from(sealedHead.subarray(headLength - tagLength));
     const segment = parseHead(head, snapshot.blockSize, headStart + headLength, headTag);
@@ -293,7 +262,7 @@ function latestPlace(segments: Segment[], index: number): SealedBlockPlace | und
 function readSealedBlock(fd: number, key: StoreKey, place: SealedBlockPlace, index: number): Buffer | null {
   const sealed = Buffer.alloc(place.length + sealOverhead);
   if (readSync(fd, sealed, 0, sealed.length, place.offset) !== sealed.length) return null;
-  return open(key, sealed, blockAad(place.headTag, index));
+  return openPiece(key, sealed, blockAad(place.headTag, index));
 }
 
 /** The snapshot's blocks, with the overlay's blocks over them (the latest segment's first). */
@@ -362,13 +331,13 @@ export function appendOverlaySegment(
   head.writeUInt32BE(blocks.length, 32);
   blocks.forEach(([index], i) => head.writeUInt32BE(index, headFields + i * 4));
   const headLength = head.length + sealOverhead;
-  const sealedHead = seal(key, head, headAad(header, place.index, headLength, place.previousTag));
+  const sealedHead = sealPiece(key, head, headAad(header, place.index, headLength, place.previousTag));
   const lengthField = Buffer.alloc(4);
   lengthField.writeUInt32BE(headLength, 0);
   const segment = [
     lengthField,
     ...sealedHead.pieces,
-    ...blocks.flatMap(([index, block]) => seal(key, block, blockAad(sealedHead.tag, index)).pieces),
+    ...blocks.flatMap(([index, block]) => sealPiece(key, block, blockAad(sealedHead.tag, index)).pieces),
   ];
   const segmentLength = segment.reduce((n, piece) => n + piece.length, 0);
   const next = (offset: number): AppendPlace => ({
