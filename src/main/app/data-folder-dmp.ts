@@ -3,7 +3,7 @@ import { DmpService } from '../dmp/dmp-service';
 import { dmpMigrations } from '../dmp/migrations';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/types';
-import type { PrestartedStore } from '../store/store-worker-start';
+import type { PrestartedStore } from '../store/store-thread';
 import type { SnapshotReading } from '../store/snapshot-file';
 import { AuditLog } from '../audit/audit-log';
 import type { CdaParser } from '../dmp/parse-cda';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defaultDataDir } from '../app/paths';
 import { defaultWaitSeconds, exitCode, printErr, printOut, type CliContext } from './cli-context';
 import { defaultReferenceDate } from './commands/generate';
-import type { PrestartedStore } from '../store/store-worker-start';
+import type { PrestartedStore } from '../store/store-thread';
 
 /**
  * `npm run cli -- <command>`: headless tools for support staff and hospital IT (entered through

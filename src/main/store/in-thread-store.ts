@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import { serveStore } from './store-service';
-import { PrestartedStore, type StoreThread } from './store-worker-start';
+import { PrestartedStore, type StoreThread } from './store-thread';
 import type { WorkerMessage } from './worker-protocol';
 
 /**

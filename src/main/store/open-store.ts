@@ -13,7 +13,7 @@ import { SerialQueue } from '../concurrency/serial-queue';
 import { migrationScripts } from './migration-scripts';
 import type { ChainedWrite, Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
 import type { WorkerMessage, WorkerOpenData, WorkerOpenMessage, WorkerRequestBody } from './worker-protocol';
-import type { PrestartedStore, StoreThread } from './store-worker-start';
+import type { PrestartedStore, StoreThread } from './store-thread';
 
 export interface OpenStoreOptions {
   /** Directory that holds `snapshot`, `snapshot.prev`, `journal.*`; created if absent (mode 0700). */

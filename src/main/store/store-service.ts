@@ -68,7 +68,7 @@ export function serveStore(port: StoreServicePort): void {
   }
 
   // sql.js compiles while the open request is on its way: the service may have been started early,
-  // before the data-folder lock was taken and the key read (store-worker-start.ts).
+  // before the data-folder lock was taken and the key read (store-thread.ts).
   preloadSql();
   port.once('message', (message: WorkerOpenMessage) => void open(message.data));
 }

@@ -18,7 +18,7 @@ export interface WorkerOpenData {
 
 /**
  * The first message a store worker receives: it loads sql.js as soon as it starts, then waits for
- * this (a worker may be started before the key is known: store-worker-start.ts).
+ * this (a worker may be started before the key is known: store-thread.ts).
  */
 export interface WorkerOpenMessage {
   kind: 'open';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { startWorker, workerEntryAt } from '../../../src/main/concurrency/worker-entry';
 import { generateStoreKey, openStore, StoreError } from '../../../src/main/store';
 import { prestartStoreInThisThread } from '../../../src/main/store/in-thread-store';
-import { PrestartedStore } from '../../../src/main/store/store-worker-start';
+import { PrestartedStore } from '../../../src/main/store/store-thread';
 import { captureLog, itemsMigration, tempDir } from './helpers';
 
 /** Gives a started store time to load sql.js and do anything else it would do unasked. */
