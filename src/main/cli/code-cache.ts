@@ -89,9 +89,14 @@ export function runWithCodeCache(bundle: string, options: CodeCacheOptions = {})
   const source = bytes.toString('utf8');
   const tag = cachedDataVersionTag();
   const cacheFiles = codeCacheFiles(bundle, options);
-  // The first usable one; else what was wrong with the first (the one beside the bundle).
-  const tried = cacheFiles.map((file) => readCodeCache(file, digest, tag));
-  const found = tried.find((one) => one.data) ?? tried[0]!;
+  // The one beside the bundle; the user's folder only when that one cannot be used (and then, if
+  // neither can, what was wrong with the one beside the bundle).
+  let found = readCodeCache(codeCacheFile(bundle), digest, tag);
+  for (const file of cacheFiles.slice(1)) {
+    if (found.data) break;
+    const other = readCodeCache(file, digest, tag);
+    if (other.data) found = other;
+  }
   // Node's CommonJS wrapper, on a line of its own that `lineOffset` hides: the lines and columns of
   // stack traces are the bundle's, as its source map expects.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, {
