@@ -137,7 +137,7 @@ describe('cli import hands its files to the instance holding the data folder', (
     const heavy = run.sources.filter(
       (source) =>
         /^node_modules\/(zod|saxes|sql\.js|kysely|pino)\//.test(source) ||
-        /^src\/main\/(store\/(open-store|sql-image)|dmp\/(dmp-service|parse-cda)|cda\/(import|xml\/parse)|log\/logger)\.ts$/.test(
+        /^src\/main\/(store\/(open-store|sql-image)|dmp\/(dmp-service|parse-cda)|cda\/(import|xml\/(parse|reader))|log\/logger)\.ts$/.test(
           source,
         ),
     );
