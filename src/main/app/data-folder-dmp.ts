@@ -66,7 +66,9 @@ async function openWithFolder(
 ): Promise<DataFolderDmp & { auditLog: Promise<AuditLog> }> {
   checkDataFolder(request.dataDir, { mustExist: request.readOnly });
   const layout = dataLayout(request.dataDir);
-  const folderLog = log ?? createLogger({ file: layout.logFile });
+  // A command's own logger (the CLI's; a host passes its own): most commands end before it would
+  // be worth loading the rolling file writer, so their lines are written at exit.
+  const folderLog = log ?? createLogger({ file: layout.logFile, fileOpening: 'deferred' });
   const folder = await claimDataFolder(request.dataDir, {
     key: { kind: 'file', path: layout.keyFile },
     log: folderLog,

@@ -1,5 +1,5 @@
-import { appendFileSync, chmodSync, mkdirSync, readdirSync } from 'node:fs';
-import { basename, dirname, extname } from 'node:path';
+import { appendFileSync, chmodSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import pino, { type DestinationStream } from 'pino';
 import type { RollingStream } from 'pino-roll';
 
@@ -38,6 +38,13 @@ export interface LoggerOptions {
    */
   file?: string;
   rotation?: LogRotation;
+  /**
+   * When the rolling file is opened: `immediate` (the default, a process that keeps running), or
+   * `deferred` — once the process has logged `deferredOpening.lines` lines or run for
+   * `deferredOpening.ms`, or is flushed. A CLI command usually ends before either: its lines are then
+   * appended at exit, without loading pino-roll and its dependencies at all (docs/performance.md).
+   */
+  fileOpening?: 'immediate' | 'deferred';
   /** Collects lines in memory (tests assert on what was logged). */
   sink?: (line: string) => void;
   scope?: string;
@@ -75,7 +82,11 @@ export function createLogger(options: LoggerOptions = {}): RootLogger {
   const destination = options.sink
     ? sinkDestination(options.sink)
     : options.file
-      ? rollingDestination(options.file, options.rotation ?? defaultRotation)
+      ? rollingDestination(
+          options.file,
+          options.rotation ?? defaultRotation,
+          options.fileOpening ?? 'immediate',
+        )
       : { stream: pino.destination({ fd: 2, sync: true }), flush: () => Promise.resolve() };
   const root = pino(
     {
@@ -120,29 +131,59 @@ process.once('exit', () => {
   }
 });
 
-/**
- * The file pino-roll would append to: `<base>.<N><extension>` with the highest N present, else N = 1.
- * Where lines queued before it opened go at exit, after the lines already written.
- */
-function lastNumberedFile(base: string, extension: string): string {
+/** The numbered files of a rolling log (`<base>.<N><extension>`) present in its folder, by number. */
+function numberedFiles(base: string, extension: string): Map<number, string> {
   const name = basename(base);
-  let last = 1;
+  const files = new Map<number, string>();
   let names: string[] = [];
   try {
     names = readdirSync(dirname(base));
   } catch {
-    // No folder yet: the first file.
+    // No folder yet: no file.
   }
   for (const file of names) {
     if (!file.startsWith(`${name}.`) || !file.endsWith(extension)) continue;
     const number = file.slice(name.length + 1, file.length - extension.length);
-    if (/^[1-9]\d*$/.test(number)) last = Math.max(last, Number(number));
+    if (/^[1-9]\d*$/.test(number)) files.set(Number(number), join(dirname(base), file));
   }
-  return `${base}.${last}${extension}`;
+  return files;
+}
+
+/**
+ * Appends lines at exit where pino-roll would have: to the highest-numbered file (N = 1 when there is
+ * none), after the lines already in it — unless that file has reached the rotation size, after which
+ * pino-roll would have rolled to N + 1 and removed the files beyond the ones kept. So a series of
+ * short CLI runs, whose lines all go through here, rotates as a running process does.
+ */
+function appendAtExit(base: string, extension: string, rotation: LogRotation, text: string): void {
+  const files = numberedFiles(base, extension);
+  let last = Math.max(1, ...files.keys());
+  const fileOf = (n: number): string => `${base}.${n}${extension}`;
+  let size = 0;
+  try {
+    size = statSync(fileOf(last)).size;
+  } catch {
+    // Not there yet: it is created below.
+  }
+  if (size >= rotation.maxFileBytes) {
+    last += 1;
+    for (const [n, file] of files) {
+      if (n >= last - rotation.keptFiles) continue;
+      try {
+        rmSync(file, { force: true });
+      } catch {
+        // A file that cannot be removed stays; the lines still go to the new one.
+      }
+    }
+  }
+  appendFileSync(fileOf(last), text, { mode: 0o600 });
 }
 
 /** Lines logged while pino-roll opens its file (it looks for the last numbered file first). */
 const MAX_PENDING_LINES = 10_000;
+
+/** A deferred file opens once this many lines wait, or after this long (a command that keeps running). */
+export const deferredOpening = { lines: 200, ms: 2_000 };
 
 /**
  * pino-roll (pinojs) over sonic-boom: asynchronous appends, size-based rotation, a bounded number of
@@ -152,11 +193,13 @@ const MAX_PENDING_LINES = 10_000;
  *
  * pino-roll itself is loaded here, by `import()`, not with this module: the file opens
  * asynchronously anyway, and a cold CLI import (docs/performance.md, CLI import) must not compile it
- * and its dependencies before it takes the data folder's lock.
+ * and its dependencies before it takes the data folder's lock. With `deferred` opening it is not
+ * loaded at all by a command that ends first: its lines go to the file at exit (`appendAtExit`).
  */
 function rollingDestination(
   file: string,
   rotation: LogRotation,
+  opening: 'immediate' | 'deferred',
 ): { stream: DestinationStream; flush: () => Promise<void> } {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -175,40 +218,44 @@ function rollingDestination(
     s.write(line);
   };
 
-  const opening = import('pino-roll')
-    .then(({ default: pinoRoll }) =>
-      pinoRoll({
-        file: base,
-        extension,
-        size: `${rotation.maxFileBytes}b`,
-        limit: { count: rotation.keptFiles, removeOtherLogFiles: true },
-        mode: 0o600,
-      }),
-    )
-    .then(
-      (opened) => {
-        opened.on('error', (err: Error) => process.stderr.write(`Poste DMP : journal — ${err.message}\n`));
-        if (dropped > 0)
-          pending.push(
-            `${JSON.stringify({ t: new Date().toISOString(), lvl: 'warn', msg: 'log lines dropped at start-up', dropped })}\n`,
+  const openFile = (): Promise<void> =>
+    import('pino-roll')
+      .then(({ default: pinoRoll }) =>
+        pinoRoll({
+          file: base,
+          extension,
+          size: `${rotation.maxFileBytes}b`,
+          limit: { count: rotation.keptFiles, removeOtherLogFiles: true },
+          mode: 0o600,
+        }),
+      )
+      .then(
+        (opened) => {
+          opened.on('error', (err: Error) => process.stderr.write(`Poste DMP : journal — ${err.message}\n`));
+          if (dropped > 0)
+            pending.push(
+              `${JSON.stringify({ t: new Date().toISOString(), lvl: 'warn', msg: 'log lines dropped at start-up', dropped })}\n`,
+            );
+          opened.on('write', (n: number) => (written += n));
+          for (const line of pending.splice(0)) send(opened, line);
+          stream = opened;
+        },
+        (err: unknown) => {
+          failed = true;
+          process.stderr.write(
+            `Poste DMP : journal indisponible (${file}) — ${err instanceof Error ? err.message : String(err)}\n`,
           );
-        opened.on('write', (n: number) => (written += n));
-        for (const line of pending.splice(0)) send(opened, line);
-        stream = opened;
-      },
-      (err: unknown) => {
-        failed = true;
-        process.stderr.write(
-          `Poste DMP : journal indisponible (${file}) — ${err instanceof Error ? err.message : String(err)}\n`,
-        );
-        for (const line of pending.splice(0)) process.stderr.write(line);
-      },
-    );
+          for (const line of pending.splice(0)) process.stderr.write(line);
+        },
+      );
+  let fileOpening: Promise<void> | null = null;
+  const open = (): Promise<void> => (fileOpening ??= openFile());
+  if (opening === 'immediate') void open();
+  else setTimeout(() => void open(), deferredOpening.ms).unref();
 
   atExit.add(() => {
     if (stream) stream.flushSync();
-    else if (pending.length > 0 && !failed)
-      appendFileSync(lastNumberedFile(base, extension), pending.join(''), { mode: 0o600 });
+    else if (pending.length > 0 && !failed) appendAtExit(base, extension, rotation, pending.join(''));
   });
 
   return {
@@ -216,12 +263,14 @@ function rollingDestination(
       write(line: string) {
         if (stream) send(stream, line);
         else if (failed) process.stderr.write(line);
-        else if (pending.length < MAX_PENDING_LINES) pending.push(line);
-        else dropped++;
+        else if (pending.length < MAX_PENDING_LINES) {
+          pending.push(line);
+          if (pending.length >= deferredOpening.lines) void open();
+        } else dropped++;
       },
     },
     flush: async () => {
-      await opening;
+      await open();
       const s = stream;
       if (!s) return;
       while (written < queued) {

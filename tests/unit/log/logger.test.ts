@@ -160,4 +160,76 @@ describe('logger', () => {
     expect(msgs('poste-dmp.3.log')).toEqual(['before', 'after']);
     expect(msgs('poste-dmp.1.log')).toEqual(['old']);
   });
+
+  it('deferred: a short command writes its lines at exit and never loads pino-roll', () => {
+    dir = mkdtempSync(join(tmpdir(), 'poste-dmp-log-'));
+    const logs = join(dir, 'logs');
+    const script = `
+      import { createRequire } from 'node:module';
+      import { createLogger } from ${JSON.stringify(join(process.cwd(), 'src/main/log/logger.ts'))};
+      const log = createLogger({ file: ${JSON.stringify(join(logs, 'poste-dmp.log'))}, fileOpening: 'deferred' });
+      setTimeout(() => {
+        log.info('done');
+        const loaded = Object.keys(createRequire(import.meta.url).cache).filter((f) => f.includes('pino-roll'));
+        process.stdout.write(JSON.stringify(loaded));
+        process.exit(0);
+      }, 300);
+    `;
+    const loaded = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(loaded)).toEqual([]);
+    expect(readFileSync(join(logs, 'poste-dmp.1.log'), 'utf8')).toContain('"msg":"done"');
+  });
+
+  it('deferred: the file opens once enough lines wait, and pino-roll takes them', () => {
+    dir = mkdtempSync(join(tmpdir(), 'poste-dmp-log-'));
+    const logs = join(dir, 'logs');
+    const script = `
+      import { createRequire } from 'node:module';
+      import { createLogger, deferredOpening } from ${JSON.stringify(join(process.cwd(), 'src/main/log/logger.ts'))};
+      const log = createLogger({ file: ${JSON.stringify(join(logs, 'poste-dmp.log'))}, fileOpening: 'deferred' });
+      for (let i = 0; i < deferredOpening.lines; i++) log.info('line ' + i);
+      await log.flush();
+      const loaded = Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('pino-roll'));
+      process.stdout.write(JSON.stringify(loaded));
+    `;
+    const loaded = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(loaded)).toBe(true);
+    const text = readFileSync(join(logs, 'poste-dmp.1.log'), 'utf8');
+    expect(text).toContain('"msg":"line 0"');
+    expect(text).toContain('"msg":"line 199"');
+  });
+
+  it('lines written at exit rotate as pino-roll does: a full file is followed by a new one, the oldest removed', () => {
+    dir = mkdtempSync(join(tmpdir(), 'poste-dmp-log-'));
+    const logs = join(dir, 'logs');
+    mkdirSync(logs, { mode: 0o700 });
+    const rotation = { maxFileBytes: 1024, keptFiles: 2 };
+    const run = (msg: string): void => {
+      const script = `
+        import { createLogger } from ${JSON.stringify(join(process.cwd(), 'src/main/log/logger.ts'))};
+        const log = createLogger({ file: ${JSON.stringify(join(logs, 'poste-dmp.log'))}, fileOpening: 'deferred', rotation: ${JSON.stringify(rotation)} });
+        log.info(${JSON.stringify(msg)});
+        process.exit(0);
+      `;
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    };
+    writeFileSync(join(logs, 'poste-dmp.1.log'), '{"msg":"one"}\n', { mode: 0o600 });
+    writeFileSync(join(logs, 'poste-dmp.2.log'), '{"msg":"two"}\n', { mode: 0o600 });
+    writeFileSync(join(logs, 'poste-dmp.3.log'), `${'x'.repeat(rotation.maxFileBytes - 1)}\n`, {
+      mode: 0o600,
+    });
+    run('after a full file');
+    // File 3 reached the size: file 4 is started, and only the two files before it are kept.
+    expect(logFiles(logs).sort()).toEqual(['poste-dmp.2.log', 'poste-dmp.3.log', 'poste-dmp.4.log']);
+    expect(readFileSync(join(logs, 'poste-dmp.4.log'), 'utf8')).toContain('"msg":"after a full file"');
+    expect(mode(join(logs, 'poste-dmp.4.log'))).toBe(0o600);
+    run('next');
+    // File 4 is not full: the next run appends to it.
+    expect(logFiles(logs).sort()).toEqual(['poste-dmp.2.log', 'poste-dmp.3.log', 'poste-dmp.4.log']);
+    expect(readFileSync(join(logs, 'poste-dmp.4.log'), 'utf8')).toContain('"msg":"next"');
+  });
 });
