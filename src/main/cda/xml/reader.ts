@@ -29,10 +29,14 @@ const QNAME = `${NCNAME}(?::${NCNAME})?`;
 
 /** A character XML 1.0 does not allow anywhere (after line ends were normalised, so no CR). */
 const NOT_A_CHAR = /[^\t\n\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+/** The same, by UTF-16 unit, with every surrogate: a quicker first pass (pairs are then checked by NOT_A_CHAR). */
+const NOT_A_CHAR_UNIT = /[^\t\n\u0020-\uD7FF\uE000-\uFFFD]/;
 /* eslint-disable no-misleading-character-class -- XML names include combining marks (U+0300–U+036F) and U+200C–U+200D by definition, as single characters */
-const START_TAG = new RegExp(`<(${QNAME})`, 'uy');
-const ATTRIBUTE = new RegExp(`[ \\t\\n]+(${QNAME})[ \\t\\n]*=[ \\t\\n]*(?:"([^<"]*)"|'([^<']*)')`, 'uy');
-const START_TAG_END = /[ \t\n]*(\/?)>/y;
+// A whole start tag, attributes included, in one match: the name, the attributes as written, '/' if empty.
+const START_TAG = new RegExp(
+  `<(${QNAME})((?:[ \\t\\n]+${QNAME}[ \\t\\n]*=[ \\t\\n]*(?:"[^<"]*"|'[^<']*'))*)[ \\t\\n]*(/?)>`,
+  'uy',
+);
 const END_TAG = new RegExp(`</(${QNAME})[ \\t\\n]*>`, 'uy');
 // After the target, saxes accepts a '?' not followed by '>' as the start of the data; so does this reader.
 const PI_TARGET = new RegExp(`<\\?(${NCNAME})[ \\t\\n?]`, 'uy');
@@ -42,6 +46,8 @@ const XML_DECLARATION =
 const ONLY_SPACE = /^[ \t\n]*$/;
 const REFERENCE = /&([^&;]*)(;?)/g;
 const ATTRIBUTE_SPACE = /[\t\n]/g;
+/** One attribute of a start tag START_TAG matched (so already checked: names, quoting, no '<'). */
+const ATTRIBUTE = /([^ \t\n=]+)[ \t\n]*=[ \t\n]*(?:"([^"]*)"|'([^']*)')/g;
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 interface OpenElement {
@@ -90,7 +96,7 @@ export function readXmlTree(source: string, limits: XmlLimits): XmlElement {
     throw new CdaError('limit', `structure hors limites (${what}).`, `${detail} at ${where(pos)}`);
   };
 
-  const bad = NOT_A_CHAR.exec(text);
+  const bad = NOT_A_CHAR_UNIT.test(text) ? NOT_A_CHAR.exec(text) : null;
   if (bad) malformed(bad.index, 'disallowed character');
 
   /** Resolves entity and character references; anything but the five predefined entities is refused. */
@@ -158,8 +164,9 @@ export function readXmlTree(source: string, limits: XmlLimits): XmlElement {
     if (root !== undefined && stack.length === 0) malformed(at, 'a second root element');
     START_TAG.lastIndex = at;
     const tag = START_TAG.exec(text);
-    if (!tag) return malformed(at, 'malformed start tag');
+    if (!tag) return malformed(at, 'malformed start tag or attribute');
     const name = tag[1] as string;
+    const afterTag = START_TAG.lastIndex;
     if (stack.length >= limits.maxDepth) limitHit(at, 'profondeur', `element depth above ${limits.maxDepth}`);
     if (++elementCount > limits.maxElements)
       limitHit(at, "nombre d'éléments", `more than ${limits.maxElements} elements`);
@@ -168,34 +175,30 @@ export function readXmlTree(source: string, limits: XmlLimits): XmlElement {
     const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
     // Prefixed attributes and namespace declarations wait until the element's scope is known.
     let prefixed: { qname: string; value: string; at: number }[] | undefined;
-    let count = 0;
-    let pos = START_TAG.lastIndex;
-    for (;;) {
-      ATTRIBUTE.lastIndex = pos;
-      const a = ATTRIBUTE.exec(text);
-      if (!a) break;
-      if (++count > limits.maxAttributes)
-        limitHit(pos, "nombre d'attributs", `more than ${limits.maxAttributes} attributes`);
-      const qname = a[1] as string;
-      const quoted = a[2] ?? a[3] ?? '';
-      let value =
-        quoted.includes('\t') || quoted.includes('\n') ? quoted.replace(ATTRIBUTE_SPACE, ' ') : quoted;
-      if (value.includes('&')) value = resolveReferences(value, pos);
-      if (value.length > limits.maxAttributeLength)
-        limitHit(
-          pos,
-          "taille d'attribut",
-          `attribute value of ${value.length} chars exceeds ${limits.maxAttributeLength}`,
-        );
-      if (qname.includes(':') || qname === 'xmlns') (prefixed ??= []).push({ qname, value, at: pos });
-      else if (qname in attrs) malformed(pos, 'duplicate attribute');
-      else attrs[qname] = value;
-      pos = ATTRIBUTE.lastIndex;
+    const written = tag[2] as string;
+    if (written !== '') {
+      let count = 0;
+      ATTRIBUTE.lastIndex = 0;
+      for (let a = ATTRIBUTE.exec(written); a !== null; a = ATTRIBUTE.exec(written)) {
+        const pos = at + a.index;
+        if (++count > limits.maxAttributes)
+          limitHit(pos, "nombre d'attributs", `more than ${limits.maxAttributes} attributes`);
+        const qname = a[1] as string;
+        const quoted = a[2] ?? a[3] ?? '';
+        let value =
+          quoted.includes('\t') || quoted.includes('\n') ? quoted.replace(ATTRIBUTE_SPACE, ' ') : quoted;
+        if (value.includes('&')) value = resolveReferences(value, pos);
+        if (value.length > limits.maxAttributeLength)
+          limitHit(
+            pos,
+            "taille d'attribut",
+            `attribute value of ${value.length} chars exceeds ${limits.maxAttributeLength}`,
+          );
+        if (qname.includes(':') || qname === 'xmlns') (prefixed ??= []).push({ qname, value, at: pos });
+        else if (qname in attrs) malformed(pos, 'duplicate attribute');
+        else attrs[qname] = value;
+      }
     }
-    START_TAG_END.lastIndex = pos;
-    const end = START_TAG_END.exec(text);
-    if (!end) return malformed(pos, 'malformed attribute or start tag');
-    const afterTag = START_TAG_END.lastIndex;
 
     let scope = stack[stack.length - 1]?.scope ?? rootScope;
     if (prefixed) scope = declareNamespaces(prefixed, scope, malformed);
@@ -228,7 +231,7 @@ export function readXmlTree(source: string, limits: XmlLimits): XmlElement {
       line: lineAt(afterTag - 1),
       scope,
     };
-    if (end[1] === '/') closeElement(open);
+    if (tag[3] === '/') closeElement(open);
     else stack.push(open);
     return afterTag;
   };
