@@ -121,7 +121,7 @@ function sinkDestination(sink: (line: string) => void): {
 
 /** Synchronous last flushes of every file logger, run once when the process exits. */
 const atExit = new Set<() => void>();
-process.once('exit', () => {
+function runExitFlushes(): void {
   for (const flush of atExit) {
     try {
       flush();
@@ -129,7 +129,27 @@ process.once('exit', () => {
       // Nothing left to report to at exit.
     }
   }
-});
+}
+process.once('exit', runExitFlushes);
+
+/**
+ * A process ended by one of these signals gets no 'exit' event: a deferred logger (a CLI command
+ * interrupted by Ctrl-C, or stopped by its scheduler, while it waits for the data folder) would lose
+ * what it queued. Its lines are written first; then, if nothing else handles the signal, the process
+ * ends by it as it would have.
+ */
+const endingSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let endingSignalsWatched = false;
+function flushOnEndingSignals(): void {
+  if (endingSignalsWatched) return;
+  endingSignalsWatched = true;
+  for (const signal of endingSignals) {
+    process.once(signal, () => {
+      runExitFlushes();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
 
 /** The numbered files of a rolling log (`<base>.<N><extension>`) present in its folder, by number. */
 function numberedFiles(base: string, extension: string): Map<number, string> {
@@ -255,8 +275,10 @@ function rollingDestination(
 
   atExit.add(() => {
     if (stream) stream.flushSync();
-    else if (pending.length > 0 && !failed) appendAtExit(base, extension, rotation, pending.join(''));
+    else if (pending.length > 0 && !failed)
+      appendAtExit(base, extension, rotation, pending.splice(0).join(''));
   });
+  if (opening === 'deferred') flushOnEndingSignals();
 
   return {
     stream: {

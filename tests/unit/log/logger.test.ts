@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createLogger } from '../../../src/main/log/logger';
 import { createDispatcher, type Handlers } from '../../../src/main/bridge/dispatcher';
 
@@ -231,5 +231,32 @@ describe('logger', () => {
     // File 4 is not full: the next run appends to it.
     expect(logFiles(logs).sort()).toEqual(['poste-dmp.2.log', 'poste-dmp.3.log', 'poste-dmp.4.log']);
     expect(readFileSync(join(logs, 'poste-dmp.4.log'), 'utf8')).toContain('"msg":"next"');
+  });
+
+  it('deferred: a command stopped by a signal still writes its lines, then ends by that signal', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'poste-dmp-log-'));
+    const logs = join(dir, 'logs');
+    const script = `
+      import { createLogger } from ${JSON.stringify(join(process.cwd(), 'src/main/log/logger.ts'))};
+      const log = createLogger({ file: ${JSON.stringify(join(logs, 'poste-dmp.log'))}, fileOpening: 'deferred' });
+      log.info('waiting for the data folder');
+      process.stdout.write('ready\\n');
+      setInterval(() => undefined, 1000);
+    `;
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      rmSync(logs, { recursive: true, force: true });
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      child.kill(signal);
+      const ended = await new Promise<NodeJS.Signals | null>((resolve) =>
+        child.once('exit', (_code, how) => resolve(how)),
+      );
+      expect(ended).toBe(signal);
+      expect(readFileSync(join(logs, 'poste-dmp.1.log'), 'utf8')).toContain(
+        '"msg":"waiting for the data folder"',
+      );
+    }
   });
 });
