@@ -235,6 +235,11 @@ describe('what the XML reader refuses and keeps', () => {
     expect(saxesOutcome(source)).toEqual({ refused: true });
   });
 
+  it('places an attribute error on the line of that attribute', () => {
+    const err = refusalOf('<r>\n<a b="1"\n   b="2"/></r>');
+    expect(err.detail).toMatch(/^reader error at line 3, column 4: duplicate attribute$/);
+  });
+
   it('refuses a DOCTYPE, which saxes would read', () => {
     const source = '<!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>';
     expect(refusalOf(source).code).toBe('doctype');

@@ -178,9 +178,10 @@ export function readXmlTree(source: string, limits: XmlLimits): XmlElement {
     const written = tag[2] as string;
     if (written !== '') {
       let count = 0;
+      const writtenAt = at + 1 + name.length;
       ATTRIBUTE.lastIndex = 0;
       for (let a = ATTRIBUTE.exec(written); a !== null; a = ATTRIBUTE.exec(written)) {
-        const pos = at + a.index;
+        const pos = writtenAt + a.index;
         if (++count > limits.maxAttributes)
           limitHit(pos, "nombre d'attributs", `more than ${limits.maxAttributes} attributes`);
         const qname = a[1] as string;
