@@ -1,7 +1,7 @@
 import { CdaError } from '../errors';
 import type { XmlLimits } from './limits';
 import { XSI_NS } from './tree';
-import type { XmlElement, XmlNode } from './tree';
+import type { OpenXmlElement, XmlElement } from './tree';
 
 /*
  * A non-validating reader for XML 1.0 with namespaces, for the documents the CDA importer reads.
@@ -50,14 +50,7 @@ const ATTRIBUTE_SPACE = /[\t\n]/g;
 const ATTRIBUTE = /([^ \t\n=]+)[ \t\n]*=[ \t\n]*(?:"([^"]*)"|'([^']*)')/g;
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-interface OpenElement {
-  name: string;
-  local: string;
-  ns: string;
-  attrs: Record<string, string>;
-  nodes: XmlNode[];
-  children: XmlElement[];
-  line: number;
+interface OpenElement extends OpenXmlElement {
   /** Prefix → namespace in scope ('' is the default namespace); shared with the parent when nothing is declared. */
   scope: Record<string, string>;
 }

@@ -20,6 +20,17 @@ export interface XmlElement {
   readonly line: number;
 }
 
+/** An element while it is read: its text and children are still arriving (then frozen into an XmlElement). */
+export interface OpenXmlElement {
+  name: string;
+  local: string;
+  ns: string;
+  attrs: Record<string, string>;
+  nodes: XmlNode[];
+  children: XmlElement[];
+  line: number;
+}
+
 /** CDA elements live in the HL7 namespace; tolerate a missing namespace, ignore extensions (sdtc, pharm…). */
 function isCdaElement(el: XmlElement, local: string): boolean {
   return el.local === local && (el.ns === HL7_NS || el.ns === '');

@@ -1,7 +1,7 @@
 import { SaxesParser } from 'saxes';
 import type { SaxesTagNS } from 'saxes';
 import { XSI_NS } from '../../../../src/main/cda/xml/tree';
-import type { XmlElement, XmlNode } from '../../../../src/main/cda/xml/tree';
+import type { OpenXmlElement, XmlElement } from '../../../../src/main/cda/xml/tree';
 
 // Namespaces in XML 1.0, « QName »: two NCNames (XML 1.0 Names without a colon) around at most one colon.
 // saxes checks names against XML's Name only, where `a:-b` and `a:b:c` are allowed: the reference adds this.
@@ -19,16 +19,7 @@ const qName = new RegExp(`^${ncName}(?::${ncName})?$`, 'u');
  */
 export function saxesTree(source: string): XmlElement {
   const parser = new SaxesParser({ xmlns: true, position: true });
-  interface Open {
-    name: string;
-    local: string;
-    ns: string;
-    attrs: Record<string, string>;
-    nodes: XmlNode[];
-    children: XmlElement[];
-    line: number;
-  }
-  const stack: Open[] = [];
+  const stack: OpenXmlElement[] = [];
   let root: XmlElement | undefined;
   let failure: Error | undefined;
   parser.on('error', (err: Error) => {
