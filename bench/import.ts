@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -6,6 +5,7 @@ import { parseCda } from '../src/main/cda/import';
 import { summarise, type BenchResult, type BenchRow } from './types';
 import { benchCdaPool } from './cda-pool';
 import { prepareDataDir } from './support/population';
+import { startProcessTimer, type TimedRun } from './support/process-timer';
 import { dataLayout, projectRoot } from '../src/main/app/paths';
 import { sharedCdaFixturesDir, sharedCorpusDir } from '../tests/support/shared-fixtures';
 
@@ -123,6 +123,9 @@ async function cliImportIntoLargeFolder(quick: boolean): Promise<{ rows: BenchRo
     seed: 'bench-cli-import',
     reference: new Date('2026-01-01T12:00:00Z'),
   });
+  // Every process is started and timed from a small process of its own, not from this one, whose
+  // size would count in each figure (process-timer-child.mjs).
+  const timer = startProcessTimer();
   try {
     // The corpus documents: one distinct document per run, never the same one twice in the folder.
     const corpus = sharedCorpusDir();
@@ -131,14 +134,7 @@ async function cliImportIntoLargeFolder(quick: boolean): Promise<{ rows: BenchRo
       .sort()
       .map((f) => join(corpus, f));
     const runs = (quick ? 5 : 15) + 1;
-    const run = (args: string[]): Promise<{ ms: number; code: number | null }> => {
-      const started = performance.now();
-      return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, { stdio: 'ignore', cwd: projectRoot() });
-        child.on('error', reject);
-        child.on('exit', (code) => resolve({ ms: performance.now() - started, code }));
-      });
-    };
+    const run = (args: string[]): Promise<TimedRun> => timer.time(args, projectRoot());
     // Node's own start on this machine at this moment, measured between the imports: the floor
     // under any CLI figure, which moves with the machine's load.
     const nodeStart: number[] = [];
@@ -230,6 +226,7 @@ async function cliImportIntoLargeFolder(quick: boolean): Promise<{ rows: BenchRo
       ],
     };
   } finally {
+    timer.close();
     folder.dispose();
   }
 }
