@@ -1,5 +1,7 @@
 /** What the CDA importer hands to the DMP service. Produced by `parseCda` in ./import. */
 
+import type { ContactRole, LabFlag, SummarySectionKey } from '../../shared/catalog/summary-vocabulary';
+
 export interface Coded {
   code: string;
   system?: string;
@@ -73,19 +75,9 @@ export type EntryKind =
   | 'noneKnown';
 
 /** Which summary section a « nothing known » statement is about. */
-export type NoneKnownSection =
-  | 'allergies'
-  | 'medications'
-  | 'problems'
-  | 'immunizations'
-  | 'devices'
-  | 'procedures'
-  | 'riskFactors'
-  | 'labResults'
-  | 'reimbursements';
+export type NoneKnownSection = SummarySectionKey;
 
-/** Whom a header contact is, for the summary to show the personne de confiance and médecin traitant apart. */
-export type ContactRole = 'trusted' | 'treating' | 'notify' | 'legal' | 'other';
+export type { ContactRole };
 
 export interface EntryFact {
   label: string;
@@ -98,7 +90,7 @@ export interface LabReading {
   /** Numeric value when the result is a plain number (for the trend). */
   numeric?: number;
   referenceRange?: string;
-  flag?: 'normal' | 'low' | 'high' | 'critical-low' | 'critical-high' | 'abnormal';
+  flag?: LabFlag;
   flagLabel?: string;
 }
 

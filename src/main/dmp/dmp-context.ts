@@ -18,8 +18,12 @@ export interface DmpContextOptions {
   log: Logger;
   now?: () => Date;
   random?: (n: number) => Uint8Array;
+  /** Audit key and checkpoint witness; without them entries are authenticated with a per-process key. */
   audit?: AuditLogOptions;
-  /** Where deposited CDAs are parsed; default: on this thread. */
+  /**
+   * Where deposited CDAs are parsed. Default: on the calling thread; a host or a workstation passes
+   * its `CdaParserPool` (worker threads) so that a large parse does not stall its other requests.
+   */
   cdaParser?: CdaParser;
   /**
    * An audit log already opened on this store (then `audit` is not used): whatever else appends to

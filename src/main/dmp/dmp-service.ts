@@ -10,14 +10,10 @@ import type {
   Visibility,
 } from '../../shared/contract';
 import type { AuditChainVerdict } from '../audit/verify';
-import type { AuditLog, AuditLogOptions } from '../audit/audit-log';
 import type { Decision } from '../domain/access-policy';
-import type { Logger } from '../log/logger';
-import type { Store } from '../store/types';
-import type { CdaParser } from './parse-cda';
 import { AccessHistory, type HistoryReadBy } from './access-history';
 import type { DmpActor, SystemActor } from './actors';
-import { DmpContext } from './dmp-context';
+import { DmpContext, type DmpContextOptions } from './dmp-context';
 import {
   DocumentOperations,
   type DepositInput,
@@ -36,21 +32,8 @@ export type { HistoryReadBy } from './access-history';
 export type { ReextractReport } from './reextraction';
 export type { CreateDossierInput, CreatedDossier } from './dossier-operations';
 
-export interface DmpServiceOptions {
-  store: Store;
-  log: Logger;
-  now?: () => Date;
-  random?: (n: number) => Uint8Array;
-  /** Audit key and checkpoint witness; without them entries are authenticated with a per-process key. */
-  audit?: AuditLogOptions;
-  /**
-   * Where deposited CDAs are parsed. Default: on the calling thread; a host or a workstation passes
-   * its `CdaParserPool` (worker threads) so that a large parse does not stall its other requests.
-   */
-  cdaParser?: CdaParser;
-  /** See DmpContextOptions.auditLog. */
-  auditLog?: Promise<AuditLog>;
-}
+/** The service's options are its shared context's (dmp-context.ts). */
+export type DmpServiceOptions = DmpContextOptions;
 
 /**
  * The DMP as this workstation holds it: dossiers, documents, structured entries and the audit

@@ -1,4 +1,5 @@
 import type { ExtractedEntry } from '../cda/types';
+import { contactRoles, labFlags, summarySectionKeys } from '../../shared/catalog/summary-vocabulary';
 import {
   arrayOf,
   boolean,
@@ -31,24 +32,12 @@ const isEntryData = strictObject({
       unit: text,
       numeric: optional(number),
       referenceRange: text,
-      flag: optional(oneOf(['normal', 'low', 'high', 'critical-low', 'critical-high', 'abnormal'])),
+      flag: optional(oneOf(labFlags)),
       flagLabel: text,
     }),
   ),
-  contactRole: optional(oneOf(['trusted', 'treating', 'notify', 'legal', 'other'])),
-  noneKnownSection: optional(
-    oneOf([
-      'allergies',
-      'medications',
-      'problems',
-      'immunizations',
-      'devices',
-      'procedures',
-      'riskFactors',
-      'labResults',
-      'reimbursements',
-    ]),
-  ),
+  contactRole: optional(oneOf(contactRoles)),
+  noneKnownSection: optional(oneOf(summarySectionKeys)),
   reimbursement: optional(
     strictObject({
       quantity: text,

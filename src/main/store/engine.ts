@@ -68,12 +68,14 @@ export const defaultCompactionPolicy: CompactionPolicy = {
 };
 
 export interface EngineOptions {
+  /** Directory that holds `snapshot`, `snapshot.prev`, `journal.*`; created if absent (mode 0700). */
   dir: string;
   key: StoreKey;
   migrations: MigrationScript[];
   log: Logger;
+  /** When to compact the journal into a new snapshot (defaults: 2000 transactions or 32 MB). */
   snapshotEvery?: Partial<CompactionPolicy>;
-  /** Encryption chunk size for snapshots; tests lower it to exercise the chunking. */
+  /** Encryption chunk size for snapshots (default 8 MB); tests lower it to exercise the chunking. */
   chunkSize?: number;
   /** Size of a snapshot's sealed blocks (default 64 KB); tests lower it to get many blocks. */
   snapshotBlockSize?: number;

@@ -4,41 +4,22 @@ import {
   workerEntryAt,
   type WorkerEntry,
 } from '../concurrency/worker-entry';
-import type { Logger } from '../log/logger';
-import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
-import { deserializeError, StoreError, type StoreNotice } from './errors';
-import type { SnapshotReading } from './snapshot-file';
-import type { StoreKey } from './key';
+import type { EngineOptions, StoreRecovery, StoreStats } from './engine';
+import { deserializeError, StoreError } from './errors';
 import { SerialQueue } from '../concurrency/serial-queue';
 import { migrationScripts } from './migration-scripts';
 import type { ChainedWrite, Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
 import type { WorkerMessage, WorkerOpenData, WorkerOpenMessage, WorkerRequestBody } from './worker-protocol';
 import type { PrestartedStore, StoreThread } from './store-thread';
 
-export interface OpenStoreOptions {
-  /** Directory that holds `snapshot`, `snapshot.prev`, `journal.*`; created if absent (mode 0700). */
-  dir: string;
-  key: StoreKey;
+/**
+ * What the engine is opened with (`EngineOptions`: the folder, key, compaction, snapshot reading,
+ * read-only inspection), the migrations as written rather than compiled, and where the engine runs.
+ */
+export interface OpenStoreOptions extends Omit<EngineOptions, 'migrations'> {
   migrations: Migration[];
-  log: Logger;
-  /** When to compact the journal into a new snapshot (defaults: 2000 transactions or 32 MB). */
-  snapshotEvery?: Partial<CompactionPolicy>;
-  /** Snapshot encryption chunk size in bytes (default 8 MB). */
-  chunkSize?: number;
-  /** Size of a snapshot's sealed blocks (default 64 KB; tests lower it). */
-  snapshotBlockSize?: number;
-  /**
-   * `whole` (default) authenticates the whole snapshot at open; `on-demand` reads each block when
-   * first touched, for a short command whose open should not cost the store's size (see
-   * `EngineOptions.snapshotReading`).
-   */
-  snapshotReading?: SnapshotReading;
-  /** A recovery that happened after the open (also appended to `recovery.notices`). */
-  onNotice?: (notice: StoreNotice) => void;
   /** Overrides where the worker entry is found (unusual bundling). */
   workerUrl?: URL;
-  /** Inspect only (audit verification): see `EngineOptions.readOnly`. */
-  readOnly?: boolean;
   /**
    * A store started earlier (`PrestartedStore`: the CLI's, served in its own thread by
    * `prestartStoreInThisThread`) to use instead of starting a worker now.

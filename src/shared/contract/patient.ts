@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { insKeyPattern, insOidValues, matriculeSource } from '../identity/ins';
+import {
+  labFlags,
+  summarySectionKeys,
+  type LabFlag,
+  type SummarySectionKey,
+} from '../catalog/summary-vocabulary';
 
 export const insOid = z.enum(insOidValues);
 export type InsOid = z.infer<typeof insOid>;
@@ -124,18 +130,8 @@ export type ClinicalEntry = z.infer<typeof clinicalEntrySchema>;
  * An explicit « nothing known » statement of a document (« Aucune allergie connue », « Aucun traitement »),
  * kept apart from the items so the view can tell it from « nothing recorded ».
  */
-export const summarySectionKey = z.enum([
-  'allergies',
-  'medications',
-  'problems',
-  'immunizations',
-  'devices',
-  'procedures',
-  'riskFactors',
-  'labResults',
-  'reimbursements',
-]);
-export type SummarySectionKey = z.infer<typeof summarySectionKey>;
+export const summarySectionKey = z.enum(summarySectionKeys);
+export type { SummarySectionKey };
 
 export const noneKnownAssertionSchema = z.object({
   section: summarySectionKey,
@@ -147,8 +143,8 @@ export const noneKnownAssertionSchema = z.object({
 export type NoneKnownAssertion = z.infer<typeof noneKnownAssertionSchema>;
 
 /** Abnormal flag of a lab result, from its interpretationCode (HL7 ObservationInterpretation). */
-export const labFlagSchema = z.enum(['normal', 'low', 'high', 'critical-low', 'critical-high', 'abnormal']);
-export type LabFlag = z.infer<typeof labFlagSchema>;
+export const labFlagSchema = z.enum(labFlags);
+export type { LabFlag };
 
 export const labValueSchema = z.object({
   /** Value as written (number, titre, or coded/text result), French decimal comma not applied. */

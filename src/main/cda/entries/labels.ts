@@ -4,6 +4,8 @@
  * cover what a document leaves as a bare code, so no raw code reaches the screen.
  */
 
+import type { LabFlag } from '../../../shared/catalog/summary-vocabulary';
+
 /** HL7 ActStatus / problem status codes and the SNOMED 3.5 status codes of CI-SIS (TA_ASIP / JDV). */
 const STATUS_LABELS: Readonly<Record<string, string>> = {
   active: 'Actif',
@@ -154,12 +156,7 @@ export function quantityLabel(value: string, unit: string | undefined): string {
 }
 
 /** HL7 ObservationInterpretation → flag and French label. */
-const INTERPRETATIONS: Readonly<
-  Record<
-    string,
-    { flag: 'normal' | 'low' | 'high' | 'critical-low' | 'critical-high' | 'abnormal'; label: string }
-  >
-> = {
+const INTERPRETATIONS: Readonly<Record<string, { flag: LabFlag; label: string }>> = {
   N: { flag: 'normal', label: 'Normal' },
   L: { flag: 'low', label: 'Bas' },
   H: { flag: 'high', label: 'Élevé' },
@@ -178,11 +175,7 @@ const INTERPRETATIONS: Readonly<
   ND: { flag: 'normal', label: 'Non détecté' },
 };
 
-export function interpretationOf(
-  code: string | undefined,
-):
-  | { flag: 'normal' | 'low' | 'high' | 'critical-low' | 'critical-high' | 'abnormal'; label: string }
-  | undefined {
+export function interpretationOf(code: string | undefined): { flag: LabFlag; label: string } | undefined {
   return code ? INTERPRETATIONS[code] : undefined;
 }
 
