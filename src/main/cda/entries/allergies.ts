@@ -14,35 +14,24 @@ import {
   hasTemplate,
   isNegated,
   periodOf,
+  readConcern,
   related,
   severityOf,
-  statusOf,
+  type FromConcern,
 } from './common';
-import { concernStatusLabel } from './labels';
 import { TEMPLATES } from './templates';
 import { reconcileWithNarrative } from './narrative-check';
 
 /** Allergy and Intolerance Concern → one entry per allergy observation. */
 export function readAllergyConcern(concern: XmlElement, ctx: EntryContext): ExtractedEntry[] {
-  const concernEnded = periodOf(concern).endDate !== undefined;
-  return related(concern, 'SUBJ')
-    .filter((obs) => hasTemplate(obs, TEMPLATES.allergy))
-    .map((obs) =>
-      readAllergy(
-        obs,
-        ctx,
-        concernStatusLabel(statusOf(concern), concernEnded || periodOf(obs).endDate !== undefined),
-        authorName(concern),
-      ),
-    );
+  return readConcern(
+    concern,
+    (obs) => hasTemplate(obs, TEMPLATES.allergy),
+    (obs, fromConcern) => readAllergy(obs, ctx, fromConcern),
+  );
 }
 
-export function readAllergy(
-  obs: XmlElement,
-  ctx: EntryContext,
-  concernStatus?: string,
-  concernAuthor?: string,
-): ExtractedEntry {
+export function readAllergy(obs: XmlElement, ctx: EntryContext, fromConcern?: FromConcern): ExtractedEntry {
   const allergenCode = path(obs, 'participant', 'participantRole', 'playingEntity', 'code');
   const allergenName =
     text(path(obs, 'participant', 'participantRole', 'playingEntity', 'name')) || undefined;
@@ -85,10 +74,10 @@ export function readAllergy(
       ...optional('severity', severity),
       ...optional('startDate', startDate),
       ...optional('endDate', endDate),
-      ...optional('status', clinicalStatusOf(obs) ?? concernStatus),
+      ...optional('status', clinicalStatusOf(obs) ?? fromConcern?.status),
       ...(isNegated(obs) || answeredNo || certainty?.absent ? { negated: true } : {}),
       ...optional('anchor', anchorOf(obs)),
-      ...optional('author', authorName(obs) ?? concernAuthor),
+      ...optional('author', authorName(obs) ?? fromConcern?.author),
       ...optional('sectionCode', ctx.sectionCode),
       templateIds: templateIdsOf(obs),
     },

@@ -5,8 +5,8 @@ import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
 import { isYesNo, originalTextOf } from './context';
 import { TEMPLATES } from './templates';
-import { certaintyOf, quantityLabel, severityLabel, statusLabel } from './labels';
-import type { EntryFact } from '../types';
+import { certaintyOf, concernStatusLabel, quantityLabel, severityLabel, statusLabel } from './labels';
+import type { EntryFact, ExtractedEntry } from '../types';
 
 /** Entry-level author as "Prénom NOM" (or organisation), from the act or an inner supply (prescriber). */
 export function authorName(act: XmlElement): string | undefined {
@@ -130,4 +130,32 @@ export function factsOf(pairs: [string, string | undefined][]): EntryFact[] | un
 /** One-line detail from facts: « Posologie : … ; Voie : … ». */
 export function detailOf(facts: EntryFact[] | undefined): string | undefined {
   return facts && facts.length > 0 ? facts.map((f) => `${f.label} : ${f.value}`).join(' ; ') : undefined;
+}
+
+/** What an observation grouped by a concern act takes from that concern. */
+export interface FromConcern {
+  /** The concern's status, « Résolu » only when the concern or the observation itself has ended. */
+  status: string | undefined;
+  author: string | undefined;
+}
+
+/**
+ * A concern act (IHE PCC: problem or allergy concern) → one entry per observation it groups
+ * (`entryRelationship typeCode="SUBJ"`) that `accepts`, each read with what it takes from the concern.
+ */
+export function readConcern(
+  concern: XmlElement,
+  accepts: (obs: XmlElement) => boolean,
+  read: (obs: XmlElement, fromConcern: FromConcern) => ExtractedEntry,
+): ExtractedEntry[] {
+  const concernEnded = periodOf(concern).endDate !== undefined;
+  const author = authorName(concern);
+  return related(concern, 'SUBJ')
+    .filter(accepts)
+    .map((obs) =>
+      read(obs, {
+        status: concernStatusLabel(statusOf(concern), concernEnded || periodOf(obs).endDate !== undefined),
+        author,
+      }),
+    );
 }

@@ -14,39 +14,27 @@ import {
   hasTemplate,
   isNegated,
   periodOf,
-  related,
+  readConcern,
   severityOf,
-  statusOf,
+  type FromConcern,
 } from './common';
-import { concernStatusLabel } from './labels';
 import { TEMPLATES } from './templates';
 import { reconcileWithNarrative } from './narrative-check';
 
 /** Problem Concern Entry → one problem per Problem Entry observation it groups. */
 export function readProblemConcern(concern: XmlElement, ctx: EntryContext): ExtractedEntry[] {
-  const concernEnded = periodOf(concern).endDate !== undefined;
-  return related(concern, 'SUBJ')
-    .filter((obs) => hasTemplate(obs, TEMPLATES.problem) && !hasTemplate(obs, TEMPLATES.allergy))
-    .map((obs) =>
-      readProblem(
-        obs,
-        ctx,
-        concernStatusLabel(statusOf(concern), concernEnded || periodOf(obs).endDate !== undefined),
-        authorName(concern),
-      ),
-    );
+  return readConcern(
+    concern,
+    (obs) => hasTemplate(obs, TEMPLATES.problem) && !hasTemplate(obs, TEMPLATES.allergy),
+    (obs, fromConcern) => readProblem(obs, ctx, fromConcern),
+  );
 }
 
 /**
  * A problem observation. `negationInd="true"` means the document states the problem is absent
  * (« pas d'embolie pulmonaire »): the entry is kept, marked negated, and never shown as a problem.
  */
-export function readProblem(
-  obs: XmlElement,
-  ctx: EntryContext,
-  concernStatus?: string,
-  concernAuthor?: string,
-): ExtractedEntry {
+export function readProblem(obs: XmlElement, ctx: EntryContext, fromConcern?: FromConcern): ExtractedEntry {
   const value = child(obs, 'value');
   // The problem itself is in `value`; `code` only says what kind of statement it is (diagnosis, symptom…).
   const code = codedOf(value);
@@ -72,11 +60,11 @@ export function readProblem(
       ...optional('severity', severity),
       ...optional('startDate', startDate),
       ...optional('endDate', endDate),
-      ...optional('status', clinicalStatusOf(obs) ?? concernStatus),
+      ...optional('status', clinicalStatusOf(obs) ?? fromConcern?.status),
       // A refuted diagnosis is stated absent, like negationInd.
       ...(isNegated(obs) || certainty?.absent ? { negated: true } : {}),
       ...optional('anchor', anchorOf(obs)),
-      ...optional('author', authorName(obs) ?? concernAuthor),
+      ...optional('author', authorName(obs) ?? fromConcern?.author),
       ...optional('sectionCode', ctx.sectionCode),
       templateIds: templateIdsOf(obs),
     },
