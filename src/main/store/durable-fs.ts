@@ -42,17 +42,21 @@ export function writePiecesAt(fd: number, pieces: Uint8Array[], position: number
   if (written < total) writeAll(fd, Buffer.concat(pieces).subarray(written), position + written);
 }
 
-/** Replaces a small file atomically and durably (temp, fsync, rename, directory fsync), mode 0600. */
-export function writeFileDurably(path: string, data: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o600);
+/** Opens `path` with `flags` (mode 0600 when created), writes all of `data`, fsyncs and closes. */
+function writeWholeFileSynced(path: string, flags: 'w' | 'wx', data: Uint8Array): void {
+  const fd = openSync(path, flags, 0o600);
   try {
-    let offset = 0;
-    while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+    writeAll(fd, data, 0);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Replaces a small file atomically and durably (temp, fsync, rename, directory fsync), mode 0600. */
+export function writeFileDurably(path: string, data: Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeWholeFileSynced(tmp, 'w', data);
   renameSync(tmp, path);
   fsyncDirectory(dirname(path));
 }
@@ -65,14 +69,7 @@ export function writeFileDurably(path: string, data: Uint8Array): void {
  */
 export function createFileExclusively(path: string, data: Uint8Array): boolean {
   const tmp = `${path}.new-${process.pid}-${Date.now()}`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    let offset = 0;
-    while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeWholeFileSynced(tmp, 'wx', data);
   try {
     linkSync(tmp, path);
   } catch (err) {
