@@ -41,7 +41,7 @@ import {
   type JournalPosition,
   type OverlayUse,
 } from './snapshot-overlay';
-import { databaseFromImage, type OnDemandImageHandle } from './sql-image';
+import { databaseFromImage, type DatabaseImage, type OnDemandImageHandle } from './sql-image';
 import { applyTransaction, checkStatements, pragmaNumber, queryRows } from './sql-exec';
 import { decodeTransaction, encodeTransaction } from './tx-codec';
 import type { MigrationScript, Row, SqlParams, Statement } from './types';
@@ -135,7 +135,7 @@ export function preloadSql(): void {
 
 interface BaseImage {
   generation: number;
-  plaintext: Uint8Array | null;
+  plaintext: DatabaseImage | null;
   /** Blocks still read from the snapshot file when touched (on-demand reading). */
   onDemand: OnDemandImageHandle | null;
   snapshotBytes: number;

@@ -4,7 +4,13 @@ import { open } from 'node:fs/promises';
 import { StoreError } from './errors';
 import { keyFingerprint, type StoreKey } from './key';
 import { openPiece, sealOverhead, sealPiece, tagLength } from './sealed-piece';
-import { allocateImage, onDemandImage, type BlockSource, type OnDemandImageHandle } from './sql-image';
+import {
+  allocateImage,
+  onDemandImage,
+  type BlockSource,
+  type OnDemandFile,
+  type OnDemandImageHandle,
+} from './sql-image';
 
 /**
  * Snapshot file: the whole database of generation G, which holds every transaction of the journals
@@ -238,13 +244,23 @@ export interface SnapshotIdentity {
  */
 export type BlockSourceWrapper = (snapshot: SnapshotIdentity, blocks: BlockSource) => BlockSource;
 
-export interface OpenedSnapshot {
+/** A snapshot read whole: its decrypted image, authenticated. */
+export interface WholeSnapshot {
   generation: number;
   /** The database image, to hand to sql.js (`databaseFromImage`). */
   plaintext: Uint8Array;
-  /** Set when blocks are still read from the file on demand: release it once the database is closed. */
-  onDemand: OnDemandImageHandle | null;
+  onDemand: null;
 }
+
+export type OpenedSnapshot =
+  | WholeSnapshot
+  | {
+      generation: number;
+      /** The database image, to hand to sql.js (`databaseFromImage`). */
+      plaintext: OnDemandFile;
+      /** Blocks still read from the file on demand: release it once the database is closed. */
+      onDemand: OnDemandImageHandle;
+    };
 
 /**
  * Opens a snapshot for sql.js. Whole: every block (or, for a version-1 file, the single sealed
@@ -253,6 +269,13 @@ export interface OpenedSnapshot {
  * when sql.js first touches them; a damaged block is then reported by the read that met it
  * (`sql-image.ts`), not here.
  */
+export function openSnapshotFile(path: string, key: StoreKey, reading?: 'whole'): WholeSnapshot;
+export function openSnapshotFile(
+  path: string,
+  key: StoreKey,
+  reading: SnapshotReading,
+  wrap?: BlockSourceWrapper,
+): OpenedSnapshot;
 export function openSnapshotFile(
   path: string,
   key: StoreKey,

@@ -41,8 +41,9 @@ class HandedOverImage extends Uint8Array {
  * Opens `image` as a database. When it came from `allocateImage` it now belongs to the database:
  * do not reuse or wipe it (it is the live file, freed with the database).
  */
-export function databaseFromImage(SQL: SqlJsStatic, image: Uint8Array): Database {
-  return new SQL.Database(image);
+export function databaseFromImage(SQL: SqlJsStatic, image: DatabaseImage): Database {
+  // An OnDemandFile has every member sql.js uses of the array it is given (see OnDemandState).
+  return new SQL.Database(image as Uint8Array);
 }
 
 /** Where an on-demand image gets its blocks (snapshot-file.ts: the sealed blocks of a snapshot). */
@@ -77,20 +78,27 @@ function ioError(): unknown {
 }
 
 /**
- * A database image whose blocks are decrypted when sql.js first reads or partly overwrites them.
+ * A database image whose blocks are decrypted when sql.js first reads or partly overwrites them,
+ * each block in a buffer of its own.
  *
  * sql.js reads its in-memory file only through `contents.subarray(…)` and writes it only through
- * `contents.set(…)` (sql.js 1.16 MEMFS; growing or truncating the file copies it through
- * `subarray`, which loads every block). Those two calls are where blocks get loaded, so a query
- * touching a dozen pages of a 150 MB store decrypts a dozen blocks. The untouched rest of the
- * buffer is never written, and large buffers are mapped lazily: it costs no memory either.
- * Like `allocateImage`, the buffer keeps room to grow behind the image.
+ * `contents.set(…)`, after checking the room it has in `contents.length` (sql.js 1.16 MEMFS; growing
+ * past that room or truncating the file copies it through `subarray`, which loads every block).
+ * Those calls are where blocks get loaded, so a query touching a dozen pages of a 150 MB store
+ * decrypts a dozen blocks. The image is not one 150 MB buffer: V8 counts a buffer's size as
+ * external memory whether or not its pages are ever touched, and one that large starts an
+ * incremental mark-compact of the whole heap in a process that would otherwise never need one
+ * (~35 ms of a cold CLI import in `--trace-gc`, docs/performance.md). Like `allocateImage`, the
+ * image keeps room to grow behind it: blocks there exist once written.
  */
 class OnDemandState {
-  readonly buffer: ArrayBuffer;
+  /** The file's blocks, over its room: each allocated when loaded or first written. */
+  private readonly blocks: (Uint8Array | undefined)[];
   private readonly loaded: Uint8Array;
-  /** Blocks written since the open, over the whole buffer (the file may grow into its room). */
+  /** Blocks written since the open, over the whole room (the file may grow into it). */
   private readonly written: Uint8Array;
+  /** Bytes the file can hold before sql.js moves it into a buffer of its own. */
+  readonly capacity: number;
   loadedBlocks = 0;
   damage: Error | null = null;
   /** The file's length as far as writes through this image tell: the source's, or beyond. */
@@ -99,14 +107,20 @@ class OnDemandState {
   headerReads = 0;
 
   constructor(private readonly source: BlockSource) {
-    this.buffer = new ArrayBuffer(source.imageLength + reserveFor(source.imageLength));
+    this.capacity = source.imageLength + reserveFor(source.imageLength);
+    const slots = Math.ceil(this.capacity / source.blockSize);
+    this.blocks = new Array<Uint8Array | undefined>(slots).fill(undefined);
     this.loaded = new Uint8Array(source.count);
-    this.written = new Uint8Array(Math.ceil(this.buffer.byteLength / source.blockSize));
+    this.written = new Uint8Array(slots);
     this.length = source.imageLength;
   }
 
   get blockSize(): number {
     return this.source.blockSize;
+  }
+
+  get count(): number {
+    return this.source.count;
   }
 
   /** Indexes of the blocks written since the open, in order. */
@@ -118,53 +132,87 @@ class OnDemandState {
     return indexes;
   }
 
-  noteRead(start: number, end: number): void {
+  /** Bytes `[start, end)` of the file: a view of one block when the range lies in it, else a copy. */
+  read(start: number, end: number): Uint8Array {
     if (start <= 24 && end >= 40) this.headerReads += 1;
-  }
-
-  get blocks(): number {
-    return this.source.count;
-  }
-
-  /** Loads every block that `[start, end)` overlaps. */
-  ensure(start: number, end: number): void {
-    if (end <= start || this.loadedBlocks === this.source.count) return;
-    const { blockSize, count } = this.source;
-    const last = Math.min(count - 1, Math.floor((end - 1) / blockSize));
-    for (let index = Math.floor(start / blockSize); index <= last; index++) this.load(index);
-  }
-
-  /** Before `[start, end)` is overwritten: blocks it covers entirely need no loading, the others do. */
-  beforeWrite(start: number, end: number): void {
-    if (end <= start) return;
-    const lastWritten = Math.min(this.written.length - 1, Math.floor((end - 1) / this.source.blockSize));
-    for (let index = Math.floor(start / this.source.blockSize); index <= lastWritten; index++)
-      this.written[index] = 1;
-    this.length = Math.max(this.length, end);
-    if (this.loadedBlocks === this.source.count) return;
-    const { blockSize, count, imageLength } = this.source;
-    const last = Math.min(count - 1, Math.floor((end - 1) / blockSize));
-    for (let index = Math.floor(start / blockSize); index <= last; index++) {
-      const blockStart = index * blockSize;
-      const blockEnd = Math.min(blockStart + blockSize, imageLength);
-      if (start <= blockStart && end >= blockEnd) this.markLoaded(index);
-      else this.load(index);
+    const { blockSize } = this.source;
+    const first = Math.floor(start / blockSize);
+    if (end <= start) return new Uint8Array(0);
+    const last = Math.floor((end - 1) / blockSize);
+    if (first === last) {
+      const offset = first * blockSize;
+      return this.readable(first).subarray(start - offset, end - offset);
     }
+    const out = new Uint8Array(end - start);
+    for (let index = first; index <= last; index++) {
+      const offset = index * blockSize;
+      const from = Math.max(start, offset);
+      const to = Math.min(end, offset + blockSize);
+      out.set(this.readable(index).subarray(from - offset, to - offset), from - start);
+    }
+    return out;
+  }
+
+  /** Writes `data` at `position` (within the capacity: sql.js checks it first). */
+  write(data: ArrayLike<number>, position: number): void {
+    const end = position + data.length;
+    if (end <= position) return;
+    const { blockSize } = this.source;
+    const source = ArrayBuffer.isView(data) ? (data as Uint8Array) : Uint8Array.from(data);
+    for (let index = Math.floor(position / blockSize); index <= Math.floor((end - 1) / blockSize); index++) {
+      const offset = index * blockSize;
+      const from = Math.max(position, offset);
+      const to = Math.min(end, offset + blockSize);
+      const whole = from === offset && to >= Math.min(offset + blockSize, this.sourceEnd(index));
+      const block = whole ? this.fresh(index) : this.readable(index);
+      block.set(source.subarray(from - position, to - position), from - offset);
+      this.written[index] = 1;
+    }
+    this.length = Math.max(this.length, end);
+  }
+
+  /** Block `index` as it is now (zeros where nothing was ever loaded or written). */
+  block(index: number): Uint8Array {
+    const start = index * this.source.blockSize;
+    const size = Math.max(0, Math.min(this.source.blockSize, this.length - start));
+    return (this.blocks[index] ?? new Uint8Array(this.source.blockSize)).subarray(0, size);
   }
 
   release(): void {
     this.source.release();
   }
 
-  private load(index: number): void {
-    if (this.loaded[index]) return;
+  /** Where the source's own bytes for block `index` end (a block past the source has none). */
+  private sourceEnd(index: number): number {
+    return index < this.source.count ? this.source.imageLength : index * this.source.blockSize;
+  }
+
+  /** Block `index` with its content: loaded from the source first if it has never been. */
+  private readable(index: number): Uint8Array {
+    const block = this.blocks[index];
+    if (block) return block;
+    if (index >= this.source.count) return this.fresh(index);
+    const target = new Uint8Array(this.source.blockSize);
     try {
-      this.source.load(index, new Uint8Array(this.buffer), index * this.source.blockSize);
+      this.source.load(index, target, 0);
     } catch (err) {
       this.damage ??= err instanceof Error ? err : new Error(String(err));
       throw ioError();
     }
+    this.blocks[index] = target;
     this.markLoaded(index);
+    return target;
+  }
+
+  /** Block `index` about to be overwritten whole: its old content need not be read. */
+  private fresh(index: number): Uint8Array {
+    let block = this.blocks[index];
+    if (!block) {
+      block = new Uint8Array(this.source.blockSize);
+      this.blocks[index] = block;
+    }
+    if (index < this.source.count) this.markLoaded(index);
+    return block;
   }
 
   private markLoaded(index: number): void {
@@ -176,39 +224,35 @@ class OnDemandState {
   }
 }
 
-class OnDemandImage extends Uint8Array {
-  // subarray, slice, map… build plain arrays: only the file's own contents load blocks.
-  static get [Symbol.species](): Uint8ArrayConstructor {
-    return Uint8Array;
-  }
-
+/**
+ * The file sql.js is handed: the calls its in-memory file system makes on a file's contents, over
+ * `OnDemandState`. `length` is what sql.js reads it as: the image's length when handed over (how
+ * much `Database` writes into its new file), then the room it has (`slice` below).
+ */
+export class OnDemandFile {
   constructor(
     private readonly state: OnDemandState,
-    length: number,
-  ) {
-    super(state.buffer, 0, length);
-  }
+    readonly length: number,
+  ) {}
 
-  override subarray(begin?: number, end?: number): Uint8Array<ArrayBuffer> {
+  subarray(begin?: number, end?: number): Uint8Array {
     const [start, stop] = clampRange(this.length, begin, end);
-    this.state.noteRead(start, stop);
-    this.state.ensure(start, stop);
-    return Uint8Array.prototype.subarray.call(this, start, stop) as Uint8Array<ArrayBuffer>;
+    return this.state.read(start, stop);
   }
 
-  override set(array: ArrayLike<number>, offset = 0): void {
-    this.state.beforeWrite(offset, offset + array.length);
-    Uint8Array.prototype.set.call(this, array, offset);
+  set(array: ArrayLike<number>, offset = 0): void {
+    this.state.write(array, offset);
   }
 
-  /** As in `HandedOverImage`: the first write of a new file takes this image, and its room, as the file. */
-  override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
-    if ((start ?? 0) === 0 && (end ?? this.length) === this.length) {
-      return new OnDemandImage(this.state, this.state.buffer.byteLength) as Uint8Array<ArrayBuffer>;
-    }
+  /**
+   * As in `HandedOverImage`: sql.js creates the database file by writing the image into an empty
+   * file, which takes `slice()` of it as the file's contents; answering with this same image, and
+   * its room, makes it the file.
+   */
+  slice(start?: number, end?: number): OnDemandFile | Uint8Array {
     const [from, to] = clampRange(this.length, start, end);
-    this.state.ensure(from, to);
-    return Uint8Array.prototype.slice.call(this, from, to) as Uint8Array<ArrayBuffer>;
+    if (from === 0 && to === this.length) return new OnDemandFile(this.state, this.state.capacity);
+    return this.state.read(from, to).slice();
   }
 }
 
@@ -221,9 +265,12 @@ function clampRange(length: number, begin?: number, end?: number): [number, numb
   return [at(begin, 0), at(end, length)];
 }
 
+/** What sql.js is handed as a database file: a decrypted buffer, or an image read on demand. */
+export type DatabaseImage = Uint8Array | OnDemandFile;
+
 export interface OnDemandImageHandle {
   /** The image to hand to `databaseFromImage`. */
-  readonly plaintext: Uint8Array;
+  readonly plaintext: OnDemandFile;
   /** The error met by the first block that could not be read, if any. */
   readonly damage: Error | null;
   readonly loadedBlocks: number;
@@ -252,9 +299,9 @@ export interface OnDemandImageHandle {
 /** An image loaded block by block from `source`; its first block is loaded now. */
 export function onDemandImage(source: BlockSource): OnDemandImageHandle {
   const state = new OnDemandState(source);
-  const plaintext = new OnDemandImage(state, source.imageLength);
+  const plaintext = new OnDemandFile(state, source.imageLength);
   try {
-    state.ensure(0, 1);
+    state.read(0, 1);
   } catch {
     state.release();
     throw state.damage;
@@ -267,20 +314,13 @@ export function onDemandImage(source: BlockSource): OnDemandImageHandle {
     get loadedBlocks() {
       return state.loadedBlocks;
     },
-    blocks: state.blocks,
+    blocks: state.count,
     get imageLength() {
       return state.length;
     },
     blockSize: state.blockSize,
     writtenBlocks: () => state.writtenBlocks(),
-    block: (index) => {
-      const start = index * state.blockSize;
-      return new Uint8Array(
-        state.buffer,
-        start,
-        Math.max(0, Math.min(state.blockSize, state.length - start)),
-      );
-    },
+    block: (index) => state.block(index),
     headerReadBy: (run) => {
       const before = state.headerReads;
       const value = run();

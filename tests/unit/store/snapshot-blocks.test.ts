@@ -161,7 +161,7 @@ describe('snapshot format 2: blocks sealed one by one', () => {
       const opened = openSnapshotFile(path, key, reading);
       expect(opened.generation).toBe(4);
       expect(opened.onDemand).toBeNull();
-      expect(sha(opened.plaintext)).toBe(sha(image));
+      expect(sha(opened.plaintext.subarray(0, opened.plaintext.length))).toBe(sha(image));
     }
   });
 });

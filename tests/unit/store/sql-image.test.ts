@@ -1,6 +1,11 @@
 import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
-import { allocateImage, databaseFromImage } from '../../../src/main/store/sql-image';
+import {
+  allocateImage,
+  databaseFromImage,
+  onDemandImage,
+  type BlockSource,
+} from '../../../src/main/store/sql-image';
 
 async function sampleImage(rows: number): Promise<Uint8Array> {
   const SQL = await initSqlJs();
@@ -47,5 +52,103 @@ describe('databaseFromImage', () => {
     expect(reopened.exec('PRAGMA integrity_check')[0]?.values[0]?.[0]).toBe('ok');
     reopened.close();
     db.close();
+  });
+});
+
+/** Blocks of `imageLength` bytes whose every byte is a function of its position, counting loads. */
+function patternSource(imageLength: number, blockSize: number): BlockSource & { loads: number[] } {
+  const loads: number[] = [];
+  return {
+    count: Math.ceil(imageLength / blockSize),
+    blockSize,
+    imageLength,
+    loads,
+    load(index, target, offset) {
+      loads.push(index);
+      const end = Math.min(imageLength, (index + 1) * blockSize);
+      for (let at = index * blockSize; at < end; at++) target[offset + at - index * blockSize] = at % 251;
+    },
+    release() {},
+  };
+}
+
+describe('onDemandImage', () => {
+  it('holds only the blocks it has read or written, not a buffer the size of the image', () => {
+    // V8 counts a buffer's size as external memory whether its pages are touched or not, and one
+    // of a store's size starts a full mark-compact in a short CLI run (docs/performance.md).
+    const before = process.memoryUsage().arrayBuffers;
+    const image = onDemandImage(patternSource(160 * 1024 * 1024, 64 * 1024));
+    const page = image.plaintext.subarray(80 * 1024 * 1024, 80 * 1024 * 1024 + 4096);
+    expect(page[0]).toBe((80 * 1024 * 1024) % 251);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8 * 1024 * 1024);
+    expect(image.loadedBlocks).toBe(2);
+    image.release();
+  });
+
+  it('loads a block for a read or a partial write, not for a write that covers it, and keeps what was written', () => {
+    const blockSize = 1024;
+    const source = patternSource(10 * blockSize + 100, blockSize);
+    const image = onDemandImage(source);
+    const file = image.plaintext;
+    expect(source.loads).toEqual([0]);
+
+    // A read across two blocks loads both and gives their bytes in order.
+    const across = file.subarray(3 * blockSize - 10, 3 * blockSize + 10);
+    expect([...across]).toEqual(Array.from({ length: 20 }, (_, i) => (3 * blockSize - 10 + i) % 251));
+    expect(source.loads).toEqual([0, 2, 3]);
+
+    // A page written whole over block 5 needs nothing from the file; a partial write of block 7 does.
+    file.set(new Uint8Array(blockSize).fill(7), 5 * blockSize);
+    file.set(new Uint8Array(10).fill(9), 7 * blockSize + 100);
+    expect(source.loads).toEqual([0, 2, 3, 7]);
+    expect([...file.subarray(5 * blockSize, 5 * blockSize + 3)]).toEqual([7, 7, 7]);
+    expect(file.subarray(7 * blockSize + 99, 7 * blockSize + 111)).toEqual(
+      new Uint8Array([
+        (7 * blockSize + 99) % 251,
+        ...new Array<number>(10).fill(9),
+        (7 * blockSize + 110) % 251,
+      ]),
+    );
+    // The last block is short: writing it up to the image's end covers it.
+    file.set(new Uint8Array(100).fill(3), 10 * blockSize);
+    expect(source.loads).toEqual([0, 2, 3, 7]);
+
+    // Into the room behind the image: no source block there; the file grows.
+    const handedOver = file.slice();
+    expect(handedOver.length).toBeGreaterThan(file.length);
+    handedOver.set(new Uint8Array([1, 2, 3]), 12 * blockSize + 5);
+    expect([...handedOver.subarray(12 * blockSize + 4, 12 * blockSize + 9)]).toEqual([0, 1, 2, 3, 0]);
+    expect(image.imageLength).toBe(12 * blockSize + 8);
+    expect(image.writtenBlocks()).toEqual([5, 7, 10, 12]);
+    expect(image.block(7).subarray(100, 110)).toEqual(new Uint8Array(10).fill(9));
+    expect(image.block(12).length).toBe(8);
+    image.release();
+  });
+
+  it('is a database file sql.js reads and writes like the buffer it stands for', async () => {
+    const SQL = await initSqlJs();
+    const bytes = await sampleImage(400);
+    const blockSize = 4096;
+    const source: BlockSource = {
+      count: Math.ceil(bytes.length / blockSize),
+      blockSize,
+      imageLength: bytes.length,
+      load: (index, target, offset) =>
+        target.set(bytes.subarray(index * blockSize, (index + 1) * blockSize), offset),
+      release: () => undefined,
+    };
+    const image = onDemandImage(source);
+    const db = databaseFromImage(SQL, image.plaintext);
+    expect(db.exec('SELECT body FROM t WHERE id = 200')[0]?.values[0]?.[0]).toMatch(/^row 199 /);
+    expect(image.loadedBlocks).toBeLessThan(image.blocks);
+    const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
+    for (let i = 0; i < 300; i++) insert.run([`new ${i} ${'z'.repeat(300)}`]);
+    insert.free();
+    const copy = new SQL.Database(db.export());
+    expect(copy.exec('SELECT count(*) FROM t')[0]?.values[0]?.[0]).toBe(700);
+    expect(copy.exec('PRAGMA integrity_check')[0]?.values[0]?.[0]).toBe('ok');
+    copy.close();
+    db.close();
+    image.release();
   });
 });
