@@ -153,19 +153,29 @@ class OnDemandState {
     return out;
   }
 
-  /** Writes `data` at `position` (within the capacity: sql.js checks it first). */
+  /**
+   * Writes `data` at `position` (within the capacity: sql.js checks it first). Every block the
+   * write needs is loaded before any byte changes, so a block that cannot be read fails the write
+   * whole, as SQLite expects of an I/O error.
+   */
   write(data: ArrayLike<number>, position: number): void {
     const end = position + data.length;
     if (end <= position) return;
     const { blockSize } = this.source;
-    const source = ArrayBuffer.isView(data) ? (data as Uint8Array) : Uint8Array.from(data);
-    for (let index = Math.floor(position / blockSize); index <= Math.floor((end - 1) / blockSize); index++) {
+    const bytes = ArrayBuffer.isView(data) ? (data as Uint8Array) : Uint8Array.from(data);
+    const indexes: number[] = [];
+    for (let index = Math.floor(position / blockSize); index <= Math.floor((end - 1) / blockSize); index++)
+      indexes.push(index);
+    const covers = (index: number): boolean =>
+      position <= index * blockSize && end >= Math.min((index + 1) * blockSize, this.sourceEnd(index));
+    // Blocks partly written are read first: one that fails leaves everything as it was.
+    for (const index of indexes) if (!covers(index)) this.readable(index);
+    for (const index of indexes) {
       const offset = index * blockSize;
       const from = Math.max(position, offset);
       const to = Math.min(end, offset + blockSize);
-      const whole = from === offset && to >= Math.min(offset + blockSize, this.sourceEnd(index));
-      const block = whole ? this.fresh(index) : this.readable(index);
-      block.set(source.subarray(from - position, to - position), from - offset);
+      const block = covers(index) ? this.fresh(index) : this.readable(index);
+      block.set(bytes.subarray(from - position, to - position), from - offset);
       this.written[index] = 1;
     }
     this.length = Math.max(this.length, end);

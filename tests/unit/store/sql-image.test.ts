@@ -125,6 +125,28 @@ describe('onDemandImage', () => {
     image.release();
   });
 
+  it('fails a write whole when a block it needs cannot be read, and changes nothing', () => {
+    const blockSize = 1024;
+    const source = patternSource(10 * blockSize, blockSize);
+    const damaged: BlockSource = {
+      ...source,
+      load(index, target, offset) {
+        if (index === 4) throw new Error('block 4: tag mismatch');
+        source.load(index, target, offset);
+      },
+    };
+    const image = onDemandImage(damaged);
+    // Block 3 whole, block 4 in part: block 4 must be read first, and cannot be.
+    expect(() => image.plaintext.set(new Uint8Array(blockSize + 10).fill(1), 3 * blockSize)).toThrow();
+    expect(image.damage?.message).toBe('block 4: tag mismatch');
+    expect(image.writtenBlocks()).toEqual([]);
+    // Block 3 still reads as the file holds it: not the write's bytes, not zeros.
+    expect([...image.plaintext.subarray(3 * blockSize, 3 * blockSize + 3)]).toEqual(
+      [0, 1, 2].map((i) => (3 * blockSize + i) % 251),
+    );
+    image.release();
+  });
+
   it('is a database file sql.js reads and writes like the buffer it stands for', async () => {
     const SQL = await initSqlJs();
     const bytes = await sampleImage(400);
