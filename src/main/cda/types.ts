@@ -74,9 +74,6 @@ export type EntryKind =
   /** An explicit « nothing known » statement (« Aucune allergie connue »): never an item. */
   | 'noneKnown';
 
-/** Which summary section a « nothing known » statement is about. */
-export type NoneKnownSection = SummarySectionKey;
-
 export type { ContactRole };
 
 export interface EntryFact {
@@ -126,7 +123,7 @@ export interface ExtractedEntry {
   anchor?: string;
   lab?: LabReading;
   contactRole?: ContactRole;
-  noneKnownSection?: NoneKnownSection;
+  noneKnownSection?: SummarySectionKey;
   reimbursement?: ReimbursementDetails;
   /** Code of the section the entry came from (LOINC). */
   sectionCode?: string;

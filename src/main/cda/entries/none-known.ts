@@ -1,5 +1,6 @@
 import { codedOf } from '../hl7/datatypes';
-import type { ExtractedEntry, NoneKnownSection, ReimbursementKind } from '../types';
+import type { SummarySectionKey } from '../../../shared/catalog/summary-vocabulary';
+import type { ExtractedEntry, ReimbursementKind } from '../types';
 import { attr, child, path, templateIdsOf } from '../xml/tree';
 import type { XmlElement } from '../xml/tree';
 import type { EntryContext } from './context';
@@ -19,7 +20,7 @@ const NONE_KNOWN_SNOMED: readonly string[] = [
   '160245001',
 ];
 
-const DEFAULT_TEXT: Readonly<Record<NoneKnownSection, string>> = {
+const DEFAULT_TEXT: Readonly<Record<SummarySectionKey, string>> = {
   allergies: 'Aucune allergie connue',
   medications: 'Aucun traitement connu',
   problems: 'Aucun problème connu',
@@ -90,7 +91,7 @@ export function isNamelessPlaceholder(act: XmlElement, ctx: EntryContext): boole
 export function sectionOfKind(
   kind: ExtractedEntry['kind'],
   reimbursementKind?: ReimbursementKind,
-): NoneKnownSection {
+): SummarySectionKey {
   if (reimbursementKind !== undefined) return 'reimbursements';
   switch (kind) {
     case 'allergy':
@@ -116,7 +117,7 @@ export function sectionOfKind(
 export function noneKnownEntry(
   act: XmlElement,
   ctx: EntryContext,
-  section: NoneKnownSection,
+  section: SummarySectionKey,
   words: string | undefined,
 ): ExtractedEntry {
   const narrative = entryNarrative(act, ctx);
