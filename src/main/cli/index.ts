@@ -5,6 +5,8 @@ import { setFlagsFromString } from 'node:v8';
 import { defaultDataDir, userCacheDir } from '../app/paths';
 import { printErr, printOut } from './cli-context';
 import { handOffImportCommand } from './commands/import';
+import { opensStore } from './store-commands';
+import { compileSqlWasm, compileSqlWasmAsHinted } from '../store/sql-wasm';
 
 /**
  * The CLI's entry (`node out/cli/index.mjs`, `npm run cli`). A hospital system calls `import` once
@@ -25,12 +27,18 @@ async function run(argv: string[]): Promise<number> {
   // This process now runs the command itself, for a second or so. V8 would spend that time
   // recompiling sql.js's hottest WebAssembly functions with its optimising compiler, on the same two
   // cores, and make the process wait for those compilations at exit (~200 ms here): the baseline
-  // code is what a short run needs. Set before sql.js is compiled (flags are per process, workers
-  // included), and before main.cjs is: V8 takes a code cache only under the flags it was written
-  // with. Measured in docs/performance.md (CLI import, cold path).
+  // code is what a short run needs. And the functions such a command runs are compiled with the
+  // module, in the background, rather than one by one at their first call (store/sql-wasm.ts). Set
+  // before sql.js is compiled (flags are per process, workers included), and before main.cjs is:
+  // V8 takes a code cache only under the flags it was written with. Measured in
+  // docs/performance.md (CLI import, cold path).
   setFlagsFromString('--liftoff-only');
+  compileSqlWasmAsHinted();
+  // Compiled while the rest of the CLI loads; a failure is reported where the store opens.
+  const sqlWasm = opensStore(argv[0]) ? compileSqlWasm() : undefined;
+  sqlWasm?.catch(() => undefined);
   const { main } = await loadRestOfCli();
-  return main(argv);
+  return main(argv, sqlWasm ? { sqlWasm } : {});
 }
 
 /**

@@ -3,6 +3,7 @@ import { defaultDataDir } from '../app/paths';
 import { defaultWaitSeconds, exitCode, printErr, printOut, type CliContext } from './cli-context';
 import { defaultReferenceDate } from './commands/generate';
 import type { PrestartedStore } from '../store/store-thread';
+import { opensStore } from './store-commands';
 
 /**
  * `npm run cli -- <command>`: headless tools for support staff and hospital IT (entered through
@@ -28,13 +29,19 @@ Options communes :
   --wait [SECONDES]   attendre qu'une autre instance libère le dossier (défaut ${defaultWaitSeconds} s)
                       au lieu d'échouer aussitôt`;
 
+/** What index.ts started before it loaded this module. */
+export interface StartedEarly {
+  /** sql.js's WebAssembly, compiling (store/sql-wasm.ts), for a command that opens the store. */
+  sqlWasm?: Promise<WebAssembly.Module>;
+}
+
 /** Runs one command; its exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], started: StartedEarly = {}): Promise<number> {
   // A command that opens the data folder's store serves it in this thread (in-thread-store.ts),
   // started now: sql.js loads and compiles while the command's own modules load and the folder's
   // lock and key are taken.
   let early = opensStore(argv[0])
-    ? import('../store/in-thread-store').then((m) => m.prestartStoreInThisThread())
+    ? import('../store/in-thread-store').then((m) => m.prestartStoreInThisThread(started.sqlWasm))
     : undefined;
   try {
     return await runCommand(argv, () => {
@@ -49,11 +56,6 @@ export async function main(argv: string[]): Promise<number> {
       () => undefined,
     );
   }
-}
-
-/** Commands whose store is opened by `CliContext.open`. */
-function opensStore(command: string | undefined): boolean {
-  return command === 'import' || command === 'summary' || command === 'generate' || command === 'reextract';
 }
 
 async function runCommand(

@@ -14,6 +14,7 @@ import type { Logger } from '../log/logger';
 import { fsyncDirectory, unlinkIfExists } from './durable-fs';
 import { acquireDirectoryLock } from './dir-lock';
 import { previousName, snapshotName } from './store-files';
+import { compileSqlWasm } from './sql-wasm';
 import { StoreError, type StoreNotice } from './errors';
 import {
   JournalWriter,
@@ -123,14 +124,29 @@ export interface StoreStats {
 const tempName = 'snapshot.tmp';
 
 let sqlModule: Promise<SqlJsStatic> | null = null;
-function loadSql(): Promise<SqlJsStatic> {
-  sqlModule ??= initSqlJs();
+function loadSql(compiled?: Promise<WebAssembly.Module>): Promise<SqlJsStatic> {
+  sqlModule ??= instantiateSql(compiled ?? compileSqlWasm());
   return sqlModule;
 }
 
-/** Starts loading sql.js now; a failure surfaces at the open that awaits it. */
-export function preloadSql(): void {
-  loadSql().catch(() => undefined);
+/** sql.js on its WebAssembly compiled by sql-wasm.ts (instantiated here, synchronously, once compiled). */
+async function instantiateSql(compiled: Promise<WebAssembly.Module>): Promise<SqlJsStatic> {
+  const module = await compiled;
+  return initSqlJs({
+    instantiateWasm(imports, receiveInstance) {
+      const instance = new WebAssembly.Instance(module, imports);
+      receiveInstance(instance);
+      return instance.exports;
+    },
+  });
+}
+
+/**
+ * Starts loading sql.js now, on `compiled` when the caller started compiling its WebAssembly already
+ * (the CLI, cli/index.ts); a failure surfaces at the open that awaits it.
+ */
+export function preloadSql(compiled?: Promise<WebAssembly.Module>): void {
+  loadSql(compiled).catch(() => undefined);
 }
 
 interface BaseImage {

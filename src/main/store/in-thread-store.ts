@@ -10,11 +10,12 @@ import type { WorkerMessage } from './worker-protocol';
  * among them) stay exactly the same. For a CLI command: it has no other work for its thread while
  * the store answers, and a worker's start (a second Node environment booted, on two cores shared
  * with the command's own start-up) was the longest step of a cold one-file import
- * (docs/performance.md, CLI import, cold path). sql.js starts loading now.
+ * (docs/performance.md, CLI import, cold path). sql.js starts loading now, on `sqlWasm` when the
+ * caller started compiling its WebAssembly already.
  */
-export function startStoreInThisThread(): StoreThread {
+export function startStoreInThisThread(sqlWasm?: Promise<WebAssembly.Module>): StoreThread {
   const { port1: client, port2: service } = new MessageChannel();
-  serveStore(service);
+  serveStore(service, sqlWasm);
   const events = new EventEmitter();
   client.on('message', (message: WorkerMessage) => events.emit('message', message));
   // The service closes its end after `close` (or a failed open): what a worker's exit is to `openStore`.
@@ -42,6 +43,6 @@ export function startStoreInThisThread(): StoreThread {
 }
 
 /** `startStoreInThisThread`, for a store opened a little later (`OpenStoreOptions.prestarted`). */
-export function prestartStoreInThisThread(): PrestartedStore {
-  return new PrestartedStore(startStoreInThisThread());
+export function prestartStoreInThisThread(sqlWasm?: Promise<WebAssembly.Module>): PrestartedStore {
+  return new PrestartedStore(startStoreInThisThread(sqlWasm));
 }

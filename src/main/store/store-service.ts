@@ -17,9 +17,10 @@ export interface StoreServicePort {
  * open request arrives, then answers requests one at a time, in order, until `close`. Run in the
  * store worker (store-worker.ts), so that the main thread of the app never waits on a query, an fsync
  * or a compaction; or in the calling thread (in-thread-store.ts), for a CLI command, which has no
- * other work for that thread and should not pay for a worker's start.
+ * other work for that thread and should not pay for a worker's start. `sqlWasm`: sql.js's WebAssembly,
+ * when the caller started compiling it already (engine.ts `preloadSql`).
  */
-export function serveStore(port: StoreServicePort): void {
+export function serveStore(port: StoreServicePort, sqlWasm?: Promise<WebAssembly.Module>): void {
   const post = (message: WorkerMessage): void => port.postMessage(message);
 
   function forwardingLogger(scope?: string): Logger {
@@ -69,7 +70,7 @@ export function serveStore(port: StoreServicePort): void {
 
   // sql.js compiles while the open request is on its way: the service may have been started early,
   // before the data-folder lock was taken and the key read (store-thread.ts).
-  preloadSql();
+  preloadSql(sqlWasm);
   port.once('message', (message: WorkerOpenMessage) => void open(message.data));
 }
 

@@ -142,6 +142,8 @@ describe('cli import hands its files to the instance holding the data folder', (
         ),
     );
     expect(heavy).toEqual([]);
+    // Nor does it compile sql.js's WebAssembly, or change V8's flags for it.
+    expect(run.events.filter((event) => event.startsWith('wasm ') || event.startsWith('v8 '))).toEqual([]);
   });
 
   it('a cold import runs sql.js on baseline code only, set before the rest of the CLI is compiled, and its store in its own thread', async () => {
@@ -158,6 +160,22 @@ describe('cli import hands its files to the instance holding the data folder', (
     // No worker thread to boot beside the CLI's own start-up: the store is served in this thread
     // (in-thread-store.ts), the document parsed in it (docs/performance.md).
     expect(run.events.filter((event) => event.startsWith('worker '))).toEqual([]);
+  });
+
+  it('a cold import compiles sql.js once, with its compilation hints, before it loads the rest of the CLI', async () => {
+    const run = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', freshDir()]);
+    expect(run.code).toBe(0);
+    const rest = run.events.findIndex((event) => event.startsWith('script out/cli/main.cjs '));
+    // V8 follows the hints only under these flags, and takes the code cache only under the flags it
+    // was written with: set before main.cjs is compiled (store/sql-wasm.ts).
+    for (const flag of ['--no-wasm-lazy-compilation', '--experimental-wasm-compilation-hints']) {
+      const set = run.events.indexOf(`v8 ${flag}`);
+      expect(set, flag).toBeGreaterThanOrEqual(0);
+      expect(set, flag).toBeLessThan(rest);
+    }
+    // Compiled in the background while main.cjs loads, and by nobody else (docs/performance.md).
+    expect(run.events.filter((event) => event.startsWith('wasm compile '))).toEqual(['wasm compile hinted']);
+    expect(run.events.indexOf('wasm compile hinted')).toBeLessThan(rest);
   });
 
   it('a cold import runs the rest of the CLI from its code cache, written by the first run of the build', async () => {

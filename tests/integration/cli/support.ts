@@ -76,6 +76,11 @@ export async function runBuiltCliRecordingModules(args: string[]): Promise<
         record('script ' + options?.filename + ' cache=' + cache);
       }
     };
+    const compile = WebAssembly.compile;
+    WebAssembly.compile = (bytes) => {
+      record('wasm compile ' + (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('compilationHints') ? 'hinted' : 'plain'));
+      return compile(bytes);
+    };
     const Worker = threads.Worker;
     threads.Worker = class extends Worker {
       constructor(entry, options) { record('worker ' + (entry instanceof URL ? entry.pathname : entry)); super(entry, options); }
@@ -109,7 +114,7 @@ export async function runBuiltCliRecordingModules(args: string[]): Promise<
       };
     });
     const events = lines
-      .filter((line) => /^(file:|v8 |script |worker )/.test(line))
+      .filter((line) => /^(file:|v8 |script |worker |wasm )/.test(line))
       .map((line) => (line.startsWith('file:') ? relative(fileURLToPath(line)) : line.replace(repoRoot, '')));
     return {
       ...run,
