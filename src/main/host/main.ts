@@ -141,15 +141,8 @@ async function reextractCommand(args: string[], stderr: (s: string) => void): Pr
     timeoutMs: config.cdaParsing.timeoutSeconds * 1000,
     log: log.child('cda-parser'),
   });
-  let opened: Opened;
-  try {
-    opened = await openStorage(config, log, stderr, cdaParser);
-  } catch (err) {
-    await cdaParser.close();
-    stderr(startFailure(err, config));
-    await log.flush();
-    return 1;
-  }
+  const opened = await openStorageOrReport(config, log, stderr, cdaParser);
+  if (!opened) return 1;
   try {
     const lines = reextractReportLines(
       await opened.dmp.reextractStored({ system: 'reextract', via: 'commande du serveur DMP' }),
@@ -167,6 +160,29 @@ async function reextractCommand(args: string[], stderr: (s: string) => void): Pr
     await cdaParser.close();
     await opened.close();
     await log.flush();
+  }
+}
+
+/**
+ * `openStorage`, or null once its failure is reported: in French on stderr, precisely in the log
+ * (flushed: the caller exits), with `cdaParser` closed. For every command that opens the storage.
+ */
+async function openStorageOrReport(
+  config: HostConfig,
+  log: RootLogger,
+  stderr: (s: string) => void,
+  cdaParser: CdaParserPool,
+): Promise<Opened | null> {
+  try {
+    return await openStorage(config, log, stderr, cdaParser);
+  } catch (err) {
+    await cdaParser.close();
+    stderr(startFailure(err, config));
+    log.error('DMP host could not open its storage', {
+      error: err instanceof Error ? err.message : String(err),
+    });
+    await log.flush();
+    return null;
   }
 }
 
@@ -322,18 +338,8 @@ async function main(argv: string[]): Promise<number> {
     timeoutMs: config.cdaParsing.timeoutSeconds * 1000,
     log: log.child('cda-parser'),
   });
-  let opened: Opened;
-  try {
-    opened = await openStorage(config, log, stderr, cdaParser);
-  } catch (err) {
-    await cdaParser.close();
-    stderr(startFailure(err, config));
-    log.error('DMP host could not open its storage', {
-      error: err instanceof Error ? err.message : String(err),
-    });
-    await log.flush();
-    return 1;
-  }
+  const opened = await openStorageOrReport(config, log, stderr, cdaParser);
+  if (!opened) return 1;
 
   const startedAt = Date.now();
   let server: RunningDmpHost;
