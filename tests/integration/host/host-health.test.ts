@@ -1,12 +1,19 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
 import { startPgCluster } from '../../support/pg-cluster';
-import { buildHost, hostStatus, postgresStorage, startHost, writeHostTlsFiles } from './support';
+import {
+  buildHost,
+  hostStatus,
+  postgresStorage,
+  startHost,
+  writeHostConfig,
+  writeHostTlsFiles,
+} from './support';
 
 let pki: HostTestPki;
 let dir: string;
@@ -41,16 +48,10 @@ describe('npm run host: health answer and status', () => {
     try {
       const db = await cluster.createDatabase('dmp_health');
       const healthPort = await freePort();
-      const config = join(dir, 'host-health.json');
-      writeFileSync(
-        config,
-        JSON.stringify({
-          listen: { host: '127.0.0.1', port: 0 },
-          tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
-          storage: postgresStorage(db),
-          health: { listen: { host: '127.0.0.1', port: healthPort }, databaseTimeoutMs: 3_000 },
-        }),
-      );
+      const config = writeHostConfig(join(dir, 'host-health.json'), {
+        storage: postgresStorage(db),
+        health: { listen: { host: '127.0.0.1', port: healthPort }, databaseTimeoutMs: 3_000 },
+      });
       const host = startHost(['--config', config]);
       running.push(host.child);
       expect(await host.listening, host.output().stderr).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -109,15 +110,10 @@ describe('npm run host: health answer and status', () => {
   });
 
   it('refuses a health listener off loopback without allowRemote (exit 1), and status without a health section', async () => {
-    const open = join(dir, 'open.json');
-    writeFileSync(
-      open,
-      JSON.stringify({
-        tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
-        storage: { kind: 'embedded', dataDir: 'data' },
-        health: { listen: { host: '0.0.0.0', port: 8081 } },
-      }),
-    );
+    const open = writeHostConfig(join(dir, 'open.json'), {
+      storage: { kind: 'embedded', dataDir: 'data' },
+      health: { listen: { host: '0.0.0.0', port: 8081 } },
+    });
     const refused = startHost(['--config', open]);
     running.push(refused.child);
     expect(await refused.exited).toBe(1);
@@ -125,14 +121,7 @@ describe('npm run host: health answer and status', () => {
       /health\.listen\.host « 0\.0\.0\.0 » n’est pas une adresse de bouclage/,
     );
 
-    const none = join(dir, 'none.json');
-    writeFileSync(
-      none,
-      JSON.stringify({
-        tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
-        storage: { kind: 'embedded', dataDir: 'data' },
-      }),
-    );
+    const none = writeHostConfig(join(dir, 'none.json'), { storage: { kind: 'embedded', dataDir: 'data' } });
     const noHealth = await hostStatus(none);
     expect(noHealth.code).toBe(1);
     expect(noHealth.stderr).toMatch(/Aucune interface de santé à interroger/);

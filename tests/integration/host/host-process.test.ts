@@ -8,7 +8,14 @@ import { connectToHost } from '../../../src/main/host-client';
 import { createLogger, silentLogger } from '../../../src/main/log/logger';
 import { loadOrCreateKeyFile } from '../../../src/main/store/key';
 import { createHostTestPki, type HostTestPki } from '../../support/host-test-pki';
-import { buildHost, hostStatus, postgresStorage, startHost, writeHostTlsFiles } from './support';
+import {
+  buildHost,
+  hostStatus,
+  postgresStorage,
+  startHost,
+  writeHostConfig,
+  writeHostTlsFiles,
+} from './support';
 import { startPgCluster } from '../../support/pg-cluster';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 
@@ -162,15 +169,10 @@ describe('npm run host', () => {
   });
 
   it('refuses a configuration with an unknown field or a missing certificate, in French (exit 1)', async () => {
-    const typo = join(dir, 'typo.json');
-    writeFileSync(
-      typo,
-      JSON.stringify({
-        listen: { host: '127.0.0.1', prot: 8443 },
-        tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
-        storage: { kind: 'embedded', dataDir: 'data' },
-      }),
-    );
+    const typo = writeHostConfig(join(dir, 'typo.json'), {
+      listen: { host: '127.0.0.1', prot: 8443 },
+      storage: { kind: 'embedded', dataDir: 'data' },
+    });
     const bad = startHost(['--config', typo]);
     running.push(bad.child);
     expect(await bad.exited).toBe(1);
@@ -196,15 +198,7 @@ describe('npm run host', () => {
     const cluster = await startPgCluster();
     try {
       const db = await cluster.createDatabase('dmp_host');
-      const config = join(dir, 'host-pg.json');
-      writeFileSync(
-        config,
-        JSON.stringify({
-          listen: { host: '127.0.0.1', port: 0 },
-          tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
-          storage: postgresStorage(db),
-        }),
-      );
+      const config = writeHostConfig(join(dir, 'host-pg.json'), { storage: postgresStorage(db) });
       const host = startHost(['--config', config]);
       running.push(host.child);
       const url = await host.listening;

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHostTestPki } from '../../support/host-test-pki';
 import { startPgCluster } from '../../support/pg-cluster';
-import { buildHost, postgresStorage, startHost, writeHostTlsFiles } from './support';
+import { buildHost, postgresStorage, startHost, writeHostConfig, writeHostTlsFiles } from './support';
 
 let dir: string;
 
@@ -19,15 +19,7 @@ describe('npm run host -- reextract', () => {
     const cluster = await startPgCluster();
     try {
       const db = await cluster.createDatabase('dmp_reextract');
-      const config = join(dir, 'host.json');
-      writeFileSync(
-        config,
-        JSON.stringify({
-          listen: { host: '127.0.0.1', port: 0 },
-          tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
-          storage: postgresStorage(db),
-        }),
-      );
+      const config = writeHostConfig(join(dir, 'host.json'), { storage: postgresStorage(db) });
       const first = startHost(['reextract', '--config', config]);
       expect(await first.exited, first.output().stderr).toBe(0);
       expect(first.output().stdout).toMatch(

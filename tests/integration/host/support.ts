@@ -57,6 +57,22 @@ export function writeHostTlsFiles(
     writeFileSync(join(dir, name), text, { mode: 0o600 });
 }
 
+/**
+ * Writes a host.json at `path` and returns `path`: listening on a free loopback port, with the TLS
+ * files of `writeHostTlsFiles` beside it, then `fields` (which replace those when they name them).
+ */
+export function writeHostConfig(path: string, fields: Record<string, unknown>): string {
+  writeFileSync(
+    path,
+    JSON.stringify({
+      listen: { host: '127.0.0.1', port: 0 },
+      tls: { ca: 'ca.pem', cert: 'host.pem', key: 'host.key' },
+      ...fields,
+    }),
+  );
+  return path;
+}
+
 /** host.json's `storage` for a throwaway cluster's database, key files named `pg-audit.key`, `pg-field.key`. */
 export function postgresStorage(db: PgConnection): Record<string, string> {
   return {
