@@ -5,6 +5,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Tabs } from '../../../src/renderer/src/components/Tabs';
 import { Dialog } from '../../../src/renderer/src/components/Dialog';
+import { ErrorAlert } from '../../../src/renderer/src/components/ErrorAlert';
 import './support/render';
 
 function TabsHarness(): React.JSX.Element {
@@ -98,5 +99,20 @@ describe('Dialog', () => {
     expect(onClose).toHaveBeenCalledTimes(1);
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(opener);
+  });
+});
+
+describe('ErrorAlert', () => {
+  it('announces a message as an alert, with the id a field points at, and renders nothing without one', () => {
+    const { container, rerender } = render(<ErrorAlert id="pin-error">Code incorrect.</ErrorAlert>);
+    const alert = screen.getByRole('alert');
+    expect(alert.tagName).toBe('P');
+    expect(alert.id).toBe('pin-error');
+    expect(alert.className).toBe('error');
+    expect(alert.textContent).toBe('Code incorrect.');
+    for (const nothing of [null, undefined, '', false]) {
+      rerender(<ErrorAlert>{nothing}</ErrorAlert>);
+      expect(container.innerHTML).toBe('');
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { useId, useRef, useState } from 'react';
 import { toUiError } from '../api/errors';
 import { Dialog } from './Dialog';
+import { ErrorAlert } from './ErrorAlert';
 
 /**
  * A dialog whose action needs a written reason (bris de glace, closing a dossier…): the submit
@@ -58,11 +59,7 @@ export function ReasonDialog(props: {
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-error` : undefined}
         />
-        {error && (
-          <p id={`${id}-error`} className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert id={`${id}-error`}>{error}</ErrorAlert>
         <div className="form__actions">
           <button type="button" className="secondary" onClick={props.onClose}>
             Annuler

@@ -6,6 +6,7 @@ import { useStore } from '../../state/store';
 import { pluralTries } from './tries';
 import { HostIndicator } from '../host/HostIndicator';
 import { useLinkDown } from '../connection/ConnectionBanner';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 const kindLabel: Record<string, string> = {
   vitale: 'Carte Vitale',
@@ -81,11 +82,7 @@ export function CardBar(): React.JSX.Element {
           Verrouiller
         </button>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert>{error}</ErrorAlert>
     </section>
   );
 }

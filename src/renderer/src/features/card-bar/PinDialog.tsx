@@ -3,6 +3,7 @@ import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import type { SessionState } from '../../../../shared/contract';
 import { pluralTries } from './tries';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /**
  * Asks for the CPS code porteur. Digits only, masked, tries left shown before asking; a wrong code
@@ -94,11 +95,7 @@ export function PinDialog({ session }: { session: SessionState }): React.JSX.Ele
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
       />
-      {error && (
-        <p id={`${id}-error`} className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert id={`${id}-error`}>{error}</ErrorAlert>
       <button type="submit" disabled={busy || pin.length < 4}>
         Valider
       </button>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AccessCodes } from '../../state/store';
 import { base64ToBytes, looksLikePdf } from '../../lib/base64';
 import { downloadBlob } from '../../lib/download';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** Saves the access-code PDF the main process produced, under the name it chose, for printing. */
 export function AccessCodesButton({ accessCodes }: { accessCodes: AccessCodes }): React.JSX.Element {
@@ -21,11 +22,7 @@ export function AccessCodesButton({ accessCodes }: { accessCodes: AccessCodes })
       <button type="button" onClick={print}>
         Imprimer les codes d’accès
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert>{error}</ErrorAlert>
     </div>
   );
 }

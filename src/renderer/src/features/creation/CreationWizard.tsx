@@ -9,6 +9,7 @@ import { IdentityCandidates } from '../identity/IdentityCandidates';
 import { IdentityTraits } from '../identity/IdentityTraits';
 import { displayName, frenchDate, sexLabel } from '../patient/format';
 import { AccessCodesButton } from './AccessCodesButton';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 type Step = 'identity' | 'representatives' | 'consent' | 'created';
 type Relation = MethodInput<'dossier.create'>['legalRepresentatives'][number]['relation'];
@@ -254,10 +255,10 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
             />
           )}
           {check?.existing && (
-            <p className="error" role="alert">
+            <ErrorAlert>
               Ce patient a déjà un DMP ({displayName(check.existing)}) : il ne peut pas en avoir un second.
               Ouvrez le dossier existant.
-            </p>
+            </ErrorAlert>
           )}
           {check && !check.existing && check.homonyms.length > 0 && (
             <div className="notice" role="alert">
@@ -283,11 +284,7 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
               </label>
             </div>
           )}
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorAlert>{error}</ErrorAlert>
           <div className="form__actions">
             <button type="button" className="secondary" onClick={props.onCancel}>
               Annuler
@@ -423,11 +420,7 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
               <p className="notice">Opposition à l’accès par le centre 15 : elle sera enregistrée.</p>
             )}
           </fieldset>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorAlert>{error}</ErrorAlert>
           <div className="form__actions">
             <button
               type="button"

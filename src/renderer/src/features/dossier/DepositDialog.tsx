@@ -6,6 +6,7 @@ import { Dialog } from '../../components/Dialog';
 import { fileToBase64 } from '../../lib/base64';
 import { depositTypeChoices, needsTypeCode } from './document-type-choices';
 import { VisibilityFields } from './VisibilityFields';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** The contract's limit on contentBase64 (28 000 000 characters) is about 21 MB of raw bytes. */
 export const MAX_DEPOSIT_BYTES = 20 * 1024 * 1024;
@@ -67,16 +68,8 @@ export function DepositDialog(props: {
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
         </div>
-        {tooBig && (
-          <p className="error" role="alert">
-            Fichier trop volumineux (20 Mo au plus).
-          </p>
-        )}
-        {empty && (
-          <p className="error" role="alert">
-            Le fichier est vide.
-          </p>
-        )}
+        {tooBig && <ErrorAlert>Fichier trop volumineux (20 Mo au plus).</ErrorAlert>}
+        {empty && <ErrorAlert>Le fichier est vide.</ErrorAlert>}
         <div className="form__field">
           <label htmlFor={`${id}-type`}>
             Type de document{typeRequired ? ' (obligatoire pour un PDF ou un texte)' : ''}
@@ -105,11 +98,7 @@ export function DepositDialog(props: {
           />
         </div>
         <VisibilityFields value={visibility} onChange={setVisibility} />
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert>{error}</ErrorAlert>
         <div className="form__actions">
           <button type="button" className="secondary" onClick={props.onClose}>
             Annuler

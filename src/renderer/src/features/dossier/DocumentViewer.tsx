@@ -8,6 +8,7 @@ import { downloadBlob } from '../../lib/download';
 import { markFirstOccurrence } from '../../lib/mark-text';
 import { frenchDate } from '../patient/format';
 import { DocumentBadges } from './DocumentBadges';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 type Loaded = { content: DocumentContent; error: null } | { content: null; error: string };
 
@@ -64,11 +65,7 @@ export function DocumentViewer(props: {
             Chargement du document…
           </p>
         )}
-        {loaded?.error && (
-          <p className="error" role="alert">
-            {loaded.error}
-          </p>
-        )}
+        <ErrorAlert>{loaded?.error}</ErrorAlert>
         {loaded?.content && (
           <DocumentBody
             content={loaded.content}
@@ -150,11 +147,7 @@ function PdfPart({ base64, title }: { base64: string; title: string }): React.JS
 
   if (pdf === null) return <p className="viewer__loading">Préparation du PDF…</p>;
   if ('error' in pdf) {
-    return (
-      <p className="error" role="alert">
-        {pdf.error}
-      </p>
-    );
+    return <ErrorAlert>{pdf.error}</ErrorAlert>;
   }
   return (
     <div className="viewer__pdf">

@@ -12,6 +12,7 @@ import { DocumentFilters } from './DocumentFilters';
 import { DocumentViewer } from './DocumentViewer';
 import { VisibilityDialog } from './VisibilityDialog';
 import { categoryLabel } from './labels';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** The dossier's documents: filter, open, deposit, archive or restore. */
 export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element {
@@ -61,16 +62,8 @@ export function DocumentsTab({ insKey }: { insKey: string }): React.JSX.Element 
           Déposer un document
         </button>
       </div>
-      {documents.error && (
-        <p className="error" role="alert">
-          {documents.error.message}
-        </p>
-      )}
-      {actionError && (
-        <p className="error" role="alert">
-          {actionError}
-        </p>
-      )}
+      <ErrorAlert>{documents.error?.message}</ErrorAlert>
+      <ErrorAlert>{actionError}</ErrorAlert>
       <p className="sr-only" role="status">
         {documents.loading
           ? 'Chargement des documents…'

@@ -4,6 +4,7 @@ import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { VisibilityFields } from './VisibilityFields';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /**
  * Changes who may see a document (TD3.3): its author, or any professional at the request of the patient
@@ -75,11 +76,7 @@ export function VisibilityDialog(props: {
             Confirmez pour l’enregistrer.
           </p>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert>{error}</ErrorAlert>
         <div className="form__actions">
           <button type="button" className="secondary" onClick={props.onClose}>
             Annuler

@@ -3,6 +3,7 @@ import { getApi } from '../../api/client';
 import { loadHistory } from '../../state/dossier-loaders';
 import { useStore } from '../../state/store';
 import { accessModeLabel, frenchDateTime } from '../patient/format';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** The dossier's access log as the patient sees it; exceptional accesses stand out. */
 export function AccessHistoryTab({ insKey }: { insKey: string }): React.JSX.Element {
@@ -27,11 +28,7 @@ export function AccessHistoryTab({ insKey }: { insKey: string }): React.JSX.Elem
           Actualiser
         </button>
       </div>
-      {history.error && (
-        <p className="error" role="alert">
-          {history.error.message}
-        </p>
-      )}
+      <ErrorAlert>{history.error?.message}</ErrorAlert>
       <table className="doc-table" aria-busy={history.loading} aria-label="Historique des accès">
         <thead>
           <tr>

@@ -5,6 +5,7 @@ import { toUiError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { useStore } from '../../state/store';
 import { hostModeLabel } from './host-wording';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 type Field = 'url' | 'caFile' | 'certFile' | 'keyFile' | 'pkcs11Module';
 type Draft = Record<Field, string>;
@@ -175,11 +176,7 @@ export function HostSettingsDialog({ onClose }: { onClose(): void }): React.JSX.
             Réglages enregistrés. Redémarrez Poste DMP pour les appliquer.
           </p>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert>{error}</ErrorAlert>
         <div className="form__actions">
           {editable && (
             <button type="submit" disabled={busy}>

@@ -5,6 +5,7 @@ import { toUiError } from '../../api/errors';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { displayName } from '../patient/format';
 import { GovernanceDialog } from './GovernanceDialog';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 type Professionals = MethodOutput<'dossier.professionals'>;
 
@@ -49,11 +50,7 @@ export function DossierManagementTab(props: {
 
   return (
     <div className="management">
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert>{error}</ErrorAlert>
       <section aria-labelledby="treating-title">
         <h3 id="treating-title">Médecin traitant</h3>
         <p>

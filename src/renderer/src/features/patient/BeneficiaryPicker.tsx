@@ -1,5 +1,6 @@
 import type { Beneficiary } from '../../../../shared/contract';
 import { ageLabel, frenchDate } from './format';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** A family Vitale holds several people: the clinician picks who is in front of them. */
 export function BeneficiaryPicker(props: {
@@ -11,11 +12,7 @@ export function BeneficiaryPicker(props: {
     <section className="panel" aria-labelledby="beneficiary-picker">
       <h2 id="beneficiary-picker">Quel bénéficiaire de la carte Vitale ?</h2>
       <BeneficiaryList beneficiaries={props.beneficiaries} selectedIndex={null} onPick={props.onPick} />
-      {props.error && (
-        <p className="error" role="alert">
-          {props.error}
-        </p>
-      )}
+      <ErrorAlert>{props.error}</ErrorAlert>
     </section>
   );
 }

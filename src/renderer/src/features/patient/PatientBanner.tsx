@@ -7,6 +7,7 @@ import { Dialog } from '../../components/Dialog';
 import { BeneficiaryList } from './BeneficiaryPicker';
 import { HostUnavailableNotice } from '../host/HostIndicator';
 import { accessModeLabel, ageLabel, bornLabel, frenchDate, identityKind, sexLabel } from './format';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** Whose dossier this is, and how it was opened: never in doubt. */
 export function PatientBanner(props: {
@@ -84,11 +85,7 @@ export function PatientBanner(props: {
         )}
       </div>
       <HostUnavailableNotice />
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert>{error}</ErrorAlert>
       {picking && (
         <Dialog title="Quel bénéficiaire de la carte Vitale ?" onClose={() => setPicking(false)}>
           <BeneficiaryList

@@ -19,6 +19,7 @@ import { PatientBanner, type AllergyState } from './PatientBanner';
 import { displayName } from './format';
 import { HostUnavailableNotice } from '../host/HostIndicator';
 import { hostBlocksPatientData } from '../host/host-wording';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 const tabs: readonly TabDef<WorkspaceTab>[] = [
   { key: 'summary', label: 'Synthèse d’urgence' },
@@ -104,11 +105,7 @@ function DossierView(props: {
         <Tabs label="Dossier du patient" tabs={tabs} active={activeTab} onChange={setActiveTab}>
           {activeTab === 'summary' && (
             <>
-              {summaryError && (
-                <p className="error" role="alert">
-                  {summaryError.message}
-                </p>
-              )}
+              <ErrorAlert>{summaryError?.message}</ErrorAlert>
               {summary ? (
                 <EmergencyView summary={summary} printedBy={props.printedBy} access={patient.access?.mode} />
               ) : loading ? (
@@ -198,11 +195,7 @@ function NoDossier({
           onChoose={(index) => run(() => getApi().patient.chooseIdentity({ index }))}
         />
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert>{error}</ErrorAlert>
       <div className="form__actions">
         {patient.authorizationRequired && (
           <button

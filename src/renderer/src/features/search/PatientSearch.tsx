@@ -6,6 +6,7 @@ import { toUiError } from '../../api/errors';
 import { AccessReasonDialog } from '../access/AccessReasonDialog';
 import { displayName, frenchDate, identityKind, sexLabel } from '../patient/format';
 import { oidChoices, toInsKey } from './ins-input';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 type SearchBy = 'ins' | 'identity';
 type Exceptional = Exclude<AccessMode, 'normal'>;
@@ -141,11 +142,7 @@ export function PatientSearch({ professional }: { professional: Professional | n
           </button>
         </div>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert>{error}</ErrorAlert>
       <div aria-live="polite" className="search-results">
         {results?.length === 0 && <p className="empty">Aucun dossier trouvé.</p>}
         {results && results.length > 0 && (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { getApi } from '../../api/client';
 import { toUiError } from '../../api/errors';
 import type { SessionState } from '../../../../shared/contract';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /**
  * After the PIN, a card with several practice situations (lieu et mode d'exercice) asks which one
@@ -37,11 +38,7 @@ export function SituationPicker({ session }: { session: SessionState }): React.J
           </li>
         ))}
       </ul>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert>{error}</ErrorAlert>
     </section>
   );
 }
