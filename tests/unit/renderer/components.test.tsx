@@ -6,6 +6,7 @@ import userEvent from '@testing-library/user-event';
 import { Tabs } from '../../../src/renderer/src/components/Tabs';
 import { Dialog } from '../../../src/renderer/src/components/Dialog';
 import { ErrorAlert } from '../../../src/renderer/src/components/ErrorAlert';
+import { FormActions } from '../../../src/renderer/src/components/FormActions';
 import './support/render';
 
 function TabsHarness(): React.JSX.Element {
@@ -114,5 +115,26 @@ describe('ErrorAlert', () => {
       rerender(<ErrorAlert>{nothing}</ErrorAlert>);
       expect(container.innerHTML).toBe('');
     }
+  });
+});
+
+describe('FormActions', () => {
+  it('puts « Annuler » first, which cancels without submitting the form, then the caller’s buttons', async () => {
+    const user = userEvent.setup();
+    const onCancel = vi.fn();
+    const onSubmit = vi.fn((e: React.FormEvent) => e.preventDefault());
+    render(
+      <form onSubmit={onSubmit}>
+        <FormActions onCancel={onCancel}>
+          <button type="submit">Enregistrer</button>
+        </FormActions>
+      </form>,
+    );
+    expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Annuler', 'Enregistrer']);
+    await user.click(screen.getByRole('button', { name: 'Annuler' }));
+    expect(onCancel).toHaveBeenCalledTimes(1);
+    expect(onSubmit).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Enregistrer' }));
+    expect(onSubmit).toHaveBeenCalledTimes(1);
   });
 });

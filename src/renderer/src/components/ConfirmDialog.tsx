@@ -1,4 +1,5 @@
 import { Dialog } from './Dialog';
+import { FormActions } from './FormActions';
 
 /** A yes/no question before an action that changes what others see of the record. */
 export function ConfirmDialog(props: {
@@ -11,14 +12,11 @@ export function ConfirmDialog(props: {
   return (
     <Dialog title={props.title} onClose={props.onClose}>
       <p className="dialog__explanation">{props.text}</p>
-      <div className="form__actions">
-        <button type="button" className="secondary" onClick={props.onClose}>
-          Annuler
-        </button>
+      <FormActions onCancel={props.onClose}>
         <button type="button" className="danger" onClick={props.onConfirm}>
           {props.confirmLabel ?? 'Confirmer'}
         </button>
-      </div>
+      </FormActions>
     </Dialog>
   );
 }

@@ -2,6 +2,7 @@ import { useId, useRef, useState } from 'react';
 import { toUiError } from '../api/errors';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
+import { FormActions } from './FormActions';
 
 /**
  * A dialog whose action needs a written reason (bris de glace, closing a dossier…): the submit
@@ -60,14 +61,11 @@ export function ReasonDialog(props: {
           aria-describedby={error ? `${id}-error` : undefined}
         />
         <ErrorAlert id={`${id}-error`}>{error}</ErrorAlert>
-        <div className="form__actions">
-          <button type="button" className="secondary" onClick={props.onClose}>
-            Annuler
-          </button>
+        <FormActions onCancel={props.onClose}>
           <button type="submit" className="danger" disabled={busy || reason.trim().length === 0}>
             {props.submitLabel}
           </button>
-        </div>
+        </FormActions>
       </form>
     </Dialog>
   );

@@ -10,6 +10,7 @@ import { IdentityTraits } from '../identity/IdentityTraits';
 import { displayName, frenchDate, sexLabel } from '../patient/format';
 import { AccessCodesButton } from './AccessCodesButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormActions } from '../../components/FormActions';
 
 type Step = 'identity' | 'representatives' | 'consent' | 'created';
 type Relation = MethodInput<'dossier.create'>['legalRepresentatives'][number]['relation'];
@@ -285,10 +286,7 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
             </div>
           )}
           <ErrorAlert>{error}</ErrorAlert>
-          <div className="form__actions">
-            <button type="button" className="secondary" onClick={props.onCancel}>
-              Annuler
-            </button>
+          <FormActions onCancel={props.onCancel}>
             {identity && check === null && (
               <button type="button" onClick={() => void choose(identity)} disabled={busy}>
                 Vérifier l’identité
@@ -301,7 +299,7 @@ export function CreationWizard(props: { patient: PatientContext; onCancel(): voi
             >
               Suivant
             </button>
-          </div>
+          </FormActions>
         </div>
       )}
 

@@ -7,6 +7,7 @@ import { fileToBase64 } from '../../lib/base64';
 import { depositTypeChoices, needsTypeCode } from './document-type-choices';
 import { VisibilityFields } from './VisibilityFields';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormActions } from '../../components/FormActions';
 
 /** The contract's limit on contentBase64 (28 000 000 characters) is about 21 MB of raw bytes. */
 export const MAX_DEPOSIT_BYTES = 20 * 1024 * 1024;
@@ -99,14 +100,11 @@ export function DepositDialog(props: {
         </div>
         <VisibilityFields value={visibility} onChange={setVisibility} />
         <ErrorAlert>{error}</ErrorAlert>
-        <div className="form__actions">
-          <button type="button" className="secondary" onClick={props.onClose}>
-            Annuler
-          </button>
+        <FormActions onCancel={props.onClose}>
           <button type="submit" disabled={busy || !file || tooBig || empty || missingType}>
             {busy ? 'Envoi…' : 'Déposer'}
           </button>
-        </div>
+        </FormActions>
       </form>
     </Dialog>
   );

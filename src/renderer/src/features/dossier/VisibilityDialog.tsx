@@ -5,6 +5,7 @@ import { toUiError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { VisibilityFields } from './VisibilityFields';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormActions } from '../../components/FormActions';
 
 /**
  * Changes who may see a document (TD3.3): its author, or any professional at the request of the patient
@@ -77,14 +78,11 @@ export function VisibilityDialog(props: {
           </p>
         )}
         <ErrorAlert>{error}</ErrorAlert>
-        <div className="form__actions">
-          <button type="button" className="secondary" onClick={props.onClose}>
-            Annuler
-          </button>
+        <FormActions onCancel={props.onClose}>
           <button type="submit" disabled={busy || unchanged}>
             {confirming ? 'Confirmer le changement' : 'Enregistrer'}
           </button>
-        </div>
+        </FormActions>
       </form>
     </Dialog>
   );
