@@ -21,7 +21,8 @@ export function bundleIsOutdated() {
  * `main.cjs`: the whole CLI in one CommonJS file, with the workers beside it (where
  * `resolveWorkerEntry` looks for them). index.mjs runs it through `code-cache.mjs`
  * (src/main/cli/code-cache.ts) with a V8 code cache kept beside it (`main.cjs.v8-cache`), written by
- * the first run of each build: a cold command then deserializes its code instead of compiling it.
+ * the first `import` of each build that succeeds: a cold command then deserializes its code instead
+ * of compiling it.
  * `index.mjs`, built last: the entry, which hands an `import` to a running instance by itself and
  * loads the other two for everything else; the hand-off thus loads one module of ours, no store,
  * DMP service, sql.js or code cache (docs/performance.md, CLI import).

@@ -33,28 +33,45 @@ async function run(argv: string[]): Promise<number> {
   // V8 takes a code cache only under the flags it was written with. Measured in
   // docs/performance.md (CLI import, cold path).
   setFlagsFromString('--liftoff-only');
+  // V8 discards the bytecode of functions that have not run for a few major collections, the bundle's
+  // top level first: the code cache written at the end of a long run (a batch import, which collects
+  // often) then lacks it, and every later cold command recompiled the whole 1 MB bundle (~45 ms, and
+  // ~85 ms of a cold import here). A command's bytecode is a few MB at most: keep it all.
+  setFlagsFromString('--no-flush-bytecode');
   compileSqlWasmAsHinted();
   // Compiled while the rest of the CLI loads; a failure is reported where the store opens.
   const sqlWasm = opensStore(argv[0]) ? compileSqlWasm() : undefined;
   sqlWasm?.catch(() => undefined);
-  const { main } = await loadRestOfCli();
+  const { main } = await loadRestOfCli(argv[0]);
   return main(argv, sqlWasm ? { sqlWasm } : {});
 }
 
 /**
  * The rest of the CLI. Built, it is `main.cjs` beside this bundle, run with its V8 code cache
- * (code-cache.ts), which is written at exit when this run could not use it. From source (tsx),
- * the module itself.
+ * (code-cache.ts), which is written at exit when this run could not use it and is an import that
+ * succeeded (`writesCodeCache`). From source (tsx), the module itself.
  */
-async function loadRestOfCli(): Promise<typeof import('./main')> {
+async function loadRestOfCli(command: string | undefined): Promise<typeof import('./main')> {
   const bundled = fileURLToPath(new URL('./main.cjs', import.meta.url));
   if (!existsSync(bundled)) return import('./main');
   // A file of its own (scripts/cli.mjs): the hand-off above never loads node:crypto or node:vm.
   const { runWithCodeCache } = await import('./code-cache');
   const loaded = runWithCodeCache(bundled, { fallbackDir: join(userCacheDir(), 'cli') });
-  process.once('exit', () => loaded.saveCache());
+  process.once('exit', (code) => {
+    if (writesCodeCache(command, code)) loaded.saveCache();
+  });
   if (!isMainModule(loaded.exports)) throw new Error(`${bundled} does not export the CLI's main`);
   return loaded.exports;
+}
+
+/**
+ * The cache holds the code of the run that wrote it: the functions it compiled, no others. An
+ * import that succeeded writes it, so that it holds the whole path of the one command a hospital
+ * system runs per document (read, parse, identity, store, write); the other commands use it, and
+ * compile the rest of what they run. Measured in docs/performance.md (CLI import, cold path).
+ */
+function writesCodeCache(command: string | undefined, exitCode: number): boolean {
+  return command === 'import' && exitCode === 0;
 }
 
 function isMainModule(exports: unknown): exports is typeof import('./main') {

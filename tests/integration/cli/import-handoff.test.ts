@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,9 +178,24 @@ describe('cli import hands its files to the instance holding the data folder', (
     expect(run.events.indexOf('wasm compile hinted')).toBeLessThan(rest);
   });
 
-  it('a cold import runs the rest of the CLI from its code cache, written by the first run of the build', async () => {
+  it('a cold import runs the rest of the CLI from its code cache, written by the first import of the build that succeeds', async () => {
     const cache = join(repoRoot, 'out', 'cli', 'main.cjs.v8-cache');
     rmSync(cache, { force: true });
+    // The cache holds what the run that wrote it compiled: another command, or an import that stopped
+    // early, would leave out most of what an import runs (index.ts, writesCodeCache).
+    const other = await runBuiltCliRecordingModules(['generate', '--patients', '1', '--data', freshDir()]);
+    expect(other.code).toBe(0);
+    expect(other.events).toContain('script out/cli/main.cjs cache=none');
+    expect(existsSync(cache)).toBe(false);
+    const failed = await runBuiltCliRecordingModules([
+      'import',
+      join(root, 'absent.xml'),
+      '--data',
+      freshDir(),
+    ]);
+    expect(failed.code).toBe(1);
+    expect(existsSync(cache)).toBe(false);
+
     const compiled = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', freshDir()]);
     expect(compiled.code).toBe(0);
     expect(compiled.events).toContain('script out/cli/main.cjs cache=none');
@@ -197,6 +212,26 @@ describe('cli import hands its files to the instance holding the data folder', (
     // The code cache is compiled code, never loaded by the hand-off.
     expect(cached.files).toContain('out/cli/code-cache.mjs');
   });
+
+  it('a long import discards none of the code it compiled, so that the cache it writes holds all of it', async () => {
+    // V8 drops the bytecode of functions idle for a few major collections (here, one), the bundle's
+    // top level first; a cache written after that made every later cold command recompile the whole
+    // bundle. Ten documents in one run collect often enough to show it.
+    const documents = readdirSync(fixtures)
+      .filter((file) => file.endsWith('.xml'))
+      .map((file) => join(fixtures, file));
+    expect(documents.length).toBeGreaterThanOrEqual(10);
+    const run = await runBuiltCliRecordingModules(
+      ['import', ...documents, '--create', '--data', freshDir()],
+      {
+        nodeFlags: ['--bytecode-old-age=1', '--trace-flush-bytecode'],
+      },
+    );
+    // Written under these flags, the cache would be refused by every normal run: it goes.
+    rmSync(join(repoRoot, 'out', 'cli', 'main.cjs.v8-cache'), { force: true });
+    expect(run.stdout).toContain(`${documents.length} fichier(s)`);
+    expect(run.stdout.split('\n').filter((line) => line.includes('discarding compiled'))).toEqual([]);
+  }, 60_000);
 
   it('the CLI bundle takes from date-fns only the functions pino-roll calls', () => {
     // pino-roll's `require('date-fns')` would bring date-fns whole (~250 functions) for five calls

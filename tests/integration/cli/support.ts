@@ -42,9 +42,12 @@ export function runCli(args: string[], onStderr?: (text: string) => void): Promi
  * is the same record in order, main thread and workers together, with the V8 flags the process set
  * (`v8 --flag`), each script compiled through `vm.Script` and whether V8 took its code cache
  * (`script out/cli/main.cjs cache=used|rejected|none`), and each worker thread started
- * (`worker out/cli/store-worker.js`) among the modules.
+ * (`worker out/cli/store-worker.js`) among the modules. `nodeFlags` go to node before the rest.
  */
-export async function runBuiltCliRecordingModules(args: string[]): Promise<
+export async function runBuiltCliRecordingModules(
+  args: string[],
+  options: { nodeFlags?: string[] } = {},
+): Promise<
   CliRun & {
     files: string[];
     sources: string[];
@@ -91,7 +94,13 @@ export async function runBuiltCliRecordingModules(args: string[]): Promise<
     const run = await new Promise<CliRun>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        ['--import', `data:text/javascript,${encodeURIComponent(preload)}`, cliBundle, ...args],
+        [
+          ...(options.nodeFlags ?? []),
+          '--import',
+          `data:text/javascript,${encodeURIComponent(preload)}`,
+          cliBundle,
+          ...args,
+        ],
         { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let stdout = '';
