@@ -45,7 +45,7 @@ import {
 import { databaseFromImage, type DatabaseImage, type OnDemandImageHandle } from './sql-image';
 import { applyTransaction, checkStatements, pragmaNumber, queryRows } from './sql-exec';
 import { decodeTransaction, encodeTransaction } from './tx-codec';
-import type { MigrationScript, Row, SqlParams, Statement } from './types';
+import type { MigrationHeading, MigrationScript, MigrationSource, Row, SqlParams, Statement } from './types';
 
 export interface CompactionPolicy {
   /** Compact once the current journal holds this many transactions… */
@@ -72,7 +72,7 @@ export interface EngineOptions {
   /** Directory that holds `snapshot`, `snapshot.prev`, `journal.*`; created if absent (mode 0700). */
   dir: string;
   key: StoreKey;
-  migrations: MigrationScript[];
+  migrations: MigrationSource;
   log: Logger;
   /** When to compact the journal into a new snapshot (defaults: 2000 transactions or 32 MB). */
   snapshotEvery?: Partial<CompactionPolicy>;
@@ -256,7 +256,7 @@ export class StoreEngine {
       );
       engine.overlayPlace = used?.appendAt ?? null;
       if (!options.readOnly) {
-        engine.applyMigrations();
+        await engine.applyMigrations();
         // A healthy current snapshot replaces the damaged one now rather than at the next compaction.
         if (recovery.usedPreviousSnapshot) await engine.compact();
       }
@@ -595,9 +595,9 @@ export class StoreEngine {
     }
   }
 
-  private applyMigrations(): void {
+  private async applyMigrations(): Promise<void> {
     const { migrations, log } = this.options;
-    const sorted = [...migrations].sort((a, b) => a.version - b.version);
+    const sorted = [...migrations.headings].sort((a, b) => a.version - b.version);
     sorted.forEach((m, i) => {
       if (!Number.isInteger(m.version) || m.version < 1 || (i > 0 && sorted[i - 1]?.version === m.version)) {
         throw new StoreError('MIGRATION_FAILED', `bad migration version ${m.version} (${m.name})`, {
@@ -610,8 +610,10 @@ export class StoreEngine {
     if (current > latest) {
       throw new StoreError('TOO_NEW', `schema version ${current}, this build knows up to ${latest}`);
     }
-    for (const m of sorted) {
-      if (m.version <= current) continue;
+    const due = sorted.filter((m) => m.version > current);
+    if (due.length === 0) return;
+    const scripts = await this.migrationScripts(due);
+    for (const m of scripts) {
       try {
         this.write([...m.statements.map((sql) => ({ sql })), { sql: `PRAGMA user_version = ${m.version}` }]);
       } catch (err) {
@@ -622,6 +624,27 @@ export class StoreEngine {
       }
       log.info('migration applied', { version: m.version, migration: m.name });
     }
+  }
+
+  /** The SQL of the migrations `due`, in their order: exactly those, or a MIGRATION_FAILED error. */
+  private async migrationScripts(due: readonly MigrationHeading[]): Promise<MigrationScript[]> {
+    let scripts: readonly MigrationScript[];
+    try {
+      scripts = await this.options.migrations.scripts(due.map((m) => m.version));
+    } catch (err) {
+      const versions = due.map((m) => m.version).join(', ');
+      const detail = err instanceof Error ? err.message : String(err);
+      throw new StoreError('MIGRATION_FAILED', `migrations ${versions}: ${detail}`);
+    }
+    return due.map((heading) => {
+      const script = scripts.find((s) => s.version === heading.version);
+      if (!script)
+        throw new StoreError(
+          'MIGRATION_FAILED',
+          `migration ${heading.version} (${heading.name}): no SQL given`,
+        );
+      return script;
+    });
   }
 }
 

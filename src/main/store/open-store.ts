@@ -9,12 +9,19 @@ import { deserializeError, StoreError } from './errors';
 import { SerialQueue } from '../concurrency/serial-queue';
 import { migrationScripts } from './migration-scripts';
 import type { ChainedWrite, Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
-import type { WorkerMessage, WorkerOpenData, WorkerOpenMessage, WorkerRequestBody } from './worker-protocol';
+import type {
+  WorkerMessage,
+  WorkerMigrationsMessage,
+  WorkerOpenData,
+  WorkerOpenMessage,
+  WorkerRequestBody,
+} from './worker-protocol';
 import type { PrestartedStore, StoreThread } from './store-thread';
 
 /**
  * What the engine is opened with (`EngineOptions`: the folder, key, compaction, snapshot reading,
- * read-only inspection), the migrations as written rather than compiled, and where the engine runs.
+ * read-only inspection), the migrations as written (compiled here only when the store asks for
+ * them: the schema is older than this build's), and where the engine runs.
  */
 export interface OpenStoreOptions extends Omit<EngineOptions, 'migrations'> {
   migrations: Migration[];
@@ -56,7 +63,7 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
   const openData: WorkerOpenData = {
     dir: options.dir,
     key: new Uint8Array(options.key.key),
-    migrations: migrationScripts(options.migrations, 'sqlite'),
+    migrations: options.migrations.map(({ version, name }) => ({ version, name })),
     snapshotEvery: options.snapshotEvery,
     chunkSize: options.chunkSize,
     snapshotBlockSize: options.snapshotBlockSize,
@@ -85,6 +92,9 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
 
     worker.on('message', (message: WorkerMessage) => {
       switch (message.kind) {
+        case 'migrations-wanted':
+          worker.postMessage(migrationsAnswer(options.migrations, message.versions));
+          return;
         case 'log':
           log[message.level](message.msg, message.fields);
           return;
@@ -183,4 +193,14 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
       },
     });
   });
+}
+
+/** The SQL of the migrations a store asked for (`migrations-wanted`), or why it cannot be compiled. */
+function migrationsAnswer(migrations: readonly Migration[], versions: number[]): WorkerMigrationsMessage {
+  try {
+    const wanted = migrations.filter((m) => versions.includes(m.version));
+    return { kind: 'migrations', scripts: migrationScripts(wanted, 'sqlite') };
+  } catch (err) {
+    return { kind: 'migrations', error: err instanceof Error ? err.message : String(err) };
+  }
 }

@@ -2,13 +2,20 @@ import type { LogFields, LogLevel, Logger } from '../log/logger';
 import { preloadSql, StoreEngine } from './engine';
 import { serializeError } from './errors';
 import { rawStoreKey } from './key';
-import type { WorkerMessage, WorkerOpenData, WorkerOpenMessage, WorkerRequest } from './worker-protocol';
+import type { MigrationScript, MigrationSource } from './types';
+import type {
+  WorkerMessage,
+  WorkerMigrationsMessage,
+  WorkerOpenData,
+  WorkerOpenMessage,
+  WorkerRequest,
+} from './worker-protocol';
 
 /** The end of a message channel the store is served on: a worker's `parentPort`, or a `MessagePort`. */
 export interface StoreServicePort {
   postMessage(message: WorkerMessage): void;
   on(event: 'message', listener: (request: WorkerRequest) => void): unknown;
-  once(event: 'message', listener: (message: WorkerOpenMessage) => void): unknown;
+  once(event: 'message', listener: (message: WorkerOpenMessage | WorkerMigrationsMessage) => void): unknown;
   close(): void;
 }
 
@@ -35,13 +42,29 @@ export function serveStore(port: StoreServicePort, sqlWasm?: Promise<WebAssembly
     };
   }
 
+  /** The migrations' SQL comes from the opening thread, which compiles it only when asked. */
+  function askedMigrations(data: WorkerOpenData): MigrationSource {
+    return {
+      headings: data.migrations,
+      scripts: (versions) =>
+        new Promise<MigrationScript[]>((resolve, reject) => {
+          port.once('message', (message) => {
+            if (message.kind !== 'migrations') reject(new Error(`unexpected ${message.kind} message`));
+            else if ('error' in message) reject(new Error(message.error));
+            else resolve(message.scripts);
+          });
+          post({ kind: 'migrations-wanted', versions: [...versions] });
+        }),
+    };
+  }
+
   async function open(data: WorkerOpenData): Promise<void> {
     let engine: StoreEngine;
     try {
       engine = await StoreEngine.open({
         dir: data.dir,
         key: rawStoreKey(data.key),
-        migrations: data.migrations,
+        migrations: askedMigrations(data),
         log: forwardingLogger(),
         snapshotEvery: data.snapshotEvery,
         chunkSize: data.chunkSize,
@@ -71,7 +94,9 @@ export function serveStore(port: StoreServicePort, sqlWasm?: Promise<WebAssembly
   // sql.js compiles while the open request is on its way: the service may have been started early,
   // before the data-folder lock was taken and the key read (store-thread.ts).
   preloadSql(sqlWasm);
-  port.once('message', (message: WorkerOpenMessage) => void open(message.data));
+  port.once('message', (message) => {
+    if (message.kind === 'open') void open(message.data);
+  });
 }
 
 async function handle(engine: StoreEngine, request: WorkerRequest): Promise<unknown> {

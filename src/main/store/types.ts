@@ -24,10 +24,24 @@ export interface Migration {
 }
 
 /** A migration resolved for one dialect: what an engine applies (and what crosses to the store worker). */
-export interface MigrationScript {
+export interface MigrationScript extends MigrationHeading {
+  statements: readonly string[];
+}
+
+/** A migration's place in the list, without its SQL. */
+export interface MigrationHeading {
   version: number;
   name: string;
-  statements: readonly string[];
+}
+
+/**
+ * The migrations an engine may apply: every one's heading, and the SQL of those a store still
+ * needs, asked for only then. Compiling every migration's SQL at each open, when none is due, cost a
+ * cold CLI import ~7 ms (docs/performance.md, CLI import, cold path).
+ */
+export interface MigrationSource {
+  headings: readonly MigrationHeading[];
+  scripts(versions: readonly number[]): Promise<readonly MigrationScript[]>;
 }
 
 /** Reading rows: the store itself, or the inside of a `transaction`. */

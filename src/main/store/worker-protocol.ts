@@ -2,13 +2,14 @@ import type { LogFields, LogLevel } from '../log/logger';
 import type { CompactionPolicy, StoreRecovery, StoreStats } from './engine';
 import type { SerializedStoreError, StoreNotice } from './errors';
 import type { SnapshotReading } from './snapshot-file';
-import type { MigrationScript, SqlParams, Statement } from './types';
+import type { MigrationHeading, MigrationScript, SqlParams, Statement } from './types';
 
 /** What the main thread sends the worker to open the store (structured-clone safe). */
 export interface WorkerOpenData {
   dir: string;
   key: Uint8Array;
-  migrations: MigrationScript[];
+  /** Every migration the build knows; their SQL is asked for (`migrations-wanted`) only when due. */
+  migrations: MigrationHeading[];
   snapshotEvery?: Partial<CompactionPolicy>;
   chunkSize?: number;
   snapshotBlockSize?: number;
@@ -25,6 +26,13 @@ export interface WorkerOpenMessage {
   data: WorkerOpenData;
 }
 
+/**
+ * The answer to `migrations-wanted`, the one message the worker may need while it opens: the SQL
+ * of the versions asked for, or why it could not be compiled.
+ */
+export type WorkerMigrationsMessage =
+  { kind: 'migrations'; scripts: MigrationScript[] } | { kind: 'migrations'; error: string };
+
 export type WorkerRequest =
   | { id: number; op: 'all'; sql: string; params?: SqlParams }
   | { id: number; op: 'write'; statements: Statement[] }
@@ -33,6 +41,7 @@ export type WorkerRequest =
   | { id: number; op: 'close' };
 
 export type WorkerMessage =
+  | { kind: 'migrations-wanted'; versions: number[] }
   | { kind: 'opened'; recovery: StoreRecovery }
   | { kind: 'notice'; notice: StoreNotice }
   | { kind: 'open-failed'; error: SerializedStoreError }

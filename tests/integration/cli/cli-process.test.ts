@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dmpMigrations } from '../../../src/main/dmp/migrations';
 import { silentLogger } from '../../../src/main/log/logger';
 import { StoreEngine } from '../../../src/main/store/engine';
-import { migrationScripts } from '../../../src/main/store/migration-scripts';
+import { migrationSource } from '../../../src/main/store/migration-scripts';
 import { rawStoreKey } from '../../../src/main/store/key';
 import { sharedCdaFixturesDir } from '../../support/shared-fixtures';
 import { buildCli, lockContentFor, runCli } from './support';
@@ -202,7 +202,7 @@ async function dump(data: string): Promise<unknown[]> {
   const engine = await StoreEngine.open({
     dir: join(data, 'store'),
     key,
-    migrations: migrationScripts(dmpMigrations, 'sqlite'),
+    migrations: migrationSource(dmpMigrations, 'sqlite'),
     log: silentLogger,
   });
   try {

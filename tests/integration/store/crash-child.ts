@@ -13,7 +13,7 @@ import { StoreEngine } from '../../../src/main/store/engine';
 import { rawStoreKey } from '../../../src/main/store/key';
 import { openStore } from '../../../src/main/store/open-store';
 import type { Statement, Store, StoreReader } from '../../../src/main/store/types';
-import { crashMigrations, crashMigrationScripts } from './crash-schema';
+import { crashMigrations, crashMigrationSource } from './crash-schema';
 
 const [dir, mode, firstArg, seedArg, readingArg] = process.argv.slice(2);
 if (
@@ -76,7 +76,7 @@ async function open(): Promise<Store> {
   const engine = await StoreEngine.open({
     dir: dir as string,
     key,
-    migrations: crashMigrationScripts,
+    migrations: crashMigrationSource,
     log,
     snapshotEvery: policy,
     chunkSize,

@@ -1,5 +1,5 @@
-import { migrationScripts } from '../../../src/main/store/migration-scripts';
-import type { Migration, MigrationScript } from '../../../src/main/store/types';
+import { migrationSource } from '../../../src/main/store/migration-scripts';
+import type { Migration, MigrationSource } from '../../../src/main/store/types';
 
 /** Each transaction records how many item rows it wrote, so a partial one is detectable. */
 export const crashMigrations: Migration[] = [
@@ -15,4 +15,4 @@ export const crashMigrations: Migration[] = [
 ];
 
 /** The same, as the engine applies it (the crash child and the final check open the engine directly). */
-export const crashMigrationScripts: MigrationScript[] = migrationScripts(crashMigrations, 'sqlite');
+export const crashMigrationSource: MigrationSource = migrationSource(crashMigrations, 'sqlite');

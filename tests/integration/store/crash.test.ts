@@ -9,7 +9,7 @@ import { build, type BuildOptions } from 'esbuild';
 import { createLogger } from '../../../src/main/log/logger';
 import { StoreEngine } from '../../../src/main/store/engine';
 import { rawStoreKey } from '../../../src/main/store/key';
-import { crashMigrationScripts } from './crash-schema';
+import { crashMigrationSource } from './crash-schema';
 
 /**
  * Kills a writer with SIGKILL at random points (mid-commit, mid-compaction, at start-up) and checks
@@ -258,7 +258,7 @@ describe('store crash safety', () => {
         const engine = await StoreEngine.open({
           dir,
           key: rawStoreKey(keyBytes),
-          migrations: crashMigrationScripts,
+          migrations: crashMigrationSource,
           log: createLogger({ sink: () => undefined }),
         });
         const txs = engine.all<{ id: number; rows: number; found: number }>(

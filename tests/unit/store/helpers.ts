@@ -5,7 +5,7 @@ import { afterEach } from 'vitest';
 import { createLogger, type Logger } from '../../../src/main/log/logger';
 import { StoreEngine, type EngineOptions } from '../../../src/main/store/engine';
 import { generateStoreKey, type StoreKey } from '../../../src/main/store/key';
-import { migrationScripts } from '../../../src/main/store/migration-scripts';
+import { migrationSource } from '../../../src/main/store/migration-scripts';
 import type { Migration } from '../../../src/main/store/types';
 
 const created: string[] = [];
@@ -72,7 +72,7 @@ export function harness(migrations: Migration[] = [itemsMigration]): Harness {
       StoreEngine.open({
         dir,
         key,
-        migrations: migrationScripts(chosen, 'sqlite'),
+        migrations: migrationSource(chosen, 'sqlite'),
         log: logs.log,
         ...extra,
       }),

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { openStore, StoreError, generateStoreKey, resolveWorkerEntry } from '../../../src/main/store';
-import { captureLog, itemsMigration, tempDir } from './helpers';
+import { prestartStoreInThisThread } from '../../../src/main/store/in-thread-store';
+import type { Migration } from '../../../src/main/store/types';
+import { captureLog, itemsMigration, sqliteMigration, tempDir } from './helpers';
+
+/** `migration`, counting how many times its SQL is compiled. */
+function counted(migration: Migration, compiled: Map<number, number>): Migration {
+  return {
+    ...migration,
+    statements: (dialect) => {
+      compiled.set(migration.version, (compiled.get(migration.version) ?? 0) + 1);
+      return migration.statements(dialect);
+    },
+  };
+}
 
 describe('openStore (sql.js in a worker thread)', () => {
   it('starts the worker from the TypeScript sources under vitest', () => {
@@ -61,4 +74,67 @@ describe('openStore (sql.js in a worker thread)', () => {
     // No snapshot yet: the journal is the file whose key fingerprint differs.
     expect((wrong as StoreError).facts).toEqual({ subject: 'journal' });
   });
+
+  for (const where of ['worker', 'this thread'] as const) {
+    it(
+      `compiles a migration's SQL only when the store needs it (store in ${where})`,
+      { timeout: 60_000 },
+      async () => {
+        const dir = tempDir();
+        const key = generateStoreKey();
+        const { log } = captureLog();
+        const compiled = new Map<number, number>();
+        const seed = sqliteMigration(2, 'seed', "INSERT INTO items (tx, body) VALUES (0, 'seed')");
+        const more = sqliteMigration(3, 'more', 'ALTER TABLE items ADD COLUMN extra TEXT');
+        const open = (migrations: Migration[]) =>
+          openStore({
+            dir,
+            key,
+            log,
+            migrations: migrations.map((m) => counted(m, compiled)),
+            ...(where === 'this thread' ? { prestarted: prestartStoreInThisThread() } : {}),
+          });
+        const created = await open([itemsMigration, seed]);
+        expect(Object.fromEntries(compiled)).toEqual({ 1: 1, 2: 1 });
+        await created.close();
+        // Schema current: nothing to compile (every open compiled every migration before).
+        const reopened = await open([itemsMigration, seed]);
+        expect(Object.fromEntries(compiled)).toEqual({ 1: 1, 2: 1 });
+        await reopened.close();
+        // One new migration: its SQL alone.
+        const upgraded = await open([more, itemsMigration, seed]);
+        expect(Object.fromEntries(compiled)).toEqual({ 1: 1, 2: 1, 3: 1 });
+        expect((await upgraded.stats()).schemaVersion).toBe(3);
+        expect(await upgraded.all('SELECT count(*) AS n FROM items')).toEqual([{ n: 1 }]);
+        await upgraded.close();
+      },
+    );
+  }
+
+  it(
+    'refuses to open when a due migration cannot be compiled, and changes nothing',
+    { timeout: 60_000 },
+    async () => {
+      const dir = tempDir();
+      const key = generateStoreKey();
+      const { log } = captureLog();
+      await (await openStore({ dir, key, log, migrations: [itemsMigration] })).close();
+      const broken: Migration = {
+        version: 2,
+        name: 'broken',
+        statements: () => {
+          throw new TypeError('migration 2 (broken): a step has parameters');
+        },
+      };
+      const err = await openStore({ dir, key, log, migrations: [itemsMigration, broken] }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).reason).toBe('MIGRATION_FAILED');
+      expect((err as StoreError).detail).toMatch(/a step has parameters/);
+      const again = await openStore({ dir, key, log, migrations: [itemsMigration] });
+      expect((await again.stats()).schemaVersion).toBe(1);
+      await again.close();
+    },
+  );
 });
