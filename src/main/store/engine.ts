@@ -612,7 +612,7 @@ export class StoreEngine {
     }
     const due = sorted.filter((m) => m.version > current);
     if (due.length === 0) return;
-    const scripts = await this.migrationScripts(due);
+    const scripts = await this.dueScripts(due);
     for (const m of scripts) {
       try {
         this.write([...m.statements.map((sql) => ({ sql })), { sql: `PRAGMA user_version = ${m.version}` }]);
@@ -627,7 +627,7 @@ export class StoreEngine {
   }
 
   /** The SQL of the migrations `due`, in their order: exactly those, or a MIGRATION_FAILED error. */
-  private async migrationScripts(due: readonly MigrationHeading[]): Promise<MigrationScript[]> {
+  private async dueScripts(due: readonly MigrationHeading[]): Promise<MigrationScript[]> {
     let scripts: readonly MigrationScript[];
     try {
       scripts = await this.options.migrations.scripts(due.map((m) => m.version));

@@ -7,7 +7,7 @@ import {
 import type { EngineOptions, StoreRecovery, StoreStats } from './engine';
 import { deserializeError, StoreError } from './errors';
 import { SerialQueue } from '../concurrency/serial-queue';
-import { migrationScripts } from './migration-scripts';
+import { migrationSource } from './migration-scripts';
 import type { ChainedWrite, Migration, Row, SqlParams, Statement, Store, StoreReader } from './types';
 import type {
   WorkerMessage,
@@ -60,10 +60,12 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
   const worker: StoreThread =
     adopted?.worker ??
     startWorker(options.workerUrl ? workerEntryAt(options.workerUrl) : resolveWorkerEntry());
+  // Compiled for SQLite only if the store asks (`migrations-wanted`): its schema is older than this build's.
+  const migrations = migrationSource(options.migrations, 'sqlite');
   const openData: WorkerOpenData = {
     dir: options.dir,
     key: new Uint8Array(options.key.key),
-    migrations: options.migrations.map(({ version, name }) => ({ version, name })),
+    migrations: [...migrations.headings],
     snapshotEvery: options.snapshotEvery,
     chunkSize: options.chunkSize,
     snapshotBlockSize: options.snapshotBlockSize,
@@ -83,6 +85,7 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
   return new Promise<OpenedStore>((resolveOpen, rejectOpen) => {
     let opened = false;
     let recovery: StoreRecovery | null = null;
+    const answer = (message: WorkerMigrationsMessage): void => worker.postMessage(message);
     const failAll = (err: StoreError): void => {
       dead = err;
       for (const p of pending.values()) p.reject(err);
@@ -93,7 +96,12 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
     worker.on('message', (message: WorkerMessage) => {
       switch (message.kind) {
         case 'migrations-wanted':
-          worker.postMessage(migrationsAnswer(options.migrations, message.versions));
+          // The SQL of the versions asked for, or why it cannot be compiled (the open then fails).
+          migrations.scripts(message.versions).then(
+            (scripts) => answer({ kind: 'migrations', scripts: [...scripts] }),
+            (err: unknown) =>
+              answer({ kind: 'migrations', error: err instanceof Error ? err.message : String(err) }),
+          );
           return;
         case 'log':
           log[message.level](message.msg, message.fields);
@@ -193,14 +201,4 @@ export function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
       },
     });
   });
-}
-
-/** The SQL of the migrations a store asked for (`migrations-wanted`), or why it cannot be compiled. */
-function migrationsAnswer(migrations: readonly Migration[], versions: number[]): WorkerMigrationsMessage {
-  try {
-    const wanted = migrations.filter((m) => versions.includes(m.version));
-    return { kind: 'migrations', scripts: migrationScripts(wanted, 'sqlite') };
-  } catch (err) {
-    return { kind: 'migrations', error: err instanceof Error ? err.message : String(err) };
-  }
 }
