@@ -1,9 +1,10 @@
 // One way to run a Node entry of src/main fast: an esbuild bundle under out/<name>/, with the worker
 // entries beside it (where `resolveWorkerEntry` looks for them), rebuilt only when it is missing or
 // older than any source file under src/main or src/shared. Used by `npm run cli` and `npm run host`.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { asciiSource } from './ascii-source.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Worker threads' entries (src/main/concurrency/worker-entry.ts), built beside every bundle. */
@@ -128,12 +129,31 @@ export async function buildNodeBundle(entry, bundle, { format = 'esm' } = {}) {
     entryPoints: [join(root, entry)],
     outfile: bundle,
     define: { 'import.meta.url': '__bundleUrl' },
-    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // Written inside Node's CommonJS wrapper (code-cache.ts compiles the file as it is: wrapped when
+    // run, its source would be a second string V8 copies whole before compiling).
+    banner: {
+      js: `${commonJsWrapper.head}const __bundleUrl = require('node:url').pathToFileURL(__filename).href;`,
+    },
+    footer: { js: commonJsWrapper.tail },
     // Less source to read and hash at every start (names kept for stack traces; the source map maps back).
     minify: true,
     keepNames: true,
   });
+  // ASCII, so that V8 holds the source in one byte per character (ascii-source.mjs).
+  const map = `${bundle}.map`;
+  const ascii = asciiSource(readFileSync(bundle, 'utf8'), JSON.parse(readFileSync(map, 'utf8')));
+  writeFileSync(map, JSON.stringify(ascii.map));
+  writeFileSync(bundle, ascii.code);
 }
+
+/**
+ * Node's CommonJS module wrapper, which a `format: 'cjs'` bundle is written inside: the file is one
+ * function expression taking a module's `exports, require, module, __filename, __dirname`.
+ */
+export const commonJsWrapper = {
+  head: '(function (exports, require, module, __filename, __dirname) {',
+  tail: '\n})',
+};
 
 /**
  * Builds `entry` into the single file `bundle` (minified), in front of files built beside it:

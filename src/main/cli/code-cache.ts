@@ -7,7 +7,10 @@ import { constants as vmConstants, Script } from 'node:vm';
 
 /**
  * Runs a CommonJS bundle with a V8 code cache, as Node 22's module compile cache would; Node 20 has
- * none. A cold CLI command spends much of its start compiling the CLI's code: the cache holds the
+ * none. The bundle is written inside Node's CommonJS wrapper, `(function (exports, require, module,
+ * __filename, __dirname) {…})` (scripts/node-bundle.mjs): its file is the source V8 compiles. Wrapped
+ * here instead, the source would be two strings joined, which V8 copies into one before compiling
+ * (2 MB of fresh memory for the CLI's bundle, ~5 ms of page faults on this VM: docs/performance.md). A cold CLI command spends much of its start compiling the CLI's code: the cache holds the
  * compiled code of a previous run (its top level and every function that run compiled), so the
  * next one deserializes instead of compiling (docs/performance.md, CLI import).
  *
@@ -16,14 +19,16 @@ import { constants as vmConstants, Script } from 'node:vm';
  * Either place is writable only by who could already change what the CLI runs as that user: the
  * bundle's owner, or the user.
  *
- * The cache file: `PDMPJSC1`, V8's version-and-flags tag (`v8.cachedDataVersionTag()`, u32 big
- * endian), the SHA-256 of the bundle file, then V8's data. V8 itself checks only its version,
+ * The cache file: `PDMPJSC2`, V8's version-and-flags tag (`v8.cachedDataVersionTag()`, u32 big
+ * endian), four zero bytes, the SHA-256 of the bundle file, then V8's data, at offset 48: V8 copies
+ * data that is not 8-byte aligned before reading it (1 MB here). V8 itself checks only its version,
  * its flags and the source's *length*: the digest is what keeps a cache of another build of the
  * same length from running in place of this one. The data holds code and the constants written in
  * the source, no value computed at run time (tested).
  */
-const magic = Buffer.from('PDMPJSC1', 'latin1');
-const headerBytes = magic.length + 4 + 32;
+const magic = Buffer.from('PDMPJSC2', 'latin1');
+const digestAt = magic.length + 8;
+const headerBytes = digestAt + 32;
 
 /** What became of the cache at load: used, or why the bundle was compiled from its source. */
 export type CodeCacheState =
@@ -82,7 +87,10 @@ type CommonJsBody = (
   dirname: string,
 ) => void;
 
-/** Loads and runs the CommonJS file `bundle` (its top level, synchronously), with its code cache. */
+/**
+ * Loads and runs the CommonJS file `bundle`, written inside Node's CommonJS wrapper (above): its top
+ * level, synchronously, with its code cache.
+ */
 export function runWithCodeCache(bundle: string, options: CodeCacheOptions = {}): CodeCachedModule {
   const bytes = readFileSync(bundle);
   const digest = createHash('sha256').update(bytes).digest();
@@ -97,23 +105,25 @@ export function runWithCodeCache(bundle: string, options: CodeCacheOptions = {})
     const other = readCodeCache(file, digest, tag);
     if (other.data) found = other;
   }
-  // Node's CommonJS wrapper, on a line of its own that `lineOffset` hides: the lines and columns of
-  // stack traces are the bundle's, as its source map expects.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, {
+  const script = new Script(source, {
     filename: bundle,
-    lineOffset: -1,
     ...(found.data ? { cachedData: found.data } : {}),
     importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const cache: CodeCacheState = found.data && script.cachedDataRejected === true ? 'damaged' : found.state;
   const module = { exports: {} as unknown };
-  const body = script.runInThisContext() as CommonJsBody;
+  const body: unknown = script.runInThisContext();
+  if (!isCommonJsBody(body)) throw new Error(`${bundle} is not written inside Node's CommonJS wrapper`);
   body.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   return {
     exports: module.exports,
     cache,
     saveCache: () => (cache === 'used' ? 'kept' : writeCodeCache(script, cacheFiles, digest, tag)),
   };
+}
+
+function isCommonJsBody(value: unknown): value is CommonJsBody {
+  return typeof value === 'function' && value.length === 5;
 }
 
 function readCodeCache(
@@ -130,7 +140,7 @@ function readCodeCache(
   if (bytes.length <= headerBytes || !bytes.subarray(0, magic.length).equals(magic))
     return { state: 'damaged' };
   if (bytes.readUInt32BE(magic.length) !== tag) return { state: 'other-v8' };
-  if (!bytes.subarray(magic.length + 4, headerBytes).equals(digest)) return { state: 'other-source' };
+  if (!bytes.subarray(digestAt, headerBytes).equals(digest)) return { state: 'other-source' };
   return { state: 'used', data: bytes.subarray(headerBytes) };
 }
 
@@ -140,7 +150,7 @@ function writeCodeCache(script: Script, cacheFiles: string[], digest: Buffer, ta
   const header = Buffer.alloc(headerBytes);
   magic.copy(header);
   header.writeUInt32BE(tag, magic.length);
-  digest.copy(header, magic.length + 4);
+  digest.copy(header, digestAt);
   const contents = Buffer.concat([header, script.createCachedData()]);
   for (const [i, cacheFile] of cacheFiles.entries()) {
     // Written aside, then renamed: two commands finishing together each leave a whole file.

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -203,7 +204,7 @@ describe('cli import hands its files to the instance holding the data folder', (
     const digest = createHash('sha256')
       .update(readFileSync(join(repoRoot, 'out', 'cli', 'main.cjs')))
       .digest();
-    expect(readFileSync(cache).subarray(12, 44)).toEqual(digest);
+    expect(readFileSync(cache).subarray(16, 48)).toEqual(digest);
 
     const cached = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', freshDir()]);
     expect(cached.code).toBe(0);
@@ -232,6 +233,36 @@ describe('cli import hands its files to the instance holding the data folder', (
     expect(run.stdout).toContain(`${documents.length} fichier(s)`);
     expect(run.stdout.split('\n').filter((line) => line.includes('discarding compiled'))).toEqual([]);
   }, 60_000);
+
+  it('the CLI bundle is ASCII, inside the CommonJS wrapper, and its source map still finds the code', () => {
+    // One byte per character for V8, and no second string to join before compiling: each is ~1 MB
+    // of fresh memory a cold command would fault in (scripts/ascii-source.mjs, code-cache.ts).
+    const code = readFileSync(join(repoRoot, 'out', 'cli', 'main.cjs'), 'latin1');
+    expect(Buffer.from(code, 'latin1').every((byte) => byte < 0x80)).toBe(true);
+    expect(code.startsWith('(function (exports, require, module, __filename, __dirname) {')).toBe(true);
+    // A regular expression with two escaped characters, then code on the same line after it.
+    const map = new SourceMap(JSON.parse(readFileSync(join(repoRoot, 'out', 'cli', 'main.cjs.map'), 'utf8')));
+    const escaped = code.indexOf('r[\\u00e9e]gulation\\s+m[\\u00e9e]dicale');
+    expect(escaped).toBeGreaterThan(0);
+    const after = code.indexOf('function ', escaped);
+    const lineStart = code.lastIndexOf('\n', after) + 1;
+    const line = code.slice(0, after).split('\n').length - 1;
+    const entry = map.findEntry(line, after - lineStart) as {
+      generatedColumn: number;
+      originalSource: string;
+      originalLine: number;
+      originalColumn: number;
+    };
+    // The mapping that starts exactly there: the function's own, at the start of its source line.
+    expect(entry.generatedColumn).toBe(after - lineStart);
+    expect(entry.originalColumn).toBe(0);
+    const source = join(repoRoot, 'src', 'main', 'domain', 'access-policy.ts');
+    expect(entry.originalSource.endsWith('src/main/domain/access-policy.ts')).toBe(true);
+    const next = readFileSync(source, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith('function isTreatingPhysician('));
+    expect(entry.originalLine).toBe(next);
+  });
 
   it('the CLI bundle takes from date-fns only the functions pino-roll calls', () => {
     // pino-roll's `require('date-fns')` would bring date-fns whole (~250 functions) for five calls

@@ -17,8 +17,11 @@ import { cachedDataVersionTag } from 'node:v8';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeCacheFile, codeCacheFiles, runWithCodeCache } from '../../../src/main/cli/code-cache';
 
-/** The cache file's layout, restated from code-cache.ts's documentation. */
-const layout = { magic: 'PDMPJSC1', tagAt: 8, digestAt: 12, dataAt: 44 };
+/**
+ * The cache file's layout, restated from code-cache.ts's documentation: V8's data 8-byte aligned
+ * (V8 copies it first otherwise).
+ */
+const layout = { magic: 'PDMPJSC2', tagAt: 8, digestAt: 16, dataAt: 48 };
 
 let dir: string;
 let bundle: string;
@@ -28,14 +31,18 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A CommonJS bundle whose `version()` returns `version`; every version has the same length. */
+/**
+ * A CommonJS bundle, written inside Node's CommonJS wrapper as scripts/node-bundle.mjs writes them,
+ * whose `version()` returns `version`; every version has the same length.
+ */
 function writeBundle(version: string): void {
   writeFileSync(
     bundle,
-    `'use strict';\nconst { join } = require('node:path');\n` +
+    `(function (exports, require, module, __filename, __dirname) {'use strict';\n` +
+      `const { join } = require('node:path');\n` +
       `exports.version = function version() { return ${JSON.stringify(version)}; };\n` +
       `exports.where = function where() { return join(__dirname, 'x') === join(${JSON.stringify(dir)}, 'x'); };\n` +
-      `exports.greet = function greet(name) { return ['Bonjour', name].join(' '); };\n`,
+      `exports.greet = function greet(name) { return ['Bonjour', name].join(' '); };\n})`,
   );
 }
 
@@ -68,6 +75,12 @@ describe('runWithCodeCache', () => {
     expect(exportsOf(second).version()).toBe('v1');
     expect(second.saveCache()).toBe('kept');
     expect(readdirSync(dir).sort()).toEqual(['bundle.cjs', 'bundle.cjs.v8-cache']);
+  });
+
+  it('refuses a file not written inside the CommonJS wrapper', () => {
+    // Its top level is a statement, not the wrapper's function: nothing to call with a module.
+    writeFileSync(bundle, `'use strict';\nconst version = () => 'v1';\nversion;\n`);
+    expect(() => runWithCodeCache(bundle)).toThrow(/not written inside Node's CommonJS wrapper/);
   });
 
   it('never runs the cache of another build, even of the same length (V8 checks only the length)', () => {
