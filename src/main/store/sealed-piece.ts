@@ -29,11 +29,11 @@ export function openPiece(key: StoreKey, sealed: Uint8Array, aad: Buffer): Buffe
   });
   decipher.setAAD(aad);
   decipher.setAuthTag(sealed.subarray(sealed.length - tagLength));
+  const body = decipher.update(sealed.subarray(ivLength, sealed.length - tagLength));
   try {
-    return Buffer.concat([
-      decipher.update(sealed.subarray(ivLength, sealed.length - tagLength)),
-      decipher.final(),
-    ]);
+    // GCM gives everything from `update`: no copy into a second buffer for an empty `final`.
+    const rest = decipher.final();
+    return rest.length > 0 ? Buffer.concat([body, rest]) : body;
   } catch {
     return null;
   }

@@ -205,8 +205,8 @@ class SealedBlocks implements BlockSource {
     this.scratch = Buffer.alloc(blockSize + blockOverhead);
   }
 
-  /** Decrypts block `index` into `target` at `offset`, or throws without writing anything there. */
-  load(index: number, target: Uint8Array, offset: number): void {
+  /** Block `index`, decrypted and authenticated, in a buffer of its own (`BlockSource.read`). */
+  read(index: number): Uint8Array {
     if (this.fd === null) throw new Error(`snapshot blocks of ${this.path} read after release`);
     const length = Math.min(this.blockSize, this.imageLength - index * this.blockSize);
     const sealed = this.scratch.subarray(0, length + blockOverhead);
@@ -220,7 +220,7 @@ class SealedBlocks implements BlockSource {
         'CORRUPT_SNAPSHOT',
         `${this.path}: block ${index} of ${this.count} failed authentication`,
       );
-    target.set(plain, offset);
+    return plain;
   }
 
   release(): void {
@@ -299,7 +299,7 @@ export function openSnapshotFile(
       const plaintext = allocateImage(parsed.imageLength);
       try {
         for (let index = 0; index < blocks.count; index++)
-          blocks.load(index, plaintext, index * blocks.blockSize);
+          plaintext.set(blocks.read(index), index * blocks.blockSize);
       } catch (err) {
         plaintext.fill(0);
         throw err;

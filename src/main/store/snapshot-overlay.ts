@@ -258,10 +258,21 @@ function latestPlace(segments: Segment[], index: number): SealedBlockPlace | und
   return undefined;
 }
 
-/** Block `index` of a segment, decrypted; null when it cannot be read or fails its tag. */
-function readSealedBlock(fd: number, key: StoreKey, place: SealedBlockPlace, index: number): Buffer | null {
-  const sealed = Buffer.alloc(place.length + sealOverhead);
-  if (readSync(fd, sealed, 0, sealed.length, place.offset) !== sealed.length) return null;
+/**
+ * Block `index` of a segment, decrypted in a buffer of its own; null when it cannot be read or fails
+ * its tag. Read through `scratch` when given (at least the sealed block's length), not into a fresh
+ * buffer of its own.
+ */
+function readSealedBlock(
+  fd: number,
+  key: StoreKey,
+  place: SealedBlockPlace,
+  index: number,
+  scratch?: Buffer,
+): Buffer | null {
+  const size = place.length + sealOverhead;
+  const sealed = scratch ? scratch.subarray(0, size) : Buffer.allocUnsafe(size);
+  if (readSync(fd, sealed, 0, size, place.offset) !== size) return null;
   return openPiece(key, sealed, blockAad(place.headTag, index));
 }
 
@@ -271,6 +282,7 @@ class OverlaidBlocks implements BlockSource {
   readonly blockSize: number;
   private readonly places = new Map<number, SealedBlockPlace>();
   private fd: number | null;
+  private readonly scratch: Buffer;
 
   constructor(
     private readonly snapshot: BlockSource,
@@ -282,23 +294,25 @@ class OverlaidBlocks implements BlockSource {
     this.fd = fd;
     this.blockSize = snapshot.blockSize;
     this.count = Math.ceil(imageLength / this.blockSize);
+    this.scratch = Buffer.allocUnsafe(this.blockSize + sealOverhead);
     for (const segment of segments)
       for (const [index, place] of segment.blocks) this.places.set(index, place);
   }
 
-  load(index: number, target: Uint8Array, offset: number): void {
+  read(index: number): Uint8Array {
     const place = this.places.get(index);
     if (!place) {
       // Past the snapshot's end and never written: SQLite never wrote there, it reads zeros.
-      if (index < this.snapshot.count) this.snapshot.load(index, target, offset);
-      return;
+      return index < this.snapshot.count ? this.snapshot.read(index) : new Uint8Array(this.blockSize);
     }
     if (this.fd === null) throw new Error(`overlay block ${index} read after release`);
-    const plain = readSealedBlock(this.fd, this.key, place, index);
+    const plain = readSealedBlock(this.fd, this.key, place, index, this.scratch);
     if (!plain)
       throw new SnapshotReadError('CORRUPT_SNAPSHOT', `${overlayName}: block ${index} failed authentication`);
-    const wanted = Math.min(plain.length, this.imageLength - index * this.blockSize);
-    target.set(plain.subarray(0, wanted), offset);
+    // A block sealed when the image was longer: nothing past the image's end now.
+    const wanted = Math.max(0, this.imageLength - index * this.blockSize);
+    if (wanted < plain.length) plain.fill(0, wanted);
+    return plain;
   }
 
   release(): void {

@@ -51,8 +51,14 @@ export interface BlockSource {
   readonly count: number;
   readonly blockSize: number;
   readonly imageLength: number;
-  /** Writes block `index` into `target` at `offset`, or throws (damaged block) without writing. */
-  load(index: number, target: Uint8Array, offset: number): void;
+  /**
+   * Block `index` in a buffer of its own, which the caller keeps: the image holds it as the block,
+   * without a copy, when it is `blockSize` long (the image's last block may be shorter: it is then
+   * copied into a whole one, zeros after it). Throws for a damaged block. One fresh buffer per block:
+   * on this VM every page of fresh memory costs a page fault of ~10 µs, more than decrypting it
+   * (docs/performance.md, CLI import, cold path).
+   */
+  read(index: number): Uint8Array;
   release(): void;
 }
 
@@ -202,9 +208,9 @@ class OnDemandState {
     const block = this.blocks[index];
     if (block) return block;
     if (index >= this.source.count) return this.fresh(index);
-    const target = new Uint8Array(this.source.blockSize);
+    let target: Uint8Array;
     try {
-      this.source.load(index, target, 0);
+      target = ownBlock(this.source.read(index), this.source.blockSize);
     } catch (err) {
       this.damage ??= err instanceof Error ? err : new Error(String(err));
       throw ioError();
@@ -232,6 +238,20 @@ class OnDemandState {
     // Nothing left to read: let go of the file now rather than at close.
     if (this.loadedBlocks === this.source.count) this.source.release();
   }
+}
+
+/**
+ * `bytes` as a block the image can keep: a plain `Uint8Array` (a Node `Buffer`'s `slice` is a view,
+ * where sql.js expects a copy) of exactly `blockSize` bytes, over the same memory when it is one.
+ */
+function ownBlock(bytes: Uint8Array, blockSize: number): Uint8Array {
+  if (bytes.length === blockSize)
+    return Object.getPrototypeOf(bytes) === Uint8Array.prototype
+      ? bytes
+      : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const block = new Uint8Array(blockSize);
+  block.set(bytes.subarray(0, blockSize));
+  return block;
 }
 
 /**

@@ -63,10 +63,12 @@ function patternSource(imageLength: number, blockSize: number): BlockSource & { 
     blockSize,
     imageLength,
     loads,
-    load(index, target, offset) {
+    read(index) {
       loads.push(index);
       const end = Math.min(imageLength, (index + 1) * blockSize);
-      for (let at = index * blockSize; at < end; at++) target[offset + at - index * blockSize] = at % 251;
+      const block = new Uint8Array(end - index * blockSize);
+      for (let at = index * blockSize; at < end; at++) block[at - index * blockSize] = at % 251;
+      return block;
     },
     release() {},
   };
@@ -125,14 +127,46 @@ describe('onDemandImage', () => {
     image.release();
   });
 
+  it('keeps the buffer a block was read into as the block: no copy, a Buffer kept as a plain view', () => {
+    const blockSize = 1024;
+    const given: Uint8Array[] = [];
+    const source: BlockSource = {
+      count: 3,
+      blockSize,
+      imageLength: 2 * blockSize + 100,
+      read(index) {
+        // A Node Buffer, as decryption gives; the image's short last block.
+        const block = index === 2 ? new Uint8Array(100).fill(7) : Buffer.alloc(blockSize, index + 1);
+        given[index] = block;
+        return block;
+      },
+      release() {},
+    };
+    const image = onDemandImage(source);
+    expect(image.plaintext.subarray(blockSize, blockSize + 1)[0]).toBe(2);
+    expect(image.plaintext.subarray(2 * blockSize, 2 * blockSize + 1)[0]).toBe(7);
+    for (const index of [0, 1]) {
+      expect(image.block(index).buffer).toBe(given[index]?.buffer);
+      // sql.js takes `slice` for a copy: a Buffer's is a view.
+      expect(Object.getPrototypeOf(image.block(index))).toBe(Uint8Array.prototype);
+    }
+    const copy = image.plaintext.slice(blockSize, blockSize + 10) as Uint8Array;
+    copy.fill(9);
+    expect(image.plaintext.subarray(blockSize, blockSize + 1)[0]).toBe(2);
+    // The short last block, in a whole one: room for SQLite to grow the file into.
+    expect(image.block(2).buffer.byteLength).toBe(blockSize);
+    expect(image.block(2).subarray(0, 100)).toEqual(new Uint8Array(100).fill(7));
+    image.release();
+  });
+
   it('fails a write whole when a block it needs cannot be read, and changes nothing', () => {
     const blockSize = 1024;
     const source = patternSource(10 * blockSize, blockSize);
     const damaged: BlockSource = {
       ...source,
-      load(index, target, offset) {
+      read(index) {
         if (index === 4) throw new Error('block 4: tag mismatch');
-        source.load(index, target, offset);
+        return source.read(index);
       },
     };
     const image = onDemandImage(damaged);
@@ -155,8 +189,7 @@ describe('onDemandImage', () => {
       count: Math.ceil(bytes.length / blockSize),
       blockSize,
       imageLength: bytes.length,
-      load: (index, target, offset) =>
-        target.set(bytes.subarray(index * blockSize, (index + 1) * blockSize), offset),
+      read: (index) => bytes.slice(index * blockSize, (index + 1) * blockSize),
       release: () => undefined,
     };
     const image = onDemandImage(source);
