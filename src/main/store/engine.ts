@@ -22,6 +22,7 @@ import {
   parseJournalFileName,
   readJournal,
   type JournalContents,
+  type ReadJournalOptions,
 } from './journal';
 import type { StoreKey } from './key';
 import {
@@ -225,10 +226,15 @@ export class StoreEngine {
       // it already holds; the journal of the snapshot's generation is read once, for both.
       const chosen: { overlay: OverlayUse | null } = { overlay: null };
       const preread = new Map<number, JournalContents>();
+      // A session that may write an overlay segment keeps its journal's SHA-256 (the segment's
+      // position), computed as the journal is read and appended to.
+      const digest = reading === 'on-demand' && !options.readOnly;
       const withOverlay: BlockSourceWrapper = (snapshot, blocks) => {
-        const journal = readJournalIfReadable(options, snapshot.generation);
-        if (journal) preread.set(snapshot.generation, journal);
-        chosen.overlay = chooseOverlay(dir, options.key, snapshot, blocks, journal);
+        chosen.overlay = chooseOverlay(dir, options.key, snapshot, blocks, (prefixes) => {
+          const journal = readJournalIfReadable(options, snapshot.generation, { prefixes, digest });
+          if (journal) preread.set(snapshot.generation, journal);
+          return journal;
+        });
         return chosen.overlay.source;
       };
       base = loadBaseImage(options, recovery, reading, reading === 'on-demand' ? withOverlay : undefined);
@@ -239,6 +245,7 @@ export class StoreEngine {
       const replayed = replayJournals(db, options, base.generation, recovery, {
         skip: used?.position ?? null,
         preread,
+        digest,
       });
       journal = replayed.writer;
       const engine = new StoreEngine(
@@ -265,7 +272,7 @@ export class StoreEngine {
         ...engine.statsFields(),
         usedPrevious: recovery.usedPreviousSnapshot,
         replayedRecords: replayed.replayedRecords,
-        ...(used ? { overlaySegments: used.segments } : {}),
+        ...(used ? { overlaySegments: used.segments, journalBytesUnread: replayed.bytesUnread } : {}),
       });
       return engine;
     } catch (err) {
@@ -398,11 +405,10 @@ export class StoreEngine {
       const blocks = written
         .filter((index) => index < count)
         .map((index): [number, Uint8Array] => [index, onDemand.block(index)]);
-      const position: JournalPosition = {
-        generation: journal.generation,
-        records: journal.records,
-        lastTag: journal.lastTag,
-      };
+      const prefix = journal.prefix;
+      // Kept by every session that opened with an overlay place (on demand, writable).
+      if (!prefix) return;
+      const position: JournalPosition = { generation: journal.generation, ...prefix };
       this.overlayPlace = appendOverlaySegment(dir, key, place, position, length, blocks);
     } catch (err) {
       log.warn('snapshot overlay not written', { detail: err instanceof Error ? err.message : String(err) });
@@ -769,9 +775,13 @@ function listJournals(dir: string): number[] {
 }
 
 /** The journal of `generation` if it can be read as it is; null leaves the error to `replayJournals`. */
-function readJournalIfReadable(options: EngineOptions, generation: number): JournalContents | null {
+function readJournalIfReadable(
+  options: EngineOptions,
+  generation: number,
+  read: ReadJournalOptions,
+): JournalContents | null {
   try {
-    return readJournal(join(options.dir, journalFileName(generation)), generation, options.key);
+    return readJournal(join(options.dir, journalFileName(generation)), generation, options.key, read);
   } catch {
     return null;
   }
@@ -782,6 +792,8 @@ interface ReplayFrom {
   skip: JournalPosition | null;
   /** Journals already read during this open, by generation. */
   preread: Map<number, JournalContents>;
+  /** Keep the last journal's SHA-256 in its writer (`JournalWriter.prefix`). */
+  digest?: boolean;
 }
 
 /**
@@ -794,7 +806,7 @@ function replayJournals(
   base: number,
   recovery: StoreRecovery,
   from: ReplayFrom = { skip: null, preread: new Map() },
-): { writer: JournalWriter | null; generation: number; replayedRecords: number } {
+): { writer: JournalWriter | null; generation: number; replayedRecords: number; bytesUnread: number } {
   const { dir, key, log } = options;
   const all = listJournals(dir);
   const needed = all.filter((g) => g >= base);
@@ -809,10 +821,12 @@ function replayJournals(
       log.warn('snapshot without any journal, opening it as is', { generation: base });
       recovery.notices.push({ kind: 'snapshot-without-journal' });
     }
-    if (options.readOnly) return { writer: null, generation: base, replayedRecords: 0 };
-    const writer = JournalWriter.create(join(dir, journalFileName(base)), base, key);
+    if (options.readOnly) return { writer: null, generation: base, replayedRecords: 0, bytesUnread: 0 };
+    const writer = JournalWriter.create(join(dir, journalFileName(base)), base, key, {
+      digest: from.digest === true,
+    });
     fsyncDirectory(dir);
-    return { writer, generation: base, replayedRecords: 0 };
+    return { writer, generation: base, replayedRecords: 0, bytesUnread: 0 };
   }
   needed.forEach((g, i) => {
     if (g !== base + i) {
@@ -828,10 +842,17 @@ function replayJournals(
 
   let last: JournalContents | null = null;
   let replayedRecords = 0;
+  // Journal bytes taken as an overlay vouched for them, neither read nor decrypted (journal.ts).
+  let bytesUnread = 0;
   for (const [i, generation] of needed.entries()) {
     const path = join(dir, journalFileName(generation));
-    const contents = from.preread.get(generation) ?? readJournal(path, generation, key);
     const skipped = from.skip?.generation === generation ? from.skip.records : 0;
+    let contents =
+      from.preread.get(generation) ?? readJournal(path, generation, key, { digest: from.digest });
+    // Records taken unread that the image does not hold (its overlay was not used in the end:
+    // opened from `.prev`, or block 0 unreadable): read them after all.
+    if (contents.first > skipped) contents = readJournal(path, generation, key, { digest: from.digest });
+    bytesUnread += contents.prefix?.bytes ?? 0;
     const isLast = i === needed.length - 1;
     if ((contents.droppedReason || contents.tornHeader) && !isLast) {
       throw new StoreError(
@@ -839,7 +860,8 @@ function replayJournals(
         `journal ${generation}: ${contents.droppedReason ?? 'incomplete header'}`,
       );
     }
-    contents.payloads.forEach((payload, sequence) => {
+    contents.payloads.forEach((payload, i) => {
+      const sequence = contents.first + i;
       if (sequence < skipped) return;
       replayedRecords += 1;
       let statements: Statement[];
@@ -862,10 +884,10 @@ function replayJournals(
       generation: last.generation,
       bytes: last.fileSize,
     });
-    if (options.readOnly) return { writer: null, generation: last.generation, replayedRecords };
-    const writer = JournalWriter.create(path, last.generation, key);
+    if (options.readOnly) return { writer: null, generation: last.generation, replayedRecords, bytesUnread };
+    const writer = JournalWriter.create(path, last.generation, key, { digest: from.digest === true });
     fsyncDirectory(dir);
-    return { writer, generation: last.generation, replayedRecords };
+    return { writer, generation: last.generation, replayedRecords, bytesUnread };
   }
   if (last.droppedReason) {
     const bytes = last.fileSize - last.validEnd;
@@ -885,8 +907,13 @@ function replayJournals(
       kept,
     });
   }
-  if (options.readOnly) return { writer: null, generation: last.generation, replayedRecords };
-  return { writer: JournalWriter.resume(path, last, key), generation: last.generation, replayedRecords };
+  if (options.readOnly) return { writer: null, generation: last.generation, replayedRecords, bytesUnread };
+  return {
+    writer: JournalWriter.resume(path, last, key),
+    generation: last.generation,
+    replayedRecords,
+    bytesUnread,
+  };
 }
 
 function copyTail(from: string, to: string, offset: number): void {

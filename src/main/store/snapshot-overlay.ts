@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { unlinkIfExists, writeFileDurably, writePiecesAt } from './durable-fs';
-import type { JournalContents } from './journal';
+import type { JournalContents, JournalPrefix } from './journal';
 import { keyFingerprint, type StoreKey } from './key';
 import type { BlockSource } from './sql-image';
 import { SnapshotReadError, type SnapshotIdentity } from './snapshot-file';
@@ -26,28 +26,28 @@ import { openPiece, sealOverhead, sealPiece, tagLength } from './sealed-piece';
  * ciphertext | 16-byte tag`. The head's additional data is the file header, the segment's index,
  * its head length and the previous segment's head tag, so a segment cannot be moved, dropped from
  * the middle or taken from another overlay. Head plaintext: `journal generation | record count |
- * tag of the last record counted (zeros if none) | image length (u64) | block count n | n block
- * indexes (u32)`. Each block (`block size` bytes, the image's last one shorter) is sealed on its
+ * tag of the last record counted (zeros if none) | image length (u64) | journal length in bytes
+ * (u64) | SHA-256 of the journal's bytes up to there | block count n | n block indexes (u32)`.
+ * The digest is what lets the next open take those records as they are, unread and undecrypted,
+ * when the journal still holds the same bytes (journal.ts, `JournalPrefix`). Each block (`block size` bytes, the image's last one shorter) is sealed on its
  * own with the head's tag and its index as additional data, so an open reads the heads only and
  * decrypts a block when sql.js first touches it, as for the snapshot. A segment holds every block
  * written during its session, so segments 0..k together give the image at segment k's position;
  * a later segment's block replaces an earlier one's.
  */
 const magic = Buffer.from('PDMPOVLY', 'ascii');
-const formatVersion = 1;
+/** Version 1 (before the journal digest) is not used: a cache, rebuilt at the next close. */
+const formatVersion = 2;
 const headerLength = 48;
 const noTag = Buffer.alloc(tagLength);
 /** Fixed part of a head's plaintext, before the block indexes. */
-const headFields = 36;
+const headFields = 76;
 /** Beyond this a head length is garbage (a million blocks). */
 const maxHeadLength = sealOverhead + headFields + 4 * 1024 * 1024;
 
-/** Where in the journal an overlay segment stands: after `records` records of `generation`. */
-export interface JournalPosition {
+/** Where in the journal an overlay segment stands: after the prefix `bytes` of `generation`'s. */
+export interface JournalPosition extends JournalPrefix {
   generation: number;
-  records: number;
-  /** The GCM tag of record `records - 1` (null for none): proves it is the same journal. */
-  lastTag: Buffer | null;
 }
 
 /** Where one sealed block of a segment lies in the file. */
@@ -158,8 +158,10 @@ function parseHead(head: Buffer, blockSize: number, blocksStart: number, headTag
   if (head.length < headFields) return null;
   const records = head.readUInt32BE(4);
   const imageLength = Number(head.readBigUInt64BE(24));
-  const count = head.readUInt32BE(32);
-  if (!Number.isSafeInteger(imageLength) || head.length !== headFields + count * 4) return null;
+  const journalBytes = Number(head.readBigUInt64BE(32));
+  const count = head.readUInt32BE(72);
+  if (!Number.isSafeInteger(imageLength) || !Number.isSafeInteger(journalBytes)) return null;
+  if (head.length !== headFields + count * 4) return null;
   const blocks = new Map<number, SealedBlockPlace>();
   let offset = blocksStart;
   for (let i = 0; i < count; i++) {
@@ -174,6 +176,8 @@ function parseHead(head: Buffer, blockSize: number, blocksStart: number, headTag
       generation: head.readUInt32BE(0),
       records,
       lastTag: records === 0 ? null : Buffer.from(head.subarray(8, 24)),
+      bytes: journalBytes,
+      sha256: Buffer.from(head.subarray(40, 72)),
     },
     imageLength,
     blocks,
@@ -182,25 +186,30 @@ function parseHead(head: Buffer, blockSize: number, blocksStart: number, headTag
   };
 }
 
-/** Whether the journal as read now holds the records the position names, unchanged. */
+/** Whether the journal as read now still holds, byte for byte, the prefix the position names. */
 function journalConfirms(position: JournalPosition, journal: JournalContents): boolean {
-  if (position.generation !== journal.generation || journal.payloads.length < position.records) return false;
-  if (position.records === 0) return true;
-  const tag = journal.tags[position.records - 1];
-  return tag !== undefined && position.lastTag !== null && tag.equals(position.lastTag);
+  const held = journal.prefix;
+  return (
+    position.generation === journal.generation &&
+    held !== null &&
+    held.bytes === position.bytes &&
+    held.sha256.equals(position.sha256)
+  );
 }
 
 /**
- * The overlay to open `snapshot` with: its last segment whose position `journal` (the journal of
- * the snapshot's generation, as read now) confirms, with every segment before it. With none, the
- * snapshot's blocks alone, and the next segment starts a new file.
+ * The overlay to open `snapshot` with: its last segment whose position the journal of the
+ * snapshot's generation, as read now, still holds unchanged, with every segment before it. With
+ * none, the snapshot's blocks alone, and the next segment starts a new file. `readJournal` reads
+ * that journal, given the segments' positions as prefixes it may take unread (null: unreadable,
+ * left to the replay to report).
  */
 export function chooseOverlay(
   dir: string,
   key: StoreKey,
   snapshot: SnapshotIdentity,
   blocks: BlockSource,
-  journal: JournalContents | null,
+  readJournal: (prefixes: JournalPrefix[]) => JournalContents | null,
 ): OverlayUse {
   const path = join(dir, overlayName);
   let fd: number | null = existsSync(path) ? openSync(path, 'r') : null;
@@ -211,6 +220,11 @@ export function chooseOverlay(
     found = null;
   }
   const segments = found ?? [];
+  const journal = readJournal(
+    segments
+      .map((segment) => segment.position)
+      .filter((position) => position.generation === snapshot.generation),
+  );
   let used = -1;
   if (journal) {
     for (let i = segments.length - 1; i >= 0; i--) {
@@ -342,7 +356,9 @@ export function appendOverlaySegment(
   head.writeUInt32BE(position.records, 4);
   (position.lastTag ?? noTag).copy(head, 8);
   head.writeBigUInt64BE(BigInt(imageLength), 24);
-  head.writeUInt32BE(blocks.length, 32);
+  head.writeBigUInt64BE(BigInt(position.bytes), 32);
+  position.sha256.copy(head, 40);
+  head.writeUInt32BE(blocks.length, 72);
   blocks.forEach(([index], i) => head.writeUInt32BE(index, headFields + i * 4));
   const headLength = head.length + sealOverhead;
   const sealedHead = sealPiece(key, head, headAad(header, place.index, headLength, place.previousTag));

@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JournalWriter, journalFileName, readJournal } from '../../../src/main/store/journal';
+import {
+  JournalWriter,
+  journalFileName,
+  readJournal,
+  type JournalPrefix,
+} from '../../../src/main/store/journal';
 import { generateStoreKey } from '../../../src/main/store/key';
 import { decodeTransaction, encodeTransaction } from '../../../src/main/store/tx-codec';
 import type { Statement } from '../../../src/main/store/types';
@@ -65,6 +71,83 @@ describe('journal records', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  /** A journal of `payloads`, and the prefix its writer vouched for after each record (and before any). */
+  function journalWithPrefixes(payloads: Uint8Array[]): {
+    path: string;
+    bytes: Buffer;
+    prefixes: JournalPrefix[];
+  } {
+    const path = join(tempDir(), journalFileName(3));
+    const w = JournalWriter.create(path, 3, key, { digest: true });
+    const prefixes = [w.prefix as JournalPrefix];
+    for (const p of payloads) {
+      w.append(p);
+      prefixes.push(w.prefix as JournalPrefix);
+    }
+    w.close();
+    return { path, bytes: readFileSync(path), prefixes };
+  }
+
+  it('takes the longest prefix it is given that the file holds, unread, and reads only the records after it', () => {
+    fc.assert(
+      fc.property(payloadsArb, fc.nat(), (payloads, pick) => {
+        const { path, bytes, prefixes } = journalWithPrefixes(payloads);
+        const whole = readJournal(path, 3, key);
+        // Any subset of the prefixes, as an overlay's segments give them.
+        const given = prefixes.filter((_, i) => (pick >> i) % 2 === 1);
+        const read = readJournal(path, 3, key, { prefixes: given });
+        const longest = given.reduce<JournalPrefix | null>((a, b) => (a && a.bytes >= b.bytes ? a : b), null);
+        expect(read.prefix).toBe(longest);
+        expect(read.first).toBe(longest?.records ?? 0);
+        expect(read.payloads.map((p) => Array.from(p))).toEqual(
+          whole.payloads.slice(read.first).map((p) => Array.from(p)),
+        );
+        expect(read.records).toBe(payloads.length);
+        expect(read.lastTag).toEqual(whole.lastTag);
+        expect(read.validEnd).toBe(bytes.length);
+        expect(prefixes.at(-1)?.sha256).toEqual(createHash('sha256').update(bytes).digest());
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('after any single flipped bit, takes no prefix over it and never returns an altered record', () => {
+    fc.assert(
+      fc.property(payloadsArb, fc.nat(), fc.integer({ min: 0, max: 7 }), (payloads, pos, bit) => {
+        const { path, bytes, prefixes } = journalWithPrefixes(payloads);
+        const at = 24 + (pos % (bytes.length - 24));
+        const damaged = Buffer.from(bytes);
+        damaged[at] = (damaged[at] ?? 0) ^ (1 << bit);
+        writeFileSync(path, damaged);
+        const read = readJournal(path, 3, key, { prefixes });
+        expect(read.prefix?.bytes ?? 0).toBeLessThanOrEqual(at);
+        expect(read.droppedReason).not.toBeNull();
+        expect(read.payloads.map((p) => Array.from(p))).toEqual(
+          payloads.slice(read.first, read.records).map((p) => Array.from(p)),
+        );
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps the SHA-256 of what it read for the writer, which goes on as records are appended', () => {
+    const { path } = journalWithPrefixes([new Uint8Array([1, 2]), new Uint8Array([3])]);
+    const read = readJournal(path, 3, key, { digest: true });
+    const w = JournalWriter.resume(path, read, key);
+    w.append(new Uint8Array([4, 5, 6]));
+    const prefix = w.prefix;
+    w.close();
+    const bytes = readFileSync(path);
+    expect(prefix).toEqual({
+      bytes: bytes.length,
+      records: 3,
+      lastTag: bytes.subarray(bytes.length - 16),
+      sha256: createHash('sha256').update(bytes).digest(),
+    });
+    // Without asking, nothing is hashed.
+    expect(readJournal(path, 3, key).digest).toBeNull();
   });
 
   it('refuses a journal whose header names another generation', () => {

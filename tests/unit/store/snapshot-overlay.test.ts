@@ -1,4 +1,4 @@
-import { createDecipheriv } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,11 +6,12 @@ import { keyFingerprint } from '../../../src/main/store/key';
 import { harness, insertTx, txCounts, type Harness } from './helpers';
 
 /**
- * The snapshot overlay (snapshot-overlay.ts), restated here independently: header `PDMPOVLY | u16 1 |
+ * The snapshot overlay (snapshot-overlay.ts), restated here independently: header `PDMPOVLY | u16 2 |
  * u16 0 | u32 snapshot generation | 8-byte key fingerprint | 12-byte snapshot file id | u32 block
  * size | 8 zero bytes` (48 bytes), then per segment `u32 head length | IV | sealed head | tag`
  * followed by its blocks, each `IV | ciphertext | tag`. Head plaintext: `u32 journal generation |
- * u32 records | 16-byte last record tag | u64 image length | u32 n | n × u32 block index`.
+ * u32 records | 16-byte last record tag | u64 image length | u64 journal length | 32-byte SHA-256 of
+ * the journal up to that length | u32 n | n × u32 block index`.
  */
 const blockSize = 4096;
 const overlayHeader = 48;
@@ -105,7 +106,7 @@ describe('snapshot overlay: the blocks an on-demand session changed, kept for th
     const bytes = readFileSync(overlayPath(h));
     const snapshotHeader = readFileSync(join(h.dir, 'snapshot')).subarray(0, 48);
     expect(bytes.subarray(0, 8).toString('ascii')).toBe('PDMPOVLY');
-    expect(bytes.readUInt16BE(8)).toBe(1);
+    expect(bytes.readUInt16BE(8)).toBe(2);
     expect(bytes.readUInt32BE(12)).toBe(snapshotHeader.readUInt32BE(12));
     expect(bytes.subarray(16, 24)).toEqual(keyFingerprint(h.key));
     expect(bytes.subarray(24, 36)).toEqual(snapshotHeader.subarray(24, 36));
@@ -126,15 +127,42 @@ describe('snapshot overlay: the blocks an on-demand session changed, kept for th
     const journal = readFileSync(join(h.dir, `journal.${String(head.readUInt32BE(0)).padStart(10, '0')}`));
     expect(head.subarray(8, 24)).toEqual(journal.subarray(journal.length - 16));
     const imageLength = Number(head.readBigUInt64BE(24));
-    const count = head.readUInt32BE(32);
+    // The journal up to there, by length and digest: what lets the next open take it unread.
+    expect(Number(head.readBigUInt64BE(32))).toBe(journal.length);
+    expect(head.subarray(40, 72)).toEqual(createHash('sha256').update(journal).digest());
+    const count = head.readUInt32BE(72);
     expect(count).toBeGreaterThan(0);
     // Only the blocks the session touched, not the store.
     expect(count).toBeLessThan(Math.ceil(imageLength / blockSize) / 4);
-    const blocksBytes = Array.from({ length: count }, (_, i) => head.readUInt32BE(36 + i * 4)).reduce(
+    const blocksBytes = Array.from({ length: count }, (_, i) => head.readUInt32BE(76 + i * 4)).reduce(
       (n, index) => n + Math.min(blockSize, imageLength - index * blockSize) + 28,
       0,
     );
     expect(bytes.length).toBe(overlayHeader + 4 + headLength + blocksBytes);
+  });
+
+  it('takes the journal records the overlay holds without reading them, and still finds one damaged since', async () => {
+    const h = await withOneSegment();
+    const journalName = `journal.${String(readFileSync(overlayPath(h)).readUInt32BE(12)).padStart(10, '0')}`;
+    const journal = join(h.dir, journalName);
+    const unread = (): unknown =>
+      h.logs.lines.filter((l) => l.msg === 'store opened').at(-1)?.journalBytesUnread;
+    const again = await h.open(onDemand);
+    expect(lastOpen(h)).toEqual({ replayedRecords: 0, overlaySegments: 1 });
+    // The whole journal (tx 61 and 62), as the segment's digest vouches for it: not decrypted.
+    expect(unread()).toBe(statSync(journal).size);
+    await again.close();
+
+    // A bit flipped in record 0 (tx 61) after the segment was written: its digest no longer holds,
+    // the records are authenticated as without an overlay, and the damage is found.
+    writeFileSync(journal, flip(readFileSync(journal), 24 + 20 + 5));
+    const damaged = await h.open(onDemand);
+    expect(lastOpen(h)).toEqual({ replayedRecords: 0, overlaySegments: 0 });
+    expect(damaged.recovery.droppedJournalTail?.reason).toMatch(/record at 24 failed authentication/);
+    const lazy = txCounts(damaged);
+    await damaged.close();
+    expect(lazy.has(61)).toBe(false);
+    expect(lazy).toEqual(await wholeCounts(h));
   });
 
   it('does not use a segment the journal no longer holds, and writes the next one in its place', async () => {
