@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -9,7 +10,7 @@ import { opensStore } from './store-commands';
 import { compileSqlWasm, compileSqlWasmAsHinted } from '../store/sql-wasm';
 
 /**
- * The CLI's entry (`node out/cli/index.mjs`, `npm run cli`). A hospital system calls `import` once
+ * The CLI's entry (`node out/cli/index.cjs`, `npm run cli`). A hospital system calls `import` once
  * per document, often while an instance holds the data folder: that hand-off is done from here, so
  * it loads this entry's own small graph (built as one file, without the rest of the CLI: see
  * scripts/cli.mjs) and nothing else. Every other command, and an `import` no instance answers,
@@ -55,8 +56,10 @@ async function loadRestOfCli(command: string | undefined): Promise<typeof import
   const bundled = fileURLToPath(new URL('./main.cjs', import.meta.url));
   if (!existsSync(bundled)) return import('./main');
   // A file of its own (scripts/cli.mjs): the hand-off above never loads node:crypto or node:vm.
-  const { runWithCodeCache } = await import('./code-cache');
-  const loaded = runWithCodeCache(bundled, { fallbackDir: join(userCacheDir(), 'cli') });
+  // Required, not imported: a CommonJS file through `import()` would start the ES module loader.
+  const codeCache: unknown = createRequire(bundled)('./code-cache.cjs');
+  if (!isCodeCacheModule(codeCache)) throw new Error(`code-cache.cjs beside ${bundled} is not the CLI's`);
+  const loaded = codeCache.runWithCodeCache(bundled, { fallbackDir: join(userCacheDir(), 'cli') });
   process.once('exit', (code) => {
     if (writesCodeCache(command, code)) loaded.saveCache();
   });
@@ -72,6 +75,15 @@ async function loadRestOfCli(command: string | undefined): Promise<typeof import
  */
 function writesCodeCache(command: string | undefined, exitCode: number): boolean {
   return command === 'import' && exitCode === 0;
+}
+
+function isCodeCacheModule(exports: unknown): exports is typeof import('./code-cache') {
+  return (
+    typeof exports === 'object' &&
+    exports !== null &&
+    'runWithCodeCache' in exports &&
+    typeof exports.runWithCodeCache === 'function'
+  );
 }
 
 function isMainModule(exports: unknown): exports is typeof import('./main') {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
@@ -129,9 +129,9 @@ describe('cli import hands its files to the instance holding the data folder', (
     const run = await runBuiltCliRecordingModules(['import', vac, '--create', '--data', dataDir]);
     expect(run.stdout).toMatch(/^OK VAC_2023\.01\.xml/);
     expect(run.code).toBe(0);
-    // One module of ours, the entry (main.cjs and code-cache.mjs are the rest of the CLI), and in it the
+    // One module of ours, the entry (main.cjs and code-cache.cjs are the rest of the CLI), and in it the
     // client: the list is the real one.
-    expect(run.files.filter((file) => !file.startsWith('node_modules/'))).toEqual(['out/cli/index.mjs']);
+    expect(run.files.filter((file) => !file.startsWith('node_modules/'))).toEqual(['out/cli/index.cjs']);
     expect(run.sources).toContain('src/main/local-import/client.ts');
     // Each of these costs the process start compile time (zod alone was ~470 KB minified) and is
     // needed only when the CLI imports by itself.
@@ -161,6 +161,49 @@ describe('cli import hands its files to the instance holding the data folder', (
     // No worker thread to boot beside the CLI's own start-up: the store is served in this thread
     // (in-thread-store.ts), the document parsed in it (docs/performance.md).
     expect(run.events.filter((event) => event.startsWith('worker '))).toEqual([]);
+  });
+
+  it('a cold import loads no ES module: its entry and the rest of the CLI are CommonJS files', async () => {
+    // Node's ES module loader, and its views of the built-ins an ES module imports, were ~10 ms of a
+    // cold command here (docs/performance.md). Watched from a CommonJS preload, which loads none.
+    const { cliBundle } = (await import(join(repoRoot, 'scripts', 'cli.mjs'))) as { cliBundle: string };
+    const preload = join(root, 'module-list.cjs');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeSync(2, 'MODULES ' + JSON.stringify(process.moduleLoadList) + '\\n'));`,
+    );
+    const child = spawn(
+      process.execPath,
+      ['-r', preload, cliBundle, 'import', vac, '--create', '--data', freshDir()],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^OK VAC_2023\.01\.xml/);
+    const loaded = JSON.parse(/^MODULES (.*)$/m.exec(stderr)?.[1] ?? '[]') as string[];
+    expect(loaded).toContain('NativeModule internal/modules/cjs/loader');
+    expect(loaded).not.toContain('NativeModule internal/modules/esm/module_job');
+    expect(loaded).not.toContain('NativeModule internal/modules/esm/translators');
+  });
+
+  it('the entry’s former name, out/cli/index.mjs, still runs the CLI for scripts written against it', () => {
+    const former = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'out', 'cli', 'index.mjs'), 'import', vac, '--create', '--data', freshDir()],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
+    );
+    expect(former.status).toBe(0);
+    expect(former.stdout).toMatch(/^OK VAC_2023\.01\.xml/);
   });
 
   it('a cold import compiles sql.js once, with its compilation hints, before it loads the rest of the CLI', async () => {
@@ -211,7 +254,7 @@ describe('cli import hands its files to the instance holding the data folder', (
     expect(withoutIds(cached).stdout).toBe(withoutIds(compiled).stdout);
     expect(cached.events).toContain('script out/cli/main.cjs cache=used');
     // The code cache is compiled code, never loaded by the hand-off.
-    expect(cached.files).toContain('out/cli/code-cache.mjs');
+    expect(cached.files).toContain('out/cli/code-cache.cjs');
   });
 
   it('a long import discards none of the code it compiled, so that the cache it writes holds all of it', async () => {

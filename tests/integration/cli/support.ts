@@ -34,11 +34,12 @@ export function runCli(args: string[], onStderr?: (text: string) => void): Promi
 }
 
 /**
- * The built CLI (`node out/cli/index.mjs`, as a hospital system runs it) with a module hook in front
- * that records every module it loads: `files`, the modules' files, and `sources`, the source files
+ * The built CLI (`node out/cli/index.cjs`, as a hospital system runs it) with a module hook in front
+ * that records every module it loads (ES modules through the loader's `load` hook, CommonJS files
+ * through `Module._load`; each file once, in the order first loaded): `files`, the modules' files, and `sources`, the source files
  * those were built from (read from each bundle file's source map), all relative to the repository
- * (`out/cli/index.mjs`, `node_modules/zod/…`); `modules`, each file with its own sources. Those are
- * the ES modules; `main.cjs`, which code-cache.ts compiles itself, shows in `events` only. `events`
+ * (`out/cli/index.cjs`, `node_modules/zod/…`); `modules`, each file with its own sources. `main.cjs`,
+ * which code-cache.ts compiles itself, shows in `events` only. `events`
  * is the same record in order, main thread and workers together, with the V8 flags the process set
  * (`v8 --flag`), each script compiled through `vm.Script` and whether V8 took its code cache
  * (`script out/cli/main.cjs cache=used|rejected|none`), and each worker thread started
@@ -63,12 +64,20 @@ export async function runBuiltCliRecordingModules(
     export function initialize(data) { file = data.file; }
     export async function load(url, context, next) { appendFileSync(file, url + '\\n'); return next(url, context); }`;
   // Runs in the main thread and again in each worker (workers inherit the process's --import).
-  const preload = `import { register, syncBuiltinESMExports } from 'node:module';
+  const preload = `import Module, { register, syncBuiltinESMExports } from 'node:module';
     import { appendFileSync } from 'node:fs';
+    import { pathToFileURL } from 'node:url';
     import v8 from 'node:v8';
     import vm from 'node:vm';
     import threads from 'node:worker_threads';
     const record = (line) => appendFileSync(${JSON.stringify(list)}, line + '\\n');
+    const load = Module._load;
+    Module._load = function (request, parent, isMain) {
+      if (!Module.isBuiltin(request)) {
+        try { record(pathToFileURL(Module._resolveFilename(request, parent, isMain)).href); } catch {}
+      }
+      return load.apply(this, arguments);
+    };
     const setFlags = v8.setFlagsFromString;
     v8.setFlagsFromString = (flags) => { record('v8 ' + flags); setFlags(flags); };
     const Script = vm.Script;
@@ -111,7 +120,10 @@ export async function runBuiltCliRecordingModules(
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
     const lines = readFileSync(list, 'utf8').split('\n');
-    const files = lines.filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url));
+    // A CommonJS file run through the ES module loader (the entry, under a hook) is seen by both.
+    const files = [...new Set(lines.filter((url) => url.startsWith('file:')))].map((url) =>
+      fileURLToPath(url),
+    );
     const relative = (path: string): string => path.slice(repoRoot.length);
     const modules = files.map((file) => {
       // A bundle file names its sources in its map; a module loaded from node_modules is its own source.
