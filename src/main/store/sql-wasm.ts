@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { sqlWasmEagerFunctions } from './sql-wasm-eager-functions';
-import { withCompilationHints } from './wasm-compilation-hints';
+import { readWithCompilationHints } from './wasm-compilation-hints';
 
 /**
  * sql.js's WebAssembly, compiled by us rather than by sql.js, so that a process can start compiling
@@ -21,9 +20,7 @@ export function sqlWasmFile(): string {
 /** Starts compiling sql.js's WebAssembly; the module is instantiated by the engine (engine.ts). */
 export function compileSqlWasm(): Promise<WebAssembly.Module> {
   try {
-    return WebAssembly.compile(
-      withCompilationHints(readFileSync(sqlWasmFile()), sqlWasmEagerFunctions.functions),
-    );
+    return WebAssembly.compile(readWithCompilationHints(sqlWasmFile(), sqlWasmEagerFunctions.functions));
   } catch (err) {
     return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }

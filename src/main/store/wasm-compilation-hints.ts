@@ -1,3 +1,5 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
 /**
  * V8's WebAssembly compilation hints: a custom section named `compilationHints` that says, for each
  * function a module defines, whether V8 compiles it when the module is compiled (eager) or at its
@@ -40,13 +42,7 @@ interface ModuleLayout {
 export function withCompilationHints(wasm: Uint8Array, eager: Iterable<number>): Uint8Array {
   const layout = readLayout(wasm);
   if (!layout || layout.hinted) return wasm;
-  const hints = new Uint8Array(layout.definedFunctions).fill(lazyHint);
-  for (const index of eager) {
-    if (Number.isInteger(index) && index >= 0 && index < hints.length) hints[index] = eagerHint;
-  }
-  const name = Buffer.from(sectionName, 'latin1');
-  const payload = Buffer.concat([leb128(name.length), name, leb128(hints.length), hints]);
-  const section = Buffer.concat([Uint8Array.of(customSectionId), leb128(payload.length), payload]);
+  const section = hintsSection(layout.definedFunctions, eager);
   return Buffer.concat([
     wasm.subarray(0, layout.codeSectionStart),
     section,
@@ -54,12 +50,65 @@ export function withCompilationHints(wasm: Uint8Array, eager: Iterable<number>):
   ]);
 }
 
+/** What a module's sections before its code are read from first (sql.js's: ~6 KB). */
+const headReadSize = 64 * 1024;
+
+/**
+ * The module in the file `path` with its compilation hints, as `withCompilationHints` gives it, read
+ * into one buffer with the section in place: the sections before the code first, then the code
+ * after the hints. Joining them after reading the file whole copied sql.js's 660 KB once more, into
+ * fresh memory, on the CLI's path to its first statement (~3 ms here: docs/performance.md).
+ */
+export function readWithCompilationHints(path: string, eager: Iterable<number>): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = readAt(fd, Buffer.allocUnsafe(Math.min(size, headReadSize)), 0, 0);
+    const layout = readLayout(head, { codeMayEndPast: true });
+    if (!layout || layout.hinted)
+      return withCompilationHints(readAt(fd, Buffer.allocUnsafe(size), 0, 0), eager);
+    const section = hintsSection(layout.definedFunctions, eager);
+    const wasm = Buffer.allocUnsafe(size + section.length);
+    head.copy(wasm, 0, 0, layout.codeSectionStart);
+    wasm.set(section, layout.codeSectionStart);
+    return readAt(fd, wasm, layout.codeSectionStart + section.length, layout.codeSectionStart);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Fills `buffer` from `offset` on with the file's bytes from `position`; throws if the file is shorter. */
+function readAt(fd: number, buffer: Buffer, offset: number, position: number): Buffer {
+  let at = offset;
+  while (at < buffer.length) {
+    const n = readSync(fd, buffer, at, buffer.length - at, position + at - offset);
+    if (n === 0) throw new Error('WebAssembly file shorter than when it was measured');
+    at += n;
+  }
+  return buffer;
+}
+
+/** The custom section: `eager` compiled with the module, the other defined functions at first call. */
+function hintsSection(definedFunctions: number, eager: Iterable<number>): Uint8Array {
+  const hints = new Uint8Array(definedFunctions).fill(lazyHint);
+  for (const index of eager) {
+    if (Number.isInteger(index) && index >= 0 && index < hints.length) hints[index] = eagerHint;
+  }
+  const name = Buffer.from(sectionName, 'latin1');
+  const payload = Buffer.concat([leb128(name.length), name, leb128(hints.length), hints]);
+  return Buffer.concat([Uint8Array.of(customSectionId), leb128(payload.length), payload]);
+}
+
 /** The number of functions `wasm` defines (imports not counted); null when it cannot be read. */
 export function definedFunctionCount(wasm: Uint8Array): number | null {
   return readLayout(wasm)?.definedFunctions ?? null;
 }
 
-function readLayout(wasm: Uint8Array): ModuleLayout | null {
+/**
+ * `codeMayEndPast`: `wasm` is the file's beginning only; the code section may end past it (the
+ * sections before it must be whole).
+ */
+function readLayout(wasm: Uint8Array, { codeMayEndPast = false } = {}): ModuleLayout | null {
   // `\0asm`, version 1.
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   if (wasm.length < header.length || header.some((byte, i) => wasm[i] !== byte)) return null;
@@ -72,8 +121,9 @@ function readLayout(wasm: Uint8Array): ModuleLayout | null {
     if (!size) return null;
     const payloadStart = size.next;
     const payloadEnd = payloadStart + size.value;
+    if (id === codeSectionId && (codeMayEndPast || payloadEnd <= wasm.length))
+      return { definedFunctions, codeSectionStart: offset, hinted };
     if (payloadEnd > wasm.length) return null;
-    if (id === codeSectionId) return { definedFunctions, codeSectionStart: offset, hinted };
     if (id === functionSectionId) {
       const count = readLeb128(wasm, payloadStart);
       if (!count) return null;

@@ -1,10 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sqlWasmEagerFunctions } from '../../../src/main/store/sql-wasm-eager-functions';
 import { compileSqlWasm, sqlWasmFile } from '../../../src/main/store/sql-wasm';
-import { definedFunctionCount, withCompilationHints } from '../../../src/main/store/wasm-compilation-hints';
+import {
+  definedFunctionCount,
+  readWithCompilationHints,
+  withCompilationHints,
+} from '../../../src/main/store/wasm-compilation-hints';
 
 /**
  * A module written by hand: one imported function, then three defined ones (function indices 1, 2
@@ -28,6 +34,47 @@ function hintsSection(hints: number[]): number[] {
   const name = [...Buffer.from('compilationHints', 'latin1')];
   return section(0, [name.length, ...name, hints.length, ...hints]);
 }
+
+describe('readWithCompilationHints', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'poste-dmp-wasm-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, bytes: Uint8Array): string => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+
+  it('reads a module with its hints in place: the bytes withCompilationHints gives', () => {
+    expect([...readWithCompilationHints(file('tiny.wasm', tinyModule), [0, 2])]).toEqual([
+      ...beforeCode,
+      ...hintsSection([2, 1, 2]),
+      ...code,
+    ]);
+    const sqlJs = readFileSync(sqlWasmFile());
+    const eager = sqlWasmEagerFunctions.functions;
+    const read = Buffer.from(readWithCompilationHints(sqlWasmFile(), eager));
+    expect(read.length).toBeGreaterThan(sqlJs.length);
+    expect(read.equals(withCompilationHints(sqlJs, eager))).toBe(true);
+  });
+
+  it('also when the sections before the code are longer than its first read, or the module is hinted already', () => {
+    // A 70 KB custom section before the code: past the 64 KB read first.
+    const padding = new Uint8Array(70 * 1024).fill(0x61);
+    const name = [...Buffer.from('pad', 'latin1')];
+    const payload = [name.length, ...name, ...padding];
+    const size = [
+      0x80 | (payload.length & 0x7f),
+      0x80 | ((payload.length >> 7) & 0x7f),
+      payload.length >> 14,
+    ];
+    const long = Uint8Array.from([...beforeCode, 0, ...size, ...payload, ...code]);
+    const read = Buffer.from(readWithCompilationHints(file('long.wasm', long), [1]));
+    expect(read.length).toBeGreaterThan(long.length);
+    expect(read.equals(withCompilationHints(long, [1]))).toBe(true);
+    const hinted = withCompilationHints(tinyModule, [0]);
+    expect([...readWithCompilationHints(file('hinted.wasm', hinted), [1, 2])]).toEqual([...hinted]);
+  });
+});
 
 describe('withCompilationHints', () => {
   it('adds one hint per defined function, just before the code section: 2 (eager) for those listed, 1 (lazy) for the others', () => {
