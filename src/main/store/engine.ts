@@ -860,8 +860,8 @@ function replayJournals(
         `journal ${generation}: ${contents.droppedReason ?? 'incomplete header'}`,
       );
     }
-    contents.payloads.forEach((payload, i) => {
-      const sequence = contents.first + i;
+    contents.payloads.forEach((payload, index) => {
+      const sequence = contents.first + index;
       if (sequence < skipped) return;
       replayedRecords += 1;
       let statements: Statement[];
