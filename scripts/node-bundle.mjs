@@ -125,15 +125,12 @@ export async function buildNodeBundle(entry, bundle, { format = 'esm' } = {}) {
   }
   await build({
     ...common,
-    format: 'cjs',
+    ...commonJs,
     entryPoints: [join(root, entry)],
     outfile: bundle,
-    define: { 'import.meta.url': '__bundleUrl' },
     // Written inside Node's CommonJS wrapper (code-cache.ts compiles the file as it is: wrapped when
     // run, its source would be a second string V8 copies whole before compiling).
-    banner: {
-      js: `${commonJsWrapper.head}const __bundleUrl = require('node:url').pathToFileURL(__filename).href;`,
-    },
+    banner: { js: `${commonJsWrapper.head}${commonJs.banner.js}` },
     footer: { js: commonJsWrapper.tail },
     // Less source to read and hash at every start (names kept for stack traces; the source map maps back).
     minify: true,
@@ -150,17 +147,17 @@ export async function buildNodeBundle(entry, bundle, { format = 'esm' } = {}) {
  * Node's CommonJS module wrapper, which a `format: 'cjs'` bundle is written inside: the file is one
  * function expression taking a module's `exports, require, module, __filename, __dirname`.
  */
-export const commonJsWrapper = {
+const commonJsWrapper = {
   head: '(function (exports, require, module, __filename, __dirname) {',
   tail: '\n})',
 };
 
 /**
- * A front bundle as a plain CommonJS file (the CLI's entry): `import.meta.url` is the file's URL, as
- * in an ES module. An ES module entry costs a cold CLI command Node's ES module loader, and views of
- * the built-ins it imports that read every property they export (~10 ms here: docs/performance.md).
+ * A bundle as a CommonJS file: `import.meta.url` is the file's URL, as in an ES module. For the CLI's
+ * entry too: an ES module entry costs a cold CLI command Node's ES module loader, and views of the
+ * built-ins it imports that read every property they export (~10 ms here: docs/performance.md).
  */
-const commonJsFront = {
+const commonJs = {
   format: 'cjs',
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -177,7 +174,7 @@ export async function buildFrontBundle(entry, bundle, lazy = {}, { format = 'esm
   const { build } = await import('esbuild');
   await build({
     ...common,
-    ...(format === 'cjs' ? commonJsFront : {}),
+    ...(format === 'cjs' ? commonJs : {}),
     entryPoints: [join(root, entry)],
     outfile: bundle,
     minify: true,

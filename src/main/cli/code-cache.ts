@@ -7,12 +7,14 @@ import { constants as vmConstants, Script } from 'node:vm';
 
 /**
  * Runs a CommonJS bundle with a V8 code cache, as Node 22's module compile cache would; Node 20 has
- * none. The bundle is written inside Node's CommonJS wrapper, `(function (exports, require, module,
- * __filename, __dirname) {…})` (scripts/node-bundle.mjs): its file is the source V8 compiles. Wrapped
- * here instead, the source would be two strings joined, which V8 copies into one before compiling
- * (2 MB of fresh memory for the CLI's bundle, ~5 ms of page faults on this VM: docs/performance.md). A cold CLI command spends much of its start compiling the CLI's code: the cache holds the
+ * none. A cold CLI command spends much of its start compiling the CLI's code: the cache holds the
  * compiled code of a previous run (its top level and every function that run compiled), so the
  * next one deserializes instead of compiling (docs/performance.md, CLI import).
+ *
+ * The bundle is written inside Node's CommonJS wrapper, `(function (exports, require, module,
+ * __filename, __dirname) {…})` (scripts/node-bundle.mjs): its file is the source V8 compiles.
+ * Wrapped here instead, the source would be two strings joined, which V8 copies into one before
+ * compiling (2 MB of fresh memory for the CLI's bundle, ~5 ms of page faults on this VM).
  *
  * The cache is kept beside the bundle (`<bundle>.v8-cache`), or, when the bundle's folder is not
  * writable (an installation owned by another account), in a folder of the user's (`fallbackDir`).

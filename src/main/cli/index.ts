@@ -78,17 +78,19 @@ function writesCodeCache(command: string | undefined, exitCode: number): boolean
 }
 
 function isCodeCacheModule(exports: unknown): exports is typeof import('./code-cache') {
-  return (
-    typeof exports === 'object' &&
-    exports !== null &&
-    'runWithCodeCache' in exports &&
-    typeof exports.runWithCodeCache === 'function'
-  );
+  return exportsFunction(exports, 'runWithCodeCache');
 }
 
 function isMainModule(exports: unknown): exports is typeof import('./main') {
+  return exportsFunction(exports, 'main');
+}
+
+/** Whether a module's `exports` has a function named `name`. */
+function exportsFunction(exports: unknown, name: string): boolean {
   return (
-    typeof exports === 'object' && exports !== null && 'main' in exports && typeof exports.main === 'function'
+    typeof exports === 'object' &&
+    exports !== null &&
+    typeof (exports as Record<string, unknown>)[name] === 'function'
   );
 }
 

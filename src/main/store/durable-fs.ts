@@ -3,6 +3,7 @@ import {
   fsyncSync,
   linkSync,
   openSync,
+  readSync,
   renameSync,
   unlinkSync,
   writeSync,
@@ -33,6 +34,20 @@ export function writeAll(fd: number, data: Uint8Array, position?: number): void 
       position === undefined ? null : position + written,
     );
   }
+}
+
+/**
+ * Reads the file from `position` into `buffer` from `offset` to its end, or until the file ends;
+ * the number of bytes read (fewer than asked only at the end of the file). `writeAll`'s twin.
+ */
+export function readAt(fd: number, buffer: Uint8Array, offset: number, position: number): number {
+  let read = 0;
+  while (offset + read < buffer.length) {
+    const n = readSync(fd, buffer, offset + read, buffer.length - offset - read, position + read);
+    if (n === 0) break;
+    read += n;
+  }
+  return read;
 }
 
 /** Writes `pieces` one after the other at `position`, in one system call when it takes them all. */

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, type Hash } from 'node:crypto';
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync, readSync } from 'node:fs';
-import { writeAll } from './durable-fs';
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync } from 'node:fs';
+import { readAt, writeAll } from './durable-fs';
 import { StoreError } from './errors';
 import { keyFingerprint, type StoreKey } from './key';
 
@@ -142,12 +142,7 @@ export function readJournal(
 
 function readRange(fd: number, position: number, length: number): Buffer {
   const bytes = Buffer.allocUnsafe(Math.max(0, length));
-  let got = 0;
-  while (got < bytes.length) {
-    const n = readSync(fd, bytes, got, bytes.length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
+  const got = readAt(fd, bytes, 0, position);
   return got === bytes.length ? bytes : bytes.subarray(0, got);
 }
 
@@ -164,7 +159,7 @@ function longestPrefixHeld(
   for (const prefix of [...prefixes].sort((a, b) => a.bytes - b.bytes)) {
     if (prefix.bytes < journalHeaderLength || prefix.bytes > fileSize) break;
     while (hashed < prefix.bytes) {
-      const n = readSync(fd, buffer, 0, Math.min(buffer.length, prefix.bytes - hashed), hashed);
+      const n = readAt(fd, buffer.subarray(0, Math.min(buffer.length, prefix.bytes - hashed)), 0, hashed);
       if (n === 0) return held;
       hash.update(buffer.subarray(0, n));
       hashed += n;

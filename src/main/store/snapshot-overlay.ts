@@ -29,11 +29,12 @@ import { openPiece, sealOverhead, sealPiece, tagLength } from './sealed-piece';
  * tag of the last record counted (zeros if none) | image length (u64) | journal length in bytes
  * (u64) | SHA-256 of the journal's bytes up to there | block count n | n block indexes (u32)`.
  * The digest is what lets the next open take those records as they are, unread and undecrypted,
- * when the journal still holds the same bytes (journal.ts, `JournalPrefix`). Each block (`block size` bytes, the image's last one shorter) is sealed on its
- * own with the head's tag and its index as additional data, so an open reads the heads only and
- * decrypts a block when sql.js first touches it, as for the snapshot. A segment holds every block
- * written during its session, so segments 0..k together give the image at segment k's position;
- * a later segment's block replaces an earlier one's.
+ * when the journal still holds the same bytes (journal.ts, `JournalPrefix`). Each block (`block
+ * size` bytes, the image's last one shorter) is sealed on its own with the head's tag and its
+ * index as additional data, so an open reads the heads only and decrypts a block when sql.js first
+ * touches it, as for the snapshot. A segment holds every block written during its session, so
+ * segments 0..k together give the image at segment k's position; a later segment's block replaces
+ * an earlier one's.
  */
 const magic = Buffer.from('PDMPOVLY', 'ascii');
 /** Version 1 (before the journal digest) is not used: a cache, rebuilt at the next close. */

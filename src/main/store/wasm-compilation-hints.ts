@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { readAt } from './durable-fs';
 
 /**
  * V8's WebAssembly compilation hints: a custom section named `compilationHints` that says, for each
@@ -63,28 +64,24 @@ export function readWithCompilationHints(path: string, eager: Iterable<number>):
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const head = readAt(fd, Buffer.allocUnsafe(Math.min(size, headReadSize)), 0, 0);
+    const head = readWhole(fd, Buffer.allocUnsafe(Math.min(size, headReadSize)), 0, 0);
     const layout = readLayout(head, { codeMayEndPast: true });
     if (!layout || layout.hinted)
-      return withCompilationHints(readAt(fd, Buffer.allocUnsafe(size), 0, 0), eager);
+      return withCompilationHints(readWhole(fd, Buffer.allocUnsafe(size), 0, 0), eager);
     const section = hintsSection(layout.definedFunctions, eager);
     const wasm = Buffer.allocUnsafe(size + section.length);
     head.copy(wasm, 0, 0, layout.codeSectionStart);
     wasm.set(section, layout.codeSectionStart);
-    return readAt(fd, wasm, layout.codeSectionStart + section.length, layout.codeSectionStart);
+    return readWhole(fd, wasm, layout.codeSectionStart + section.length, layout.codeSectionStart);
   } finally {
     closeSync(fd);
   }
 }
 
-/** Fills `buffer` from `offset` on with the file's bytes from `position`; throws if the file is shorter. */
-function readAt(fd: number, buffer: Buffer, offset: number, position: number): Buffer {
-  let at = offset;
-  while (at < buffer.length) {
-    const n = readSync(fd, buffer, at, buffer.length - at, position + at - offset);
-    if (n === 0) throw new Error('WebAssembly file shorter than when it was measured');
-    at += n;
-  }
+/** `buffer` filled from `offset` on with the file's bytes from `position`; throws if the file is shorter. */
+function readWhole(fd: number, buffer: Buffer, offset: number, position: number): Buffer {
+  if (readAt(fd, buffer, offset, position) < buffer.length - offset)
+    throw new Error('WebAssembly file shorter than when it was measured');
   return buffer;
 }
 
